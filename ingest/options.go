@@ -1,0 +1,69 @@
+package ingest
+
+import (
+	"log/slog"
+	"runtime"
+
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// Options control how a dataset is read. The zero value is ready to use.
+type Options struct {
+	// Columns, when non-empty, keeps only these columns, in this order.
+	Columns []string
+	// BatchSize is the most rows in one record. Defaults to 65536.
+	BatchSize int
+	// Parallelism is the most files or row groups decoded at once.
+	// Defaults to GOMAXPROCS.
+	Parallelism int
+	// Limits protect against hostile files. Zero fields take defaults.
+	Limits Limits
+	// Mem allocates Arrow buffers. Defaults to memory.DefaultAllocator.
+	Mem memory.Allocator
+	// Logger receives warnings such as skipped columns. Defaults to
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Limits bound what a file may make refit allocate. A file whose metadata
+// claims more is refused with an error wrapping ErrCorrupt and ErrLimit.
+type Limits struct {
+	// MaxPageBytes is the largest compressed or uncompressed Parquet page,
+	// or Arrow IPC message body. Defaults to 1 GiB.
+	MaxPageBytes int64
+	// MaxMetadataBytes is the largest Parquet footer or Arrow IPC metadata
+	// flatbuffer. Defaults to 64 MiB.
+	MaxMetadataBytes int64
+	// MaxColumns is the most leaf columns in a file. Defaults to 100000.
+	MaxColumns int
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 65536
+	}
+	if o.Parallelism <= 0 {
+		o.Parallelism = runtime.GOMAXPROCS(0)
+	}
+	o.Limits = o.Limits.withDefaults()
+	if o.Mem == nil {
+		o.Mem = memory.DefaultAllocator
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxPageBytes <= 0 {
+		l.MaxPageBytes = 1 << 30
+	}
+	if l.MaxMetadataBytes <= 0 {
+		l.MaxMetadataBytes = 64 << 20
+	}
+	if l.MaxColumns <= 0 {
+		l.MaxColumns = 100000
+	}
+	return l
+}
