@@ -1,0 +1,83 @@
+// Command refit keeps tabular models healthy on a schedule: it reads Parquet
+// and Arrow data, audits it, measures drift, retrains, optimizes, evaluates
+// and promotes models behind gates. Run `refit --help` for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // checks or gates failed
+	exitError  = 2 // bad input or usage
+)
+
+// errFailed marks a run that worked but whose checks or gates failed.
+var errFailed = errors.New("checks failed")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFailed):
+		return exitFailed
+	}
+	fmt.Fprintf(os.Stderr, "refit: %v\n", err)
+	return exitError
+}
+
+func newRoot() *cobra.Command {
+	var logLevel string
+	root := &cobra.Command{
+		Use:   "refit",
+		Short: "Keep tabular models healthy on a schedule",
+		Long: `refit reads Parquet and Arrow IPC datasets, checks their quality and
+edge-case coverage, measures drift against the data the current model was
+trained on, retrains when drift or live errors cross thresholds, prunes and
+int8-quantizes the new model, evaluates it against the champion, and promotes
+it only when every gate passes.
+
+Data sources are files, directories (read recursively) or globs with "**";
+directories named key=value become columns. Formats are detected from the
+files' magic bytes.
+
+Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return setLogger(logLevel)
+		},
+	}
+	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
+	root.AddCommand(newInspectCmd(), newCatCmd())
+	return root
+}
+
+func setLogger(level string) error {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
+	return nil
+}
