@@ -1,0 +1,123 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations[i] moves the schema from version i to version i+1. Append only:
+// never edit a migration that has shipped.
+var migrations = []string{
+	// 1: versions, artifacts, aliases, alias history, runs, processed files.
+	`CREATE TABLE versions (
+		seq        INTEGER PRIMARY KEY,
+		id         TEXT NOT NULL UNIQUE,
+		created    TEXT NOT NULL,
+		parent     TEXT NOT NULL DEFAULT '',
+		dataset_fp TEXT NOT NULL DEFAULT '',
+		config_hash TEXT NOT NULL DEFAULT '',
+		metrics    TEXT NOT NULL DEFAULT '{}',
+		gate       TEXT NOT NULL CHECK (gate IN ('passed','failed','missing')),
+		gate_reasons TEXT NOT NULL DEFAULT 'null'
+	);
+	CREATE TABLE artifacts (
+		version TEXT NOT NULL REFERENCES versions(id),
+		name    TEXT NOT NULL,
+		sha256  TEXT NOT NULL,
+		size    INTEGER NOT NULL,
+		PRIMARY KEY (version, name)
+	);
+	CREATE TABLE aliases (
+		name    TEXT PRIMARY KEY,
+		version TEXT NOT NULL REFERENCES versions(id),
+		updated TEXT NOT NULL
+	);
+	CREATE TABLE alias_history (
+		seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+		at      TEXT NOT NULL,
+		alias   TEXT NOT NULL,
+		from_version TEXT NOT NULL DEFAULT '',
+		to_version   TEXT NOT NULL,
+		kind    TEXT NOT NULL CHECK (kind IN ('promote','rollback')),
+		reason  TEXT NOT NULL DEFAULT '',
+		forced  INTEGER NOT NULL DEFAULT 0,
+		actor   TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX alias_history_alias ON alias_history(alias, seq);
+	CREATE TABLE runs (
+		seq      INTEGER PRIMARY KEY,
+		id       TEXT NOT NULL UNIQUE,
+		started  TEXT NOT NULL,
+		finished TEXT NOT NULL DEFAULT '',
+		status   TEXT NOT NULL,
+		trigger  TEXT NOT NULL DEFAULT '',
+		reasons  TEXT NOT NULL DEFAULT 'null'
+	);
+	CREATE TABLE processed_files (
+		path        TEXT PRIMARY KEY,
+		size        INTEGER NOT NULL,
+		mtime_ns    INTEGER NOT NULL,
+		fingerprint TEXT NOT NULL DEFAULT '',
+		run_id      TEXT NOT NULL DEFAULT ''
+	);`,
+}
+
+// SchemaVersion is the catalog schema this package writes.
+const SchemaVersion = 1
+
+// migrate brings the catalog to SchemaVersion in one immediate transaction,
+// so two processes opening a fresh workspace at once do not race.
+func migrate(ctx context.Context, db *sql.DB) error {
+	return inTx(ctx, db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+			return err
+		}
+		v, err := currentSchema(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("catalog schema version %d is newer than this program (%d)", v, len(migrations))
+		}
+		for i := v; i < len(migrations); i++ {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
+		}
+		if v == len(migrations) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO schema_version(version) VALUES (?)`, len(migrations))
+		return err
+	})
+}
+
+func currentSchema(ctx context.Context, tx *sql.Tx) (int, error) {
+	var v int
+	err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return v, err
+}
+
+// inTx runs fn in a transaction. The DSN sets _txlock=immediate, so every
+// transaction takes the write lock at BEGIN: read-then-write sequences inside
+// fn are serialized across processes and never fail with SQLITE_BUSY on
+// lock upgrade.
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
