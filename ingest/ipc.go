@@ -1,0 +1,168 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/compute"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// Arrow IPC files and streams are decoded by arrow's ipc package, but only
+// after ingest has walked their framing itself (ipc_file.go, ipc_stream.go):
+// every footer, block, message length, buffer and compressed size is checked
+// against the file size and Limits first, because arrow allocates whatever
+// the metadata claims. Every record arrow returns is validated again
+// (validateData) before it leaves ingest, and dictionaries are decoded to
+// plain arrays (ipc_dict.go).
+
+// ipcCommon is what the file and stream decoders share.
+type ipcCommon struct {
+	path     string
+	format   Format
+	size     int64
+	mem      memory.Allocator
+	schema   *arrow.Schema // with dictionaries decoded
+	rows     int64
+	units    int
+	codec    string
+	warnings []string
+}
+
+func (d *ipcCommon) Schema() *arrow.Schema { return d.schema }
+func (d *ipcCommon) NumRows() int64        { return d.rows }
+func (d *ipcCommon) NumUnits() int         { return d.units }
+func (d *ipcCommon) Warnings() []string    { return d.warnings }
+
+// Info describes the file. IPC has no per-column statistics: null counts
+// are -1 and sizes zero.
+func (d *ipcCommon) Info() FileInfo {
+	info := FileInfo{
+		Path:     d.path,
+		Format:   d.format.String(),
+		Bytes:    d.size,
+		Rows:     d.rows,
+		Units:    d.units,
+		Warnings: d.warnings,
+	}
+	for _, f := range d.schema.Fields() {
+		c := ColumnInfo{Name: f.Name, Arrow: f.Type.String(), Nullable: f.Nullable, NullCount: -1}
+		if d.codec != "" {
+			c.Codecs = []string{d.codec}
+		}
+		info.Columns = append(info.Columns, c)
+	}
+	md := d.schema.Metadata()
+	if md.Len() > 0 {
+		info.Metadata = make(map[string]string, md.Len())
+		for i, k := range md.Keys() {
+			info.Metadata[k] = md.Values()[i]
+		}
+	}
+	return info
+}
+
+// noteCodec records the compression codec of one batch for Info.
+func (d *ipcCommon) noteCodec(codec int) {
+	if codec >= 0 && d.codec == "" {
+		d.codec = codecNames[codec]
+	}
+}
+
+// setSchema takes arrow's schema of the file, decoding dictionaries.
+func (d *ipcCommon) setSchema(s *arrow.Schema) {
+	d.schema, d.warnings = plainSchema(s)
+	sort.Strings(d.warnings)
+}
+
+// emitRecord projects rec (as read by arrow, still dictionary-encoded) onto
+// cols, validating and decoding each kept column, and emits it in slices of
+// at most batchSize rows. The caller keeps ownership of rec. Errors about
+// the data name batch; errors from emit and ctx are returned as they are.
+func (d *ipcCommon) emitRecord(ctx context.Context, rec arrow.Record, batch int, cols []int, batchSize int, emit func(arrow.Record) error) error {
+	out, err := d.project(ctx, rec, cols)
+	if err != nil {
+		return batchErr(d.path, batch, err)
+	}
+	defer out.Release()
+	if batchSize <= 0 {
+		batchSize = 65536
+	}
+	n := out.NumRows()
+	if n <= int64(batchSize) {
+		return emit(out)
+	}
+	for off := int64(0); off < n; off += int64(batchSize) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s := out.NewSlice(off, min(off+int64(batchSize), n))
+		err := emit(s)
+		s.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// project builds the record of columns cols of rec, each validated and with
+// dictionaries decoded.
+func (d *ipcCommon) project(ctx context.Context, rec arrow.Record, cols []int) (arrow.Record, error) {
+	if int(rec.NumCols()) != d.schema.NumFields() {
+		return nil, corruptf("record batch of %d columns, schema has %d", rec.NumCols(), d.schema.NumFields())
+	}
+	fields := make([]arrow.Field, 0, len(cols))
+	arrs := make([]arrow.Array, 0, len(cols))
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
+		}
+	}()
+	ctx = compute.WithAllocator(ctx, d.mem)
+	for _, c := range cols {
+		if c < 0 || c >= d.schema.NumFields() {
+			return nil, fmt.Errorf("%w: column index %d of %d", ErrInvalidInput, c, d.schema.NumFields())
+		}
+		a, err := d.column(ctx, rec, c)
+		if err != nil {
+			return nil, err
+		}
+		arrs = append(arrs, a)
+		fields = append(fields, d.schema.Field(c))
+	}
+	md := d.schema.Metadata()
+	return array.NewRecord(arrow.NewSchema(fields, &md), arrs, rec.NumRows()), nil
+}
+
+// column validates and decodes column c of rec; the caller releases it.
+func (d *ipcCommon) column(ctx context.Context, rec arrow.Record, c int) (arrow.Array, error) {
+	col := rec.Column(c)
+	name := d.schema.Field(c).Name
+	if int64(col.Len()) != rec.NumRows() {
+		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name,
+			Err: corruptf("%d values in a batch of %d rows", col.Len(), rec.NumRows())}
+	}
+	if err := validateData(col.Data(), 0); err != nil {
+		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name, Err: err}
+	}
+	a, err := plainArray(ctx, col)
+	if err != nil {
+		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name, Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
+	}
+	return a, nil
+}
+
+// batchErr names batch i in err unless err already names one.
+func batchErr(path string, i int, err error) error {
+	if fe, ok := err.(*FileError); ok {
+		if fe.RowGroup < 0 {
+			fe.RowGroup = i
+		}
+		return fe
+	}
+	return &FileError{Path: path, RowGroup: i, Err: err}
+}

@@ -1,0 +1,234 @@
+package ingest
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/ipc"
+)
+
+// ipcFileDecoder reads an Arrow IPC file: one unit per record batch.
+type ipcFileDecoder struct {
+	ipcCommon
+	mu sync.Mutex // guards fr: arrow's FileReader is not safe for concurrent use
+	fr *ipc.FileReader
+}
+
+// ipcBlock is one entry of an IPC file footer.
+type ipcBlock struct {
+	off  int64
+	meta int64
+	body int64
+	dict bool
+}
+
+// The trailer of an IPC file: int32 footer length, then "ARROW1".
+const ipcTrailer = 4 + 6
+
+// openIPCFile checks the footer and every block of an Arrow IPC file, then
+// opens it with arrow's FileReader, which loads the dictionaries.
+func openIPCFile(src source, cfg openConfig) (decoder, error) {
+	d := &ipcFileDecoder{ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowFile, size: src.Size(), mem: cfg.Mem}}
+	blocks, err := d.checkFooter(src, cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.checkBlocks(src, blocks, cfg.Limits); err != nil {
+		return nil, err
+	}
+	fr, err := ipc.NewFileReader(io.NewSectionReader(src, 0, src.Size()), ipc.WithAllocator(cfg.Mem))
+	if err != nil {
+		return nil, fmt.Errorf("%w: opening arrow file: %w", ErrCorrupt, err)
+	}
+	if fr.NumRecords() != d.units {
+		fr.Close()
+		return nil, corruptf("arrow reads %d record batches, footer lists %d", fr.NumRecords(), d.units)
+	}
+	d.fr = fr
+	d.setSchema(fr.Schema())
+	return d, nil
+}
+
+// checkFooter reads and checks the footer and its schema, returning the
+// blocks it lists.
+func (d *ipcFileDecoder) checkFooter(src source, lim Limits) ([]ipcBlock, error) {
+	size := src.Size()
+	if size < int64(len(arrowMagic))+2+ipcTrailer {
+		return nil, corruptf("arrow file of %d bytes is too short", size)
+	}
+	var trailer [ipcTrailer]byte
+	if _, err := src.ReadAt(trailer[:], size-ipcTrailer); err != nil {
+		return nil, fmt.Errorf("reading footer: %w", err)
+	}
+	if string(trailer[4:]) != string(arrowMagic) {
+		return nil, corruptf("arrow file does not end with %q", arrowMagic)
+	}
+	n := int64(int32(binary.LittleEndian.Uint32(trailer[:4])))
+	if n <= 0 || n > size-ipcTrailer-8 {
+		return nil, corruptf("footer of %d bytes in a file of %d", n, size)
+	}
+	if n > lim.MaxMetadataBytes {
+		return nil, limitf("footer of %d bytes", n)
+	}
+	buf := make([]byte, n)
+	if _, err := src.ReadAt(buf, size-ipcTrailer-n); err != nil {
+		return nil, fmt.Errorf("reading footer: %w", err)
+	}
+	blocks, err := parseFooter(buf, lim)
+	if err != nil {
+		return nil, fmt.Errorf("reading footer: %w", err)
+	}
+	return blocks, checkBlockPlaces(blocks, size-ipcTrailer-n, lim)
+}
+
+// parseFooter returns the dictionary then record batch blocks of a Footer
+// flatbuffer, after checking its schema.
+func parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
+	root, err := fbRoot(buf)
+	if err != nil {
+		return nil, err
+	}
+	schema, ok, err := root.tableField(1)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, corruptf("footer without schema")
+	}
+	if err := checkSchema(schema, lim); err != nil {
+		return nil, err
+	}
+	var blocks []ipcBlock
+	for _, f := range []int{2, 3} {
+		v, err := root.vectorField(f, 24)
+		if err != nil {
+			return nil, err
+		}
+		for k := 0; k < v.n; k++ {
+			blocks = append(blocks, ipcBlock{off: v.int64At(k, 0), meta: int64(v.int32At(k, 8)), body: v.int64At(k, 16), dict: f == 2})
+		}
+	}
+	return blocks, nil
+}
+
+// checkBlockPlaces checks every block is aligned, within limits, inside the
+// bytes before the footer and overlapping no other block, so that checking
+// them all reads each byte at most once.
+func checkBlockPlaces(blocks []ipcBlock, end int64, lim Limits) error {
+	for _, b := range blocks {
+		switch {
+		case b.off%8 != 0 || b.meta%8 != 0 || b.body%8 != 0:
+			return corruptf("block at %d not aligned to 8 bytes", b.off)
+		case b.off < 8 || b.meta < 8 || b.body < 0:
+			return corruptf("block at %d with %d metadata and %d body bytes", b.off, b.meta, b.body)
+		case b.meta > lim.MaxMetadataBytes:
+			return limitf("message metadata of %d bytes", b.meta)
+		case b.body > lim.MaxPageBytes:
+			return limitf("message body of %d bytes", b.body)
+		case b.off > end || b.meta+b.body > end-b.off:
+			return corruptf("block at %d of %d bytes beyond the data end %d", b.off, b.meta+b.body, end)
+		}
+	}
+	sorted := slices.Clone(blocks)
+	slices.SortFunc(sorted, func(a, b ipcBlock) int { return int(min(max(a.off-b.off, -1), 1)) })
+	for k := 1; k < len(sorted); k++ {
+		if p := sorted[k-1]; p.off+p.meta+p.body > sorted[k].off {
+			return corruptf("blocks at %d and %d overlap", p.off, sorted[k].off)
+		}
+	}
+	return nil
+}
+
+// checkBlocks reads the message of every block and checks it against its
+// body, counting rows and batches.
+func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) error {
+	var dictBytes int64
+	for i, b := range blocks {
+		st, err := checkBlock(src, b, lim)
+		if err != nil {
+			return fmt.Errorf("block %d at offset %d: %w", i, b.off, err)
+		}
+		d.noteCodec(st.codec)
+		if b.dict {
+			if dictBytes += st.bytes; dictBytes > lim.MaxPageBytes {
+				return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
+			}
+			continue
+		}
+		d.rows += st.rows
+		d.units++
+	}
+	return nil
+}
+
+// checkBlock parses the message of one block and checks its batch.
+func checkBlock(src source, b ipcBlock, lim Limits) (batchStats, error) {
+	meta := make([]byte, b.meta)
+	if _, err := src.ReadAt(meta, b.off); err != nil {
+		return batchStats{}, fmt.Errorf("reading message: %w", err)
+	}
+	// The same prefixes arrow's fileBlock.NewMessage skips.
+	switch binary.LittleEndian.Uint32(meta) {
+	case 0:
+	case 0xFFFFFFFF:
+		meta = meta[8:]
+	default:
+		meta = meta[4:]
+	}
+	m, err := parseMessage(meta)
+	if err != nil {
+		return batchStats{}, err
+	}
+	want := byte(msgRecordBatch)
+	if b.dict {
+		want = msgDictionary
+	}
+	if m.kind != want {
+		return batchStats{}, corruptf("message of type %d, want %d", m.kind, want)
+	}
+	rb, _, err := batchHeader(m)
+	if err != nil {
+		return batchStats{}, err
+	}
+	return checkBatch(rb, ipcBody{src: src, off: b.off + b.meta, n: b.body}, lim)
+}
+
+// ReadUnit reads record batch i. Reading is serialised; validation,
+// decoding of dictionaries and emit run concurrently.
+func (d *ipcFileDecoder) ReadUnit(ctx context.Context, i int, cols []int, batchSize int, emit func(arrow.Record) error) error {
+	if i < 0 || i >= d.units {
+		return fmt.Errorf("%w: record batch %d of %d", ErrInvalidInput, i, d.units)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rec, err := d.record(i)
+	if err != nil {
+		return &FileError{Path: d.path, RowGroup: i, Err: fmt.Errorf("%w: reading record batch: %w", ErrCorrupt, err)}
+	}
+	defer rec.Release()
+	return d.emitRecord(ctx, rec, i, cols, batchSize, emit)
+}
+
+// record reads batch i under the lock; the caller releases it.
+func (d *ipcFileDecoder) record(i int) (arrow.Record, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.fr.RecordAt(i)
+}
+
+func (d *ipcFileDecoder) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.fr == nil {
+		return nil
+	}
+	err := d.fr.Close()
+	d.fr = nil
+	return err
+}

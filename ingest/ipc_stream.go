@@ -1,0 +1,186 @@
+package ingest
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/ipc"
+)
+
+// ipcStreamDecoder reads an Arrow IPC stream: one unit, read in order.
+type ipcStreamDecoder struct {
+	ipcCommon
+	src source
+	end int64 // end of the checked messages: arrow reads no further
+}
+
+// openIPCStream walks every message of an Arrow IPC stream, checking its
+// framing and batches, then reads the schema with arrow.
+func openIPCStream(src source, cfg openConfig) (decoder, error) {
+	d := &ipcStreamDecoder{
+		ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowStream, size: src.Size(), mem: cfg.Mem, rows: -1, units: 1},
+		src:       src,
+	}
+	if err := d.walk(cfg.Limits); err != nil {
+		return nil, err
+	}
+	r, err := d.reader()
+	if err != nil {
+		return nil, err
+	}
+	d.setSchema(r.Schema())
+	r.Release()
+	return d, nil
+}
+
+func (d *ipcStreamDecoder) reader() (*ipc.Reader, error) {
+	r, err := ipc.NewReader(io.NewSectionReader(d.src, 0, d.end), ipc.WithAllocator(d.mem))
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading stream schema: %w", ErrCorrupt, err)
+	}
+	return r, nil
+}
+
+// streamMessage is one framed message of a stream.
+type streamMessage struct {
+	ipcMessage
+	body int64 // offset of the body
+	next int64 // offset of the next message
+	eos  bool  // an end-of-stream marker, or the end of the bytes
+}
+
+// walk checks every message up to the end-of-stream marker or the end of
+// the bytes, and sets d.end.
+func (d *ipcStreamDecoder) walk(lim Limits) error {
+	var pos, dictBytes int64
+	for k := 0; ; k++ {
+		m, err := readStreamMessage(d.src, pos, lim)
+		if err != nil {
+			return fmt.Errorf("message %d at offset %d: %w", k, pos, err)
+		}
+		if m.eos {
+			if k == 0 {
+				return corruptf("stream without schema")
+			}
+			d.end = m.next
+			return nil
+		}
+		bytes, err := d.checkMessage(k, m, lim)
+		if err != nil {
+			return fmt.Errorf("message %d at offset %d: %w", k, pos, err)
+		}
+		if m.kind == msgDictionary {
+			if dictBytes += bytes; dictBytes > lim.MaxPageBytes {
+				return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
+			}
+		}
+		pos = m.next
+	}
+}
+
+// checkMessage checks message k: the schema first, then dictionaries and
+// record batches. It returns the bytes the message decodes to.
+func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (int64, error) {
+	if k == 0 {
+		if m.kind != msgSchema {
+			return 0, corruptf("stream starts with message type %d, not a schema", m.kind)
+		}
+		return 0, checkSchema(m.header, lim)
+	}
+	rb, _, err := batchHeader(m.ipcMessage)
+	if err != nil {
+		return 0, err
+	}
+	st, err := checkBatch(rb, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
+	if err != nil {
+		return 0, err
+	}
+	d.noteCodec(st.codec)
+	return st.bytes, nil
+}
+
+// readStreamMessage reads the framing and metadata of the message at pos:
+// an optional continuation marker, the int32 metadata length, the Message
+// flatbuffer, and checks the body it announces fits the bytes left.
+func readStreamMessage(src source, pos int64, lim Limits) (streamMessage, error) {
+	left := src.Size() - pos
+	if left == 0 {
+		return streamMessage{next: pos, eos: true}, nil
+	}
+	var p [8]byte
+	if left < 4 {
+		return streamMessage{}, corruptf("truncated message header")
+	}
+	if _, err := src.ReadAt(p[:min(left, 8)], pos); err != nil && !errors.Is(err, io.EOF) {
+		return streamMessage{}, fmt.Errorf("reading message header: %w", err)
+	}
+	n, hdr := int64(int32(binary.LittleEndian.Uint32(p[:4]))), int64(4)
+	if binary.LittleEndian.Uint32(p[:4]) == 0xFFFFFFFF {
+		if left < 8 {
+			return streamMessage{}, corruptf("truncated message header")
+		}
+		n, hdr = int64(int32(binary.LittleEndian.Uint32(p[4:]))), 8
+	}
+	switch {
+	case n == 0:
+		return streamMessage{next: pos + hdr, eos: true}, nil
+	case n < 0:
+		return streamMessage{}, corruptf("metadata length %d", n)
+	case n > lim.MaxMetadataBytes:
+		return streamMessage{}, limitf("message metadata of %d bytes", n)
+	case n > left-hdr:
+		return streamMessage{}, corruptf("metadata of %d bytes with %d left", n, left-hdr)
+	}
+	return readStreamMeta(src, pos+hdr, n, lim)
+}
+
+// readStreamMeta parses the n bytes of metadata at pos.
+func readStreamMeta(src source, pos, n int64, lim Limits) (streamMessage, error) {
+	meta := make([]byte, n)
+	if _, err := src.ReadAt(meta, pos); err != nil {
+		return streamMessage{}, fmt.Errorf("reading message metadata: %w", err)
+	}
+	m, err := parseMessage(meta)
+	if err != nil {
+		return streamMessage{}, err
+	}
+	body := pos + n
+	switch {
+	case m.bodyLen > lim.MaxPageBytes:
+		return streamMessage{}, limitf("message body of %d bytes", m.bodyLen)
+	case m.bodyLen > src.Size()-body:
+		return streamMessage{}, corruptf("body of %d bytes with %d left", m.bodyLen, src.Size()-body)
+	}
+	return streamMessage{ipcMessage: m, body: body, next: body + m.bodyLen}, nil
+}
+
+// ReadUnit reads the whole stream, the only unit.
+func (d *ipcStreamDecoder) ReadUnit(ctx context.Context, i int, cols []int, batchSize int, emit func(arrow.Record) error) error {
+	if i != 0 {
+		return fmt.Errorf("%w: unit %d of a stream", ErrInvalidInput, i)
+	}
+	r, err := d.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Release()
+	batch := 0
+	for ; r.Next(); batch++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := d.emitRecord(ctx, r.Record(), batch, cols, batchSize, emit); err != nil {
+			return err
+		}
+	}
+	if err := r.Err(); err != nil {
+		return &FileError{Path: d.path, RowGroup: batch, Err: fmt.Errorf("%w: reading record batch: %w", ErrCorrupt, err)}
+	}
+	return nil
+}
+
+func (d *ipcStreamDecoder) Close() error { return nil }
