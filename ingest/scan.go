@@ -40,14 +40,14 @@ func (d *Dataset) Parts() []Part {
 func (d *Dataset) Scan(ctx context.Context, fn func(Part, arrow.Record) error) error {
 	files := d.openers()
 	defer files.closeAll()
-	g, ctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(d.opts.Parallelism)
 	for _, p := range d.Parts() {
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			return d.readPart(ctx, files, p, func(rec arrow.Record) error { return fn(p, rec) })
+			return d.readPart(gctx, files, p, func(rec arrow.Record) error { return fn(p, rec) })
 		})
 	}
 	if err := g.Wait(); err != nil {
