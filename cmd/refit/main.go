@@ -74,6 +74,7 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 	}
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
 	root.AddCommand(newInspectCmd(), newCatCmd())
+	addUsageHints(root)
 	return root
 }
 
@@ -84,4 +85,22 @@ func setLogger(w io.Writer, level string) error {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})))
 	return nil
+}
+
+// addUsageHints makes argument and flag errors point at the command's help.
+func addUsageHints(cmd *cobra.Command) {
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+	for _, c := range cmd.Commands() {
+		if args := c.Args; args != nil {
+			c.Args = func(c *cobra.Command, a []string) error {
+				if err := args(c, a); err != nil {
+					return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+				}
+				return nil
+			}
+		}
+		addUsageHints(c)
+	}
 }
