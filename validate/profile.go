@@ -1,0 +1,129 @@
+package validate
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow"
+)
+
+// Options configure a profile. The zero value is ready to use.
+type Options struct {
+	// QuantileK is the KLL sketch's top-level capacity. Defaults to
+	// DefaultQuantileK (rank error about 0.3 %).
+	QuantileK int `json:"quantile_k"`
+	// TopKCapacity is the number of counters kept by a frequency summary
+	// after a prune; counts are exact up to 4× this many distinct values.
+	// Defaults to DefaultTopKCapacity.
+	TopKCapacity int `json:"topk_capacity"`
+}
+
+// Profile holds mergeable statistics for every column of a dataset. Build
+// one per goroutine (for instance per row group) with [NewProfile], Add
+// records, then Merge the partial profiles in a fixed order. A Profile is not
+// safe for concurrent use.
+type Profile struct {
+	Schema  *arrow.Schema
+	Rows    int64
+	Columns []*ColumnProfile
+	Options Options
+}
+
+// NewProfile returns an empty profile for records of schema.
+func NewProfile(schema *arrow.Schema, opts Options) *Profile {
+	p := &Profile{Schema: schema, Options: opts}
+	for _, f := range schema.Fields() {
+		p.Columns = append(p.Columns, NewColumnProfile(f.Name, f.Type, opts))
+	}
+	return p
+}
+
+// Add accumulates rec, whose schema must match the profile's column types
+// and order. rec is only read during the call; the caller keeps ownership
+// and releases it.
+func (p *Profile) Add(rec arrow.Record) error {
+	if int(rec.NumCols()) != len(p.Columns) {
+		return fmt.Errorf("validate: add record: %d columns, want %d: %w",
+			rec.NumCols(), len(p.Columns), ErrSchemaMismatch)
+	}
+	for i, c := range p.Columns {
+		if err := c.Add(rec.Column(i)); err != nil {
+			return err
+		}
+	}
+	p.Rows += rec.NumRows()
+	return nil
+}
+
+// Merge adds the statistics of o, a profile of the same schema, to p. o is
+// not modified. Exact statistics of a merge equal those of the
+// concatenated data; sketches stay within their stated error. Merge is
+// commutative: a.Merge(b) and b.Merge(a) give the same results.
+func (p *Profile) Merge(o *Profile) error {
+	if len(o.Columns) != len(p.Columns) {
+		return fmt.Errorf("validate: merge profiles: %d columns, want %d: %w",
+			len(o.Columns), len(p.Columns), ErrSchemaMismatch)
+	}
+	for i, c := range p.Columns {
+		if err := c.Merge(o.Columns[i]); err != nil {
+			return err
+		}
+	}
+	p.Rows += o.Rows
+	return nil
+}
+
+// Merge adds o, a profile of a column of the same name and type, to c.
+func (c *ColumnProfile) Merge(o *ColumnProfile) error {
+	if c.Name != o.Name || !arrow.TypeEqual(c.Type, o.Type) {
+		return fmt.Errorf("validate: merge column %q (%s) into %q (%s): %w",
+			o.Name, o.Type, c.Name, c.Type, ErrSchemaMismatch)
+	}
+	c.Count += o.Count
+	c.Nulls += o.Nulls
+	if c.IntRange != nil && o.Moments.Count > 0 {
+		c.mergeIntRange(o.IntRange)
+	}
+	if c.Moments != nil {
+		c.Moments.Merge(o.Moments)
+		c.Quantiles.Merge(o.Quantiles)
+	}
+	if c.Lengths != nil {
+		c.Lengths.Merge(o.Lengths)
+	}
+	if c.TopK != nil {
+		return c.mergeFrequencies(o)
+	}
+	return nil
+}
+
+func (c *ColumnProfile) mergeIntRange(o *IntRange) {
+	if c.Moments.Count == 0 {
+		*c.IntRange = *o
+		return
+	}
+	c.IntRange.Min = min(c.IntRange.Min, o.Min)
+	c.IntRange.Max = max(c.IntRange.Max, o.Max)
+}
+
+// mergeFrequencies merges TopK and Distinct: once either side has a
+// HyperLogLog sketch, both sides need one (a side still exact contributes
+// its keys).
+func (c *ColumnProfile) mergeFrequencies(o *ColumnProfile) error {
+	if c.Distinct.Sketch != nil || o.Distinct.Sketch != nil {
+		if err := c.Distinct.materialize(c.TopK.keys); err != nil {
+			return err
+		}
+		od := o.Distinct
+		if od.Sketch == nil {
+			od = &Distinct{}
+			if err := od.materialize(o.TopK.keys); err != nil {
+				return err
+			}
+		}
+		if err := c.Distinct.merge(od); err != nil {
+			return err
+		}
+	}
+	c.TopK.merge(o.TopK)
+	return c.settle(c.Kind == KindString || c.Kind == KindBinary)
+}
