@@ -86,11 +86,8 @@ func percentile(vals []float64, q float64) float64 {
 // (AUC, PRAUC, Accuracy, F1, LogLoss, ...; names as in Binary.Metrics).
 func BootstrapBinary[L Label](labels []L, scores []float32, metric string, threshold float64, opts BootstrapOptions) (Interval, error) {
 	d, err := newProbData(labels, scores)
-	if err == nil {
-		_, ok := d.all(threshold).Metrics()[metric]
-		if _, known := metrics[metric]; !known || (!ok && metric != AUC && metric != PRAUC) {
-			err = fmt.Errorf("%w: %q is not a binary metric", ErrInvalidInput, metric)
-		}
+	if err == nil && !slices.Contains(binaryMetrics, metric) {
+		err = fmt.Errorf("%w: %q is not a binary metric", ErrInvalidInput, metric)
 	}
 	if err != nil {
 		return Interval{}, fmt.Errorf("evaluate bootstrap: %w", err)
@@ -105,6 +102,8 @@ func BootstrapBinary[L Label](labels []L, scores []float32, metric string, thres
 	iv.Metric = metric
 	return iv, nil
 }
+
+var binaryMetrics = []string{Accuracy, Precision, Recall, F1, AUC, PRAUC, LogLoss, Brier, ECE}
 
 // binaryMetric computes one metric, NaN when undefined.
 func binaryMetric(d binData, metric string, threshold float64) float64 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Error classes; test with errors.Is.
@@ -88,4 +89,17 @@ func checkLen(a, b int) error {
 		return fmt.Errorf("%w: no rows", ErrInvalidInput)
 	}
 	return nil
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func sortStrings(s []string) []string {
+	slices.Sort(s)
+	return s
 }

@@ -1,0 +1,46 @@
+// Package evaluate computes model metrics and checks them against promotion
+// gates.
+//
+// # Metrics
+//
+// Metrics work on plain slices: labels of any numeric type (Label) and
+// float32 scores or probabilities, as model inference produces them; all
+// arithmetic is float64. The functions never keep or modify their inputs.
+//
+//   - Binary (EvaluateBinary, ROCAUC, AveragePrecision, BinaryLogLoss,
+//     BrierScore, ExpectedCalibrationError, ConfusionAt): labels 0/1, scores
+//     the probability of class 1; a row is predicted positive when its score
+//     is >= the threshold. ROC AUC is exact with ties (ties count ½, the
+//     Mann-Whitney statistic); PR AUC is average precision as scikit-learn's
+//     average_precision_score (no interpolation); log loss clips at
+//     LogLossEps = 1e-15; ECE uses 10 equal-width bins as sklearn's
+//     calibration_curve(strategy="uniform").
+//   - Multiclass (EvaluateMulticlass): row-major probabilities, arg max
+//     prediction, accuracy, macro and support-weighted F1, log loss.
+//   - Regression (EvaluateRegression): RMSE, MAE, R², MAPE (a fraction).
+//   - Bootstrap and BootstrapBinary: percentile confidence intervals from a
+//     seeded PCG generator (math/rand/v2), so intervals are reproducible.
+//
+// Every value is checked against scikit-learn (testdata/golden.py writes
+// testdata/golden.json; the tests agree to 1e-9). An undefined metric (the
+// AUC of rows of one class, the average precision without positives) is NaN
+// in the structs and absent from the Metrics() maps and Result, which keeps
+// results JSON-encodable. Precision, recall and F1 with a zero denominator
+// are 0, as sklearn's default.
+//
+// # Gates
+//
+// A Policy is a list of Gate decoded strictly from YAML (DecodePolicy:
+// unknown keys and wrong types fail; Validate reports every problem at once
+// with file, line and column). Policy.Check runs every gate on a candidate
+// Result against an optional champion and an optional float parent and
+// returns a Verdict holding each gate's observed value, threshold, pass/fail
+// and reason; gates never stop at the first failure. Gates relative to a
+// missing champion or parent pass with the reason "no champion" ("no
+// parent"); a gate on a metric or cost that was not measured fails. Changes
+// are "drops" for metrics where higher is better and "rises" for the others
+// (HigherIsBetter); the policy is rejected when it uses the wrong word.
+//
+// Errors wrap ErrInvalidInput or ErrInvalidPolicy; nothing panics on bad
+// input.
+package evaluate

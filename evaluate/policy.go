@@ -1,0 +1,343 @@
+package evaluate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Policy is a list of promotion gates, decoded from YAML:
+//
+//	gates:
+//	  - {metric: auc, min: 0.65}
+//	  - {metric: auc, max_drop_vs_champion: 0.005}
+//	  - {metric: logloss, max_rise_vs_champion_pct: 2}
+//	  - {metric: auc, per_slice: true, max_drop_vs_champion: 0.02}
+//	  - {metric: auc, max_drop_vs_parent: 0.01}
+//	  - {metric: auc, beat_champion_beyond_ci: true}
+//	  - {latency_p99_us: 100}
+//	  - {max_bytes: 1000000}
+type Policy struct {
+	Gates []Gate `yaml:"gates"`
+}
+
+// Gate is one check. Each gate has exactly one kind:
+//   - a range: Min and/or Max on Metric;
+//   - a change against the champion: one of MaxDropVsChampion(Pct) (metrics
+//     where higher is better) or MaxRiseVsChampion(Pct) (lower is better);
+//     absolute in the metric's unit, or Pct in percent of the champion's value;
+//   - a change against the float parent of an optimized model, likewise;
+//   - BeatChampionBeyondCI: the candidate's bootstrap interval lies entirely
+//     on the better side of the champion's value;
+//   - a cost budget: one of LatencyP50Us, LatencyP99Us, MinRowsPerSec,
+//     MaxBytes, MaxParams, MaxNonzeros (no Metric).
+//
+// PerSlice applies a metric gate to every slice instead of the overall rows.
+type Gate struct {
+	Name     string `yaml:"name,omitempty"`
+	Metric   string `yaml:"metric,omitempty"`
+	PerSlice bool   `yaml:"per_slice,omitempty"`
+	// MinSliceRows skips slices with fewer rows. Defaults to 0 (no slice skipped).
+	MinSliceRows int `yaml:"min_slice_rows,omitempty"`
+
+	Min *float64 `yaml:"min,omitempty"`
+	Max *float64 `yaml:"max,omitempty"`
+
+	MaxDropVsChampion    *float64 `yaml:"max_drop_vs_champion,omitempty"`
+	MaxDropVsChampionPct *float64 `yaml:"max_drop_vs_champion_pct,omitempty"`
+	MaxRiseVsChampion    *float64 `yaml:"max_rise_vs_champion,omitempty"`
+	MaxRiseVsChampionPct *float64 `yaml:"max_rise_vs_champion_pct,omitempty"`
+	MaxDropVsParent      *float64 `yaml:"max_drop_vs_parent,omitempty"`
+	MaxDropVsParentPct   *float64 `yaml:"max_drop_vs_parent_pct,omitempty"`
+	MaxRiseVsParent      *float64 `yaml:"max_rise_vs_parent,omitempty"`
+	MaxRiseVsParentPct   *float64 `yaml:"max_rise_vs_parent_pct,omitempty"`
+	BeatChampionBeyondCI bool     `yaml:"beat_champion_beyond_ci,omitempty"`
+
+	LatencyP50Us  *float64 `yaml:"latency_p50_us,omitempty"`
+	LatencyP99Us  *float64 `yaml:"latency_p99_us,omitempty"`
+	MinRowsPerSec *float64 `yaml:"min_rows_per_sec,omitempty"`
+	MaxBytes      *int64   `yaml:"max_bytes,omitempty"`
+	MaxParams     *int64   `yaml:"max_params,omitempty"`
+	MaxNonzeros   *int64   `yaml:"max_nonzeros,omitempty"`
+
+	pos map[string]Position // key positions; "" is the gate itself
+}
+
+// Position is a place in a policy file.
+type Position struct {
+	File         string
+	Line, Column int
+}
+
+func (p Position) String() string {
+	s := p.File
+	if s == "" {
+		s = "policy"
+	}
+	if p.Line > 0 {
+		s += fmt.Sprintf(":%d:%d", p.Line, p.Column)
+	}
+	return s
+}
+
+// PolicyError is one problem in a policy, at a place.
+type PolicyError struct {
+	Pos  Position
+	Gate int // 1-based gate number; 0 when not about one gate
+	Msg  string
+}
+
+func (e *PolicyError) Error() string {
+	if e.Gate > 0 {
+		return fmt.Sprintf("%s: gate %d: %s", e.Pos, e.Gate, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
+}
+
+// Unwrap makes every PolicyError match ErrInvalidPolicy.
+func (e *PolicyError) Unwrap() error { return ErrInvalidPolicy }
+
+// DecodePolicy reads a policy strictly (unknown keys and wrong types are
+// errors), then validates it. All problems are reported at once, as a
+// joined error of *PolicyError each naming file, line and column.
+func DecodePolicy(r io.Reader, file string) (*Policy, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: read policy %s: %w", file, err)
+	}
+	var p Policy
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlErrors(err, file)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlErrors(err, file)
+	}
+	p.recordPositions(&root, file)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlErrors turns yaml.v3's errors ("line 3: field x not found in type
+// evaluate.Gate") into positioned PolicyErrors.
+func yamlErrors(err error, file string) error {
+	msgs := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var errs []error
+	for _, m := range msgs {
+		pe := &PolicyError{Pos: Position{File: file}, Msg: m}
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+			pe.Pos.Line, _ = strconv.Atoi(sub[1])
+			pe.Msg = strings.Replace(sub[2], " in type evaluate.", " in ", 1)
+		}
+		errs = append(errs, pe)
+	}
+	return errors.Join(errs...)
+}
+
+// recordPositions stores the position of every gate and key.
+func (p *Policy) recordPositions(root *yaml.Node, file string) {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return
+	}
+	doc := root.Content[0]
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "gates" || doc.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for g, item := range doc.Content[i+1].Content {
+			if g >= len(p.Gates) {
+				break
+			}
+			pos := map[string]Position{"": {file, item.Line, item.Column}}
+			for k := 0; k+1 < len(item.Content); k += 2 {
+				key := item.Content[k]
+				pos[key.Value] = Position{file, key.Line, key.Column}
+			}
+			p.Gates[g].pos = pos
+		}
+	}
+}
+
+// at returns the position of key in the gate, or of the gate.
+func (g Gate) at(key string) Position {
+	if p, ok := g.pos[key]; ok {
+		return p
+	}
+	return g.pos[""]
+}
+
+// Validate reports every problem of the policy at once (a joined error of
+// *PolicyError), or nil.
+func (p *Policy) Validate() error {
+	if len(p.Gates) == 0 {
+		return &PolicyError{Msg: "no gates: a policy without gates would pass every model"}
+	}
+	var errs []error
+	for i, g := range p.Gates {
+		for _, pr := range g.problems() {
+			errs = append(errs, &PolicyError{Pos: g.at(pr.key), Gate: i + 1, Msg: pr.msg})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type problem struct{ key, msg string }
+
+// kinds lists the keys that are set, per kind of gate.
+func (g Gate) kinds() map[string][]string {
+	set := func(keys ...any) []string {
+		var out []string
+		for i := 0; i < len(keys); i += 2 {
+			if keys[i+1].(bool) {
+				out = append(out, keys[i].(string))
+			}
+		}
+		return out
+	}
+	k := map[string][]string{
+		"range": set("min", g.Min != nil, "max", g.Max != nil),
+		"champion": set("max_drop_vs_champion", g.MaxDropVsChampion != nil,
+			"max_drop_vs_champion_pct", g.MaxDropVsChampionPct != nil,
+			"max_rise_vs_champion", g.MaxRiseVsChampion != nil,
+			"max_rise_vs_champion_pct", g.MaxRiseVsChampionPct != nil),
+		"parent": set("max_drop_vs_parent", g.MaxDropVsParent != nil,
+			"max_drop_vs_parent_pct", g.MaxDropVsParentPct != nil,
+			"max_rise_vs_parent", g.MaxRiseVsParent != nil,
+			"max_rise_vs_parent_pct", g.MaxRiseVsParentPct != nil),
+		"ci": set("beat_champion_beyond_ci", g.BeatChampionBeyondCI),
+		"cost": set("latency_p50_us", g.LatencyP50Us != nil, "latency_p99_us", g.LatencyP99Us != nil,
+			"min_rows_per_sec", g.MinRowsPerSec != nil, "max_bytes", g.MaxBytes != nil,
+			"max_params", g.MaxParams != nil, "max_nonzeros", g.MaxNonzeros != nil),
+	}
+	for name, keys := range k {
+		if len(keys) == 0 {
+			delete(k, name)
+		}
+	}
+	return k
+}
+
+const gateKinds = "min/max, max_drop_vs_champion, max_rise_vs_champion(_pct), " +
+	"max_drop/rise_vs_parent(_pct), beat_champion_beyond_ci, latency_p50_us, latency_p99_us, " +
+	"min_rows_per_sec, max_bytes, max_params or max_nonzeros"
+
+func (g Gate) problems() []problem {
+	kinds := g.kinds()
+	var all []string
+	for _, keys := range kinds {
+		all = append(all, keys...)
+	}
+	sortStrings(all)
+	switch {
+	case len(all) == 0:
+		return []problem{{"", "no check: set one of " + gateKinds}}
+	case len(kinds) > 1 || (len(all) > 1 && kinds["range"] == nil):
+		return []problem{{all[0], fmt.Sprintf("one check per gate, found %s; split it into several gates", strings.Join(all, ", "))}}
+	}
+	if kinds["cost"] != nil {
+		return g.costProblems(kinds["cost"][0])
+	}
+	return g.metricProblems()
+}
+
+func (g Gate) costProblems(key string) []problem {
+	var out []problem
+	if g.Metric != "" {
+		out = append(out, problem{"metric", key + " is a cost budget and takes no metric"})
+	}
+	if g.PerSlice {
+		out = append(out, problem{"per_slice", key + " cannot be per slice"})
+	}
+	if v := g.costLimit(); !(v > 0) {
+		out = append(out, problem{key, fmt.Sprintf("%s must be > 0, got %v", key, v)})
+	}
+	return out
+}
+
+func (g Gate) metricProblems() []problem {
+	info, known := metrics[g.Metric]
+	switch {
+	case g.Metric == "":
+		return []problem{{"", "metric is required"}}
+	case !known:
+		return []problem{{"metric", fmt.Sprintf("unknown metric %q; known: %s", g.Metric, strings.Join(sortStrings(mapKeys(metrics)), ", "))}}
+	}
+	var out []problem
+	add := func(key, format string, args ...any) { out = append(out, problem{key, fmt.Sprintf(format, args...)}) }
+	if g.Min != nil && g.Max != nil && *g.Min > *g.Max {
+		add("min", "min %v is above max %v", *g.Min, *g.Max)
+	}
+	if g.Min != nil && *g.Min > info.hi {
+		add("min", "%s can never reach min %v (at most %v)", g.Metric, *g.Min, info.hi)
+	}
+	if g.Max != nil && *g.Max < info.lo {
+		add("max", "%s can never be below max %v (at least %v)", g.Metric, *g.Max, info.lo)
+	}
+	for key, v := range g.changeLimits() {
+		higher := strings.Contains(key, "drop")
+		switch {
+		case higher && !info.higherIsBetter:
+			add(key, "lower %s is better: use %s", g.Metric, strings.Replace(key, "drop", "rise", 1))
+		case !higher && info.higherIsBetter:
+			add(key, "higher %s is better: use %s", g.Metric, strings.Replace(key, "rise", "drop", 1))
+		}
+		if !(v >= 0) || math.IsInf(v, 0) {
+			add(key, "%s must be a finite number >= 0, got %v", key, v)
+		}
+	}
+	if g.BeatChampionBeyondCI && g.PerSlice {
+		add("per_slice", "beat_champion_beyond_ci uses the overall bootstrap interval and cannot be per slice")
+	}
+	if g.MinSliceRows < 0 || (g.MinSliceRows > 0 && !g.PerSlice) {
+		add("min_slice_rows", "min_slice_rows must be >= 0 and needs per_slice: true")
+	}
+	return out
+}
+
+// changeLimits returns the set champion/parent change keys and values.
+func (g Gate) changeLimits() map[string]float64 {
+	out := map[string]float64{}
+	for key, p := range map[string]*float64{
+		"max_drop_vs_champion": g.MaxDropVsChampion, "max_drop_vs_champion_pct": g.MaxDropVsChampionPct,
+		"max_rise_vs_champion": g.MaxRiseVsChampion, "max_rise_vs_champion_pct": g.MaxRiseVsChampionPct,
+		"max_drop_vs_parent": g.MaxDropVsParent, "max_drop_vs_parent_pct": g.MaxDropVsParentPct,
+		"max_rise_vs_parent": g.MaxRiseVsParent, "max_rise_vs_parent_pct": g.MaxRiseVsParentPct,
+	} {
+		if p != nil {
+			out[key] = *p
+		}
+	}
+	return out
+}
+
+// costLimit returns the one cost budget that is set.
+func (g Gate) costLimit() float64 {
+	for _, p := range []*float64{g.LatencyP50Us, g.LatencyP99Us, g.MinRowsPerSec} {
+		if p != nil {
+			return *p
+		}
+	}
+	for _, p := range []*int64{g.MaxBytes, g.MaxParams, g.MaxNonzeros} {
+		if p != nil {
+			return float64(*p)
+		}
+	}
+	return math.NaN()
+}

@@ -1,0 +1,108 @@
+package evaluate
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func mustPolicy(t *testing.T, yml string) *Policy {
+	t.Helper()
+	p, err := DecodePolicy(strings.NewReader(yml), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func model(auc, logloss float64) Result {
+	return Result{Model: "m", Task: TaskBinary, Rows: 1000,
+		Metrics: map[string]float64{AUC: auc, LogLoss: logloss},
+		Slices: []SliceResult{
+			{Name: "long_haul", Rows: 300, Metrics: map[string]float64{AUC: auc - 0.05}},
+			{Name: "red_eye", Rows: 20, Metrics: map[string]float64{AUC: auc - 0.2}},
+		},
+		Cost: Cost{Bytes: 5000, LatencyP99Us: 80, RowsPerSec: 1e6}}
+}
+
+func TestCheckGates(t *testing.T) {
+	cand := model(0.80, 0.40)
+	cand.CI = &Interval{Metric: AUC, Lo: 0.79, Hi: 0.81, Level: 0.95}
+	champ := model(0.81, 0.39)
+	worseChamp := model(0.70, 0.50)
+	parent := model(0.805, 0.40)
+	for _, tc := range []struct {
+		name   string
+		gate   string
+		champ  *Result
+		parent *Result
+		pass   []bool // one per check (per slice for per_slice gates)
+		reason string // substring of the first check's reason
+	}{
+		{"min pass", "{metric: auc, min: 0.65}", nil, nil, []bool{true}, "within bounds"},
+		{"min fail", "{metric: auc, min: 0.85}", nil, nil, []bool{false}, "below min 0.85"},
+		{"max fail", "{metric: logloss, max: 0.3}", nil, nil, []bool{false}, "above max 0.3"},
+		{"drop within", "{metric: auc, max_drop_vs_champion: 0.02}", &champ, nil, []bool{true}, "drop 0.01 <= 0.02"},
+		{"drop beyond", "{metric: auc, max_drop_vs_champion: 0.005}", &champ, nil, []bool{false}, "drop 0.01 > 0.005"},
+		{"improvement", "{metric: auc, max_drop_vs_champion: 0}", &worseChamp, nil, []bool{true}, "drop -0.1"},
+		{"no champion", "{metric: auc, max_drop_vs_champion: 0}", nil, nil, []bool{true}, "no champion"},
+		{"rise pct beyond", "{metric: logloss, max_rise_vs_champion_pct: 2}", &champ, nil, []bool{false}, "rise 2.5641"},
+		{"rise pct within", "{metric: logloss, max_rise_vs_champion_pct: 3}", &champ, nil, []bool{true}, "%"},
+		{"per slice", "{metric: auc, per_slice: true, max_drop_vs_champion: 0.005}", &champ, nil, []bool{false, false}, "long_haul"},
+		{"per slice min rows", "{metric: auc, per_slice: true, min_slice_rows: 100, min: 0.7}", nil, nil, []bool{true}, "within"},
+		{"per slice no champion", "{metric: auc, per_slice: true, max_drop_vs_champion: 0}", nil, nil, []bool{true, true}, "no champion"},
+		{"parent", "{metric: auc, max_drop_vs_parent: 0.01}", nil, &parent, []bool{true}, "vs parent"},
+		{"parent beyond", "{metric: auc, max_drop_vs_parent: 0.001}", nil, &parent, []bool{false}, "drop 0.005"},
+		{"no parent", "{metric: auc, max_drop_vs_parent: 0.001}", nil, nil, []bool{true}, "no parent"},
+		{"beyond ci", "{metric: auc, beat_champion_beyond_ci: true}", &worseChamp, nil, []bool{true}, "lower end"},
+		{"within ci", "{metric: auc, beat_champion_beyond_ci: true}", &champ, nil, []bool{false}, "beyond: false"},
+		{"ci no champion", "{metric: auc, beat_champion_beyond_ci: true}", nil, nil, []bool{true}, "no champion"},
+		{"latency", "{latency_p99_us: 100}", nil, nil, []bool{true}, "latency_p99_us 80"},
+		{"latency over", "{latency_p99_us: 50}", nil, nil, []bool{false}, "budget <= 50"},
+		{"latency not measured", "{latency_p50_us: 50}", nil, nil, []bool{false}, "not measured"},
+		{"bytes", "{max_bytes: 1000000}", nil, nil, []bool{true}, "max_bytes 5000"},
+		{"throughput", "{min_rows_per_sec: 2000000}", nil, nil, []bool{false}, ">= 2e+06"},
+		{"metric missing", "{metric: f1, min: 0.5}", nil, nil, []bool{false}, "f1 not measured"},
+		{"champion lacks metric", "{metric: pr_auc, max_drop_vs_champion: 0.1}", &champ, nil, []bool{false}, "not measured"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mustPolicy(t, "gates: ["+tc.gate+"]")
+			v := p.Check(cand, tc.champ, tc.parent)
+			if len(v.Checks) != len(tc.pass) {
+				t.Fatalf("%d checks, want %d: %+v", len(v.Checks), len(tc.pass), v.Checks)
+			}
+			all := true
+			for i, c := range v.Checks {
+				all = all && c.Pass
+				if c.Pass != tc.pass[i] {
+					t.Errorf("check %d pass = %v, want %v: %s", i, c.Pass, tc.pass[i], c.Reason)
+				}
+			}
+			if v.Pass != all {
+				t.Errorf("verdict pass = %v, checks say %v", v.Pass, all)
+			}
+			if got := v.Checks[0].Slice + " " + v.Checks[0].Reason; !strings.Contains(got, tc.reason) {
+				t.Errorf("reason %q does not contain %q", got, tc.reason)
+			}
+			if _, err := json.Marshal(v); err != nil {
+				t.Errorf("verdict is not JSON-encodable: %v", err)
+			}
+		})
+	}
+}
+
+func TestCheckEvaluatesEveryGate(t *testing.T) {
+	p := mustPolicy(t, `gates:
+  - {metric: auc, min: 0.9}
+  - {latency_p99_us: 10}
+  - {metric: auc, min: 0.5}
+  - {name: small, max_bytes: 100}
+`)
+	v := p.Check(model(0.8, 0.4), nil, nil)
+	if v.Pass || len(v.Checks) != 4 || len(v.Failed()) != 3 {
+		t.Fatalf("verdict %+v", v)
+	}
+	if v.Checks[3].Gate != "small" || v.Checks[0].Gate != "{metric: auc, min: 0.9}" {
+		t.Errorf("gate labels %q, %q", v.Checks[0].Gate, v.Checks[3].Gate)
+	}
+}
