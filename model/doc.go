@@ -1,0 +1,93 @@
+// Package model is refit's model artifact and its inference engine:
+// preprocessing fitted on training data, a stack of layers, the task and
+// label mapping, and the safetensors file that stores them.
+//
+// It does not train. Package train fits the weights (with gorgonia) and
+// builds a Model with New; package optimize adds sparse and int8 layers
+// that implement the same Layer interface. Nothing here imports gorgonia.
+//
+// # Preprocessing
+//
+// A Fitter accumulates statistics over a stream of arrow.Record batches in
+// one pass and bounded memory; fitters over parts of a dataset Merge. Its
+// Preprocessor expands each input column into float32 features:
+//
+//   - numeric (int*, uint*, float16/32/64, decimal128): missing values
+//     (null, NaN, ±Inf) are imputed with the median of the present values,
+//     then standardized with the mean and population standard deviation
+//     computed after imputation (a constant column gets std 1). The median
+//     comes from a deterministic mergeable quantile sketch (exact up to
+//     4096 values, rank error about 0.3% at millions); the mean and
+//     variance are exact (Welford, merged with Chan's formula; imputed
+//     values are folded in analytically, so no second pass is needed). A
+//     0/1 "#missing" indicator is added only for columns that had a missing
+//     value in training: a column that was always present gets none, and a
+//     missing value at prediction time is then just imputed.
+//   - categorical (string, large_string, dictionary<string>, bool): a
+//     one-hot for the FitConfig.TopK most frequent values (ties broken by
+//     value), then "#other" (unseen or rare values) and "#missing".
+//   - timestamp (any unit): sin and cos of the fractional hour of day
+//     (/24), day of week (Sunday = 0, /7) and month (January = 0, /12), on
+//     the wall clock of the column's zone (a naive timestamp is used as
+//     it is); date32/date64 get day of week and month only. Cyclic pairs
+//     keep December next to January in six compact features that need
+//     only arithmetic in ONNX. Batches must carry the zone seen in
+//     training. A "#missing" indicator is added as for numeric columns.
+//
+// FeatureNames lists the expanded columns. Transform writes a row-major
+// rows×NumFeatures matrix, column by column, without per-row allocation.
+//
+// # Inference
+//
+// Layers are applied in order; each Layer computes a batch of rows at a
+// time. Dense is y = act(x·Wᵀ + b) with W row-major [out][in] (ONNX Gemm
+// with transB=1, then Relu, Tanh, Sigmoid or Softmax). Its kernel sums
+// every dot product in index order, so a row's prediction is bit-identical
+// whatever batch it is in.
+//
+// A Predictor owns scratch buffers and processes a record 256 rows at a
+// time; after the first batch it does not allocate. Model.Predict uses a
+// pool of Predictors. Output per row: binary, the probability of Labels[1];
+// multiclass, one probability per class (see Argmax); regression, the
+// value de-standardized with Spec.TargetMean and TargetStd.
+//
+// # Files
+//
+// Encode writes a safetensors file: an 8-byte little-endian header length;
+// a JSON header, space-padded so the data starts 8-byte aligned, mapping
+// "layers.<i>.weight" (F32, [out, in]) and "layers.<i>.bias" (F32, [out])
+// to dtype, shape and data_offsets, plus "__metadata__" with string
+// entries format ("refit.model"), format_version ("1"), task, labels,
+// target, architecture, preprocessing, features and lineage (JSON
+// strings) and refit.sha256; then the tensor bytes, in layer order. The
+// encoding depends only on the Model (sorted keys, no clock), so the same
+// model always gives the same bytes.
+//
+// refit.sha256 is the SHA-256 over every other metadata entry, the tensor
+// table and the tensor bytes, so a flipped bit in the weights or in the
+// preprocessing is caught. Save also writes path+".sha256" (sha256sum
+// format, over the whole file); Load checks both. Each file is written
+// crash-safely (temporary file, fsync, rename, fsync of the directory).
+//
+// # Errors
+//
+// Decode and Load never panic on hostile input: a truncated, malformed or
+// inconsistent file gives an error wrapping ErrCorrupt (the header length
+// is bounded by 16 MiB and the file; offsets must tile the data exactly;
+// dtypes and shapes must match the byte ranges and the architecture;
+// metadata is decoded strictly, unknown keys and duplicate keys fail), and
+// a checksum mismatch wraps both ErrChecksum and ErrCorrupt. Bad arguments
+// to New, NewDense, NewPreprocessor and Fit, and records that do not match
+// the preprocessing, wrap ErrInvalidInput. No function panics on bad
+// input; Layer.Forward trusts its caller for slice lengths.
+//
+// # Ownership and concurrency
+//
+// Model, Preprocessor and Layer values are immutable and safe for
+// concurrent use; constructors copy the slices they are given, and
+// accessors that return shared slices (Dense.Weights) say so. A Predictor
+// and a Fitter belong to one goroutine. Records passed in are only read
+// during the call; the caller keeps ownership and calls Release. Output
+// slices passed as dst are reused when large enough and belong to the
+// caller.
+package model

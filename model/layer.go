@@ -1,0 +1,169 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Layer is one step of a model's forward pass. Implementations are
+// immutable and safe for concurrent use. The float32 Dense layer is the
+// first; sparse and int8 layers implement the same interface.
+type Layer interface {
+	// In and Out are the widths of the input and output rows.
+	In() int
+	Out() int
+	// Forward computes rows output rows into dst (rows×Out, row-major)
+	// from src (rows×In). The caller guarantees the lengths and that dst
+	// and src do not overlap.
+	Forward(dst, src []float32, rows int)
+	// NumParams counts the stored parameters; NonZeros counts those that
+	// are not zero (after pruning it is smaller).
+	NumParams() int
+	NonZeros() int
+}
+
+// Activation is the elementwise or row-wise function after a layer. Each
+// maps to one ONNX operator.
+type Activation string
+
+// The activations.
+const (
+	Identity Activation = "identity" // no ONNX node
+	ReLU     Activation = "relu"     // Relu
+	Tanh     Activation = "tanh"     // Tanh
+	Sigmoid  Activation = "sigmoid"  // Sigmoid
+	Softmax  Activation = "softmax"  // Softmax(axis=-1)
+)
+
+func (a Activation) valid() bool {
+	switch a {
+	case Identity, ReLU, Tanh, Sigmoid, Softmax:
+		return true
+	}
+	return false
+}
+
+// apply runs the activation in place on rows of width out.
+func (a Activation) apply(y []float32, out int) {
+	switch a {
+	case ReLU:
+		for i, v := range y {
+			y[i] = max(v, 0)
+		}
+	case Tanh:
+		for i, v := range y {
+			y[i] = float32(math.Tanh(float64(v)))
+		}
+	case Sigmoid:
+		for i, v := range y {
+			y[i] = sigmoid(v)
+		}
+	case Softmax:
+		for r := 0; r+out <= len(y); r += out {
+			softmax(y[r : r+out])
+		}
+	}
+}
+
+// sigmoid is 1/(1+e^-x), computed without overflow for large |x|.
+func sigmoid(x float32) float32 {
+	if x >= 0 {
+		return float32(1 / (1 + math.Exp(-float64(x))))
+	}
+	e := math.Exp(float64(x))
+	return float32(e / (1 + e))
+}
+
+// softmax normalizes one row in place, subtracting the maximum first so
+// exp never overflows.
+func softmax(row []float32) {
+	m := row[0]
+	for _, v := range row[1:] {
+		m = max(m, v)
+	}
+	var sum float64
+	for i, v := range row {
+		e := math.Exp(float64(v - m))
+		row[i] = float32(e)
+		sum += e
+	}
+	inv := float32(1 / sum)
+	for i := range row {
+		row[i] *= inv
+	}
+}
+
+// Dense is a fully connected float32 layer: y = act(x·Wᵀ + b), the ONNX
+// Gemm(transB=1) followed by the activation. W is row-major [out][in] (the
+// safetensors/PyTorch layout): each output's weights are contiguous, so the
+// batch kernel runs dot products over contiguous memory.
+type Dense struct {
+	in, out int
+	w, b    []float32
+	act     Activation
+}
+
+// NewDense returns a dense layer. w has out*in values, row-major
+// [out][in]; b has out values. Both are copied. Weights must be finite.
+// Errors wrap ErrInvalidInput.
+func NewDense(in, out int, w, b []float32, act Activation) (*Dense, error) {
+	switch {
+	case in <= 0 || out <= 0:
+		return nil, fmt.Errorf("model: dense layer: %w: shape %dx%d", ErrInvalidInput, out, in)
+	case len(w) != in*out || len(b) != out:
+		return nil, fmt.Errorf("model: dense layer %dx%d: %w: %d weights and %d biases",
+			out, in, ErrInvalidInput, len(w), len(b))
+	case !act.valid():
+		return nil, fmt.Errorf("model: dense layer: %w: unknown activation %q", ErrInvalidInput, act)
+	case !allFinite(w) || !allFinite(b):
+		return nil, fmt.Errorf("model: dense layer %dx%d: %w: non-finite parameter", out, in, ErrInvalidInput)
+	}
+	return &Dense{in: in, out: out, w: slices.Clone(w), b: slices.Clone(b), act: act}, nil
+}
+
+func allFinite(v []float32) bool {
+	for _, x := range v {
+		if x-x != 0 { // NaN or ±Inf
+			return false
+		}
+	}
+	return true
+}
+
+// In is the input width.
+func (d *Dense) In() int { return d.in }
+
+// Out is the output width.
+func (d *Dense) Out() int { return d.out }
+
+// Activation is the activation after the affine map.
+func (d *Dense) Activation() Activation { return d.act }
+
+// Weights returns W, row-major [out][in]. It is shared: do not modify it.
+func (d *Dense) Weights() []float32 { return d.w }
+
+// Bias returns b. It is shared: do not modify it.
+func (d *Dense) Bias() []float32 { return d.b }
+
+// NumParams is out*in + out.
+func (d *Dense) NumParams() int { return len(d.w) + len(d.b) }
+
+// NonZeros counts the non-zero weights and biases.
+func (d *Dense) NonZeros() int { return countNonZero(d.w) + countNonZero(d.b) }
+
+func countNonZero(v []float32) int {
+	n := 0
+	for _, x := range v {
+		if x != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Forward computes act(src·Wᵀ + b) for rows rows.
+func (d *Dense) Forward(dst, src []float32, rows int) {
+	gemmBias(dst[:rows*d.out], src[:rows*d.in], d.w, d.b, rows, d.in, d.out)
+	d.act.apply(dst[:rows*d.out], d.out)
+}

@@ -1,0 +1,144 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/apache/arrow/go/v17/arrow"
+)
+
+// blockRows is how many rows a Predictor pushes through the layers at a
+// time, bounding its scratch memory independently of the batch size.
+const blockRows = 256
+
+// Model is a trained model: preprocessing, then layers, for one task. It is
+// immutable after New and safe for concurrent use.
+type Model struct {
+	spec     Spec
+	pre      *Preprocessor
+	layers   []Layer
+	maxWidth int
+	pool     sync.Pool // of *Predictor, for Model.Predict
+}
+
+// New assembles a model and checks that the pieces fit together: the first
+// layer takes pre.NumFeatures() inputs, each layer takes its predecessor's
+// outputs, and the last layer matches the task (binary: 1 output with
+// sigmoid; multiclass: one output per label with softmax; regression: 1
+// output). spec is copied; pre and the layers are shared (they are
+// immutable). Errors wrap ErrInvalidInput.
+func New(spec Spec, pre *Preprocessor, layers []Layer) (*Model, error) {
+	spec = spec.withDefaults()
+	if err := spec.validate(); err != nil {
+		return nil, fmt.Errorf("model: %w: %w", ErrInvalidInput, err)
+	}
+	if pre == nil || len(layers) == 0 {
+		return nil, fmt.Errorf("model: %w: need preprocessing and at least one layer", ErrInvalidInput)
+	}
+	m := &Model{spec: spec, pre: pre, layers: slices.Clone(layers), maxWidth: pre.NumFeatures()}
+	if err := m.checkLayers(); err != nil {
+		return nil, fmt.Errorf("model: %w: %w", ErrInvalidInput, err)
+	}
+	return m, nil
+}
+
+func (m *Model) checkLayers() error {
+	width := m.pre.NumFeatures()
+	for i, l := range m.layers {
+		if l == nil {
+			return fmt.Errorf("layer %d is nil", i)
+		}
+		if l.In() != width {
+			return fmt.Errorf("layer %d takes %d inputs, previous step gives %d", i, l.In(), width)
+		}
+		width = l.Out()
+		m.maxWidth = max(m.maxWidth, width)
+	}
+	if width != m.spec.outputs() {
+		return fmt.Errorf("%s task needs %d outputs, last layer has %d", m.spec.Task, m.spec.outputs(), width)
+	}
+	want := map[Task]Activation{TaskBinary: Sigmoid, TaskMulticlass: Softmax}[m.spec.Task]
+	if want != "" {
+		last, ok := m.layers[len(m.layers)-1].(interface{ Activation() Activation })
+		if !ok || last.Activation() != want {
+			return fmt.Errorf("%s task needs a %s on the last layer", m.spec.Task, want)
+		}
+	}
+	return nil
+}
+
+// Spec returns a copy of the model's spec (with defaults filled in).
+func (m *Model) Spec() Spec { return m.spec.withDefaults() }
+
+// Task is the model's task.
+func (m *Model) Task() Task { return m.spec.Task }
+
+// Labels returns a copy of the class names, indexed by class.
+func (m *Model) Labels() []string { return slices.Clone(m.spec.Labels) }
+
+// Preprocessor returns the model's preprocessing.
+func (m *Model) Preprocessor() *Preprocessor { return m.pre }
+
+// Layers returns the model's layers (a copy of the slice).
+func (m *Model) Layers() []Layer { return slices.Clone(m.layers) }
+
+// OutputWidth is the number of values Predict gives per row: the number of
+// classes for multiclass, 1 otherwise.
+func (m *Model) OutputWidth() int { return m.spec.outputs() }
+
+// NumParams is the total number of parameters of the layers.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, l := range m.layers {
+		n += l.NumParams()
+	}
+	return n
+}
+
+// NonZeros is the total number of non-zero parameters of the layers.
+func (m *Model) NonZeros() int {
+	n := 0
+	for _, l := range m.layers {
+		n += l.NonZeros()
+	}
+	return n
+}
+
+// Predict predicts every row of rec; see Predictor.Predict. It takes a
+// Predictor from an internal pool, so it is safe for concurrent use and
+// allocation-free in steady state.
+func (m *Model) Predict(rec arrow.Record, dst []float32) ([]float32, error) {
+	p, _ := m.pool.Get().(*Predictor)
+	if p == nil {
+		p = m.NewPredictor()
+	}
+	dst, err := p.Predict(rec, dst)
+	m.pool.Put(p)
+	return dst, err
+}
+
+// Argmax writes the index of the largest of each row's classes values in
+// probs (rows×classes) into dst, grown if needed, and returns
+// dst[:rows]. Ties go to the lower index.
+func Argmax(probs []float32, classes int, dst []int) []int {
+	if classes <= 0 {
+		return dst[:0]
+	}
+	rows := len(probs) / classes
+	if cap(dst) < rows {
+		dst = make([]int, rows)
+	}
+	dst = dst[:rows]
+	for r := range dst {
+		row := probs[r*classes : (r+1)*classes]
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		dst[r] = best
+	}
+	return dst
+}
