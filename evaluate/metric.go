@@ -34,21 +34,21 @@ const (
 
 // Metric names, as used in Result.Metrics and gate policies.
 const (
-	Accuracy    = "accuracy"
-	Precision   = "precision"
-	Recall      = "recall"
-	F1          = "f1"
-	AUC         = "auc"
-	PRAUC       = "pr_auc"
-	LogLoss     = "logloss"
-	Brier       = "brier"
-	ECE         = "ece"
-	MacroF1     = "macro_f1"
-	WeightedF1  = "weighted_f1"
-	RMSE        = "rmse"
-	MAE         = "mae"
-	R2          = "r2"
-	MAPE        = "mape"
+	Accuracy   = "accuracy"
+	Precision  = "precision"
+	Recall     = "recall"
+	F1         = "f1"
+	AUC        = "auc"
+	PRAUC      = "pr_auc"
+	LogLoss    = "logloss"
+	Brier      = "brier"
+	ECE        = "ece"
+	MacroF1    = "macro_f1"
+	WeightedF1 = "weighted_f1"
+	RMSE       = "rmse"
+	MAE        = "mae"
+	R2         = "r2"
+	MAPE       = "mape"
 )
 
 // metricInfo says which way is better and the metric's possible range.

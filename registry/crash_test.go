@@ -88,9 +88,11 @@ func crashStep(ctx context.Context, r *Registry, rng *rand.Rand, src string, i i
 	if err != nil {
 		return err
 	}
+	fmt.Println("registered", v.ID)
 	if err := r.Promote(ctx, v.ID, Champion, opts); err != nil {
 		return err
 	}
+	fmt.Println("promoted", v.ID)
 	if i%7 == 6 {
 		if _, err := r.Rollback(ctx, Champion, PromoteOptions{Reason: "loop rollback"}); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
@@ -135,21 +137,26 @@ func helperCmd(t *testing.T, env ...string) *exec.Cmd {
 func TestCrashDuringPromotion(t *testing.T) {
 	kills := 30
 	if !testing.Short() {
-		kills = 60
+		kills = 50
 	}
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(7, 7))
-	var versions int
+	var versions, midway int
 	for i := 0; i < kills; i++ {
 		delay := time.Duration(rng.IntN(50_000)) * time.Microsecond
-		runAndKill(t, dir, delay)
+		if steps := runAndKill(t, dir, delay); steps > 0 {
+			midway++
+		}
 		versions = checkAfterCrash(t, dir, i, versions)
 	}
 	staging, _ := filepath.Glob(filepath.Join(dir, "models", stagingPrefix+"*"))
-	t.Logf("%d kills, %d versions registered, %d orphaned staging folders", kills, versions, len(staging))
+	t.Logf("%d kills (%d after the child completed a step), %d versions registered, %d orphaned staging folders",
+		kills, midway, versions, len(staging))
 }
 
-func runAndKill(t *testing.T, dir string, delay time.Duration) {
+// runAndKill starts the crash child, waits until it is ready, lets it work
+// for delay, SIGKILLs it and returns how many steps it reported done.
+func runAndKill(t *testing.T, dir string, delay time.Duration) int {
 	t.Helper()
 	cmd := helperCmd(t, envHelper+"=crash", envDir+"="+dir)
 	out, err := cmd.StdoutPipe()
@@ -159,21 +166,31 @@ func runAndKill(t *testing.T, dir string, delay time.Duration) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || line != "ready\n" {
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() || lines.Text() != "ready" {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		t.Fatalf("child did not start: %q, %v", line, err)
+		t.Fatalf("child did not start: %q, %v", lines.Text(), lines.Err())
 	}
+	steps := make(chan int)
+	go func() {
+		n := 0
+		for lines.Scan() {
+			n++
+		}
+		steps <- n
+	}()
 	time.Sleep(delay)
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
+	n := <-steps // EOF: the child is gone; read everything before Wait
 	if err := cmd.Wait(); err == nil {
 		t.Fatal("child exited by itself")
 	} else if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() == 3 {
 		t.Fatalf("child failed before the kill: %v", err)
 	}
+	return n
 }
 
 // checkAfterCrash opens the workspace, runs Check, resolves the champion and
@@ -209,7 +226,7 @@ func checkAfterCrash(t *testing.T, dir string, i, before int) int {
 // champion at once and checks every promotion is in the history, which is an
 // unbroken chain (no lost update).
 func TestConcurrentPromotion(t *testing.T) {
-	const n = 150
+	const n = 100
 	ctx := context.Background()
 	dir := t.TempDir()
 	r := openTest(t, dir)
