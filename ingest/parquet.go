@@ -136,9 +136,6 @@ func (d *parquetDecoder) Warnings() []string { return d.warnings }
 func (d *parquetDecoder) Close() error       { return nil }
 func (d *parquetDecoder) limits() Limits     { return d.cfg.Limits }
 func (d *parquetDecoder) fileSize() int64    { return d.src.Size() }
-func (d *parquetDecoder) rowGroupRows(i int) int64 {
-	return d.meta.RowGroups[i].NumRows
-}
 
 // ReadUnit decodes row group i: the column chunks of the projected columns
 // are read whole, decoded into Arrow arrays of the row group's length, and

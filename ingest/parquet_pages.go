@@ -165,7 +165,7 @@ func (c *chunkReader) dictPage(h *format.PageHeader, body []byte) error {
 		return corruptf("dictionary page without header")
 	}
 	dh := h.DictionaryPageHeader.V
-	if err := c.checkCount(0); err != nil || dh.NumValues < 0 {
+	if dh.NumValues < 0 || int64(dh.NumValues)*int64(max(c.leaf.width, 4)) > c.lim.MaxPageBytes {
 		return corruptf("dictionary page claims %d values", dh.NumValues)
 	}
 	if dh.Encoding != format.Plain && dh.Encoding != format.PlainDictionary {
