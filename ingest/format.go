@@ -47,7 +47,9 @@ func DetectFormat(r io.ReaderAt, size int64) (Format, error) {
 	}
 	head = head[:n]
 	switch {
-	case bytes.HasPrefix(head, parquetMagic):
+	case bytes.HasPrefix(head, parquetMagic), bytes.HasPrefix(head, []byte("PARE")):
+		// PARE: a Parquet file with an encrypted footer; the decoder
+		// refuses it as ErrUnsupported.
 		if size < 12 {
 			return FormatParquet, corruptf("parquet file of %d bytes is too short", size)
 		}
@@ -80,5 +82,8 @@ func isStreamStart(head []byte) bool {
 		n := int32(binary.LittleEndian.Uint32(head[4:8]))
 		return n > 0
 	}
-	return false
+	// Legacy: the length, then the flatbuffer's root offset, which points
+	// 4-aligned inside the metadata.
+	root := binary.LittleEndian.Uint32(head[4:8])
+	return first >= 8 && first < 1<<24 && root >= 4 && root < first && root%4 == 0
 }
