@@ -54,6 +54,7 @@ type ColumnProfile struct {
 	buf        []float64 // scratch: finite values of a chunk
 	keys       []uint64  // scratch: keys of a chunk
 	dictCounts []int64   // scratch: counts per dictionary index
+	dense      []int32   // scratch: counts of a small-range integer chunk
 }
 
 // IntRange is the exact range of an integer or temporal column, in the

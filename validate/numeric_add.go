@@ -88,7 +88,40 @@ func intChunk[T integer](c *ColumnProfile, v []T, bm []byte, off int) error {
 	c.updateIntRange(int64(lo), int64(hi))
 	c.Moments.AddFinite(buf)
 	c.Quantiles.Update(buf)
+	base := uint64(int64(lo))
+	if span := uint64(int64(hi)) - base; span < denseSpan && !c.TopK.Dropped {
+		return c.countDense(keys, base, int(span)+1)
+	}
 	return c.countKeys(keys, false)
+}
+
+// denseSpan is the widest integer range of a chunk counted in an array
+// instead of the hash map.
+const denseSpan = 2 * chunkLen
+
+// countDense counts keys within [base, base+span) in an array, then feeds
+// each distinct key once, with its count, to TopK and Distinct: about one
+// increment per value for small-range integers (codes, dates, delays).
+func (c *ColumnProfile) countDense(keys []uint64, base uint64, span int) error {
+	dense := c.dense[:0]
+	dense = append(dense, make([]int32, span)...)
+	for _, k := range keys {
+		dense[k-base]++
+	}
+	uniq := keys[:0] // keys is scratch: reuse it for the distinct keys
+	t := c.TopK
+	for i, n := range dense {
+		if n != 0 {
+			k := base + uint64(i)
+			t.addWeighted(k, int64(n))
+			uniq = append(uniq, k)
+		}
+	}
+	c.dense = dense
+	if d := c.Distinct; d.Sketch != nil {
+		d.insertKeys(uniq)
+	}
+	return c.settle(false)
 }
 
 func (c *ColumnProfile) updateIntRange(lo, hi int64) {

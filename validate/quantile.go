@@ -35,6 +35,7 @@ type Quantiles struct {
 	Levels [][]float64 `json:"levels"` // Levels[h] holds items of weight 2^h
 
 	scratch []float64 // merge buffer, not part of the state
+	keys    []uint64  // radix sort buffer, not part of the state
 }
 
 // NewQuantiles returns an empty sketch with top-level capacity k
@@ -82,17 +83,22 @@ func (q *Quantiles) Update(vals []float64) {
 		q.Min, q.Max = min(q.Min, lo), max(q.Max, hi)
 	}
 	q.N += int64(len(vals))
-	capTotal := q.capacity()
+	c0 := q.level0Cap()
 	for len(vals) > 0 {
-		free := max(capTotal-q.retained(), 1)
-		n := min(free, len(vals))
+		n := min(c0-len(q.Levels[0]), len(vals))
 		q.Levels[0] = append(q.Levels[0], vals[:n]...)
 		vals = vals[n:]
-		if q.retained() >= capTotal {
+		if len(q.Levels[0]) >= c0 {
 			q.compress()
-			capTotal = q.capacity()
+			c0 = q.level0Cap()
 		}
 	}
+}
+
+// level0Cap is the size of the unsorted input buffer: at least K, so each
+// sort is amortized over many values.
+func (q *Quantiles) level0Cap() int {
+	return max(q.K, levelCap(q.K, 0, len(q.Levels)))
 }
 
 func minMax(vals []float64) (lo, hi float64) {
@@ -104,15 +110,16 @@ func minMax(vals []float64) (lo, hi float64) {
 	return lo, hi
 }
 
-// compress compacts levels until the sketch fits its capacity.
+// compress compacts every full level, bottom up (eager KLL).
 func (q *Quantiles) compress() {
-	for q.retained() >= q.capacity() {
-		n := len(q.Levels)
-		h := 0
-		for h < n-1 && len(q.Levels[h]) < levelCap(q.K, h, n) {
-			h++
+	for h := 0; h < len(q.Levels); h++ {
+		c := levelCap(q.K, h, len(q.Levels))
+		if h == 0 {
+			c = q.level0Cap()
 		}
-		q.compact(h)
+		if len(q.Levels[h]) >= c {
+			q.compact(h)
+		}
 	}
 }
 
@@ -123,7 +130,7 @@ func (q *Quantiles) compact(h int) {
 	}
 	buf := q.Levels[h]
 	if h == 0 {
-		sortFloats(buf)
+		sortFloats(buf, &q.keys)
 	}
 	keep := len(buf) & 1 // an odd item stays at this level
 	pairs := buf[keep:]

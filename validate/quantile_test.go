@@ -72,3 +72,25 @@ func TestQuantilesSmall(t *testing.T) {
 		t.Errorf("EquiWidth(2) = %+v, want edges [1 3 5] counts [3 2]", h)
 	}
 }
+
+func TestSortFloats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var scratch []uint64
+	for _, n := range []int{0, 1, 63, 64, 1000, 5000} {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rng.NormFloat64() * 1e3
+			if i%7 == 0 {
+				v[i] = float64(int(v[i]))
+			}
+		}
+		if n > 2 {
+			v[0], v[1] = 0, -5e-324
+		}
+		want := slices.Sorted(slices.Values(v))
+		sortFloats(v, &scratch)
+		if !slices.Equal(v, want) {
+			t.Errorf("n=%d: not sorted", n)
+		}
+	}
+}

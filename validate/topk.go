@@ -34,6 +34,10 @@ type TopK struct {
 	arena   []byte // value bytes of byte-keyed entries
 	last    uint64 // key of the last hit, a cheap run cache
 	lastIdx int32
+
+	spare      []topEntry // reused by prune
+	spareArena []byte
+	counts     []int64
 }
 
 type topEntry struct {
@@ -111,39 +115,72 @@ func (t *TopK) value(e topEntry) []byte {
 }
 
 // prune keeps the counters above the (Capacity+1)-th largest count, minus
-// that count, and compacts the arena.
+// that count, and compacts the arena. Buffers are recycled.
 func (t *TopK) prune() {
 	if len(t.entries) <= t.Capacity {
 		return
 	}
-	counts := make([]int64, len(t.entries))
-	for i, e := range t.entries {
-		counts[i] = e.count
+	counts := t.counts[:0]
+	for _, e := range t.entries {
+		counts = append(counts, e.count)
 	}
-	slices.SortFunc(counts, func(a, b int64) int { return cmp.Compare(b, a) })
-	c := counts[t.Capacity]
+	t.counts = counts
+	c := nthLargest(counts, t.Capacity)
 	old, oldArena := t.entries, t.arena
-	t.entries, t.arena = old[:0:0], make([]byte, 0, len(oldArena)/2)
+	entries, arena := t.spare[:0], t.spareArena[:0]
 	clear(t.index)
 	for _, e := range old {
 		if e.count <= c {
 			continue
 		}
-		b := oldArena[e.off : e.off+e.len]
-		t.index[e.key] = int32(len(t.entries))
-		t.entries = append(t.entries, topEntry{key: e.key, count: e.count - c,
-			off: uint32(len(t.arena)), len: e.len})
-		t.arena = append(t.arena, b...)
+		t.index[e.key] = int32(len(entries))
+		entries = append(entries, topEntry{key: e.key, count: e.count - c,
+			off: uint32(len(arena)), len: e.len})
+		arena = append(arena, oldArena[e.off:e.off+e.len]...)
 	}
+	t.entries, t.arena, t.spare, t.spareArena = entries, arena, old, oldArena
 	t.Pruned = true
 	t.MaxError += c
 	t.lastIdx = -1
 }
 
+// nthLargest returns the value of rank n (0-based, descending) in v,
+// reordering v (quickselect, median of three).
+func nthLargest(v []int64, n int) int64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		p := max(min(v[lo], v[mid]), min(max(v[lo], v[mid]), v[hi]))
+		i, j := lo, hi
+		for i <= j {
+			for v[i] > p {
+				i++
+			}
+			for v[j] < p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case n <= j:
+			hi = j
+		case n >= i:
+			lo = i
+		default:
+			return v[n]
+		}
+	}
+	return v[n]
+}
+
 // drop abandons a numeric summary.
 func (t *TopK) drop() {
 	t.Dropped = true
-	t.entries, t.arena = nil, nil
+	t.entries, t.arena, t.spare, t.spareArena, t.counts = nil, nil, nil, nil, nil
 	clear(t.index)
 	t.lastIdx = -1
 }

@@ -1,0 +1,24 @@
+package validate
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestNthLargest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for range 200 {
+		v := make([]int64, 1+rng.IntN(300))
+		for i := range v {
+			v[i] = int64(rng.IntN(1 + rng.IntN(20)))
+		}
+		n := rng.IntN(len(v))
+		want := slices.Clone(v)
+		slices.Sort(want)
+		slices.Reverse(want)
+		if got := nthLargest(v, n); got != want[n] {
+			t.Fatalf("nthLargest(%v, %d) = %d, want %d", want, n, got, want[n])
+		}
+	}
+}
