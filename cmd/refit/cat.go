@@ -30,7 +30,7 @@ print without an offset), binary values as hex, nested values as JSON.`,
 			if limit < 0 {
 				return fmt.Errorf("--limit %d: want 0 (all rows) or more", limit)
 			}
-			opts := ingest.Options{}
+			opts := ingest.Options{Limits: inputLimits}
 			if columns != "" {
 				opts.Columns = strings.Split(columns, ",")
 			}

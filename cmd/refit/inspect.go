@@ -23,7 +23,7 @@ func newInspectCmd() *cobra.Command {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			ds, err := ingest.Open(cmd.Context(), args, ingest.Options{})
+			ds, err := ingest.Open(cmd.Context(), args, ingest.Options{Limits: inputLimits})
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/refit-ml/refit/ingest"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +23,10 @@ const (
 	exitFailed = 1 // checks or gates failed
 	exitError  = 2 // bad input or usage
 )
+
+// inputLimits are the limits every command reads data with, set from the
+// root command's flags.
+var inputLimits ingest.Limits
 
 // errFailed marks a run that worked but whose checks or gates failed.
 var errFailed = errors.New("checks failed")
@@ -52,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func newRoot() *cobra.Command {
 	var logLevel string
+	var maxPageMiB int64
 	root := &cobra.Command{
 		Use:   "refit",
 		Short: "Keep tabular models healthy on a schedule",
@@ -69,9 +75,14 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if maxPageMiB <= 0 {
+				return fmt.Errorf("--max-page-mib %d: want a positive size", maxPageMiB)
+			}
+			inputLimits.MaxPageBytes = maxPageMiB << 20
 			return setLogger(cmd.ErrOrStderr(), logLevel)
 		},
 	}
+	root.PersistentFlags().Int64Var(&maxPageMiB, "max-page-mib", 1024, "refuse Parquet pages and Arrow messages larger than this many MiB (protects against hostile files)")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
 	root.AddCommand(newInspectCmd(), newCatCmd())
 	addUsageHints(root)
