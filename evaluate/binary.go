@@ -79,15 +79,23 @@ func EvaluateBinary[L Label](labels []L, scores []float32, threshold float64) (B
 }
 
 func (d binData) all(threshold float64) Binary {
+	st := d.steps()
 	c := d.confusion(threshold)
-	b := Binary{Rows: len(d.y), Threshold: threshold, Confusion: c,
-		AUC: d.rocAUC(), PRAUC: d.averagePrecision(),
-		LogLoss: d.logLoss(), Brier: d.brier(), ECE: d.ece(10)}
-	b.Accuracy = float64(c.TP+c.TN) / float64(len(d.y))
-	b.Precision = ratio(c.TP, c.TP+c.FP)
-	b.Recall = ratio(c.TP, c.TP+c.FN)
-	b.F1 = ratio(2*c.TP, 2*c.TP+c.FP+c.FN)
-	return b
+	m := c.metrics()
+	return Binary{Rows: len(d.y), Threshold: threshold, Confusion: c,
+		Accuracy: m[Accuracy], Precision: m[Precision], Recall: m[Recall], F1: m[F1],
+		AUC: rocAUCSteps(st), PRAUC: averagePrecisionSteps(st),
+		LogLoss: d.logLoss(), Brier: d.brier(), ECE: d.ece(CalibrationBins)}
+}
+
+// metrics returns accuracy, precision, recall and F1 by name.
+func (c Confusion) metrics() map[string]float64 {
+	return map[string]float64{
+		Accuracy:  ratio(c.TP+c.TN, c.TP+c.TN+c.FP+c.FN),
+		Precision: ratio(c.TP, c.TP+c.FP),
+		Recall:    ratio(c.TP, c.TP+c.FN),
+		F1:        ratio(2*c.TP, 2*c.TP+c.FP+c.FN),
+	}
 }
 
 // ratio is a/b, or 0 when b is 0 (sklearn's zero_division="warn" value).

@@ -116,10 +116,37 @@ func binaryMetric(d binData, metric string, threshold float64) float64 {
 		return d.logLoss()
 	case Brier:
 		return d.brier()
+	case ECE:
+		return d.ece(CalibrationBins)
 	}
-	v, ok := d.all(threshold).Metrics()[metric]
-	if !ok {
-		return math.NaN()
+	return d.confusion(threshold).metrics()[metric]
+}
+
+// BootstrapBinaryPaired returns the interval of metric(candidate) −
+// metric(champion) where both models scored the same rows: each resample
+// draws rows once and computes the metric of both models on them, so the
+// rows' shared difficulty cancels out. Estimate is the difference on all
+// rows. For a metric where higher is better, Lo > 0 means the candidate is
+// better beyond the interval (see Result.CIVsChampion).
+func BootstrapBinaryPaired[L Label](labels []L, candidate, champion []float32, metric string, threshold float64, opts BootstrapOptions) (Interval, error) {
+	c, err := newProbData(labels, candidate)
+	if err == nil {
+		_, err = newProbData(labels, champion)
 	}
-	return v
+	if err == nil && !slices.Contains(binaryMetrics, metric) {
+		err = fmt.Errorf("%w: %q is not a binary metric", ErrInvalidInput, metric)
+	}
+	if err != nil {
+		return Interval{}, fmt.Errorf("evaluate paired bootstrap: %w", err)
+	}
+	subC := binData{y: make([]bool, len(c.y)), p: make([]float64, len(c.p))}
+	subH := binData{y: subC.y, p: make([]float64, len(c.p))}
+	iv := Bootstrap(len(c.y), func(idx []int) float64 {
+		for i, j := range idx {
+			subC.y[i], subC.p[i], subH.p[i] = c.y[j], c.p[j], float64(champion[j])
+		}
+		return binaryMetric(subC, metric, threshold) - binaryMetric(subH, metric, threshold)
+	}, opts)
+	iv.Metric = metric
+	return iv, nil
 }

@@ -88,3 +88,29 @@ func TestPercentile(t *testing.T) {
 		}
 	}
 }
+
+func TestBootstrapPaired(t *testing.T) {
+	labels := make([]int, 300)
+	good := make([]float32, 300)
+	bad := make([]float32, 300)
+	for i := range labels {
+		labels[i] = i % 2
+		noise := float32(i%11) / 20
+		good[i] = 0.3*float32(labels[i]) + noise // well separated
+		bad[i] = 0.05*float32(labels[i]) + noise // barely
+	}
+	opts := BootstrapOptions{Resamples: 200, Seed: 1}
+	iv, err := BootstrapBinaryPaired(labels, good, bad, AUC, 0.5, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := ROCAUC(labels, good)
+	b, _ := ROCAUC(labels, bad)
+	if math.Abs(iv.Estimate-(a-b)) > 1e-15 || !(iv.Lo > 0) || iv.Lo > iv.Estimate || iv.Hi < iv.Estimate {
+		t.Fatalf("paired interval %+v, difference %v", iv, a-b)
+	}
+	same, _ := BootstrapBinaryPaired(labels, good, good, AUC, 0.5, opts)
+	if same.Lo != 0 || same.Hi != 0 {
+		t.Fatalf("a model against itself: %+v", same)
+	}
+}

@@ -34,8 +34,10 @@ type Policy struct {
 //     where higher is better) or MaxRiseVsChampion(Pct) (lower is better);
 //     absolute in the metric's unit, or Pct in percent of the champion's value;
 //   - a change against the float parent of an optimized model, likewise;
-//   - BeatChampionBeyondCI: the candidate's bootstrap interval lies entirely
-//     on the better side of the champion's value;
+//   - BeatChampionBeyondCI: with Result.CIVsChampion (a paired bootstrap of
+//     candidate − champion on the same rows), the interval excludes 0 on the
+//     better side; otherwise the candidate's own interval Result.CI lies
+//     entirely on the better side of the champion's value (stricter);
 //   - a cost budget: one of LatencyP50Us, LatencyP99Us, MinRowsPerSec,
 //     MaxBytes, MaxParams, MaxNonzeros (no Metric).
 //

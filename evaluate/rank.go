@@ -38,28 +38,33 @@ type step struct{ tp, fp int }
 
 // steps walks the distinct scores from high to low; tied rows form one step.
 func (d binData) steps() []step {
-	idx := make([]int, len(d.p))
-	for i := range idx {
-		idx[i] = i
+	type row struct {
+		p float64
+		y bool
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(d.p[b], d.p[a]) })
+	rows := make([]row, len(d.p))
+	for i, p := range d.p {
+		rows[i] = row{p, d.y[i]}
+	}
+	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(b.p, a.p) })
 	var out []step
 	var cur step
-	for k, i := range idx {
-		if d.y[i] {
+	for k, r := range rows {
+		if r.y {
 			cur.tp++
 		} else {
 			cur.fp++
 		}
-		if k == len(idx)-1 || d.p[idx[k+1]] != d.p[i] {
+		if k == len(rows)-1 || rows[k+1].p != r.p {
 			out = append(out, cur)
 		}
 	}
 	return out
 }
 
-func (d binData) rocAUC() float64 {
-	st := d.steps()
+func (d binData) rocAUC() float64 { return rocAUCSteps(d.steps()) }
+
+func rocAUCSteps(st []step) float64 {
 	last := st[len(st)-1]
 	if last.tp == 0 || last.fp == 0 {
 		return math.NaN()
@@ -73,8 +78,9 @@ func (d binData) rocAUC() float64 {
 	return area / (float64(last.tp) * float64(last.fp))
 }
 
-func (d binData) averagePrecision() float64 {
-	st := d.steps()
+func (d binData) averagePrecision() float64 { return averagePrecisionSteps(d.steps()) }
+
+func averagePrecisionSteps(st []step) float64 {
 	pos := st[len(st)-1].tp
 	if pos == 0 {
 		return math.NaN()

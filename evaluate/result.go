@@ -12,6 +12,10 @@ type Result struct {
 	Cost    Cost               `json:"cost"`
 	// CI is the bootstrap interval of the headline metric, if computed.
 	CI *Interval `json:"ci,omitempty"`
+	// CIVsChampion is the paired bootstrap interval of this model's metric
+	// minus the champion's on the same rows (BootstrapBinaryPaired), if
+	// computed. beat_champion_beyond_ci gates prefer it to CI.
+	CIVsChampion *Interval `json:"ci_vs_champion,omitempty"`
 }
 
 // SliceResult holds the metrics of one slice of the rows.

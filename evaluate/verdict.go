@@ -129,6 +129,8 @@ func (g Gate) checkMetric(cand, champ, parent *Result, slice string) GateResult 
 	switch {
 	case kinds["range"] != nil:
 		r = g.checkRange(val)
+	case kinds["ci"] != nil && cand.CIVsChampion != nil && cand.CIVsChampion.Metric == g.Metric:
+		r = g.checkPairedCI(*cand.CIVsChampion, champ)
 	case kinds["ci"] != nil:
 		r = g.checkCI(cand.CI, champ)
 	case kinds["champion"] != nil:
@@ -230,6 +232,23 @@ func (g Gate) checkCI(ci *Interval, champ *Result) GateResult {
 	r := GateResult{Observed: &edge, Threshold: &base, Pass: pass}
 	r.Reason = fmt.Sprintf("%s %g%% interval [%.6g, %.6g], %s end vs champion %.6g: beyond: %t",
 		g.Metric, ci.Level*100, ci.Lo, ci.Hi, side, base, pass)
+	return r
+}
+
+// checkPairedCI passes when the paired interval of candidate − champion
+// excludes zero on the better side.
+func (g Gate) checkPairedCI(ci Interval, champ *Result) GateResult {
+	if champ == nil {
+		return GateResult{Pass: true, Reason: "no champion"}
+	}
+	edge, pass, side := ci.Lo, ci.Lo > 0, "lower"
+	if higher, _ := HigherIsBetter(g.Metric); !higher {
+		edge, pass, side = ci.Hi, ci.Hi < 0, "upper"
+	}
+	zero := 0.0
+	r := GateResult{Observed: &edge, Threshold: &zero, Pass: pass}
+	r.Reason = fmt.Sprintf("%s change vs champion %.6g, paired %g%% interval [%.6g, %.6g], %s end beyond 0: %t",
+		g.Metric, ci.Estimate, ci.Level*100, ci.Lo, ci.Hi, side, pass)
 	return r
 }
 

@@ -28,6 +28,7 @@ func model(auc, logloss float64) Result {
 func TestCheckGates(t *testing.T) {
 	cand := model(0.80, 0.40)
 	cand.CI = &Interval{Metric: AUC, Lo: 0.79, Hi: 0.81, Level: 0.95}
+
 	champ := model(0.81, 0.39)
 	worseChamp := model(0.70, 0.50)
 	parent := model(0.805, 0.40)
@@ -104,5 +105,36 @@ func TestCheckEvaluatesEveryGate(t *testing.T) {
 	}
 	if v.Checks[3].Gate != "small" || v.Checks[0].Gate != "{metric: auc, min: 0.9}" {
 		t.Errorf("gate labels %q, %q", v.Checks[0].Gate, v.Checks[3].Gate)
+	}
+}
+
+func TestCheckPairedInterval(t *testing.T) {
+	p := mustPolicy(t, "gates: [{metric: auc, beat_champion_beyond_ci: true}, {metric: logloss, beat_champion_beyond_ci: true}]")
+	cand := model(0.80, 0.40)
+	cand.CI = &Interval{Metric: AUC, Lo: 0.79, Hi: 0.81, Level: 0.95} // overlaps the champion's 0.795
+	champ := model(0.795, 0.41)
+	for _, tc := range []struct {
+		name   string
+		paired *Interval
+		pass   bool
+	}{
+		{"unpaired overlap fails", nil, false},
+		{"paired above zero", &Interval{Metric: AUC, Estimate: 0.005, Lo: 0.001, Hi: 0.009, Level: 0.95}, true},
+		{"paired straddles zero", &Interval{Metric: AUC, Estimate: 0.005, Lo: -0.001, Hi: 0.011, Level: 0.95}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cand
+			c.CIVsChampion = tc.paired
+			got := p.Check(c, &champ, nil).Checks[0]
+			if got.Pass != tc.pass {
+				t.Fatalf("pass = %v, want %v: %s", got.Pass, tc.pass, got.Reason)
+			}
+		})
+	}
+	// logloss (lower is better) with an interval below zero passes.
+	c := cand
+	c.CIVsChampion = &Interval{Metric: LogLoss, Estimate: -0.01, Lo: -0.02, Hi: -0.001, Level: 0.95}
+	if got := p.Check(c, &champ, nil).Checks[1]; !got.Pass || !strings.Contains(got.Reason, "upper end") {
+		t.Fatalf("logloss paired: %+v", got)
 	}
 }

@@ -24,9 +24,9 @@
 //     BEGIN IMMEDIATE transaction. Inside it (holding SQLite's write lock) it
 //     picks the next id, renames the staging folder to models/<id>, fsyncs
 //     models/, inserts the rows and commits. A crash before the commit leaves
-//     an unreferenced folder: a staging folder (garbage, safe to delete when
-//     no process is registering) or models/<id> with no row, which the next
-//     registration of that id replaces while holding the write lock.
+//     an unreferenced folder: a staging folder or models/<id> with no row,
+//     which the next registration of that id replaces while holding the
+//     write lock. CleanOrphans removes both kinds.
 //   - Promote and Rollback are one BEGIN IMMEDIATE transaction each that
 //     reads the alias, updates it and appends to alias_history. SQLite's WAL
 //     makes the transaction all or nothing across SIGKILL and power loss

@@ -265,3 +265,80 @@ func TestReopenKeepsSchema(t *testing.T) {
 		t.Fatalf("after reopen: %d versions, %v", len(vs), err)
 	}
 }
+
+func TestCleanOrphans(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	r, err := Open(ctx, dir, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	v := register(t, r, GatePassed, "")
+	models := filepath.Join(dir, "models")
+	for _, d := range []string{".staging-old", ".staging-new", "v0002"} {
+		if err := os.Mkdir(filepath.Join(models, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := now.Add(-2 * time.Hour)
+	if err := os.Chtimes(filepath.Join(models, ".staging-old"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(models, ".staging-new"), now, now); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := r.CleanOrphans(ctx, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 2 || removed[0] != ".staging-old" || removed[1] != "v0002" {
+		t.Fatalf("removed %v", removed)
+	}
+	if _, err := r.Verify(ctx, v.ID); err != nil {
+		t.Fatalf("registered version damaged: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(models, ".staging-new")); err != nil {
+		t.Fatalf("young staging folder removed: %v", err)
+	}
+}
+
+// TestConcurrentPromotionInProcess promotes from several goroutines, each
+// with its own Registry (its own connection pool), at once.
+func TestConcurrentPromotionInProcess(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	r := openTest(t, dir)
+	var ids []string
+	for i := 0; i < 3; i++ {
+		ids = append(ids, register(t, r, GatePassed, "").ID)
+	}
+	const workers, n = 3, 20
+	errc := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			rw, err := Open(ctx, dir, Options{})
+			if err != nil {
+				errc <- err
+				return
+			}
+			defer rw.Close()
+			for i := 0; i < n && err == nil; i++ {
+				err = rw.Promote(ctx, ids[(w+i)%len(ids)], Champion, PromoteOptions{})
+			}
+			errc <- err
+		}()
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := r.History(ctx, Champion); len(h) == 0 {
+		t.Fatal("no history")
+	}
+}

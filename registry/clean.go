@@ -1,0 +1,63 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// CleanOrphans removes what crashed registrations left behind, and returns
+// the removed folder names:
+//   - models/.staging-* folders last modified more than olderThan ago
+//     (a younger one may belong to a registration in progress);
+//   - models/<id> folders with no version row. These are removed while
+//     holding the catalog's write lock, under which a registration renames
+//     and commits, so a registration in progress is never touched.
+func (r *Registry) CleanOrphans(ctx context.Context, olderThan time.Duration) ([]string, error) {
+	var removed []string
+	err := inTx(ctx, r.db, func(tx *sql.Tx) error {
+		entries, err := os.ReadDir(filepath.Join(r.dir, modelsDir))
+		if err != nil {
+			return err
+		}
+		cutoff := r.now().Add(-olderThan)
+		for _, e := range entries {
+			orphan, err := r.isOrphan(ctx, tx, e, cutoff)
+			if err != nil {
+				return err
+			}
+			if !orphan {
+				continue
+			}
+			if err := os.RemoveAll(filepath.Join(r.dir, modelsDir, e.Name())); err != nil {
+				return err
+			}
+			removed = append(removed, e.Name())
+		}
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("registry: clean orphans: %w", err)
+	}
+	return removed, nil
+}
+
+func (r *Registry) isOrphan(ctx context.Context, tx *sql.Tx, e os.DirEntry, cutoff time.Time) (bool, error) {
+	if !e.IsDir() {
+		return false, nil
+	}
+	if strings.HasPrefix(e.Name(), stagingPrefix) {
+		info, err := e.Info()
+		if err != nil {
+			return false, err
+		}
+		return info.ModTime().Before(cutoff), nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE id = ?`, e.Name()).Scan(&n)
+	return n == 0, err
+}
