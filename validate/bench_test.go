@@ -2,6 +2,7 @@ package validate
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -18,6 +19,9 @@ func BenchmarkProfile(b *testing.B) {
 			recs := genRecords(size.rows)
 			defer releaseAll(recs)
 			b.ReportAllocs()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0 := threadCPU()
 			for b.Loop() {
 				p := NewProfile(mixedSchema, Options{})
 				for _, rec := range recs {
@@ -29,6 +33,9 @@ func BenchmarkProfile(b *testing.B) {
 			perOp := b.Elapsed().Seconds() / float64(b.N)
 			b.ReportMetric(float64(size.rows)/perOp, "rows/s")
 			b.ReportMetric(perOp*1e9/float64(size.rows*len(mixedSchema.Fields())), "ns/value")
+			cpuPerOp := (threadCPU() - cpu0).Seconds() / float64(b.N)
+			b.ReportMetric(float64(size.rows)/cpuPerOp, "rows/cpu-s")
+			b.ReportMetric(cpuPerOp*1e9/float64(size.rows*len(mixedSchema.Fields())), "cpu-ns/value")
 		})
 	}
 }
@@ -66,10 +73,14 @@ func BenchmarkAccumulators(b *testing.B) {
 	run := func(name string, f func()) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0 := threadCPU()
 			for b.Loop() {
 				f()
 			}
 			b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/n, "ns/value")
+			b.ReportMetric((threadCPU()-cpu0).Seconds()*1e9/float64(b.N)/n, "cpu-ns/value")
 		})
 	}
 	var sink float64

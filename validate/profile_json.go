@@ -205,7 +205,7 @@ func (t *TopK) UnmarshalJSON(data []byte) error {
 	*t = *NewTopK(in.Capacity)
 	t.Pruned, t.MaxError, t.Dropped = in.Pruned, in.MaxError, in.Dropped
 	for _, e := range in.Entries {
-		if _, dup := t.index[e.Key]; dup || e.Count <= 0 {
+		if _, dup := t.index.get(e.Key); dup || e.Count <= 0 {
 			return fmt.Errorf("top-k entry %d repeated or not positive", e.Key)
 		}
 		v := e.Base64

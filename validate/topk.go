@@ -30,7 +30,7 @@ type TopK struct {
 	Dropped  bool  // numeric summary abandoned after overflow
 
 	entries []topEntry
-	index   map[uint64]int32
+	index   keyIndex
 	arena   []byte // value bytes of byte-keyed entries
 	last    uint64 // key of the last hit, a cheap run cache
 	lastIdx int32
@@ -58,7 +58,7 @@ func NewTopK(capacity int) *TopK {
 	if capacity <= 0 {
 		capacity = DefaultTopKCapacity
 	}
-	return &TopK{Capacity: capacity, index: make(map[uint64]int32), lastIdx: -1}
+	return &TopK{Capacity: capacity, lastIdx: -1}
 }
 
 // Exact reports whether every count is exact and every value is present.
@@ -79,11 +79,11 @@ func (t *TopK) addKeys(keys []uint64) bool {
 			t.entries[idx].count++
 			continue
 		}
-		i, ok := t.index[k]
+		i, ok := t.index.get(k)
 		if !ok {
 			i = int32(len(t.entries))
 			t.entries = append(t.entries, topEntry{key: k})
-			t.index[k] = i
+			t.index.put(k, i)
 		}
 		t.entries[i].count++
 		idx, last = i, k
@@ -96,11 +96,11 @@ func (t *TopK) addKeys(keys []uint64) bool {
 // addBytes counts w occurrences of value b with hash key.
 func (t *TopK) addBytes(key uint64, b []byte, w int64) {
 	t.N += w
-	if i, ok := t.index[key]; ok {
+	if i, ok := t.index.get(key); ok {
 		t.entries[i].count += w
 		return
 	}
-	t.index[key] = int32(len(t.entries))
+	t.index.put(key, int32(len(t.entries)))
 	t.entries = append(t.entries, topEntry{key: key, count: w,
 		off: uint32(len(t.arena)), len: uint32(len(b))})
 	t.arena = append(t.arena, b...)
@@ -128,12 +128,12 @@ func (t *TopK) prune() {
 	c := nthLargest(counts, t.Capacity)
 	old, oldArena := t.entries, t.arena
 	entries, arena := t.spare[:0], t.spareArena[:0]
-	clear(t.index)
+	t.index.reset()
 	for _, e := range old {
 		if e.count <= c {
 			continue
 		}
-		t.index[e.key] = int32(len(entries))
+		t.index.put(e.key, int32(len(entries)))
 		entries = append(entries, topEntry{key: e.key, count: e.count - c,
 			off: uint32(len(arena)), len: e.len})
 		arena = append(arena, oldArena[e.off:e.off+e.len]...)
@@ -181,7 +181,7 @@ func nthLargest(v []int64, n int) int64 {
 func (t *TopK) drop() {
 	t.Dropped = true
 	t.entries, t.arena, t.spare, t.spareArena, t.counts = nil, nil, nil, nil, nil
-	clear(t.index)
+	t.index = keyIndex{}
 	t.lastIdx = -1
 }
 
