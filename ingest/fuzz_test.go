@@ -2,9 +2,11 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
@@ -17,12 +19,17 @@ var fuzzLimits = Limits{MaxPageBytes: 64 << 20, MaxMetadataBytes: 1 << 20, MaxCo
 // consistent and every error names the file and has a class; a recovered
 // panic is reported as ErrCorrupt.
 func fuzzDecode(t *testing.T, data []byte) {
-	err := decodeAll(context.Background(), "fuzz", bytesSource{data}, Options{BatchSize: 1000, Limits: fuzzLimits}, func(rec arrow.Record) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := decodeAll(ctx, "fuzz", bytesSource{data}, Options{BatchSize: 1000, Limits: fuzzLimits}, func(rec arrow.Record) error {
 		if err := checkRecord(rec); err != nil {
 			t.Fatalf("invalid record: %v", err)
 		}
 		return nil
 	})
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("decoding took more than 5 s")
+	}
 	if err != nil {
 		checkInputError(t, "fuzz", err)
 	}

@@ -73,9 +73,50 @@ func (d *ipcCommon) noteCodec(codec int) {
 }
 
 // setSchema takes arrow's schema of the file, decoding dictionaries.
-func (d *ipcCommon) setSchema(s *arrow.Schema) {
+func (d *ipcCommon) setSchema(s *arrow.Schema) error {
+	for _, f := range s.Fields() {
+		if err := checkType(f.Type, 0); err != nil {
+			return &FileError{Path: d.path, RowGroup: -1, Column: f.Name, Err: err}
+		}
+	}
 	d.schema, d.warnings = plainSchema(s)
 	sort.Strings(d.warnings)
+	return nil
+}
+
+// checkType refuses types whose values cannot be read back safely: a time
+// zone this machine does not know (arrow's ValueStr would panic), negative
+// widths.
+func checkType(dt arrow.DataType, depth int) error {
+	if depth > maxNesting {
+		return corruptf("types nested deeper than %d", maxNesting)
+	}
+	switch t := dt.(type) {
+	case *arrow.TimestampType:
+		if _, err := t.GetZone(); err != nil {
+			return fmt.Errorf("%w: timestamp time zone %q: %w", ErrUnsupported, t.TimeZone, err)
+		}
+	case *arrow.FixedSizeListType:
+		if t.Len() < 0 {
+			return corruptf("fixed-size list of %d values", t.Len())
+		}
+	case *arrow.FixedSizeBinaryType:
+		if t.ByteWidth < 0 {
+			return corruptf("fixed-size binary of %d bytes", t.ByteWidth)
+		}
+	case *arrow.DictionaryType:
+		return checkType(t.ValueType, depth+1)
+	case arrow.ExtensionType:
+		return checkType(t.StorageType(), depth+1)
+	}
+	if nt, ok := dt.(arrow.NestedType); ok {
+		for _, f := range nt.Fields() {
+			if err := checkType(f.Type, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // emitRecord projects rec (as read by arrow, still dictionary-encoded) onto

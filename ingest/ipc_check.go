@@ -65,7 +65,31 @@ func checkSchema(schema fbTable, lim Limits) error {
 	if err := countFields(fields, 1, &count, lim.MaxColumns); err != nil {
 		return fmt.Errorf("reading schema: %w", err)
 	}
+	if _, err := schema.vectorField(2, 4); err != nil {
+		return fmt.Errorf("reading schema metadata: %w", err)
+	}
 	return nil
+}
+
+// fbTypeUnion is the Union member of flatbuf.Type.
+const fbTypeUnion = 14
+
+// checkField checks the vectors of one Field that arrow allocates slices
+// for before reading them: custom metadata and union type ids.
+func checkField(f fbTable) error {
+	if _, err := f.vectorField(6, 4); err != nil {
+		return err
+	}
+	kind, err := f.byteField(2, 0)
+	if err != nil || kind != fbTypeUnion {
+		return err
+	}
+	union, ok, err := f.tableField(3)
+	if err != nil || !ok {
+		return err
+	}
+	_, err = union.vectorField(1, 4)
+	return err
 }
 
 func countFields(fields fbVector, depth int, count *int, most int) error {
@@ -79,6 +103,9 @@ func countFields(fields fbVector, depth int, count *int, most int) error {
 		}
 		f, err := fields.tableAt(k)
 		if err != nil {
+			return err
+		}
+		if err := checkField(f); err != nil {
 			return err
 		}
 		children, err := f.vectorField(5, 4)
@@ -119,9 +146,6 @@ func checkBatch(rb fbTable, body ipcBody, lim Limits) (batchStats, error) {
 		return st, err
 	}
 	st.rows = rows
-	if err := checkNodes(rb); err != nil {
-		return st, err
-	}
 	if st.codec, err = batchCodec(rb); err != nil {
 		return st, err
 	}
@@ -129,7 +153,27 @@ func checkBatch(rb fbTable, body ipcBody, lim Limits) (batchStats, error) {
 	if err != nil {
 		return st, err
 	}
+	if err := checkRows(rows, st.bytes); err != nil {
+		return st, err
+	}
+	if err := checkNodes(rb, st.bytes); err != nil {
+		return st, err
+	}
 	return st, checkVariadic(rb, nbufs)
+}
+
+// freeRows is how many rows a batch or file may hold beyond 8 per byte of
+// its buffers: null and run-end encoded columns take no bytes per row, but
+// without a bound a file of a few bytes could claim billions of rows.
+const freeRows = 1 << 20
+
+// checkRows refuses rows beyond 8 per byte of buffers (decompressed) plus
+// freeRows.
+func checkRows(rows, bytes int64) error {
+	if rows > 8*bytes+freeRows {
+		return limitf("%d rows in %d bytes of buffers", rows, bytes)
+	}
+	return nil
 }
 
 // maxRows bounds the length of a batch or array: at least a bit per row in
@@ -146,7 +190,8 @@ func checkLength(n int64, lim Limits) error {
 	return nil
 }
 
-func checkNodes(rb fbTable) error {
+// checkNodes checks the length and null count of every field node.
+func checkNodes(rb fbTable, bytes int64) error {
 	nodes, err := rb.vectorField(1, 16)
 	if err != nil {
 		return err
@@ -155,6 +200,9 @@ func checkNodes(rb fbTable) error {
 		n, nulls := nodes.int64At(k, 0), nodes.int64At(k, 8)
 		if n < 0 || nulls < 0 || nulls > n {
 			return corruptf("field node %d: length %d with %d nulls", k, n, nulls)
+		}
+		if err := checkRows(n, bytes); err != nil {
+			return fmt.Errorf("field node %d: %w", k, err)
 		}
 	}
 	return nil

@@ -50,7 +50,10 @@ func openIPCFile(src source, cfg openConfig) (decoder, error) {
 		return nil, corruptf("arrow reads %d record batches, footer lists %d", fr.NumRecords(), d.units)
 	}
 	d.fr = fr
-	d.setSchema(fr.Schema())
+	if err := d.setSchema(fr.Schema()); err != nil {
+		fr.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -147,7 +150,7 @@ func checkBlockPlaces(blocks []ipcBlock, end int64, lim Limits) error {
 // checkBlocks reads the message of every block and checks it against its
 // body, counting rows and batches.
 func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) error {
-	var dictBytes int64
+	var dictBytes, batchBytes int64
 	for i, b := range blocks {
 		st, err := checkBlock(src, b, lim)
 		if err != nil {
@@ -162,6 +165,9 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 		}
 		d.rows += st.rows
 		d.units++
+		if batchBytes += st.bytes; checkRows(d.rows, batchBytes) != nil {
+			return limitf("%d rows in %d bytes of buffers", d.rows, batchBytes)
+		}
 	}
 	return nil
 }

@@ -32,8 +32,10 @@ func openIPCStream(src source, cfg openConfig) (decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.setSchema(r.Schema())
-	r.Release()
+	defer r.Release()
+	if err := d.setSchema(r.Schema()); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -56,7 +58,10 @@ type streamMessage struct {
 // walk checks every message up to the end-of-stream marker or the end of
 // the bytes, and sets d.end.
 func (d *ipcStreamDecoder) walk(lim Limits) error {
-	var pos, dictBytes int64
+	var (
+		pos   int64
+		tally streamTally
+	)
 	for k := 0; ; k++ {
 		m, err := readStreamMessage(d.src, pos, lim)
 		if err != nil {
@@ -69,38 +74,57 @@ func (d *ipcStreamDecoder) walk(lim Limits) error {
 			d.end = m.next
 			return nil
 		}
-		bytes, err := d.checkMessage(k, m, lim)
+		st, err := d.checkMessage(k, m, lim)
 		if err != nil {
 			return fmt.Errorf("message %d at offset %d: %w", k, pos, err)
 		}
-		if m.kind == msgDictionary {
-			if dictBytes += bytes; dictBytes > lim.MaxPageBytes {
-				return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
-			}
+		if err := tally.add(m.kind, st, lim); err != nil {
+			return fmt.Errorf("message %d at offset %d: %w", k, pos, err)
 		}
 		pos = m.next
 	}
 }
 
+// streamTally sums what a stream's messages decode to.
+type streamTally struct {
+	dictBytes, rows, bytes int64
+}
+
+// add counts one message, refusing dictionaries beyond MaxPageBytes in all
+// and more rows than the stream's buffers can hold.
+func (t *streamTally) add(kind byte, st batchStats, lim Limits) error {
+	switch kind {
+	case msgDictionary:
+		if t.dictBytes += st.bytes; t.dictBytes > lim.MaxPageBytes {
+			return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
+		}
+	case msgRecordBatch:
+		t.rows += st.rows
+		t.bytes += st.bytes
+		return checkRows(t.rows, t.bytes)
+	}
+	return nil
+}
+
 // checkMessage checks message k: the schema first, then dictionaries and
-// record batches. It returns the bytes the message decodes to.
-func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (int64, error) {
+// record batches.
+func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (batchStats, error) {
 	if k == 0 {
 		if m.kind != msgSchema {
-			return 0, corruptf("stream starts with message type %d, not a schema", m.kind)
+			return batchStats{}, corruptf("stream starts with message type %d, not a schema", m.kind)
 		}
-		return 0, checkSchema(m.header, lim)
+		return batchStats{}, checkSchema(m.header, lim)
 	}
 	rb, _, err := batchHeader(m.ipcMessage)
 	if err != nil {
-		return 0, err
+		return batchStats{}, err
 	}
 	st, err := checkBatch(rb, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
 	if err != nil {
-		return 0, err
+		return batchStats{}, err
 	}
 	d.noteCodec(st.codec)
-	return st.bytes, nil
+	return st, nil
 }
 
 // readStreamMessage reads the framing and metadata of the message at pos:

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -54,6 +55,9 @@ func checkLayout(dt arrow.DataType, bufs []*memory.Buffer, end, n int64) error {
 			if isOffsets(dt, i) {
 				slots++
 			}
+			if spec.ByteWidth < 0 || !mulFits(int64(spec.ByteWidth), slots) {
+				return corruptf("buffer %d of %d slots of %d bytes", i, slots, spec.ByteWidth)
+			}
 			need = int64(spec.ByteWidth) * slots
 		default:
 			continue
@@ -95,6 +99,9 @@ func checkValues(dt arrow.DataType, d arrow.ArrayData, depth int) error {
 		return checkListLike(d, 8, depth)
 	case arrow.FIXED_SIZE_LIST:
 		size := int64(dt.(*arrow.FixedSizeListType).Len())
+		if size < 0 || !mulFits(size, int64(off+n)) {
+			return corruptf("%d lists of %d values", off+n, size)
+		}
 		return checkChildren(d, 1, size*int64(off+n), depth)
 	case arrow.STRUCT:
 		return checkChildren(d, dt.(*arrow.StructType).NumFields(), int64(off+n), depth)
@@ -299,4 +306,9 @@ func checkIndices(dt *arrow.DictionaryType, d arrow.ArrayData, depth int) error 
 		}
 	}
 	return nil
+}
+
+// mulFits reports whether a*b, both not negative, fits an int64.
+func mulFits(a, b int64) bool {
+	return a == 0 || b <= math.MaxInt64/a
 }
