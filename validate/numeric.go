@@ -50,26 +50,68 @@ func (m *Moments) AddFinite(vals []float64) {
 	if len(vals) == 0 {
 		return
 	}
+	b := chunkMoments(vals)
+	m.Merge(&b)
+}
+
+// chunkMoments reduces non-empty finite values in two passes: sums and
+// extremes, then squared deviations from the chunk mean.
+func chunkMoments(vals []float64) Moments {
 	b := Moments{Count: int64(len(vals)), Min: vals[0], Max: vals[0]}
 	var zeros, neg int64
-	for _, v := range vals {
-		b.Sum += v
-		b.Min = min(b.Min, v)
-		b.Max = max(b.Max, v)
-		if v == 0 {
-			zeros++
+	lo, hi := vals[0], vals[0]
+	var s0, s1 float64
+	i := 0
+	for ; i+1 < len(vals); i += 2 { // two sums: shorter dependency chains
+		x, y := vals[i], vals[i+1]
+		s0 += x
+		s1 += y
+		zeros += b2i(x == 0) + b2i(y == 0)
+		neg += b2i(x < 0) + b2i(y < 0)
+		if x < lo {
+			lo = x
 		}
-		if v < 0 {
-			neg++
+		if x > hi {
+			hi = x
+		}
+		if y < lo {
+			lo = y
+		}
+		if y > hi {
+			hi = y
 		}
 	}
-	b.Zeros, b.Negatives = zeros, neg
+	for ; i < len(vals); i++ {
+		x := vals[i]
+		s0 += x
+		zeros += b2i(x == 0)
+		neg += b2i(x < 0)
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	b.Sum, b.Min, b.Max, b.Zeros, b.Negatives = s0+s1, lo, hi, zeros, neg
 	b.Mean = b.Sum / float64(b.Count)
-	for _, v := range vals {
-		d := v - b.Mean
-		b.M2 += d * d
+	var m0, m1 float64
+	i = 0
+	for ; i+1 < len(vals); i += 2 {
+		d0, d1 := vals[i]-b.Mean, vals[i+1]-b.Mean
+		m0 += d0 * d0
+		m1 += d1 * d1
 	}
-	m.Merge(&b)
+	for ; i < len(vals); i++ {
+		d := vals[i] - b.Mean
+		m0 += d * d
+	}
+	b.M2 = m0 + m1
+	return b
+}
+
+// b2i is 1 for true, compiled without a branch.
+func b2i(b bool) int64 {
+	var i int64
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // Merge adds o to m with Chan et al.'s pairwise update.

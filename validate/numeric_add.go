@@ -86,8 +86,7 @@ func intChunk[T integer](c *ColumnProfile, v []T, bm []byte, off int) error {
 		return nil
 	}
 	c.updateIntRange(int64(lo), int64(hi))
-	c.Moments.AddFinite(buf)
-	c.Quantiles.Update(buf)
+	c.addFinite(buf)
 	base := uint64(int64(lo))
 	if span := uint64(int64(hi)) - base; span < denseSpan && !c.TopK.Dropped {
 		return c.countDense(keys, base, int(span)+1)
@@ -203,8 +202,7 @@ func floatChunk[T float](c *ColumnProfile, v []T, bm []byte, off int) error {
 	if len(buf) == 0 {
 		return nil
 	}
-	m.AddFinite(buf)
-	c.Quantiles.Update(buf)
+	c.addFinite(buf)
 	return c.countKeys(keys, false)
 }
 
@@ -227,4 +225,12 @@ func (c *ColumnProfile) addBools(a *array.Boolean) {
 	t := c.TopK
 	t.addWeighted(1, int64(trues))
 	t.addWeighted(0, int64(n-trues))
+}
+
+// addFinite feeds a chunk of finite values to Moments and Quantiles, which
+// share the chunk's range.
+func (c *ColumnProfile) addFinite(buf []float64) {
+	b := chunkMoments(buf)
+	c.Moments.Merge(&b)
+	c.Quantiles.update(buf, b.Min, b.Max)
 }

@@ -77,6 +77,11 @@ func (q *Quantiles) Update(vals []float64) {
 		return
 	}
 	lo, hi := minMax(vals)
+	q.update(vals, lo, hi)
+}
+
+// update is Update with the range of vals already known.
+func (q *Quantiles) update(vals []float64, lo, hi float64) {
 	if q.N == 0 {
 		q.Min, q.Max = lo, hi
 	} else {

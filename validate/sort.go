@@ -20,33 +20,40 @@ func sortFloats(v []float64, scratch *[]uint64) {
 		*scratch = make([]uint64, 2*n)
 	}
 	keys, tmp := (*scratch)[:n], (*scratch)[n:2*n]
-	var hist [8][256]int
+	first := floatKey(v[0])
+	var diff uint64 // bits that differ between keys
 	for i, f := range v {
 		k := floatKey(f)
 		keys[i] = k
-		for b := range 8 {
-			hist[b][byte(k>>(8*b))]++
-		}
+		diff |= k ^ first
 	}
 	for b := range 8 {
-		h := &hist[b]
-		if h[byte(keys[0]>>(8*b))] == n {
+		shift := uint(8 * b)
+		if byte(diff>>shift) == 0 {
 			continue // every key has the same byte here
 		}
-		sum := 0
-		for d := range h {
-			h[d], sum = sum, sum+h[d]
-		}
-		shift := uint(8 * b)
-		for _, k := range keys {
-			d := byte(k >> shift)
-			tmp[h[d]] = k
-			h[d]++
-		}
+		radixPass(keys, tmp, shift)
 		keys, tmp = tmp, keys
 	}
 	for i, k := range keys {
 		v[i] = keyFloat(k)
+	}
+}
+
+// radixPass scatters src into dst, stably ordered by the byte at shift.
+func radixPass(src, dst []uint64, shift uint) {
+	var h [256]int32
+	for _, k := range src {
+		h[byte(k>>shift)]++
+	}
+	var sum int32
+	for d := range h {
+		h[d], sum = sum, sum+h[d]
+	}
+	for _, k := range src {
+		d := byte(k >> shift)
+		dst[h[d]] = k
+		h[d]++
 	}
 }
 
