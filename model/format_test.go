@@ -124,6 +124,9 @@ func TestDecodeTruncated(t *testing.T) {
 		if _, err := DecodeBytes(b[:n]); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("truncated to %d of %d bytes: got %v, want ErrCorrupt", n, len(b), err)
 		}
+		if _, err := Decode(bytes.NewReader(b[:n])); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("reading %d of %d bytes: got %v, want ErrCorrupt", n, len(b), err)
+		}
 	}
 	if _, err := DecodeBytes(append(bytes.Clone(b), 0)); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("trailing byte: got %v, want ErrCorrupt", err)

@@ -30,11 +30,31 @@ func gemmBias(y, x, w, b []float32, rows, in, out int) {
 		}
 	}
 	for ; r < rows; r++ {
-		xr := x[r*in : r*in+in]
-		yr := y[r*out : r*out+out]
-		for o := range yr {
-			yr[o] = dot(xr, w[o*in:o*in+in]) + b[o]
+		gemvBias(y[r*out:r*out+out], x[r*in:r*in+in], w, b)
+	}
+}
+
+// gemvBias computes one row, four outputs at a time: four independent
+// accumulators, each still summed in index order.
+func gemvBias(y, x, w, b []float32) {
+	in, out := len(x), len(y)
+	o := 0
+	for ; o+4 <= out; o += 4 {
+		w0 := w[o*in : o*in+in][:len(x)]
+		w1 := w[(o+1)*in : (o+1)*in+in][:len(x)]
+		w2 := w[(o+2)*in : (o+2)*in+in][:len(x)]
+		w3 := w[(o+3)*in : (o+3)*in+in][:len(x)]
+		var s0, s1, s2, s3 float32
+		for k, v := range x {
+			s0 += v * w0[k]
+			s1 += v * w1[k]
+			s2 += v * w2[k]
+			s3 += v * w3[k]
 		}
+		y[o], y[o+1], y[o+2], y[o+3] = s0+b[o], s1+b[o+1], s2+b[o+2], s3+b[o+3]
+	}
+	for ; o < out; o++ {
+		y[o] = dot(x, w[o*in:o*in+in]) + b[o]
 	}
 }
 

@@ -8,7 +8,10 @@ import (
 
 // Layer is one step of a model's forward pass. Implementations are
 // immutable and safe for concurrent use. The float32 Dense layer is the
-// first; sparse and int8 layers implement the same interface.
+// first; sparse and int8 layers implement the same interface. The last
+// layer of a classifier must also have an Activation() Activation method
+// (New checks for a sigmoid or softmax head), and a layer can only be
+// saved if Encode knows its type.
 type Layer interface {
 	// In and Out are the widths of the input and output rows.
 	In() int
