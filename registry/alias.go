@@ -21,12 +21,19 @@ var aliasRe = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
 // whose gate passed.
 type PromoteOptions struct {
 	// Force promotes a version whose gate failed or is missing. It requires
-	// a Reason, and the history entry records forced=true.
+	// a Reason; the history entry records forced=true when the gate had not
+	// passed.
 	Force bool
 	// Reason is recorded in the history.
 	Reason string
 	// Actor (user, CI job, "pipeline") is recorded in the history.
 	Actor string
+}
+
+// RollbackOptions are recorded in the history entry of a Rollback.
+type RollbackOptions struct {
+	Reason string
+	Actor  string
 }
 
 // HistoryEntry is one alias change. The history is append-only.
@@ -88,7 +95,7 @@ func (r *Registry) promote(ctx context.Context, version, alias string, opts Prom
 // undo promotions in stack order: after promoting v1, v2, v3, two rollbacks
 // lead to v2 then v1; a third fails with ErrNotFound. The target's artifacts
 // are verified first. It returns the new target.
-func (r *Registry) Rollback(ctx context.Context, alias string, opts PromoteOptions) (string, error) {
+func (r *Registry) Rollback(ctx context.Context, alias string, opts RollbackOptions) (string, error) {
 	var to string
 	err := inTx(ctx, r.db, func(tx *sql.Tx) error {
 		hist, err := history(ctx, tx, alias)

@@ -94,7 +94,7 @@ func crashStep(ctx context.Context, r *Registry, rng *rand.Rand, src string, i i
 	}
 	fmt.Println("promoted", v.ID)
 	if i%7 == 6 {
-		if _, err := r.Rollback(ctx, Champion, PromoteOptions{Reason: "loop rollback"}); err != nil && !errors.Is(err, ErrNotFound) {
+		if _, err := r.Rollback(ctx, Champion, RollbackOptions{Reason: "loop rollback"}); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}

@@ -194,7 +194,7 @@ func TestRollback(t *testing.T) {
 		}
 	}
 	for _, want := range []string{ids[1], ids[0]} {
-		got, err := r.Rollback(ctx, Champion, PromoteOptions{Reason: "bad"})
+		got, err := r.Rollback(ctx, Champion, RollbackOptions{Reason: "bad"})
 		if err != nil || got != want {
 			t.Fatalf("rollback = %s, %v; want %s", got, err, want)
 		}
@@ -203,10 +203,10 @@ func TestRollback(t *testing.T) {
 			t.Fatalf("resolve = %s, %v; want %s", v.ID, err, want)
 		}
 	}
-	if _, err := r.Rollback(ctx, Champion, PromoteOptions{}); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Rollback(ctx, Champion, RollbackOptions{}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("rollback past the start: %v", err)
 	}
-	if _, err := r.Rollback(ctx, "nobody", PromoteOptions{}); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Rollback(ctx, "nobody", RollbackOptions{}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("rollback of unknown alias: %v", err)
 	}
 	if err := r.Check(ctx); err != nil {

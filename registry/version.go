@@ -102,12 +102,10 @@ func (r *Registry) Register(ctx context.Context, req RegisterRequest) (Version, 
 	if err := req.normalize(); err != nil {
 		return Version{}, fmt.Errorf("registry: register: %w", err)
 	}
-	models := filepath.Join(r.dir, modelsDir)
-	staged, arts, err := stage(models, req.Files)
+	staged, arts, err := stage(filepath.Join(r.dir, modelsDir), req.Files)
 	if err != nil {
 		return Version{}, fmt.Errorf("registry: register: %w", err)
 	}
-	defer os.RemoveAll(staged) // no-op once renamed
 	var v Version
 	err = inTx(ctx, r.db, func(tx *sql.Tx) error {
 		var err error
@@ -115,9 +113,12 @@ func (r *Registry) Register(ctx context.Context, req RegisterRequest) (Version, 
 		return err
 	})
 	if err != nil {
-		if v.ID != "" {
-			_ = os.RemoveAll(filepath.Join(models, v.ID))
-		}
+		// Whatever is left (the staging folder, or models/<id> if the
+		// commit itself failed) is an orphan: removing models/<id> here,
+		// without the write lock, could race with the next registration
+		// of the same id, so it is left to that registration or to
+		// CleanOrphans.
+		_ = os.RemoveAll(staged)
 		return Version{}, fmt.Errorf("registry: register: %w", err)
 	}
 	r.fillPaths(&v)
@@ -142,20 +143,29 @@ func (r *Registry) insertVersion(ctx context.Context, tx *sql.Tx, req RegisterRe
 	if err := r.placeFolder(staged, v.ID); err != nil {
 		return Version{}, err
 	}
+	if err := insertRows(ctx, tx, v); err != nil {
+		// Still under the write lock: nobody else can have taken the id.
+		_ = os.RemoveAll(filepath.Join(r.dir, modelsDir, v.ID))
+		return Version{}, err
+	}
+	return v, nil
+}
+
+func insertRows(ctx context.Context, tx *sql.Tx, v Version) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO versions
 		(seq, id, created, parent, dataset_fp, config_hash, metrics, gate, gate_reasons)
 		VALUES (?,?,?,?,?,?,?,?,?)`,
 		v.Seq, v.ID, fmtTime(v.Created), v.Parent, v.DatasetFingerprint, v.ConfigHash,
 		string(v.Metrics), string(v.Gate), string(v.GateReasons)); err != nil {
-		return v, err
+		return err
 	}
-	for _, a := range arts {
+	for _, a := range v.Artifacts {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO artifacts(version, name, sha256, size) VALUES (?,?,?,?)`,
 			v.ID, a.Name, a.SHA256, a.Size); err != nil {
-			return v, err
+			return err
 		}
 	}
-	return v, nil
+	return nil
 }
 
 // placeFolder renames the staging folder to models/<id>. It runs under the
