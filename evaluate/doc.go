@@ -28,6 +28,12 @@
 // results JSON-encodable. Precision, recall and F1 with a zero denominator
 // are 0, as sklearn's default.
 //
+// Evaluate bundles these into a Result for one model: overall metrics,
+// metrics per Slice (row indices, e.g. from validate's slice expressions)
+// with row counts, and the headline metric's bootstrap interval. Cost
+// (bytes, parameters, latency) is measured through the model and filled in
+// by the caller.
+//
 // # Gates
 //
 // A Policy is a list of Gate decoded strictly from YAML (DecodePolicy:
