@@ -34,12 +34,18 @@ func validArtifactName(name string) bool {
 // stage copies the caller's files into a fresh staging folder under models/,
 // computing SHA-256 while copying; every file and the folder are fsynced.
 // The caller renames the folder into place or removes it.
-func stage(modelsPath string, files map[string]string) (string, []Artifact, error) {
-	dir, err := os.MkdirTemp(modelsPath, stagingPrefix)
+func (r *Registry) stage(files map[string]string) (string, []Artifact, error) {
+	if err := r.hook("mkdir staging"); err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp(filepath.Join(r.dir, modelsDir), stagingPrefix)
 	if err != nil {
 		return "", nil, err
 	}
-	arts, err := copyAll(dir, files)
+	arts, err := r.copyAll(dir, files)
+	if err == nil {
+		err = r.hook("sync staging dir")
+	}
 	if err == nil {
 		err = syncDir(dir)
 	}
@@ -50,10 +56,10 @@ func stage(modelsPath string, files map[string]string) (string, []Artifact, erro
 	return dir, arts, nil
 }
 
-func copyAll(dir string, files map[string]string) ([]Artifact, error) {
+func (r *Registry) copyAll(dir string, files map[string]string) ([]Artifact, error) {
 	var arts []Artifact
 	for _, name := range sortedKeys(files) {
-		a, err := copyFile(files[name], filepath.Join(dir, name))
+		a, err := copyFile(files[name], filepath.Join(dir, name), r.hook)
 		if err != nil {
 			return nil, fmt.Errorf("artifact %s: %w", name, err)
 		}
@@ -64,7 +70,10 @@ func copyAll(dir string, files map[string]string) ([]Artifact, error) {
 }
 
 // copyFile copies src to dst (a new file), hashing on the way, and fsyncs dst.
-func copyFile(src, dst string) (Artifact, error) {
+func copyFile(src, dst string, hook func(string) error) (Artifact, error) {
+	if err := hook("copy " + filepath.Base(dst)); err != nil {
+		return Artifact{}, err
+	}
 	in, err := os.Open(src)
 	if err != nil {
 		return Artifact{}, err
@@ -76,6 +85,9 @@ func copyFile(src, dst string) (Artifact, error) {
 	}
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(out, h), in)
+	if err == nil {
+		err = hook("sync " + filepath.Base(dst))
+	}
 	if err == nil {
 		err = out.Sync()
 	}

@@ -39,6 +39,17 @@ type Registry struct {
 	dir string
 	db  *sql.DB
 	now func() time.Time
+	// fault, set only by tests, is called before each file operation of a
+	// registration and fails it when it returns an error.
+	fault func(op string) error
+}
+
+// hook runs the test fault injector, if any.
+func (r *Registry) hook(op string) error {
+	if r.fault == nil {
+		return nil
+	}
+	return r.fault(op)
 }
 
 // Open opens (creating if needed) the workspace at dir: dir/catalog.db and

@@ -102,7 +102,7 @@ func (r *Registry) Register(ctx context.Context, req RegisterRequest) (Version, 
 	if err := req.normalize(); err != nil {
 		return Version{}, fmt.Errorf("registry: register: %w", err)
 	}
-	staged, arts, err := stage(filepath.Join(r.dir, modelsDir), req.Files)
+	staged, arts, err := r.stage(req.Files)
 	if err != nil {
 		return Version{}, fmt.Errorf("registry: register: %w", err)
 	}
@@ -140,10 +140,11 @@ func (r *Registry) insertVersion(ctx context.Context, tx *sql.Tx, req RegisterRe
 		DatasetFingerprint: req.DatasetFingerprint, ConfigHash: req.ConfigHash,
 		Metrics: req.Metrics, Gate: req.Gate, GateReasons: req.GateReasons, Artifacts: arts,
 	}
-	if err := r.placeFolder(staged, v.ID); err != nil {
-		return Version{}, err
+	err := r.placeFolder(staged, v.ID)
+	if err == nil {
+		err = insertRows(ctx, tx, v)
 	}
-	if err := insertRows(ctx, tx, v); err != nil {
+	if err != nil {
 		// Still under the write lock: nobody else can have taken the id.
 		_ = os.RemoveAll(filepath.Join(r.dir, modelsDir, v.ID))
 		return Version{}, err
@@ -174,13 +175,22 @@ func insertRows(ctx context.Context, tx *sql.Tx, v Version) error {
 func (r *Registry) placeFolder(staged, id string) error {
 	models := filepath.Join(r.dir, modelsDir)
 	final := filepath.Join(models, id)
-	if err := os.RemoveAll(final); err != nil {
-		return err
+	for _, step := range []struct {
+		op string
+		fn func() error
+	}{
+		{"remove orphan", func() error { return os.RemoveAll(final) }},
+		{"rename", func() error { return os.Rename(staged, final) }},
+		{"sync models dir", func() error { return syncDir(models) }},
+	} {
+		if err := r.hook(step.op); err != nil {
+			return err
+		}
+		if err := step.fn(); err != nil {
+			return err
+		}
 	}
-	if err := os.Rename(staged, final); err != nil {
-		return err
-	}
-	return syncDir(models)
+	return nil
 }
 
 func versionID(seq int64) string { return fmt.Sprintf("v%04d", seq) }
