@@ -329,6 +329,15 @@ func (g Gate) changeLimits() map[string]float64 {
 	return out
 }
 
+// changeLimit returns the key and value of the gate's one change limit
+// (a valid champion or parent gate has exactly one).
+func (g Gate) changeLimit() (string, float64) {
+	for key, v := range g.changeLimits() {
+		return key, v
+	}
+	return "", math.NaN()
+}
+
 // costLimit returns the one cost budget that is set.
 func (g Gate) costLimit() float64 {
 	for _, p := range []*float64{g.LatencyP50Us, g.LatencyP99Us, g.MinRowsPerSec} {

@@ -177,10 +177,7 @@ func (g Gate) checkChange(val float64, ref *Result, slice, role string) GateResu
 	if !ok {
 		return GateResult{Reason: fmt.Sprintf("%s has no %s", role, g.Metric)}
 	}
-	var key string
-	var limit float64
-	for key, limit = range g.changeLimits() {
-	}
+	key, limit := g.changeLimit()
 	worse := val - base
 	if higher, _ := HigherIsBetter(g.Metric); higher {
 		worse = -worse
