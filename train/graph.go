@@ -1,0 +1,266 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/refit-ml/refit/model"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// net is an MLP training graph for a fixed batch size, built once and run
+// for every minibatch: the inputs are tensors over slices net owns, which
+// the caller fills in place before each step. No gorgonia type leaves this
+// file.
+type net struct {
+	g       *gorgonia.ExprGraph
+	vm      gorgonia.VM
+	solver  *gorgonia.AdamSolver
+	grads   []gorgonia.ValueGrad
+	params  []*gorgonia.Node // w0, b0, w1, b1, ...; w is [in][out]
+	inputs  []*gorgonia.Node // x, y (weighted targets), r (row weights)
+	values  []*tensor.Dense  // the inputs' values, over xb, yb, rb
+	data    *gorgonia.Node   // the weighted mean loss, without L2
+	xb      []float32        // batch×in
+	yb      []float32        // batch×out
+	rb      []float32        // batch row weights
+	widths  []int            // in, hidden..., out
+	batch   int
+	task    model.Task
+	act     model.Activation
+	lastVal float32
+}
+
+// netSpec is what a net is built from.
+type netSpec struct {
+	widths []int // in, hidden..., out
+	batch  int
+	task   model.Task
+	act    model.Activation
+	lr, l2 float64
+}
+
+// newNet builds the graph with weights drawn from rng: He uniform before
+// a relu, Glorot uniform otherwise, zero biases.
+func newNet(s netSpec, rng *rand.Rand) (*net, error) {
+	n := &net{widths: s.widths, batch: s.batch, task: s.task, act: s.act, g: gorgonia.NewGraph()}
+	out := s.widths[len(s.widths)-1]
+	n.xb = make([]float32, s.batch*s.widths[0])
+	n.yb = make([]float32, s.batch*out)
+	n.rb = make([]float32, s.batch)
+	err := guard("building the graph", func() error { return n.build(s, rng) })
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *net) build(s netSpec, rng *rand.Rand) error {
+	out := s.widths[len(s.widths)-1]
+	x := n.input("x", n.xb, s.batch, s.widths[0])
+	y := n.input("y", n.yb, s.batch, out)
+	r := n.input("r", n.rb, s.batch, 1)
+	z, err := n.layers(x, rng)
+	if err != nil {
+		return err
+	}
+	if n.data, err = dataLoss(s.task, z, y, r); err != nil {
+		return err
+	}
+	loss, err := n.withL2(n.data, s.l2)
+	if err != nil {
+		return err
+	}
+	if _, err := gorgonia.Grad(loss, n.params...); err != nil {
+		return err
+	}
+	n.vm = gorgonia.NewTapeMachine(n.g, gorgonia.BindDualValues(n.params...))
+	n.solver = gorgonia.NewAdamSolver(gorgonia.WithLearnRate(s.lr))
+	n.grads = gorgonia.NodesToValueGrads(n.params)
+	return nil
+}
+
+// input makes a rows×cols float32 input node over backing.
+func (n *net) input(name string, backing []float32, rows, cols int) *gorgonia.Node {
+	t := tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(backing))
+	node := gorgonia.NewMatrix(n.g, tensor.Float32, gorgonia.WithShape(rows, cols),
+		gorgonia.WithName(name), gorgonia.WithValue(t))
+	n.inputs, n.values = append(n.inputs, node), append(n.values, t)
+	return node
+}
+
+// layers adds the dense layers and returns the last layer's
+// pre-activation output (the logits).
+func (n *net) layers(x *gorgonia.Node, rng *rand.Rand) (*gorgonia.Node, error) {
+	h := x
+	last := len(n.widths) - 2
+	for i := 0; i <= last; i++ {
+		in, out := n.widths[i], n.widths[i+1]
+		w := gorgonia.NewMatrix(n.g, tensor.Float32, gorgonia.WithShape(in, out),
+			gorgonia.WithName(fmt.Sprintf("w%d", i)),
+			gorgonia.WithValue(tensor.New(tensor.WithShape(in, out), tensor.WithBacking(initWeights(rng, in, out, i < last && n.act == model.ReLU)))))
+		b := gorgonia.NewMatrix(n.g, tensor.Float32, gorgonia.WithShape(1, out),
+			gorgonia.WithName(fmt.Sprintf("b%d", i)),
+			gorgonia.WithValue(tensor.New(tensor.WithShape(1, out), tensor.WithBacking(make([]float32, out)))))
+		n.params = append(n.params, w, b)
+		xw, err := gorgonia.Mul(h, w)
+		if err != nil {
+			return nil, err
+		}
+		if h, err = gorgonia.BroadcastAdd(xw, b, nil, []byte{0}); err != nil {
+			return nil, err
+		}
+		if i < last {
+			if h, err = activate(h, n.act); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return h, nil
+}
+
+func activate(h *gorgonia.Node, act model.Activation) (*gorgonia.Node, error) {
+	if act == model.Tanh {
+		return gorgonia.Tanh(h)
+	}
+	return gorgonia.Rectify(h)
+}
+
+// initWeights draws an in×out matrix uniformly from ±√(6/in) (He, before
+// a relu) or ±√(6/(in+out)) (Glorot).
+func initWeights(rng *rand.Rand, in, out int, he bool) []float32 {
+	limit := math.Sqrt(6 / float64(in+out))
+	if he {
+		limit = math.Sqrt(6 / float64(in))
+	}
+	w := make([]float32, in*out)
+	for i := range w {
+		w[i] = float32((2*rng.Float64() - 1) * limit)
+	}
+	return w
+}
+
+// dataLoss is the row-weighted loss Σ r·loss(row) of logits z against
+// targets y, where y is already multiplied by r: binary cross-entropy
+// softplus(z) − y·z, softmax cross-entropy −Σ y·log softmax(z), or half
+// the squared error.
+func dataLoss(task model.Task, z, y, r *gorgonia.Node) (*gorgonia.Node, error) {
+	switch task {
+	case model.TaskBinary:
+		sp, err := gorgonia.Softplus(z)
+		if err != nil {
+			return nil, err
+		}
+		a, err := gorgonia.HadamardProd(r, sp)
+		if err != nil {
+			return nil, err
+		}
+		b, err := gorgonia.HadamardProd(y, z)
+		if err != nil {
+			return nil, err
+		}
+		return sumOf(gorgonia.Sub(a, b))
+	case model.TaskMulticlass:
+		ls, err := gorgonia.LogSoftMax(z)
+		if err != nil {
+			return nil, err
+		}
+		s, err := sumOf(gorgonia.HadamardProd(y, ls))
+		if err != nil {
+			return nil, err
+		}
+		return gorgonia.Neg(s)
+	}
+	// regression: y holds unweighted targets; r weights the rows.
+	d, err := gorgonia.Sub(z, y)
+	if err != nil {
+		return nil, err
+	}
+	sq, err := gorgonia.Square(d)
+	if err != nil {
+		return nil, err
+	}
+	s, err := sumOf(gorgonia.HadamardProd(r, sq))
+	if err != nil {
+		return nil, err
+	}
+	return gorgonia.Mul(s, gorgonia.NewConstant(float32(0.5)))
+}
+
+func sumOf(n *gorgonia.Node, err error) (*gorgonia.Node, error) {
+	if err != nil {
+		return nil, err
+	}
+	return gorgonia.Sum(n)
+}
+
+// withL2 adds l2/2·Σw² over the weight matrices.
+func (n *net) withL2(loss *gorgonia.Node, l2 float64) (*gorgonia.Node, error) {
+	if l2 == 0 {
+		return loss, nil
+	}
+	for i := 0; i < len(n.params); i += 2 {
+		s, err := sumOf(gorgonia.Square(n.params[i]))
+		if err != nil {
+			return nil, err
+		}
+		p, err := gorgonia.Mul(s, gorgonia.NewConstant(float32(l2/2)))
+		if err != nil {
+			return nil, err
+		}
+		if loss, err = gorgonia.Add(loss, p); err != nil {
+			return nil, err
+		}
+	}
+	return loss, nil
+}
+
+// step runs forward, backward and one Adam update on the batch in xb, yb,
+// rb and returns the batch's data loss.
+func (n *net) step() (float32, error) {
+	err := guard("training step", func() error {
+		for i, in := range n.inputs {
+			if err := gorgonia.Let(in, n.values[i]); err != nil {
+				return err
+			}
+		}
+		defer n.vm.Reset()
+		if err := n.vm.RunAll(); err != nil {
+			return err
+		}
+		v, ok := n.data.Value().Data().(float32)
+		if !ok {
+			return fmt.Errorf("loss is %T, want float32", n.data.Value().Data())
+		}
+		n.lastVal = v
+		return n.solver.Step(n.grads)
+	})
+	return n.lastVal, err
+}
+
+// weights copies the current parameters out, converting each weight
+// matrix to model's [out][in] layout.
+func (n *net) weights() [][]float32 {
+	ps := make([][]float32, len(n.params))
+	for i, p := range n.params {
+		v := p.Value().Data().([]float32)
+		if i%2 == 1 {
+			ps[i] = append([]float32(nil), v...)
+			continue
+		}
+		in, out := n.widths[i/2], n.widths[i/2+1]
+		t := make([]float32, in*out)
+		for a := range in {
+			for b := range out {
+				t[b*in+a] = v[a*out+b]
+			}
+		}
+		ps[i] = t
+	}
+	return ps
+}
+
+// close releases the machine.
+func (n *net) close() { _ = n.vm.Close() }
