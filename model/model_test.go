@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -144,6 +145,9 @@ func TestPredictZeroAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { out, _ = p.Predict(rec, out) }); n != 0 {
 		t.Errorf("Predictor.Predict: %v allocations per batch, want 0", n)
 	}
+	if raceEnabled {
+		return
+	}
 	if n := testing.AllocsPerRun(20, func() { out, _ = m.Predict(rec, out) }); n != 0 {
 		t.Errorf("Model.Predict: %v allocations per batch, want 0", n)
 	}
@@ -223,5 +227,33 @@ func TestForwardMatchesPredict(t *testing.T) {
 	nearSlice(t, got, want, 0)
 	if _, err := p.Forward(x[1:], int(rec.NumRows()), nil); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("short matrix: got %v", err)
+	}
+}
+
+// fakeLayer is a Layer the encoder does not know.
+type fakeLayer struct{ *Dense }
+
+func TestEncodeUnknownLayer(t *testing.T) {
+	pre, err := NewPreprocessor([]Column{{Name: "x", Kind: KindNumeric, Std: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mlp(t, 1, Identity, 1, 1)[0].(*Dense)
+	m, err := New(Spec{Task: TaskRegression}, pre, []Layer{fakeLayer{d}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Encode(io.Discard); err == nil {
+		t.Fatal("encoding an unknown layer type succeeded")
+	}
+}
+
+func TestPredictEmpty(t *testing.T) {
+	m, rec := testModel(t, TaskMulticlass, 2)
+	empty := rec.NewSlice(0, 0)
+	defer empty.Release()
+	got, err := m.Predict(empty, nil)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("got %v, %v; want no predictions", got, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/decimal128"
 )
 
 func TestFitNumeric(t *testing.T) {
@@ -39,6 +40,18 @@ func TestFitNumeric(t *testing.T) {
 		{
 			name: "all missing", arr: f64Arr([]float64{0, nan, math.Inf(1)}, 0),
 			median: 0, mean: 0, std: 1, indicator: true, wantRow: []float32{0, 1},
+		},
+		{
+			// decimal128(9, 2): 1.50 2.50 null 3.50 → median 2.5.
+			name: "decimal128", arr: func() arrow.Array {
+				b := array.NewDecimal128Builder(mem, &arrow.Decimal128Type{Precision: 9, Scale: 2})
+				defer b.Release()
+				b.AppendValues([]decimal128.Num{decimal128.FromI64(150), decimal128.FromI64(250), {}, decimal128.FromI64(350)},
+					[]bool{true, true, false, true})
+				return b.NewArray()
+			}(),
+			median: 2.5, mean: 2.5, std: math.Sqrt(0.5), indicator: true,
+			wantRow: []float32{0, 1},
 		},
 		{
 			name: "uint8", arr: func() arrow.Array {
