@@ -39,7 +39,9 @@
 // Value counts ([TopK]): exact while a column has at most 4·Capacity distinct
 // values (4096 by default), then a Misra-Gries summary for strings and
 // binaries, or dropped for numbers (their distribution lives in the quantile
-// sketch). Distinct counts are exact while value counts are exact, then
+// sketch). String and binary values are kept up to [MaxKeptValue] bytes
+// (counted by the hash of all their bytes). Distinct counts are exact while
+// value counts are exact, then
 // HyperLogLog with 2^16 registers ([Distinct], standard error 0.41 %).
 //
 // Histograms are not accumulated: equi-width and equal-mass (quantile) bins

@@ -93,6 +93,11 @@ func (t *TopK) addKeys(keys []uint64) bool {
 	return t.overflowing()
 }
 
+// MaxKeptValue is the number of bytes of a string or binary value kept
+// beside its count; longer values are counted by the hash of all their
+// bytes but kept truncated, which bounds a summary's memory.
+const MaxKeptValue = 256
+
 // addBytes counts w occurrences of value b with hash key.
 func (t *TopK) addBytes(key uint64, b []byte, w int64) {
 	t.N += w
@@ -100,6 +105,7 @@ func (t *TopK) addBytes(key uint64, b []byte, w int64) {
 		t.entries[i].count += w
 		return
 	}
+	b = b[:min(len(b), MaxKeptValue)]
 	t.index.put(key, int32(len(t.entries)))
 	t.entries = append(t.entries, topEntry{key: key, count: w,
 		off: uint32(len(t.arena)), len: uint32(len(b))})

@@ -3,7 +3,10 @@ package validate
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
 )
 
 func TestNthLargest(t *testing.T) {
@@ -21,4 +24,12 @@ func TestNthLargest(t *testing.T) {
 			t.Fatalf("nthLargest(%v, %d) = %d, want %d", want, n, got, want[n])
 		}
 	}
+}
+
+func TestTopKLongValuesTruncated(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	r := column(t, arrow.BinaryTypes.String, `["`+long+`", "`+long+`y", "`+long+`"]`)
+	eq(t, "distinct", r.Distinct, int64(2)) // counted by full hash
+	eq(t, "top", r.TopK[0], ValueCount{long[:MaxKeptValue], 2})
+	eq(t, "max length", r.Lengths.Max, int64(1001))
 }
