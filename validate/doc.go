@@ -41,8 +41,8 @@
 // binaries, or dropped for numbers (their distribution lives in the quantile
 // sketch). String and binary values are kept up to [MaxKeptValue] bytes
 // (counted by the hash of all their bytes). Distinct counts are exact while
-// value counts are exact, then
-// HyperLogLog with 2^16 registers ([Distinct], standard error 0.41 %).
+// value counts are exact, then HyperLogLog with 2^16 registers ([Distinct],
+// standard error 0.41 %).
 //
 // Histograms are not accumulated: equi-width and equal-mass (quantile) bins
 // are derived from the quantile sketch by [Profile.Result], since one-pass

@@ -17,11 +17,12 @@ const minLevelCap = 8
 // Quantiles is a KLL quantile sketch (Karnin, Lang, Liberty, "Optimal
 // Quantile Approximation in Streams", FOCS 2016) over finite float64 values.
 //
-// Levels[h] holds items of weight 2^h; Levels[0] is unsorted, every higher
-// level is sorted ascending. When the sketch holds more items than its
-// capacity, the lowest full level is sorted if needed and compacted: every
-// other item, starting at a pseudo-random offset, moves up one level with
-// twice the weight. The coin is derived from Seed, N and the data, so the
+// Levels[h] holds items of weight 2^h; Levels[0] is an unsorted input
+// buffer of level0Factor·K items, every higher level is sorted ascending.
+// When the buffer fills, it is radix-sorted and compacted, then every level
+// at or above its capacity (K·(2/3)^depth, at least 8) is compacted, bottom
+// up: every other item, starting at a pseudo-random offset, moves up one
+// level with twice the weight. The coin is derived from Seed, N and the data, so the
 // same inputs merged in the same order give the same bytes, and partial
 // sketches of different data do not share a coin sequence.
 //
