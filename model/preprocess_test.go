@@ -300,19 +300,33 @@ func TestTransformRowsMatchesTransform(t *testing.T) {
 }
 
 func TestSketchMedian(t *testing.T) {
-	for _, n := range []int{1, 2, 3, sketchSize, 10 * sketchSize, 100_003} {
-		var s quantileSketch
-		for i := range n {
-			s.add(float64((i * 7919) % n)) // a permutation of 0..n-1
-		}
-		got, ok := s.median()
-		want := float64(n-1) / 2
-		tol := 0.0
-		if n > sketchSize {
-			tol = 0.01 * float64(n) // rank error well under 1%
-		}
-		if !ok || !near(got, want, tol) {
-			t.Errorf("n=%d: median %v, want %v ± %v", n, got, want, tol)
+	orders := map[string]func(i, n int) float64{
+		"strided":    func(i, n int) float64 { return float64((i * 7919) % n) }, // a permutation of 0..n-1
+		"ascending":  func(i, n int) float64 { return float64(i) },
+		"descending": func(i, n int) float64 { return float64(n - 1 - i) },
+	}
+	for name, value := range orders {
+		for _, n := range []int{1, 2, 3, sketchSize, 10 * sketchSize, 100_003} {
+			// Add the first third to one sketch and the rest to another,
+			// then merge, as Fitter.Merge does.
+			var s, o quantileSketch
+			for i := range n {
+				if i < n/3 {
+					s.add(value(i, n))
+				} else {
+					o.add(value(i, n))
+				}
+			}
+			s.merge(&o)
+			got, ok := s.median()
+			want := float64(n-1) / 2
+			tol := 0.0
+			if n > sketchSize {
+				tol = 0.001 * float64(n) // rank error under 0.1%
+			}
+			if !ok || !near(got, want, tol) {
+				t.Errorf("%s n=%d: median %v, want %v ± %v", name, n, got, want, tol)
+			}
 		}
 	}
 }
