@@ -31,9 +31,9 @@
 //     (/24), day of week (Sunday = 0, /7) and month (January = 0, /12), on
 //     the wall clock of the column's zone (a naive timestamp is used as
 //     it is); date32/date64 get day of week and month only. Cyclic pairs
-//     keep December next to January in six compact features that need
-//     only arithmetic in ONNX. Batches must carry the zone seen in
-//     training. A "#missing" indicator is added as for numeric columns.
+//     keep December next to January in six features, where one-hots
+//     would need 43. Batches must carry the zone seen in training. A
+//     "#missing" indicator is added as for numeric columns.
 //
 // FeatureNames lists the expanded columns. Transform writes a row-major
 // rows×NumFeatures matrix, column by column, without per-row allocation.
@@ -76,10 +76,11 @@
 // inconsistent file gives an error wrapping ErrCorrupt (the header length
 // is bounded by 16 MiB and the file; offsets must tile the data exactly;
 // dtypes and shapes must match the byte ranges and the architecture;
-// metadata is decoded strictly, unknown keys and duplicate keys fail), and
-// a checksum mismatch wraps both ErrChecksum and ErrCorrupt. Bad arguments
-// to New, NewDense, NewPreprocessor and Fit, and records that do not match
-// the preprocessing, wrap ErrInvalidInput. No function panics on bad
+// metadata is decoded strictly: unknown keys fail, and so do duplicate
+// keys in the header and the metadata), and a checksum mismatch wraps both
+// ErrChecksum and ErrCorrupt. Bad arguments to New, NewDense,
+// NewPreprocessor and Fit, and records that do not match the
+// preprocessing, wrap ErrInvalidInput. No function panics on bad
 // input; Layer.Forward trusts its caller for slice lengths.
 //
 // # Ownership and concurrency
