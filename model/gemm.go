@@ -2,10 +2,9 @@ package model
 
 // The dense kernel is plain Go. Measured against gonum's Sgemm (v0.15.0,
 // already in go.sum) on 256×128 · 128×256 on this 2-core machine under
-// load: 1.8-2.3 GMAC/s here (2.5-2.8 in BenchmarkGemm with less load), 2.6
-// for gonum on one thread (SSE assembly)
-// and 7.4 when gonum spreads one call over both cores. The gap did not
-// justify a dependency whose summation order this package cannot pin
+// load: 1.8-2.3 GMAC/s here (2.5-2.8 in BenchmarkGemm with less load),
+// 2.6 for gonum on one thread (SSE assembly) and 7.4 when gonum spreads
+// one call over both cores. The gap did not justify a dependency whose summation order this package cannot pin
 // and whose goroutines compete with the caller's; callers that want more
 // throughput run one Predictor per goroutine.
 
