@@ -27,7 +27,7 @@ func FuzzDecodePolicy(f *testing.F) {
 			}
 			return
 		}
-		r := model(0.8, 0.4)
+		r := resultOf(0.8, 0.4)
 		p.Check(r, &r, nil)
 	})
 }

@@ -304,6 +304,9 @@ func (g Gate) metricProblems() []problem {
 			add(key, "%s must be a finite number >= 0, got %v", key, v)
 		}
 	}
+	if isCost(g.Metric) && (g.PerSlice || g.BeatChampionBeyondCI) {
+		add("metric", "%s is a cost of the whole model: no per_slice or beat_champion_beyond_ci", g.Metric)
+	}
 	if g.BeatChampionBeyondCI && g.PerSlice {
 		add("per_slice", "beat_champion_beyond_ci uses the overall bootstrap interval and cannot be per slice")
 	}

@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 )
@@ -93,7 +94,9 @@ func metricsOf(r *Result, slice string) (map[string]float64, bool) {
 		return nil, false
 	}
 	if slice == "" {
-		return r.Metrics, true
+		all := r.Cost.Metrics()
+		maps.Copy(all, r.Metrics)
+		return all, true
 	}
 	s, ok := r.Slice(slice)
 	return s.Metrics, ok

@@ -15,7 +15,7 @@ func mustPolicy(t *testing.T, yml string) *Policy {
 	return p
 }
 
-func model(auc, logloss float64) Result {
+func resultOf(auc, logloss float64) Result {
 	return Result{Model: "m", Task: TaskBinary, Rows: 1000,
 		Metrics: map[string]float64{AUC: auc, LogLoss: logloss},
 		Slices: []SliceResult{
@@ -26,12 +26,12 @@ func model(auc, logloss float64) Result {
 }
 
 func TestCheckGates(t *testing.T) {
-	cand := model(0.80, 0.40)
+	cand := resultOf(0.80, 0.40)
 	cand.CI = &Interval{Metric: AUC, Lo: 0.79, Hi: 0.81, Level: 0.95}
 
-	champ := model(0.81, 0.39)
-	worseChamp := model(0.70, 0.50)
-	parent := model(0.805, 0.40)
+	champ := resultOf(0.81, 0.39)
+	worseChamp := resultOf(0.70, 0.50)
+	parent := resultOf(0.805, 0.40)
 	for _, tc := range []struct {
 		name   string
 		gate   string
@@ -99,7 +99,7 @@ func TestCheckEvaluatesEveryGate(t *testing.T) {
   - {metric: auc, min: 0.5}
   - {name: small, max_bytes: 100}
 `)
-	v := p.Check(model(0.8, 0.4), nil, nil)
+	v := p.Check(resultOf(0.8, 0.4), nil, nil)
 	if v.Pass || len(v.Checks) != 4 || len(v.Failed()) != 3 {
 		t.Fatalf("verdict %+v", v)
 	}
@@ -110,9 +110,9 @@ func TestCheckEvaluatesEveryGate(t *testing.T) {
 
 func TestCheckPairedInterval(t *testing.T) {
 	p := mustPolicy(t, "gates: [{metric: auc, beat_champion_beyond_ci: true}, {metric: logloss, beat_champion_beyond_ci: true}]")
-	cand := model(0.80, 0.40)
+	cand := resultOf(0.80, 0.40)
 	cand.CI = &Interval{Metric: AUC, Lo: 0.79, Hi: 0.81, Level: 0.95} // overlaps the champion's 0.795
-	champ := model(0.795, 0.41)
+	champ := resultOf(0.795, 0.41)
 	for _, tc := range []struct {
 		name   string
 		paired *Interval

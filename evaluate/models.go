@@ -1,0 +1,122 @@
+package evaluate
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/refit-ml/refit/model"
+)
+
+// Headline returns the task's headline metric: the one bootstrap intervals
+// and the default policy use (auc, accuracy or r2).
+func Headline(task Task) string {
+	switch task {
+	case TaskMulticlass:
+		return Accuracy
+	case TaskRegression:
+		return R2
+	}
+	return AUC
+}
+
+// DefaultPolicy is the policy used when none is given:
+//   - the headline metric must not drop more than 0.005 below the champion's;
+//   - binary: auc >= 0.5 (better than chance); regression: r2 >= 0
+//     (better than predicting the mean);
+//   - latency p99 at batch 1 at most 20% above the champion's;
+//   - the file at most 20% larger than the champion's.
+//
+// Without a champion only the absolute gates can fail.
+func DefaultPolicy(task Task) *Policy {
+	f := func(v float64) *float64 { return &v }
+	head := Headline(task)
+	var gates []Gate
+	switch task {
+	case TaskBinary:
+		gates = append(gates, Gate{Metric: AUC, Min: f(0.5)})
+	case TaskRegression:
+		gates = append(gates, Gate{Metric: R2, Min: f(0)})
+	}
+	gates = append(gates,
+		Gate{Metric: head, MaxDropVsChampion: f(0.005)},
+		Gate{Metric: CostLatencyP99, MaxRiseVsChampionPct: f(20)},
+		Gate{Metric: CostBytes, MaxRiseVsChampionPct: f(20)},
+	)
+	return &Policy{Gates: gates}
+}
+
+// ModelOptions configure EvaluateModels. The zero value evaluates at the
+// defaults of Options and measures cost with the defaults of CostOptions.
+type ModelOptions struct {
+	// Options apply to every model; Classes is set from each model.
+	Options Options
+	// Cost configures the cost measurement.
+	Cost CostOptions
+	// NoCost skips the latency and throughput measurement (sizes are
+	// still filled in).
+	NoCost bool
+}
+
+// EvaluateModels evaluates every scored model into a Result (the i-th for
+// models[i], named names[i]) with its Cost: Bytes from paths[i] ("" for
+// none), timings on sc.Samples[i]. Models are timed one after the other,
+// so their timings are comparable.
+func EvaluateModels(ctx context.Context, sc *Scores, models []*model.Model, names, paths []string, opts ModelOptions) ([]Result, error) {
+	if len(models) != len(sc.Preds) || len(names) != len(models) || len(paths) != len(models) {
+		return nil, fmt.Errorf("evaluate: %w: %d models, %d scored, %d names, %d paths",
+			ErrInvalidInput, len(models), len(sc.Preds), len(names), len(paths))
+	}
+	out := make([]Result, len(models))
+	for i, m := range models {
+		r, err := evaluateModel(ctx, sc, i, m, paths[i], opts)
+		if err != nil {
+			return nil, fmt.Errorf("evaluate %s: %w", names[i], err)
+		}
+		r.Model = names[i]
+		out[i] = r
+	}
+	return out, nil
+}
+
+func evaluateModel(ctx context.Context, sc *Scores, i int, m *model.Model, path string, opts ModelOptions) (Result, error) {
+	o := opts.Options
+	task := Task(m.Task())
+	o.Classes = len(m.Labels())
+	if o.Headline == "" {
+		o.Headline = Headline(task)
+	}
+	o.Slices = sc.Slices
+	r, err := Evaluate(task, sc.Labels[i], sc.Preds[i], o)
+	if err != nil {
+		return Result{}, err
+	}
+	if opts.NoCost || sc.SampleRows == 0 {
+		r.Cost, err = sizeCost(m, path)
+		return r, err
+	}
+	r.Cost, err = MeasureCost(ctx, m, path, sc.Samples[i], sc.SampleRows, opts.Cost)
+	return r, err
+}
+
+// sizeCost is the cost without timings.
+func sizeCost(m *model.Model, path string) (Cost, error) {
+	c := Cost{Params: int64(m.NumParams()), Nonzeros: int64(m.NonZeros())}
+	if path != "" {
+		b, err := fileSize(path)
+		if err != nil {
+			return Cost{}, err
+		}
+		c.Bytes = b
+	}
+	return c, nil
+}
+
+// PairedInterval is the paired bootstrap interval of model cand's metric
+// minus model champ's on the scored rows (binary models only), for
+// Result.CIVsChampion.
+func (sc *Scores) PairedInterval(cand, champ int, metric string, threshold float64, opts BootstrapOptions) (Interval, error) {
+	if threshold == 0 {
+		threshold = 0.5
+	}
+	return BootstrapBinaryPaired(sc.Labels[cand], sc.Preds[cand], sc.Preds[champ], metric, threshold, opts)
+}
