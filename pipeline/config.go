@@ -1,0 +1,257 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/train"
+	"go.yaml.in/yaml/v3"
+)
+
+// ErrConfig marks a configuration that cannot be used.
+var ErrConfig = errors.New("invalid configuration")
+
+// Config is a refit.yaml file. Load it with Load; the zero value of every
+// optional section takes the defaults documented on its fields.
+type Config struct {
+	// Workspace holds the catalog, models and runs. Relative paths are
+	// relative to the config file. Defaults to ./refit-workspace.
+	Workspace string `yaml:"workspace"`
+	Data      Data   `yaml:"data"`
+	// Expectations is a file of data checks (`refit infer` writes one).
+	// Optional; without it only the schema and the drift are checked.
+	Expectations string         `yaml:"expectations"`
+	Coverage     CoverageConfig `yaml:"coverage"`
+	Drift        DriftConfig    `yaml:"drift"`
+	Monitor      MonitorConfig  `yaml:"monitor"`
+	Train        TrainConfig    `yaml:"train"`
+	Optimize     OptimizeConfig `yaml:"optimize"`
+	Evaluate     EvaluateConfig `yaml:"evaluate"`
+	Schedules    []Schedule     `yaml:"schedules"`
+
+	dir string // the config file's directory
+}
+
+// Data says where the data is and how rows are ordered in time.
+type Data struct {
+	// Source lists Parquet or Arrow IPC files, directories or globs.
+	Source StringList `yaml:"source"`
+	// TimeColumn orders rows in time: the training window and the holdout
+	// are taken by it. Required.
+	TimeColumn string `yaml:"time_column"`
+}
+
+// StringList accepts one string or a list of strings.
+type StringList []string
+
+// UnmarshalYAML decodes a scalar or a sequence.
+func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*s = StringList{n.Value}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*s = list
+	return nil
+}
+
+// CoverageConfig lists the slices whose coverage is checked.
+type CoverageConfig struct {
+	// MinRows is the fewest rows a slice may have. Defaults to 0 (no check).
+	MinRows int `yaml:"min_rows"`
+	// MaxShareDrop is how much a slice's share of rows may fall against
+	// the reference, as a fraction of its reference share. Defaults to 0.5.
+	MaxShareDrop float64 `yaml:"max_share_drop"`
+	// Slices are named expressions, e.g. {long_haul: "distance > 2000"}.
+	Slices map[string]string `yaml:"slices"`
+}
+
+// DriftConfig sets the drift thresholds (PSI by default).
+type DriftConfig struct {
+	// Metric drives the verdict. Only psi for now. Defaults to psi.
+	Metric string `yaml:"metric"`
+	// Warn and Alert are the thresholds. Default to 0.1 and 0.25.
+	Warn  float64 `yaml:"warn"`
+	Alert float64 `yaml:"alert"`
+}
+
+// MonitorConfig checks the champion on fresh labelled data.
+type MonitorConfig struct {
+	// Metric is measured on the new rows. Defaults to the task's headline
+	// metric (auc, accuracy or rmse).
+	Metric string `yaml:"metric"`
+	// RetrainBelow triggers a retrain when the metric falls below it (for
+	// metrics where higher is better). Optional.
+	RetrainBelow *float64 `yaml:"retrain_below"`
+	// RetrainAbove is the same for metrics where lower is better. Optional.
+	RetrainAbove *float64 `yaml:"retrain_above"`
+}
+
+// TrainConfig says what to learn and from which rows.
+type TrainConfig struct {
+	// Label is an expression giving the label, e.g. "delay > 15". Required.
+	Label string `yaml:"label"`
+	// Features are columns of the data. Required.
+	Features []string `yaml:"features"`
+	// Window is how far back from the run's clock training rows reach,
+	// e.g. 60d or 720h. Defaults to all the data.
+	Window Duration `yaml:"window"`
+	// The model and optimizer settings.
+	train.Config `yaml:",inline"`
+}
+
+// OptimizeConfig sets pruning and quantization of the candidate.
+type OptimizeConfig struct {
+	Prune struct {
+		// Sparsity is the fraction of weights set to zero. Defaults to 0
+		// (no pruning).
+		Sparsity       float64 `yaml:"sparsity"`
+		Structured     bool    `yaml:"structured"`
+		FinetuneEpochs int     `yaml:"finetune_epochs"`
+	} `yaml:"prune"`
+	Quantize struct {
+		// Bits is 8 for int8 or 0 for none. Defaults to 0.
+		Bits int `yaml:"bits"`
+	} `yaml:"quantize"`
+	// MaxMetricDrop is the largest drop of the headline metric the
+	// optimized model may show against its float parent. Defaults to 0.01.
+	MaxMetricDrop float64 `yaml:"max_metric_drop"`
+}
+
+// EvaluateConfig sets the holdout and the promotion gates.
+type EvaluateConfig struct {
+	// Holdout is the most recent fraction of the training window, kept out
+	// of training to compare candidate and champion. Defaults to 0.1.
+	Holdout float64         `yaml:"holdout"`
+	Gates   []evaluate.Gate `yaml:"gates"`
+}
+
+// Schedule is one cron entry of `refit serve`.
+type Schedule struct {
+	Name string `yaml:"name"`
+	// Cron is a robfig/cron spec: five fields, an optional leading seconds
+	// field, descriptors such as @hourly, and CRON_TZ=Zone prefixes.
+	Cron string `yaml:"cron"`
+	// Job is run or audit.
+	Job string `yaml:"job"`
+	// Timeout cancels a job that runs longer. Defaults to 1h.
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Duration is a time.Duration written as Go does (90m, 1h30m) or in days
+// (60d).
+type Duration time.Duration
+
+// UnmarshalYAML decodes "60d", "12h" or "1h30m".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := parseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("duration %q: want a whole number of days like 60d", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("duration %q: want e.g. 60d, 12h or 1h30m", s)
+	}
+	return v, nil
+}
+
+// Load reads a config file strictly: unknown keys, wrong types, bad cron
+// specs, bad expressions and impossible thresholds are errors naming the
+// file and line, all reported at once.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return Parse(data, path)
+}
+
+// Parse is Load on bytes; path names the file in errors and anchors
+// relative paths.
+func Parse(data []byte, path string) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: %s: %s", ErrConfig, path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
+	}
+	c.dir = filepath.Dir(path)
+	c.setDefaults()
+	if err := c.validate(&root, path); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) setDefaults() {
+	if c.Workspace == "" {
+		c.Workspace = "refit-workspace"
+	}
+	if c.Drift.Metric == "" {
+		c.Drift.Metric = "psi"
+	}
+	if c.Drift.Warn == 0 {
+		c.Drift.Warn = 0.1
+	}
+	if c.Drift.Alert == 0 {
+		c.Drift.Alert = 0.25
+	}
+	if c.Coverage.MaxShareDrop == 0 {
+		c.Coverage.MaxShareDrop = 0.5
+	}
+	if c.Optimize.MaxMetricDrop == 0 {
+		c.Optimize.MaxMetricDrop = 0.01
+	}
+	if c.Evaluate.Holdout == 0 {
+		c.Evaluate.Holdout = 0.1
+	}
+	for i := range c.Schedules {
+		if c.Schedules[i].Timeout == 0 {
+			c.Schedules[i].Timeout = Duration(time.Hour)
+		}
+	}
+}
+
+// Path resolves a path from the config relative to the config's directory.
+func (c *Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// Sources are the data sources resolved against the config's directory.
+func (c *Config) Sources() []string {
+	out := make([]string, len(c.Data.Source))
+	for i, s := range c.Data.Source {
+		out[i] = c.Path(s)
+	}
+	return out
+}

@@ -1,0 +1,201 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr/parser"
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/train"
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// cronParser accepts five fields, an optional leading seconds field,
+// descriptors (@hourly, @every 5m) and CRON_TZ= prefixes.
+var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseCron parses a schedule spec as `refit serve` does.
+func ParseCron(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
+
+// problems collects every problem of a config with its line.
+type problems struct {
+	path string
+	root *yaml.Node
+	errs []string
+}
+
+func (p *problems) add(keys []string, format string, args ...any) {
+	loc := p.path
+	if line := lineOf(p.root, keys); line > 0 {
+		loc = fmt.Sprintf("%s:%d", p.path, line)
+	}
+	p.errs = append(p.errs, fmt.Sprintf("%s: %s: %s", loc, strings.Join(keys, "."), fmt.Sprintf(format, args...)))
+}
+
+func (p *problems) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w:\n  %s", ErrConfig, strings.Join(p.errs, "\n  "))
+}
+
+// lineOf finds the line of a key path ("evaluate", "gates", "2") in a
+// document; 0 when absent.
+func lineOf(root *yaml.Node, keys []string) int {
+	n := root
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, k := range keys {
+		next, l := child(n, k)
+		if next == nil {
+			return line
+		}
+		n, line = next, l
+	}
+	return line
+}
+
+func child(n *yaml.Node, key string) (*yaml.Node, int) {
+	switch {
+	case n == nil:
+		return nil, 0
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i+1], n.Content[i].Line
+			}
+		}
+	case n.Kind == yaml.SequenceNode:
+		var i int
+		if _, err := fmt.Sscan(key, &i); err == nil && i >= 0 && i < len(n.Content) {
+			return n.Content[i], n.Content[i].Line
+		}
+	}
+	return nil, 0
+}
+
+func (c *Config) validate(root *yaml.Node, path string) error {
+	p := &problems{path: path, root: root}
+	c.checkData(p)
+	c.checkThresholds(p)
+	c.checkTrain(p)
+	c.checkGates(p)
+	c.checkSchedules(p)
+	return p.err()
+}
+
+func (c *Config) checkData(p *problems) {
+	if len(c.Data.Source) == 0 {
+		p.add([]string{"data", "source"}, "missing: give a file, directory or glob of Parquet or Arrow data")
+	}
+	if c.Data.TimeColumn == "" {
+		p.add([]string{"data", "time_column"}, "missing: name the timestamp column that orders rows")
+	}
+	names := make([]string, 0, len(c.Coverage.Slices))
+	for name := range c.Coverage.Slices {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		checkExpr(p, []string{"coverage", "slices", name}, c.Coverage.Slices[name])
+	}
+	if c.Coverage.MinRows < 0 {
+		p.add([]string{"coverage", "min_rows"}, "%d: want 0 or more", c.Coverage.MinRows)
+	}
+}
+
+func checkExpr(p *problems, keys []string, src string) {
+	if _, err := parser.Parse(src); err != nil {
+		msg := err.Error()
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		p.add(keys, "expression %q: %s", src, msg)
+	}
+}
+
+func (c *Config) checkThresholds(p *problems) {
+	d := c.Drift
+	if d.Metric != "psi" {
+		p.add([]string{"drift", "metric"}, "%q: only psi drives the drift verdict", d.Metric)
+	}
+	if !(d.Warn > 0 && d.Warn < d.Alert) {
+		p.add([]string{"drift"}, "warn %v and alert %v: want 0 < warn < alert (e.g. 0.1 and 0.25)", d.Warn, d.Alert)
+	}
+	if h := c.Evaluate.Holdout; !(h > 0 && h <= 0.5) {
+		p.add([]string{"evaluate", "holdout"}, "%v: want a fraction in (0, 0.5]", h)
+	}
+	if s := c.Optimize.Prune.Sparsity; !(s >= 0 && s < 1) {
+		p.add([]string{"optimize", "prune", "sparsity"}, "%v: want a fraction in [0, 1)", s)
+	}
+	if b := c.Optimize.Quantize.Bits; b != 0 && b != 8 {
+		p.add([]string{"optimize", "quantize", "bits"}, "%d: want 8 (int8) or 0 (none)", b)
+	}
+	if m := c.Optimize.MaxMetricDrop; !(m >= 0 && m < 1) {
+		p.add([]string{"optimize", "max_metric_drop"}, "%v: want a value in [0, 1)", m)
+	}
+}
+
+func (c *Config) checkTrain(p *problems) {
+	t := c.Train
+	if t.Label == "" {
+		p.add([]string{"train", "label"}, "missing: give an expression such as `delay > 15`")
+	} else {
+		checkExpr(p, []string{"train", "label"}, t.Label)
+	}
+	if len(t.Features) == 0 {
+		p.add([]string{"train", "features"}, "missing: list the input columns")
+	}
+	if err := t.Config.Validate(); err != nil {
+		for _, e := range splitJoined(err) {
+			if e != train.ErrInvalidConfig.Error() {
+				p.add([]string{"train"}, "%s", e)
+			}
+		}
+	}
+}
+
+func (c *Config) checkGates(p *problems) {
+	if len(c.Evaluate.Gates) == 0 {
+		return
+	}
+	pol := evaluate.Policy{Gates: c.Evaluate.Gates}
+	if err := pol.Validate(); err != nil {
+		for _, e := range splitJoined(err) {
+			p.add([]string{"evaluate", "gates"}, "%s", e)
+		}
+	}
+}
+
+func (c *Config) checkSchedules(p *problems) {
+	seen := map[string]bool{}
+	for i, s := range c.Schedules {
+		keys := []string{"schedules", fmt.Sprint(i)}
+		if s.Name == "" || seen[s.Name] {
+			p.add(keys, "name %q: want a unique, non-empty name", s.Name)
+		}
+		seen[s.Name] = true
+		if _, err := ParseCron(s.Cron); err != nil {
+			p.add(append(keys, "cron"), "%q: %v (e.g. \"CRON_TZ=UTC 0 2 * * *\" or \"@hourly\")", s.Cron, err)
+		}
+		if s.Job != "run" && s.Job != "audit" {
+			p.add(append(keys, "job"), "%q: want run or audit", s.Job)
+		}
+	}
+}
+
+// splitJoined lists the messages of an errors.Join error, or the one.
+func splitJoined(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, splitJoined(e)...)
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
