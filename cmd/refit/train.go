@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/train"
+	"github.com/spf13/cobra"
+)
+
+// labelColumn is the column refit train adds for the --label expression.
+const labelColumn = "_label"
+
+type trainFlags struct {
+	data                         []string
+	label, features, where       string
+	hidden, task, classWeights   string
+	out, format                  string
+	epochs, batchSize, patience  int
+	learningRate, l2, validation float64
+	seed                         uint64
+}
+
+func newTrainCmd() *cobra.Command {
+	var f trainFlags
+	cmd := &cobra.Command{
+		Use:   "train --data D --label EXPR --features a,b,c -o model.refit",
+		Short: "Train a model on a dataset",
+		Long: `train fits an MLP (gorgonia, minibatch Adam, early stopping on a held-out
+10% of the rows) on the rows of --data that pass --where, with the label
+given by an expression, and saves the model. With --hidden "" it is a
+logistic, softmax or linear regression. The same data, flags and --seed give
+the same model bytes.`,
+		Example: `  refit train --data flights.parquet --where 'month(date) <= 2' \
+    --label 'delay > 15' --features distance,date,origin,destination \
+    --hidden 64,32 -o late.refit`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.data, "data", nil, "dataset: files, directories or globs (repeat or comma-separate)")
+	fl.StringVar(&f.label, "label", "", "label expression, e.g. 'delay > 15' or a column name")
+	fl.StringVar(&f.features, "features", "", "comma-separated input columns")
+	fl.StringVar(&f.where, "where", "", "train only on rows where this expression is true")
+	fl.StringVar(&f.hidden, "hidden", "64,32", "comma-separated hidden layer widths (\"\" for none)")
+	fl.StringVar(&f.task, "task", "", "binary, multiclass or regression (default: from the label's type)")
+	fl.StringVar(&f.classWeights, "class-weights", "", "\"\" or balanced")
+	fl.IntVar(&f.epochs, "epochs", 0, "maximum epochs (default 100)")
+	fl.IntVar(&f.batchSize, "batch-size", 512, "rows per Adam step")
+	fl.IntVar(&f.patience, "patience", 0, "stop after this many epochs without improvement (default 5)")
+	fl.Float64Var(&f.learningRate, "learning-rate", 0.002, "Adam learning rate")
+	fl.Float64Var(&f.l2, "l2", 0, "L2 penalty on the weights")
+	fl.Float64Var(&f.validation, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
+	fl.Uint64Var(&f.seed, "seed", 0, "random seed")
+	fl.StringVarP(&f.out, "output", "o", "", "model file to write")
+	fl.StringVar(&f.format, "format", "text", "summary format: text or json")
+	return cmd
+}
+
+func runTrain(cmd *cobra.Command, f trainFlags) error {
+	if len(f.data) == 0 || f.label == "" || f.features == "" || f.out == "" {
+		return fmt.Errorf("--data, --label, --features and --output are required (see '%s --help')", cmd.CommandPath())
+	}
+	if f.format != "text" && f.format != "json" {
+		return fmt.Errorf("--format %q: want text or json", f.format)
+	}
+	cfg, err := f.config()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+	if err != nil {
+		return err
+	}
+	src, err := exprSource(ds, f.where, f.label)
+	if err != nil {
+		return err
+	}
+	cfg.Progress = progressReporter(cmd.ErrOrStderr())
+	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn})
+	if err != nil {
+		return err
+	}
+	if err := m.Save(f.out); err != nil {
+		return err
+	}
+	return printSummary(cmd.OutOrStdout(), f.format, f.out, m, rep)
+}
+
+func (f trainFlags) config() (train.Config, error) {
+	cfg := train.Config{
+		Task: model.Task(f.task), Epochs: f.epochs, BatchSize: f.batchSize, LearningRate: f.learningRate,
+		L2: f.l2, Patience: f.patience, ValidationFraction: f.validation, ClassWeights: f.classWeights, Seed: f.seed,
+	}
+	for _, s := range strings.Split(f.hidden, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return cfg, fmt.Errorf("--hidden %q: want comma-separated widths", f.hidden)
+		}
+		cfg.Hidden = append(cfg.Hidden, n)
+	}
+	return cfg, cfg.Validate()
+}
+
+// exprSource yields ds's records filtered by where (if set) and, if label
+// is set, with the label expression's value as labelColumn (rows where it
+// is null are dropped).
+func exprSource(ds *ingest.Dataset, where, label string) (train.Source, error) {
+	cond := where
+	if label != "" {
+		cond = "(" + label + ") != nil"
+		if where != "" {
+			cond = "(" + where + ") && " + cond
+		}
+	}
+	var filter, lab *colexpr.Program
+	var err error
+	if label != "" {
+		if lab, err = colexpr.Compile(label, ds.Schema()); err != nil {
+			return nil, err
+		}
+	}
+	if cond != "" {
+		if filter, err = colexpr.Compile(cond, ds.Schema()); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context) iter.Seq2[arrow.Record, error] {
+		return func(yield func(arrow.Record, error) bool) {
+			for rec, err := range ds.Records(ctx) {
+				if err == nil {
+					rec, err = withLabel(rec, filter, lab)
+				}
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				ok := yield(rec, nil)
+				rec.Release()
+				if !ok {
+					return
+				}
+			}
+		}
+	}, nil
+}
+
+// withLabel filters rec and appends the label column; the caller releases
+// the result.
+func withLabel(rec arrow.Record, filter, label *colexpr.Program) (arrow.Record, error) {
+	if filter == nil {
+		rec.Retain()
+	} else {
+		var err error
+		if rec, err = colexpr.Filter(filter, rec); err != nil {
+			return nil, err
+		}
+	}
+	if label == nil {
+		return rec, nil
+	}
+	defer rec.Release()
+	col, err := label.Eval(rec)
+	if err != nil {
+		return nil, err
+	}
+	defer col.Release()
+	fields := append(rec.Schema().Fields(), arrow.Field{Name: labelColumn, Type: col.DataType(), Nullable: true})
+	cols := append(append([]arrow.Array(nil), rec.Columns()...), col)
+	return array.NewRecord(arrow.NewSchema(fields, nil), cols, rec.NumRows()), nil
+}
+
+// progressReporter shows each epoch: a rewritten line on a terminal, an
+// info log line otherwise.
+func progressReporter(w io.Writer) func(train.Epoch) {
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return func(e train.Epoch) {
+				fmt.Fprintf(w, "\repoch %d  train loss %.5f  valid loss %.5f  metric %.4f  %s ", e.Epoch,
+					e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Elapsed.Round(time.Second))
+				if e.Stop {
+					fmt.Fprintln(w)
+				}
+			}
+		}
+	}
+	return func(e train.Epoch) {
+		slog.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
+			"valid_metric", e.ValidMetric, "improved", e.Improved, "stop", e.Stop)
+	}
+}
+
+type trainSummary struct {
+	Model           string   `json:"model"`
+	Task            string   `json:"task"`
+	Labels          []string `json:"labels,omitempty"`
+	TrainRows       int      `json:"train_rows"`
+	ValidRows       int      `json:"validation_rows"`
+	Features        int      `json:"features"`
+	Params          int      `json:"parameters"`
+	Epochs          int      `json:"epochs"`
+	BestEpoch       int      `json:"best_epoch"`
+	StoppedEarly    bool     `json:"stopped_early"`
+	Metric          string   `json:"metric"`
+	BestValidMetric float64  `json:"best_validation_metric"`
+	BestValidLoss   float64  `json:"best_validation_loss"`
+	Seconds         float64  `json:"seconds"`
+}
+
+func printSummary(w io.Writer, format, path string, m *model.Model, rep train.Report) error {
+	s := trainSummary{
+		Model: path, Task: string(rep.Task), Labels: rep.Labels, TrainRows: rep.TrainRows, ValidRows: rep.ValidRows,
+		Features: rep.Features, Params: m.NumParams(), Epochs: rep.Epochs, BestEpoch: rep.BestEpoch,
+		StoppedEarly: rep.StoppedEarly, Metric: rep.Metric, BestValidMetric: rep.BestValidMetric,
+		BestValidLoss: rep.BestValidLoss, Seconds: rep.Duration.Seconds(),
+	}
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	stopped := ""
+	if s.StoppedEarly {
+		stopped = ", stopped early"
+	}
+	_, err := fmt.Fprintf(w, "model       %s (%s)\nrows        %d train, %d validation\nfeatures    %d\nparameters  %d\n"+
+		"epochs      %d (best %d%s)\nvalidation  %s %.4f, loss %.5f\ntime        %s\n",
+		s.Model, s.Task, s.TrainRows, s.ValidRows, s.Features, s.Params, s.Epochs, s.BestEpoch, stopped,
+		s.Metric, s.BestValidMetric, s.BestValidLoss, rep.Duration.Round(time.Millisecond))
+	return err
+}

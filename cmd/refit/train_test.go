@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+type trainRow struct {
+	Date     time.Time `parquet:"date,timestamp(microsecond)"`
+	Delay    *int64    `parquet:"delay,optional"`
+	Distance int64     `parquet:"distance"`
+	Origin   string    `parquet:"origin,dict"`
+}
+
+// trainData writes 400 flights whose delay depends on distance and origin.
+func trainData(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	rows := make([]trainRow, 400)
+	for i := range rows {
+		d := int64(i*37%1000) + 100
+		delay := d/20 - 20
+		origin := []string{"SEA", "SFO", "LAX"}[i%3]
+		if origin == "SEA" {
+			delay += 15
+		}
+		rows[i] = trainRow{time.Date(2001, 1+time.Month(i%3), 1+i%28, i%24, 0, 0, 0, time.UTC), &delay, d, origin}
+	}
+	rows[7].Delay = nil // a missing label is skipped
+	if err := parquet.WriteFile(filepath.Join(dir, "train.parquet"), rows, parquet.MaxRowsPerRowGroup(150)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// timing masks the run time in summaries.
+var timing = regexp.MustCompile(`(time +|"seconds": )[0-9.]+(ms|s|µs)?`)
+
+func TestTrainPredict(t *testing.T) {
+	dir := trainData(t)
+	train := []string{"train", "--data", "$DIR/train.parquet", "--label", "delay > 15", "--features", "distance,origin,date",
+		"--hidden", "8", "--epochs", "20", "--seed", "3", "-o", "$DIR/m.refit"}
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"train", train, 0},
+		{"train_json", append(train, "--format", "json", "--where", "month(date) <= 2"), 0},
+		{"train_regression", []string{"train", "--data", "$DIR/train.parquet", "--label", "delay", "--features", "distance,origin",
+			"--hidden", "", "--epochs", "5", "-o", "$DIR/r.refit"}, 0},
+		{"predict", []string{"predict", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--where", "distance > 1000",
+			"--keep", "origin,delay", "-o", "$DIR/p.parquet"}, 0},
+		{"predict_cat", []string{"cat", "--limit", "3", "$DIR/p.parquet"}, 0},
+		{"train_bad_label", []string{"train", "--data", "$DIR/train.parquet", "--label", "nope > 1", "--features", "distance", "-o", "$DIR/x.refit"}, 2},
+		{"train_bad_hidden", append(train[:len(train)-2:len(train)-2], "--hidden", "8,x", "-o", "$DIR/x.refit"), 2},
+		{"train_missing_flags", []string{"train", "--data", "$DIR/train.parquet"}, 2},
+		{"predict_bad_keep", []string{"predict", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--keep", "origin,origin", "-o", "$DIR/q.parquet"}, 2},
+		{"predict_missing_model", []string{"predict", "--model", "$DIR/none.refit", "--data", "$DIR/train.parquet", "-o", "$DIR/q.parquet"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "$DIR", dir)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
+			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), timing.ReplaceAllString(got, "${1}X"))
+		})
+	}
+}
