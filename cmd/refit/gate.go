@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/registry"
+	"github.com/spf13/cobra"
+)
+
+type gateFlags struct {
+	candidate, champion, parent string
+	policy, workspace, format   string
+	register                    bool
+	sf                          scoreFlags
+}
+
+func newGateCmd() *cobra.Command {
+	var f gateFlags
+	cmd := &cobra.Command{
+		Use:   "gate --candidate M --champion M|ALIAS --data HOLDOUT",
+		Short: "Check a candidate model against the champion with promotion gates (exit 1 if any fails)",
+		Long: `gate evaluates the candidate, the champion and the optional float parent on
+the same holdout rows and checks every gate of the policy, printing each
+gate's observed value, threshold, pass/fail and reason. Exit code 0 when all
+gates pass, 1 when one fails, 2 for bad input: usable as a CI step.
+
+--champion is a model file, or a registry version or alias ("champion") in
+--workspace; when the alias is not set yet, there is no champion and gates
+relative to it pass with the reason "no champion".
+
+Without --policy the default policy applies:
+  - the headline metric (binary auc, multiclass accuracy, regression r2)
+    drops at most 0.005 below the champion's;
+  - binary: auc >= 0.5; regression: r2 >= 0;
+  - latency p99 at batch 1 at most 20% above the champion's (both are
+    timed in this process, one after the other);
+  - the model file at most 20% larger than the champion's.
+
+--register records the candidate in the registry with its metrics and the
+verdict (passed or failed); only a passed version can be promoted without
+--force. This is how a model gets into the registry promotable.`,
+		Example: `  refit gate --candidate new.safetensors --champion champion --data holdout.parquet --label 'delay > 15'
+  refit gate --candidate new.safetensors --champion champion --data holdout.parquet --policy gates.yaml --register`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runGate(cmd, &f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.candidate, "candidate", "", "candidate model file (or registry version)")
+	fl.StringVar(&f.champion, "champion", "", "champion model file, registry version or alias (e.g. champion)")
+	fl.StringVar(&f.parent, "parent", "", "float parent of an optimized candidate, for *_vs_parent gates")
+	fl.StringVar(&f.policy, "policy", "", "gate policy YAML file (default: the policy described above)")
+	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.BoolVar(&f.register, "register", false, "register the candidate with its verdict in --workspace")
+	workspaceFlag(cmd, &f.workspace)
+	f.sf.add(cmd)
+	return cmd
+}
+
+type gateOutput struct {
+	Candidate  *loadedModel      `json:"candidate"`
+	Champion   *loadedModel      `json:"champion"`
+	Parent     *loadedModel      `json:"parent,omitempty"`
+	Label      string            `json:"label"`
+	Rows       int               `json:"rows"`
+	Policy     string            `json:"policy"`
+	Verdict    evaluate.Verdict  `json:"verdict"`
+	Results    []evaluate.Result `json:"results"`
+	Registered *registry.Version `json:"registered,omitempty"`
+}
+
+func runGate(cmd *cobra.Command, f *gateFlags) error {
+	ctx := cmd.Context()
+	if err := checkFormat(f.format, "text", "json"); err != nil {
+		return err
+	}
+	if f.candidate == "" {
+		return errors.New("--candidate is required")
+	}
+	out, models, err := loadGateModels(ctx, f)
+	if err != nil {
+		return err
+	}
+	sc, res, err := f.sf.evaluateAll(ctx, models)
+	if err != nil {
+		return err
+	}
+	out.Label, out.Rows, out.Results = sc.Label, sc.Rows, res
+	pol, err := loadPolicy(f.policy, res[0].Task)
+	if err != nil {
+		return err
+	}
+	out.Policy = f.policy
+	if out.Policy == "" {
+		out.Policy = "default"
+	}
+	out.Verdict = checkGates(pol, sc, res, out)
+	if f.register {
+		if out.Registered, err = registerVerdict(ctx, f.workspace, out); err != nil {
+			return err
+		}
+	}
+	if err := writeGate(cmd.OutOrStdout(), f.format, out); err != nil {
+		return err
+	}
+	if !out.Verdict.Pass {
+		return fmt.Errorf("%w: %d gates failed", errFailed, len(out.Verdict.Failed()))
+	}
+	return nil
+}
+
+// loadGateModels loads candidate, champion (if any) and parent (if any), in
+// that order for scoring.
+func loadGateModels(ctx context.Context, f *gateFlags) (gateOutput, []*loadedModel, error) {
+	var out gateOutput
+	cand, err := loadModel(ctx, f.candidate, f.workspace)
+	if err != nil {
+		return out, nil, err
+	}
+	out.Candidate = cand
+	models := []*loadedModel{cand}
+	if f.champion != "" {
+		out.Champion, err = loadModel(ctx, f.champion, f.workspace)
+		if errors.Is(err, registry.ErrNotFound) {
+			out.Champion, err = nil, nil // no champion yet
+		}
+		if err != nil {
+			return out, nil, err
+		}
+		if out.Champion != nil {
+			models = append(models, out.Champion)
+		}
+	}
+	if f.parent != "" {
+		if out.Parent, err = loadModel(ctx, f.parent, f.workspace); err != nil {
+			return out, nil, err
+		}
+		models = append(models, out.Parent)
+	}
+	return out, models, nil
+}
+
+func loadPolicy(path string, task evaluate.Task) (*evaluate.Policy, error) {
+	if path == "" {
+		return evaluate.DefaultPolicy(task), nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--policy: %w", err)
+	}
+	defer file.Close()
+	pol, err := evaluate.DecodePolicy(file, path)
+	if err != nil {
+		return nil, err
+	}
+	return pol, pol.Validate()
+}
+
+// checkGates runs the policy; with a binary champion it first adds the
+// paired bootstrap interval for beat_champion_beyond_ci gates.
+func checkGates(pol *evaluate.Policy, sc *evaluate.Scores, res []evaluate.Result, out gateOutput) evaluate.Verdict {
+	var champ, parent *evaluate.Result
+	next := 1
+	if out.Champion != nil {
+		champ, next = &res[1], 2
+		if metric := ciMetric(pol); res[0].Task == evaluate.TaskBinary && metric != "" {
+			iv, err := sc.PairedInterval(0, 1, metric, 0, evaluate.BootstrapOptions{})
+			if err == nil {
+				res[0].CIVsChampion = &iv
+			}
+		}
+	}
+	if out.Parent != nil {
+		parent = &res[next]
+	}
+	return pol.Check(res[0], champ, parent)
+}
+
+// ciMetric is the metric of the policy's beat_champion_beyond_ci gate, if any.
+func ciMetric(pol *evaluate.Policy) string {
+	for _, g := range pol.Gates {
+		if g.BeatChampionBeyondCI {
+			return g.Metric
+		}
+	}
+	return ""
+}
+
+func writeGate(w io.Writer, format string, out gateOutput) error {
+	if format == "json" {
+		return writeJSON(w, out)
+	}
+	champ := "none"
+	if out.Champion != nil {
+		champ = out.Champion.Ref
+	}
+	if out.Champion != nil && out.Champion.Version != "" && out.Champion.Version != champ {
+		champ += " (" + out.Champion.Version + ")"
+	}
+	fmt.Fprintf(w, "candidate %s vs champion %s on %d rows, label %s\n\n", out.Candidate.Ref, champ, out.Rows, out.Label)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "result\tgate\tslice\tobserved\tthreshold\treason")
+	for _, c := range out.Verdict.Checks {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", passText(c.Pass), c.Gate, orDash(c.Slice),
+			ptrNum(c.Observed), ptrNum(c.Threshold), c.Reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nverdict: %s (%d of %d checks failed)\n", passText(out.Verdict.Pass), len(out.Verdict.Failed()), len(out.Verdict.Checks))
+	if out.Registered != nil {
+		fmt.Fprintf(w, "registered %s (gate %s)\n", out.Registered.ID, out.Registered.Gate)
+	}
+	return nil
+}
+
+func passText(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func ptrNum(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return num(map[string]float64{"": *p}, "")
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/registry"
+	"github.com/spf13/cobra"
+)
+
+// modelArtifact is the name of the model file inside a registered version;
+// its checksum sidecar is stored beside it as modelArtifact+".sha256".
+const modelArtifact = "model.safetensors"
+
+// defaultWorkspace is the workspace when neither --workspace nor
+// REFIT_WORKSPACE is set.
+const defaultWorkspace = "./refit-workspace"
+
+// workspaceFlag adds --workspace, defaulting to $REFIT_WORKSPACE.
+func workspaceFlag(cmd *cobra.Command, dir *string) {
+	def := os.Getenv("REFIT_WORKSPACE")
+	if def == "" {
+		def = defaultWorkspace
+	}
+	cmd.Flags().StringVar(dir, "workspace", def, "workspace with the model registry (default $REFIT_WORKSPACE or "+defaultWorkspace+")")
+}
+
+func openRegistry(ctx context.Context, dir string) (*registry.Registry, error) {
+	return registry.Open(ctx, dir, registry.Options{})
+}
+
+// loadedModel is a model with where it came from.
+type loadedModel struct {
+	Ref     string `json:"ref"`               // as given
+	Path    string `json:"path"`              // model file
+	Version string `json:"version,omitempty"` // registry version, if any
+	m       *model.Model
+}
+
+// loadModel loads ref: a model file if one exists at that path, else a
+// registry version id (v0003) or alias (champion) in the workspace.
+func loadModel(ctx context.Context, ref, workspace string) (*loadedModel, error) {
+	if _, err := os.Stat(ref); err == nil || strings.ContainsAny(ref, `/\.`) {
+		m, err := model.Load(ref)
+		if err != nil {
+			return nil, err
+		}
+		return &loadedModel{Ref: ref, Path: ref, m: m}, nil
+	}
+	v, err := resolveVersion(ctx, ref, workspace)
+	if err != nil {
+		return nil, err
+	}
+	a, ok := v.Artifact(modelArtifact)
+	if !ok {
+		return nil, fmt.Errorf("version %s has no %s", v.ID, modelArtifact)
+	}
+	m, err := model.Load(a.Path)
+	if err != nil {
+		return nil, err
+	}
+	return &loadedModel{Ref: ref, Path: a.Path, Version: v.ID, m: m}, nil
+}
+
+// resolveVersion looks ref up as a version id, then as an alias.
+func resolveVersion(ctx context.Context, ref, workspace string) (registry.Version, error) {
+	reg, err := openRegistry(ctx, workspace)
+	if err != nil {
+		return registry.Version{}, err
+	}
+	defer reg.Close()
+	v, err := reg.Verify(ctx, ref)
+	if errors.Is(err, registry.ErrNotFound) {
+		v, err = reg.Resolve(ctx, ref)
+	}
+	if errors.Is(err, registry.ErrNotFound) {
+		return v, fmt.Errorf("model %q: no such file, version or alias in workspace %s: %w", ref, workspace, err)
+	}
+	return v, err
+}
+
+// scoreFlags are the data flags evaluate and gate share.
+type scoreFlags struct {
+	data      []string
+	label     string
+	where     string
+	slices    string
+	noAuto    bool
+	budget    float64
+	bootstrap int
+}
+
+func (f *scoreFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.data, "data", nil, "evaluation data: file, directory or glob (repeatable)")
+	fl.StringVar(&f.label, "label", "", "label expression or column (default: the label recorded in the model)")
+	fl.StringVar(&f.where, "where", "", "evaluate only the rows where this expression is true")
+	fl.StringVar(&f.slices, "slices", "", "extra slices: 'name=EXPR,...' or a YAML file (name: EXPR per line)")
+	fl.BoolVar(&f.noAuto, "no-auto-slices", false, "skip the automatic slices (string values, numeric tails, nulls)")
+	fl.Float64Var(&f.budget, "cost-seconds", 1, "time spent measuring each model's latency and throughput; 0 skips it")
+	fl.IntVar(&f.bootstrap, "bootstrap", 0, "bootstrap resamples for the headline metric's interval (0: none)")
+}
+
+// sliceExprs reads --slices: a YAML file if it names one, else name=EXPR,...
+func (f *scoreFlags) sliceExprs() ([]evaluate.SliceExpr, error) {
+	if f.slices == "" {
+		return nil, nil
+	}
+	if strings.HasSuffix(f.slices, ".yaml") || strings.HasSuffix(f.slices, ".yml") {
+		file, err := os.Open(f.slices)
+		if err != nil {
+			return nil, fmt.Errorf("--slices: %w", err)
+		}
+		defer file.Close()
+		return evaluate.DecodeSliceFile(file, f.slices)
+	}
+	return evaluate.ParseSliceExprs(f.slices)
+}
+
+// evaluateAll scores every model on the data in one pass and evaluates
+// each; results are in the order of models.
+func (f *scoreFlags) evaluateAll(ctx context.Context, models []*loadedModel) (*evaluate.Scores, []evaluate.Result, error) {
+	if len(f.data) == 0 {
+		return nil, nil, errors.New("--data is required")
+	}
+	exprs, err := f.sliceExprs()
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+	if err != nil {
+		return nil, nil, err
+	}
+	ms, names, paths := make([]*model.Model, len(models)), make([]string, len(models)), make([]string, len(models))
+	for i, lm := range models {
+		ms[i], names[i], paths[i] = lm.m, lm.Ref, lm.Path
+	}
+	sc, err := evaluate.Score(ctx, ms, ds.Schema(), ds.Records(ctx), evaluate.ScoreOptions{
+		Label: f.label, Where: f.where, Slices: exprs, NoAutoSlices: f.noAuto})
+	if err != nil {
+		return nil, nil, err
+	}
+	if sc.Rows == 0 {
+		return nil, nil, errors.New("no rows to evaluate (check --data, --where and --label)")
+	}
+	opts := evaluate.ModelOptions{NoCost: f.budget <= 0, Cost: evaluate.CostOptions{Budget: seconds(f.budget)}}
+	if f.bootstrap > 0 {
+		opts.Options.Bootstrap = &evaluate.BootstrapOptions{Resamples: f.bootstrap}
+	}
+	res, err := evaluate.EvaluateModels(ctx, sc, ms, names, paths, opts)
+	return sc, res, err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
