@@ -142,14 +142,15 @@ func metricNames(res []evaluate.Result) []string {
 	return names
 }
 
-// num formats m[name] with four significant decimals, or "-" when absent.
+// num formats m[name] with four significant digits (large values in
+// full), or "-" when absent.
 func num(m map[string]float64, name string) string {
 	v, ok := m[name]
 	switch {
 	case !ok:
 		return "-"
-	case v == float64(int64(v)) && (v >= 1000 || v <= -1000):
-		return fmt.Sprintf("%d", int64(v))
+	case v >= 1e4 || v <= -1e4:
+		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.4g", v)
 }
