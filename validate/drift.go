@@ -1,0 +1,231 @@
+package validate
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+)
+
+// DriftOptions configure [Drift]. The zero value gives the defaults.
+type DriftOptions struct {
+	// Bins is the number of reference quantile bins of numeric PSI and
+	// Jensen–Shannon. Defaults to 10.
+	Bins int `json:"bins" yaml:"bins"`
+	// PSIWarn and PSIAlert are the PSI at or above which a feature gets a
+	// warn or alert verdict. Default to 0.1 and 0.25.
+	PSIWarn  float64 `json:"psi_warn" yaml:"psi_warn"`
+	PSIAlert float64 `json:"psi_alert" yaml:"psi_alert"`
+	// NullWarn and NullAlert are the absolute change of a column's null
+	// rate at or above which it gets a warn or alert verdict. Default to
+	// 0.05 and 0.2; negative disables.
+	NullWarn  float64 `json:"null_warn" yaml:"null_warn"`
+	NullAlert float64 `json:"null_alert" yaml:"null_alert"`
+	// Columns limits the comparison to these columns. Defaults to every
+	// column of the reference.
+	Columns []string `json:"columns,omitempty" yaml:"columns"`
+	// MaxCategories is the number of most frequent reference values of a
+	// categorical column that get a bin of their own; the rest share an
+	// "other" bin. Defaults to 50.
+	MaxCategories int `json:"max_categories" yaml:"max_categories"`
+	// PValueMaxN is the largest effective sample size n·m/(n+m) for which
+	// the KS p-value is reported. Defaults to 10,000: on more rows every
+	// difference is "significant" and the p-value says nothing.
+	PValueMaxN float64 `json:"p_value_max_n" yaml:"p_value_max_n"`
+	// HistogramBins is the number of equal-width bins of the overlaid
+	// reference and current histograms of numeric features. Defaults to 20.
+	HistogramBins int `json:"histogram_bins" yaml:"histogram_bins"`
+}
+
+func (o DriftOptions) withDefaults() DriftOptions {
+	o.Bins = cmp.Or(max(o.Bins, 0), 10)
+	o.PSIWarn = cmp.Or(o.PSIWarn, 0.1)
+	o.PSIAlert = cmp.Or(o.PSIAlert, 0.25)
+	o.NullWarn = cmp.Or(o.NullWarn, 0.05)
+	o.NullAlert = cmp.Or(o.NullAlert, 0.2)
+	o.MaxCategories = cmp.Or(max(o.MaxCategories, 0), 50)
+	o.PValueMaxN = cmp.Or(o.PValueMaxN, 10_000)
+	o.HistogramBins = cmp.Or(max(o.HistogramBins, 0), 20)
+	return o
+}
+
+// Validate reports impossible thresholds.
+func (o DriftOptions) Validate() error {
+	d := o.withDefaults()
+	if d.PSIWarn < 0 || d.PSIAlert < d.PSIWarn {
+		return fmt.Errorf("validate: drift thresholds: psi warn %g, alert %g: want 0 <= warn <= alert: %w",
+			d.PSIWarn, d.PSIAlert, ErrInvalidOptions)
+	}
+	if d.NullWarn > 0 && d.NullAlert > 0 && d.NullAlert < d.NullWarn {
+		return fmt.Errorf("validate: drift thresholds: null warn %g, alert %g: want warn <= alert: %w",
+			d.NullWarn, d.NullAlert, ErrInvalidOptions)
+	}
+	return nil
+}
+
+// DriftReport compares a current profile with a reference profile.
+type DriftReport struct {
+	ReferenceRows int64          `json:"reference_rows"`
+	CurrentRows   int64          `json:"current_rows"`
+	Options       DriftOptions   `json:"options"`
+	Verdict       Verdict        `json:"verdict"`
+	Features      []FeatureDrift `json:"features"` // ranked: worst verdict, then highest score
+}
+
+// FeatureDrift is the drift of one column.
+type FeatureDrift struct {
+	Name    string  `json:"name"`
+	Type    string  `json:"type"`
+	Kind    string  `json:"kind"` // numeric, temporal, categorical, other, missing
+	Verdict Verdict `json:"verdict"`
+	// Score ranks features: the PSI.
+	Score float64 `json:"score"`
+	PSI   float64 `json:"psi"`
+	// JS is the Jensen–Shannon distance (base 2, 0 to 1) of the PSI bins.
+	JS          float64           `json:"js"`
+	Nulls       NullDrift         `json:"nulls"`
+	Numeric     *NumericDrift     `json:"numeric,omitempty"`
+	Categorical *CategoricalDrift `json:"categorical,omitempty"`
+	Notes       []string          `json:"notes,omitempty"`
+}
+
+// NullDrift is the change of a column's null rate (nulls / rows).
+type NullDrift struct {
+	Reference float64 `json:"reference"`
+	Current   float64 `json:"current"`
+	Change    float64 `json:"change"` // Current − Reference
+}
+
+// Drift compares cur with ref column by column (matched by name) from
+// their sketches alone, so two saved profiles compare in milliseconds.
+// Columns of ref missing from cur get an alert. ctx is checked between
+// columns.
+func Drift(ctx context.Context, ref, cur *Profile, opts DriftOptions) (*DriftReport, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	cols, err := driftColumns(ref, o.Columns)
+	if err != nil {
+		return nil, err
+	}
+	r := &DriftReport{ReferenceRows: ref.Rows, CurrentRows: cur.Rows, Options: o}
+	for _, rc := range cols {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("validate: drift: %w", err)
+		}
+		f := columnDrift(ref, rc, cur, findColumn(cur, rc.Name), o)
+		r.Features = append(r.Features, f)
+		r.Verdict = max(r.Verdict, f.Verdict)
+	}
+	rankFeatures(r.Features)
+	return r, nil
+}
+
+// driftColumns returns the reference columns to compare.
+func driftColumns(ref *Profile, names []string) ([]*ColumnProfile, error) {
+	if len(names) == 0 {
+		return ref.Columns, nil
+	}
+	out := make([]*ColumnProfile, 0, len(names))
+	for _, n := range names {
+		c := findColumn(ref, n)
+		if c == nil {
+			return nil, fmt.Errorf("validate: drift: column %q not in the reference: %w", n, ErrInvalidOptions)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func findColumn(p *Profile, name string) *ColumnProfile {
+	for _, c := range p.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// rankFeatures sorts by verdict, then score, descending, then name.
+func rankFeatures(fs []FeatureDrift) {
+	slices.SortStableFunc(fs, func(a, b FeatureDrift) int {
+		if c := cmp.Compare(b.Verdict, a.Verdict); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+}
+
+// columnDrift compares one column; cc is nil when cur lacks it.
+func columnDrift(ref *Profile, rc *ColumnProfile, cur *Profile, cc *ColumnProfile, o DriftOptions) FeatureDrift {
+	f := FeatureDrift{Name: rc.Name, Type: rc.Type.String(), Kind: driftKind(rc.Kind)}
+	if cc == nil {
+		f.Kind, f.Verdict = "missing", VerdictAlert
+		f.Notes = append(f.Notes, "column missing from the current data")
+		return f
+	}
+	f.Nulls = nullDrift(ref.Rows, rc, cur.Rows, cc)
+	switch {
+	case driftKind(cc.Kind) != f.Kind:
+		f.Verdict = VerdictAlert
+		f.Notes = append(f.Notes, fmt.Sprintf("type changed from %s to %s", rc.Type, cc.Type))
+		return f
+	case rc.Moments != nil:
+		f.Numeric = numericDrift(&f, rc, cc, o)
+	case rc.TopK != nil:
+		f.Categorical = categoricalDrift(&f, rc, cc, o)
+	}
+	f.Score = f.PSI
+	f.Verdict = max(f.Verdict, o.psiVerdict(f.PSI), o.nullVerdict(f.Nulls.Change))
+	return f
+}
+
+// driftKind groups column kinds that compare with each other.
+func driftKind(k Kind) string {
+	switch k {
+	case KindInt, KindFloat:
+		return "numeric"
+	case KindTemporal:
+		return "temporal"
+	case KindString, KindBinary, KindBool:
+		return "categorical"
+	}
+	return "other"
+}
+
+func nullDrift(refRows int64, rc *ColumnProfile, curRows int64, cc *ColumnProfile) NullDrift {
+	rate := func(c *ColumnProfile) float64 {
+		if n := c.Count + c.Nulls; n > 0 {
+			return float64(c.Nulls) / float64(n)
+		}
+		return 0
+	}
+	n := NullDrift{Reference: rate(rc), Current: rate(cc)}
+	n.Change = n.Current - n.Reference
+	return n
+}
+
+func (o DriftOptions) psiVerdict(psi float64) Verdict {
+	switch {
+	case psi >= o.PSIAlert:
+		return VerdictAlert
+	case psi >= o.PSIWarn:
+		return VerdictWarn
+	}
+	return VerdictOK
+}
+
+func (o DriftOptions) nullVerdict(change float64) Verdict {
+	d := max(change, -change)
+	switch {
+	case o.NullAlert > 0 && d >= o.NullAlert:
+		return VerdictAlert
+	case o.NullWarn > 0 && d >= o.NullWarn:
+		return VerdictWarn
+	}
+	return VerdictOK
+}

@@ -1,0 +1,118 @@
+package validate
+
+// maxListed is the number of unseen or vanished categories listed.
+const maxListed = 10
+
+// OtherCategory names the bin of the values outside a categorical
+// feature's kept reference categories.
+const OtherCategory = "(other)"
+
+// CategoricalDrift holds the frequency comparison of a string, binary or
+// boolean column, from the two value-count summaries. The bins are the
+// DriftOptions.MaxCategories most frequent reference values plus one
+// OtherCategory bin for every other value (dropped when empty on both
+// sides). When a summary is not exact (more than 4096 distinct values), a
+// value it lacks counts 0 and its mass moves to the other bin.
+type CategoricalDrift struct {
+	// ChiSquare is the chi-square statistic of homogeneity of the 2×k
+	// table of counts over the bins (no Yates correction), with DOF degrees
+	// of freedom and PValue from the chi-square distribution.
+	ChiSquare float64 `json:"chi_square"`
+	DOF       int     `json:"dof"`
+	PValue    float64 `json:"p_value"`
+	// Exact reports whether both summaries are exact.
+	Exact bool `json:"exact"`
+	// Categories are the bins with both sides' shares.
+	Categories []CategoryShare `json:"categories"`
+	// Unseen lists the most frequent current values absent from the
+	// reference (only when the reference summary is exact), UnseenShare
+	// their total current share; Vanished and VanishedShare the reverse.
+	Unseen        []CategoryShare `json:"unseen,omitempty"`
+	UnseenShare   float64         `json:"unseen_share"`
+	Vanished      []CategoryShare `json:"vanished,omitempty"`
+	VanishedShare float64         `json:"vanished_share"`
+}
+
+// CategoryShare is a value's share of the reference and current values.
+type CategoryShare struct {
+	Value     string  `json:"value"`
+	Reference float64 `json:"reference"`
+	Current   float64 `json:"current"`
+}
+
+// categoricalDrift fills f's PSI and JS and returns the comparison.
+func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *CategoricalDrift {
+	rt, ct := rc.TopK, cc.TopK
+	d := &CategoricalDrift{Exact: rt.Exact() && ct.Exact()}
+	if rt.N == 0 || ct.N == 0 {
+		if rt.N != ct.N {
+			f.Verdict = VerdictAlert
+			f.Notes = append(f.Notes, "no values on one side")
+		}
+		return d
+	}
+	re, ce := rt.Entries(), ct.Entries()
+	refCounts, curCounts, labels := categoryBins(rc, re, ce, o.MaxCategories, rt.N, ct.N)
+	rs, cs := shares(refCounts), shares(curCounts)
+	for i, l := range labels {
+		d.Categories = append(d.Categories, CategoryShare{l, rs[i], cs[i]})
+	}
+	f.PSI = psi(rs, cs)
+	f.JS = jensenShannon(rs, cs)
+	d.ChiSquare, d.DOF, d.PValue = chiSquare(refCounts, curCounts)
+	if rt.Exact() {
+		d.Unseen, d.UnseenShare = missingFrom(cc, ce, re, ct.N, false)
+	}
+	if ct.Exact() {
+		d.Vanished, d.VanishedShare = missingFrom(rc, re, ce, rt.N, true)
+	}
+	return d
+}
+
+// categoryBins returns the counts of the kept reference categories and of
+// the other bin on both sides, and the bins' labels.
+func categoryBins(rc *ColumnProfile, re, ce []FreqEntry, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
+	curByKey := make(map[uint64]int64, len(ce))
+	for _, e := range ce {
+		curByKey[e.Key] = e.Count
+	}
+	var keptR, keptC int64
+	for _, e := range re[:min(maxCats, len(re))] {
+		c := curByKey[e.Key]
+		ref, cur = append(ref, float64(e.Count)), append(cur, float64(c))
+		labels = append(labels, rc.formatValue(e))
+		keptR, keptC = keptR+e.Count, keptC+c
+	}
+	if nr > keptR || nc > keptC {
+		ref, cur = append(ref, float64(nr-keptR)), append(cur, float64(nc-keptC))
+		labels = append(labels, OtherCategory)
+	}
+	return ref, cur, labels
+}
+
+// missingFrom lists the entries of side (sorted by count, with total n)
+// whose keys other lacks, and their total share. reversed puts side's share
+// in Reference.
+func missingFrom(c *ColumnProfile, side, other []FreqEntry, n int64, reversed bool) ([]CategoryShare, float64) {
+	seen := make(map[uint64]bool, len(other))
+	for _, e := range other {
+		seen[e.Key] = true
+	}
+	var out []CategoryShare
+	var total float64
+	for _, e := range side {
+		if seen[e.Key] {
+			continue
+		}
+		s := float64(e.Count) / float64(n)
+		total += s
+		if len(out) < maxListed {
+			cs := CategoryShare{Value: c.formatValue(e), Current: s}
+			if reversed {
+				cs.Reference, cs.Current = s, 0
+			}
+			out = append(out, cs)
+		}
+	}
+	return out, total
+}

@@ -1,0 +1,171 @@
+package validate
+
+import (
+	"math"
+)
+
+// NumericDrift holds the distribution distances of a numeric or temporal
+// column, computed from the two quantile sketches (exact while a sketch
+// holds fewer than 4·K values, within its rank error beyond). Values of
+// temporal columns are in the column's raw unit (for instance µs).
+type NumericDrift struct {
+	// KS is the Kolmogorov–Smirnov statistic sup |F_ref − F_cur|, evaluated
+	// at every value either sketch retains.
+	KS float64 `json:"ks"`
+	// KSPValue is the asymptotic two-sided p-value P(K > √n_eff·KS) of the
+	// Kolmogorov distribution, with n_eff = n·m/(n+m); nil when n_eff is
+	// above DriftOptions.PValueMaxN.
+	KSPValue   *float64 `json:"ks_p_value,omitempty"`
+	EffectiveN float64  `json:"effective_n"`
+	// Wasserstein is the Wasserstein-1 distance ∫ |F_ref − F_cur| dx.
+	Wasserstein float64 `json:"wasserstein"`
+	// MeanShift and StdShift are (mean_cur − mean_ref)/std_ref and
+	// (std_cur − std_ref)/std_ref; nil when the reference std is 0.
+	MeanShift *float64      `json:"mean_shift,omitempty"`
+	StdShift  *float64      `json:"std_shift,omitempty"`
+	Reference MomentSummary `json:"reference"`
+	Current   MomentSummary `json:"current"`
+	// Bins are the PSI bins: Edges are the reference's interior quantiles
+	// at i/Bins (repeated edges merged); bin j is (Edges[j-1], Edges[j]],
+	// the first starting at −∞ and the last ending at +∞.
+	Bins BinShares `json:"bins"`
+	// Histogram has equal-width bins over the range of both sides, for
+	// plotting the two distributions overlaid: bin j is
+	// (Edges[j], Edges[j+1]], the first including Edges[0].
+	Histogram BinShares `json:"histogram"`
+}
+
+// MomentSummary is the count, mean and standard deviation of finite values.
+type MomentSummary struct {
+	Count int64   `json:"count"`
+	Mean  float64 `json:"mean"`
+	Std   float64 `json:"std"`
+}
+
+// BinShares are the reference and current shares of the same bins.
+type BinShares struct {
+	Edges     []float64 `json:"edges"`
+	Reference []float64 `json:"reference"`
+	Current   []float64 `json:"current"`
+}
+
+// numericDrift fills f's PSI and JS and returns the numeric distances.
+func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *NumericDrift {
+	rm, cm := rc.Moments, cc.Moments
+	d := &NumericDrift{
+		Reference: MomentSummary{rm.Count, rm.Mean, rm.StdDev()},
+		Current:   MomentSummary{cm.Count, cm.Mean, cm.StdDev()},
+	}
+	if rc.Quantiles.N == 0 || cc.Quantiles.N == 0 {
+		if rc.Quantiles.N != cc.Quantiles.N {
+			f.Verdict = VerdictAlert
+			f.Notes = append(f.Notes, "no finite values on one side")
+		}
+		return d
+	}
+	rv, cv := rc.Quantiles.view(), cc.Quantiles.view()
+	d.Bins = psiBins(rv, cv, o.Bins)
+	f.PSI = psi(d.Bins.Reference, d.Bins.Current)
+	f.JS = jensenShannon(d.Bins.Reference, d.Bins.Current)
+	d.KS, d.Wasserstein = cdfDistances(rv, cv)
+	n, m := float64(rv.n), float64(cv.n)
+	d.EffectiveN = n * m / (n + m)
+	if d.EffectiveN <= o.PValueMaxN {
+		p := kolmogorovSF(math.Sqrt(d.EffectiveN) * d.KS)
+		d.KSPValue = &p
+	}
+	if s := d.Reference.Std; s > 0 {
+		ms := (d.Current.Mean - d.Reference.Mean) / s
+		ss := (d.Current.Std - s) / s
+		d.MeanShift, d.StdShift = &ms, &ss
+	}
+	d.Histogram = overlayHistogram(rv, cv, o.HistogramBins)
+	return d
+}
+
+// psiBins returns the reference's quantile bins and both sides' shares.
+func psiBins(rv, cv quantileView, bins int) BinShares {
+	var edges []float64
+	for i := 1; i < bins; i++ {
+		e := rv.quantile(float64(i) / float64(bins))
+		if len(edges) == 0 || e > edges[len(edges)-1] {
+			edges = append(edges, e)
+		}
+	}
+	return BinShares{Edges: edges, Reference: openBinShares(rv, edges), Current: openBinShares(cv, edges)}
+}
+
+// openBinShares returns the shares of (−∞, e0], (e0, e1], …, (e_last, +∞).
+func openBinShares(v quantileView, edges []float64) []float64 {
+	out := make([]float64, len(edges)+1)
+	var prev int64
+	for i, e := range edges {
+		r := v.rank(e)
+		out[i] = float64(r-prev) / float64(v.n)
+		prev = r
+	}
+	out[len(edges)] = float64(v.n-prev) / float64(v.n)
+	return out
+}
+
+// cdfDistances returns sup |F_r − F_c| and ∫ |F_r − F_c| dx, walking the
+// merged retained values of both sketches; both CDFs are step functions
+// that only change at those values.
+func cdfDistances(rv, cv quantileView) (ks, w1 float64) {
+	i, j := 0, 0
+	var fr, fc float64
+	prev := math.Inf(-1)
+	for i < len(rv.vals) || j < len(cv.vals) {
+		x := nextValue(rv.vals, i, cv.vals, j)
+		if !math.IsInf(prev, -1) {
+			w1 += (x - prev) * math.Abs(fr-fc)
+		}
+		for i < len(rv.vals) && rv.vals[i] == x {
+			fr = float64(rv.cum[i]) / float64(rv.n)
+			i++
+		}
+		for j < len(cv.vals) && cv.vals[j] == x {
+			fc = float64(cv.cum[j]) / float64(cv.n)
+			j++
+		}
+		ks = max(ks, math.Abs(fr-fc))
+		prev = x
+	}
+	return ks, w1
+}
+
+func nextValue(a []float64, i int, b []float64, j int) float64 {
+	switch {
+	case i == len(a):
+		return b[j]
+	case j == len(b):
+		return a[i]
+	}
+	return min(a[i], b[j])
+}
+
+// overlayHistogram returns equal-width bins over both sides' range.
+func overlayHistogram(rv, cv quantileView, bins int) BinShares {
+	lo, hi := min(rv.lo, cv.lo), max(rv.hi, cv.hi)
+	if lo == hi {
+		bins = 1
+	}
+	edges := make([]float64, bins+1)
+	for i := range edges {
+		edges[i] = lo + (hi-lo)*float64(i)/float64(bins)
+	}
+	edges[bins] = hi
+	return BinShares{Edges: edges, Reference: closedBinShares(rv, edges), Current: closedBinShares(cv, edges)}
+}
+
+// closedBinShares returns the shares of [e0, e1], (e1, e2], …
+func closedBinShares(v quantileView, edges []float64) []float64 {
+	out := make([]float64, len(edges)-1)
+	var prev int64
+	for i := range out {
+		r := v.rank(edges[i+1])
+		out[i] = float64(r-prev) / float64(v.n)
+		prev = r
+	}
+	return out
+}
