@@ -42,6 +42,10 @@ type Data struct {
 	// Label is the label column: bool, string or numeric. Required; rows
 	// with a missing label are an error (filter them out first).
 	Label string
+	// Lineage is copied into the model's Spec.Lineage, for instance the
+	// label expression under evaluate.LineageLabel ("label") and the
+	// dataset fingerprint. Optional.
+	Lineage map[string]string
 }
 
 // batches is a read source held in memory: retained records.

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -70,7 +71,7 @@ func Fit(ctx context.Context, cfg Config, data Data) (*model.Model, Report, erro
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("train: %w", err)
 	}
-	t := &trainer{cfg: cfg, p: p, start: start}
+	t := &trainer{cfg: cfg, p: p, start: start, lineage: data.Lineage}
 	m, err := t.run(ctx)
 	t.rep.Duration = time.Since(start)
 	if err != nil {
@@ -90,6 +91,8 @@ type trainer struct {
 	best  [][]float32
 	rep   Report
 	eval  evaluator
+	// lineage is copied into the model's spec.
+	lineage map[string]string
 }
 
 func (t *trainer) run(ctx context.Context) (*model.Model, error) {
@@ -237,6 +240,7 @@ func (t *trainer) spec(standardized bool) model.Spec {
 		"train.rows":       strconv.Itoa(t.p.train.rows),
 		"train.best_epoch": strconv.Itoa(t.rep.BestEpoch),
 	}}
+	maps.Copy(s.Lineage, t.lineage)
 	if t.p.task == model.TaskRegression && !standardized {
 		s.TargetMean, s.TargetStd = t.p.mean, t.p.std
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/model"
@@ -91,7 +92,8 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 		return err
 	}
 	cfg.Progress = progressReporter(cmd.ErrOrStderr())
-	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn})
+	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
+		Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
 		return err
 	}
