@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/refit-ml/refit/validate"
+	"github.com/spf13/cobra"
+)
+
+func newDriftCmd() *cobra.Command {
+	var (
+		ref, cur         sideSpec
+		opts             validate.DriftOptions
+		format           string
+		psiWarn, psiAlrt float64
+	)
+	cmd := &cobra.Command{
+		Use:   "drift --reference REF --current CUR",
+		Short: "Measure drift of current data against a reference",
+		Long: `drift compares the distribution of every column of the current data with a
+reference. Each side is data (files, directories, globs) or a profile saved as
+JSON (by 'refit profile'); two saved profiles compare in milliseconds.
+
+Numeric and time columns get PSI over the reference's decile bins, the
+Kolmogorov-Smirnov statistic (and its p-value when n*m/(n+m) <= 10,000),
+Wasserstein-1 (in the column's unit; microseconds for timestamps),
+Jensen-Shannon distance (base 2) and mean and std shift in reference std
+units; categorical columns get PSI, Jensen-Shannon and chi-square over value
+frequencies, and unseen and vanished values. The verdict of a feature comes
+from its PSI (warn at 0.1, alert at 0.25) and its null-rate change.
+
+Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
+		Example: `  refit drift --reference train.parquet --current 'new/**/*.parquet'
+  refit drift --reference flights.parquet --reference-where 'month(date) == 1' \
+      --current flights.parquet --where 'month(date) == 6'
+  refit drift --reference ref-profile.json --current cur-profile.json --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			opts.PSIWarn, opts.PSIAlert = psiWarn, psiAlrt
+			if err := opts.Validate(); err != nil {
+				return err
+			}
+			rp, err := ref.load(cmd.Context(), opts.Columns)
+			if err != nil {
+				return err
+			}
+			cp, err := cur.load(cmd.Context(), opts.Columns)
+			if err != nil {
+				return err
+			}
+			r, err := validate.Drift(cmd.Context(), rp, cp, opts)
+			if err != nil {
+				return err
+			}
+			if err := writeDrift(cmd.OutOrStdout(), format, r, ref, cur); err != nil {
+				return err
+			}
+			return driftExit(r)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&ref.sources, "reference", nil, "reference data or saved profile JSON (repeat or comma-separate for several sources)")
+	f.StringSliceVar(&cur.sources, "current", nil, "current data or saved profile JSON")
+	f.StringVar(&ref.where, "reference-where", "", "keep only reference rows where this expression is true")
+	f.StringVar(&cur.where, "where", "", "keep only current rows where this expression is true")
+	f.StringSliceVar(&opts.Columns, "columns", nil, "compare only these columns (default all)")
+	f.Float64Var(&psiWarn, "psi-warn", 0.1, "PSI at or above which a feature warns")
+	f.Float64Var(&psiAlrt, "psi-alert", 0.25, "PSI at or above which a feature alerts (exit 1)")
+	f.IntVar(&opts.Bins, "bins", 10, "reference quantile bins of numeric PSI")
+	f.StringVar(&format, "format", "text", "output format: text or json")
+	_ = cmd.MarkFlagRequired("reference")
+	_ = cmd.MarkFlagRequired("current")
+	return cmd
+}
+
+// driftExit wraps errFailed when a feature alerts.
+func driftExit(r *validate.DriftReport) error {
+	if r.Verdict < validate.VerdictAlert {
+		return nil
+	}
+	n := 0
+	for _, f := range r.Features {
+		if f.Verdict == validate.VerdictAlert {
+			n++
+		}
+	}
+	return fmt.Errorf("drift: %d features alert: %w", n, errFailed)
+}
+
+// driftOutput is the JSON form of a drift run.
+type driftOutput struct {
+	Reference sideSpec              `json:"reference"`
+	Current   sideSpec              `json:"current"`
+	Drift     *validate.DriftReport `json:"drift"`
+}
+
+func writeDrift(w io.Writer, format string, r *validate.DriftReport, ref, cur sideSpec) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(driftOutput{ref, cur, r})
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "reference: %s (%s rows)\n", ref, countText(r.ReferenceRows))
+	fmt.Fprintf(bw, "current:   %s (%s rows)\n\n", cur, countText(r.CurrentRows))
+	var table bytes.Buffer
+	writeDriftTable(&table, r)
+	for line := range strings.Lines(table.String()) {
+		fmt.Fprintln(bw, strings.TrimRight(line, " \n"))
+	}
+	fmt.Fprintf(bw, "\ndrift: %s (%s)\n", r.Verdict, verdictCounts(r))
+	return bw.Flush()
+}
+
+func writeDriftTable(w io.Writer, r *validate.DriftReport) {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "feature\tkind\tPSI\tKS\tW1\tJS\tnulls Δ\tverdict\tnotes")
+	for _, f := range r.Features {
+		ks, w1 := "-", "-"
+		if n := f.Numeric; n != nil && n.Reference.Count > 0 && n.Current.Count > 0 {
+			ks, w1 = fmt.Sprintf("%.4f", n.KS), fmt.Sprintf("%.4g", n.Wasserstein)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%s\t%.4f\t%+.4f\t%s\t%s\n", f.Name, f.Kind, f.PSI, ks, w1, f.JS,
+			f.Nulls.Change, f.Verdict, strings.Join(f.Notes, "; "))
+	}
+	tw.Flush()
+}
+
+func verdictCounts(r *validate.DriftReport) string {
+	var n [3]int
+	for _, f := range r.Features {
+		n[min(int(f.Verdict), 2)]++
+	}
+	return fmt.Sprintf("%d alert, %d warn, %d ok", n[2], n[1], n[0])
+}
+
+// isSavedProfile reports whether path is a single file starting with '{'.
+func isSavedProfile(sources []string) bool {
+	if len(sources) != 1 {
+		return false
+	}
+	f, err := os.Open(sources[0])
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [1]byte
+	n, _ := f.Read(b[:])
+	return n == 1 && bytes.Equal(b[:], []byte("{"))
+}

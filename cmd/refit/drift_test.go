@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/refit-ml/refit/validate"
+)
+
+// driftData writes 300 January and 300 June flights, June later and from
+// a new origin, and saved profiles of each month; it returns the directory.
+func driftData(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	var rows []flight
+	origins := []string{"SEA", "SFO", "LAX"}
+	for i := range 600 {
+		month, delay := time.January, int64(i%40-10)
+		origin := origins[i%3]
+		if i >= 300 {
+			month, delay = time.June, int64(i%40)
+			if i%5 == 0 {
+				origin = "ANC"
+			}
+		}
+		d := delay
+		rows = append(rows, flight{time.Date(2001, month, 1+i%28, i%24, 0, 0, 0, time.UTC), &d, origin})
+	}
+	path := filepath.Join(dir, "flights.parquet")
+	if err := parquet.WriteFile(path, rows, parquet.MaxRowsPerRowGroup(128)); err != nil {
+		t.Fatal(err)
+	}
+	saveProfile(t, path, "month(date) == 1", filepath.Join(dir, "jan.json"))
+	saveProfile(t, path, "month(date) == 6", filepath.Join(dir, "jun.json"))
+	return dir
+}
+
+func saveProfile(t *testing.T, data, where, out string) {
+	t.Helper()
+	side := sideSpec{sources: []string{data}, where: where}
+	p, err := side.profileData(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDriftCommand(t *testing.T) {
+	dir := driftData(t)
+	jan, jun := "--reference-where=month(date) == 1", "--where=month(date) == 6"
+	data := "$DIR/flights.parquet"
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"drift_ok", []string{"drift", "--reference", data, jan, "--current", data, "--where=month(date) == 1"}, 0},
+		{"drift_alert", []string{"drift", "--reference", data, jan, "--current", data, jun}, 1},
+		{"drift_alert_json", []string{"drift", "--reference", data, jan, "--current", data, jun, "--columns", "origin,delay", "--format", "json"}, 1},
+		{"drift_saved", []string{"drift", "--reference", "$DIR/jan.json", "--current", "$DIR/jun.json", "--psi-warn", "0.2", "--psi-alert", "100"}, 0},
+		{"drift_saved_where", []string{"drift", "--reference", "$DIR/jan.json", "--current", "$DIR/jun.json", jun}, 2},
+		{"drift_bad_thresholds", []string{"drift", "--reference", data, "--current", data, "--psi-warn", "0.5", "--psi-alert", "0.2"}, 2},
+		{"drift_no_current", []string{"drift", "--reference", data}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "$DIR", dir)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
+			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
+		})
+	}
+}
+
+// TestDriftFlights splits flights-3m into January and June: the date
+// column must alert, and the whole command (two filtered profiling passes
+// over 3M rows) must finish in seconds.
+func TestDriftFlights(t *testing.T) {
+	path := filepath.Join(sharedDir(t), "datasets", "flights-3m.parquet")
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := run(context.Background(), []string{"drift", "--reference", path, "--reference-where", "month(date) == 1",
+		"--current", path, "--where", "month(date) == 6", "--format", "json"}, &stdout, &stderr)
+	elapsed := time.Since(start)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (date drifts): %s", code, stderr.String())
+	}
+	var out struct{ Drift validate.DriftReport }
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	top := out.Drift.Features[0]
+	if top.Name != "date" || top.Verdict != validate.VerdictAlert || top.Numeric.KS < 0.99 {
+		t.Errorf("top feature %s (%s, KS %v), want date alert with KS 1", top.Name, top.Verdict, top.Numeric.KS)
+	}
+	t.Logf("January vs June: %d vs %d rows in %v", out.Drift.ReferenceRows, out.Drift.CurrentRows, elapsed)
+	if elapsed > 20*time.Second {
+		t.Errorf("took %v, want a few seconds", elapsed)
+	}
+}
