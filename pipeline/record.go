@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/train"
+	"github.com/refit-ml/refit/validate"
+)
+
+// Outcomes of a run.
+const (
+	OutcomePromoted     = "promoted"     // a new champion
+	OutcomeRejected     = "rejected"     // a candidate failed its gates
+	OutcomeKept         = "kept"         // no retrain was needed
+	OutcomeNoData       = "no-new-data"  // nothing to process
+	OutcomeBlockedData  = "blocked-data" // data-quality errors stopped the run
+	OutcomeFailed       = "failed"       // an error stopped the run
+	OutcomeNotPromoted = "not-promoted" // gates passed but promotion was off
+)
+
+// Record is everything a run did and decided; it is written as run.json.
+type Record struct {
+	ID       string    `json:"id"`
+	Trigger  string    `json:"trigger"`
+	Clock    time.Time `json:"clock"` // the run's notion of now
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Outcome  string    `json:"outcome"`
+	Error    string    `json:"error,omitempty"`
+	// Reasons explain the decision to retrain or not, and the outcome.
+	Reasons []string `json:"reasons"`
+	Stages  []Stage  `json:"stages"`
+
+	NewFiles []string `json:"new_files"`
+	NewRows  int64    `json:"new_rows"`
+
+	ChampionBefore string `json:"champion_before,omitempty"`
+	ChampionAfter  string `json:"champion_after,omitempty"`
+	Candidate      string `json:"candidate,omitempty"`
+
+	Profile      *validate.ProfileResult `json:"profile,omitempty"`
+	Findings     json.RawMessage         `json:"findings,omitempty"`
+	Drift        *validate.DriftReport   `json:"drift,omitempty"`
+	Coverage     json.RawMessage         `json:"coverage,omitempty"`
+	Monitor      *MonitorResult          `json:"monitor,omitempty"`
+	Training     *TrainingSummary        `json:"training,omitempty"`
+	Optimization json.RawMessage         `json:"optimization,omitempty"`
+	Evaluation   []evaluate.Result       `json:"evaluation,omitempty"`
+	Verdict      *evaluate.Verdict       `json:"verdict,omitempty"`
+}
+
+// Stage is one step of a run.
+type Stage struct {
+	Name     string        `json:"name"`
+	Status   string        `json:"status"` // ok, skipped, blocked, failed
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+	Notes    []string      `json:"notes,omitempty"`
+}
+
+// MonitorResult is the champion's metric on the new labelled rows.
+type MonitorResult struct {
+	Metric    string  `json:"metric"`
+	Value     float64 `json:"value"`
+	Rows      int     `json:"rows"`
+	Threshold float64 `json:"threshold"`
+	Breached  bool    `json:"breached"`
+}
+
+// TrainingSummary is what training did, for the report.
+type TrainingSummary struct {
+	Window  string       `json:"window"`
+	Holdout string       `json:"holdout"`
+	Report  train.Report `json:"report"`
+}

@@ -1,0 +1,208 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/train"
+	"github.com/refit-ml/refit/validate"
+)
+
+// candidate is a trained (and optimized) model on its way to the registry.
+type candidate struct {
+	model   *model.Model
+	path    string // saved model file
+	profile *validate.Profile
+	holdout rows
+	fp      string // dataset fingerprint
+}
+
+// retrain trains, optimizes, evaluates and gates a candidate, registers it
+// and promotes it when every gate passes.
+func (r *run) retrain(ctx context.Context) error {
+	tmp, err := os.MkdirTemp("", "refit-candidate-")
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	c, err := r.trainCandidate(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	if err := r.optimize(ctx, c, tmp); err != nil {
+		return err
+	}
+	verdict, results, err := r.evaluate(ctx, c)
+	if err != nil {
+		return err
+	}
+	return r.register(ctx, c, verdict, results, tmp)
+}
+
+func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error) {
+	c := &candidate{}
+	err := r.stage("train", func(s *Stage) error {
+		sources := r.cfg.Sources()
+		ds, err := ingest.Open(ctx, sources, ingest.Options{Limits: r.opts.Limits, Logger: r.opts.Logger})
+		if err != nil {
+			return err
+		}
+		if c.fp, err = ds.Fingerprint(ctx); err != nil {
+			return err
+		}
+		win := r.window()
+		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, win, r.cfg.Evaluate.Holdout, r.opts.Limits)
+		if err != nil {
+			return err
+		}
+		if n < 50 {
+			return fmt.Errorf("pipeline: only %d rows in the training window %s", n, win)
+		}
+		label, err := colexpr.Compile(r.cfg.Train.Label, ds.Schema())
+		if err != nil {
+			return err
+		}
+		trainRows := rows{ds: ds, timeCol: r.cfg.Data.TimeColumn, span: span{from: win.from, to: cut}, label: label}
+		c.holdout = rows{ds: ds, timeCol: r.cfg.Data.TimeColumn, span: span{from: cut, to: win.to}}
+		if c.profile, err = profileRows(ctx, rows{ds: ds, timeCol: trainRows.timeCol, span: trainRows.span}); err != nil {
+			return err
+		}
+		m, rep, err := train.Fit(ctx, r.cfg.Train.Config, train.Data{
+			Train: trainRows.records, Features: r.cfg.Train.Features, Label: labelColumn,
+			Lineage: map[string]string{evaluate.LineageLabel: r.cfg.Train.Label, "dataset": c.fp,
+				"trained_at": r.opts.Now.UTC().Format(time.RFC3339), "run": r.rec.ID},
+		})
+		if err != nil {
+			return err
+		}
+		c.model = m
+		r.rec.Training = &TrainingSummary{Window: trainRows.span.String(), Holdout: c.holdout.span.String(), Report: rep}
+		s.Notes = append(s.Notes, fmt.Sprintf("%d rows, %d epochs, validation %s %.4f", rep.TrainRows, rep.Epochs, rep.Metric, rep.BestValidMetric))
+		c.path = filepath.Join(tmp, artifactModel)
+		return m.Save(c.path)
+	})
+	return c, err
+}
+
+// profileRows profiles the rows of a span, the drift reference of a model
+// trained on them.
+func profileRows(ctx context.Context, rs rows) (*validate.Profile, error) {
+	p := validate.NewProfile(rs.ds.Schema(), validate.Options{})
+	for rec, err := range rs.records(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if err := p.Add(rec); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// evaluate scores the candidate and the champion on the holdout and checks
+// the gates.
+func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []evaluate.Result, error) {
+	var verdict evaluate.Verdict
+	var results []evaluate.Result
+	err := r.stage("evaluate", func(s *Stage) error {
+		models, names, paths := []*model.Model{c.model}, []string{"candidate"}, []string{c.path}
+		if r.rec.ChampionBefore != "" {
+			champ, err := r.loadChampion(ctx)
+			if err != nil {
+				return err
+			}
+			models, names, paths = append(models, champ.model), append(names, champ.id), append(paths, champ.path)
+		}
+		slices := sliceExprs(r.cfg.Coverage.Slices)
+		sc, err := evaluate.Score(ctx, models, c.holdout.ds.Schema(), c.holdout.records(ctx),
+			evaluate.ScoreOptions{Label: r.cfg.Train.Label, Slices: slices})
+		if err != nil {
+			return err
+		}
+		if results, err = evaluate.EvaluateModels(ctx, sc, models, names, paths, evaluate.ModelOptions{}); err != nil {
+			return err
+		}
+		verdict = r.policy(results[0].Task).Check(results[0], champResult(results), nil)
+		r.rec.Evaluation, r.rec.Verdict = results, &verdict
+		s.Notes = append(s.Notes, fmt.Sprintf("%d holdout rows; gates %s", sc.Rows, passText(verdict.Pass)))
+		return nil
+	})
+	return &verdict, results, err
+}
+
+func champResult(results []evaluate.Result) *evaluate.Result {
+	if len(results) < 2 {
+		return nil
+	}
+	return &results[1]
+}
+
+func passText(ok bool) string {
+	if ok {
+		return "passed"
+	}
+	return "failed"
+}
+
+func (r *run) policy(task evaluate.Task) *evaluate.Policy {
+	if len(r.cfg.Evaluate.Gates) > 0 {
+		return &evaluate.Policy{Gates: r.cfg.Evaluate.Gates}
+	}
+	return evaluate.DefaultPolicy(task)
+}
+
+func sliceExprs(m map[string]string) []evaluate.SliceExpr {
+	var out []evaluate.SliceExpr
+	for _, name := range sortedKeys(m) {
+		out = append(out, evaluate.SliceExpr{Name: name, Expr: m[name]})
+	}
+	return out
+}
+
+// register stores the candidate with its evidence and promotes it when the
+// gates passed; a failed gate blocks the run.
+func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, results []evaluate.Result, tmp string) error {
+	return r.stage("register", func(s *Stage) error {
+		files, err := writeEvidence(tmp, c, v, results)
+		if err != nil {
+			return err
+		}
+		metrics, _ := json.Marshal(results[0].Metrics)
+		reasons, _ := json.Marshal(v)
+		gate := registry.GateFailed
+		if v.Pass {
+			gate = registry.GatePassed
+		}
+		ver, err := r.reg.Register(ctx, registry.RegisterRequest{
+			Parent: r.rec.ChampionBefore, DatasetFingerprint: c.fp, ConfigHash: r.cfg.hash(),
+			Metrics: metrics, Gate: gate, GateReasons: reasons, Files: files,
+		})
+		if err != nil {
+			return err
+		}
+		r.rec.Candidate = ver.ID
+		if !v.Pass {
+			r.rec.Outcome = OutcomeRejected
+			for _, f := range v.Failed() {
+				r.reason("gate failed: %s", f.Reason)
+			}
+			return fmt.Errorf("%w: candidate %s failed %d gates", ErrBlocked, ver.ID, len(v.Failed()))
+		}
+		if err := r.reg.Promote(ctx, ver.ID, "champion", registry.PromoteOptions{Reason: "run " + r.rec.ID + ": all gates passed"}); err != nil {
+			return err
+		}
+		r.rec.ChampionAfter, r.rec.Outcome = ver.ID, OutcomePromoted
+		r.reason("candidate %s passed every gate: promoted to champion", ver.ID)
+		s.Notes = append(s.Notes, "champion "+ver.ID)
+		return nil
+	})
+}

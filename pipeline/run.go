@@ -1,0 +1,164 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/registry"
+)
+
+// ErrBlocked marks a run stopped by data-quality errors or failed gates:
+// the run worked, the champion is untouched, and the record says why.
+var ErrBlocked = errors.New("run blocked")
+
+// Options control one run. The zero value runs at the wall clock.
+type Options struct {
+	// Now is the run's clock: it bounds the training window and stamps
+	// the records. Defaults to time.Now().
+	Now time.Time
+	// Force retrains even when nothing calls for it.
+	Force bool
+	// Trigger names what started the run, e.g. "schedule:nightly".
+	// Defaults to "manual".
+	Trigger string
+	// Logger receives progress. Defaults to slog.Default().
+	Logger *slog.Logger
+	// Limits protect against hostile input files.
+	Limits ingest.Limits
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Trigger == "" {
+		o.Trigger = "manual"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// run is the state of one pass.
+type run struct {
+	cfg  *Config
+	opts Options
+	reg  *registry.Registry
+	rec  *Record
+	dir  string // runs/<id>
+}
+
+// Run performs one pass of the pipeline (see the package doc) and returns
+// its record, which is also written to runs/<id>/run.json with a report.
+// The error wraps ErrBlocked when data quality or the gates stopped the
+// run; other errors mean the run failed. The champion changes only by one
+// atomic promotion at the end.
+func Run(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
+	opts = opts.withDefaults()
+	ws := cfg.Path(cfg.Workspace)
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: workspace %s: %w", ws, err)
+	}
+	reg, err := registry.Open(ctx, ws, registry.Options{Now: func() time.Time { return opts.Now }})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	defer reg.Close()
+	rr, err := reg.StartRun(ctx, opts.Trigger)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	r := &run{cfg: cfg, opts: opts, reg: reg, rec: &Record{ID: rr.ID, Trigger: opts.Trigger, Clock: opts.Now, Started: time.Now()}}
+	r.dir = ws + "/runs/" + rr.ID
+	runErr := r.stages(ctx)
+	return r.finish(ctx, runErr)
+}
+
+// stages runs the pipeline's steps in order; each returns early when the
+// run is decided.
+func (r *run) stages(ctx context.Context) error {
+	if champ, err := r.reg.Resolve(ctx, "champion"); err == nil {
+		r.rec.ChampionBefore = champ.ID
+	} else if !errors.Is(err, registry.ErrNotFound) {
+		return err
+	}
+	r.rec.ChampionAfter = r.rec.ChampionBefore
+	batch, err := r.discover(ctx)
+	if err != nil || batch == nil {
+		return err
+	}
+	if err := r.check(ctx, batch); err != nil {
+		return err
+	}
+	retrain, err := r.decide(ctx, batch)
+	if err != nil || !retrain {
+		return markDone(ctx, r, batch, err)
+	}
+	if err := r.retrain(ctx); err != nil {
+		return err
+	}
+	return markDone(ctx, r, batch, nil)
+}
+
+// markDone records the batch's files as processed, so a repeated run skips
+// them.
+func markDone(ctx context.Context, r *run, b *newData, err error) error {
+	if err != nil {
+		return err
+	}
+	return r.reg.MarkProcessed(ctx, r.rec.ID, b.files)
+}
+
+// stage times one step and records it.
+func (r *run) stage(name string, fn func(s *Stage) error) error {
+	s := Stage{Name: name, Status: "ok", Started: time.Now()}
+	err := fn(&s)
+	s.Duration = time.Since(s.Started)
+	switch {
+	case errors.Is(err, ErrBlocked):
+		s.Status = "blocked"
+	case err != nil:
+		s.Status = "failed"
+		s.Notes = append(s.Notes, err.Error())
+	}
+	r.rec.Stages = append(r.rec.Stages, s)
+	r.opts.Logger.Info("stage", "run", r.rec.ID, "stage", name, "status", s.Status, "duration", s.Duration.Round(time.Millisecond))
+	return err
+}
+
+func (r *run) skip(name, why string) {
+	r.rec.Stages = append(r.rec.Stages, Stage{Name: name, Status: "skipped", Started: time.Now(), Notes: []string{why}})
+}
+
+func (r *run) reason(format string, args ...any) {
+	r.rec.Reasons = append(r.rec.Reasons, fmt.Sprintf(format, args...))
+}
+
+// finish closes the run in the catalog and writes its record and report.
+func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
+	rec := r.rec
+	rec.Finished = time.Now()
+	status := registry.RunSucceeded
+	switch {
+	case errors.Is(runErr, ErrBlocked):
+		if rec.Outcome == "" {
+			rec.Outcome = OutcomeBlockedData
+		}
+	case runErr != nil:
+		rec.Outcome, rec.Error, status = OutcomeFailed, runErr.Error(), registry.RunFailed
+	}
+	if err := writeRecord(r.dir, rec); err != nil && runErr == nil {
+		runErr = err
+	}
+	reasons, _ := jsonRaw(rec.Reasons)
+	if err := r.reg.FinishRun(context.WithoutCancel(ctx), rec.ID, status, reasons); err != nil && runErr == nil {
+		runErr = err
+	}
+	return rec, runErr
+}

@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/validate"
+)
+
+// newData is the batch of files a run processes.
+type newData struct {
+	files   []registry.FileInfo
+	ds      *ingest.Dataset
+	profile *validate.Profile
+}
+
+// discover finds the files not processed yet. It returns nil when there is
+// nothing new (and the run is over).
+func (r *run) discover(ctx context.Context) (*newData, error) {
+	var b *newData
+	err := r.stage("discover", func(s *Stage) error {
+		found, err := ingest.Discover(ctx, r.cfg.Sources()...)
+		if err != nil {
+			return err
+		}
+		infos, err := fileInfos(found)
+		if err != nil {
+			return err
+		}
+		fresh, err := r.reg.Unprocessed(ctx, infos)
+		if err != nil {
+			return err
+		}
+		s.Notes = append(s.Notes, fmt.Sprintf("%d files, %d new", len(infos), len(fresh)))
+		if len(fresh) == 0 {
+			return nil
+		}
+		b = &newData{files: fresh}
+		for _, f := range fresh {
+			r.rec.NewFiles = append(r.rec.NewFiles, f.Path)
+		}
+		return nil
+	})
+	if err == nil && b == nil && !r.opts.Force {
+		r.rec.Outcome = OutcomeNoData
+		r.reason("no new data files since the last run")
+	}
+	return b, err
+}
+
+func fileInfos(files []ingest.File) ([]registry.FileInfo, error) {
+	out := make([]registry.FileInfo, len(files))
+	for i, f := range files {
+		st, err := os.Stat(f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+		out[i] = registry.FileInfo{Path: f.Path, Size: st.Size(), ModTime: st.ModTime()}
+	}
+	return out, nil
+}
+
+// check profiles the new data and checks it against the expectations; a
+// data error blocks the run before anything is trained.
+func (r *run) check(ctx context.Context, b *newData) error {
+	return r.stage("validate", func(s *Stage) error {
+		paths := make([]string, len(b.files))
+		for i, f := range b.files {
+			paths[i] = f.Path
+		}
+		ds, err := ingest.Open(ctx, paths, ingest.Options{Limits: r.opts.Limits, Logger: r.opts.Logger})
+		if err != nil {
+			return err
+		}
+		b.ds = ds
+		if b.profile, err = validate.ProfileDataset(ctx, ds, validate.ScanOptions{}); err != nil {
+			return err
+		}
+		r.rec.NewRows = b.profile.Rows
+		res := b.profile.Result(validate.ResultOptions{})
+		r.rec.Profile = &res
+		s.Notes = append(s.Notes, fmt.Sprintf("%d rows in %d files", b.profile.Rows, len(b.files)))
+		return r.checkExpectations(ctx, b, s)
+	})
+}
+
+// decide says whether to retrain, with reasons.
+func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
+	var retrain bool
+	err := r.stage("decide", func(s *Stage) error {
+		if r.rec.ChampionBefore == "" {
+			r.reason("no champion yet: train the first model")
+			retrain = true
+			return nil
+		}
+		champ, err := r.loadChampion(ctx)
+		if err != nil {
+			return err
+		}
+		drifted, err := r.drift(ctx, champ, b)
+		if err != nil {
+			return err
+		}
+		breached, err := r.monitor(ctx, champ, b)
+		if err != nil {
+			return err
+		}
+		retrain = drifted || breached || r.opts.Force
+		if r.opts.Force {
+			r.reason("retrain forced")
+		}
+		if !retrain {
+			r.reason("data stable and champion healthy: no retrain")
+			r.rec.Outcome = OutcomeKept
+		}
+		return nil
+	})
+	return retrain, err
+}
+
+// window is the span of rows training may use.
+func (r *run) window() span {
+	s := span{to: r.opts.Now}
+	if w := time.Duration(r.cfg.Train.Window); w > 0 {
+		s.from = r.opts.Now.Add(-w)
+	}
+	return s
+}
