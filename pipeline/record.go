@@ -11,12 +11,12 @@ import (
 
 // Outcomes of a run.
 const (
-	OutcomePromoted     = "promoted"     // a new champion
-	OutcomeRejected     = "rejected"     // a candidate failed its gates
-	OutcomeKept         = "kept"         // no retrain was needed
-	OutcomeNoData       = "no-new-data"  // nothing to process
-	OutcomeBlockedData  = "blocked-data" // data-quality errors stopped the run
-	OutcomeFailed       = "failed"       // an error stopped the run
+	OutcomePromoted    = "promoted"     // a new champion
+	OutcomeRejected    = "rejected"     // a candidate failed its gates
+	OutcomeKept        = "kept"         // no retrain was needed
+	OutcomeNoData      = "no-new-data"  // nothing to process
+	OutcomeBlockedData = "blocked-data" // data-quality errors stopped the run
+	OutcomeFailed      = "failed"       // an error stopped the run
 	OutcomeNotPromoted = "not-promoted" // gates passed but promotion was off
 )
 
