@@ -70,8 +70,13 @@ func decodeLayers(archJSON string, tensors []tensor) ([]Layer, error) {
 	layers := make([]Layer, 0, len(arch))
 	used := 0
 	for i, a := range arch {
-		if a.Type != "dense" {
-			return nil, fmt.Errorf("layer %d: unsupported type %q", i, a.Type)
+		if a.Type != "dense" || a.Storage != "" || a.InputScale != 0 || a.InputZero != 0 {
+			l, n, err := decodeLayerExt(i, a, byName)
+			if err != nil {
+				return nil, err
+			}
+			layers, used = append(layers, l), used+n
+			continue
 		}
 		w, err := f32Values(byName, fmt.Sprintf("layers.%d.weight", i), int64(a.Out), int64(a.In))
 		if err != nil {

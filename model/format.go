@@ -44,6 +44,11 @@ type layerArch struct {
 	In         int        `json:"in"`
 	Out        int        `json:"out"`
 	Activation Activation `json:"activation"`
+	// Storage, InputScale and InputZero are for sparse and int8 layers
+	// (see sparse_format.go).
+	Storage    string  `json:"storage,omitempty"`
+	InputScale float32 `json:"input_scale,omitempty"`
+	InputZero  float32 `json:"input_zero,omitempty"`
 }
 
 type targetMeta struct {
@@ -103,7 +108,12 @@ func (m *Model) tensors() ([]tensor, []layerArch, error) {
 	for i, l := range m.layers {
 		d, ok := l.(*Dense)
 		if !ok {
-			return nil, nil, fmt.Errorf("layer %d: unsupported layer type %T", i, l)
+			a, lt, err := encodeLayerExt(i, l)
+			if err != nil {
+				return nil, nil, err
+			}
+			arch, ts = append(arch, a), append(ts, lt...)
+			continue
 		}
 		arch = append(arch, layerArch{Type: "dense", In: d.in, Out: d.out, Activation: d.act})
 		ts = append(ts,
@@ -398,7 +408,8 @@ func checkLayout(tensors []tensor, size int) error {
 	})
 	var end int64
 	for _, t := range sorted {
-		if t.info.Dtype != "F32" {
+		width, ok := dtypeSize(t.info.Dtype)
+		if !ok {
 			return fmt.Errorf("tensor %q: unsupported dtype %q", t.name, t.info.Dtype)
 		}
 		n, err := elements(t.info.Shape)
@@ -406,7 +417,7 @@ func checkLayout(tensors []tensor, size int) error {
 			return fmt.Errorf("tensor %q: %w", t.name, err)
 		}
 		b, e := t.info.Offsets[0], t.info.Offsets[1]
-		if b != end || e < b || e > int64(size) || e-b != 4*n {
+		if b != end || e < b || e > int64(size) || e-b != width*n {
 			return fmt.Errorf("tensor %q: data_offsets [%d, %d] do not fit shape %v of %s after offset %d in %d bytes",
 				t.name, b, e, t.info.Shape, t.info.Dtype, end, size)
 		}

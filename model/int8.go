@@ -1,0 +1,275 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Int8Dense is a fully connected layer with int8 weights: y = act(x·Wᵀ + b)
+// where W[o][k] = Q[o][k]·Scale[o] (symmetric, per output channel, Q in
+// −127..127). Inputs are quantized per call to 7-bit codes with one scale
+// and zero point for the whole batch (dynamic), or with a fixed pair from
+// calibration (static, see NewInt8Dense); products are summed in int32
+// and dequantized, biased and passed through a relu in one fused step.
+// Other activations run after it in float32.
+//
+// With dynamic quantization a row's output depends slightly on the other
+// rows of its batch (they share the input range); static quantization
+// makes every row independent of its batch.
+type Int8Dense struct {
+	in, out int
+	q       []int8    // [out][in]
+	scale   []float32 // per output
+	b       []float32
+	act     Activation
+	// static input quantization; inScale 0 means dynamic
+	inScale, inZero float32
+	threads         int
+
+	kp, nb   int       // inputs rounded up to 4; blocks of 16 outputs
+	packed   []int8    // [nb][kp/4][16][4]
+	wsum     []int32   // Σ_k Q[o][k], padded to nb·16
+	scalePad []float32 // scale padded to nb·16
+	bpad     []float32 // b padded to nb·16
+	pool     *sync.Pool
+}
+
+// Int8Options are the optional parts of an Int8Dense.
+type Int8Options struct {
+	// InputScale and InputZero fix the input quantization (static): code =
+	// round(x/InputScale + InputZero) clamped to 0..127. InputZero must be
+	// an integer in 0..127. Defaults to 0: dynamic, from each batch's
+	// minimum and maximum.
+	InputScale, InputZero float32
+}
+
+// NewInt8Dense returns an int8 layer. q has out*in values, row-major
+// [out][in], in −127..127; scale and b have out values (scales finite and
+// ≥ 0). All are copied. Errors wrap ErrInvalidInput.
+func NewInt8Dense(in, out int, q []int8, scale, b []float32, act Activation, opts Int8Options) (*Int8Dense, error) {
+	switch {
+	case in <= 0 || out <= 0:
+		return nil, fmt.Errorf("model: int8 layer: %w: shape %dx%d", ErrInvalidInput, out, in)
+	case len(q) != in*out || len(scale) != out || len(b) != out:
+		return nil, fmt.Errorf("model: int8 layer %dx%d: %w: %d weights, %d scales, %d biases",
+			out, in, ErrInvalidInput, len(q), len(scale), len(b))
+	case !act.valid():
+		return nil, fmt.Errorf("model: int8 layer: %w: unknown activation %q", ErrInvalidInput, act)
+	case !allFinite(scale) || !allFinite(b) || slices.ContainsFunc(scale, func(s float32) bool { return s < 0 }):
+		return nil, fmt.Errorf("model: int8 layer %dx%d: %w: non-finite parameter or negative scale", out, in, ErrInvalidInput)
+	case slices.Contains(q, -128):
+		return nil, fmt.Errorf("model: int8 layer %dx%d: %w: weight -128 (use -127..127)", out, in, ErrInvalidInput)
+	case !validStatic(opts):
+		return nil, fmt.Errorf("model: int8 layer %dx%d: %w: input scale %v zero %v", out, in, ErrInvalidInput,
+			opts.InputScale, opts.InputZero)
+	}
+	l := &Int8Dense{in: in, out: out, q: slices.Clone(q), scale: slices.Clone(scale), b: slices.Clone(b),
+		act: act, inScale: opts.InputScale, inZero: opts.InputZero, threads: 1}
+	l.pack()
+	return l, nil
+}
+
+func validStatic(o Int8Options) bool {
+	if o.InputScale == 0 {
+		return o.InputZero == 0
+	}
+	return o.InputScale > 0 && !math.IsInf(float64(o.InputScale), 0) &&
+		o.InputZero >= 0 && o.InputZero <= 127 && o.InputZero == float32(math.Trunc(float64(o.InputZero)))
+}
+
+// pack lays the weights out for the tiles.
+func (l *Int8Dense) pack() {
+	l.kp = (l.in + 3) &^ 3
+	l.nb = (l.out + blockOut - 1) / blockOut
+	n := l.nb * blockOut
+	l.packed = make([]int8, l.nb*l.kp*blockOut)
+	l.wsum, l.scalePad, l.bpad = make([]int32, n), make([]float32, n), make([]float32, n)
+	for o := range l.out {
+		blk, lane := o/blockOut, o%blockOut
+		for k := range l.in {
+			v := l.q[o*l.in+k]
+			l.packed[blk*l.kp*blockOut+(k/4)*4*blockOut+lane*4+k%4] = v
+			l.wsum[o] += int32(v)
+		}
+	}
+	copy(l.scalePad, l.scale)
+	copy(l.bpad, l.b)
+	l.pool = &sync.Pool{}
+}
+
+// WithThreads returns a copy of l that splits batches of at least 128
+// rows over n goroutines (the caller's and n−1 helpers). n ≤ 1 (the
+// default) keeps every call on the caller's goroutine.
+func (l *Int8Dense) WithThreads(n int) *Int8Dense {
+	c := *l
+	c.threads = max(n, 1)
+	c.pool = &sync.Pool{}
+	return &c
+}
+
+// In is the input width.
+func (l *Int8Dense) In() int { return l.in }
+
+// Out is the output width.
+func (l *Int8Dense) Out() int { return l.out }
+
+// Activation is the activation after the affine map.
+func (l *Int8Dense) Activation() Activation { return l.act }
+
+// Quantized returns Q, row-major [out][in]. It is shared: do not modify it.
+func (l *Int8Dense) Quantized() []int8 { return l.q }
+
+// Scales returns the per-output weight scales. Shared: do not modify.
+func (l *Int8Dense) Scales() []float32 { return l.scale }
+
+// Bias returns b. It is shared: do not modify it.
+func (l *Int8Dense) Bias() []float32 { return l.b }
+
+// Options returns the input quantization (zero for dynamic).
+func (l *Int8Dense) Options() Int8Options {
+	return Int8Options{InputScale: l.inScale, InputZero: l.inZero}
+}
+
+// NumParams is out*in + out, like the float layer it replaces.
+func (l *Int8Dense) NumParams() int { return len(l.q) + len(l.b) }
+
+// NonZeros counts the non-zero weights and biases.
+func (l *Int8Dense) NonZeros() int {
+	n := countNonZero(l.b)
+	for _, v := range l.q {
+		if v != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Dequantized returns the float32 weights Q[o][k]·Scale[o], [out][in].
+func (l *Int8Dense) Dequantized() []float32 {
+	w := make([]float32, len(l.q))
+	for i, v := range l.q {
+		w[i] = float32(v) * l.scale[i/l.in]
+	}
+	return w
+}
+
+// Forward computes act(src·Wᵀ + b) for rows rows.
+func (l *Int8Dense) Forward(dst, src []float32, rows int) {
+	if rows <= 0 {
+		return
+	}
+	t := l.tiles(rows)
+	src = src[:rows*l.in]
+	sx, zp := l.inScale, l.inZero
+	if sx == 0 {
+		sx, zp = dynamicParams(minmax(kernelISA, src))
+	}
+	l.quantizeInput(t, src, rows, 1/sx, zp)
+	zpi := int32(zp)
+	for o := range t.corr {
+		t.corr[o] = zpi * l.wsum[o]
+		t.sc[o] = sx * l.scalePad[o]
+	}
+	t.args.floor = float32(math.Inf(-1))
+	if l.act == ReLU {
+		t.args.floor = 0
+	}
+	t.y, t.ldy = dst, l.out
+	if l.out%blockOut != 0 {
+		t.y, t.ldy = t.ybuf, l.nb*blockOut
+	}
+	t.args.ldy = 4 * t.ldy
+	l.run(t, rows)
+	if l.out%blockOut != 0 {
+		for r := range rows {
+			copy(dst[r*l.out:(r+1)*l.out], t.ybuf[r*t.ldy:])
+		}
+	}
+	t.y = nil
+	l.pool.Put(t)
+	if l.act != ReLU && l.act != Identity {
+		l.act.apply(dst[:rows*l.out], l.out)
+	}
+}
+
+// tiles returns scratch for rows rows.
+func (l *Int8Dense) tiles(rows int) *int8Tiles {
+	t, _ := l.pool.Get().(*int8Tiles)
+	if t == nil {
+		n := l.nb * blockOut
+		t = &int8Tiles{l: l, corr: make([]int32, n), sc: make([]float32, n), done: make(chan struct{}, 1)}
+		t.args.ldx, t.args.k4, t.args.wstride = l.kp, l.kp/4, l.kp*blockOut
+	}
+	if len(t.xq) < rows*l.kp {
+		t.xq = make([]uint8, rows*l.kp)
+		if l.out%blockOut != 0 {
+			t.ybuf = make([]float32, rows*l.nb*blockOut)
+		}
+	}
+	return t
+}
+
+func (l *Int8Dense) quantizeInput(t *int8Tiles, src []float32, rows int, inv, zp float32) {
+	if l.kp == l.in {
+		quantize(kernelISA, t.xq[:rows*l.in], src, inv, zp)
+		return
+	}
+	for r := range rows {
+		quantize(kernelISA, t.xq[r*l.kp:r*l.kp+l.in], src[r*l.in:(r+1)*l.in], inv, zp)
+	}
+}
+
+// minParallelRows is the smallest batch split across goroutines.
+const minParallelRows = 128
+
+// run computes the rows, on two goroutines when the layer allows it and
+// the batch is large enough.
+func (l *Int8Dense) run(t *int8Tiles, rows int) {
+	if l.threads < 2 || rows < minParallelRows || runtime.GOMAXPROCS(0) < 2 {
+		runTiles(kernelISA, t, 0, rows)
+		return
+	}
+	half := (rows / 2) &^ 3
+	if t.helper == nil {
+		t.helper = new(int8Tiles)
+	}
+	h := t.helper
+	*h = *t
+	h.helper = nil
+	helpers.run(helperJob{t: h, lo: half, hi: rows, done: t.done})
+	runTiles(kernelISA, t, 0, half)
+	<-t.done
+}
+
+// helperJob is a row range for the helper goroutine.
+type helperJob struct {
+	t      *int8Tiles
+	lo, hi int
+	done   chan<- struct{}
+}
+
+// helperPool is one goroutine, started on first use and kept for the
+// life of the process, that computes the second half of large int8
+// batches for layers built WithThreads(2) or more.
+type helperPool struct {
+	once sync.Once
+	work chan helperJob
+}
+
+var helpers helperPool
+
+func (p *helperPool) run(j helperJob) {
+	p.once.Do(func() {
+		p.work = make(chan helperJob)
+		go func() {
+			for j := range p.work {
+				runTiles(kernelISA, j.t, j.lo, j.hi)
+				j.done <- struct{}{}
+			}
+		}()
+	})
+	p.work <- j
+}

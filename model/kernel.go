@@ -1,0 +1,144 @@
+package model
+
+import (
+	"math"
+	"unsafe"
+)
+
+// The int8 kernel. Inputs are quantized to unsigned 7-bit codes (0..127)
+// with a per-tensor scale and zero point; weights are symmetric int8
+// (−127..127) per output channel. 7-bit inputs keep VPMADDUBSW's int16
+// pair sums (at most 2·127·127 = 32258) from saturating, so the AVX2,
+// AVX-512 VNNI and Go paths compute the same int32 sums exactly, and
+// their float epilogue is the same sequence of IEEE operations: the
+// outputs are bit-identical whichever path runs.
+
+// isa is an int8 kernel implementation.
+type isa int
+
+const (
+	isaGo   isa = iota // portable Go
+	isaAVX2            // VPMADDUBSW + VPMADDWD, 4 rows × 16 outputs
+	isaVNNI            // AVX-512 VPDPBUSD, 4 rows × 64 outputs
+)
+
+func (k isa) String() string {
+	return [...]string{"go", "avx2", "avx512vnni"}[k]
+}
+
+// kernelISA is the kernel Int8Dense uses, chosen once from the CPU's
+// features. Tests switch it to compare the paths.
+var kernelISA = detectISA()
+
+// KernelISA names the int8 kernel in use: "avx512vnni", "avx2" or "go".
+func KernelISA() string { return kernelISA.String() }
+
+// blockOut is the number of outputs of one packed weight block.
+const blockOut = 16
+
+// tileArgs is what an assembly tile reads; kernel_amd64.s depends on the
+// field offsets (0, 8, ..., 72 floor, 80 wstride).
+type tileArgs struct {
+	x       unsafe.Pointer // first input row (uint8 codes)
+	ldx     int            // bytes between input rows
+	w       unsafe.Pointer // packed panel of the first block
+	k4      int            // groups of 4 inputs
+	y       unsafe.Pointer // first output
+	ldy     int            // bytes between output rows
+	corr    unsafe.Pointer // int32 per output: zero point · Σ weights
+	scale   unsafe.Pointer // float32 per output: input scale · weight scale
+	bias    unsafe.Pointer // float32 per output
+	floor   float32        // 0 for a relu, −Inf otherwise
+	_       float32
+	wstride int // bytes between block panels
+}
+
+// int8Tiles is the scratch of one Int8Dense.Forward call.
+type int8Tiles struct {
+	l    *Int8Dense
+	xq   []uint8   // rows × kp input codes; the padding stays 0
+	y    []float32 // output rows, ldy floats apart
+	ybuf []float32 // padded output when out is not a multiple of 16
+	ldy  int
+	corr []int32
+	sc   []float32
+	args tileArgs
+	done   chan struct{} // the helper goroutine's completion
+	helper *int8Tiles    // tile arguments for the helper goroutine
+}
+
+// at points the tile arguments at input row r and output block b.
+func (t *int8Tiles) at(r, b int) {
+	l, a := t.l, &t.args
+	a.x = unsafe.Pointer(&t.xq[r*l.kp])
+	a.w = unsafe.Pointer(&l.packed[b*l.kp*blockOut])
+	a.y = unsafe.Pointer(&t.y[r*t.ldy+b*blockOut])
+	a.corr = unsafe.Pointer(&t.corr[b*blockOut])
+	a.scale = unsafe.Pointer(&t.sc[b*blockOut])
+	a.bias = unsafe.Pointer(&l.bpad[b*blockOut])
+}
+
+// goTiles is the portable kernel for rows [lo, hi): the same integer sums
+// and the same float epilogue as the assembly.
+func (t *int8Tiles) goTiles(lo, hi int) {
+	l := t.l
+	floor := t.args.floor
+	for r := lo; r < hi; r++ {
+		x := t.xq[r*l.kp : r*l.kp+l.in]
+		y := t.y[r*t.ldy : r*t.ldy+l.out]
+		for o := range y {
+			w := l.q[o*l.in : o*l.in+l.in][:len(x)]
+			var acc int32
+			for k, v := range x {
+				acc += int32(v) * int32(w[k])
+			}
+			y[o] = epilogue(acc, t.corr[o], t.sc[o], l.bpad[o], floor)
+		}
+	}
+}
+
+// epilogue dequantizes one sum, adds the bias and applies the floor (a
+// fused relu): max(float32(acc−corr)·scale + bias, floor), rounded after
+// each operation like the assembly's VCVTDQ2PS, VMULPS, VADDPS, VMAXPS.
+func epilogue(acc, corr int32, scale, bias, floor float32) float32 {
+	v := float32(float32(acc-corr)*scale) + bias
+	if v > floor {
+		return v
+	}
+	return floor
+}
+
+// minmaxGo is the portable minmax.
+func minmaxGo(x []float32) (lo, hi float32) {
+	if len(x) == 0 {
+		return 0, 0
+	}
+	lo, hi = x[0], x[0]
+	for _, v := range x[1:] {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
+}
+
+// quantizeGo writes roundeven(min(max(x·inv + zp, 0), 127)) for each x,
+// the same operations as the assembly.
+func quantizeGo(dst []uint8, x []float32, inv, zp float32) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		f := float32(v*inv) + zp
+		f = min(max(f, 0), 127)
+		dst[i] = uint8(math.RoundToEven(float64(f)))
+	}
+}
+
+// dynamicParams is the per-tensor input quantization of values in
+// [lo, hi]: the range is widened to include 0 and mapped onto 0..127.
+func dynamicParams(lo, hi float32) (scale, zero float32) {
+	lo, hi = min(lo, 0), max(hi, 0)
+	scale = (hi - lo) / 127
+	if !(scale > 0) || math.IsInf(float64(scale), 0) {
+		return 1, 0
+	}
+	zero = float32(math.RoundToEven(float64(-lo / scale)))
+	return scale, min(max(zero, 0), 127)
+}
