@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
@@ -60,8 +59,8 @@ func Run(ctx context.Context, w io.Writer, opts Options) ([]Month, string, error
 		return nil, "", err
 	}
 	fmt.Fprintf(w, "refit demo in %s\n\n", opts.Dir)
-	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "month\tdata\toutcome\tchampion\tnew rows\twhy")
+	const row = "%-8s %-9s %-13s %-9s %8s  %s\n"
+	fmt.Fprintf(w, row, "month", "data", "outcome", "champion", "new rows", "why")
 	var months []Month
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i, kind := range Story {
@@ -70,9 +69,8 @@ func Run(ctx context.Context, w io.Writer, opts Options) ([]Month, string, error
 			return months, opts.Dir, err
 		}
 		months = append(months, m)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", m.Month.Format("2006-01"), kind, m.Record.Outcome,
-			m.Record.ChampionAfter, m.Record.NewRows, summary(m.Record))
-		tw.Flush()
+		fmt.Fprintf(w, row, m.Month.Format("2006-01"), kind, m.Record.Outcome,
+			m.Record.ChampionAfter, fmt.Sprint(m.Record.NewRows), summary(m.Record))
 	}
 	last := months[len(months)-1].Record
 	fmt.Fprintf(w, "\nlast report: %s\n", filepath.Join(cfg.Path(cfg.Workspace), "runs", last.ID, "report.html"))
