@@ -1,5 +1,5 @@
-// Package validate computes mergeable column profiles of Arrow data; later
-// issues add expectations, drift and coverage on top of them.
+// Package validate computes mergeable column profiles of Arrow data and
+// checks data against expectations; drift and coverage build on them.
 //
 // # Profiles
 //
@@ -54,6 +54,75 @@
 // A Profile encodes with encoding/json (format [JSONVersion]) in full,
 // sketches included, so drift checks compare new data with a saved reference
 // profile alone; [DecodeProfile] loads one back to identical results.
+//
+// # Expectations
+//
+// An expectations file (YAML, decoded strictly by [DecodeExpectations]; every
+// problem is reported at once with file, line and a fix) lists checks:
+//
+//	version: 1
+//	severity: error                  # default of every check: error or warn
+//	rows: {min: 1000, max: 5000000}
+//	schema: {allow_extra_columns: false}
+//	duplicate_rows: {max_fraction: 0.01}
+//	columns:
+//	  date:
+//	    type: timestamp[us]          # Arrow's name of the type
+//	    freshness: {max_age: 36h}    # against CheckOptions.Now, never the system clock
+//	  delay:
+//	    nulls: {max_fraction: 0.01}
+//	    range: {min: -120, max: 1500, max_outside_fraction: 0}
+//	  origin:
+//	    values: {allowed: [SEA, LAX], max_unseen_fraction: 0.05}
+//	    pattern: {regex: '^[A-Z]{3}$', max_failing_fraction: 0, severity: warn}
+//	  id:
+//	    unique: {max_duplicate_fraction: 0}
+//	rules:
+//	  - {name: arrival_after_departure, expr: arrival >= departure, max_failing_fraction: 0}
+//
+// [Check] evaluates them against a dataset and its profile. Whatever the
+// profile answers exactly costs nothing more; regexes, rules, uniqueness,
+// duplicate rows, ranges whose extremes fall outside, inexact value counts
+// and the example rows of failing checks share one extra parallel pass,
+// made only when needed (partial results per part, merged in part order).
+// Uniqueness and duplicate rows keep a set of 64-bit xxh3 hashes of the
+// values, bounded by CheckOptions.MaxKeys. Each [Finding] names the check,
+// column, severity, expected and observed, the failing count and fraction
+// and the first failing rows (global row index and value).
+//
+// [Infer] proposes expectations the profiled data meets (see its doc for
+// the margins); [Expectations.Encode] writes them as commented YAML.
+//
+// # Drift
+//
+// [Drift] compares a current profile with a reference profile from their
+// sketches alone, so two saved profiles compare in milliseconds. Numeric
+// and time columns get PSI over the reference's quantile bins (10 by
+// default: edges at the reference quantiles i/10, the outer bins open to
+// ±∞), PSI = Σ (c−r)·ln(c/r) with an empty share replaced by [PSIEpsilon]
+// (1e-4, not renormalized); the Jensen–Shannon distance (base 2) of the same
+// bins; the Kolmogorov–Smirnov statistic sup |F_ref − F_cur| over every
+// value either sketch retains, with the asymptotic Kolmogorov p-value at
+// n_eff = n·m/(n+m) only while n_eff ≤ 10,000; Wasserstein-1 ∫ |F_ref −
+// F_cur| dx; and mean and std shift in reference std units. Categorical
+// columns get PSI, Jensen–Shannon and the chi-square test of homogeneity
+// over value frequencies (the 50 most frequent reference values and one
+// other bin), and unseen and vanished values. Every column gets its
+// null-rate change. Verdicts come from effect sizes, not p-values: PSI 0.1
+// warns and 0.25 alerts by default, and so do null-rate changes of 0.05 and
+// 0.2. Below 4096 values a sketch is exact and so is every number
+// (testdata/drift_golden.py checks them against scipy); beyond, they are
+// within the sketch's rank error.
+//
+// # Coverage
+//
+// [Coverage] counts, in one parallel pass over a dataset, the rows of
+// configured slices (boolean expressions) and of automatic ones taken from
+// a profile: each value of a column with at most 20 distinct values, the
+// numeric tails beyond the reference's p1 and p99, and rows with any null;
+// with the label rate of each when a label is configured. A slice with
+// fewer than MinRows rows, or whose share fell by more than MaxShareDrop of
+// its reference share, is a finding.
 //
 // # Ownership, errors, concurrency
 //

@@ -11,3 +11,7 @@ var (
 	// ErrCorrupt: a saved profile cannot be decoded.
 	ErrCorrupt = errors.New("corrupt profile")
 )
+
+// ErrInvalidExpectations: an expectations file cannot be read, is invalid,
+// or does not fit the data's schema (a regex on a number column).
+var ErrInvalidExpectations = errors.New("invalid expectations")

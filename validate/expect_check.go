@@ -1,0 +1,127 @@
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/refit-ml/refit/ingest"
+)
+
+// CheckOptions control Check. The zero value works for expectations
+// without freshness checks.
+type CheckOptions struct {
+	// Now is the run's clock, for freshness checks (never read from the
+	// system clock inside Check). Required when a freshness check exists.
+	Now time.Time
+	// MaxExamples is the most example rows kept per finding. Defaults to 5.
+	MaxExamples int
+	// MaxKeys is the most distinct values one uniqueness or duplicate-row
+	// check keeps in memory (16 bytes each, plus map overhead). Past it the
+	// check stops and reports that it could not finish. Defaults to 32M.
+	MaxKeys int
+	// Progress, when set, is called during the row pass with rows read so
+	// far, from several goroutines.
+	Progress func(rows int64)
+}
+
+func (o CheckOptions) withDefaults() CheckOptions {
+	if o.MaxExamples <= 0 {
+		o.MaxExamples = 5
+	}
+	if o.MaxKeys <= 0 {
+		o.MaxKeys = 32 << 20
+	}
+	return o
+}
+
+// pending is one check on its way to a finding: failing and total come from
+// the profile (decided) or from the row pass (row set).
+type pending struct {
+	f       Finding
+	limit   float64  // the largest allowed fraction
+	decided bool     // the profile answered; row, when set, only adds examples
+	row     rowCheck // evaluated in the row pass
+	direct  bool     // f is a finding as is (schema, rows, freshness)
+}
+
+// Check evaluates the expectations against ds, whose full profile is prof
+// (from [ProfileDataset] without a filter). Checks the profile answers
+// exactly (row count, schema, nulls, ranges whose min and max lie inside,
+// allowed values and uniqueness when the value counts are exact, freshness)
+// cost nothing more; the others, and failing checks that need example rows,
+// share ONE extra parallel pass over the data, made only when needed.
+//
+// Expectations that do not fit the data (a regex on a number column, a rule
+// naming an unknown column) are errors wrapping ErrInvalidExpectations,
+// all reported at once. A column missing from the data is a schema finding,
+// and its other checks are skipped.
+func Check(ctx context.Context, ds *ingest.Dataset, prof *Profile, exp *Expectations, opts CheckOptions) (*CheckResult, error) {
+	opts = opts.withDefaults()
+	pl := &planner{ds: ds, prof: prof, exp: exp, opts: opts, probs: &problems{e: exp}}
+	pl.plan()
+	if err := errors.Join(pl.probs.errs...); err != nil {
+		return nil, err
+	}
+	res := &CheckResult{Checks: len(pl.items)}
+	var rows []rowCheck
+	var idx []int
+	for i, p := range pl.items {
+		if p.row != nil {
+			rows = append(rows, p.row)
+			idx = append(idx, i)
+		}
+	}
+	if len(rows) > 0 {
+		res.RowPass = true
+		states, err := rowPass(ctx, ds, rows, opts)
+		if err != nil {
+			return nil, err
+		}
+		for j, st := range states {
+			pl.items[idx[j]].absorb(st)
+		}
+	}
+	for _, p := range pl.items {
+		if f, ok := p.result(); ok {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	return res, nil
+}
+
+// absorb takes the row pass's answer: counts (unless decided) and examples.
+func (p *pending) absorb(st checkState) {
+	if !p.decided || st.incomplete != "" {
+		p.f.Failing, p.f.Total = st.failing, st.total
+	}
+	p.f.Examples = st.examples
+	if st.incomplete != "" {
+		p.f.Observed = st.incomplete
+		p.direct = true
+	}
+}
+
+// result returns the finding when the check failed.
+func (p *pending) result() (Finding, bool) {
+	if p.direct {
+		return p.f, true
+	}
+	f := p.f
+	if f.Total > 0 {
+		f.Fraction = float64(f.Failing) / float64(f.Total)
+	}
+	if f.Failing == 0 || f.Fraction <= p.limit {
+		return Finding{}, false
+	}
+	obs := fmt.Sprintf("%s of %s (%s)", count(f.Failing), count(f.Total), percent(f.Fraction))
+	if f.Observed != "" {
+		obs = f.Observed + "; " + obs
+	}
+	f.Observed = obs
+	if f.Examples == nil {
+		f.Examples = []Example{}
+	}
+	return f, true
+}

@@ -1,0 +1,332 @@
+package validate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Position is a place in an expectations file.
+type Position struct {
+	File         string
+	Line, Column int
+}
+
+func (p Position) String() string {
+	s := p.File
+	if s == "" {
+		s = "expectations"
+	}
+	if p.Line > 0 {
+		s += fmt.Sprintf(":%d", p.Line)
+	}
+	if p.Column > 0 {
+		s += fmt.Sprintf(":%d", p.Column)
+	}
+	return s
+}
+
+// ExpectError is one problem of an expectations file, at a place. It wraps
+// ErrInvalidExpectations.
+type ExpectError struct {
+	Pos Position
+	Msg string
+}
+
+func (e *ExpectError) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Unwrap makes every ExpectError match ErrInvalidExpectations.
+func (e *ExpectError) Unwrap() error { return ErrInvalidExpectations }
+
+// LoadExpectations reads and validates an expectations file.
+func LoadExpectations(path string) (*Expectations, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("validate: read expectations: %w: %w", ErrInvalidExpectations, err)
+	}
+	return DecodeExpectations(data, path)
+}
+
+// DecodeExpectations reads expectations strictly (unknown keys and wrong
+// types are errors) and validates them. Every problem is reported at once,
+// as a joined error of *ExpectError naming file, line and column.
+func DecodeExpectations(data []byte, file string) (*Expectations, error) {
+	var e Expectations
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&e); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &ExpectError{Pos: Position{File: file}, Msg: "empty file: start with `version: 1`"}
+		}
+		return nil, yamlErrors(err, file)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlErrors(err, file)
+	}
+	e.file = file
+	e.recordPositions(&root)
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlErrors turns yaml.v3's errors ("line 3: field x not found in type
+// validate.NullsCheck") into positioned ExpectErrors with a hint.
+func yamlErrors(err error, file string) error {
+	msgs := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var errs []error
+	for _, m := range msgs {
+		pe := &ExpectError{Pos: Position{File: file}, Msg: m}
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+			pe.Pos.Line, _ = strconv.Atoi(sub[1])
+			pe.Msg = sub[2]
+		}
+		if strings.Contains(pe.Msg, "not found in type") {
+			pe.Msg = strings.Replace(pe.Msg, "in type validate.", "in ", 1) +
+				" (check the spelling; see `refit infer` output for every key)"
+		}
+		errs = append(errs, pe)
+	}
+	return errors.Join(errs...)
+}
+
+// recordPositions remembers where each key is and the order of columns.
+func (e *Expectations) recordPositions(root *yaml.Node) {
+	e.pos = map[string]Position{}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return
+	}
+	e.walk(root.Content[0], "")
+	if cols := mapValue(root.Content[0], "columns"); cols != nil {
+		for i := 0; i+1 < len(cols.Content); i += 2 {
+			e.ColumnOrder = append(e.ColumnOrder, cols.Content[i].Value)
+		}
+	}
+}
+
+func (e *Expectations) walk(n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			p := joinPath(path, k.Value)
+			e.pos[p] = Position{e.file, k.Line, k.Column}
+			e.walk(n.Content[i+1], p)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := joinPath(path, strconv.Itoa(i))
+			e.pos[p] = Position{e.file, item.Line, item.Column}
+			e.walk(item, p)
+		}
+	}
+}
+
+func joinPath(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// at returns the position of the most specific known key of path.
+func (e *Expectations) at(path string) Position {
+	for p := path; p != ""; {
+		if pos, ok := e.pos[p]; ok {
+			return pos
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return Position{File: e.file}
+}
+
+// columnNames lists the expected columns in file order.
+func (e *Expectations) columnNames() []string {
+	var names []string
+	for _, n := range e.ColumnOrder {
+		if _, ok := e.Columns[n]; ok && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	var rest []string
+	for n := range e.Columns {
+		if !slices.Contains(names, n) {
+			rest = append(rest, n)
+		}
+	}
+	slices.Sort(rest)
+	return append(names, rest...)
+}
+
+// problems collects validation problems with their places.
+type problems struct {
+	e    *Expectations
+	errs []error
+}
+
+func (p *problems) add(path, format string, args ...any) {
+	p.errs = append(p.errs, &ExpectError{Pos: p.e.at(path), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) fraction(path string, v float64) {
+	if !(v >= 0 && v <= 1) {
+		p.add(path, "%s %v: want a fraction from 0 to 1 (0.01 is 1 %%)", path[strings.LastIndexByte(path, '.')+1:], v)
+	}
+}
+
+func (p *problems) severity(path string, s Severity) {
+	if s != "" && s != SeverityError && s != SeverityWarn {
+		p.add(joinPath(path, "severity"), "severity %q: want error or warn", s)
+	}
+}
+
+// Validate reports every problem at once (a joined error of *ExpectError),
+// or nil.
+func (e *Expectations) Validate() error {
+	p := &problems{e: e}
+	if e.Version != ExpectVersion {
+		p.add("version", "version %d: want `version: %d` at the top of the file", e.Version, ExpectVersion)
+	}
+	p.severity("", e.Severity)
+	if r := e.Rows; r != nil {
+		p.severity("rows", r.Severity)
+		if r.Min != nil && *r.Min < 0 || r.Max != nil && *r.Max < 0 {
+			p.add("rows", "row counts cannot be negative")
+		}
+		if r.Min != nil && r.Max != nil && *r.Min > *r.Max {
+			p.add("rows.min", "rows: min %d is above max %d", *r.Min, *r.Max)
+		}
+	}
+	if e.Schema != nil {
+		p.severity("schema", e.Schema.Severity)
+	}
+	if d := e.DuplicateRows; d != nil {
+		p.severity("duplicate_rows", d.Severity)
+		p.fraction("duplicate_rows.max_fraction", d.MaxFraction)
+	}
+	for _, name := range e.columnNames() {
+		e.Columns[name].validate(p, "columns."+name, name)
+	}
+	e.validateRules(p)
+	return errors.Join(p.errs...)
+}
+
+func (e *Expectations) validateRules(p *problems) {
+	seen := map[string]bool{}
+	for i, r := range e.Rules {
+		path := "rules." + strconv.Itoa(i)
+		switch {
+		case r.Name == "":
+			p.add(path, "rule %d has no name: add `name: arrival_after_departure`", i+1)
+		case seen[r.Name]:
+			p.add(path+".name", "rule name %q is used twice: names must be unique", r.Name)
+		}
+		seen[r.Name] = true
+		if strings.TrimSpace(r.Expr) == "" {
+			p.add(path, "rule %q has no expr: add `expr: arrival >= departure`", r.Name)
+		}
+		p.fraction(path+".max_failing_fraction", r.MaxFailingFraction)
+		p.severity(path, r.Severity)
+	}
+}
+
+func (c *ColumnExpectation) validate(p *problems, path, name string) {
+	if c == nil {
+		p.add(path, "column %q has no checks: write `%s: {}` to only require it", name, name)
+		return
+	}
+	if name == "" {
+		p.add(path, "empty column name")
+	}
+	p.severity(path, c.Severity)
+	if c.Nulls != nil {
+		p.fraction(path+".nulls.max_fraction", c.Nulls.MaxFraction)
+		p.severity(path+".nulls", c.Nulls.Severity)
+	}
+	if r := c.Range; r != nil {
+		validateRange(p, path+".range", r)
+	}
+	if v := c.Values; v != nil {
+		if len(v.Allowed) == 0 {
+			p.add(path+".values", "values: list the allowed values, e.g. `allowed: [SEA, LAX]`")
+		}
+		p.fraction(path+".values.max_unseen_fraction", v.MaxUnseenFraction)
+		p.severity(path+".values", v.Severity)
+	}
+	if r := c.Pattern; r != nil {
+		if _, err := regexp.Compile(r.Regex); err != nil || r.Regex == "" {
+			p.add(path+".pattern.regex", "regex %q: %v (Go RE2 syntax, e.g. '^[A-Z]{3}$')", r.Regex, errOrEmpty(err))
+		}
+		p.fraction(path+".pattern.max_failing_fraction", r.MaxFailingFraction)
+		p.severity(path+".pattern", r.Severity)
+	}
+	if u := c.Unique; u != nil {
+		p.fraction(path+".unique.max_duplicate_fraction", u.MaxDuplicateFraction)
+		p.severity(path+".unique", u.Severity)
+	}
+	if f := c.Freshness; f != nil {
+		if f.MaxAge <= 0 {
+			p.add(path+".freshness", "freshness: max_age must be positive, e.g. `max_age: 36h`")
+		}
+		p.severity(path+".freshness", f.Severity)
+	}
+}
+
+func errOrEmpty(err error) string {
+	if err == nil {
+		return "empty pattern"
+	}
+	return err.Error()
+}
+
+func validateRange(p *problems, path string, r *RangeCheck) {
+	switch {
+	case r.Min == nil && r.Max == nil:
+		p.add(path, "range: set min, max or both")
+	case r.Min != nil && r.Max != nil && r.Min.IsTime != r.Max.IsTime:
+		p.add(path+".min", "range: min and max must both be numbers or both times")
+	case r.Min != nil && r.Max != nil && !r.Min.IsTime && r.Min.Num > r.Max.Num,
+		r.Min != nil && r.Max != nil && r.Min.IsTime && r.Min.Time.After(r.Max.Time):
+		p.add(path+".min", "range: min %s is above max %s", r.Min, r.Max)
+	}
+	for _, b := range []*Bound{r.Min, r.Max} {
+		if b != nil && !b.IsTime && math.IsNaN(b.Num) {
+			p.add(path, "range: NaN is not a bound")
+		}
+	}
+	p.fraction(path+".max_outside_fraction", r.MaxOutsideFraction)
+	p.severity(path, r.Severity)
+}

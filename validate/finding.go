@@ -1,0 +1,81 @@
+package validate
+
+import "slices"
+
+// Names of checks, as they appear in findings.
+const (
+	CheckRows          = "rows"
+	CheckSchema        = "schema"
+	CheckNulls         = "nulls"
+	CheckRange         = "range"
+	CheckValues        = "values"
+	CheckPattern       = "pattern"
+	CheckUnique        = "unique"
+	CheckDuplicateRows = "duplicate_rows"
+	CheckFreshness     = "freshness"
+	CheckRule          = "rule"
+)
+
+// Finding is a check that did not pass.
+type Finding struct {
+	Check    string   `json:"check"`
+	Column   string   `json:"column,omitempty"`
+	Rule     string   `json:"rule,omitempty"` // the rule's name, for rule checks
+	Severity Severity `json:"severity"`
+	Expected string   `json:"expected"`
+	Observed string   `json:"observed"`
+	// Failing counts the failing rows or values, out of Total; Fraction is
+	// Failing/Total (0 when Total is 0).
+	Failing  int64   `json:"failing"`
+	Total    int64   `json:"total"`
+	Fraction float64 `json:"fraction"`
+	// Examples are the first failing rows (at most CheckOptions.MaxExamples)
+	// in dataset order.
+	Examples []Example `json:"examples,omitempty"`
+}
+
+// Example is a failing row: its 0-based index in the dataset (files in
+// order, rows in file order) and its value as text ("null" for nulls).
+type Example struct {
+	Row   int64  `json:"row"`
+	Value string `json:"value"`
+}
+
+// CheckResult is the outcome of checking expectations against data.
+type CheckResult struct {
+	// Checks is the number of checks evaluated.
+	Checks int `json:"checks"`
+	// Findings are the failed checks, in expectations order.
+	Findings []Finding `json:"findings"`
+	// RowPass tells whether a row pass over the data was needed beyond the
+	// profile.
+	RowPass bool `json:"row_pass"`
+}
+
+// Count returns the number of findings of severity s.
+func (r *CheckResult) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Failed reports whether any finding has error severity.
+func (r *CheckResult) Failed() bool { return r.Count(SeverityError) > 0 }
+
+// sortExamples orders examples by row and keeps the first n.
+func sortExamples(ex []Example, n int) []Example {
+	slices.SortFunc(ex, func(a, b Example) int {
+		switch {
+		case a.Row < b.Row:
+			return -1
+		case a.Row > b.Row:
+			return 1
+		}
+		return 0
+	})
+	return ex[:min(n, len(ex))]
+}
