@@ -87,22 +87,25 @@ func (p *slicePlan) addValueSlices(c *ColumnProfile, rows int64, maxValues int, 
 	p.groups = append(p.groups, g)
 }
 
-// addTailSlices adds the slices below p1 and above p99 of a numeric column.
+// addTailSlices adds the slices below p1 and above p99 of a numeric column;
+// a tail is left out when the quantile is the extreme (heavy ties), since
+// nothing in the reference lies beyond it.
 func (p *slicePlan) addTailSlices(c *ColumnProfile, rows int64, isRef bool) {
 	if (c.Kind != KindInt && c.Kind != KindFloat) || c.Quantiles.N == 0 {
 		return
 	}
 	v := c.Quantiles.view()
-	lo, hi := v.quantile(0.01), v.quantile(0.99)
-	if lo == hi {
-		return
+	g := tailGroup{col: c.Name, lo: v.quantile(0.01), hi: v.quantile(0.99), below: -1, over: -1}
+	if g.lo > v.lo {
+		below := v.rank(g.lo) - v.countEqual(g.lo)
+		g.below = p.add(fmt.Sprintf("%s < p1", c.Name), fmt.Sprintf("%s < %g", c.Name, g.lo), SliceTail, refShareOf(isRef, below, rows))
 	}
-	below := v.rank(lo) - v.countEqual(lo)
-	above := v.n - v.rank(hi)
-	g := tailGroup{col: c.Name, lo: lo, hi: hi}
-	g.below = p.add(fmt.Sprintf("%s < p1", c.Name), fmt.Sprintf("%s < %g", c.Name, lo), SliceTail, refShareOf(isRef, below, rows))
-	g.over = p.add(fmt.Sprintf("%s > p99", c.Name), fmt.Sprintf("%s > %g", c.Name, hi), SliceTail, refShareOf(isRef, above, rows))
-	p.groups = append(p.groups, g)
+	if g.hi < v.hi {
+		g.over = p.add(fmt.Sprintf("%s > p99", c.Name), fmt.Sprintf("%s > %g", c.Name, g.hi), SliceTail, refShareOf(isRef, v.n-v.rank(g.hi), rows))
+	}
+	if g.below >= 0 || g.over >= 0 {
+		p.groups = append(p.groups, g)
+	}
 }
 
 func refShareOf(isRef bool, n, rows int64) *float64 {

@@ -69,7 +69,8 @@ func (g nullGroup) mark(rec arrow.Record, masks [][]bool) error {
 	return nil
 }
 
-// tailGroup marks values below lo and above hi of a numeric column.
+// tailGroup marks values below lo and above hi of a numeric column; a
+// slice index of -1 leaves that tail out.
 type tailGroup struct {
 	col         string
 	lo, hi      float64
@@ -85,11 +86,22 @@ func (g tailGroup) mark(rec arrow.Record, masks [][]bool) error {
 	if err != nil {
 		return err
 	}
-	lo, hi := masks[g.below], masks[g.over]
-	for i := range lo {
+	var lo, hi []bool
+	if g.below >= 0 {
+		lo = masks[g.below]
+	}
+	if g.over >= 0 {
+		hi = masks[g.over]
+	}
+	for i := range arr.Len() {
 		if arr.IsValid(i) {
 			v := get(i)
-			lo[i], hi[i] = v < g.lo, v > g.hi
+			if lo != nil {
+				lo[i] = v < g.lo
+			}
+			if hi != nil {
+				hi[i] = v > g.hi
+			}
 		}
 	}
 	return nil
