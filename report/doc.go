@@ -1,0 +1,24 @@
+// Package report renders results that other packages computed: the audit
+// report as one self-contained HTML file (inline CSS and SVG, nothing
+// fetched, no JavaScript) and a Markdown summary suited to a CI step summary
+// (GitHub's $GITHUB_STEP_SUMMARY). It computes no statistics; it only lays
+// out the structs it is given.
+//
+// # Data model
+//
+// An [Audit] holds the fixed parts of a data audit: the dataset, the
+// verdict, the column profiles (one card each, with its histogram) and the
+// findings. Later stages add optional parts as [Section] values (a drift
+// table with overlaid histograms, a coverage table, a pipeline timeline):
+// each renders its own HTML and Markdown and is placed after the findings,
+// in order.
+//
+// # Writing files
+//
+// [WriteFile] writes crash-safely: a temporary file in the same directory,
+// fsync, close, rename over the target, fsync of the directory. A reader
+// sees the old file or the new one, never a torn one.
+//
+// Templates use html/template, so every value (column names included) is
+// escaped for its context.
+package report

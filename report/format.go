@@ -1,0 +1,80 @@
+package report
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/refit-ml/refit/validate"
+)
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// count formats n with thousands separators.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// num formats a statistic compactly: 4 significant digits.
+func num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return count(int64(v))
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+func pct(part, whole int64) string {
+	if whole == 0 {
+		return "0%"
+	}
+	return strconv.FormatFloat(100*float64(part)/float64(whole), 'g', 3, 64) + "%"
+}
+
+// examplesText lists examples as "row 4: 1000; row 9: x".
+func examplesText(ex []validate.Example) string {
+	parts := make([]string, len(ex))
+	for i, e := range ex {
+		parts[i] = "row " + strconv.FormatInt(e.Row, 10) + ": " + e.Value
+	}
+	return strings.Join(parts, "; ")
+}
+
+// subject names what a finding is about: its column or rule.
+func subject(f validate.Finding) string {
+	switch {
+	case f.Rule != "":
+		return f.Rule
+	case f.Column != "":
+		return f.Column
+	}
+	return "(table)"
+}
+
+func bytesText(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
+}

@@ -1,0 +1,57 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"count":    count,
+	"bytes":    bytesText,
+	"examples": examplesText,
+	"subject":  subject,
+	"percent":  func(f float64) string { return fmt.Sprintf("%.3g%%", 100*f) },
+	"join":     strings.Join,
+	"short":    short,
+}).Parse(htmlSource))
+
+// htmlSection is a rendered optional section.
+type htmlSection struct {
+	Title string
+	Body  template.HTML
+}
+
+// htmlView is what the template sees.
+type htmlView struct {
+	*Audit
+	VerdictText string
+	Errors      int
+	Warnings    int
+	Cards       []card
+	Extra       []htmlSection
+	ChartW      float64
+	ChartH      float64
+}
+
+// WriteHTML writes the report as one self-contained HTML document.
+func WriteHTML(w io.Writer, a *Audit) error {
+	v := htmlView{Audit: a, VerdictText: a.verdictText(), Cards: cards(a), ChartW: chartW, ChartH: chartH}
+	v.Errors, v.Warnings = a.counts()
+	for _, s := range a.Sections {
+		body, err := s.HTML()
+		if err != nil {
+			return fmt.Errorf("report: section %q: %w", s.Title(), err)
+		}
+		v.Extra = append(v.Extra, htmlSection{s.Title(), body})
+	}
+	if err := htmlTemplate.Execute(w, v); err != nil {
+		return fmt.Errorf("report: render html: %w", err)
+	}
+	return nil
+}
