@@ -36,7 +36,7 @@ func sample() *Audit {
 				TopK:    []validate.ValueCount{{Value: "SEA", Count: 2000000}, {Value: "<b>LAX</b>", Count: 900000}, {Value: "JFK", Count: 100000}}},
 			{Name: "date", Type: "timestamp[us]", Kind: "temporal", Count: 3000000, Distinct: 500000,
 				TimeRange: &validate.TimeRange{Min: ts, Max: ts.AddDate(0, 11, 30)},
-				Numeric: &validate.NumericResult{Finite: 3000000, Histogram: validate.Histogram{Edges: []float64{0, 1, 2}, Counts: []int64{5, 10}}}},
+				Numeric:   &validate.NumericResult{Finite: 3000000, Histogram: validate.Histogram{Edges: []float64{0, 1, 2}, Counts: []int64{5, 10}}}},
 		}},
 		Findings: []validate.Finding{
 			{Check: "range", Column: "<script>alert(1)</script>", Severity: validate.SeverityError, Expected: "values within [-10, 100]",
