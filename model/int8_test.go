@@ -161,13 +161,19 @@ func TestNewInt8DenseRejects(t *testing.T) {
 	ok := func() ([]int8, []float32, []float32) { return []int8{1, 2}, []float32{1}, []float32{0} }
 	q, s, b := ok()
 	cases := map[string]func() error{
-		"shape":  func() error { _, err := NewInt8Dense(0, 1, q, s, b, ReLU, Int8Options{}); return err },
-		"len":    func() error { _, err := NewInt8Dense(3, 1, q, s, b, ReLU, Int8Options{}); return err },
-		"-128":   func() error { _, err := NewInt8Dense(2, 1, []int8{-128, 0}, s, b, ReLU, Int8Options{}); return err },
-		"scale":  func() error { _, err := NewInt8Dense(2, 1, q, []float32{-1}, b, ReLU, Int8Options{}); return err },
-		"nan":    func() error { _, err := NewInt8Dense(2, 1, q, s, []float32{float32(math.NaN())}, ReLU, Int8Options{}); return err },
-		"static": func() error { _, err := NewInt8Dense(2, 1, q, s, b, ReLU, Int8Options{InputScale: 1, InputZero: 0.5}); return err },
-		"act":    func() error { _, err := NewInt8Dense(2, 1, q, s, b, "gelu", Int8Options{}); return err },
+		"shape": func() error { _, err := NewInt8Dense(0, 1, q, s, b, ReLU, Int8Options{}); return err },
+		"len":   func() error { _, err := NewInt8Dense(3, 1, q, s, b, ReLU, Int8Options{}); return err },
+		"-128":  func() error { _, err := NewInt8Dense(2, 1, []int8{-128, 0}, s, b, ReLU, Int8Options{}); return err },
+		"scale": func() error { _, err := NewInt8Dense(2, 1, q, []float32{-1}, b, ReLU, Int8Options{}); return err },
+		"nan": func() error {
+			_, err := NewInt8Dense(2, 1, q, s, []float32{float32(math.NaN())}, ReLU, Int8Options{})
+			return err
+		},
+		"static": func() error {
+			_, err := NewInt8Dense(2, 1, q, s, b, ReLU, Int8Options{InputScale: 1, InputZero: 0.5})
+			return err
+		},
+		"act": func() error { _, err := NewInt8Dense(2, 1, q, s, b, "gelu", Int8Options{}); return err },
 	}
 	for name, fn := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -55,14 +55,14 @@ type tileArgs struct {
 
 // int8Tiles is the scratch of one Int8Dense.Forward call.
 type int8Tiles struct {
-	l    *Int8Dense
-	xq   []uint8   // rows × kp input codes; the padding stays 0
-	y    []float32 // output rows, ldy floats apart
-	ybuf []float32 // padded output when out is not a multiple of 16
-	ldy  int
-	corr []int32
-	sc   []float32
-	args tileArgs
+	l      *Int8Dense
+	xq     []uint8   // rows × kp input codes; the padding stays 0
+	y      []float32 // output rows, ldy floats apart
+	ybuf   []float32 // padded output when out is not a multiple of 16
+	ldy    int
+	corr   []int32
+	sc     []float32
+	args   tileArgs
 	done   chan struct{} // the helper goroutine's completion
 	helper *int8Tiles    // tile arguments for the helper goroutine
 }
