@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/train"
+	"github.com/refit-ml/refit/validate"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -28,14 +29,16 @@ type Config struct {
 	Data      Data   `yaml:"data"`
 	// Expectations is a file of data checks (`refit infer` writes one).
 	// Optional; without it only the schema and the drift are checked.
-	Expectations string         `yaml:"expectations"`
-	Coverage     CoverageConfig `yaml:"coverage"`
-	Drift        DriftConfig    `yaml:"drift"`
-	Monitor      MonitorConfig  `yaml:"monitor"`
-	Train        TrainConfig    `yaml:"train"`
-	Optimize     OptimizeConfig `yaml:"optimize"`
-	Evaluate     EvaluateConfig `yaml:"evaluate"`
-	Schedules    []Schedule     `yaml:"schedules"`
+	Expectations string `yaml:"expectations"`
+	// Coverage lists slices whose rows are counted in every batch; see
+	// validate.CoverageConfig. Label defaults to train.label.
+	Coverage  validate.CoverageConfig `yaml:"coverage"`
+	Drift     DriftConfig             `yaml:"drift"`
+	Monitor   MonitorConfig           `yaml:"monitor"`
+	Train     TrainConfig             `yaml:"train"`
+	Optimize  OptimizeConfig          `yaml:"optimize"`
+	Evaluate  EvaluateConfig          `yaml:"evaluate"`
+	Schedules []Schedule              `yaml:"schedules"`
 
 	dir string // the config file's directory
 }
@@ -64,17 +67,6 @@ func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*s = list
 	return nil
-}
-
-// CoverageConfig lists the slices whose coverage is checked.
-type CoverageConfig struct {
-	// MinRows is the fewest rows a slice may have. Defaults to 0 (no check).
-	MinRows int `yaml:"min_rows"`
-	// MaxShareDrop is how much a slice's share of rows may fall against
-	// the reference, as a fraction of its reference share. Defaults to 0.5.
-	MaxShareDrop float64 `yaml:"max_share_drop"`
-	// Slices are named expressions, e.g. {long_haul: "distance > 2000"}.
-	Slices map[string]string `yaml:"slices"`
 }
 
 // DriftConfig sets the drift thresholds (PSI by default).
@@ -223,8 +215,8 @@ func (c *Config) setDefaults() {
 	if c.Drift.Alert == 0 {
 		c.Drift.Alert = 0.25
 	}
-	if c.Coverage.MaxShareDrop == 0 {
-		c.Coverage.MaxShareDrop = 0.5
+	if c.Coverage.Label == "" {
+		c.Coverage.Label = c.Train.Label
 	}
 	if c.Optimize.MaxMetricDrop == 0 {
 		c.Optimize.MaxMetricDrop = 0.01

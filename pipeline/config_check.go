@@ -103,8 +103,8 @@ func (c *Config) checkData(p *problems) {
 	for _, name := range names {
 		checkExpr(p, []string{"coverage", "slices", name}, c.Coverage.Slices[name])
 	}
-	if c.Coverage.MinRows < 0 {
-		p.add([]string{"coverage", "min_rows"}, "%d: want 0 or more", c.Coverage.MinRows)
+	if err := c.Coverage.Validate(); err != nil {
+		p.add([]string{"coverage"}, "%v", err)
 	}
 }
 

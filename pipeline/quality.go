@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -25,9 +24,7 @@ func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error
 	if err != nil {
 		return err
 	}
-	if r.rec.Findings, err = json.Marshal(res); err != nil {
-		return fmt.Errorf("pipeline: encode findings: %w", err)
-	}
+	r.rec.Findings = res
 	s.Notes = append(s.Notes, fmt.Sprintf("%d checks from %s: %d errors, %d warnings",
 		res.Checks, source, res.Count(validate.SeverityError), res.Count(validate.SeverityWarn)))
 	if !res.Failed() {
@@ -88,4 +85,26 @@ func championExpectations(prof *validate.Profile, features []string) *validate.E
 	}
 	exp.ColumnOrder = slices.DeleteFunc(slices.Clone(exp.ColumnOrder), func(n string) bool { return exp.Columns[n] == nil })
 	return exp
+}
+
+// coverage counts the rows of every slice of the new data and compares
+// their shares with the champion's training rows. Its findings are
+// warnings in the record: thin slices make evaluation weak, not the data
+// wrong.
+func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
+	opts := validate.CoverageOptions{Current: b.profile}
+	if r.rec.ChampionBefore != "" {
+		champ, err := r.loadChampion(ctx)
+		if err != nil {
+			return err
+		}
+		opts.Reference = champ.profile
+	}
+	rep, err := validate.Coverage(ctx, b.ds, r.cfg.Coverage, opts)
+	if err != nil {
+		return err
+	}
+	r.rec.Coverage = rep
+	s.Notes = append(s.Notes, fmt.Sprintf("coverage: %d slices, %d findings", len(rep.Slices), len(rep.Findings)))
+	return nil
 }

@@ -40,15 +40,15 @@ type Record struct {
 	ChampionAfter  string `json:"champion_after,omitempty"`
 	Candidate      string `json:"candidate,omitempty"`
 
-	Profile      *validate.ProfileResult `json:"profile,omitempty"`
-	Findings     json.RawMessage         `json:"findings,omitempty"`
-	Drift        *validate.DriftReport   `json:"drift,omitempty"`
-	Coverage     json.RawMessage         `json:"coverage,omitempty"`
-	Monitor      *MonitorResult          `json:"monitor,omitempty"`
-	Training     *TrainingSummary        `json:"training,omitempty"`
-	Optimization json.RawMessage         `json:"optimization,omitempty"`
-	Evaluation   []evaluate.Result       `json:"evaluation,omitempty"`
-	Verdict      *evaluate.Verdict       `json:"verdict,omitempty"`
+	Profile      *validate.ProfileResult  `json:"profile,omitempty"`
+	Findings     *validate.CheckResult    `json:"findings,omitempty"`
+	Drift        *validate.DriftReport    `json:"drift,omitempty"`
+	Coverage     *validate.CoverageReport `json:"coverage,omitempty"`
+	Monitor      *MonitorResult           `json:"monitor,omitempty"`
+	Training     *TrainingSummary         `json:"training,omitempty"`
+	Optimization json.RawMessage          `json:"optimization,omitempty"`
+	Evaluation   []evaluate.Result        `json:"evaluation,omitempty"`
+	Verdict      *evaluate.Verdict        `json:"verdict,omitempty"`
 }
 
 // Stage is one step of a run.

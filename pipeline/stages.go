@@ -84,7 +84,10 @@ func (r *run) check(ctx context.Context, b *newData) error {
 		res := b.profile.Result(validate.ResultOptions{})
 		r.rec.Profile = &res
 		s.Notes = append(s.Notes, fmt.Sprintf("%d rows in %d files", b.profile.Rows, len(b.files)))
-		return r.checkExpectations(ctx, b, s)
+		if err := r.checkExpectations(ctx, b, s); err != nil {
+			return err
+		}
+		return r.coverage(ctx, b, s)
 	})
 }
 
