@@ -1,0 +1,200 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/optimize"
+	"github.com/refit-ml/refit/train"
+	"github.com/spf13/cobra"
+)
+
+type optimizeFlags struct {
+	model, label, where, out, quantize, format string
+	data                                       []string
+	sparsity, maxDrop                          float64
+	structured, noFineTune                     bool
+	epochs                                     int
+}
+
+func newOptimizeCmd() *cobra.Command {
+	var f optimizeFlags
+	cmd := &cobra.Command{
+		Use:   "optimize --model M --data VALIDATION -o M2",
+		Short: "Prune and int8-quantize a model within a tolerated metric drop",
+		Long: `optimize prunes (unstructured magnitude pruning reached gradually while
+fine-tuning, or --structured: whole hidden neurons) and int8-quantizes a
+model, compares each candidate with the float model on the --data rows
+(ROC AUC, accuracy or RMSE) and backs off (lower sparsity, layers back to
+float) until the drop is at most --max-drop. Fine-tuning uses 90% of the
+--data rows. It prints parameters, nonzeros, bytes, latency and throughput
+before and after, and every attempt.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.model, "model", "", "model file")
+	fl.StringArrayVar(&f.data, "data", nil, "validation data: file, directory or glob (repeatable)")
+	fl.StringVar(&f.label, "label", "", "label expression or column (default: the label recorded in the model)")
+	fl.StringVar(&f.where, "where", "", "keep only rows where this expression is true")
+	fl.StringVarP(&f.out, "output", "o", "", "optimized model file to write")
+	fl.Float64Var(&f.sparsity, "sparsity", 0, "target fraction of zero weights (or removed neurons with --structured)")
+	fl.BoolVar(&f.structured, "structured", false, "remove whole hidden neurons")
+	fl.StringVar(&f.quantize, "quantize", "", "\"\" or int8")
+	fl.Float64Var(&f.maxDrop, "max-drop", 0.01, "largest tolerated metric drop")
+	fl.IntVar(&f.epochs, "epochs", 8, "fine-tuning epochs")
+	fl.BoolVar(&f.noFineTune, "no-fine-tune", false, "prune in one shot, without fine-tuning")
+	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+type optimizeOutput struct {
+	Rows     int                `json:"rows"`
+	Before   map[string]float64 `json:"before"`
+	After    map[string]float64 `json:"after"`
+	Result   optimize.Result    `json:"result"`
+	Kernel   string             `json:"int8_kernel"`
+	Output   string             `json:"output"`
+	Baseline string             `json:"model"`
+}
+
+func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
+	if f.model == "" || len(f.data) == 0 || f.out == "" {
+		return fmt.Errorf("--model, --data and --output are required")
+	}
+	if err := checkFormat(f.format, "text", "json"); err != nil {
+		return err
+	}
+	if f.quantize != "" && f.quantize != "int8" {
+		return fmt.Errorf("--quantize %q: want int8", f.quantize)
+	}
+	ctx := cmd.Context()
+	m, err := model.Load(f.model)
+	if err != nil {
+		return err
+	}
+	label := f.label
+	if label == "" {
+		label = evaluate.LabelOf(m)
+	}
+	ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+	if err != nil {
+		return err
+	}
+	src, err := exprSource(ds, f.where, label)
+	if err != nil {
+		return err
+	}
+	var recs []arrow.Record
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	var val optimize.Validation
+	for rec, err := range src(ctx) {
+		if err != nil {
+			return err
+		}
+		rec.Retain()
+		recs = append(recs, rec)
+		if val, err = appendValidation(m, rec, val); err != nil {
+			return err
+		}
+	}
+	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, Quantize: f.quantize == "int8",
+		MaxMetricDrop: f.maxDrop, Train: train.Config{Epochs: f.epochs}}
+	if !f.noFineTune && f.sparsity > 0 {
+		opts.FineTune = &train.Data{Train: train.Records(recs...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
+	}
+	res, err := optimize.Run(ctx, m, val, opts)
+	if err != nil {
+		return err
+	}
+	if err := res.Model.Save(f.out); err != nil {
+		return err
+	}
+	rows := len(val.Labels)
+	out := optimizeOutput{Rows: rows, Result: res, Kernel: model.KernelISA(), Output: f.out, Baseline: f.model}
+	if out.Before, err = costOf(cmd, m, f.model, val.X, rows); err != nil {
+		return err
+	}
+	if out.After, err = costOf(cmd, res.Model, f.out, val.X, rows); err != nil {
+		return err
+	}
+	out.Before[res.Metric], out.After[res.Metric] = res.Baseline, res.Final
+	if f.format == "json" {
+		return writeJSON(cmd.OutOrStdout(), out)
+	}
+	return writeOptimizeText(cmd.OutOrStdout(), out)
+}
+
+func costOf(cmd *cobra.Command, m *model.Model, path string, x []float32, rows int) (map[string]float64, error) {
+	c, err := evaluate.MeasureCost(cmd.Context(), m, path, x, rows, evaluate.CostOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return c.Metrics(), nil
+}
+
+// appendValidation adds rec's features and labels (from labelColumn).
+func appendValidation(m *model.Model, rec arrow.Record, val optimize.Validation) (optimize.Validation, error) {
+	x, err := m.Preprocessor().Transform(rec, nil)
+	if err != nil {
+		return val, err
+	}
+	val.X = append(val.X, x...)
+	idx := rec.Schema().FieldIndices(labelColumn)
+	if len(idx) == 0 {
+		return val, fmt.Errorf("no label column")
+	}
+	col := rec.Column(idx[0])
+	classes := map[string]int{}
+	for i, l := range m.Labels() {
+		classes[l] = i
+	}
+	for i := range col.Len() {
+		s := col.ValueStr(i)
+		if m.Task() == model.TaskRegression {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return val, fmt.Errorf("label %q: %w", s, err)
+			}
+			val.Labels = append(val.Labels, v)
+			continue
+		}
+		c, ok := classes[s]
+		if !ok {
+			return val, fmt.Errorf("label %q is not a class of the model %q", s, m.Labels())
+		}
+		val.Labels = append(val.Labels, float64(c))
+	}
+	return val, nil
+}
+
+func writeOptimizeText(w io.Writer, out optimizeOutput) error {
+	fmt.Fprintf(w, "%d validation rows, int8 kernel %s\n\n", out.Rows, out.Kernel)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tbefore\tafter\t")
+	for _, k := range []string{evaluate.CostParams, evaluate.CostNonzeros, evaluate.CostBytes,
+		evaluate.CostLatencyP50, evaluate.CostRowsPerSec, out.Result.Metric} {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", k, num(out.Before, k), num(out.After, k))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nattempts")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "sparsity\tstructured\tint8\tfloat layers\tmetric\tdrop\tkept\treason")
+	for _, a := range out.Result.Attempts {
+		fmt.Fprintf(tw, "%.3f\t%v\t%v\t%v\t%.4f\t%.4f\t%v\t%s\n", a.Sparsity, a.Structured, a.Quantized,
+			a.FloatLayers, a.Metric, a.Drop, a.Kept, a.Reason)
+	}
+	return tw.Flush()
+}
