@@ -1,0 +1,38 @@
+// Package schedules runs jobs on cron schedules for `refit serve`, in the
+// shape of Prometheus's rule groups: one goroutine per schedule, stop all
+// then wait, count missed fires instead of bursting, and a failed reload
+// keeps the old set.
+//
+// # Specs
+//
+// A spec is a robfig/cron/v3 expression as pipeline.ParseCron accepts it:
+// five fields with an optional leading seconds field, descriptors such as
+// @hourly or @every 90s, and a CRON_TZ=Zone prefix. A spec without a zone
+// fires in the zone of the scheduler's clock (Options.Now).
+//
+// # One job at a time
+//
+// A Scheduler serves one workspace, and every job it runs touches that
+// workspace (the catalog, the champion, the processed files), so at most one
+// job runs at a time. A fire that finds a job running is not queued: it is
+// skipped and counted under a reason, and the next fire runs as usual.
+// The reasons are [SkipOverlap] (the same schedule's job is still running),
+// [SkipBusy] (another schedule's job is), [SkipLocked] (another process
+// holds the workspace lock, see [FileLock]) and [SkipMissed] (the scheduler
+// itself did not run at the fire time, because the process stalled, the
+// machine slept or the wall clock jumped: after such a gap the job runs
+// once and the fires in between are counted).
+//
+// # Time
+//
+// Loops sleep at most a minute at a time and re-read the wall clock, so a
+// suspended machine or a clock change is noticed within a minute. Each job
+// runs with a context that is canceled by its schedule's Timeout and by
+// Stop.
+//
+// # Errors and panics
+//
+// New and Reload return errors wrapping [ErrInvalid] naming every bad
+// schedule; nothing in the package panics. A job's panic is recovered and
+// recorded as a failed run, so one bad job does not bring the daemon down.
+package schedules

@@ -1,0 +1,99 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// ErrInvalid marks a bad schedule: an empty or repeated name, a spec that
+// does not parse, a missing job or a negative timeout.
+var ErrInvalid = errors.New("invalid schedule")
+
+// ErrStopped is returned by Start and Reload after Stop.
+var ErrStopped = errors.New("scheduler stopped")
+
+// Job is the work a schedule runs. It must return soon after ctx is done;
+// name is the schedule's name.
+type Job func(ctx context.Context, name string) error
+
+// Schedule is one named cron entry.
+type Schedule struct {
+	// Name identifies the schedule in status, logs and metrics. Required
+	// and unique.
+	Name string
+	// Spec is a cron spec (see the package doc).
+	Spec string
+	// Timeout cancels the job's context after this long. Zero means no
+	// timeout.
+	Timeout time.Duration
+	// Job is called at each fire that is not skipped. Required.
+	Job Job
+}
+
+// parser matches pipeline.ParseCron: optional seconds, descriptors and
+// CRON_TZ.
+var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// Parse parses a spec as the scheduler does.
+func Parse(spec string) (cron.Schedule, error) {
+	c, err := parser.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cron %q: %w", ErrInvalid, spec, err)
+	}
+	return c, nil
+}
+
+// Next returns the next count fire times of spec after now.
+func Next(spec string, now time.Time, count int) ([]time.Time, error) {
+	c, err := Parse(spec)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	for t := now; len(out) < count; {
+		if t = c.Next(t); t.IsZero() {
+			break
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// compile checks every schedule and returns their groups by name, in
+// order; the error names every problem.
+func compile(scheds []Schedule) ([]*group, error) {
+	var errs []error
+	seen := map[string]bool{}
+	out := make([]*group, 0, len(scheds))
+	for i, s := range scheds {
+		c, err := checkOne(s, seen)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("schedule %d (%q): %w", i, s.Name, err))
+			continue
+		}
+		out = append(out, &group{sched: s, cron: c, quit: make(chan struct{})})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkOne(s Schedule, seen map[string]bool) (cron.Schedule, error) {
+	switch {
+	case s.Name == "":
+		return nil, fmt.Errorf("%w: empty name", ErrInvalid)
+	case seen[s.Name]:
+		return nil, fmt.Errorf("%w: name used twice", ErrInvalid)
+	case s.Job == nil:
+		return nil, fmt.Errorf("%w: no job", ErrInvalid)
+	case s.Timeout < 0:
+		return nil, fmt.Errorf("%w: negative timeout %v", ErrInvalid, s.Timeout)
+	}
+	seen[s.Name] = true
+	return Parse(s.Spec)
+}

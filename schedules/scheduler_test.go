@@ -1,0 +1,356 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+	_ "time/tzdata" // CRON_TZ zones on machines without a zoneinfo database
+)
+
+// The bubble's clock starts at 2000-01-01 00:00:00 UTC.
+var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// calls records when a job was called.
+type calls struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (c *calls) add() {
+	c.mu.Lock()
+	c.times = append(c.times, time.Now().UTC())
+	c.mu.Unlock()
+}
+
+// offsets returns the call times as durations since the epoch.
+func (c *calls) offsets() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]time.Duration, len(c.times))
+	for i, t := range c.times {
+		out[i] = t.Sub(epoch)
+	}
+	return out
+}
+
+// sleeper records its calls and then sleeps d or until canceled.
+func (c *calls) sleeper(d time.Duration) Job {
+	return func(ctx context.Context, _ string) error {
+		c.add()
+		select {
+		case <-time.After(d):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func testOptions() Options {
+	return Options{Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().UTC() }}
+}
+
+func start(t *testing.T, opts Options, scheds ...Schedule) *Scheduler {
+	t.Helper()
+	s, err := New(scheds, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func status(t *testing.T, s *Scheduler, name string) Status {
+	t.Helper()
+	for _, st := range s.Status() {
+		if st.Name == name {
+			return st
+		}
+	}
+	t.Fatalf("no schedule %q in %+v", name, s.Status())
+	return Status{}
+}
+
+func TestFiresAtSpecTimes(t *testing.T) {
+	h, m, sec := time.Hour, time.Minute, time.Second
+	tests := []struct {
+		name string
+		spec string
+		run  time.Duration
+		want []time.Duration
+	}{
+		{"hourly", "@hourly", 3*h + m, []time.Duration{h, 2 * h, 3 * h}},
+		{"seconds_field", "*/20 * * * * *", 65 * sec, []time.Duration{20 * sec, 40 * sec, m}},
+		{"five_fields", "15 */2 * * *", 5 * h, []time.Duration{15 * m, 2*h + 15*m, 4*h + 15*m}},
+		// 02:30 in New York is 07:30 UTC in January (EST, UTC-5).
+		{"cron_tz", "CRON_TZ=America/New_York 30 2 * * *", 48 * h, []time.Duration{7*h + 30*m, 31*h + 30*m}},
+		{"every", "@every 90s", 4 * m, []time.Duration{90 * sec, 3 * m}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var c calls
+				s := start(t, testOptions(), Schedule{Name: "a", Spec: tt.spec, Job: c.sleeper(0)})
+				time.Sleep(tt.run)
+				s.Stop()
+				if got := c.offsets(); !slices.Equal(got, tt.want) {
+					t.Errorf("fired at %v, want %v", got, tt.want)
+				}
+			})
+		})
+	}
+}
+
+func TestNextFireInStatus(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var c calls
+		s := start(t, testOptions(), Schedule{Name: "a", Spec: "CRON_TZ=UTC 0 2 * * *", Job: c.sleeper(0)})
+		synctest.Wait()
+		if got, want := status(t, s, "a").Next, epoch.Add(2*time.Hour); !got.Equal(want) {
+			t.Errorf("next %v, want %v", got, want)
+		}
+		s.Stop()
+		if got := status(t, s, "a").Next; !got.IsZero() {
+			t.Errorf("next after Stop %v, want zero", got)
+		}
+	})
+}
+
+func TestSlowJobSkipsNextFires(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var c calls
+		s := start(t, testOptions(), Schedule{Name: "a", Spec: "* * * * *", Job: c.sleeper(140 * time.Second)})
+		time.Sleep(10*time.Minute + 30*time.Second)
+		st := status(t, s, "a")
+		s.Stop()
+		m := time.Minute
+		// 1:00 runs until 3:20, so 2:00 and 3:00 are skipped, not queued:
+		// nothing starts at 3:20.
+		if got, want := c.offsets(), []time.Duration{m, 4 * m, 7 * m, 10 * m}; !slices.Equal(got, want) {
+			t.Errorf("started at %v, want %v", got, want)
+		}
+		if st.Runs != 4 || st.Skipped[SkipOverlap] != 6 || !st.Running {
+			t.Errorf("runs %d, skipped %v, running %v; want 4 runs, 6 overlaps, running", st.Runs, st.Skipped, st.Running)
+		}
+	})
+}
+
+func TestOtherScheduleBusy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var a, b calls
+		s := start(t, testOptions(),
+			Schedule{Name: "a", Spec: "* * * * *", Job: a.sleeper(140 * time.Second)},
+			Schedule{Name: "b", Spec: "30 * * * * *", Job: b.sleeper(time.Second)})
+		time.Sleep(4*time.Minute + 45*time.Second)
+		sa, sb := status(t, s, "a"), status(t, s, "b")
+		s.Stop()
+		if sa.Runs != 2 || sa.Skipped[SkipOverlap] != 2 {
+			t.Errorf("a: runs %d, skipped %v; want 2 runs, 2 overlaps", sa.Runs, sa.Skipped)
+		}
+		if sb.Runs != 2 || sb.Skipped[SkipBusy] != 3 {
+			t.Errorf("b: runs %d, skipped %v; want 2 runs, 3 busy", sb.Runs, sb.Skipped)
+		}
+	})
+}
+
+func TestTimeoutCancelsJob(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var gotErr error
+		var at time.Time
+		job := func(ctx context.Context, _ string) error {
+			<-ctx.Done()
+			gotErr, at = ctx.Err(), time.Now().UTC()
+			return ctx.Err()
+		}
+		s := start(t, testOptions(), Schedule{Name: "a", Spec: "@hourly", Timeout: 30 * time.Second, Job: job})
+		time.Sleep(time.Hour + time.Minute)
+		st := status(t, s, "a")
+		s.Stop()
+		if !errors.Is(gotErr, context.DeadlineExceeded) || !at.Equal(epoch.Add(time.Hour+30*time.Second)) {
+			t.Errorf("job ended at %v with %v, want 01:00:30 with deadline exceeded", at, gotErr)
+		}
+		if st.Last == nil || st.Last.Result != ResultTimeout || st.Running {
+			t.Errorf("status %+v, want last result timeout, not running", st)
+		}
+	})
+}
+
+func TestStopCancelsAndWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var done atomic.Bool
+		job := func(ctx context.Context, _ string) error {
+			<-ctx.Done()
+			time.Sleep(5 * time.Second) // cleanup after cancellation
+			done.Store(true)
+			return ctx.Err()
+		}
+		s := start(t, testOptions(), Schedule{Name: "a", Spec: "* * * * *", Job: job})
+		time.Sleep(70 * time.Second)
+		s.Stop()
+		if !done.Load() || !time.Now().Equal(epoch.Add(75*time.Second)) {
+			t.Errorf("Stop returned at %v with the job done=%v, want 00:01:15 after the job", time.Now().UTC(), done.Load())
+		}
+		st := status(t, s, "a")
+		if st.Runs != 1 || st.Last == nil || st.Last.Result != ResultCanceled {
+			t.Errorf("status %+v, want one canceled run", st)
+		}
+		if err := s.Start(t.Context()); !errors.Is(err, ErrStopped) {
+			t.Errorf("Start after Stop: %v, want ErrStopped", err)
+		}
+		s.Stop() // twice is fine
+	})
+}
+
+func TestMissedFiresAfterClockJump(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var jump atomic.Int64
+		opts := testOptions()
+		opts.Now = func() time.Time { return time.Now().UTC().Add(time.Duration(jump.Load())) }
+		var c calls
+		s := start(t, opts, Schedule{Name: "a", Spec: "@hourly", Job: c.sleeper(0)})
+		time.Sleep(30 * time.Minute)
+		jump.Store(int64(5 * time.Hour)) // the machine slept: the wall clock reads 05:30
+		time.Sleep(15 * time.Minute)
+		st := status(t, s, "a")
+		// 01:00 runs once, late; 02:00 to 05:00 are counted, not replayed.
+		if st.Runs != 1 || st.Skipped[SkipMissed] != 4 || st.Last == nil || !st.Last.Fire.Equal(epoch.Add(5*time.Hour)) {
+			t.Errorf("status %+v, want one run for 05:00 and 4 missed", st)
+		}
+		if !st.Next.Equal(epoch.Add(6 * time.Hour)) {
+			t.Errorf("next %v, want 06:00", st.Next)
+		}
+		time.Sleep(30 * time.Minute) // wall 06:15
+		s.Stop()
+		if st := status(t, s, "a"); st.Runs != 2 || st.Skipped[SkipMissed] != 4 {
+			t.Errorf("after 06:00: status %+v, want 2 runs and still 4 missed", st)
+		}
+	})
+}
+
+func TestReloadKeepsOldSetOnError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var a, b calls
+		s := start(t, testOptions(), Schedule{Name: "a", Spec: "@hourly", Job: a.sleeper(0)})
+		time.Sleep(90 * time.Minute)
+		bad := [][]Schedule{
+			{{Name: "a", Spec: "@hourly", Job: a.sleeper(0)}, {Name: "b", Spec: "61 * * * *", Job: b.sleeper(0)}},
+			{{Name: "a", Spec: "@hourly", Job: a.sleeper(0)}, {Name: "a", Spec: "@daily", Job: b.sleeper(0)}},
+			{{Name: "", Spec: "@hourly", Job: a.sleeper(0)}},
+			{{Name: "a", Spec: "@hourly"}},
+		}
+		for _, set := range bad {
+			if err := s.Reload(set); !errors.Is(err, ErrInvalid) {
+				t.Errorf("Reload(%v): %v, want ErrInvalid", set, err)
+			}
+		}
+		if st := s.Status(); len(st) != 1 || st[0].Name != "a" || st[0].Spec != "@hourly" {
+			t.Fatalf("after failed reloads: %+v, want the old schedule a", st)
+		}
+		time.Sleep(time.Hour) // 02:30: a fired at 02:00
+		if err := s.Reload([]Schedule{{Name: "b", Spec: "*/30 * * * *", Job: b.sleeper(0)}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(45 * time.Minute) // 03:15
+		s.Stop()
+		h := time.Hour
+		if got, want := a.offsets(), []time.Duration{h, 2 * h}; !slices.Equal(got, want) {
+			t.Errorf("a fired at %v, want %v", got, want)
+		}
+		if got, want := b.offsets(), []time.Duration{3 * h}; !slices.Equal(got, want) {
+			t.Errorf("b fired at %v, want %v", got, want)
+		}
+	})
+}
+
+func TestReloadKeepsCountersByName(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var a calls
+		s := start(t, testOptions(), Schedule{Name: "a", Spec: "@hourly", Job: a.sleeper(0)})
+		time.Sleep(90 * time.Minute)
+		if err := s.Reload([]Schedule{{Name: "a", Spec: "*/20 * * * *", Job: a.sleeper(0)}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(15 * time.Minute) // 01:45: fired at 01:40 too
+		s.Stop()
+		if st := status(t, s, "a"); st.Runs != 2 || st.Spec != "*/20 * * * *" {
+			t.Errorf("status %+v, want 2 runs and the new spec", st)
+		}
+	})
+}
+
+// fakeLock fails TryLock with err.
+type fakeLock struct{ err error }
+
+func (l fakeLock) TryLock() error { return l.err }
+func (l fakeLock) Unlock() error  { return nil }
+
+func TestWorkspaceLockHeld(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var c calls
+		opts := testOptions()
+		opts.Lock = fakeLock{err: ErrLocked}
+		s := start(t, opts, Schedule{Name: "a", Spec: "@hourly", Job: c.sleeper(0)})
+		time.Sleep(3*time.Hour + time.Minute)
+		s.Stop()
+		if st := status(t, s, "a"); st.Runs != 0 || st.Skipped[SkipLocked] != 3 || len(c.offsets()) != 0 {
+			t.Errorf("status %+v, calls %v; want 3 fires skipped as locked", st, c.offsets())
+		}
+	})
+}
+
+func TestJobFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		lock Locker
+		job  Job
+		want string
+	}{
+		{"error", nil, func(context.Context, string) error { return errors.New("boom") }, "boom"},
+		{"panic", nil, func(context.Context, string) error { panic("kaboom") }, "job panicked: kaboom"},
+		{"lock_error", fakeLock{err: errors.New("disk gone")}, func(context.Context, string) error { return nil }, "disk gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				opts := testOptions()
+				opts.Lock = tt.lock
+				s := start(t, opts, Schedule{Name: "a", Spec: "@hourly", Job: tt.job})
+				time.Sleep(time.Hour + time.Minute)
+				s.Stop()
+				st := status(t, s, "a")
+				if st.Last == nil || st.Last.Result != ResultFailed || !strings.Contains(st.Last.Error, tt.want) {
+					t.Errorf("last run %+v, want failed with %q", st.Last, tt.want)
+				}
+			})
+		})
+	}
+}
+
+func TestNext(t *testing.T) {
+	now := time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC)
+	got, err := Next("CRON_TZ=Europe/Paris 0 2 * * *", now, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paris moves to summer time on 2024-03-31: 02:00 does not exist that
+	// day, so robfig/cron skips it; 02:00 CEST is 00:00 UTC.
+	var s []string
+	for _, t := range got {
+		s = append(s, t.UTC().Format(time.RFC3339))
+	}
+	if want := []string{"2024-04-01T00:00:00Z", "2024-04-02T00:00:00Z", "2024-04-03T00:00:00Z"}; !slices.Equal(s, want) {
+		t.Errorf("next %v, want %v", s, want)
+	}
+	if _, err := Next("not a spec", now, 1); !errors.Is(err, ErrInvalid) {
+		t.Errorf("bad spec: %v, want ErrInvalid", err)
+	}
+}
