@@ -1,10 +1,10 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
 )
@@ -46,7 +46,7 @@ type Record struct {
 	Coverage     *validate.CoverageReport `json:"coverage,omitempty"`
 	Monitor      *MonitorResult           `json:"monitor,omitempty"`
 	Training     *TrainingSummary         `json:"training,omitempty"`
-	Optimization json.RawMessage          `json:"optimization,omitempty"`
+	Optimization *optimize.Result         `json:"optimization,omitempty"`
 	Evaluation   []evaluate.Result        `json:"evaluation,omitempty"`
 	Verdict      *evaluate.Verdict        `json:"verdict,omitempty"`
 }

@@ -22,8 +22,13 @@ type candidate struct {
 	model   *model.Model
 	path    string // saved model file
 	profile *validate.Profile
+	train   rows // the training rows, with the label column
 	holdout rows
 	fp      string // dataset fingerprint
+	// parent and parentPath are the float model an optimized candidate
+	// came from; nil when not optimized.
+	parent     *model.Model
+	parentPath string
 }
 
 // retrain trains, optimizes, evaluates and gates a candidate, registers it
@@ -72,6 +77,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 			return err
 		}
 		trainRows := rows{ds: ds, timeCol: r.cfg.Data.TimeColumn, span: span{from: win.from, to: cut}, label: label}
+		c.train = trainRows
 		c.holdout = rows{ds: ds, timeCol: r.cfg.Data.TimeColumn, span: span{from: cut, to: win.to}}
 		if c.profile, err = profileRows(ctx, rows{ds: ds, timeCol: trainRows.timeCol, span: trainRows.span}); err != nil {
 			return err
@@ -115,6 +121,9 @@ func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []
 	var results []evaluate.Result
 	err := r.stage("evaluate", func(s *Stage) error {
 		models, names, paths := []*model.Model{c.model}, []string{"candidate"}, []string{c.path}
+		if c.parent != nil {
+			models, names, paths = append(models, c.parent), append(names, "float parent"), append(paths, c.parentPath)
+		}
 		if r.rec.ChampionBefore != "" {
 			champ, err := r.loadChampion(ctx)
 			if err != nil {
@@ -131,7 +140,8 @@ func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []
 		if results, err = evaluate.EvaluateModels(ctx, sc, models, names, paths, evaluate.ModelOptions{}); err != nil {
 			return err
 		}
-		verdict = r.policy(results[0].Task).Check(results[0], champResult(results), nil)
+		champ, parent := roleResults(results, c.parent != nil, r.rec.ChampionBefore != "")
+		verdict = r.policy(results[0].Task).Check(results[0], champ, parent)
 		r.rec.Evaluation, r.rec.Verdict = results, &verdict
 		s.Notes = append(s.Notes, fmt.Sprintf("%d holdout rows; gates %s", sc.Rows, passText(verdict.Pass)))
 		return nil
@@ -139,11 +149,18 @@ func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []
 	return &verdict, results, err
 }
 
-func champResult(results []evaluate.Result) *evaluate.Result {
-	if len(results) < 2 {
-		return nil
+// roleResults picks the champion's and the parent's results from the
+// evaluation order: candidate, then parent if any, then champion if any.
+func roleResults(results []evaluate.Result, hasParent, hasChamp bool) (champ, parent *evaluate.Result) {
+	i := 1
+	if hasParent {
+		parent = &results[i]
+		i++
 	}
-	return &results[1]
+	if hasChamp {
+		champ = &results[i]
+	}
+	return champ, parent
 }
 
 func passText(ok bool) string {

@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/refit-ml/refit/registry"
+)
+
+// OutcomeAudited is the outcome of an audit that found no data errors.
+const OutcomeAudited = "audited"
+
+// Audit is the data half of Run, for `refit serve`'s audit job: it finds
+// the files not processed yet, profiles and checks them against the
+// expectations (and their coverage), and measures their drift against the
+// champion's training data. It trains nothing, changes no model and does
+// not mark the files processed, so the next Run still sees them. The
+// record (Outcome OutcomeAudited, OutcomeNoData or OutcomeBlockedData) is
+// written to runs/<id>/run.json and the catalog like a run's; the error
+// wraps ErrBlocked when the data has errors. opts.Force is ignored.
+func Audit(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
+	opts.Force = false
+	if opts.Trigger == "" {
+		opts.Trigger = "audit"
+	}
+	r, err := openRun(ctx, cfg, opts.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	defer r.reg.Close()
+	return r.finish(ctx, r.audit(ctx))
+}
+
+// openRun opens the workspace and starts a run in the catalog.
+func openRun(ctx context.Context, cfg *Config, opts Options) (*run, error) {
+	ws := cfg.Path(cfg.Workspace)
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: workspace %s: %w", ws, err)
+	}
+	reg, err := registry.Open(ctx, ws, registry.Options{Now: func() time.Time { return opts.Now }})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	rr, err := reg.StartRun(ctx, opts.Trigger)
+	if err != nil {
+		_ = reg.Close()
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	rec := &Record{ID: rr.ID, Trigger: opts.Trigger, Clock: opts.Now, Started: time.Now()}
+	return &run{cfg: cfg, opts: opts, reg: reg, rec: rec, dir: filepath.Join(ws, "runs", rr.ID)}, nil
+}
+
+// audit runs discover and validate, then drift when there is a champion.
+func (r *run) audit(ctx context.Context) error {
+	if champ, err := r.reg.Resolve(ctx, "champion"); err == nil {
+		r.rec.ChampionBefore = champ.ID
+	} else if !errors.Is(err, registry.ErrNotFound) {
+		return err
+	}
+	r.rec.ChampionAfter = r.rec.ChampionBefore
+	batch, err := r.discover(ctx)
+	if err != nil || batch == nil {
+		return err
+	}
+	if err := r.check(ctx, batch); err != nil {
+		return err
+	}
+	if r.rec.ChampionBefore != "" {
+		err := r.stage("drift", func(*Stage) error {
+			champ, err := r.loadChampion(ctx)
+			if err == nil {
+				_, err = r.drift(ctx, champ, batch)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	r.rec.Outcome = OutcomeAudited
+	r.reason("audit only: %d new files checked; nothing trained, the files are left for the next run", len(batch.files))
+	return nil
+}
