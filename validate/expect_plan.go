@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -318,14 +319,14 @@ func (pl *planner) planFreshness(p *pending, path string, col int, f *FreshnessC
 		pl.probs.add(path, "freshness needs the run's clock: pass --now (or CheckOptions.Now)")
 		return
 	}
-	p.f.Expected = "latest value at most " + f.MaxAge.String() + " before " + pl.opts.Now.UTC().Format("2006-01-02T15:04:05Z")
+	p.f.Expected = "latest value at most " + durationText(f.MaxAge) + " before " + pl.opts.Now.UTC().Format("2006-01-02T15:04:05Z")
 	p.decided = true
 	if cp.Moments.Count == 0 {
 		p.f.Observed, p.direct = "no values", true
 	} else {
 		latest := cp.timeOf(cp.IntRange.Max)
 		age := pl.opts.Now.Sub(latest)
-		p.f.Observed = "latest " + latest.Format("2006-01-02T15:04:05.999999999Z07:00") + ", " + age.Round(time.Second).String() + " old"
+		p.f.Observed = "latest " + latest.Format("2006-01-02T15:04:05.999999999Z07:00") + ", " + durationText(age) + " old"
 		p.direct = age > f.MaxAge
 	}
 	pl.add(p)
@@ -375,4 +376,17 @@ func ruleColumns(s *arrow.Schema, prog *colexpr.Program) []int {
 		}
 	}
 	return out
+}
+
+// durationText formats a duration readably: "36h", "1h30m", "8279.0 days".
+func durationText(d time.Duration) string {
+	if d >= 72*time.Hour || d <= -72*time.Hour {
+		return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
+	}
+	s := d.Round(time.Second).String()
+	s = strings.TrimSuffix(s, "0s")
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/validate"
+)
+
+// auditJSON is the --format json output of audit.
+type auditJSON struct {
+	Sources  []string           `json:"sources"`
+	Rows     int64              `json:"rows"`
+	Verdict  report.Verdict     `json:"verdict"`
+	Checks   int                `json:"checks"`
+	Errors   int                `json:"errors"`
+	Warnings int                `json:"warnings"`
+	RowPass  bool               `json:"row_pass"`
+	Findings []validate.Finding `json:"findings"`
+}
+
+func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.CheckResult) error {
+	errs, warns := res.Count(validate.SeverityError), res.Count(validate.SeverityWarn)
+	if format == "json" {
+		findings := a.Findings
+		if findings == nil {
+			findings = []validate.Finding{}
+		}
+		return writeJSON(w, auditJSON{Sources: a.Dataset.Sources, Rows: a.Dataset.Rows, Verdict: a.Verdict(),
+			Checks: a.Checks, Errors: errs, Warnings: warns, RowPass: res.RowPass, Findings: findings})
+	}
+	fmt.Fprintf(w, "audit of %s: %s rows, %d checks, %d errors, %d warnings: %s\n",
+		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), a.Checks, errs, warns, verdictWord(a.Verdict()))
+	if len(a.Findings) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nseverity\tcheck\tcolumn\texpected\tobserved")
+	for _, f := range a.Findings {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Check, findingSubject(f), f.Expected, f.Observed)
+		if len(f.Examples) > 0 {
+			fmt.Fprintf(tw, "\t\t\texamples: %s\n", examplesLine(f.Examples))
+		}
+	}
+	return tw.Flush()
+}
+
+func verdictWord(v report.Verdict) string {
+	switch v {
+	case report.Fail:
+		return "FAILED"
+	case report.Warn:
+		return "passed with warnings"
+	}
+	return "passed"
+}
+
+func findingSubject(f validate.Finding) string {
+	switch {
+	case f.Rule != "":
+		return f.Rule
+	case f.Column != "":
+		return f.Column
+	}
+	return "-"
+}
+
+func examplesLine(ex []validate.Example) string {
+	parts := make([]string, len(ex))
+	for i, e := range ex {
+		v := e.Value
+		if len(v) > 60 {
+			v = v[:60] + "…"
+		}
+		parts[i] = "row " + strconv.FormatInt(e.Row, 10) + " " + strconv.Quote(v)
+	}
+	return strings.Join(parts, ", ")
+}

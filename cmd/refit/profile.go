@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/validate"
+	"github.com/spf13/cobra"
+)
+
+func newProfileCmd() *cobra.Command {
+	var output, where, format string
+	cmd := &cobra.Command{
+		Use:   "profile DATA...",
+		Short: "Profile every column: counts, nulls, distinct, quantiles, top values",
+		Long: `profile reads every row once (files and row groups in parallel) and prints
+per-column statistics. With -o it also saves the full profile (sketches
+included) as JSON, which 'refit drift' can compare without the data.`,
+		Example: `  refit profile data/flights.parquet
+  refit profile 'data/**/*.parquet' -o profile.json --where 'month(date) == 1'
+  refit profile data/flights.parquet --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			ds, err := ingest.Open(cmd.Context(), args, ingest.Options{Limits: inputLimits})
+			if err != nil {
+				return err
+			}
+			prof, err := profileData(cmd.Context(), ds, where, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if output != "" {
+				if err := report.WriteFile(output, func(w io.Writer) error { return json.NewEncoder(w).Encode(prof) }); err != nil {
+					return err
+				}
+			}
+			res := prof.Result(validate.ResultOptions{})
+			if format == "json" {
+				return writeJSON(cmd.OutOrStdout(), res)
+			}
+			return writeProfileText(cmd.OutOrStdout(), res)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "also save the full profile as JSON to this file")
+	cmd.Flags().StringVar(&where, "where", "", "profile only rows where this expression is true, e.g. 'month(date) == 1'")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+// profileData profiles ds (rows matching where, when set), showing progress
+// on stderr when it is a terminal.
+func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr io.Writer) (*validate.Profile, error) {
+	opts := validate.ScanOptions{}
+	if where != "" {
+		prog, err := colexpr.Compile(where, ds.Schema())
+		if err != nil {
+			return nil, fmt.Errorf("--where: %w", err)
+		}
+		opts.Where = prog
+	}
+	progress, done := scanProgress(stderr, "profiling")
+	opts.Progress = progress
+	defer done()
+	return validate.ProfileDataset(ctx, ds, opts)
+}
+
+// scanProgress returns a progress callback that keeps one updating line
+// (rows read, rows/s) on w when w is a terminal, and a function ending the
+// line. Both are no-ops when w is not a terminal.
+func scanProgress(w io.Writer, what string) (func(int64), func()) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil, func() {}
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil, func() {}
+	}
+	var mu sync.Mutex
+	start, last, shown := time.Now(), time.Time{}, false
+	progress := func(rows int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if now.Sub(last) < 200*time.Millisecond {
+			return
+		}
+		last, shown = now, true
+		rate := float64(rows) / max(now.Sub(start).Seconds(), 1e-9)
+		fmt.Fprintf(w, "\r%s: %s rows, %s rows/s   ", what, countText(rows), countText(int64(rate)))
+	}
+	return progress, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if shown {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
+}
+
+func writeProfileText(w io.Writer, r validate.ProfileResult) error {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s rows\n", countText(r.Rows))
+	fmt.Fprintln(tw, "column\ttype\tcount\tnulls\tdistinct\tmin\tp50\tmax\tmean\ttop value")
+	for _, c := range r.Columns {
+		lo, mid, hi, mean := columnStats(c)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, c.Type, countText(c.Count),
+			percentText(c.Nulls, r.Rows), distinctText(c), lo, mid, hi, mean, topText(c))
+	}
+	return tw.Flush()
+}
+
+// columnStats formats min, p50, max and mean ("-" where they do not apply).
+func columnStats(c validate.ColumnResult) (lo, mid, hi, mean string) {
+	lo, mid, hi, mean = "-", "-", "-", "-"
+	switch n := c.Numeric; {
+	case c.TimeRange != nil:
+		lo, hi = c.TimeRange.Min.Format("2006-01-02 15:04:05"), c.TimeRange.Max.Format("2006-01-02 15:04:05")
+	case n != nil && n.Finite > 0:
+		lo, hi, mean = statText(n.Min), statText(n.Max), statText(n.Mean)
+		for _, q := range n.Quantiles {
+			if q.P == 0.5 {
+				mid = statText(q.Value)
+			}
+		}
+	case c.Lengths != nil && c.Count > 0:
+		lo, hi = "len "+strconv.FormatInt(c.Lengths.Min, 10), "len "+strconv.FormatInt(c.Lengths.Max, 10)
+	}
+	return lo, mid, hi, mean
+}
+
+func statText(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+func percentText(part, whole int64) string {
+	if whole == 0 {
+		return "0%"
+	}
+	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 2, 64) + "%"
+}
+
+func distinctText(c validate.ColumnResult) string {
+	if c.Kind == "other" {
+		return "-"
+	}
+	if c.DistinctExact {
+		return countText(c.Distinct)
+	}
+	return "~" + countText(c.Distinct)
+}
+
+func topText(c validate.ColumnResult) string {
+	if len(c.TopK) == 0 || c.Count == 0 {
+		return "-"
+	}
+	v := c.TopK[0].Value
+	if len(v) > 30 {
+		v = v[:30] + "…"
+	}
+	return strconv.Quote(v) + " " + percentText(c.TopK[0].Count, c.Count)
+}
