@@ -106,8 +106,11 @@ func histogramBars(h validate.Histogram, tr *validate.TimeRange) ([]bar, string,
 		if top > 0 {
 			ht = chartH * float64(c) / float64(top)
 		}
-		bars[i] = bar{X: float64(i) * w, Y: chartH - ht, W: max(w-1, 1), H: ht,
-			Title: "(" + num(h.Edges[i]) + ", " + num(h.Edges[i+1]) + "]: " + count(c)}
+		title := "(" + num(h.Edges[i]) + ", " + num(h.Edges[i+1]) + "]: " + count(c)
+		if tr != nil { // raw edges of a time column mean little to a reader
+			title = "bin " + strconv.Itoa(i+1) + ": " + count(c)
+		}
+		bars[i] = bar{X: float64(i) * w, Y: chartH - ht, W: max(w-1, 1), H: ht, Title: title}
 	}
 	lo, hi := num(h.Edges[0]), num(h.Edges[len(h.Edges)-1])
 	if tr != nil {
