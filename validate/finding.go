@@ -1,7 +1,5 @@
 package validate
 
-import "slices"
-
 // Names of checks, as they appear in findings.
 const (
 	CheckRows          = "rows"
@@ -65,17 +63,3 @@ func (r *CheckResult) Count(s Severity) int {
 
 // Failed reports whether any finding has error severity.
 func (r *CheckResult) Failed() bool { return r.Count(SeverityError) > 0 }
-
-// sortExamples orders examples by row and keeps the first n.
-func sortExamples(ex []Example, n int) []Example {
-	slices.SortFunc(ex, func(a, b Example) int {
-		switch {
-		case a.Row < b.Row:
-			return -1
-		case a.Row > b.Row:
-			return 1
-		}
-		return 0
-	})
-	return ex[:min(n, len(ex))]
-}
