@@ -11,7 +11,7 @@ import (
 // benchRecord has 5 numeric columns (4 with nulls), 2 categorical columns
 // of 100 equally likely values and a timestamp: 8+1+7 = 16 features plus
 // 2·(topK+2) one-hots.
-func benchRecord(b *testing.B, rows int, seed uint64) arrow.Record {
+func benchRecord(b testing.TB, rows int, seed uint64) arrow.Record {
 	r := rand.New(rand.NewPCG(seed, 3))
 	var cols []col
 	for j := range 5 {
@@ -44,7 +44,7 @@ func benchRecord(b *testing.B, rows int, seed uint64) arrow.Record {
 }
 
 // benchModel returns a binary MLP with exactly in input features.
-func benchModel(b *testing.B, in int, hidden ...int) *Model {
+func benchModel(b testing.TB, in int, hidden ...int) *Model {
 	cols := []string{"n0", "n1", "n2", "n3", "n4", "c0", "c1", "ts"}
 	pre, err := Fit(cols, FitConfig{TopK: (in - 16 - 4) / 2}, benchRecord(b, 8192, 1))
 	if err != nil {

@@ -168,11 +168,7 @@ func (l *Int8Dense) Forward(dst, src []float32, rows int) {
 		sx, zp = dynamicParams(minmax(kernelISA, src))
 	}
 	l.quantizeInput(t, src, rows, 1/sx, zp)
-	zpi := int32(zp)
-	for o := range t.corr {
-		t.corr[o] = zpi * l.wsum[o]
-		t.sc[o] = sx * l.scalePad[o]
-	}
+	t.args.zp, t.args.sx = int32(zp), sx
 	t.args.floor = float32(math.Inf(-1))
 	if l.act == ReLU {
 		t.args.floor = 0
@@ -199,8 +195,7 @@ func (l *Int8Dense) Forward(dst, src []float32, rows int) {
 func (l *Int8Dense) tiles(rows int) *int8Tiles {
 	t, _ := l.pool.Get().(*int8Tiles)
 	if t == nil {
-		n := l.nb * blockOut
-		t = &int8Tiles{l: l, corr: make([]int32, n), sc: make([]float32, n), done: make(chan struct{}, 1)}
+		t = &int8Tiles{l: l, done: make(chan struct{}, 1)}
 		t.args.ldx, t.args.k4, t.args.wstride = l.kp, l.kp/4, l.kp*blockOut
 	}
 	if len(t.xq) < rows*l.kp {
@@ -225,8 +220,8 @@ func (l *Int8Dense) quantizeInput(t *int8Tiles, src []float32, rows int, inv, zp
 // minParallelRows is the smallest batch split across goroutines.
 const minParallelRows = 128
 
-// run computes the rows, on two goroutines when the layer allows it and
-// the batch is large enough.
+// run computes the rows, on two goroutines when the layer allows it, the
+// batch is large enough and the helper is free.
 func (l *Int8Dense) run(t *int8Tiles, rows int) {
 	if l.threads < 2 || rows < minParallelRows || runtime.GOMAXPROCS(0) < 2 {
 		runTiles(kernelISA, t, 0, rows)
@@ -238,38 +233,17 @@ func (l *Int8Dense) run(t *int8Tiles, rows int) {
 	}
 	h := t.helper
 	*h = *t
-	h.helper = nil
-	helpers.run(helperJob{t: h, lo: half, hi: rows, done: t.done})
+	h.helper, h.lo, h.hi = nil, half, rows
+	if !helpers.tryRun(h, t.done) {
+		runTiles(kernelISA, t, 0, rows)
+		return
+	}
 	runTiles(kernelISA, t, 0, half)
 	<-t.done
 }
 
-// helperJob is a row range for the helper goroutine.
-type helperJob struct {
-	t      *int8Tiles
-	lo, hi int
-	done   chan<- struct{}
-}
+// runHelper computes rows [lo, hi) on the helper goroutine.
+func (t *int8Tiles) runHelper() { runTiles(kernelISA, t, t.lo, t.hi) }
 
-// helperPool is one goroutine, started on first use and kept for the
-// life of the process, that computes the second half of large int8
-// batches for layers built WithThreads(2) or more.
-type helperPool struct {
-	once sync.Once
-	work chan helperJob
-}
-
-var helpers helperPool
-
-func (p *helperPool) run(j helperJob) {
-	p.once.Do(func() {
-		p.work = make(chan helperJob)
-		go func() {
-			for j := range p.work {
-				runTiles(kernelISA, j.t, j.lo, j.hi)
-				j.done <- struct{}{}
-			}
-		}()
-	})
-	p.work <- j
-}
+// threadCount is the number of goroutines the layer may use.
+func (l *Int8Dense) threadCount() int { return l.threads }

@@ -37,7 +37,11 @@ func KernelISA() string { return kernelISA.String() }
 const blockOut = 16
 
 // tileArgs is what an assembly tile reads; kernel_amd64.s depends on the
-// field offsets (0, 8, ..., 72 floor, 80 wstride).
+// field offsets (0, 8, ..., 72 floor, 76 zp, 80 wstride, 88 sx).
+//
+// The epilogue derives the zero-point correction zp·Σ weights (exact in
+// int32) and the output scale sx·weight scale (one float32 multiply) from
+// the per-layer vectors itself, so a call does no per-output set-up.
 type tileArgs struct {
 	x       unsafe.Pointer // first input row (uint8 codes)
 	ldx     int            // bytes between input rows
@@ -45,12 +49,14 @@ type tileArgs struct {
 	k4      int            // groups of 4 inputs
 	y       unsafe.Pointer // first output
 	ldy     int            // bytes between output rows
-	corr    unsafe.Pointer // int32 per output: zero point · Σ weights
-	scale   unsafe.Pointer // float32 per output: input scale · weight scale
+	wsum    unsafe.Pointer // int32 per output: Σ weights
+	wscale  unsafe.Pointer // float32 per output: weight scale
 	bias    unsafe.Pointer // float32 per output
 	floor   float32        // 0 for a relu, −Inf otherwise
+	zp      int32          // input zero point
+	wstride int            // bytes between block panels
+	sx      float32        // input scale
 	_       float32
-	wstride int // bytes between block panels
 }
 
 // int8Tiles is the scratch of one Int8Dense.Forward call.
@@ -60,11 +66,10 @@ type int8Tiles struct {
 	y      []float32 // output rows, ldy floats apart
 	ybuf   []float32 // padded output when out is not a multiple of 16
 	ldy    int
-	corr   []int32
-	sc     []float32
 	args   tileArgs
 	done   chan struct{} // the helper goroutine's completion
 	helper *int8Tiles    // tile arguments for the helper goroutine
+	lo, hi int           // the helper's rows
 }
 
 // at points the tile arguments at input row r and output block b.
@@ -73,8 +78,8 @@ func (t *int8Tiles) at(r, b int) {
 	a.x = unsafe.Pointer(&t.xq[r*l.kp])
 	a.w = unsafe.Pointer(&l.packed[b*l.kp*blockOut])
 	a.y = unsafe.Pointer(&t.y[r*t.ldy+b*blockOut])
-	a.corr = unsafe.Pointer(&t.corr[b*blockOut])
-	a.scale = unsafe.Pointer(&t.sc[b*blockOut])
+	a.wsum = unsafe.Pointer(&l.wsum[b*blockOut])
+	a.wscale = unsafe.Pointer(&l.scalePad[b*blockOut])
 	a.bias = unsafe.Pointer(&l.bpad[b*blockOut])
 }
 
@@ -82,7 +87,7 @@ func (t *int8Tiles) at(r, b int) {
 // and the same float epilogue as the assembly.
 func (t *int8Tiles) goTiles(lo, hi int) {
 	l := t.l
-	floor := t.args.floor
+	floor, zp, sx := t.args.floor, t.args.zp, t.args.sx
 	for r := lo; r < hi; r++ {
 		x := t.xq[r*l.kp : r*l.kp+l.in]
 		y := t.y[r*t.ldy : r*t.ldy+l.out]
@@ -92,14 +97,15 @@ func (t *int8Tiles) goTiles(lo, hi int) {
 			for k, v := range x {
 				acc += int32(v) * int32(w[k])
 			}
-			y[o] = epilogue(acc, t.corr[o], t.sc[o], l.bpad[o], floor)
+			y[o] = epilogue(acc, zp*l.wsum[o], sx*l.scale[o], l.bpad[o], floor)
 		}
 	}
 }
 
 // epilogue dequantizes one sum, adds the bias and applies the floor (a
 // fused relu): max(float32(acc−corr)·scale + bias, floor), rounded after
-// each operation like the assembly's VCVTDQ2PS, VMULPS, VADDPS, VMAXPS.
+// each operation like the assembly's VPMULLD (corr), VMULPS (scale),
+// VCVTDQ2PS, VMULPS, VADDPS, VMAXPS.
 func epilogue(acc, corr int32, scale, bias, floor float32) float32 {
 	v := float32(float32(acc-corr)*scale) + bias
 	if v > floor {

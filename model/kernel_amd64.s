@@ -6,21 +6,27 @@
 //
 //	0 x *uint8 (first row), 8 ldx (bytes), 16 w *int8 (packed panel of the
 //	first block), 24 k4 (groups of 4 inputs, ≥ 1), 32 y *float32, 40 ldy
-//	(bytes), 48 corr *int32, 56 scale *float32, 64 bias *float32 (all at the
-//	first block's outputs), 72 floor float32, 80 wstride (bytes between
-//	block panels).
+//	(bytes), 48 wsum *int32, 56 wscale *float32, 64 bias *float32 (all at
+//	the first block's outputs), 72 floor float32, 76 zp int32, 80 wstride
+//	(bytes between block panels), 88 sx float32.
 //
 // A block is 16 outputs; its panel is [k4][16][4] int8, so one 64-byte
 // load holds 4 inputs of 16 outputs, matching a broadcast of 4 input bytes.
 // The epilogue computes max(float32(acc-corr)*scale + bias, floor) with a
-// separate multiply and add (no FMA), exactly like the Go fallback.
+// separate multiply and add (no FMA), exactly like the Go fallback, where
+// corr = zp*wsum (VPMULLD, exact) and scale = sx*wscale (one VMULPS) are
+// computed once per block of 16 outputs and shared by the tile's rows.
 
 // ---------------------------------------------------------------- AVX-512 VNNI
 
-#define EPI512(acc, off, yrow) \
-	VPSUBD     off(R10), acc, acc; \
+#define PRE512(off, creg, sreg) \
+	VPMULLD off(R10), Z30, creg; \
+	VMULPS  off(R11), Z29, sreg
+
+#define EPI512(acc, creg, sreg, off, yrow) \
+	VPSUBD     creg, acc, acc; \
 	VCVTDQ2PS  acc, acc; \
-	VMULPS     off(R11), acc, acc; \
+	VMULPS     sreg, acc, acc; \
 	VADDPS     off(R12), acc, acc; \
 	VMAXPS     Z31, acc, acc; \
 	VMOVUPS    acc, off(yrow)
@@ -31,7 +37,9 @@
 	MOVQ 48(AX), R10; \
 	MOVQ 56(AX), R11; \
 	MOVQ 64(AX), R12; \
-	VBROADCASTSS 72(AX), Z31
+	VBROADCASTSS 72(AX), Z31; \
+	VPBROADCASTD 76(AX), Z30; \
+	VBROADCASTSS 88(AX), Z29
 
 // func tile4x4VNNI(a *tileArgs): 4 rows × 64 outputs.
 TEXT ·tile4x4VNNI(SB), NOSPLIT, $0-8
@@ -98,22 +106,26 @@ loop44:
 	LEAQ (DX)(BX*1), R13
 	LEAQ (DX)(BX*2), R14
 	LEAQ (R13)(BX*2), R15
-	EPI512(Z0, 0, DX)
-	EPI512(Z1, 64, DX)
-	EPI512(Z2, 128, DX)
-	EPI512(Z3, 192, DX)
-	EPI512(Z4, 0, R13)
-	EPI512(Z5, 64, R13)
-	EPI512(Z6, 128, R13)
-	EPI512(Z7, 192, R13)
-	EPI512(Z8, 0, R14)
-	EPI512(Z9, 64, R14)
-	EPI512(Z10, 128, R14)
-	EPI512(Z11, 192, R14)
-	EPI512(Z12, 0, R15)
-	EPI512(Z13, 64, R15)
-	EPI512(Z14, 128, R15)
-	EPI512(Z15, 192, R15)
+	PRE512(0, Z16, Z20)
+	PRE512(64, Z17, Z21)
+	PRE512(128, Z18, Z22)
+	PRE512(192, Z19, Z23)
+	EPI512(Z0, Z16, Z20, 0, DX)
+	EPI512(Z1, Z17, Z21, 64, DX)
+	EPI512(Z2, Z18, Z22, 128, DX)
+	EPI512(Z3, Z19, Z23, 192, DX)
+	EPI512(Z4, Z16, Z20, 0, R13)
+	EPI512(Z5, Z17, Z21, 64, R13)
+	EPI512(Z6, Z18, Z22, 128, R13)
+	EPI512(Z7, Z19, Z23, 192, R13)
+	EPI512(Z8, Z16, Z20, 0, R14)
+	EPI512(Z9, Z17, Z21, 64, R14)
+	EPI512(Z10, Z18, Z22, 128, R14)
+	EPI512(Z11, Z19, Z23, 192, R14)
+	EPI512(Z12, Z16, Z20, 0, R15)
+	EPI512(Z13, Z17, Z21, 64, R15)
+	EPI512(Z14, Z18, Z22, 128, R15)
+	EPI512(Z15, Z19, Z23, 192, R15)
 	VZEROUPPER
 	RET
 
@@ -151,10 +163,11 @@ loop41:
 	LEAQ (DX)(BX*1), R13
 	LEAQ (DX)(BX*2), R14
 	LEAQ (R13)(BX*2), R15
-	EPI512(Z0, 0, DX)
-	EPI512(Z1, 0, R13)
-	EPI512(Z2, 0, R14)
-	EPI512(Z3, 0, R15)
+	PRE512(0, Z16, Z20)
+	EPI512(Z0, Z16, Z20, 0, DX)
+	EPI512(Z1, Z16, Z20, 0, R13)
+	EPI512(Z2, Z16, Z20, 0, R14)
+	EPI512(Z3, Z16, Z20, 0, R15)
 	VZEROUPPER
 	RET
 
@@ -212,10 +225,14 @@ done14:
 	VPADDD Z6, Z2, Z2
 	VPADDD Z7, Z3, Z3
 	LOADEPI
-	EPI512(Z0, 0, DX)
-	EPI512(Z1, 64, DX)
-	EPI512(Z2, 128, DX)
-	EPI512(Z3, 192, DX)
+	PRE512(0, Z16, Z20)
+	PRE512(64, Z17, Z21)
+	PRE512(128, Z18, Z22)
+	PRE512(192, Z19, Z23)
+	EPI512(Z0, Z16, Z20, 0, DX)
+	EPI512(Z1, Z17, Z21, 64, DX)
+	EPI512(Z2, Z18, Z22, 128, DX)
+	EPI512(Z3, Z19, Z23, 192, DX)
 	VZEROUPPER
 	RET
 
@@ -249,7 +266,8 @@ loop11:
 done11:
 	VPADDD Z1, Z0, Z0
 	LOADEPI
-	EPI512(Z0, 0, DX)
+	PRE512(0, Z16, Z20)
+	EPI512(Z0, Z16, Z20, 0, DX)
 	VZEROUPPER
 	RET
 
@@ -266,21 +284,30 @@ done11:
 	VPADDD       Y11, a, a; \
 	VPADDD       Y12, b, b
 
-#define EPI256(acc, off, yrow) \
-	VPSUBD    off(R10), acc, acc; \
+#define PRE256(off, creg, sreg) \
+	VPMULLD off(R10), Y12, creg; \
+	VMULPS  off(R11), Y13, sreg
+
+#define EPI256(acc, creg, sreg, off, yrow) \
+	VPSUBD    creg, acc, acc; \
 	VCVTDQ2PS acc, acc; \
-	VMULPS    off(R11), acc, acc; \
+	VMULPS    sreg, acc, acc; \
 	VADDPS    off(R12), acc, acc; \
 	VMAXPS    Y14, acc, acc; \
 	VMOVUPS   acc, off(yrow)
 
+// LOADEPI2 runs after the loop: it reuses Y12 (zp) and Y13 (sx).
 #define LOADEPI2 \
 	MOVQ 32(AX), DX; \
 	MOVQ 40(AX), BX; \
 	MOVQ 48(AX), R10; \
 	MOVQ 56(AX), R11; \
 	MOVQ 64(AX), R12; \
-	VBROADCASTSS 72(AX), Y14
+	VBROADCASTSS 72(AX), Y14; \
+	VPBROADCASTD 76(AX), Y12; \
+	VBROADCASTSS 88(AX), Y13; \
+	PRE256(0, Y8, Y10); \
+	PRE256(32, Y9, Y11)
 
 // func tile4x1AVX2(a *tileArgs): 4 rows × 16 outputs.
 TEXT ·tile4x1AVX2(SB), NOSPLIT, $0-8
@@ -319,14 +346,14 @@ loopa41:
 	LEAQ (DX)(BX*1), R13
 	LEAQ (DX)(BX*2), R14
 	LEAQ (R13)(BX*2), R15
-	EPI256(Y0, 0, DX)
-	EPI256(Y1, 32, DX)
-	EPI256(Y2, 0, R13)
-	EPI256(Y3, 32, R13)
-	EPI256(Y4, 0, R14)
-	EPI256(Y5, 32, R14)
-	EPI256(Y6, 0, R15)
-	EPI256(Y7, 32, R15)
+	EPI256(Y0, Y8, Y10, 0, DX)
+	EPI256(Y1, Y9, Y11, 32, DX)
+	EPI256(Y2, Y8, Y10, 0, R13)
+	EPI256(Y3, Y9, Y11, 32, R13)
+	EPI256(Y4, Y8, Y10, 0, R14)
+	EPI256(Y5, Y9, Y11, 32, R14)
+	EPI256(Y6, Y8, Y10, 0, R15)
+	EPI256(Y7, Y9, Y11, 32, R15)
 	VZEROUPPER
 	RET
 
@@ -368,8 +395,8 @@ donea11:
 	VPADDD Y2, Y0, Y0
 	VPADDD Y3, Y1, Y1
 	LOADEPI2
-	EPI256(Y0, 0, DX)
-	EPI256(Y1, 32, DX)
+	EPI256(Y0, Y8, Y10, 0, DX)
+	EPI256(Y1, Y9, Y11, 32, DX)
 	VZEROUPPER
 	RET
 

@@ -8,7 +8,7 @@ import (
 
 // variantModels returns float32, int8 (1 and 2 threads) and sparse (50%,
 // 80%, unstructured random) versions of one MLP, for the benchmarks.
-func variantModels(b *testing.B, in int, hidden ...int) (names []string, models []*Model) {
+func variantModels(b testing.TB, in int, hidden ...int) (names []string, models []*Model) {
 	base := benchModel(b, in, hidden...)
 	r := rand.New(rand.NewPCG(4, 4))
 	add := func(name string, conv func(d *Dense) Layer) {
@@ -41,7 +41,7 @@ func variantModels(b *testing.B, in int, hidden ...int) (names []string, models 
 }
 
 // benchInt8 quantizes d per output channel (as package optimize does).
-func benchInt8(b *testing.B, d *Dense) *Int8Dense {
+func benchInt8(b testing.TB, d *Dense) *Int8Dense {
 	w := d.Weights()
 	q := make([]int8, len(w))
 	scale := make([]float32, d.Out())

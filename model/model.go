@@ -19,6 +19,7 @@ type Model struct {
 	pre      *Preprocessor
 	layers   []Layer
 	maxWidth int
+	threads  int       // goroutines a Predictor may use: the most any layer allows
 	pool     sync.Pool // of *Predictor, for Model.Predict
 }
 
@@ -54,6 +55,9 @@ func (m *Model) checkLayers() error {
 		}
 		width = l.Out()
 		m.maxWidth = max(m.maxWidth, width)
+		if t, ok := l.(interface{ threadCount() int }); ok {
+			m.threads = max(m.threads, t.threadCount())
+		}
 	}
 	if width != m.spec.outputs() {
 		return fmt.Errorf("%s task needs %d outputs, last layer has %d", m.spec.Task, m.spec.outputs(), width)

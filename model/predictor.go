@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"runtime"
 
 	"github.com/apache/arrow/go/v17/arrow"
 )
@@ -13,7 +14,26 @@ type Predictor struct {
 	m    *Model
 	x    []float32 // features of one block
 	a, b []float32 // ping-pong layer outputs
+
+	// For models with a layer built WithThreads(2) or more, Forward gives
+	// the helper goroutine the second half of the blocks of a batch: each
+	// block is computed exactly as on one goroutine (int8 layers quantize
+	// their inputs per block), so the outputs do not depend on threading.
+	helper *Predictor
+	job    blockJob
+	done   chan struct{}
 }
+
+// blockJob is the helper's share of a Forward call: rows [lo, hi) of x
+// into dst.
+type blockJob struct {
+	p      *Predictor
+	x, dst []float32
+	lo, hi int
+	nf, ow int
+}
+
+func (j *blockJob) runHelper() { j.p.forwardRows(j.x, j.dst, j.lo, j.hi, j.nf, j.ow) }
 
 // NewPredictor returns a Predictor for m.
 func (m *Model) NewPredictor() *Predictor { return &Predictor{m: m} }
@@ -56,11 +76,41 @@ func (p *Predictor) Forward(x []float32, rows int, dst []float32) ([]float32, er
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
-	for lo := 0; lo < rows; lo += blockRows {
-		hi := min(lo+blockRows, rows)
-		p.forward(x[lo*nf:hi*nf], hi-lo, dst[lo*ow:hi*ow])
+	split := rows
+	if blocks := (rows + blockRows - 1) / blockRows; blocks >= 2 && p.m.threads >= 2 && runtime.GOMAXPROCS(0) >= 2 {
+		split = (blocks + 1) / 2 * blockRows
 	}
+	if split < rows && p.startHelper(x, dst, split, rows, nf, ow) {
+		p.forwardRows(x, dst, 0, split, nf, ow)
+		<-p.done
+		p.job = blockJob{}
+		return dst, nil
+	}
+	p.forwardRows(x, dst, 0, rows, nf, ow)
 	return dst, nil
+}
+
+// startHelper hands rows [lo, hi) to the helper goroutine and reports
+// whether it took them.
+func (p *Predictor) startHelper(x, dst []float32, lo, hi, nf, ow int) bool {
+	if p.helper == nil {
+		p.helper, p.done = &Predictor{m: p.m}, make(chan struct{}, 1)
+	}
+	p.job = blockJob{p: p.helper, x: x, dst: dst, lo: lo, hi: hi, nf: nf, ow: ow}
+	if !helpers.tryRun(&p.job, p.done) {
+		p.job = blockJob{}
+		return false
+	}
+	return true
+}
+
+// forwardRows runs rows [lo, hi) of x, lo a multiple of blockRows, block
+// by block into dst.
+func (p *Predictor) forwardRows(x, dst []float32, lo, hi, nf, ow int) {
+	for ; lo < hi; lo += blockRows {
+		end := min(lo+blockRows, hi)
+		p.forward(x[lo*nf:end*nf], end-lo, dst[lo*ow:end*ow])
+	}
 }
 
 // forward runs rows ≤ blockRows rows through the layers into out.

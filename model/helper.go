@@ -1,0 +1,50 @@
+package model
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// helperTask is work handed to the helper goroutine.
+type helperTask interface{ runHelper() }
+
+// helperJob is one task and where to report its completion.
+type helperJob struct {
+	task helperTask
+	done chan<- struct{}
+}
+
+// helperPool is one goroutine, started on first use and kept for the life
+// of the process, that takes a share of large batches for models and
+// layers built WithThreads(2) or more: a Predictor gives it whole blocks
+// of rows, an Int8Dense half the rows of one block. It serves one caller
+// at a time; a caller that finds it busy does all the work itself, so
+// nested or concurrent callers never wait for each other.
+type helperPool struct {
+	once sync.Once
+	busy atomic.Bool
+	work chan helperJob
+}
+
+var helpers helperPool
+
+// tryRun starts task on the helper and reports whether it did. If it did,
+// the helper sends on done when the task has finished; if not (the helper
+// is busy), the caller must run the task itself.
+func (p *helperPool) tryRun(task helperTask, done chan<- struct{}) bool {
+	p.once.Do(func() {
+		p.work = make(chan helperJob, 1)
+		go func() {
+			for j := range p.work {
+				j.task.runHelper()
+				p.busy.Store(false)
+				j.done <- struct{}{}
+			}
+		}()
+	})
+	if !p.busy.CompareAndSwap(false, true) {
+		return false
+	}
+	p.work <- helperJob{task: task, done: done}
+	return true
+}
