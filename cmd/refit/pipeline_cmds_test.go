@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/refit-ml/refit/internal/demo"
+	"github.com/refit-ml/refit/pipeline"
+)
+
+// demoDir runs the demo story on small months and returns its directory:
+// refit.yaml, data/ and workspace/ with runs r000001 to r000005.
+func demoDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, _, err := demo.Run(t.Context(), io.Discard, demo.Options{Dir: dir, RowsPerMonth: 600}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+var (
+	durationText = regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|ms|s) *`)
+	pidText      = regexp.MustCompile(`pid \d+`)
+	lineEnds     = regexp.MustCompile(`(?m) +$`)
+)
+
+// runGolden runs args ($DIR is dir) and compares the output, with dir and
+// pids masked (and wall-clock durations in runs_show*), with
+// testdata/name.golden.
+func runGolden(t *testing.T, dir, name string, code int, args ...string) {
+	t.Helper()
+	for i := range args {
+		args[i] = strings.ReplaceAll(args[i], "$DIR", dir)
+	}
+	var stdout, stderr bytes.Buffer
+	if got := run(context.Background(), args, &stdout, &stderr); got != code {
+		t.Errorf("%s: exit code %d, want %d; stderr: %s", name, got, code, stderr.String())
+	}
+	out := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
+	out = pidText.ReplaceAllString(out, "pid N")
+	if strings.HasPrefix(name, "runs_show") {
+		out = lineEnds.ReplaceAllString(durationText.ReplaceAllString(out, "<dur> "), "")
+	}
+	compareGolden(t, filepath.Join("testdata", name+".golden"), out)
+}
+
+// TestPipelineCommands checks runs, run and schedule next on one demo
+// workspace, in order, since run changes the workspace.
+func TestPipelineCommands(t *testing.T) {
+	dir := demoDir(t)
+	t.Run("runs", func(t *testing.T) {
+		runGolden(t, dir, "runs_list", 0, "runs", "list", "--workspace", "$DIR/workspace")
+		runGolden(t, dir, "runs_list_json", 0, "runs", "list", "--config", "$DIR/refit.yaml", "--limit", "2", "--format", "json")
+		runGolden(t, dir, "runs_show", 0, "runs", "show", "r000005", "--config", "$DIR/refit.yaml")
+		checkRunsShowStages(t, dir)
+		runGolden(t, dir, "runs_show_missing", 2, "runs", "show", "r000099", "--workspace", "$DIR/workspace")
+		runGolden(t, dir, "runs_two_workspaces", 2, "runs", "list", "--workspace", "$DIR/workspace", "--config", "$DIR/refit.yaml")
+		runGolden(t, dir, "runs_no_catalog", 2, "runs", "list", "--workspace", "$DIR/nowhere")
+	})
+	t.Run("run", func(t *testing.T) {
+		// The incident month's file was never marked processed: it blocks
+		// again.
+		runGolden(t, dir, "run_blocked", 1, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01")
+		if err := os.Remove(filepath.Join(dir, "data", "month=2024-05", "part-0.parquet")); err != nil {
+			t.Fatal(err)
+		}
+		runGolden(t, dir, "run_no_new_data", 0, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01T00:00:00Z")
+		l := workspaceLock(mustLoad(t, filepath.Join(dir, "refit.yaml")))
+		if err := l.TryLock(); err != nil {
+			t.Fatal(err)
+		}
+		runGolden(t, dir, "run_locked", 2, "run", "--config", "$DIR/refit.yaml")
+		if err := l.Unlock(); err != nil {
+			t.Fatal(err)
+		}
+		runGolden(t, dir, "run_bad_now", 2, "run", "--config", "$DIR/refit.yaml", "--now", "yesterday")
+		runGolden(t, dir, "run_missing_config", 2, "run", "--config", "$DIR/missing.yaml")
+		checkRunJSON(t, dir)
+	})
+	t.Run("schedule_next", func(t *testing.T) {
+		cfg := withSchedules(t, dir, "sched.yaml", scheduleYAML)
+		runGolden(t, dir, "schedule_next", 0, "schedule", "next", "--config", cfg, "--count", "3", "--now", "2024-03-09T12:00:00Z")
+		runGolden(t, dir, "schedule_next_json", 0, "schedule", "next", "--config", cfg, "--count", "2", "--now", "2024-03-09T12:00:00Z", "--format", "json")
+		runGolden(t, dir, "schedule_next_none", 0, "schedule", "next", "--config", "$DIR/refit.yaml", "--now", "2024-03-09")
+	})
+	t.Run("serve", func(t *testing.T) { testServe(t, dir) })
+}
+
+// checkRunsShowStages checks the drift month's run lists every stage; its
+// notes hold training numbers, so no golden file.
+func checkRunsShowStages(t *testing.T, dir string) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"runs", "show", "r000004", "--workspace", filepath.Join(dir, "workspace")}, &stdout, &stderr); code != 0 {
+		t.Fatalf("runs show r000004: exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{": promoted\n", "champion  v0001 -> v0002", "    discover  ok", "    train     ok", "    evaluate  ok", "    register  ok", "record    " + dir} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("runs show r000004 lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+func checkRunJSON(t *testing.T, dir string) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"run", "--config", filepath.Join(dir, "refit.yaml"), "--format", "json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("run --format json: exit %d: %s", code, stderr.String())
+	}
+	var rec pipeline.Record
+	if err := json.Unmarshal(stdout.Bytes(), &rec); err != nil || rec.Outcome != pipeline.OutcomeNoData || rec.Trigger != "manual" {
+		t.Errorf("run --format json: %v, record %+v", err, rec)
+	}
+}
+
+func mustLoad(t *testing.T, path string) *pipeline.Config {
+	t.Helper()
+	cfg, err := pipeline.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// withSchedules writes the demo's refit.yaml plus a schedules section as
+// dir/name and returns its path.
+func withSchedules(t *testing.T, dir, name, schedules string) string {
+	t.Helper()
+	base, err := os.ReadFile(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, append(base, schedules...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// New York moves to summer time on 2024-03-10: 02:00 does not exist that
+// day.
+const scheduleYAML = `schedules:
+  - {name: nightly, cron: "CRON_TZ=America/New_York 0 2 * * *", job: run, timeout: 2h}
+  - {name: hourly-audit, cron: "@hourly", job: audit}
+  - {name: quarter-minute, cron: "*/15 * * * * *", job: audit, timeout: 10s}
+`

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/schedules"
+	"github.com/spf13/cobra"
+)
+
+type serveFlags struct{ config, listen string }
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the schedules of refit.yaml as a daemon, with /healthz and /metrics",
+		Long: `serve runs the jobs of refit.yaml's schedules section (run: one pipeline
+pass; audit: check the new data without training) at their cron times.
+
+One job runs at a time: a fire while a job is running is skipped and counted,
+not queued, and so is a fire while another process (refit run, another
+serve) holds the workspace lock. Fires missed while the machine slept are
+counted, not replayed. Each job is canceled after its timeout.
+
+SIGINT and SIGTERM stop scheduling, cancel the running job and exit 0.
+SIGHUP reloads refit.yaml; an invalid file keeps the current schedules.
+
+HTTP (loopback by default; --listen "" turns it off): /healthz answers 200
+with the schedules' next fires and last results as JSON, /metrics the
+Prometheus text format.`,
+		Example: `  refit serve --config refit.yaml
+  refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, f) },
+	}
+	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration with a schedules section")
+	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz and /metrics (empty: no HTTP)")
+	return cmd
+}
+
+func runServe(cmd *cobra.Command, f serveFlags) error {
+	ctx := cmd.Context()
+	cfg, err := pipeline.Load(f.config)
+	if err != nil {
+		return err
+	}
+	if len(cfg.Schedules) == 0 {
+		return fmt.Errorf("%s: no schedules: add e.g. \"schedules: [{name: nightly, cron: '0 2 * * *', job: run}]\"", f.config)
+	}
+	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
+		return fmt.Errorf("workspace: %w", err)
+	}
+	d := newDaemon(f.config, cfg)
+	d.seed(ctx)
+	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: slog.Default()}); err != nil {
+		return err
+	}
+	stopHTTP, err := serveHTTP(cmd, f.listen, d)
+	if err != nil {
+		return err
+	}
+	if err := d.sched.Start(ctx); err != nil {
+		stopHTTP()
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: %d schedules, workspace %s\n", len(cfg.Schedules), cfg.Path(cfg.Workspace))
+	d.waitReloading(ctx)
+	d.sched.Stop()
+	stopHTTP()
+	fmt.Fprintln(cmd.OutOrStdout(), "refit serve: stopped")
+	return nil
+}
+
+// serveHTTP starts the HTTP server on addr and returns its shutdown.
+func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--listen: %w", err)
+	}
+	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+		slog.Warn("serving /metrics and /healthz beyond this machine", "addr", ln.Addr())
+	}
+	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("http server", "err", err)
+		}
+	}()
+	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics\n", ln.Addr())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+// waitReloading waits for ctx, reloading the configuration on SIGHUP.
+func (d *daemon) waitReloading(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			d.reload()
+		}
+	}
+}
+
+// reload re-reads the configuration; on any error the current schedules
+// and configuration stay.
+func (d *daemon) reload() {
+	cfg, err := pipeline.Load(d.path)
+	if err == nil && cfg.Path(cfg.Workspace) != d.config().Path(d.config().Workspace) {
+		err = errors.New("the workspace changed: restart refit serve to move it")
+	}
+	if err == nil {
+		err = d.sched.Reload(d.schedulesOf(cfg))
+	}
+	if err != nil {
+		slog.Error("reload failed, keeping the current schedules", "config", d.path, "err", err)
+		return
+	}
+	d.cfg.Store(cfg)
+	slog.Info("reloaded", "config", d.path, "schedules", len(cfg.Schedules))
+}
