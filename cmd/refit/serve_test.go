@@ -75,7 +75,9 @@ func testServe(t *testing.T, dir string) {
 		done <- run(ctx, []string{"serve", "--config", cfg, "--listen", "127.0.0.1:0"}, &stdout, &stderr)
 	}()
 	base := waitForAddr(t, &stdout, &stderr)
-	metrics := waitForMetric(t, base, `refit_runs_total{job="audit",outcome="audited"}`)
+	// Two audits that both saw the new file: an audit leaves files for the
+	// next run.
+	metrics := waitForMetric(t, base, `refit_runs_total{job="audit",outcome="audited"} 2`)
 	for _, want := range []string{
 		"# TYPE refit_run_skipped_total counter\n",
 		`refit_run_skipped_total{schedule="often",reason="overlap"} `,
@@ -160,4 +162,44 @@ func get(t *testing.T, url, contentType string) string {
 		t.Fatalf("GET %s: %s, %s", url, resp.Status, resp.Header.Get("Content-Type"))
 	}
 	return string(body)
+}
+
+func TestServeReload(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "refit.yaml")
+	write := func(schedules string) {
+		t.Helper()
+		cfg := "data: {source: data, time_column: ts}\ntrain: {label: y, features: [x]}\n" + schedules
+		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("workspace: ws\nschedules:\n  - {name: a, cron: \"@hourly\", job: run}\n")
+	d := newDaemon(path, mustLoad(t, path))
+	var err error
+	if d.sched, err = schedules.New(d.schedulesOf(d.config()), schedules.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	names := func() (out []string) {
+		for _, st := range d.sched.Status() {
+			out = append(out, st.Name+" "+st.Spec)
+		}
+		return out
+	}
+	for _, bad := range []string{
+		"workspace: ws\nschedules:\n  - {name: b, cron: \"61 * * * *\", job: run}\n",
+		"workspace: ws\nschedules: [{name: b, cron: \"@daily\", job: run, extra: 1}]\n",
+		"workspace: elsewhere\nschedules: [{name: b, cron: \"@daily\", job: run}]\n",
+	} {
+		write(bad)
+		d.reload()
+		if got := names(); len(got) != 1 || got[0] != "a @hourly" {
+			t.Errorf("after a bad reload (%q): %v, want the old schedule", bad, got)
+		}
+	}
+	write("workspace: ws\nschedules:\n  - {name: b, cron: \"*/5 * * * *\", job: audit}\n")
+	d.reload()
+	if got := names(); len(got) != 1 || got[0] != "b */5 * * * *" || d.config().Schedules[0].Job != "audit" {
+		t.Errorf("after a good reload: %v, want b", got)
+	}
 }
