@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
 )
@@ -15,25 +16,40 @@ type Predictor struct {
 	x    []float32 // features of one block
 	a, b []float32 // ping-pong layer outputs
 
-	// For models with a layer built WithThreads(2) or more, Forward gives
-	// the helper goroutine the second half of the blocks of a batch: each
-	// block is computed exactly as on one goroutine (int8 layers quantize
-	// their inputs per block), so the outputs do not depend on threading.
+	// For models with a layer built WithThreads(2) or more, Forward lets
+	// the helper goroutine claim blocks of a batch too. Each block is
+	// computed exactly as on one goroutine (int8 layers quantize their
+	// inputs per block), so the outputs do not depend on who computed it.
 	helper *Predictor
 	job    blockJob
 	done   chan struct{}
 }
 
-// blockJob is the helper's share of a Forward call: rows [lo, hi) of x
-// into dst.
+// blockJob is one Forward call's blocks, claimed in order by the caller
+// and the helper goroutine: whoever is free takes the next block, so a
+// helper that wakes late, or shares its core with other processes, gets
+// fewer blocks instead of delaying the call.
 type blockJob struct {
-	p      *Predictor
-	x, dst []float32
-	lo, hi int
-	nf, ow int
+	x, dst   []float32
+	rows     int
+	nf, ow   int
+	next     atomic.Int64 // next block to claim
+	helperOf *Predictor   // scratch for the helper goroutine
 }
 
-func (j *blockJob) runHelper() { j.p.forwardRows(j.x, j.dst, j.lo, j.hi, j.nf, j.ow) }
+// run computes blocks until none is left, with p's scratch.
+func (j *blockJob) run(p *Predictor) {
+	for {
+		lo := int(j.next.Add(1)-1) * blockRows
+		if lo >= j.rows {
+			return
+		}
+		hi := min(lo+blockRows, j.rows)
+		p.forward(j.x[lo*j.nf:hi*j.nf], hi-lo, j.dst[lo*j.ow:hi*j.ow])
+	}
+}
+
+func (j *blockJob) runHelper() { j.run(j.helperOf) }
 
 // NewPredictor returns a Predictor for m.
 func (m *Model) NewPredictor() *Predictor { return &Predictor{m: m} }
@@ -76,41 +92,26 @@ func (p *Predictor) Forward(x []float32, rows int, dst []float32) ([]float32, er
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
-	split := rows
-	if blocks := (rows + blockRows - 1) / blockRows; blocks >= 2 && p.m.threads >= 2 && runtime.GOMAXPROCS(0) >= 2 {
-		split = (blocks + 1) / 2 * blockRows
-	}
-	if split < rows && p.startHelper(x, dst, split, rows, nf, ow) {
-		p.forwardRows(x, dst, 0, split, nf, ow)
-		<-p.done
-		p.job = blockJob{}
+	if rows <= blockRows || p.m.threads < 2 || runtime.GOMAXPROCS(0) < 2 {
+		for lo := 0; lo < rows; lo += blockRows {
+			hi := min(lo+blockRows, rows)
+			p.forward(x[lo*nf:hi*nf], hi-lo, dst[lo*ow:hi*ow])
+		}
 		return dst, nil
 	}
-	p.forwardRows(x, dst, 0, rows, nf, ow)
-	return dst, nil
-}
-
-// startHelper hands rows [lo, hi) to the helper goroutine and reports
-// whether it took them.
-func (p *Predictor) startHelper(x, dst []float32, lo, hi, nf, ow int) bool {
 	if p.helper == nil {
 		p.helper, p.done = &Predictor{m: p.m}, make(chan struct{}, 1)
 	}
-	p.job = blockJob{p: p.helper, x: x, dst: dst, lo: lo, hi: hi, nf: nf, ow: ow}
-	if !helpers.tryRun(&p.job, p.done) {
-		p.job = blockJob{}
-		return false
+	j := &p.job
+	j.x, j.dst, j.rows, j.nf, j.ow, j.helperOf = x, dst, rows, nf, ow, p.helper
+	j.next.Store(0)
+	started := helpers.tryRun(j, p.done)
+	j.run(p)
+	if started {
+		<-p.done
 	}
-	return true
-}
-
-// forwardRows runs rows [lo, hi) of x, lo a multiple of blockRows, block
-// by block into dst.
-func (p *Predictor) forwardRows(x, dst []float32, lo, hi, nf, ow int) {
-	for ; lo < hi; lo += blockRows {
-		end := min(lo+blockRows, hi)
-		p.forward(x[lo*nf:end*nf], end-lo, dst[lo*ow:end*ow])
-	}
+	j.x, j.dst = nil, nil
+	return dst, nil
 }
 
 // forward runs rows ≤ blockRows rows through the layers into out.
