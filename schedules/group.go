@@ -193,10 +193,9 @@ func (s *Scheduler) finished(name string, info RunInfo) {
 	st.Running = false
 	st.Last = &info
 	s.mu.Unlock()
-	level := slog.LevelInfo
+	level, args := slog.LevelInfo, []any{"schedule", name, "result", info.Result, "duration", info.Finished.Sub(info.Started)}
 	if info.Result != ResultOK {
-		level = slog.LevelWarn
+		level, args = slog.LevelWarn, append(args, "err", info.Error)
 	}
-	s.opts.Logger.Log(context.Background(), level, "schedule job finished", "schedule", name,
-		"result", info.Result, "duration", info.Finished.Sub(info.Started), "err", info.Error)
+	s.opts.Logger.Log(context.Background(), level, "schedule job finished", args...)
 }
