@@ -38,6 +38,15 @@ func (d *Dataset) Parts() []Part {
 // record is valid until fn returns; fn calls Retain to keep it. The first
 // error from fn or from decoding stops the scan and is returned.
 func (d *Dataset) Scan(ctx context.Context, fn func(Part, arrow.Record) error) error {
+	return d.ScanParts(ctx, fn, nil)
+}
+
+// ScanParts is Scan with a second function, done, called once after the
+// last record of each part (also for a part without records), on the
+// part's goroutine. Callers that keep per-part state use it to merge and
+// drop that state as parts finish, so memory stays bounded by the parts in
+// flight rather than growing with the dataset. done may be nil.
+func (d *Dataset) ScanParts(ctx context.Context, fn func(Part, arrow.Record) error, done func(Part) error) error {
 	files := d.openers()
 	defer files.closeAll()
 	g, gctx := errgroup.WithContext(ctx)
@@ -47,7 +56,11 @@ func (d *Dataset) Scan(ctx context.Context, fn func(Part, arrow.Record) error) e
 			break
 		}
 		g.Go(func() error {
-			return d.readPart(gctx, files, p, func(rec arrow.Record) error { return fn(p, rec) })
+			err := d.readPart(gctx, files, p, func(rec arrow.Record) error { return fn(p, rec) })
+			if err == nil && done != nil {
+				err = done(p)
+			}
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
