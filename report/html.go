@@ -1,17 +1,19 @@
 package report
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"html/template"
 	"io"
 	"strings"
 )
 
-//go:embed report.html.tmpl
-var htmlSource string
+//go:embed *.tmpl report.css
+var files embed.FS
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+// templates holds the pages (report.html.tmpl, run.html.tmpl) and the
+// parts they share (sections.html.tmpl); every page inlines report.css.
+var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"count":    count,
 	"bytes":    bytesText,
 	"examples": examplesText,
@@ -19,7 +21,14 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"percent":  func(f float64) string { return fmt.Sprintf("%.3g%%", 100*f) },
 	"join":     strings.Join,
 	"short":    short,
-}).Parse(htmlSource))
+	"css":      func() template.CSS { return template.CSS(stylesheet()) },
+	"sub":      func(a, b float64) float64 { return a - b },
+}).ParseFS(files, "*.tmpl"))
+
+func stylesheet() string {
+	b, _ := files.ReadFile("report.css") // embedded: cannot fail
+	return string(b)
+}
 
 // htmlSection is a rendered optional section.
 type htmlSection struct {
@@ -50,7 +59,7 @@ func WriteHTML(w io.Writer, a *Audit) error {
 		}
 		v.Extra = append(v.Extra, htmlSection{s.Title(), body})
 	}
-	if err := htmlTemplate.Execute(w, v); err != nil {
+	if err := templates.ExecuteTemplate(w, "report.html.tmpl", v); err != nil {
 		return fmt.Errorf("report: render html: %w", err)
 	}
 	return nil

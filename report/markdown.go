@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/refit-ml/refit/validate"
 )
 
 // maxMarkdownFindings bounds the findings table of a summary (GitHub caps a
@@ -25,7 +27,7 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	errs, warns := a.counts()
 	fmt.Fprintf(bw, "\n\n| checks | errors | warnings |\n|---:|---:|---:|\n| %d | %d | %d |\n", a.Checks, errs, warns)
 	if len(a.Findings) > 0 {
-		writeFindingsMarkdown(bw, a)
+		writeFindingsMarkdown(bw, a.Findings)
 	}
 	for _, s := range a.Sections {
 		fmt.Fprintf(bw, "\n### %s\n\n%s\n", mdText(s.Title()), strings.TrimSpace(s.Markdown()))
@@ -33,11 +35,11 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	return bw.Flush()
 }
 
-func writeFindingsMarkdown(w io.Writer, a *Audit) {
+func writeFindingsMarkdown(w io.Writer, findings []validate.Finding) {
 	fmt.Fprint(w, "\n| severity | check | column | expected | observed | examples |\n|---|---|---|---|---|---|\n")
-	for i, f := range a.Findings {
+	for i, f := range findings {
 		if i == maxMarkdownFindings {
-			fmt.Fprintf(w, "\n%d more findings: see the HTML report.\n", len(a.Findings)-i)
+			fmt.Fprintf(w, "\n%d more findings: see the HTML report.\n", len(findings)-i)
 			break
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", f.Severity, f.Check, mdCell(subject(f)),

@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/refit-ml/refit/validate"
+)
+
+// defaultMaxCharts is how many features a drift section charts by default.
+const defaultMaxCharts = 24
+
+// DriftSection renders a [validate.DriftReport]: the features ranked in a
+// table (verdict, PSI, KS, Wasserstein-1, Jensen–Shannon, null-rate change)
+// and, per feature, the reference and current distributions overlaid on
+// the same bins (numeric) or as paired bars of the most frequent
+// categories (categorical).
+type DriftSection struct {
+	Report *validate.DriftReport
+	// Reference and Current name the two sides, for example
+	// "train.parquet where month(date) == 1".
+	Reference, Current string
+	// MaxCharts bounds the features charted, worst first. Defaults to 24;
+	// negative charts none.
+	MaxCharts int
+}
+
+// Title implements [Section].
+func (s *DriftSection) Title() string { return "Drift" }
+
+// driftView is what the "drift" template sees.
+type driftView struct {
+	Reference, Current string
+	RefRows, CurRows   string
+	Verdict, Counts    string
+	Rows               []driftRow
+	Charts             []driftChart
+	Uncharted          int
+}
+
+// driftRow is one feature of the drift table, formatted.
+type driftRow struct {
+	Name, Kind, Verdict string
+	PSI, KS, W1, JS     string
+	Nulls, Notes        string
+}
+
+// HTML implements [Section].
+func (s *DriftSection) HTML() (template.HTML, error) {
+	r := s.Report
+	if r == nil {
+		return template.HTML(`<p class="none">No drift report.</p>`), nil
+	}
+	v := driftView{Reference: s.Reference, Current: s.Current, RefRows: count(r.ReferenceRows),
+		CurRows: count(r.CurrentRows), Verdict: r.Verdict.String(), Counts: driftCounts(r)}
+	for _, f := range r.Features {
+		v.Rows = append(v.Rows, newDriftRow(f))
+	}
+	limit := s.MaxCharts
+	if limit == 0 {
+		limit = defaultMaxCharts
+	}
+	for _, f := range r.Features {
+		c, ok := newDriftChart(f)
+		switch {
+		case !ok:
+		case len(v.Charts) < limit:
+			v.Charts = append(v.Charts, c)
+		default:
+			v.Uncharted++
+		}
+	}
+	return execFragment("drift", v)
+}
+
+// execFragment renders one of the shared templates to safe HTML.
+func execFragment(name string, v any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, name, v); err != nil {
+		return "", fmt.Errorf("report: render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil // escaped by html/template
+}
+
+func newDriftRow(f validate.FeatureDrift) driftRow {
+	ks, w1 := driftKSW1(f)
+	return driftRow{Name: f.Name, Kind: f.Kind, Verdict: f.Verdict.String(),
+		PSI: fmt.Sprintf("%.4f", f.PSI), KS: ks, W1: w1, JS: fmt.Sprintf("%.4f", f.JS),
+		Nulls: fmt.Sprintf("%+.4f", f.Nulls.Change), Notes: strings.Join(f.Notes, "; ")}
+}
+
+// driftKSW1 formats the KS statistic and Wasserstein-1 distance, "-" for
+// a categorical feature or an empty side.
+func driftKSW1(f validate.FeatureDrift) (ks, w1 string) {
+	n := f.Numeric
+	if n == nil || n.Reference.Count == 0 || n.Current.Count == 0 {
+		return "-", "-"
+	}
+	return fmt.Sprintf("%.4f", n.KS), fmt.Sprintf("%.4g", n.Wasserstein)
+}
+
+// driftCounts is "1 alert, 2 warn, 5 ok".
+func driftCounts(r *validate.DriftReport) string {
+	var n [3]int
+	for _, f := range r.Features {
+		n[min(int(f.Verdict), 2)]++
+	}
+	return fmt.Sprintf("%d alert, %d warn, %d ok", n[2], n[1], n[0])
+}
+
+// Markdown implements [Section]: the ranked table.
+func (s *DriftSection) Markdown() string {
+	r := s.Report
+	if r == nil {
+		return "No drift report."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Drift of **%s** (%s rows) against **%s** (%s rows): **%s** (%s)\n\n",
+		mdText(s.Current), count(r.CurrentRows), mdText(s.Reference), count(r.ReferenceRows), r.Verdict, driftCounts(r))
+	b.WriteString("| feature | kind | verdict | PSI | KS | W1 | JS | null rate Δ |\n|---|---|---|---:|---:|---:|---:|---:|\n")
+	for _, f := range r.Features {
+		row := newDriftRow(f)
+		fmt.Fprintf(&b, "| %s | %s | %s%s | %s | %s | %s | %s | %s |\n", mdCell(row.Name), row.Kind,
+			verdictIcon(f.Verdict), row.Verdict, row.PSI, row.KS, row.W1, row.JS, row.Nulls)
+	}
+	return b.String()
+}
+
+func verdictIcon(v validate.Verdict) string {
+	switch v {
+	case validate.VerdictAlert:
+		return "❌ "
+	case validate.VerdictWarn:
+		return "⚠️ "
+	}
+	return ""
+}

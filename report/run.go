@@ -1,0 +1,197 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/refit-ml/refit/validate"
+)
+
+// Run is everything a pipeline run's report shows, in plain fields: the
+// pipeline converts its run record into one (report does not import the
+// pipeline). Nil and empty parts are left out of the report.
+type Run struct {
+	ID      string
+	Trigger string
+	// Clock is the run's notion of now; Started and Finished are wall time.
+	Clock, Started, Finished time.Time
+	// Outcome is promoted, rejected, kept, no-new-data, blocked-data,
+	// failed or not-promoted; Error the error that stopped a failed run.
+	Outcome string
+	Error   string
+	// Reasons explain the decision to retrain or not, and the outcome.
+	Reasons []string
+	// ChampionBefore and ChampionAfter are the champion's version before
+	// and after the run; Candidate the version trained, if any.
+	ChampionBefore, ChampionAfter, Candidate string
+	// Dataset is the new data the run processed.
+	Dataset Dataset
+	Stages  []Stage
+	// Checks is the number of expectation checks; Findings those failed.
+	Checks   int
+	Findings []validate.Finding
+	Drift    *validate.DriftReport
+	// DriftReference names the drift reference. Defaults to "champion's
+	// training data".
+	DriftReference string
+	Coverage       *validate.CoverageReport
+	Monitor        *Monitor
+	Training       *Training
+	Optimization   *Optimization
+	// Models are the evaluated models, the candidate first.
+	Models []ModelResult
+	Gates  []Gate
+	// GatesPass is the overall gate verdict; meaningful when Gates is set.
+	GatesPass bool
+}
+
+// Stage is one step of a run.
+type Stage struct {
+	Name string
+	// Status is ok, skipped, blocked or failed.
+	Status   string
+	Started  time.Time
+	Duration time.Duration
+	Notes    []string
+}
+
+// Monitor is the champion's metric on the new labelled rows.
+type Monitor struct {
+	Metric    string
+	Value     float64
+	Rows      int
+	Threshold float64
+	Breached  bool
+}
+
+// Training is what training did.
+type Training struct {
+	Window, Holdout string
+	// Metric names ValidMetric: auc, accuracy or rmse.
+	Metric              string
+	TrainRows           int
+	ValidRows           int
+	Params              int
+	BestEpoch           int
+	StoppedEarly        bool
+	Duration            time.Duration
+	Epochs              []Epoch
+	BestLoss, BestValue float64
+}
+
+// Epoch is one training epoch.
+type Epoch struct {
+	Epoch                             int
+	TrainLoss, ValidLoss, ValidMetric float64
+}
+
+// Optimization is the pruning and quantization search.
+type Optimization struct {
+	// Metric is measured on training rows: Baseline for the float model,
+	// Final for the variant kept.
+	Metric          string
+	Baseline, Final float64
+	Attempts        []Attempt
+}
+
+// Attempt is one variant the search tried.
+type Attempt struct {
+	Sparsity    float64
+	Structured  bool
+	Quantized   bool
+	FloatLayers []int
+	Metric      float64
+	Drop        float64
+	Kept        bool
+	Reason      string
+}
+
+// Roles of evaluated models.
+const (
+	RoleCandidate   = "candidate"
+	RoleFloatParent = "float parent"
+	RoleChampion    = "champion"
+)
+
+// ModelResult is one model's evaluation on the holdout.
+type ModelResult struct {
+	Role    string // RoleCandidate, RoleFloatParent or RoleChampion
+	Name    string // version id or file name
+	Rows    int
+	Metrics map[string]float64
+	Cost    Cost
+}
+
+// Cost is a model's size and speed.
+type Cost struct {
+	Bytes, Params, Nonzeros    int64
+	LatencyP50Us, LatencyP99Us float64
+	RowsPerSec                 float64
+}
+
+// Gate is one promotion gate's check. Observed and Threshold are nil when
+// there was nothing to compare.
+type Gate struct {
+	Gate, Slice         string
+	Observed, Threshold *float64
+	Pass                bool
+	Reason              string
+}
+
+// runView is what run.html.tmpl sees.
+type runView struct {
+	*Run
+	Title      string
+	Timeline   timelineChart
+	Curve      *curveChart
+	OptRows    []compareRow
+	Attempts   []attemptRow
+	EvalModels []string
+	EvalRows   []evalRow
+	GateRows   []gateRow
+	Drift      template.HTML
+	Coverage   template.HTML
+}
+
+// WriteRunHTML writes a run's report as one self-contained HTML document:
+// header, stage timeline, decision, findings, drift, coverage, training
+// curve, optimization before and after, evaluation and gates.
+func WriteRunHTML(w io.Writer, r *Run) error {
+	v := runView{Run: r, Title: "refit run " + r.ID, Timeline: newTimeline(r), Curve: newCurve(r.Training),
+		OptRows: optimizationRows(r), Attempts: attemptRows(r.Optimization), GateRows: gateRows(r.Gates)}
+	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
+	var err error
+	if r.Drift != nil {
+		if v.Drift, err = (&DriftSection{Report: r.Drift, Reference: r.driftReference(), Current: "new data"}).HTML(); err != nil {
+			return err
+		}
+	}
+	if r.Coverage != nil {
+		if v.Coverage, err = (&CoverageSection{Report: r.Coverage}).HTML(); err != nil {
+			return err
+		}
+	}
+	if err := templates.ExecuteTemplate(w, "run.html.tmpl", v); err != nil {
+		return fmt.Errorf("report: render run html: %w", err)
+	}
+	return nil
+}
+
+func (r *Run) driftReference() string {
+	if r.DriftReference == "" {
+		return "champion's training data"
+	}
+	return r.DriftReference
+}
+
+// model returns the first model with role, or nil.
+func (r *Run) model(role string) *ModelResult {
+	for i := range r.Models {
+		if r.Models[i].Role == role {
+			return &r.Models[i]
+		}
+	}
+	return nil
+}

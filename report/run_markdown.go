@@ -1,0 +1,106 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteRunMarkdown writes a run's summary in GitHub-flavoured Markdown:
+// outcome, champion, stages, reasons, findings, drift, coverage,
+// optimization, evaluation and gates.
+func WriteRunMarkdown(w io.Writer, r *Run) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "## %s refit run %s: %s\n\n", outcomeIcon(r.Outcome), mdText(r.ID), mdText(r.Outcome))
+	fmt.Fprintf(bw, "clock %s · champion %s → %s", r.Clock.UTC().Format("2006-01-02 15:04:05 UTC"),
+		mdText(orNone(r.ChampionBefore)), mdText(orNone(r.ChampionAfter)))
+	if r.Candidate != "" {
+		fmt.Fprintf(bw, " · candidate %s", mdText(r.Candidate))
+	}
+	fmt.Fprintf(bw, " · %s new rows\n", count(r.Dataset.Rows))
+	if r.Error != "" {
+		fmt.Fprintf(bw, "\n**error:** %s\n", mdText(r.Error))
+	}
+	writeStagesMarkdown(bw, r)
+	if len(r.Reasons) > 0 {
+		bw.WriteString("\n### Decision\n\n")
+		for _, reason := range r.Reasons {
+			fmt.Fprintf(bw, "- %s\n", mdText(reason))
+		}
+	}
+	if len(r.Findings) > 0 {
+		bw.WriteString("\n### Findings\n")
+		writeFindingsMarkdown(bw, r.Findings)
+	}
+	if r.Drift != nil {
+		fmt.Fprintf(bw, "\n### Drift\n\n%s", (&DriftSection{Report: r.Drift, Reference: r.driftReference(), Current: "new data"}).Markdown())
+	}
+	if r.Coverage != nil {
+		fmt.Fprintf(bw, "\n### Coverage\n\n%s\n", (&CoverageSection{Report: r.Coverage}).Markdown())
+	}
+	writeModelsMarkdown(bw, r)
+	return bw.Flush()
+}
+
+func writeStagesMarkdown(w *bufio.Writer, r *Run) {
+	if len(r.Stages) == 0 {
+		return
+	}
+	w.WriteString("\n| stage | status | duration | notes |\n|---|---|---:|---|\n")
+	for _, s := range r.Stages {
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(s.Name), mdCell(s.Status), durationText(s.Duration), mdCell(strings.Join(s.Notes, "; ")))
+	}
+}
+
+// writeModelsMarkdown writes the optimization, evaluation and gate tables.
+func writeModelsMarkdown(w *bufio.Writer, r *Run) {
+	if rows := optimizationRows(r); len(rows) > 0 {
+		w.WriteString("\n### Optimization\n\n| | float parent | optimized | change |\n|---|---:|---:|---:|\n")
+		for _, c := range rows {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", c.Quantity, c.Before, c.After, c.Change)
+		}
+	}
+	if header, rows := evaluationTable(r.Models); len(rows) > 0 {
+		w.WriteString("\n### Evaluation\n\n| metric |")
+		for _, h := range header {
+			fmt.Fprintf(w, " %s |", mdCell(h))
+		}
+		w.WriteString("\n|---|" + strings.Repeat("---:|", len(header)) + "\n")
+		for _, row := range rows {
+			fmt.Fprintf(w, "| %s | %s |\n", row.Metric, strings.Join(row.Values, " | "))
+		}
+	}
+	if len(r.Gates) > 0 {
+		fmt.Fprintf(w, "\n### Gates: %s\n\n| gate | observed | threshold | result | reason |\n|---|---:|---:|---|---|\n", passFail(r.GatesPass))
+		for _, g := range gateRows(r.Gates) {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdCell(g.Gate), g.Observed, g.Threshold, passFail(g.Pass), mdCell(g.Reason))
+		}
+	}
+}
+
+func passFail(ok bool) string {
+	if ok {
+		return "✅ pass"
+	}
+	return "❌ fail"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func outcomeIcon(outcome string) string {
+	switch outcome {
+	case "promoted":
+		return "✅"
+	case "rejected", "not-promoted":
+		return "⚠️"
+	case "blocked-data", "failed":
+		return "❌"
+	}
+	return "ℹ️"
+}
