@@ -1,0 +1,43 @@
+// Package pipeline runs refit's scheduled pass from new data to a promoted
+// model, and loads refit.yaml.
+//
+// # One run
+//
+// [Run] takes a [Config] and a clock ([Options].Now) and goes through:
+//
+//  1. discover — the source's files not processed yet (by path, size and
+//     modification time, recorded in the catalog). Nothing new ends the
+//     run with outcome no-new-data, so a repeated run is idempotent.
+//  2. validate — profile the new files, check them against the
+//     expectations file or, without one, against checks inferred from the
+//     champion's training rows (features present, null rates), and count
+//     coverage slices. Any error finding stops the run (blocked-data): the
+//     champion is untouched and the files stay unprocessed, so the next run
+//     checks them again until they are fixed or replaced.
+//  3. decide — retrain when there is no champion, when a feature's drift
+//     against the champion's training profile alerts (PSI by default), when
+//     the champion's metric on the new labelled rows crosses the monitor
+//     threshold, or when forced; otherwise the outcome is kept.
+//  4. train — on the rows of the training window (train.window before the
+//     clock), except the most recent evaluate.holdout fraction by the time
+//     column, which is the holdout.
+//  5. optimize — prune and int8-quantize within optimize.max_metric_drop,
+//     backing off when the metric drops too much.
+//  6. evaluate — the candidate, its float parent and the champion on the
+//     same holdout rows; the gates of evaluate.gates (or the default policy)
+//     decide.
+//  7. register — the candidate with its profile, evaluation and model card;
+//     promoted to champion in one SQLite transaction when every gate passed
+//     (promoted), kept out otherwise (rejected, which blocks the run).
+//
+// Every stage's status, timing and notes, the reasons of the decision and
+// every number go into a [Record], written as runs/<id>/run.json with a
+// self-contained report.html. Errors wrapping [ErrBlocked] mean the run
+// completed but data quality or gates stopped it; other errors mean it
+// failed. [Audit] runs only the checks, without training.
+//
+// # Time
+//
+// The clock bounds every window: rows at or after it are not used. Naive
+// (zone-less) timestamps are compared as wall clocks in UTC.
+package pipeline
