@@ -17,6 +17,7 @@ import (
 type auditFlags struct {
 	expect, reportPath, summary, format, now string
 	maxKeys                                  int
+	extra                                    auditExtraFlags
 }
 
 func newAuditCmd() *cobra.Command {
@@ -34,11 +35,20 @@ duplicate rows and example rows share one extra pass, made only when needed.
 its histogram, the findings); --summary writes Markdown for a CI step summary
 (for example "$GITHUB_STEP_SUMMARY").
 
+--reference compares the data with a reference (data, filtered with
+--reference-where, or a profile saved by 'refit profile'), as 'refit drift'
+does: the report gains the ranked drift table and overlaid histograms. A
+feature whose drift alerts is a warning finding, or an error with
+--fail-on-drift. --coverage counts the slices of a coverage config (reference
+shares come from --reference); its findings are warnings.
+
 Exit codes: 0 when no error-severity finding, 1 when there is one, 2 on bad
 input or usage.`,
 		Example: `  refit audit data/flights.parquet --expect expectations.yaml
   refit audit 'new/**/*.parquet' --expect expectations.yaml --report report.html \
-      --summary "$GITHUB_STEP_SUMMARY" --now 2024-03-01T02:00:00Z`,
+      --summary "$GITHUB_STEP_SUMMARY" --now 2024-03-01T02:00:00Z
+  refit audit new.parquet --expect expectations.yaml --reference train-profile.json \
+      --coverage coverage.yaml --fail-on-drift`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runAuditCmd(cmd, args, f) },
 	}
@@ -48,6 +58,10 @@ input or usage.`,
 	fl.StringVar(&f.summary, "summary", "", "write a Markdown summary to this file")
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
 	fl.StringVar(&f.now, "now", "", "the run's clock for freshness checks, RFC 3339 or a date (default: now)")
+	fl.StringSliceVar(&f.extra.reference.sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
+	fl.StringVar(&f.extra.reference.where, "reference-where", "", "keep only reference rows where this expression is true")
+	fl.StringVar(&f.extra.coverage, "coverage", "", "count the slices of this coverage config (YAML)")
+	fl.BoolVar(&f.extra.failOnDrift, "fail-on-drift", false, "a drift alert is an error (exit 1), not a warning")
 	fl.IntVar(&f.maxKeys, "max-keys", 0, "most distinct values kept by a uniqueness or duplicate-row check (default 33,554,432)")
 	return cmd
 }
@@ -67,6 +81,10 @@ func runAuditCmd(cmd *cobra.Command, args []string, f auditFlags) error {
 	if err != nil {
 		return err
 	}
+	extra, err := auditSteps(f.extra, args)
+	if err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	ds, err := ingest.Open(ctx, args, ingest.Options{Limits: inputLimits})
 	if err != nil {
@@ -74,7 +92,7 @@ func runAuditCmd(cmd *cobra.Command, args []string, f auditFlags) error {
 	}
 	in := auditInput{sources: args, ds: ds, exp: exp, stderr: cmd.ErrOrStderr(),
 		opts: validate.CheckOptions{Now: now, MaxKeys: f.maxKeys}}
-	a, res, err := runAudit(ctx, in)
+	a, res, err := runAudit(ctx, in, extra...)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,9 @@ type auditJSON struct {
 	Warnings int                `json:"warnings"`
 	RowPass  bool               `json:"row_pass"`
 	Findings []validate.Finding `json:"findings"`
+	// Drift and Coverage are there with --reference and --coverage.
+	Drift    *validate.DriftReport    `json:"drift,omitempty"`
+	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
 }
 
 func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.CheckResult) error {
@@ -30,17 +33,25 @@ func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.Check
 		if findings == nil {
 			findings = []validate.Finding{}
 		}
+		d, c := auditReports(a)
 		return writeJSON(w, auditJSON{Sources: a.Dataset.Sources, Rows: a.Dataset.Rows, Verdict: a.Verdict(),
-			Checks: a.Checks, Errors: errs, Warnings: warns, RowPass: res.RowPass, Findings: findings})
+			Checks: a.Checks, Errors: errs, Warnings: warns, RowPass: res.RowPass, Findings: findings, Drift: d, Coverage: c})
 	}
 	fmt.Fprintf(w, "audit of %s: %s rows, %d checks, %d errors, %d warnings: %s\n",
 		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), a.Checks, errs, warns, verdictWord(a.Verdict()))
-	if len(a.Findings) == 0 {
+	if err := writeFindingsText(w, a.Findings); err != nil {
+		return err
+	}
+	return writeAuditSections(w, a)
+}
+
+func writeFindingsText(w io.Writer, findings []validate.Finding) error {
+	if len(findings) == 0 {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nseverity\tcheck\tcolumn\texpected\tobserved")
-	for _, f := range a.Findings {
+	for _, f := range findings {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Check, findingSubject(f), f.Expected, f.Observed)
 		if len(f.Examples) > 0 {
 			fmt.Fprintf(tw, "\t\t\texamples: %s\n", examplesLine(f.Examples))

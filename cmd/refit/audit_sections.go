@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/validate"
+)
+
+// auditReports returns the drift and coverage reports of an audit's
+// sections, nil when the audit had none.
+func auditReports(a *report.Audit) (*validate.DriftReport, *validate.CoverageReport) {
+	var d *validate.DriftReport
+	var c *validate.CoverageReport
+	for _, s := range a.Sections {
+		switch s := s.(type) {
+		case *report.DriftSection:
+			d = s.Report
+		case *report.CoverageSection:
+			c = s.Report
+		}
+	}
+	return d, c
+}
+
+// writeAuditSections prints the ranked drift table and the coverage table
+// after the findings.
+func writeAuditSections(w io.Writer, a *report.Audit) error {
+	d, c := auditReports(a)
+	var buf bytes.Buffer
+	for _, s := range a.Sections {
+		if ds, ok := s.(*report.DriftSection); ok && d != nil {
+			fmt.Fprintf(&buf, "\ndrift against %s (%s rows): %s (%s)\n", ds.Reference, countText(d.ReferenceRows), d.Verdict, verdictCounts(d))
+			writeDriftTable(&buf, d)
+		}
+	}
+	if c != nil {
+		buf.WriteString("\n")
+		if err := writeCoverageText(&buf, c); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, trimLines(buf.String()))
+	return err
+}
