@@ -13,6 +13,18 @@
 // each renders its own HTML and Markdown and is placed after the findings,
 // in order.
 //
+// [DriftSection] and [CoverageSection] are the sections `refit audit
+// --reference --coverage` adds: the ranked drift table with each feature's
+// reference and current distributions overlaid on the same bins (paired
+// bars of the most frequent values for categorical features), and the
+// slice table with its findings.
+//
+// A pipeline run has its own page: [WriteRunHTML] and [WriteRunMarkdown]
+// render a [Run] (plain fields; the pipeline converts its record, so this
+// package never imports it): header and outcome, a timeline of stages,
+// decision, findings, drift, coverage, the training curve, optimization
+// before and after, the evaluation of every model and the gate table.
+//
 // # Writing files
 //
 // [WriteFile] writes crash-safely: a temporary file in the same directory,

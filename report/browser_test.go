@@ -1,0 +1,118 @@
+package report_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/refit-ml/refit/internal/demo"
+	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/validate"
+)
+
+// chromium is Debian's headless browser, installed by .ci/run.
+const chromium = "/usr/bin/chromium"
+
+// TestReportsInChromium runs the demo story and loads the run reports in
+// headless Chromium: the drift month's report (trained, optimized, gated,
+// promoted) must render every section and its charts, the incident month's
+// its findings; and a report with hostile names must not gain a script.
+func TestReportsInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads reports in a browser: skipped with -short")
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("%s not found (apt-get install chromium): the reports are not checked in a browser", chromium)
+	}
+	dir := t.TempDir()
+	months, _, err := demo.Run(context.Background(), io.Discard, demo.Options{Dir: dir, RowsPerMonth: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range months {
+		path := filepath.Join(dir, "workspace", "runs", m.Record.ID, "report.html")
+		switch m.Kind {
+		case demo.Drift:
+			checkRendered(t, path, []string{"run", "timeline", "decision", "findings", "drift", "coverage",
+				"training", "training-curve", "optimization", "evaluation", "gates"},
+				[]string{`<polyline class="train"`, `<polyline class="valid"`, `<circle class="best"`, `<rect class="ref"`, `<rect class="cur"`,
+					`<rect class="ok"`, "float parent", "every gate passed", "promoted"})
+		case demo.Incident:
+			checkRendered(t, path, []string{"timeline", "decision", "findings"},
+				[]string{`<tr class="error">`, "blocked-data", `<rect class="blocked"`})
+		}
+	}
+	hostile := filepath.Join(dir, "hostile.html")
+	if err := report.WriteFile(hostile, func(w io.Writer) error { return report.WriteRunHTML(w, hostileRun()) }); err != nil {
+		t.Fatal(err)
+	}
+	dom := checkRendered(t, hostile, []string{"drift", "coverage"}, []string{"&lt;script&gt;alert(1)&lt;/script&gt;"})
+	if strings.Contains(dom, "<script") || strings.Contains(dom, "<img") {
+		t.Error("the rendered DOM has an element from a hostile name")
+	}
+}
+
+// hostileRun has markup in a feature, a slice, a stage and a reason.
+func hostileRun() *report.Run {
+	x := "<script>alert(1)</script>"
+	return &report.Run{ID: x, Outcome: "rejected", Clock: time.Unix(0, 0), Reasons: []string{x},
+		Stages: []report.Stage{{Name: x, Status: "failed", Duration: time.Second, Notes: []string{`<img src=x onerror=alert(1)>`}}},
+		Drift: &validate.DriftReport{Features: []validate.FeatureDrift{{Name: x, Kind: "categorical",
+			Categorical: &validate.CategoricalDrift{Categories: []validate.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
+		Coverage: &validate.CoverageReport{Slices: []validate.SliceCoverage{{Name: x, Expr: x}}}}
+}
+
+var remoteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
+
+// checkRendered loads path in headless Chromium and checks the DOM after
+// rendering has every id and string, and the file names nothing remote. It
+// returns the DOM.
+func checkRendered(t *testing.T, path string, ids, wants []string) string {
+	t.Helper()
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := remoteURL.Find(page); u != nil {
+		t.Errorf("%s names %q: a report must fetch nothing", filepath.Base(path), u)
+	}
+	dom := dumpDOM(t, path)
+	for _, id := range ids {
+		if !strings.Contains(dom, `id="`+id+`"`) {
+			t.Errorf("%s: rendered DOM lacks id %q", path, id)
+		}
+	}
+	for _, w := range wants {
+		if !strings.Contains(dom, w) {
+			t.Errorf("%s: rendered DOM lacks %s", path, w)
+		}
+	}
+	return dom
+}
+
+// dumpDOM returns the DOM Chromium built from the file, serialized after
+// rendering.
+func dumpDOM(t *testing.T, path string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--dump-dom", "file://"+path)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium --dump-dom %s: %v\n%s", path, err, stderr.String())
+	}
+	if !strings.Contains(string(out), "</html>") {
+		t.Fatalf("chromium printed no document for %s:\n%s", path, stderr.String())
+	}
+	return string(out)
+}
