@@ -23,6 +23,7 @@ var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"short":    short,
 	"css":      func() template.CSS { return template.CSS(stylesheet()) },
 	"sub":      func(a, b float64) float64 { return a - b },
+	"plural":   plural,
 }).ParseFS(files, "*.tmpl"))
 
 func stylesheet() string {
