@@ -158,20 +158,43 @@ func (l *Int8Dense) Dequantized() []float32 {
 
 // Forward computes act(src·Wᵀ + b) for rows rows.
 func (l *Int8Dense) Forward(dst, src []float32, rows int) {
-	if rows <= 0 {
-		return
+	if rows > 0 {
+		l.step(dst, src, nil, rows, nil)
 	}
-	t := l.tiles(rows)
-	src = src[:rows*l.in]
-	sx, zp := l.inScale, l.inZero
-	if sx == 0 {
-		sx, zp = dynamicParams(minmax(kernelISA, src))
+}
+
+// step runs the layer on rows rows. Its input is the floats src, or, if
+// in is not nil, the codes in in.xq (quantized with in.args.zp and sx by
+// the previous layer, which took in from l's pool). With next not nil
+// (see fusesInto) the outputs go as next's input codes into scratch from
+// next's pool, which step returns; otherwise into dst, and step returns
+// nil.
+func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8Dense) *int8Tiles {
+	t := in
+	if t == nil {
+		t = l.tiles(rows)
+		src = src[:rows*l.in]
+		sx, zp := l.inScale, l.inZero
+		if sx == 0 {
+			sx, zp = dynamicParams(minmax(kernelISA, src))
+		}
+		l.quantizeInput(t, src, rows, 1/sx, zp)
+		t.args.zp, t.args.sx = int32(zp), sx
 	}
-	l.quantizeInput(t, src, rows, 1/sx, zp)
-	t.args.zp, t.args.sx = int32(zp), sx
 	t.args.floor = float32(math.Inf(-1))
 	if l.act == ReLU {
 		t.args.floor = 0
+	}
+	if next != nil {
+		nt := next.tiles(rows)
+		nt.args.zp, nt.args.sx = int32(next.inZero), next.inScale
+		t.args.codes, t.args.qinv, t.args.qzp = 1, 1/next.inScale, next.inZero
+		t.qy, t.ldy = nt.xq, l.out
+		t.args.ldy = t.ldy
+		l.run(t, rows)
+		t.qy, t.args.codes = nil, 0
+		l.pool.Put(t)
+		return nt
 	}
 	t.y, t.ldy = dst, l.out
 	if l.out%blockOut != 0 {
@@ -189,6 +212,21 @@ func (l *Int8Dense) Forward(dst, src []float32, rows int) {
 	if l.act != ReLU && l.act != Identity {
 		l.act.apply(dst[:rows*l.out], l.out)
 	}
+	return nil
+}
+
+// fusesInto reports whether l can write its outputs directly as next's
+// input codes: next quantizes its inputs statically, l's outputs need no
+// activation after the fused relu, fill whole blocks of 16 (so the codes
+// are next's rows without padding), and the kernel has a codes epilogue
+// (Go and AVX-512 VNNI; AVX2 goes through float32).
+func (l *Int8Dense) fusesInto(next Layer) (*Int8Dense, bool) {
+	n, ok := next.(*Int8Dense)
+	if !ok || n.inScale == 0 || (l.act != ReLU && l.act != Identity) || l.out%blockOut != 0 ||
+		kernelISA == isaAVX2 || n.in != l.out {
+		return nil, false
+	}
+	return n, true
 }
 
 // tiles returns scratch for rows rows.

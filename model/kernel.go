@@ -37,7 +37,8 @@ func KernelISA() string { return kernelISA.String() }
 const blockOut = 16
 
 // tileArgs is what an assembly tile reads; kernel_amd64.s depends on the
-// field offsets (0, 8, ..., 72 floor, 76 zp, 80 wstride, 88 sx).
+// field offsets (0, 8, ..., 72 floor, 76 zp, 80 wstride, 88 sx, 92 codes,
+// 96 qinv, 100 qzp).
 //
 // The epilogue derives the zero-point correction zp·Σ weights (exact in
 // int32) and the output scale sx·weight scale (one float32 multiply) from
@@ -56,7 +57,10 @@ type tileArgs struct {
 	zp      int32          // input zero point
 	wstride int            // bytes between block panels
 	sx      float32        // input scale
-	_       float32
+	// codes ≠ 0 writes uint8 codes for the next layer instead of floats:
+	// roundeven(min(max(v·qinv + qzp, 0), 127)), as quantizeGo.
+	codes     int32
+	qinv, qzp float32
 }
 
 // int8Tiles is the scratch of one Int8Dense.Forward call.
@@ -64,6 +68,7 @@ type int8Tiles struct {
 	l      *Int8Dense
 	xq     []uint8   // rows × kp input codes; the padding stays 0
 	y      []float32 // output rows, ldy floats apart
+	qy     []uint8   // or output codes, ldy bytes apart (args.codes ≠ 0)
 	ybuf   []float32 // padded output when out is not a multiple of 16
 	ldy    int
 	args   tileArgs
@@ -77,7 +82,11 @@ func (t *int8Tiles) at(r, b int) {
 	l, a := t.l, &t.args
 	a.x = unsafe.Pointer(&t.xq[r*l.kp])
 	a.w = unsafe.Pointer(&l.packed[b*l.kp*blockOut])
-	a.y = unsafe.Pointer(&t.y[r*t.ldy+b*blockOut])
+	if a.codes != 0 {
+		a.y = unsafe.Pointer(&t.qy[r*t.ldy+b*blockOut])
+	} else {
+		a.y = unsafe.Pointer(&t.y[r*t.ldy+b*blockOut])
+	}
 	a.wsum = unsafe.Pointer(&l.wsum[b*blockOut])
 	a.wscale = unsafe.Pointer(&l.scalePad[b*blockOut])
 	a.bias = unsafe.Pointer(&l.bpad[b*blockOut])
@@ -86,18 +95,21 @@ func (t *int8Tiles) at(r, b int) {
 // goTiles is the portable kernel for rows [lo, hi): the same integer sums
 // and the same float epilogue as the assembly.
 func (t *int8Tiles) goTiles(lo, hi int) {
-	l := t.l
-	floor, zp, sx := t.args.floor, t.args.zp, t.args.sx
+	l, a := t.l, &t.args
 	for r := lo; r < hi; r++ {
 		x := t.xq[r*l.kp : r*l.kp+l.in]
-		y := t.y[r*t.ldy : r*t.ldy+l.out]
-		for o := range y {
+		for o := range l.out {
 			w := l.q[o*l.in : o*l.in+l.in][:len(x)]
 			var acc int32
 			for k, v := range x {
 				acc += int32(v) * int32(w[k])
 			}
-			y[o] = epilogue(acc, zp*l.wsum[o], sx*l.scale[o], l.bpad[o], floor)
+			y := epilogue(acc, a.zp*l.wsum[o], a.sx*l.scale[o], l.bpad[o], a.floor)
+			if a.codes != 0 {
+				t.qy[r*t.ldy+o] = quantizeOne(y, a.qinv, a.qzp)
+			} else {
+				t.y[r*t.ldy+o] = y
+			}
 		}
 	}
 }
@@ -131,10 +143,14 @@ func minmaxGo(x []float32) (lo, hi float32) {
 func quantizeGo(dst []uint8, x []float32, inv, zp float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
-		f := float32(v*inv) + zp
-		f = min(max(f, 0), 127)
-		dst[i] = uint8(math.RoundToEven(float64(f)))
+		dst[i] = quantizeOne(v, inv, zp)
 	}
+}
+
+func quantizeOne(v, inv, zp float32) uint8 {
+	f := float32(v*inv) + zp
+	f = min(max(f, 0), 127)
+	return uint8(math.RoundToEven(float64(f)))
 }
 
 // dynamicParams is the per-tensor input quantization of values in

@@ -8,7 +8,13 @@
 //	first block), 24 k4 (groups of 4 inputs, ≥ 1), 32 y *float32, 40 ldy
 //	(bytes), 48 wsum *int32, 56 wscale *float32, 64 bias *float32 (all at
 //	the first block's outputs), 72 floor float32, 76 zp int32, 80 wstride
-//	(bytes between block panels), 88 sx float32.
+//	(bytes between block panels), 88 sx float32, 92 codes int32, 96 qinv
+//	float32, 100 qzp float32.
+//
+// With codes ≠ 0 (VNNI tiles only) y points at uint8 codes for the next
+// layer, ldy bytes apart: each output is also quantized like quantizeGo,
+// roundeven(min(max(v*qinv + qzp, 0), 127)), so hidden activations stay
+// 8-bit between layers.
 //
 // A block is 16 outputs; its panel is [k4][16][4] int8, so one 64-byte
 // load holds 4 inputs of 16 outputs, matching a broadcast of 4 input bytes.
@@ -40,6 +46,25 @@
 	VBROADCASTSS 72(AX), Z31; \
 	VPBROADCASTD 76(AX), Z30; \
 	VBROADCASTSS 88(AX), Z29
+
+#define LOADQ \
+	VBROADCASTSS 96(AX), Z24; \
+	VBROADCASTSS 100(AX), Z25; \
+	VPXORD       Z26, Z26, Z26; \
+	VBROADCASTSS f127<>(SB), Z27
+
+#define QEPI512(acc, creg, sreg, off, boff, yrow) \
+	VPSUBD     creg, acc, acc; \
+	VCVTDQ2PS  acc, acc; \
+	VMULPS     sreg, acc, acc; \
+	VADDPS     off(R12), acc, acc; \
+	VMAXPS     Z31, acc, acc; \
+	VMULPS     Z24, acc, acc; \
+	VADDPS     Z25, acc, acc; \
+	VMAXPS     Z26, acc, acc; \
+	VMINPS     Z27, acc, acc; \
+	VCVTPS2DQ  acc, acc; \
+	VPMOVUSDB  acc, boff(yrow)
 
 // func tile4x4VNNI(a *tileArgs): 4 rows × 64 outputs.
 TEXT ·tile4x4VNNI(SB), NOSPLIT, $0-8
@@ -110,6 +135,8 @@ loop44:
 	PRE512(64, Z17, Z21)
 	PRE512(128, Z18, Z22)
 	PRE512(192, Z19, Z23)
+	CMPL 92(AX), $0
+	JNE  codes_tile4x4VNNI
 	EPI512(Z0, Z16, Z20, 0, DX)
 	EPI512(Z1, Z17, Z21, 64, DX)
 	EPI512(Z2, Z18, Z22, 128, DX)
@@ -126,6 +153,27 @@ loop44:
 	EPI512(Z13, Z17, Z21, 64, R15)
 	EPI512(Z14, Z18, Z22, 128, R15)
 	EPI512(Z15, Z19, Z23, 192, R15)
+	VZEROUPPER
+	RET
+
+codes_tile4x4VNNI:
+	LOADQ
+	QEPI512(Z0, Z16, Z20, 0, 0, DX)
+	QEPI512(Z1, Z17, Z21, 64, 16, DX)
+	QEPI512(Z2, Z18, Z22, 128, 32, DX)
+	QEPI512(Z3, Z19, Z23, 192, 48, DX)
+	QEPI512(Z4, Z16, Z20, 0, 0, R13)
+	QEPI512(Z5, Z17, Z21, 64, 16, R13)
+	QEPI512(Z6, Z18, Z22, 128, 32, R13)
+	QEPI512(Z7, Z19, Z23, 192, 48, R13)
+	QEPI512(Z8, Z16, Z20, 0, 0, R14)
+	QEPI512(Z9, Z17, Z21, 64, 16, R14)
+	QEPI512(Z10, Z18, Z22, 128, 32, R14)
+	QEPI512(Z11, Z19, Z23, 192, 48, R14)
+	QEPI512(Z12, Z16, Z20, 0, 0, R15)
+	QEPI512(Z13, Z17, Z21, 64, 16, R15)
+	QEPI512(Z14, Z18, Z22, 128, 32, R15)
+	QEPI512(Z15, Z19, Z23, 192, 48, R15)
 	VZEROUPPER
 	RET
 
@@ -164,10 +212,21 @@ loop41:
 	LEAQ (DX)(BX*2), R14
 	LEAQ (R13)(BX*2), R15
 	PRE512(0, Z16, Z20)
+	CMPL 92(AX), $0
+	JNE  codes_tile4x1VNNI
 	EPI512(Z0, Z16, Z20, 0, DX)
 	EPI512(Z1, Z16, Z20, 0, R13)
 	EPI512(Z2, Z16, Z20, 0, R14)
 	EPI512(Z3, Z16, Z20, 0, R15)
+	VZEROUPPER
+	RET
+
+codes_tile4x1VNNI:
+	LOADQ
+	QEPI512(Z0, Z16, Z20, 0, 0, DX)
+	QEPI512(Z1, Z16, Z20, 0, 0, R13)
+	QEPI512(Z2, Z16, Z20, 0, 0, R14)
+	QEPI512(Z3, Z16, Z20, 0, 0, R15)
 	VZEROUPPER
 	RET
 
@@ -229,10 +288,21 @@ done14:
 	PRE512(64, Z17, Z21)
 	PRE512(128, Z18, Z22)
 	PRE512(192, Z19, Z23)
+	CMPL 92(AX), $0
+	JNE  codes_tile1x4VNNI
 	EPI512(Z0, Z16, Z20, 0, DX)
 	EPI512(Z1, Z17, Z21, 64, DX)
 	EPI512(Z2, Z18, Z22, 128, DX)
 	EPI512(Z3, Z19, Z23, 192, DX)
+	VZEROUPPER
+	RET
+
+codes_tile1x4VNNI:
+	LOADQ
+	QEPI512(Z0, Z16, Z20, 0, 0, DX)
+	QEPI512(Z1, Z17, Z21, 64, 16, DX)
+	QEPI512(Z2, Z18, Z22, 128, 32, DX)
+	QEPI512(Z3, Z19, Z23, 192, 48, DX)
 	VZEROUPPER
 	RET
 
@@ -267,7 +337,15 @@ done11:
 	VPADDD Z1, Z0, Z0
 	LOADEPI
 	PRE512(0, Z16, Z20)
+	CMPL 92(AX), $0
+	JNE  codes_tile1x1VNNI
 	EPI512(Z0, Z16, Z20, 0, DX)
+	VZEROUPPER
+	RET
+
+codes_tile1x1VNNI:
+	LOADQ
+	QEPI512(Z0, Z16, Z20, 0, 0, DX)
 	VZEROUPPER
 	RET
 

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// variantModels returns float32, int8 (1 and 2 threads) and sparse (50%,
-// 80%, unstructured random) versions of one MLP, for the benchmarks.
+// variantModels returns float32, int8 with dynamic and with static input
+// quantization (1 and 2 threads each) and sparse (50%, 80%, unstructured
+// random) versions of one MLP, for the benchmarks.
 func variantModels(b testing.TB, in int, hidden ...int) (names []string, models []*Model) {
 	base := benchModel(b, in, hidden...)
 	r := rand.New(rand.NewPCG(4, 4))
@@ -28,6 +29,15 @@ func variantModels(b testing.TB, in int, hidden ...int) (names []string, models 
 			return benchInt8(b, d).WithThreads(threads)
 		})
 	}
+	calib := staticRanges(base, randomRows(rand.New(rand.NewPCG(9, 9)), 4096*in), 4096)
+	for _, threads := range []int{1, 2} {
+		i := 0
+		add(fmt.Sprintf("int8static/threads=%d", threads), func(d *Dense) Layer {
+			sx, zp := dynamicParams(calib[i][0], calib[i][1])
+			i++
+			return benchInt8Opts(b, d, Int8Options{InputScale: sx, InputZero: zp}).WithThreads(threads)
+		})
+	}
 	for _, frac := range []float64{0.5, 0.8} {
 		add(fmt.Sprintf("sparse%.0f", frac*100), func(d *Dense) Layer {
 			s, err := NewSparse(d.In(), d.Out(), pruneRandom(r, d.Weights(), frac), d.Bias(), d.Activation())
@@ -40,8 +50,25 @@ func variantModels(b testing.TB, in int, hidden ...int) (names []string, models 
 	return names, models
 }
 
+// staticRanges runs the float model m on rows rows of features x and
+// returns each layer's input minimum and maximum (static calibration, as
+// package optimize does it, without a percentile).
+func staticRanges(m *Model, x []float32, rows int) [][2]float32 {
+	var out [][2]float32
+	for _, l := range m.Layers() {
+		lo, hi := minmaxGo(x)
+		out = append(out, [2]float32{lo, hi})
+		y := make([]float32, rows*l.Out())
+		l.Forward(y, x, rows)
+		x = y
+	}
+	return out
+}
+
 // benchInt8 quantizes d per output channel (as package optimize does).
-func benchInt8(b testing.TB, d *Dense) *Int8Dense {
+func benchInt8(b testing.TB, d *Dense) *Int8Dense { return benchInt8Opts(b, d, Int8Options{}) }
+
+func benchInt8Opts(b testing.TB, d *Dense, opts Int8Options) *Int8Dense {
 	w := d.Weights()
 	q := make([]int8, len(w))
 	scale := make([]float32, d.Out())
@@ -57,7 +84,7 @@ func benchInt8(b testing.TB, d *Dense) *Int8Dense {
 			}
 		}
 	}
-	l, err := NewInt8Dense(d.In(), d.Out(), q, scale, d.Bias(), d.Activation(), Int8Options{})
+	l, err := NewInt8Dense(d.In(), d.Out(), q, scale, d.Bias(), d.Activation(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -122,11 +122,22 @@ func (p *Predictor) forward(x []float32, rows int, out []float32) {
 	}
 	src, dst := x, p.a
 	last := len(p.m.layers) - 1
+	var codes *int8Tiles // the next layer's input codes, when fused
 	for i, l := range p.m.layers {
 		if i == last {
 			dst = out
 		}
-		l.Forward(dst[:rows*l.Out()], src, rows)
+		if q, ok := l.(*Int8Dense); ok {
+			var next *Int8Dense
+			if i < last {
+				next, _ = q.fusesInto(p.m.layers[i+1])
+			}
+			if codes = q.step(dst[:rows*l.Out()], src, codes, rows, next); codes != nil {
+				continue
+			}
+		} else {
+			l.Forward(dst[:rows*l.Out()], src, rows)
+		}
 		src = dst
 		if &dst[0] == &p.a[0] {
 			dst = p.b
