@@ -37,7 +37,6 @@ type autoSlices struct {
 type catColumn struct {
 	name   string
 	values map[string][]int
-	order  []string // first-seen order, sorted at the end
 	dead   bool
 }
 

@@ -199,15 +199,6 @@ func (h *handle) close() error {
 	return err
 }
 
-// columnNames lists the dataset's column names, for error messages.
-func (d *Dataset) columnNames() string {
-	names := make([]string, 0, d.schema.NumFields())
-	for _, f := range d.schema.Fields() {
-		names = append(names, f.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
 // project narrows fields to opts.Columns, in that order.
 func project(fields []arrow.Field, columns []string) ([]arrow.Field, error) {
 	if len(columns) == 0 {

@@ -127,7 +127,7 @@ func eachString(arr arrow.Array, lo, hi int, fn func(i int, s string, ok bool)) 
 }
 
 func eachDictString(a *array.Dictionary, lo, hi int, fn func(int, string, bool)) error {
-	value := func(int) (string, bool) { return "", false }
+	var value func(int) (string, bool)
 	switch d := a.Dictionary().(type) {
 	case *array.String:
 		value = func(j int) (string, bool) { return d.Value(j), d.IsValid(j) }

@@ -54,15 +54,6 @@ func levelCap(k, h, nLevels int) int {
 	return max(minLevelCap, int(c+0.5))
 }
 
-// capacity is the total number of items the sketch holds before compacting.
-func (q *Quantiles) capacity() int {
-	total := 0
-	for h := range q.Levels {
-		total += levelCap(q.K, h, len(q.Levels))
-	}
-	return total
-}
-
 func (q *Quantiles) retained() int {
 	n := 0
 	for _, l := range q.Levels {

@@ -180,7 +180,10 @@ func b2i(b bool) int {
 // at is the current batch's prediction j of row i (k per row).
 func (pw *predWriter) at(i, k, j int) float32 { return pw.pred[i*k+j] }
 
-// write appends one batch's rows.
+// write appends one batch's rows. parquet.Writer is deprecated in favour
+// of GenericWriter, but the rows' schema is only known at run time.
+//
+//lint:ignore SA1019 the schema is dynamic
 func (pw *predWriter) write(w *parquet.Writer, rec arrow.Record, pred []float32) error {
 	pw.pred = pred
 	if pw.m.Task() == model.TaskMulticlass {
