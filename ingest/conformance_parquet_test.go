@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 )
 
 // parquetExpectedErrors lists the parquet-testing data/ files that must
@@ -19,8 +21,8 @@ var parquetExpectedErrors = map[string]struct {
 	class  error
 	reason string
 }{
-	"column_chunk_key_value_metadata.parquet":                          {ErrCorrupt, "a KeyValue without value: parquet-go's thrift schema requires it"},
-	"large_string_map.brotli.parquet":                                  {ErrLimit, "a page of 1 GiB + 4 bytes, above the default MaxPageBytes"},
+	"large_string_map.brotli.parquet": {ErrLimit, "a page of 1 GiB + 4 bytes, above the default MaxPageBytes: " +
+		"hostile-file protection, kept on purpose; with a raised limit it reads (TestConformanceParquetLargeStringMap)"},
 	"datapage_v1-corrupt-checksum.parquet":                             {ErrCorrupt, "page CRC deliberately wrong; refit verifies page checksums"},
 	"encrypt_columns_and_footer.parquet.encrypted":                     {ErrUnsupported, "encrypted"},
 	"encrypt_columns_and_footer_aad.parquet.encrypted":                 {ErrUnsupported, "encrypted"},
@@ -233,4 +235,58 @@ func normType(t arrow.DataType) string {
 		return fmt.Sprint(t)
 	}
 	return t.String()
+}
+
+// TestConformanceParquetLargeStringMap reads large_string_map.brotli.parquet
+// with a raised page limit. The file (see parquet-testing's README) holds two
+// rows of map<string, int32>, each {"a" * 2^30: 1}: its one key column chunk
+// holds 2 GiB of strings, more than int32 offsets address, and its
+// total_uncompressed_size exceeds pqLargeOffsetBytes, so the keys decode to
+// large_string. It takes about 30 s and 6 GB of memory.
+func TestConformanceParquetLargeStringMap(t *testing.T) {
+	const why = "decodes 2 GiB of strings (about 30 s and 6 GB of memory)"
+	if testing.Short() {
+		t.Skip(why)
+	}
+	if os.Getenv("REFIT_BIG_TESTS") != "1" {
+		t.Skip("set REFIT_BIG_TESTS=1: " + why)
+	}
+	path := filepath.Join(parquetTestingDir(t), "data", "large_string_map.brotli.parquet")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantType := arrow.MapOf(arrow.BinaryTypes.LargeString, arrow.PrimitiveTypes.Int32)
+	var rows int64
+	err = decodeAll(context.Background(), path, bytesSource{b}, Options{Limits: Limits{MaxPageBytes: 2 << 30}}, func(r arrow.Record) error {
+		if typ := r.Schema().Field(0).Type; !arrow.TypeEqual(typ, wantType) {
+			t.Fatalf("type %s, want %s", typ, wantType)
+		}
+		m := r.Column(0).(*array.Map)
+		keys, items := m.Keys().(*array.LargeString), m.Items().(*array.Int32)
+		for i := range int(r.NumRows()) {
+			if m.IsNull(i) {
+				t.Fatalf("row %d is null", rows+int64(i))
+			}
+			start, end := m.ValueOffsets(i)
+			if end-start != 1 {
+				t.Fatalf("row %d has %d entries, want 1", rows+int64(i), end-start)
+			}
+			k := keys.Value(int(start))
+			if len(k) != 1<<30 || strings.Count(k, "a") != len(k) {
+				t.Errorf("row %d: key of %d bytes, want 2^30 times \"a\"", rows+int64(i), len(k))
+			}
+			if v := items.Value(int(start)); v != 1 {
+				t.Errorf("row %d: value %d, want 1", rows+int64(i), v)
+			}
+		}
+		rows += r.NumRows()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 2 {
+		t.Errorf("rows = %d, want 2", rows)
+	}
 }

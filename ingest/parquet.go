@@ -8,7 +8,6 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -77,9 +76,7 @@ func (d *parquetDecoder) readFooter() error {
 	if _, err := d.src.ReadAt(buf, size-8-n); err != nil && err != io.EOF {
 		return fmt.Errorf("reading footer: %w", err)
 	}
-	var proto thrift.CompactProtocol
-	r := proto.NewReaderFromBytes(buf)
-	if err := thrift.NewDecoder(r).Decode(&d.meta); err != nil {
+	if err := decodeFooter(buf, &d.meta); err != nil {
 		return corruptf("decoding parquet footer: %v", err)
 	}
 	return nil
@@ -206,7 +203,10 @@ func (d *parquetDecoder) readLeaf(i, l int) (*leafData, error) {
 func (d *parquetDecoder) readChunkBytes(cc *format.ColumnChunk) ([]byte, error) {
 	md := &cc.MetaData
 	start := md.DataPageOffset
-	if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < start {
+	// The chunk starts at its dictionary page, if any. A chunk without data
+	// pages may have a data_page_offset of 0 (parquet-cpp writes that for
+	// empty row groups).
+	if md.DictionaryPageOffset > 0 && (md.DictionaryPageOffset < start || start == 0) {
 		start = md.DictionaryPageOffset
 	}
 	size := md.TotalCompressedSize

@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"fmt"
-
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
@@ -217,48 +215,60 @@ func expandTyped[T any](out, vals []T, valid []byte) {
 	}
 }
 
-// buildBytes builds a string or binary array, resolving dictionary
-// indices into one pre-sized data buffer.
+// buildBytes builds a string or binary array (int64 offsets for a
+// leaf.large leaf), resolving dictionary indices into one pre-sized data
+// buffer.
 func buildBytes(an *anode, ld *leafData, n int, valid []byte, nulls int) (arrow.ArrayData, error) {
-	offs := make([]int32, n+1)
-	var data []byte
-	if ld.dictMode {
-		var err error
-		if data, err = gatherBytes(ld, offs, valid, n); err != nil {
-			return nil, err
-		}
+	var offs, data []byte
+	var err error
+	if ld.leaf.large {
+		offs, data, err = bytesLayout(ld, ld.offs64, n, valid)
 	} else {
-		data = ld.data
-		j := 0
-		for k := range n {
-			offs[k] = ld.offs[j]
-			if valid == nil || bitSet(valid, k) {
-				j++
-			}
-		}
-		offs[n] = ld.offs[j]
+		offs, data, err = bytesLayout(ld, ld.offs, n, valid)
 	}
-	bufs := []*memory.Buffer{validBuf(valid), memory.NewBufferBytes(asBytes(offs)), memory.NewBufferBytes(data)}
+	if err != nil {
+		return nil, err
+	}
+	bufs := []*memory.Buffer{validBuf(valid), memory.NewBufferBytes(offs), memory.NewBufferBytes(data)}
 	return array.NewData(an.typ, n, bufs, nil, nulls, 0), nil
 }
 
-func gatherBytes(ld *leafData, offs []int32, valid []byte, n int) ([]byte, error) {
+// bytesLayout returns the offsets (as bytes) and data of n slots of byte
+// arrays; dense are the end offsets of the non-null values.
+func bytesLayout[O byteOffset](ld *leafData, dense []O, n int, valid []byte) ([]byte, []byte, error) {
+	offs := make([]O, n+1)
+	if ld.dictMode {
+		data, err := gatherBytes(ld, offs, valid, n)
+		return asBytes(offs), data, err
+	}
+	j := 0
+	for k := range n {
+		offs[k] = dense[j]
+		if valid == nil || bitSet(valid, k) {
+			j++
+		}
+	}
+	offs[n] = dense[j]
+	return asBytes(offs), ld.data, nil
+}
+
+func gatherBytes[O byteOffset](ld *leafData, offs []O, valid []byte, n int) ([]byte, error) {
 	total := int64(0)
 	do := ld.dictOffs
 	for _, ix := range ld.idx {
 		total += int64(do[ix+1] - do[ix])
 	}
-	if total > 1<<31-1 {
-		return nil, fmt.Errorf("%w: more than 2 GiB of strings in one column chunk", ErrUnsupported)
+	if total > maxByteOffset[O]() {
+		return nil, errTooManyBytes()
 	}
 	data := make([]byte, total)
-	pos, j := int32(0), 0
+	pos, j := O(0), 0
 	for k := range n {
 		offs[k] = pos
 		if valid == nil || bitSet(valid, k) {
 			ix := ld.idx[j]
 			j++
-			pos += int32(copy(data[pos:], ld.dictData[do[ix]:do[ix+1]]))
+			pos += O(copy(data[pos:], ld.dictData[do[ix]:do[ix+1]]))
 		}
 	}
 	offs[n] = pos

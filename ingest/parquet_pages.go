@@ -19,7 +19,9 @@ type leafData struct {
 	nvals int     // non-null values
 	vals  []byte  // fixed-width values (booleans one byte each)
 	data  []byte  // byte arrays
-	offs  []int32 // byte arrays: nvals+1 offsets, unless dictMode
+	offs  []int32 // byte arrays: nvals+1 end offsets, unless dictMode or leaf.large
+	// offs64 replaces offs for a leaf.large leaf.
+	offs64 []int64
 	// dictMode: every byte array page so far was dictionary encoded; the
 	// values are idx into dictData/dictOffs.
 	dictMode bool
@@ -69,6 +71,8 @@ func (c *chunkReader) decode(buf []byte) (*leafData, error) {
 	}
 	if c.leaf.phys != format.ByteArray {
 		c.out.vals = make([]byte, 0, hint*max(c.leaf.width, 1))
+	} else if c.leaf.large {
+		c.out.offs64 = append(make([]int64, 0, hint+1), 0)
 	} else {
 		c.out.offs = append(make([]int32, 0, hint+1), 0)
 	}

@@ -18,7 +18,8 @@ const pqMaxNesting = 100
 type pqNode struct {
 	el       *format.SchemaElement
 	children []*pqNode
-	leaf     int // index of the leaf column, -1 for groups
+	leaf     int     // index of the leaf column, -1 for groups
+	col      *pqLeaf // the leaf column, nil for groups
 	def, rep int16
 	path     []string
 }
@@ -34,7 +35,21 @@ type pqLeaf struct {
 	width  int // bytes per value of fixed-width physical types, 1 for booleans
 	maxDef int16
 	maxRep int16
+	// maxChunk is the largest total_uncompressed_size of the leaf's column
+	// chunks, from the footer.
+	maxChunk int64
+	// large: the byte arrays decode with int64 offsets to Arrow
+	// large_string or large_binary (see pqLargeOffsetBytes).
+	large bool
 }
+
+// pqLargeOffsetBytes is the column chunk size (total_uncompressed_size)
+// above which a string or binary leaf decodes to Arrow large_string or
+// large_binary: its values could exceed the int32 offsets of string and
+// binary. It is decided from the footer when the file is opened, so every
+// row group has the same schema. A variable so that tests can force the
+// large path on small files.
+var pqLargeOffsetBytes int64 = 3 << 29 // 1.5 GiB
 
 // anKind is the shape of an Arrow node.
 type anKind uint8
@@ -90,6 +105,7 @@ func (d *parquetDecoder) buildSchema() error {
 		return corruptf("parquet schema root is not a group")
 	}
 	d.leaves = b.leaves
+	d.measureChunks()
 	var fields []arrow.Field
 	for _, c := range root.children {
 		an, err := fieldNode(c)
@@ -103,6 +119,17 @@ func (d *parquetDecoder) buildSchema() error {
 	}
 	d.schema = arrow.NewSchema(fields, nil)
 	return nil
+}
+
+// measureChunks sets the maxChunk of every leaf; checkRowGroups refuses
+// row groups whose chunks do not match the leaves.
+func (d *parquetDecoder) measureChunks() {
+	for _, rg := range d.meta.RowGroups {
+		for j := range min(len(rg.Columns), len(d.leaves)) {
+			l := d.leaves[j]
+			l.maxChunk = max(l.maxChunk, rg.Columns[j].MetaData.TotalUncompressedSize)
+		}
+	}
 }
 
 func countLeaves(els []format.SchemaElement) int {
@@ -186,7 +213,7 @@ func (b *treeBuilder) addLeaf(n *pqNode) error {
 	default:
 		return corruptf("column %q: unknown physical type %d", l.path, l.phys)
 	}
-	n.leaf = len(b.leaves)
+	n.leaf, n.col = len(b.leaves), l
 	b.leaves = append(b.leaves, l)
 	return nil
 }
@@ -245,8 +272,21 @@ func leafNode(n *pqNode, nullable bool) (*anode, error) {
 	if err != nil {
 		return nil, err
 	}
+	if conv == cvBytes && n.col.maxChunk > pqLargeOffsetBytes {
+		n.col.large = true
+		typ = largeBytesType(typ)
+	}
 	return &anode{kind: anLeaf, typ: typ, conv: conv, nullable: nullable, first: n.leaf,
 		leafIdx: []int{n.leaf}, defValid: n.def}, nil
+}
+
+// largeBytesType is the Arrow type with int64 offsets of a string or binary
+// type.
+func largeBytesType(t arrow.DataType) arrow.DataType {
+	if t.ID() == arrow.STRING {
+		return arrow.BinaryTypes.LargeString
+	}
+	return arrow.BinaryTypes.LargeBinary
 }
 
 func structNode(n *pqNode, nullable bool) (*anode, error) {

@@ -3,6 +3,8 @@ package ingest
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/parquet-go/bitpack"
@@ -23,9 +25,16 @@ func (c *chunkReader) plain(data []byte, nn int) error {
 		c.out.vals, err = plainFixed(c.leaf, data, nn, c.out.vals)
 		return err
 	}
-	c.leaveDictMode()
+	if err := c.leaveDictMode(); err != nil {
+		return err
+	}
+	o := c.out
 	var err error
-	c.out.data, c.out.offs, err = plainByteArrays(data, nn, c.out.data, c.out.offs)
+	if o.leaf.large {
+		o.data, o.offs64, err = plainByteArrays(data, nn, o.data, o.offs64)
+	} else {
+		o.data, o.offs, err = plainByteArrays(data, nn, o.data, o.offs)
+	}
 	return err
 }
 
@@ -47,15 +56,33 @@ func plainFixed(leaf *pqLeaf, data []byte, n int, dst []byte) ([]byte, error) {
 	return append(dst, data[:need]...), nil
 }
 
+// byteOffset is the type of byte array offsets: int32, or int64 for the
+// leaves that decode to Arrow large_string or large_binary (pqLeaf.large).
+type byteOffset interface{ int32 | int64 }
+
+// maxByteOffset is the largest offset an O holds.
+func maxByteOffset[O byteOffset]() int64 {
+	var z O
+	if unsafe.Sizeof(z) == 4 {
+		return math.MaxInt32
+	}
+	return math.MaxInt64
+}
+
+func errTooManyBytes() error {
+	return fmt.Errorf("%w: more than 2 GiB of strings in one column chunk", ErrUnsupported)
+}
+
 // plainByteArrays appends n length-prefixed byte arrays to data and their
 // end offsets to offs.
-func plainByteArrays(src []byte, n int, data []byte, offs []int32) ([]byte, []int32, error) {
+func plainByteArrays[O byteOffset](src []byte, n int, data []byte, offs []O) ([]byte, []O, error) {
 	if n > len(src)/4 {
 		return data, offs, corruptf("plain byte arrays truncated")
 	}
 	if cap(data)-len(data) < len(src)-4*n {
 		data = append(make([]byte, 0, len(data)+len(src)-4*n), data...)
 	}
+	limit := maxByteOffset[O]()
 	for range n {
 		if len(src) < 4 {
 			return data, offs, corruptf("plain byte arrays truncated")
@@ -66,10 +93,10 @@ func plainByteArrays(src []byte, n int, data []byte, offs []int32) ([]byte, []in
 		}
 		data = append(data, src[4:4+l]...)
 		src = src[4+l:]
-		if len(data) > 1<<31-1 {
-			return data, offs, fmt.Errorf("%w: more than 2 GiB of strings in one column chunk", ErrUnsupported)
+		if int64(len(data)) > limit {
+			return data, offs, errTooManyBytes()
 		}
-		offs = append(offs, int32(len(data)))
+		offs = append(offs, O(len(data)))
 	}
 	return data, offs, nil
 }
@@ -99,28 +126,26 @@ func (c *chunkReader) dictIndices(data []byte, nn int) error {
 		c.out.vals = gatherFixed(c.out.vals, c.dictVals, c.idx, c.leaf.width)
 		return nil
 	}
-	c.byteArrayIndices()
-	return nil
+	return c.byteArrayIndices()
 }
 
 // byteArrayIndices keeps indices into the dictionary while every page is
 // dictionary encoded, else materializes the values.
-func (c *chunkReader) byteArrayIndices() {
+func (c *chunkReader) byteArrayIndices() error {
 	o := c.out
 	if o.nvals == 0 && !o.dictMode {
 		o.dictMode = true
 		o.dictData, o.dictOffs = c.dictData, c.dictOffs
-		o.idx = make([]int32, 0, max(len(c.idx), len(o.offs)-1))
+		o.idx = make([]int32, 0, len(c.idx))
 	}
 	if o.dictMode && sameDict(o, c) {
 		o.idx = append(o.idx, c.idx...)
-		return
+		return nil
 	}
-	c.leaveDictMode()
-	for _, ix := range c.idx {
-		o.data = append(o.data, c.dictData[c.dictOffs[ix]:c.dictOffs[ix+1]]...)
-		o.offs = append(o.offs, int32(len(o.data)))
+	if err := c.leaveDictMode(); err != nil {
+		return err
 	}
+	return o.appendIndexed(c.dictData, c.dictOffs, c.idx)
 }
 
 func sameDict(o *leafData, c *chunkReader) bool {
@@ -128,17 +153,43 @@ func sameDict(o *leafData, c *chunkReader) bool {
 }
 
 // leaveDictMode materializes the values decoded so far as indices.
-func (c *chunkReader) leaveDictMode() {
+func (c *chunkReader) leaveDictMode() error {
 	o := c.out
 	if !o.dictMode {
-		return
+		return nil
 	}
 	o.dictMode = false
-	for _, ix := range o.idx {
-		o.data = append(o.data, o.dictData[o.dictOffs[ix]:o.dictOffs[ix+1]]...)
-		o.offs = append(o.offs, int32(len(o.data)))
-	}
+	err := o.appendIndexed(o.dictData, o.dictOffs, o.idx)
 	o.idx = nil
+	return err
+}
+
+// appendIndexed appends the dictionary values idx to the byte arrays of o.
+func (o *leafData) appendIndexed(dictData []byte, dictOffs, idx []int32) error {
+	var err error
+	if o.leaf.large {
+		o.data, o.offs64, err = appendIndexed(o.data, o.offs64, dictData, dictOffs, idx)
+	} else {
+		o.data, o.offs, err = appendIndexed(o.data, o.offs, dictData, dictOffs, idx)
+	}
+	return err
+}
+
+func appendIndexed[O byteOffset](data []byte, offs []O, dictData []byte, dictOffs, idx []int32) ([]byte, []O, error) {
+	total := int64(len(data))
+	for _, ix := range idx {
+		total += int64(dictOffs[ix+1] - dictOffs[ix])
+	}
+	if total > maxByteOffset[O]() {
+		return data, offs, errTooManyBytes()
+	}
+	data = slices.Grow(data, int(total)-len(data))
+	offs = slices.Grow(offs, len(idx))
+	for _, ix := range idx {
+		data = append(data, dictData[dictOffs[ix]:dictOffs[ix+1]]...)
+		offs = append(offs, O(len(data)))
+	}
+	return data, offs, nil
 }
 
 // gatherFixed appends dict[idx[i]] for fixed-width values of w bytes.
@@ -291,7 +342,9 @@ func (c *chunkReader) decodedFixed(e encoding.Encoding, data []byte, nn int) err
 }
 
 func (c *chunkReader) decodedByteArrays(e encoding.Encoding, data []byte, nn int) error {
-	c.leaveDictMode()
+	if err := c.leaveDictMode(); err != nil {
+		return err
+	}
 	vals, offs, err := e.DecodeByteArray(nil, data, nil)
 	if err != nil {
 		return corruptf("decoding %v values: %v", e.Encoding(), err)
@@ -300,15 +353,26 @@ func (c *chunkReader) decodedByteArrays(e encoding.Encoding, data []byte, nn int
 		return corruptf("%v page has %d of %d values", e.Encoding(), max(len(offs)-1, 0), nn)
 	}
 	o := c.out
-	base := int64(len(o.data))
-	if base+int64(len(vals)) > 1<<31-1 {
-		return fmt.Errorf("%w: more than 2 GiB of strings in one column chunk", ErrUnsupported)
+	if o.leaf.large {
+		o.data, o.offs64, err = appendDecoded(o.data, o.offs64, vals, offs[:nn+1])
+	} else {
+		o.data, o.offs, err = appendDecoded(o.data, o.offs, vals, offs[:nn+1])
 	}
-	o.data = append(o.data, vals[:offs[nn]]...)
-	for _, off := range offs[1 : nn+1] {
-		o.offs = append(o.offs, int32(base+int64(off)))
+	return err
+}
+
+// appendDecoded appends the byte arrays vals[offs[i]:offs[i+1]] to data and
+// their end offsets to dst.
+func appendDecoded[O byteOffset](data []byte, dst []O, vals []byte, offs []uint32) ([]byte, []O, error) {
+	base := int64(len(data))
+	if base+int64(offs[len(offs)-1]) > maxByteOffset[O]() {
+		return data, dst, errTooManyBytes()
 	}
-	return nil
+	data = append(data, vals[:offs[len(offs)-1]]...)
+	for _, off := range offs[1:] {
+		dst = append(dst, O(base+int64(off)))
+	}
+	return data, dst, nil
 }
 
 // rleDecode appends exactly n values of the RLE/bit-packed hybrid encoding
