@@ -131,8 +131,6 @@ func (d *parquetDecoder) NumUnits() int      { return len(d.meta.RowGroups) }
 func (d *parquetDecoder) Info() FileInfo     { return d.info }
 func (d *parquetDecoder) Warnings() []string { return d.warnings }
 func (d *parquetDecoder) Close() error       { return nil }
-func (d *parquetDecoder) limits() Limits     { return d.cfg.Limits }
-func (d *parquetDecoder) fileSize() int64    { return d.src.Size() }
 
 // ReadUnit decodes row group i: the column chunks of the projected columns
 // are read whole, decoded into Arrow arrays of the row group's length, and

@@ -172,6 +172,8 @@ func (c *chunkReader) dictPage(h *format.PageHeader, body []byte) error {
 	if dh.NumValues < 0 || int64(dh.NumValues)*int64(max(c.leaf.width, 4)) > c.lim.MaxPageBytes {
 		return corruptf("dictionary page claims %d values", dh.NumValues)
 	}
+	// PLAIN_DICTIONARY is deprecated for writers, but older files use it.
+	//lint:ignore SA1019 reading files written with the deprecated encoding
 	if dh.Encoding != format.Plain && dh.Encoding != format.PlainDictionary {
 		return unsupportedEncoding(dh.Encoding)
 	}
@@ -324,6 +326,7 @@ func (c *chunkReader) values(enc format.Encoding, data []byte, n int) error {
 	switch enc {
 	case format.Plain:
 		err = c.plain(data, nn)
+	//lint:ignore SA1019 older files use the deprecated PLAIN_DICTIONARY for data pages
 	case format.PlainDictionary, format.RLEDictionary:
 		err = c.dictIndices(data, nn)
 	case format.RLE:

@@ -70,7 +70,6 @@ type anode struct {
 	name     string
 	typ      arrow.DataType
 	nullable bool
-	leaf     *pqLeaf
 	conv     leafConv
 	first    int   // first leaf under the node
 	leafIdx  []int // all leaves under the node
