@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,7 +22,6 @@ import (
 // January–February (row floor(i·N/200000) of the N Jan–Feb rows in file
 // order), evaluate on March.
 const (
-	flightsPath      = "../../shared/datasets/flights-3m.parquet"
 	flightsTrainRows = 200_000
 )
 
@@ -38,8 +38,13 @@ func flightsConfig() Config {
 // (both with a bool "late" column), or skips the test.
 func loadFlights(tb testing.TB) (train, test arrow.Record) {
 	tb.Helper()
+	flightsPath := filepath.Join("..", "..", "shared")
+	if dir := os.Getenv("REFIT_SHARED"); dir != "" {
+		flightsPath = dir
+	}
+	flightsPath = filepath.Join(flightsPath, "datasets", "flights-3m.parquet")
 	if _, err := os.Stat(flightsPath); err != nil {
-		tb.Skip("flights data not available:", err)
+		tb.Skip("flights data not available (set REFIT_SHARED):", err)
 	}
 	ctx := context.Background()
 	ds, err := ingest.Open(ctx, []string{flightsPath}, ingest.Options{Columns: []string{"date", "delay", "distance", "origin", "destination"}})
