@@ -32,8 +32,9 @@ func newOptimizeCmd() *cobra.Command {
 fine-tuning, or --structured: whole hidden neurons) and int8-quantizes a
 model, compares each candidate with the float model on the --data rows
 (ROC AUC, accuracy or RMSE) and backs off (lower sparsity, layers back to
-float) until the drop is at most --max-drop. Fine-tuning uses 90% of the
---data rows. It prints parameters, nonzeros, bytes, latency and throughput
+float) until the drop is at most --max-drop. With fine-tuning, the first
+90% of every batch of --data rows fine-tune and the last 10% measure the
+metric, so no row is both; without it every row measures. It prints parameters, nonzeros, bytes, latency and throughput
 before and after, and every attempt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, f) },
@@ -97,20 +98,25 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 			r.Release()
 		}
 	}()
+	fineTune := !f.noFineTune && f.sparsity > 0
 	var val optimize.Validation
 	for rec, err := range src(ctx) {
 		if err != nil {
 			return err
 		}
-		rec.Retain()
-		recs = append(recs, rec)
-		if val, err = appendValidation(m, rec, val); err != nil {
+		ft, vr := splitForFineTune(rec, fineTune)
+		if ft != nil {
+			recs = append(recs, ft)
+		}
+		val, err = appendValidation(m, vr, val)
+		vr.Release()
+		if err != nil {
 			return err
 		}
 	}
 	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, Quantize: f.quantize == "int8",
 		MaxMetricDrop: f.maxDrop, Train: train.Config{Epochs: f.epochs}}
-	if !f.noFineTune && f.sparsity > 0 {
+	if fineTune {
 		opts.FineTune = &train.Data{Train: train.Records(recs...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
 	}
 	res, err := optimize.Run(ctx, m, val, opts)
@@ -197,4 +203,17 @@ func writeOptimizeText(w io.Writer, out optimizeOutput) error {
 			a.FloatLayers, a.Metric, a.Drop, a.Kept, a.Reason)
 	}
 	return tw.Flush()
+}
+
+// splitForFineTune returns, when fine-tuning, the first 90% of rec's rows
+// to fine-tune on and the rest to measure on; otherwise nil and all of rec.
+// The caller releases both.
+func splitForFineTune(rec arrow.Record, fineTune bool) (ft, val arrow.Record) {
+	n := rec.NumRows()
+	if !fineTune || n < 10 {
+		rec.Retain()
+		return nil, rec
+	}
+	cut := n - n/10
+	return rec.NewSlice(0, cut), rec.NewSlice(cut, n)
 }
