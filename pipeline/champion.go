@@ -7,12 +7,13 @@ import (
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
 )
 
 // Artifact names of a registered model version.
 const (
-	artifactModel   = "model.refit"
+	artifactModel   = registry.ModelArtifact
 	artifactProfile = "profile.json" // the training rows' profile, the drift reference
 	artifactEval    = "eval.json"
 	artifactCard    = "MODEL_CARD.md"

@@ -15,6 +15,11 @@ const (
 	stagingPrefix = ".staging-"
 )
 
+// ModelArtifact is the name of the model file inside a registered version
+// (the pipeline and the CLI both register models under it); its checksum
+// sidecar is stored beside it as ModelArtifact + ".sha256".
+const ModelArtifact = "model.safetensors"
+
 // Artifact is one file of a model version, stored as
 // models/<version>/<Name>.
 type Artifact struct {

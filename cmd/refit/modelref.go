@@ -16,9 +16,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// modelArtifact is the name of the model file inside a registered version;
-// its checksum sidecar is stored beside it as modelArtifact+".sha256".
-const modelArtifact = "model.safetensors"
+// modelArtifact is the name of the model file inside a registered version.
+const modelArtifact = registry.ModelArtifact
 
 // defaultWorkspace is the workspace when neither --workspace nor
 // REFIT_WORKSPACE is set.
