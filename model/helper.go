@@ -22,9 +22,11 @@ type helperJob struct {
 // at a time; a caller that finds it busy does all the work itself, so
 // nested or concurrent callers never wait for each other.
 type helperPool struct {
-	once sync.Once
-	busy atomic.Bool
-	work chan helperJob
+	once      sync.Once
+	busy      atomic.Bool
+	work      chan helperJob
+	active    atomic.Int32 // callers inside enter/leave
+	lastLeave atomic.Int64 // when the last leave happened, Unix ns
 }
 
 var helpers helperPool
@@ -51,23 +53,34 @@ func (p *helperPool) tryRun(task helperTask, done chan<- struct{}) bool {
 	return true
 }
 
-// spinWait is how long the helper polls for the next job before it
-// parks. Waking a parked goroutine's thread costs tens of µs on a VM, a
-// sizeable part of a 1024-row batch; polling briefly lets back-to-back
-// batches find the helper awake, at the price of at most spinWait of CPU
-// after the last one.
+// spinWait is how long the helper keeps polling for the next job after
+// the last caller that might give it one has finished. Waking a parked
+// goroutine's thread takes from tens to hundreds of µs on a VM, as long as
+// a whole 1024-row batch; polling while callers are active, and briefly
+// after, lets back-to-back batches find the helper awake, at the price of
+// at most spinWait of CPU after the last one.
 const spinWait = 50 * time.Microsecond
 
-// next returns the next job, polling for up to spinWait, then blocking.
+// enter and leave bracket a caller's call that may hand work to the
+// helper, so that the helper keeps polling in between.
+func (p *helperPool) enter() { p.active.Add(1) }
+
+func (p *helperPool) leave() {
+	p.lastLeave.Store(time.Now().UnixNano())
+	p.active.Add(-1)
+}
+
+// next returns the next job, polling while a caller is active and until
+// spinWait after the last left, then blocking.
 func (p *helperPool) next() helperJob {
-	start := time.Now()
 	for i := 0; ; i++ {
 		select {
 		case j := <-p.work:
 			return j
 		default:
 		}
-		if i%64 == 63 && time.Since(start) > spinWait {
+		if i%64 == 63 && p.active.Load() == 0 &&
+			time.Now().UnixNano()-p.lastLeave.Load() > int64(spinWait) {
 			return <-p.work
 		}
 	}

@@ -272,6 +272,8 @@ func (l *Int8Dense) run(t *int8Tiles, rows int) {
 	h := t.helper
 	*h = *t
 	h.helper, h.lo, h.hi = nil, half, rows
+	helpers.enter()
+	defer helpers.leave()
 	if !helpers.tryRun(h, t.done) {
 		runTiles(kernelISA, t, 0, rows)
 		return

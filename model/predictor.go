@@ -105,11 +105,13 @@ func (p *Predictor) Forward(x []float32, rows int, dst []float32) ([]float32, er
 	j := &p.job
 	j.x, j.dst, j.rows, j.nf, j.ow, j.helperOf = x, dst, rows, nf, ow, p.helper
 	j.next.Store(0)
+	helpers.enter()
 	started := helpers.tryRun(j, p.done)
 	j.run(p)
 	if started {
 		<-p.done
 	}
+	helpers.leave()
 	j.x, j.dst = nil, nil
 	return dst, nil
 }
