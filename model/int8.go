@@ -255,13 +255,19 @@ func (l *Int8Dense) quantizeInput(t *int8Tiles, src []float32, rows int, inv, zp
 	}
 }
 
-// minParallelRows is the smallest batch split across goroutines.
-const minParallelRows = 128
+// minParallelRows is the smallest batch an Int8Dense splits across
+// goroutines, and minParallelMACs the least work (rows·in·out) worth a
+// hand-off to the helper: below about 10 µs of work the hand-off costs
+// more than it saves.
+const (
+	minParallelRows = 128
+	minParallelMACs = 2 << 20
+)
 
 // run computes the rows, on two goroutines when the layer allows it, the
 // batch is large enough and the helper is free.
 func (l *Int8Dense) run(t *int8Tiles, rows int) {
-	if l.threads < 2 || rows < minParallelRows || runtime.GOMAXPROCS(0) < 2 {
+	if l.threads < 2 || rows < minParallelRows || rows*l.in*l.out < minParallelMACs || runtime.GOMAXPROCS(0) < 2 {
 		runTiles(kernelISA, t, 0, rows)
 		return
 	}

@@ -41,7 +41,7 @@ func TestInt8ChainIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, k := range availableISAs() {
-			for _, rows := range []int{1, 3, 4, 130, 256, 700} {
+			for _, rows := range []int{1, 3, 4, 130, 256, 700, 3000} { // 3000 rows are enough work to use the helper
 				t.Run(fmt.Sprintf("threads=%d/%v/rows=%d", threads, k, rows), func(t *testing.T) {
 					x := randomRows(r, rows*80)
 					var want, got []float32

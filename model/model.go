@@ -20,6 +20,7 @@ type Model struct {
 	layers   []Layer
 	maxWidth int
 	threads  int       // goroutines a Predictor may use: the most any layer allows
+	macs     int       // multiply-adds per row, Σ in·out over the layers
 	pool     sync.Pool // of *Predictor, for Model.Predict
 }
 
@@ -55,6 +56,7 @@ func (m *Model) checkLayers() error {
 		}
 		width = l.Out()
 		m.maxWidth = max(m.maxWidth, width)
+		m.macs += l.In() * l.Out()
 		if t, ok := l.(interface{ threadCount() int }); ok {
 			m.threads = max(m.threads, t.threadCount())
 		}
