@@ -1,0 +1,3 @@
+module refit-peers/onnx/gen
+
+go 1.26
