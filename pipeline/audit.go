@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,12 +55,9 @@ func openRun(ctx context.Context, cfg *Config, opts Options) (*run, error) {
 
 // audit runs discover and validate, then drift when there is a champion.
 func (r *run) audit(ctx context.Context) error {
-	if champ, err := r.reg.Resolve(ctx, "champion"); err == nil {
-		r.rec.ChampionBefore = champ.ID
-	} else if !errors.Is(err, registry.ErrNotFound) {
+	if err := r.resolveChampion(ctx); err != nil {
 		return err
 	}
-	r.rec.ChampionAfter = r.rec.ChampionBefore
 	batch, err := r.discover(ctx)
 	if err != nil || batch == nil {
 		return err

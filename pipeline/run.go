@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
@@ -60,35 +59,20 @@ type run struct {
 // run; other errors mean the run failed. The champion changes only by one
 // atomic promotion at the end.
 func Run(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
-	opts = opts.withDefaults()
-	ws := cfg.Path(cfg.Workspace)
-	if err := os.MkdirAll(ws, 0o755); err != nil {
-		return nil, fmt.Errorf("pipeline: workspace %s: %w", ws, err)
-	}
-	reg, err := registry.Open(ctx, ws, registry.Options{Now: func() time.Time { return opts.Now }})
+	r, err := openRun(ctx, cfg, opts.withDefaults())
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, err
 	}
-	defer reg.Close()
-	rr, err := reg.StartRun(ctx, opts.Trigger)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
-	}
-	r := &run{cfg: cfg, opts: opts, reg: reg, rec: &Record{ID: rr.ID, Trigger: opts.Trigger, Clock: opts.Now, Started: time.Now()}}
-	r.dir = ws + "/runs/" + rr.ID
-	runErr := r.stages(ctx)
-	return r.finish(ctx, runErr)
+	defer r.reg.Close()
+	return r.finish(ctx, r.stages(ctx))
 }
 
 // stages runs the pipeline's steps in order; each returns early when the
 // run is decided.
 func (r *run) stages(ctx context.Context) error {
-	if champ, err := r.reg.Resolve(ctx, "champion"); err == nil {
-		r.rec.ChampionBefore = champ.ID
-	} else if !errors.Is(err, registry.ErrNotFound) {
+	if err := r.resolveChampion(ctx); err != nil {
 		return err
 	}
-	r.rec.ChampionAfter = r.rec.ChampionBefore
 	batch, err := r.discover(ctx)
 	if err != nil || batch == nil {
 		return err
@@ -104,6 +88,17 @@ func (r *run) stages(ctx context.Context) error {
 		return err
 	}
 	return markDone(ctx, r, batch, nil)
+}
+
+// resolveChampion notes the champion the run starts from, if any.
+func (r *run) resolveChampion(ctx context.Context) error {
+	if champ, err := r.reg.Resolve(ctx, "champion"); err == nil {
+		r.rec.ChampionBefore = champ.ID
+	} else if !errors.Is(err, registry.ErrNotFound) {
+		return err
+	}
+	r.rec.ChampionAfter = r.rec.ChampionBefore
+	return nil
 }
 
 // markDone records the batch's files as processed, so a repeated run skips
