@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/refit-ml/refit/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,10 +27,10 @@ func (m *Model) Save(path string) error {
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	line := hex.EncodeToString(sum[:]) + "  " + filepath.Base(path) + "\n"
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("model: saving %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path+ChecksumSuffix, []byte(line)); err != nil {
+	if err := atomicfile.WriteFile(path+ChecksumSuffix, []byte(line), 0o644); err != nil {
 		return fmt.Errorf("model: saving %s: %w", path+ChecksumSuffix, err)
 	}
 	return nil
@@ -86,48 +87,4 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s is %d bytes, limit %d", ErrCorrupt, path, fi.Size(), limit)
 	}
 	return os.ReadFile(path)
-}
-
-// writeFileAtomic replaces path with data: temp file in the same
-// directory, fsync, close, rename, fsync the directory.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	if err := d.Sync(); err != nil {
-		d.Close()
-		return err
-	}
-	return d.Close()
 }
