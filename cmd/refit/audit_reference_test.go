@@ -27,11 +27,7 @@ func TestAuditReference(t *testing.T) {
 		}
 	}
 	base := []string{"audit", "$DIR/flights.parquet", "--expect", "$DIR/expect.yaml"}
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []cliCase{
 		{"audit_drift", []string{"--reference", "$DIR/jan.json", "--coverage", "$DIR/coverage.yaml"}, 0},
 		{"audit_drift_fail", []string{"--reference", "$DIR/flights.parquet", "--reference-where", "month(date) == 1", "--fail-on-drift"}, 1},
 		{"audit_drift_json", []string{"--reference", "$DIR/jan.json", "--coverage", "$DIR/coverage.yaml", "--format", "json"}, 0},
@@ -39,21 +35,7 @@ func TestAuditReference(t *testing.T) {
 		{"audit_where_no_reference", []string{"--reference-where", "month(date) == 1"}, 2},
 		{"audit_bad_coverage", []string{"--coverage", "$DIR/missing.yaml"}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var args []string
-			for _, a := range append(append([]string{}, base...), tt.args...) {
-				args = append(args, strings.ReplaceAll(a, "$DIR", dir))
-			}
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
-			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
-		})
-	}
+	runCases(t, dir, base, tests, nil)
 }
 
 // TestAuditReferenceFiles checks that the HTML report and the JSON carry

@@ -32,11 +32,7 @@ func TestProfileInferAudit(t *testing.T) {
 	if err := os.WriteFile(exp, []byte(auditExpect), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []cliCase{
 		{"profile", []string{"profile", "$DIR/small.parquet"}, 0},
 		{"profile_where", []string{"profile", "--where", "delay > 0", "$DIR/small.parquet"}, 0},
 		{"infer", []string{"infer", "$DIR/small.parquet"}, 0},
@@ -50,21 +46,7 @@ func TestProfileInferAudit(t *testing.T) {
 	if code := run(context.Background(), []string{"infer", filepath.Join(dir, "small.parquet"), "-o", filepath.Join(dir, "inferred.yaml")}, &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
 		t.Fatalf("infer -o: exit %d", code)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			args := make([]string, len(tt.args))
-			for i, a := range tt.args {
-				args[i] = strings.ReplaceAll(a, "$DIR", dir)
-			}
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
-			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
-		})
-	}
+	runCases(t, dir, nil, tests, nil)
 }
 
 func TestAuditReportFiles(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -62,11 +61,7 @@ func TestDriftCommand(t *testing.T) {
 	dir := driftData(t)
 	jan, jun := "--reference-where=month(date) == 1", "--where=month(date) == 6"
 	data := "$DIR/flights.parquet"
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []cliCase{
 		{"drift_ok", []string{"drift", "--reference", data, jan, "--current", data, "--where=month(date) == 1"}, 0},
 		{"drift_alert", []string{"drift", "--reference", data, jan, "--current", data, jun}, 1},
 		{"drift_alert_json", []string{"drift", "--reference", data, jan, "--current", data, jun, "--columns", "origin,delay", "--format", "json"}, 1},
@@ -75,21 +70,7 @@ func TestDriftCommand(t *testing.T) {
 		{"drift_bad_thresholds", []string{"drift", "--reference", data, "--current", data, "--psi-warn", "0.5", "--psi-alert", "0.2"}, 2},
 		{"drift_no_current", []string{"drift", "--reference", data}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			args := make([]string, len(tt.args))
-			for i, a := range tt.args {
-				args[i] = strings.ReplaceAll(a, "$DIR", dir)
-			}
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
-			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
-		})
-	}
+	runCases(t, dir, nil, tests, nil)
 }
 
 // TestDriftFlights splits flights-3m into January and June: the date

@@ -42,11 +42,7 @@ func smallData(t *testing.T) string {
 
 func TestCommands(t *testing.T) {
 	dir := smallData(t)
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []cliCase{
 		{"inspect", []string{"inspect", "$DIR/small.parquet"}, 0},
 		{"inspect_json", []string{"inspect", "--format", "json", "$DIR/small.parquet"}, 0},
 		{"cat", []string{"cat", "$DIR/small.parquet"}, 0},
@@ -57,21 +53,41 @@ func TestCommands(t *testing.T) {
 		{"cat_bad_format", []string{"cat", "--format", "xml", "$DIR/small.parquet"}, 2},
 		{"inspect_no_args", []string{"inspect"}, 2},
 	}
-	for _, tt := range tests {
+	runCases(t, dir, nil, tests, nil)
+}
+
+// cliCase is one command line and its exit code; its output is compared
+// with testdata/<name>.golden.
+type cliCase struct {
+	name string
+	args []string
+	code int
+}
+
+// runCases runs each case as a subtest with $DIR in its arguments replaced
+// by dir (after the prefix args), checks the exit code and that a failure
+// is one line on stderr, and compares stdout and stderr, with dir shown as
+// $DIR and mask applied when non-nil, with the case's golden file.
+func runCases(t *testing.T, dir string, prefix []string, cases []cliCase, mask func(string) string) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			args := make([]string, len(tt.args))
-			for i, a := range tt.args {
-				args[i] = strings.ReplaceAll(a, "$DIR", dir)
+			var args []string
+			for _, a := range append(append([]string{}, prefix...), tt.args...) {
+				args = append(args, strings.ReplaceAll(a, "$DIR", dir))
 			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), args, &stdout, &stderr)
 			if code != tt.code {
 				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
 			}
-			if code != 0 && strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+			if code == exitError && strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
 				t.Errorf("error output is not one line:\n%s", stderr.String())
 			}
 			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
+			if mask != nil {
+				got = mask(got)
+			}
 			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
 		})
 	}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -47,11 +44,7 @@ func TestTrainPredict(t *testing.T) {
 	dir := trainData(t)
 	train := []string{"train", "--data", "$DIR/train.parquet", "--label", "delay > 15", "--features", "distance,origin,date",
 		"--hidden", "8", "--epochs", "20", "--seed", "3", "-o", "$DIR/m.refit"}
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []cliCase{
 		{"train", train, 0},
 		{"train_json", append(train, "--format", "json", "--where", "month(date) <= 2"), 0},
 		{"train_regression", []string{"train", "--data", "$DIR/train.parquet", "--label", "delay", "--features", "distance,origin",
@@ -65,19 +58,5 @@ func TestTrainPredict(t *testing.T) {
 		{"predict_bad_keep", []string{"predict", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--keep", "origin,origin", "-o", "$DIR/q.parquet"}, 2},
 		{"predict_missing_model", []string{"predict", "--model", "$DIR/none.refit", "--data", "$DIR/train.parquet", "-o", "$DIR/q.parquet"}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			args := make([]string, len(tt.args))
-			for i, a := range tt.args {
-				args[i] = strings.ReplaceAll(a, "$DIR", dir)
-			}
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
-			}
-			got := strings.ReplaceAll(stdout.String()+stderr.String(), dir, "$DIR")
-			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), timing.ReplaceAllString(got, "${1}X"))
-		})
-	}
+	runCases(t, dir, nil, tests, func(s string) string { return timing.ReplaceAllString(s, "${1}X") })
 }
