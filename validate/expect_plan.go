@@ -181,7 +181,11 @@ func boundText(b *Bound, open string) string {
 // rawText formats a raw statistic of a column: times as times.
 func rawText(cp *ColumnProfile, v float64) string {
 	if cp.Kind == KindTemporal {
-		return cp.timeOf(int64(v)).Format("2006-01-02T15:04:05.999999999Z07:00")
+		layout := "2006-01-02T15:04:05.999999999Z07:00"
+		if t, ok := cp.Type.(*arrow.TimestampType); ok && t.TimeZone == "" {
+			layout = "2006-01-02T15:04:05.999999999" // naive: a wall clock, no zone to state
+		}
+		return cp.timeOf(int64(v)).Format(layout)
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
