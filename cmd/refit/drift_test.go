@@ -74,8 +74,7 @@ func TestDriftCommand(t *testing.T) {
 }
 
 // TestDriftFlights splits flights-3m into January and June: the date
-// column must alert, and the whole command (two filtered profiling passes
-// over 3M rows) must finish in seconds.
+// column must alert with KS 1 and be ranked first.
 func TestDriftFlights(t *testing.T) {
 	path := filepath.Join(sharedDir(t), "datasets", "flights-3m.parquet")
 	var stdout, stderr bytes.Buffer
@@ -94,8 +93,6 @@ func TestDriftFlights(t *testing.T) {
 	if top.Name != "date" || top.Verdict != validate.VerdictAlert || top.Numeric.KS < 0.99 {
 		t.Errorf("top feature %s (%s, KS %v), want date alert with KS 1", top.Name, top.Verdict, top.Numeric.KS)
 	}
+	// Timing is logged, never asserted: the benchmarks measure speed.
 	t.Logf("January vs June: %d vs %d rows in %v", out.Drift.ReferenceRows, out.Drift.CurrentRows, elapsed)
-	if elapsed > 20*time.Second {
-		t.Errorf("took %v, want a few seconds", elapsed)
-	}
 }
