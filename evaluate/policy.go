@@ -1,14 +1,13 @@
 package evaluate
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/yamlstrict"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -115,40 +114,27 @@ func DecodePolicy(r io.Reader, file string) (*Policy, error) {
 		return nil, fmt.Errorf("evaluate: read policy %s: %w", file, err)
 	}
 	var p Policy
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlErrors(err, file)
+	root, probs, err := yamlstrict.Decode(data, &p)
+	if errors.Is(err, yamlstrict.ErrEmpty) {
+		root = &yaml.Node{}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlErrors(err, file)
+	if len(probs) > 0 {
+		return nil, decodeErrors(probs, file)
 	}
-	p.recordPositions(&root, file)
+	p.recordPositions(root, file)
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	return &p, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlErrors turns yaml.v3's errors ("line 3: field x not found in type
+// decodeErrors turns decoding problems ("field x not found in type
 // evaluate.Gate") into positioned PolicyErrors.
-func yamlErrors(err error, file string) error {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	var errs []error
-	for _, m := range msgs {
-		pe := &PolicyError{Pos: Position{File: file}, Msg: m}
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
-			pe.Pos.Line, _ = strconv.Atoi(sub[1])
-			pe.Msg = strings.Replace(sub[2], " in type evaluate.", " in ", 1)
-		}
-		errs = append(errs, pe)
+func decodeErrors(probs []yamlstrict.Problem, file string) error {
+	errs := make([]error, len(probs))
+	for i, pr := range probs {
+		msg := strings.Replace(pr.Msg, " in type evaluate.", " in ", 1)
+		errs[i] = &PolicyError{Pos: Position{File: file, Line: pr.Line}, Msg: msg}
 	}
 	return errors.Join(errs...)
 }

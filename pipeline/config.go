@@ -1,15 +1,15 @@
 package pipeline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/refit-ml/refit/internal/yamlstrict"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/train"
@@ -185,18 +185,20 @@ func Load(path string) (*Config, error) {
 // relative paths.
 func Parse(data []byte, path string) (*Config, error) {
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: %s: %s", ErrConfig, path, strings.TrimPrefix(err.Error(), "yaml: "))
+	root, probs, err := yamlstrict.Decode(data, &c)
+	if errors.Is(err, yamlstrict.ErrEmpty) {
+		return nil, fmt.Errorf("%w: %s: empty file (a config needs at least the data and train sections)", ErrConfig, path)
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrConfig, path, err)
+	if len(probs) > 0 {
+		p := &problems{path: path}
+		for _, pr := range probs {
+			p.addLine(pr.Line, strings.Replace(pr.Msg, " in type pipeline.", " in ", 1))
+		}
+		return nil, p.err()
 	}
 	c.dir = filepath.Dir(path)
 	c.setDefaults()
-	if err := c.validate(&root, path); err != nil {
+	if err := c.validate(root, path); err != nil {
 		return nil, err
 	}
 	return &c, nil

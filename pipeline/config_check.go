@@ -34,6 +34,15 @@ func (p *problems) add(keys []string, format string, args ...any) {
 	p.errs = append(p.errs, fmt.Sprintf("%s: %s: %s", loc, strings.Join(keys, "."), fmt.Sprintf(format, args...)))
 }
 
+// addLine records a problem yaml found at a line (0: unknown).
+func (p *problems) addLine(line int, msg string) {
+	loc := p.path
+	if line > 0 {
+		loc = fmt.Sprintf("%s:%d", p.path, line)
+	}
+	p.errs = append(p.errs, loc+": "+msg)
+}
+
 func (p *problems) err() error {
 	if len(p.errs) == 0 {
 		return nil

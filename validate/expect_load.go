@@ -1,16 +1,16 @@
 package validate
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/yamlstrict"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -61,48 +61,32 @@ func LoadExpectations(path string) (*Expectations, error) {
 // as a joined error of *ExpectError naming file, line and column.
 func DecodeExpectations(data []byte, file string) (*Expectations, error) {
 	var e Expectations
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&e); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &ExpectError{Pos: Position{File: file}, Msg: "empty file: start with `version: 1`"}
-		}
-		return nil, yamlErrors(err, file)
+	root, probs, err := yamlstrict.Decode(data, &e)
+	if errors.Is(err, yamlstrict.ErrEmpty) {
+		return nil, &ExpectError{Pos: Position{File: file}, Msg: "empty file: start with `version: 1`"}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlErrors(err, file)
+	if len(probs) > 0 {
+		return nil, decodeErrors(probs, file)
 	}
 	e.file = file
-	e.recordPositions(&root)
+	e.recordPositions(root)
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
 	return &e, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlErrors turns yaml.v3's errors ("line 3: field x not found in type
+// decodeErrors turns decoding problems ("field x not found in type
 // validate.NullsCheck") into positioned ExpectErrors with a hint.
-func yamlErrors(err error, file string) error {
-	msgs := []string{err.Error()}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	var errs []error
-	for _, m := range msgs {
-		pe := &ExpectError{Pos: Position{File: file}, Msg: m}
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
-			pe.Pos.Line, _ = strconv.Atoi(sub[1])
-			pe.Msg = sub[2]
-		}
+func decodeErrors(probs []yamlstrict.Problem, file string) error {
+	errs := make([]error, len(probs))
+	for i, pr := range probs {
+		pe := &ExpectError{Pos: Position{File: file, Line: pr.Line}, Msg: pr.Msg}
 		if strings.Contains(pe.Msg, "not found in type") {
 			pe.Msg = strings.Replace(pe.Msg, "in type validate.", "in ", 1) +
 				" (check the spelling; see `refit infer` output for every key)"
 		}
-		errs = append(errs, pe)
+		errs[i] = pe
 	}
 	return errors.Join(errs...)
 }

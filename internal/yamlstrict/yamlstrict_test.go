@@ -1,0 +1,56 @@
+package yamlstrict
+
+import (
+	"errors"
+	"testing"
+)
+
+type conf struct {
+	Name  string `yaml:"name"`
+	Count int    `yaml:"count"`
+	Inner struct {
+		On bool `yaml:"on"`
+	} `yaml:"inner"`
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []Problem
+	}{
+		{"good", "name: a\ncount: 3\ninner: {on: true}\n", nil},
+		{"unknown and wrong type", "name: a\ncount: many\ninner:\n  of: true\n", []Problem{
+			{2, "cannot unmarshal !!str `many` into int"},
+			{4, "field of not found in type struct { On bool \"yaml:\\\"on\\\"\" }"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c conf
+			root, probs, err := Decode([]byte(tt.yaml), &c)
+			if err != nil || root == nil {
+				t.Fatalf("err %v, root %v", err, root)
+			}
+			if len(probs) != len(tt.want) {
+				t.Fatalf("problems %+v, want %+v", probs, tt.want)
+			}
+			for i := range probs {
+				if probs[i] != tt.want[i] {
+					t.Errorf("problem %d = %+v, want %+v", i, probs[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeEmptyAndBroken(t *testing.T) {
+	var c conf
+	if _, _, err := Decode([]byte("# only a comment\n"), &c); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty: err %v, want ErrEmpty", err)
+	}
+	_, probs, err := Decode([]byte("name: [unclosed\n"), &c)
+	if err != nil || len(probs) == 0 || probs[0].Line == 0 {
+		t.Errorf("broken YAML: err %v, problems %+v; want a positioned problem", err, probs)
+	}
+}
