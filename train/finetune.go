@@ -3,7 +3,6 @@ package train
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -85,32 +84,15 @@ func denseLayers(m *model.Model) ([]*model.Dense, error) {
 // prepareFor builds the matrices with m's preprocessing and checks the
 // labels against m's.
 func prepareFor(ctx context.Context, cfg Config, m *model.Model, d Data) (*problem, error) {
-	tb, vb, err := collectAll(ctx, d)
+	tb, vb, lab, mask, err := readData(ctx, cfg, d)
 	if err != nil {
 		return nil, err
 	}
 	defer tb.release()
 	defer vb.release()
-	var lab labels
-	if err := lab.read(tb, d.Label); err != nil {
-		return nil, err
-	}
-	if err := lab.read(vb, d.Label); err != nil {
-		return nil, err
-	}
-	var mask []bool
-	if d.Validation == nil {
-		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)))
-	}
 	p := &problem{task: m.Task(), pre: m.Preprocessor()}
-	if err := p.matrices(ctx, tb, vb, mask); err != nil {
+	if err := p.build(ctx, tb, vb, &lab, mask, cfg); err != nil {
 		return nil, err
-	}
-	if err := p.targets(&lab, mask, tb.rows, cfg); err != nil {
-		return nil, err
-	}
-	if p.train.rows == 0 || p.valid.rows == 0 {
-		return nil, fmt.Errorf("%w: %d training and %d validation rows", ErrInvalidData, p.train.rows, p.valid.rows)
 	}
 	spec := m.Spec()
 	switch p.task {
@@ -172,7 +154,7 @@ func (t *trainer) fineTuneEpochs(ctx context.Context, masks MaskFunc) ([][]float
 			}
 			t.net.applyMasks(cur)
 		}
-		loss, err := t.maskedEpoch(ctx, cur)
+		loss, err := t.epoch(ctx, cur)
 		if err != nil {
 			return nil, err
 		}
@@ -204,31 +186,6 @@ func (t *trainer) transposeMasks(mk [][]bool) [][]bool {
 		out[i] = tm
 	}
 	return out
-}
-
-// maskedEpoch is one shuffled pass of minibatches, masking after each
-// optimizer step.
-func (t *trainer) maskedEpoch(ctx context.Context, masks [][]bool) (float64, error) {
-	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
-	var sum float64
-	b := t.net.batch
-	for lo := 0; lo < len(t.perm); lo += b {
-		if err := ctx.Err(); err != nil {
-			return 0, fmt.Errorf("train: %w", err)
-		}
-		idx := t.perm[lo:min(lo+b, len(t.perm))]
-		t.fill(idx)
-		loss, err := t.net.step()
-		if err != nil {
-			return 0, err
-		}
-		t.net.applyMasks(masks)
-		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
-			return 0, fmt.Errorf("train: %w: loss %v while fine-tuning", ErrDiverged, loss)
-		}
-		sum += float64(loss) * float64(len(idx))
-	}
-	return sum / float64(len(t.perm)), nil
 }
 
 // rebuild makes a model like m with new weights (model layout).

@@ -138,7 +138,7 @@ func (t *trainer) netSpec() netSpec {
 func (t *trainer) epochs(ctx context.Context) error {
 	bad := 0
 	for e := 1; e <= t.cfg.Epochs; e++ {
-		loss, err := t.epoch(ctx)
+		loss, err := t.epoch(ctx, nil)
 		if err != nil {
 			return err
 		}
@@ -164,7 +164,9 @@ func (t *trainer) epochs(ctx context.Context) error {
 }
 
 // epoch runs one shuffled pass of minibatches and returns the mean loss.
-func (t *trainer) epoch(ctx context.Context) (float64, error) {
+// With masks (fine-tuning a pruned model), the masked weights are zeroed
+// after every optimizer step; nil masks train every weight.
+func (t *trainer) epoch(ctx context.Context, masks [][]bool) (float64, error) {
 	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	var sum float64
 	b := t.net.batch
@@ -177,6 +179,9 @@ func (t *trainer) epoch(ctx context.Context) (float64, error) {
 		loss, err := t.net.step()
 		if err != nil {
 			return 0, err
+		}
+		if masks != nil {
+			t.net.applyMasks(masks)
 		}
 		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
 			return 0, fmt.Errorf("train: %w: loss %v at epoch %d", ErrDiverged, loss, len(t.rep.History)+1)

@@ -24,37 +24,56 @@ type problem struct {
 // prepare reads the sources, splits off validation rows if needed, fits
 // the preprocessing on the training rows and builds the matrices.
 func prepare(ctx context.Context, cfg Config, d Data) (*problem, error) {
-	tb, vb, err := collectAll(ctx, d)
+	tb, vb, lab, mask, err := readData(ctx, cfg, d)
 	if err != nil {
 		return nil, err
 	}
 	defer tb.release()
 	defer vb.release()
-	var lab labels
-	if err := lab.read(tb, d.Label); err != nil {
-		return nil, err
-	}
-	if err := lab.read(vb, d.Label); err != nil {
-		return nil, err
-	}
-	var mask []bool
-	if d.Validation == nil {
-		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)))
-	}
 	p := &problem{task: cmp.Or(cfg.Task, lab.inferTask())}
 	if p.pre, err = fitPreprocessing(tb, mask, &d, cfg); err != nil {
 		return nil, err
 	}
-	if err := p.matrices(ctx, tb, vb, mask); err != nil {
+	if err := p.build(ctx, tb, vb, &lab, mask, cfg); err != nil {
 		return nil, err
-	}
-	if err := p.targets(&lab, mask, tb.rows, cfg); err != nil {
-		return nil, err
-	}
-	if p.train.rows == 0 || p.valid.rows == 0 {
-		return nil, fmt.Errorf("%w: %d training and %d validation rows", ErrInvalidData, p.train.rows, p.valid.rows)
 	}
 	return p, nil
+}
+
+// readData reads the sources and their labels and, without a validation
+// source, draws the mask of rows held out for validation. The caller
+// releases tb and vb.
+func readData(ctx context.Context, cfg Config, d Data) (tb, vb *batches, lab labels, mask []bool, err error) {
+	if tb, vb, err = collectAll(ctx, d); err != nil {
+		return nil, nil, lab, nil, err
+	}
+	if err = lab.read(tb, d.Label); err == nil {
+		err = lab.read(vb, d.Label)
+	}
+	if err != nil {
+		tb.release()
+		vb.release()
+		return nil, nil, lab, nil, err
+	}
+	if d.Validation == nil {
+		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)))
+	}
+	return tb, vb, lab, mask, nil
+}
+
+// build makes the feature matrices with p.pre and the targets, and checks
+// both splits have rows.
+func (p *problem) build(ctx context.Context, tb, vb *batches, lab *labels, mask []bool, cfg Config) error {
+	if err := p.matrices(ctx, tb, vb, mask); err != nil {
+		return err
+	}
+	if err := p.targets(lab, mask, tb.rows, cfg); err != nil {
+		return err
+	}
+	if p.train.rows == 0 || p.valid.rows == 0 {
+		return fmt.Errorf("%w: %d training and %d validation rows", ErrInvalidData, p.train.rows, p.valid.rows)
+	}
+	return nil
 }
 
 // collectAll reads the training and (if any) validation sources.
