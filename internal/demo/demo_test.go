@@ -3,12 +3,16 @@ package demo
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/registry"
 )
 
 // TestStory runs the demo end to end and checks that each month does what
@@ -39,5 +43,34 @@ func TestStory(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "last report:") {
 		t.Errorf("output lacks the report path:\n%s", out.String())
+	}
+}
+
+// TestDeterministic runs the story twice: the same data, config and seed
+// must give byte-identical models (DESIGN: "Deterministic").
+func TestDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo twice")
+	}
+	sums := make([][]string, 2)
+	for i := range sums {
+		dir := t.TempDir()
+		if _, _, err := Run(context.Background(), io.Discard, Options{Dir: dir, RowsPerMonth: 3000}); err != nil {
+			t.Fatal(err)
+		}
+		models, err := filepath.Glob(filepath.Join(dir, "workspace", "models", "*", registry.ModelArtifact))
+		if err != nil || len(models) < 2 {
+			t.Fatalf("models %v (%v): want the first champion and the drift month's", models, err)
+		}
+		for _, m := range models {
+			data, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sums[i] = append(sums[i], fmt.Sprintf("%s %x", filepath.Base(filepath.Dir(m)), sha256.Sum256(data)))
+		}
+	}
+	if strings.Join(sums[0], "\n") != strings.Join(sums[1], "\n") {
+		t.Errorf("two runs gave different models:\n%v\n%v", sums[0], sums[1])
 	}
 }
