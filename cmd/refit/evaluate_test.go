@@ -125,7 +125,7 @@ func TestEvaluateGatePromote(t *testing.T) {
 		{"gate_fail_json", append([]string{"gate", "--candidate", "bad.safetensors", "--champion", "champion",
 			"--data", "holdout.parquet", "--label", "late", "--cost-seconds", "0.02", "--format", "json"}, ws...), 1, false, checkGateFailJSON},
 		{"models_register", append([]string{"models", "register", "bad.safetensors"}, ws...), 0, true, nil},
-		{"promote_refused", append([]string{"promote", "v0002"}, ws...), 2, true, nil},
+		{"promote_refused", append([]string{"promote", "v0002"}, ws...), 1, true, nil},
 		{"promote_force_no_reason", append([]string{"promote", "v0002", "--force"}, ws...), 2, true, nil},
 		{"promote_forced", append([]string{"promote", "v0002", "--force", "--reason", "test forced promotion"}, ws...), 0, true, nil},
 		{"rollback", append([]string{"rollback"}, ws...), 0, true, nil},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,6 +49,12 @@ given with a --reason; the history records the forced promotion.`,
 			}
 			defer reg.Close()
 			err = reg.Promote(cmd.Context(), args[0], alias, registry.PromoteOptions{Force: force, Reason: reason, Actor: actor()})
+			if errors.Is(err, registry.ErrGateNotPassed) {
+				// A refusal for the gates is a failed check (exit 1), not bad
+				// input; main prints nothing for those, so say why here.
+				fmt.Fprintf(cmd.ErrOrStderr(), "refit: %v (use --force --reason to override)\n", err)
+				return errFailed
+			}
 			if err != nil {
 				return err
 			}
