@@ -142,6 +142,7 @@ func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
 	status := registry.RunSucceeded
 	switch {
 	case errors.Is(runErr, ErrBlocked):
+		status = registry.RunBlocked
 		if rec.Outcome == "" {
 			rec.Outcome = OutcomeBlockedData
 		}

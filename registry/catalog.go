@@ -13,6 +13,7 @@ import (
 const (
 	RunRunning   = "running"
 	RunSucceeded = "succeeded"
+	RunBlocked   = "blocked" // completed, but data quality or gates stopped it
 	RunFailed    = "failed"
 )
 
