@@ -87,7 +87,11 @@ func reportModels(results []evaluate.Result, hasChamp bool) []report.ModelResult
 			role = report.RoleChampion
 		}
 		c := res.Cost
-		out[i] = report.ModelResult{Role: role, Name: res.Model, Rows: res.Rows, Metrics: res.Metrics,
+		var slices []report.SliceResult
+		for _, sl := range res.Slices {
+			slices = append(slices, report.SliceResult{Name: sl.Name, Rows: sl.Rows, Metrics: sl.Metrics})
+		}
+		out[i] = report.ModelResult{Role: role, Name: res.Model, Rows: res.Rows, Metrics: res.Metrics, Slices: slices,
 			Cost: report.Cost{Bytes: c.Bytes, Params: c.Params, Nonzeros: c.Nonzeros,
 				LatencyP50Us: c.LatencyP50Us, LatencyP99Us: c.LatencyP99Us, RowsPerSec: c.RowsPerSec}}
 	}

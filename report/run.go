@@ -121,7 +121,15 @@ type ModelResult struct {
 	Name    string // version id or file name
 	Rows    int
 	Metrics map[string]float64
+	Slices  []SliceResult
 	Cost    Cost
+}
+
+// SliceResult is a model's metrics on one slice of the holdout rows.
+type SliceResult struct {
+	Name    string
+	Rows    int
+	Metrics map[string]float64
 }
 
 // Cost is a model's size and speed.
@@ -150,9 +158,12 @@ type runView struct {
 	Attempts   []attemptRow
 	EvalModels []string
 	EvalRows   []evalRow
-	GateRows   []gateRow
-	Drift      template.HTML
-	Coverage   template.HTML
+	// SliceMetric is the metric SliceRows show per slice and model.
+	SliceMetric string
+	SliceRows   []sliceMetricRow
+	GateRows    []gateRow
+	Drift       template.HTML
+	Coverage    template.HTML
 }
 
 // WriteRunHTML writes a run's report as one self-contained HTML document:
@@ -162,6 +173,10 @@ func WriteRunHTML(w io.Writer, r *Run) error {
 	v := runView{Run: r, Title: "refit run " + r.ID, Timeline: newTimeline(r), Curve: newCurve(r.Training),
 		OptRows: optimizationRows(r), Attempts: attemptRows(r.Optimization), GateRows: gateRows(r.Gates)}
 	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
+	if len(r.Models) > 0 {
+		v.SliceMetric = headlineMetric(r, &r.Models[0])
+		v.SliceRows = sliceTable(r.Models, v.SliceMetric)
+	}
 	var err error
 	if r.Drift != nil {
 		if v.Drift, err = (&DriftSection{Report: r.Drift, Reference: r.driftReference(), Current: "new data"}).HTML(); err != nil {

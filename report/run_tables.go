@@ -141,6 +141,36 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 	return header, append(rows, holdout)
 }
 
+// sliceMetricRow is one slice: its rows (as the first model saw them) and the
+// metric of every model.
+type sliceMetricRow struct {
+	Name, Rows string
+	Values     []string
+}
+
+// sliceTable lays out one metric per slice × model, slices in the order
+// the first model lists them.
+func sliceTable(models []ModelResult, metric string) []sliceMetricRow {
+	var rows []sliceMetricRow
+	for _, s := range models[0].Slices {
+		row := sliceMetricRow{Name: s.Name, Rows: count(int64(s.Rows))}
+		for _, m := range models {
+			row.Values = append(row.Values, sliceValue(m.Slices, s.Name, metric))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func sliceValue(slices []SliceResult, name, metric string) string {
+	for _, s := range slices {
+		if v, ok := s.Metrics[metric]; ok && s.Name == name {
+			return fmt.Sprintf("%.4f", v)
+		}
+	}
+	return "-"
+}
+
 // gateRow is one gate check, formatted.
 type gateRow struct {
 	Gate, Observed, Threshold, Reason string

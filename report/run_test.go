@@ -73,6 +73,7 @@ func sampleRun() *Run {
 			{Sparsity: 0.8, Structured: true, Quantized: true, FloatLayers: []int{0}, Metric: 0.80, Drop: 0.07, Reason: "drop too large"}}},
 		Models: []ModelResult{
 			{Role: RoleCandidate, Name: "candidate", Rows: 668, Metrics: map[string]float64{"auc": 0.8545, "accuracy": 0.8713},
+				Slices: []SliceResult{{Name: "long <haul>", Rows: 211, Metrics: map[string]float64{"auc": 0.8123}}},
 				Cost: Cost{Bytes: 3380, Params: 1025, Nonzeros: 537, LatencyP50Us: 0.3, LatencyP99Us: 0.35, RowsPerSec: 6.5e6}},
 			{Role: RoleFloatParent, Name: "float parent", Rows: 668, Metrics: map[string]float64{"auc": 0.8549, "accuracy": 0.8713},
 				Cost: Cost{Bytes: 6042, Params: 1025, Nonzeros: 1025, LatencyP50Us: 0.4, LatencyP99Us: 0.4, RowsPerSec: 1.9e6}},
@@ -137,13 +138,14 @@ func TestRunHTML(t *testing.T) {
 	if counts["svg"] != 5 || counts["polyline"] != 2 || counts["circle"] != 1 {
 		t.Errorf("svg %d, polyline %d, circle %d; want 5, 2, 1", counts["svg"], counts["polyline"], counts["circle"])
 	}
-	for _, id := range []string{"run", "timeline", "decision", "findings", "drift", "coverage", "training", "training-curve", "optimization", "evaluation", "gates"} {
+	for _, id := range []string{"run", "timeline", "decision", "findings", "drift", "coverage", "training", "training-curve", "optimization", "evaluation", "slices", "gates"} {
 		if !ids[id] {
 			t.Errorf("no element with id %q", id)
 		}
 	}
 	for _, want := range []string{"<script>alert(1)</script>", "<svg onload=x>", "<i>south</i>", "v0001 → v0002", "best epoch 9",
-		"-47.6%", "float parent", "champion (v0001)", "beat_champion [<script>]", "every gate passed", "sparsity 80% structured, int8 (float layers 0)"} {
+		"-47.6%", "float parent", "champion (v0001)", "beat_champion [<script>]", "every gate passed", "sparsity 80% structured, int8 (float layers 0)",
+		"auc per slice of the holdout", "long <haul>", "0.8123"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q", want)
 		}
