@@ -74,7 +74,7 @@ func sampleRun() *Run {
 		Models: []ModelResult{
 			{Role: RoleCandidate, Name: "candidate", Rows: 668, Metrics: map[string]float64{"auc": 0.8545, "accuracy": 0.8713},
 				Slices: []SliceResult{{Name: "long <haul>", Rows: 211, Metrics: map[string]float64{"auc": 0.8123}}},
-				Cost: Cost{Bytes: 3380, Params: 1025, Nonzeros: 537, LatencyP50Us: 0.3, LatencyP99Us: 0.35, RowsPerSec: 6.5e6}},
+				Cost:   Cost{Bytes: 3380, Params: 1025, Nonzeros: 537, LatencyP50Us: 0.3, LatencyP99Us: 0.35, RowsPerSec: 6.5e6}},
 			{Role: RoleFloatParent, Name: "float parent", Rows: 668, Metrics: map[string]float64{"auc": 0.8549, "accuracy": 0.8713},
 				Cost: Cost{Bytes: 6042, Params: 1025, Nonzeros: 1025, LatencyP50Us: 0.4, LatencyP99Us: 0.4, RowsPerSec: 1.9e6}},
 			{Role: RoleChampion, Name: "v0001", Rows: 668, Metrics: map[string]float64{"auc": 0.7147, "brier": 0.17}},
