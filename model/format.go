@@ -13,6 +13,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Format constants of the safetensors file.
@@ -195,7 +196,7 @@ func digest(meta map[string]string, tensors []tensor, data []byte) string {
 		writeField(h, meta[k])
 	}
 	ts := slices.Clone(tensors)
-	slices.SortFunc(ts, func(a, b tensor) int { return compareStrings(a.name, b.name) })
+	slices.SortFunc(ts, func(a, b tensor) int { return strings.Compare(a.name, b.name) })
 	for _, t := range ts {
 		writeField(h, t.name)
 		writeField(h, t.info.Dtype)
@@ -212,16 +213,6 @@ func writeField(h hash.Hash, s string) {
 	var n [binary.MaxVarintLen64]byte
 	h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
 	io.WriteString(h, s)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Decode reads a model written by Encode, verifying its structure and the

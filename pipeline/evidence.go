@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,7 +50,7 @@ func modelCard(c *candidate, v *evaluate.Verdict, results []evaluate.Result) []b
 		spec.Task, spec.Lineage[evaluate.LineageLabel], strings.Join(c.model.Preprocessor().Inputs(), ", "),
 		c.model.NumParams(), c.model.NonZeros(), c.fp, spec.Lineage["trained_at"])
 	b.WriteString("## Holdout metrics\n\n| metric | value |\n|---|---|\n")
-	for _, k := range sortedKeys(results[0].Metrics) {
+	for _, k := range slices.Sorted(maps.Keys(results[0].Metrics)) {
 		fmt.Fprintf(&b, "| %s | %.6g |\n", k, results[0].Metrics[k])
 	}
 	fmt.Fprintf(&b, "\n## Gates: %s\n\n", passText(v.Pass))
@@ -70,17 +71,6 @@ func writeRecord(dir string, rec *Record) error {
 		return fmt.Errorf("pipeline: %w", err)
 	}
 	return writeReport(dir, rec)
-}
-
-func jsonRaw(v any) (json.RawMessage, error) { return json.Marshal(v) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func newSchema(fields []arrow.Field) *arrow.Schema { return arrow.NewSchema(fields, nil) }

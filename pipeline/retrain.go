@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -179,7 +181,7 @@ func (r *run) policy(task evaluate.Task) *evaluate.Policy {
 
 func sliceExprs(m map[string]string) []evaluate.SliceExpr {
 	var out []evaluate.SliceExpr
-	for _, name := range sortedKeys(m) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, evaluate.SliceExpr{Name: name, Expr: m[name]})
 	}
 	return out

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -152,7 +153,7 @@ func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
 	if err := writeRecord(r.dir, rec); err != nil && runErr == nil {
 		runErr = err
 	}
-	reasons, _ := jsonRaw(rec.Reasons)
+	reasons, _ := json.Marshal(rec.Reasons) // a []string always encodes
 	if err := r.reg.FinishRun(context.WithoutCancel(ctx), rec.ID, status, reasons); err != nil && runErr == nil {
 		runErr = err
 	}

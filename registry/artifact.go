@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -63,7 +65,7 @@ func (r *Registry) stage(files map[string]string) (string, []Artifact, error) {
 
 func (r *Registry) copyAll(dir string, files map[string]string) ([]Artifact, error) {
 	var arts []Artifact
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		a, err := copyFile(files[name], filepath.Join(dir, name), r.hook)
 		if err != nil {
 			return nil, fmt.Errorf("artifact %s: %w", name, err)

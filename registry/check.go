@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // Check verifies the whole workspace: SQLite's integrity_check, every
@@ -36,7 +38,7 @@ func (r *Registry) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(aliases) {
+	for _, name := range slices.Sorted(maps.Keys(aliases)) {
 		if err := r.checkAlias(ctx, name, aliases[name]); err != nil {
 			bad("alias %s: %v", name, err)
 		}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,7 +75,7 @@ func histogramPairs(c *driftChart, h validate.BinShares, typ string, temporal bo
 func categoryPairs(c *driftChart, cats []validate.CategoryShare) {
 	cats = slices.Clone(cats)
 	slices.SortStableFunc(cats, func(a, b validate.CategoryShare) int {
-		return -cmpFloat(max(a.Reference, a.Current), max(b.Reference, b.Current))
+		return -cmp.Compare(max(a.Reference, a.Current), max(b.Reference, b.Current))
 	})
 	cats = cats[:min(len(cats), maxTop)]
 	var top float64
@@ -98,16 +99,6 @@ func scale(v, top, size float64) float64 {
 		return 0
 	}
 	return size * v / top
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // share formats a fraction as a percentage.

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -85,21 +86,11 @@ func (c *uniqueCheck) insert(rec arrow.Record, k, pos uint64, i, maxExamples int
 
 // trim keeps the max earliest candidates.
 func (c *uniqueCheck) trim(max int) {
-	slices.SortFunc(c.cand, func(a, b candidate) int { return cmpU64(a.pos, b.pos) })
+	slices.SortFunc(c.cand, func(a, b candidate) int { return cmp.Compare(a.pos, b.pos) })
 	c.cand = c.cand[:min(max, len(c.cand))]
 	if len(c.cand) == max {
 		c.worst = c.cand[max-1].pos
 	}
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // hashes returns one hash per row and, for a single column, which rows are
