@@ -27,7 +27,22 @@ type champion struct {
 	profile *validate.Profile
 }
 
+// loadChampion returns the run's champion, reading it on first use; the
+// champion cannot change before the run's own promotion at the end.
 func (r *run) loadChampion(ctx context.Context) (*champion, error) {
+	if r.champ != nil {
+		return r.champ, nil
+	}
+	c, err := r.readChampion(ctx)
+	if err == nil {
+		r.champ = c
+	}
+	return c, err
+}
+
+// readChampion loads the champion's model (verifying its checksum) and
+// its training profile.
+func (r *run) readChampion(ctx context.Context) (*champion, error) {
 	v, err := r.reg.Resolve(ctx, "champion")
 	if err != nil {
 		return nil, err

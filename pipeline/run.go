@@ -52,6 +52,9 @@ type run struct {
 	reg  *registry.Registry
 	rec  *Record
 	dir  string // runs/<id>
+	// champ is the champion once loaded; the run's stages share it, so
+	// its model and profile are read and verified once.
+	champ *champion
 }
 
 // Run performs one pass of the pipeline (see the package doc) and returns
