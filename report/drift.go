@@ -91,14 +91,15 @@ func newDriftRow(f validate.FeatureDrift) driftRow {
 		Nulls: fmt.Sprintf("%+.4f", f.Nulls.Change), Notes: strings.Join(f.Notes, "; ")}
 }
 
-// driftKSW1 formats the KS statistic and Wasserstein-1 distance, "-" for
-// a categorical feature or an empty side.
+// driftKSW1 formats the KS statistic and Wasserstein-1 distance (a
+// duration for time columns), "-" for a categorical feature or an empty
+// side.
 func driftKSW1(f validate.FeatureDrift) (ks, w1 string) {
 	n := f.Numeric
 	if n == nil || n.Reference.Count == 0 || n.Current.Count == 0 {
 		return "-", "-"
 	}
-	return fmt.Sprintf("%.4f", n.KS), fmt.Sprintf("%.4g", n.Wasserstein)
+	return fmt.Sprintf("%.4f", n.KS), f.WassersteinText()
 }
 
 // driftCounts is "1 alert, 2 warn, 5 ok".

@@ -28,7 +28,7 @@ func TestAuditSections(t *testing.T) {
 	if n, m := strings.Count(out, `<rect class="ref"`), strings.Count(out, `<rect class="cur"`); n != 3+3+1 || m != 3+3+1 {
 		t.Errorf("ref bars %d, cur %d; want 7 each", n, m)
 	}
-	for _, want := range []string{"(100, 200]: reference 30%, current 30%", "2024-01-01", "alert", "share 0% vs 1% in the reference", "<cur>", "+0.0100"} {
+	for _, want := range []string{"(100, 200]: reference 30%, current 30%", "2024-01-01", "alert", "share 0% vs 1% in the reference", "<cur>", "+0.0100", "31.0d"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q", want)
 		}

@@ -14,7 +14,8 @@ import (
 func ptr(v float64) *float64 { return &v }
 
 // sampleDrift has a hostile numeric feature, a categorical one and a
-// temporal one.
+// temporal one, whose W1 of 31 days in µs has no unit recorded (as in
+// reports saved before the unit was): it comes from the type.
 func sampleDrift() *validate.DriftReport {
 	ms := 0.8
 	return &validate.DriftReport{ReferenceRows: 2500, CurrentRows: 3000, Verdict: validate.VerdictAlert,
@@ -29,7 +30,7 @@ func sampleDrift() *validate.DriftReport {
 				Categorical: &validate.CategoricalDrift{Categories: []validate.CategoryShare{
 					{Value: "north", Reference: 0.5, Current: 0.3}, {Value: "<i>south</i>", Reference: 0.3, Current: 0.3}, {Value: validate.OtherCategory, Reference: 0.2, Current: 0.4}}}},
 			{Name: "date", Type: "timestamp[us, tz=UTC]", Kind: "temporal", Verdict: validate.VerdictOK, PSI: 0.01, JS: 0.01,
-				Numeric: &validate.NumericDrift{Reference: validate.MomentSummary{Count: 2500}, Current: validate.MomentSummary{Count: 3000},
+				Numeric: &validate.NumericDrift{Wasserstein: 2.6784e12, Reference: validate.MomentSummary{Count: 2500}, Current: validate.MomentSummary{Count: 3000},
 					Histogram: validate.BinShares{Edges: []float64{1.7040672e15, 1.7066592e15}, Reference: []float64{1}, Current: []float64{1}}}},
 		}}
 }

@@ -104,7 +104,9 @@
 // bins; the Kolmogorov–Smirnov statistic sup |F_ref − F_cur| over every
 // value either sketch retains, with the asymptotic Kolmogorov p-value at
 // n_eff = n·m/(n+m) only while n_eff ≤ 10,000; Wasserstein-1 ∫ |F_ref −
-// F_cur| dx; and mean and std shift in reference std units. Categorical
+// F_cur| dx (in the column's unit; for time columns also in seconds, and
+// shown as a duration by [FeatureDrift.WassersteinText]); and mean and std
+// shift in reference std units. Categorical
 // columns get PSI, Jensen–Shannon and the chi-square test of homogeneity
 // over value frequencies (the 50 most frequent reference values and one
 // other bin), and unseen and vanished values. Every column gets its

@@ -2,13 +2,19 @@ package validate
 
 import (
 	"math"
+	"time"
 )
 
 // NumericDrift holds the distribution distances of a numeric or temporal
 // column, computed from the two quantile sketches (exact while a sketch
 // holds fewer than 4·K values, within its rank error beyond). Values of
-// temporal columns are in the column's raw unit (for instance µs).
+// temporal columns (Wasserstein, moments, bin edges) are in the column's
+// raw unit, named by Unit.
 type NumericDrift struct {
+	// Unit is the raw unit of a temporal column's values: "s", "ms", "us"
+	// or "ns" (timestamps, times, durations; "ms" for date64), "d" (days,
+	// date32). Empty for numeric columns.
+	Unit string `json:"unit,omitempty"`
 	// KS is the Kolmogorov–Smirnov statistic sup |F_ref − F_cur|, evaluated
 	// at every value either sketch retains.
 	KS float64 `json:"ks"`
@@ -17,8 +23,13 @@ type NumericDrift struct {
 	// above DriftOptions.PValueMaxN.
 	KSPValue   *float64 `json:"ks_p_value,omitempty"`
 	EffectiveN float64  `json:"effective_n"`
-	// Wasserstein is the Wasserstein-1 distance ∫ |F_ref − F_cur| dx.
+	// Wasserstein is the Wasserstein-1 distance ∫ |F_ref − F_cur| dx, in
+	// the column's unit: for temporal columns the raw Unit, as before Unit
+	// existed. [FeatureDrift.WassersteinText] formats it for people.
 	Wasserstein float64 `json:"wasserstein"`
+	// WassersteinSeconds is Wasserstein in seconds, for temporal columns
+	// only; nil when a side has no values.
+	WassersteinSeconds *float64 `json:"wasserstein_seconds,omitempty"`
 	// MeanShift and StdShift are (mean_cur − mean_ref)/std_ref and
 	// (std_cur − std_ref)/std_ref; nil when the reference std is 0.
 	MeanShift *float64      `json:"mean_shift,omitempty"`
@@ -56,6 +67,10 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 		Reference: MomentSummary{rm.Count, rm.Mean, rm.StdDev()},
 		Current:   MomentSummary{cm.Count, cm.Mean, cm.StdDev()},
 	}
+	var unit time.Duration
+	if rc.Kind == KindTemporal {
+		d.Unit, unit, _ = timeUnitOf(rc.Type.String())
+	}
 	if rc.Quantiles.N == 0 || cc.Quantiles.N == 0 {
 		if rc.Quantiles.N != cc.Quantiles.N {
 			f.Verdict = VerdictAlert
@@ -68,6 +83,10 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 	f.PSI = psi(d.Bins.Reference, d.Bins.Current)
 	f.JS = jensenShannon(d.Bins.Reference, d.Bins.Current)
 	d.KS, d.Wasserstein = cdfDistances(rv, cv)
+	if unit > 0 {
+		sec := d.Wasserstein * float64(unit) / float64(time.Second)
+		d.WassersteinSeconds = &sec
+	}
 	n, m := float64(rv.n), float64(cv.n)
 	d.EffectiveN = n * m / (n + m)
 	if d.EffectiveN <= o.PValueMaxN {

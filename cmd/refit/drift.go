@@ -30,11 +30,16 @@ JSON (by 'refit profile'); two saved profiles compare in milliseconds.
 
 Numeric and time columns get PSI over the reference's decile bins, the
 Kolmogorov-Smirnov statistic (and its p-value when n*m/(n+m) <= 10,000),
-Wasserstein-1 (in the column's unit; microseconds for timestamps),
-Jensen-Shannon distance (base 2) and mean and std shift in reference std
-units; categorical columns get PSI, Jensen-Shannon and chi-square over value
-frequencies, and unseen and vanished values. The verdict of a feature comes
-from its PSI (warn at 0.1, alert at 0.25) and its null-rate change.
+Wasserstein-1 (W1, in the column's unit), Jensen-Shannon distance (base 2)
+and mean and std shift in reference std units; categorical columns get PSI,
+Jensen-Shannon and chi-square over value frequencies, and unseen and
+vanished values. The verdict of a feature comes from its PSI (warn at 0.1,
+alert at 0.25) and its null-rate change.
+
+W1 of a time column is shown as a duration: days from one day (31.0d), a Go
+duration below (5h32m10s). With --format json, "wasserstein" stays in the
+column's raw unit, named by "unit" (s, ms, us, ns, or d for date32), and
+"wasserstein_seconds" has it in seconds.
 
 Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 		Example: `  refit drift --reference train.parquet --current 'new/**/*.parquet'
@@ -128,7 +133,7 @@ func writeDriftTable(w io.Writer, r *validate.DriftReport) {
 	for _, f := range r.Features {
 		ks, w1 := "-", "-"
 		if n := f.Numeric; n != nil && n.Reference.Count > 0 && n.Current.Count > 0 {
-			ks, w1 = fmt.Sprintf("%.4f", n.KS), fmt.Sprintf("%.4g", n.Wasserstein)
+			ks, w1 = fmt.Sprintf("%.4f", n.KS), f.WassersteinText()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%s\t%.4f\t%+.4f\t%s\t%s\n", f.Name, f.Kind, f.PSI, ks, w1, f.JS,
 			f.Nulls.Change, f.Verdict, strings.Join(f.Notes, "; "))

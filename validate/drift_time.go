@@ -1,0 +1,86 @@
+package validate
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// timeUnits are the raw units of temporal columns, by the name
+// [NumericDrift.Unit] gives them.
+var timeUnits = map[string]time.Duration{
+	"d":  24 * time.Hour,
+	"s":  time.Second,
+	"ms": time.Millisecond,
+	"us": time.Microsecond,
+	"ns": time.Nanosecond,
+}
+
+// timeUnitOf returns the raw unit of a temporal column from the name of its
+// Arrow type: "d" for date32, "ms" for date64, the bracketed unit of
+// timestamp, time32, time64 and duration ("timestamp[us, tz=UTC]" is
+// "us"). ok is false for other types.
+func timeUnitOf(typ string) (name string, unit time.Duration, ok bool) {
+	switch {
+	case typ == "date32":
+		name = "d"
+	case typ == "date64":
+		name = "ms"
+	case strings.HasPrefix(typ, "timestamp["), strings.HasPrefix(typ, "time32["),
+		strings.HasPrefix(typ, "time64["), strings.HasPrefix(typ, "duration["):
+		name = typ[strings.IndexByte(typ, '[')+1:]
+		if i := strings.IndexAny(name, ",]"); i >= 0 {
+			name = name[:i]
+		}
+	}
+	unit, ok = timeUnits[name]
+	if !ok {
+		return "", 0, false
+	}
+	return name, unit, true
+}
+
+// WassersteinText formats the Wasserstein-1 distance of f for people: four
+// significant digits for numbers ("11.33"), a duration for time columns,
+// converted from the column's raw unit ([NumericDrift.Unit], else the one
+// of its type, for reports saved before the unit was recorded): days with
+// one decimal from one day ("31.0d"), a Go duration below ("5h32m10s",
+// "1.5s"). "-" when f has no numeric statistics.
+func (f FeatureDrift) WassersteinText() string {
+	n := f.Numeric
+	if n == nil {
+		return "-"
+	}
+	name := n.Unit
+	if name == "" && f.Kind == "temporal" {
+		name, _, _ = timeUnitOf(f.Type)
+	}
+	unit, ok := timeUnits[name]
+	if !ok {
+		return fmt.Sprintf("%.4g", n.Wasserstein)
+	}
+	return spanText(n.Wasserstein * float64(unit) / float64(time.Second))
+}
+
+// spanText formats a non-negative span of sec seconds: "31.0d" from one
+// day, else a Go duration rounded to about four significant digits
+// ("23h59m59s", "12.346s", "1.5ms").
+func spanText(sec float64) string {
+	if sec < 86400 {
+		d := time.Duration(math.Round(sec * 1e9))
+		switch {
+		case d >= time.Minute:
+			d = d.Round(time.Second)
+		case d >= time.Second:
+			d = d.Round(time.Millisecond)
+		case d >= time.Millisecond:
+			d = d.Round(time.Microsecond)
+		}
+		if d < 24*time.Hour {
+			return d.String()
+		}
+	}
+	return strconv.FormatFloat(sec/86400, 'f', 1, 64) + "d"
+}

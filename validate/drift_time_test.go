@@ -1,0 +1,160 @@
+package validate
+
+import (
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// TestDriftTimeUnits shifts a time column by a known span: W1 equals the
+// shift in the column's raw unit, Unit names that unit, WassersteinSeconds
+// and WassersteinText convert it whatever the type.
+func TestDriftTimeUnits(t *testing.T) {
+	const month = 31 * 24 * 60 * 60 // seconds
+	tests := []struct {
+		dt       arrow.DataType
+		step     int64 // between reference values, raw units
+		shift    int64 // of the current values, raw units
+		unit     string
+		seconds  float64
+		wantText string
+	}{
+		{&arrow.TimestampType{Unit: arrow.Second}, 3600, month, "s", month, "31.0d"},
+		{&arrow.TimestampType{Unit: arrow.Millisecond}, 3600e3, month * 1e3, "ms", month, "31.0d"},
+		{&arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, 3600e6, month * 1e6, "us", month, "31.0d"},
+		{&arrow.TimestampType{Unit: arrow.Nanosecond}, 3600e9, 36 * 3600e9, "ns", 36 * 3600, "1.5d"},
+		{arrow.FixedWidthTypes.Date32, 1, 31, "d", month, "31.0d"},
+		{arrow.FixedWidthTypes.Date64, 86400e3, month * 1e3, "ms", month, "31.0d"},
+		{arrow.FixedWidthTypes.Time32ms, 1000, 90 * 60e3, "ms", 90 * 60, "1h30m0s"},
+		{arrow.FixedWidthTypes.Time64us, 1000, 1500, "us", 0.0015, "1.5ms"},
+		{arrow.FixedWidthTypes.Duration_s, 1, 45, "s", 45, "45s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dt.String(), func(t *testing.T) {
+			f := driftOf(t, timeProfile(t, tt.dt, 0, tt.step), timeProfile(t, tt.dt, tt.shift, tt.step))
+			n := f.Numeric
+			eq(t, "kind", f.Kind, "temporal")
+			eq(t, "unit", n.Unit, tt.unit)
+			near(t, "wasserstein", n.Wasserstein, float64(tt.shift), 1e-9*float64(tt.shift))
+			if n.WassersteinSeconds == nil {
+				t.Fatal("wasserstein_seconds missing")
+			}
+			near(t, "wasserstein seconds", *n.WassersteinSeconds, tt.seconds, 1e-9*tt.seconds)
+			eq(t, "text", f.WassersteinText(), tt.wantText)
+		})
+	}
+	t.Run("numeric", func(t *testing.T) {
+		n := driftOf(t, floatProfile(t, []float64{1, 2, 3}), floatProfile(t, []float64{4, 5, 6})).Numeric
+		if n.Unit != "" || n.WassersteinSeconds != nil {
+			t.Errorf("numeric column: unit %q, seconds %v; want none", n.Unit, n.WassersteinSeconds)
+		}
+	})
+}
+
+// timeProfile profiles 100 values shift + i·step of type dt as column "x".
+func timeProfile(t *testing.T, dt arrow.DataType, shift, step int64) *Profile {
+	t.Helper()
+	b := array.NewBuilder(memory.DefaultAllocator, dt)
+	defer b.Release()
+	for i := range int64(100) {
+		v := shift + i*step
+		switch b := b.(type) {
+		case *array.TimestampBuilder:
+			b.Append(arrow.Timestamp(v))
+		case *array.Date32Builder:
+			b.Append(arrow.Date32(v))
+		case *array.Date64Builder:
+			b.Append(arrow.Date64(v))
+		case *array.Time32Builder:
+			b.Append(arrow.Time32(v))
+		case *array.Time64Builder:
+			b.Append(arrow.Time64(v))
+		case *array.DurationBuilder:
+			b.Append(arrow.Duration(v))
+		default:
+			t.Fatalf("no builder for %s", dt)
+		}
+	}
+	arr := b.NewArray()
+	defer arr.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: dt, Nullable: true}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rec.Release()
+	p := NewProfile(schema, Options{})
+	if err := p.Add(rec); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestWassersteinText covers numbers, the rounding of durations, and
+// reports saved without a unit (the unit then comes from the type).
+func TestWassersteinText(t *testing.T) {
+	temporal := func(typ, unit string, w float64) FeatureDrift {
+		return FeatureDrift{Type: typ, Kind: "temporal", Numeric: &NumericDrift{Unit: unit, Wasserstein: w}}
+	}
+	tests := []struct {
+		name string
+		f    FeatureDrift
+		want string
+	}{
+		{"numeric", FeatureDrift{Type: "int64", Kind: "numeric", Numeric: &NumericDrift{Wasserstein: 11.333333}}, "11.33"},
+		{"numeric large", FeatureDrift{Type: "double", Kind: "numeric", Numeric: &NumericDrift{Wasserstein: 2.6784e12}}, "2.678e+12"},
+		{"categorical", FeatureDrift{Type: "utf8", Kind: "categorical"}, "-"},
+		{"zero", temporal("timestamp[us]", "us", 0), "0s"},
+		{"days", temporal("timestamp[us]", "us", 2.6784e12), "31.0d"},
+		{"one day", temporal("timestamp[ns]", "ns", float64(24*time.Hour)), "1.0d"},
+		{"rounds up to a day", temporal("timestamp[ms]", "ms", 86399.9e3), "1.0d"},
+		{"hours", temporal("timestamp[ms]", "ms", 5*3600e3+32*60e3+10.4e3), "5h32m10s"},
+		{"seconds", temporal("timestamp[ns]", "ns", 12.3456789e9), "12.346s"},
+		{"milliseconds", temporal("timestamp[ns]", "ns", 1.2345678e6), "1.235ms"},
+		{"nanoseconds", temporal("timestamp[ns]", "ns", 850), "850ns"},
+		{"half a day", temporal("date32", "d", 0.5), "12h0m0s"},
+		{"saved without unit", temporal("timestamp[us, tz=Europe/Paris]", "", 2.6784e12), "31.0d"},
+		{"saved date32 without unit", temporal("date32", "", 45.25), "45.2d"},
+		{"unknown type without unit", temporal("interval_month_day_nano", "", 3), "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eq(t, "text", tt.f.WassersteinText(), tt.want)
+		})
+	}
+}
+
+// TestTimeUnitOf checks the unit read from every temporal Arrow type's name.
+func TestTimeUnitOf(t *testing.T) {
+	tests := []struct {
+		dt   arrow.DataType
+		want string
+	}{
+		{arrow.FixedWidthTypes.Date32, "d"},
+		{arrow.FixedWidthTypes.Date64, "ms"},
+		{arrow.FixedWidthTypes.Time32s, "s"},
+		{arrow.FixedWidthTypes.Time32ms, "ms"},
+		{arrow.FixedWidthTypes.Time64us, "us"},
+		{arrow.FixedWidthTypes.Time64ns, "ns"},
+		{arrow.FixedWidthTypes.Timestamp_s, "s"},
+		{arrow.FixedWidthTypes.Timestamp_ms, "ms"},
+		{&arrow.TimestampType{Unit: arrow.Microsecond}, "us"},
+		{&arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "America/New_York"}, "ns"},
+		{arrow.FixedWidthTypes.Duration_ms, "ms"},
+		{arrow.PrimitiveTypes.Int64, ""},
+		{arrow.BinaryTypes.String, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dt.String(), func(t *testing.T) {
+			name, unit, ok := timeUnitOf(tt.dt.String())
+			eq(t, "unit", name, tt.want)
+			eq(t, "ok", ok, tt.want != "")
+			if ok && kindOf(tt.dt) != KindTemporal {
+				t.Errorf("%s has a unit but is not temporal", tt.dt)
+			}
+			if ok && unit <= 0 {
+				t.Errorf("unit %s lasts %v", name, unit)
+			}
+		})
+	}
+}
