@@ -47,20 +47,37 @@ func Parse(spec string) (cron.Schedule, error) {
 	return c, nil
 }
 
-// Next returns the next count fire times of spec after now.
+// Next returns the next count fire times of spec after now, in the zone of
+// the spec's CRON_TZ or TZ prefix, so a spec that fires at 06:00 in New York
+// gives times that read 06:00 with New York's offset of that day. Without a
+// prefix the spec fires, and its times are, in now's zone.
 func Next(spec string, now time.Time, count int) ([]time.Time, error) {
 	c, err := Parse(spec)
 	if err != nil {
 		return nil, err
+	}
+	loc := now.Location()
+	if z := zone(c); z != nil {
+		loc = z
 	}
 	var out []time.Time
 	for t := now; len(out) < count; {
 		if t = c.Next(t); t.IsZero() {
 			break
 		}
-		out = append(out, t)
+		out = append(out, t.In(loc))
 	}
 	return out, nil
+}
+
+// zone returns the zone of a parsed spec's CRON_TZ or TZ prefix; nil when
+// it has none (CRON_TZ=Local included) or is an @every interval, which
+// fire in the zone of the time given to Next.
+func zone(c cron.Schedule) *time.Location {
+	if s, ok := c.(*cron.SpecSchedule); ok && s.Location != time.Local {
+		return s.Location
+	}
+	return nil
 }
 
 // compile checks every schedule and returns their groups by name, in

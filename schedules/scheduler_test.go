@@ -335,22 +335,83 @@ func TestJobFailures(t *testing.T) {
 	}
 }
 
+// TestNext checks the fire times of specs with and without a zone, across
+// daylight saving changes, for clocks in several zones: a spec with
+// CRON_TZ or TZ gives times in its zone whatever now's zone (the same
+// instants as robfig/cron), one without gives them in now's zone.
 func TestNext(t *testing.T) {
-	now := time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC)
-	got, err := Next("CRON_TZ=Europe/Paris 0 2 * * *", now, 3)
+	ny, tokyo := loadZone(t, "America/New_York"), loadZone(t, "Asia/Tokyo")
+	tests := []struct {
+		name string
+		spec string
+		now  time.Time
+		want []string // RFC 3339: instant and zone offset
+	}{
+		{"spring forward", "CRON_TZ=America/New_York 0 6 * * *", time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-03-07T06:00:00-05:00", "2026-03-08T06:00:00-04:00", "2026-03-09T06:00:00-04:00"}},
+		{"spring forward, now in Tokyo", "CRON_TZ=America/New_York 0 6 * * *", time.Date(2026, 3, 6, 21, 0, 0, 0, tokyo),
+			[]string{"2026-03-07T06:00:00-05:00", "2026-03-08T06:00:00-04:00", "2026-03-09T06:00:00-04:00"}},
+		{"fall back", "CRON_TZ=America/New_York 0 6 * * *", time.Date(2026, 10, 30, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-10-31T06:00:00-04:00", "2026-11-01T06:00:00-05:00", "2026-11-02T06:00:00-05:00"}},
+		{"fall back, now at a fixed offset", "TZ=America/New_York 0 6 * * *", time.Date(2026, 10, 30, 20, 0, 0, 0, time.FixedZone("", 8*3600)),
+			[]string{"2026-10-31T06:00:00-04:00", "2026-11-01T06:00:00-05:00", "2026-11-02T06:00:00-05:00"}},
+		{"late November", "CRON_TZ=America/New_York 0 6 * * *", time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-11-25T06:00:00-05:00"}},
+		// 02:30 does not exist in New York on 2026-03-08: robfig/cron skips it.
+		{"skipped hour", "CRON_TZ=America/New_York 30 2 * * *", time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-03-07T02:30:00-05:00", "2026-03-09T02:30:00-04:00"}},
+		// 01:30 happens twice in New York on 2026-11-01 and robfig/cron
+		// fires at both; the offsets tell them apart.
+		{"repeated hour", "CRON_TZ=America/New_York 30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00", "2026-11-02T01:30:00-05:00"}},
+		{"utc zone, now in New York", "CRON_TZ=UTC 0 6 * * *", time.Date(2026, 3, 7, 12, 0, 0, 0, ny),
+			[]string{"2026-03-08T06:00:00Z", "2026-03-09T06:00:00Z"}},
+		{"descriptor with a zone", "CRON_TZ=Europe/Paris @daily", time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC),
+			[]string{"2024-03-31T00:00:00+01:00", "2024-04-01T00:00:00+02:00"}},
+		// Paris moves to summer time on 2024-03-31: 02:00 does not exist.
+		{"paris summer time", "CRON_TZ=Europe/Paris 0 2 * * *", time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC),
+			[]string{"2024-04-01T02:00:00+02:00", "2024-04-02T02:00:00+02:00", "2024-04-03T02:00:00+02:00"}},
+		{"no zone, now in UTC", "0 6 * * *", time.Date(2026, 3, 7, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-03-08T06:00:00Z", "2026-03-09T06:00:00Z"}},
+		{"no zone, now in New York", "0 6 * * *", time.Date(2026, 3, 7, 12, 0, 0, 0, ny),
+			[]string{"2026-03-08T06:00:00-04:00", "2026-03-09T06:00:00-04:00"}},
+		{"no zone, now in New York, fall back", "0 6 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, ny),
+			[]string{"2026-11-01T06:00:00-05:00", "2026-11-02T06:00:00-05:00"}},
+		{"interval, now in Tokyo", "@every 90m", time.Date(2026, 3, 7, 12, 0, 0, 0, tokyo),
+			[]string{"2026-03-07T13:30:00+09:00", "2026-03-07T15:00:00+09:00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Next(tt.spec, tt.now, len(tt.want))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s []string
+			for _, t := range got {
+				s = append(s, t.Format(time.RFC3339))
+			}
+			if !slices.Equal(s, tt.want) {
+				t.Errorf("next %v, want %v", s, tt.want)
+			}
+			// The instants are robfig/cron's.
+			c, _ := Parse(tt.spec)
+			for i, at := 0, tt.now; i < len(got); i++ {
+				if at = c.Next(at); !at.Equal(got[i]) {
+					t.Errorf("fire %d at %v, robfig/cron says %v", i, got[i], at)
+				}
+			}
+		})
+	}
+	if _, err := Next("not a spec", time.Now(), 1); !errors.Is(err, ErrInvalid) {
+		t.Errorf("bad spec: %v, want ErrInvalid", err)
+	}
+}
+
+func loadZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Paris moves to summer time on 2024-03-31: 02:00 does not exist that
-	// day, so robfig/cron skips it; 02:00 CEST is 00:00 UTC.
-	var s []string
-	for _, t := range got {
-		s = append(s, t.UTC().Format(time.RFC3339))
-	}
-	if want := []string{"2024-04-01T00:00:00Z", "2024-04-02T00:00:00Z", "2024-04-03T00:00:00Z"}; !slices.Equal(s, want) {
-		t.Errorf("next %v, want %v", s, want)
-	}
-	if _, err := Next("not a spec", now, 1); !errors.Is(err, ErrInvalid) {
-		t.Errorf("bad spec: %v, want ErrInvalid", err)
-	}
+	return loc
 }

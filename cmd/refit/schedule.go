@@ -20,11 +20,13 @@ func newScheduleCmd() *cobra.Command {
 }
 
 type scheduleNext struct {
-	Name    string      `json:"name"`
-	Job     string      `json:"job"`
-	Cron    string      `json:"cron"`
-	Timeout string      `json:"timeout"`
-	Next    []time.Time `json:"next"`
+	Name    string `json:"name"`
+	Job     string `json:"job"`
+	Cron    string `json:"cron"`
+	Timeout string `json:"timeout"`
+	// Next are the fire times, in the zone of the spec's CRON_TZ or TZ,
+	// else of --now.
+	Next []time.Time `json:"next"`
 }
 
 func newScheduleNextCmd() *cobra.Command {
@@ -34,8 +36,11 @@ func newScheduleNextCmd() *cobra.Command {
 		Use:   "next",
 		Short: "List the next fire times of each schedule",
 		Long: `next prints the next fire times of every schedule of refit.yaml, as
-'refit serve' would fire them. Specs without CRON_TZ fire in the zone of
---now (the local zone by default).`,
+'refit serve' would fire them, in RFC 3339 with the zone's offset. A spec
+with CRON_TZ (or TZ) fires in that zone and its times are printed in it,
+whatever the zone of --now: "CRON_TZ=America/New_York 0 6 * * *" prints
+06:00-05:00 in winter and 06:00-04:00 in summer. A spec without one fires
+in the zone of --now (the local zone by default) and is printed in it.`,
 		Example: `  refit schedule next --config refit.yaml --count 3 --now 2024-03-01T00:00:00Z`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
