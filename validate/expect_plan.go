@@ -382,15 +382,20 @@ func ruleColumns(s *arrow.Schema, prog *colexpr.Program) []int {
 	return out
 }
 
-// durationText formats a duration readably: "36h", "1h30m", "8279.0 days".
+// durationText formats a duration readably, rounded to the second, without
+// trailing zero units: "36h", "1h30m", "2m", "1m30s", "10s", "8279.0 days".
 func durationText(d time.Duration) string {
 	if d >= 72*time.Hour || d <= -72*time.Hour {
 		return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
 	}
 	s := d.Round(time.Second).String()
-	s = strings.TrimSuffix(s, "0s")
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
+	// Only whole zero units go: "2m0s" is "2m" and "1h0m0s" is "1h", but
+	// the 0 of "10s" or "1m30s" is a digit of the seconds.
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+		if strings.HasSuffix(s, "h0m") {
+			s = strings.TrimSuffix(s, "0m")
+		}
 	}
 	return s
 }
