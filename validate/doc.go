@@ -106,7 +106,10 @@
 // n_eff = n·m/(n+m) only while n_eff ≤ 10,000; Wasserstein-1 ∫ |F_ref −
 // F_cur| dx (in the column's unit; for time columns also in seconds, and
 // shown as a duration by [FeatureDrift.WassersteinText]); and mean and std
-// shift in reference std units. Categorical
+// shift in reference std units. A time column whose unit differs between
+// the two profiles (timestamp[ms] and timestamp[us], date32 and a
+// timestamp) is compared in the reference's unit; instants, times of day
+// and durations never compare with each other (a type change). Categorical
 // columns get PSI, Jensen–Shannon and the chi-square test of homogeneity
 // over value frequencies (the 50 most frequent reference values and one
 // other bin), and unseen and vanished values. Every column gets its

@@ -109,7 +109,14 @@ type NullDrift struct {
 // value either sketch retains, with the asymptotic Kolmogorov p-value at
 // n_eff = n·m/(n+m) only while n_eff ≤ 10,000; Wasserstein-1
 // ∫ |F_ref − F_cur| dx (in the column's unit, for time columns also in
-// seconds); and mean and std shift in reference std units.
+// seconds); and mean and std shift in reference std units. A time column
+// whose current type has another unit than the reference's (timestamp[ms]
+// and timestamp[us], date32 and a timestamp) is compared in the
+// reference's unit: the current sketch's values and moments are scaled by
+// the whole ratio of the units, which keeps every rank, so the numbers are
+// those of converted data up to float64 rounding. Instants (timestamps,
+// dates), times of day and durations do not compare with each other: like
+// any other change of kind, that is a type change and an alert.
 // Categorical columns get PSI, Jensen–Shannon and the chi-square test of
 // homogeneity over value frequencies (the 50 most frequent reference values
 // and one other bin), and unseen and vanished values. Every column gets its
@@ -189,7 +196,7 @@ func columnDrift(ref *Profile, rc *ColumnProfile, cur *Profile, cc *ColumnProfil
 	}
 	f.Nulls = nullDrift(ref.Rows, rc, cur.Rows, cc)
 	switch {
-	case driftKind(cc.Kind) != f.Kind:
+	case driftKind(cc.Kind) != f.Kind, timeQuantity(rc.Type) != timeQuantity(cc.Type):
 		f.Verdict = VerdictAlert
 		f.Notes = append(f.Notes, fmt.Sprintf("type changed from %s to %s", rc.Type, cc.Type))
 		return f

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -8,12 +9,13 @@ import (
 // NumericDrift holds the distribution distances of a numeric or temporal
 // column, computed from the two quantile sketches (exact while a sketch
 // holds fewer than 4·K values, within its rank error beyond). Values of
-// temporal columns (Wasserstein, moments, bin edges) are in the column's
-// raw unit, named by Unit.
+// temporal columns (Wasserstein, moments, bin edges) are in the reference
+// column's raw unit, named by Unit; current values of another unit are
+// converted to it (see [Drift]).
 type NumericDrift struct {
-	// Unit is the raw unit of a temporal column's values: "s", "ms", "us"
-	// or "ns" (timestamps, times, durations; "ms" for date64), "d" (days,
-	// date32). Empty for numeric columns.
+	// Unit is the raw unit of the temporal reference column's values:
+	// "s", "ms", "us" or "ns" (timestamps, times, durations; "ms" for
+	// date64), "d" (days, date32). Empty for numeric columns.
 	Unit string `json:"unit,omitempty"`
 	// KS is the Kolmogorov–Smirnov statistic sup |F_ref − F_cur|, evaluated
 	// at every value either sketch retains.
@@ -62,15 +64,22 @@ type BinShares struct {
 
 // numericDrift fills f's PSI and JS and returns the numeric distances.
 func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *NumericDrift {
-	rm, cm := rc.Moments, cc.Moments
-	d := &NumericDrift{
-		Reference: MomentSummary{rm.Count, rm.Mean, rm.StdDev()},
-		Current:   MomentSummary{cm.Count, cm.Mean, cm.StdDev()},
-	}
+	d := &NumericDrift{}
 	var unit time.Duration
+	conv := func(v float64) float64 { return v } // current values to the reference's unit
+	converted := false
 	if rc.Kind == KindTemporal {
 		d.Unit, unit, _ = timeUnitOf(rc.Type.String())
+		if name, cu, _ := timeUnitOf(cc.Type.String()); cu != unit {
+			conv = func(v float64) float64 { return convertTimeUnit(v, cu, unit) }
+			converted = true
+			f.Notes = append(f.Notes, fmt.Sprintf("current type %s: values converted from %s to the reference's %s",
+				cc.Type, name, d.Unit))
+		}
 	}
+	rm, cm := rc.Moments, cc.Moments
+	d.Reference = MomentSummary{rm.Count, rm.Mean, rm.StdDev()}
+	d.Current = MomentSummary{cm.Count, conv(cm.Mean), conv(cm.StdDev())}
 	if rc.Quantiles.N == 0 || cc.Quantiles.N == 0 {
 		if rc.Quantiles.N != cc.Quantiles.N {
 			f.Verdict = VerdictAlert
@@ -79,6 +88,9 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 		return d
 	}
 	rv, cv := rc.Quantiles.view(), cc.Quantiles.view()
+	if converted {
+		cv = cv.rescaled(conv)
+	}
 	d.Bins = psiBins(rv, cv, o.Bins)
 	f.PSI = psi(d.Bins.Reference, d.Bins.Current)
 	f.JS = jensenShannon(d.Bins.Reference, d.Bins.Current)

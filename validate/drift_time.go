@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
 )
 
 // timeUnits are the raw units of temporal columns, by the name
@@ -40,6 +42,32 @@ func timeUnitOf(typ string) (name string, unit time.Duration, ok bool) {
 		return "", 0, false
 	}
 	return name, unit, true
+}
+
+// timeQuantity tells which quantity a temporal type measures: instants
+// ("instant": timestamps and dates), times of day ("time of day") or spans
+// ("duration"); "" for other types. Only columns of the same quantity
+// compare, whatever their units.
+func timeQuantity(dt arrow.DataType) string {
+	switch dt.ID() {
+	case arrow.TIMESTAMP, arrow.DATE32, arrow.DATE64:
+		return "instant"
+	case arrow.TIME32, arrow.TIME64:
+		return "time of day"
+	case arrow.DURATION:
+		return "duration"
+	}
+	return ""
+}
+
+// convertTimeUnit converts v raw units of from to units of to. Every ratio
+// of two [timeUnits] is a whole number, so this is one multiplication or
+// division by it: exact but for float64 rounding (relative 1.1e-16).
+func convertTimeUnit(v float64, from, to time.Duration) float64 {
+	if from >= to {
+		return v * float64(from/to)
+	}
+	return v / float64(to/from)
 }
 
 // WassersteinText formats the Wasserstein-1 distance of f for people: four

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,86 @@ func TestTimeUnitOf(t *testing.T) {
 				t.Errorf("unit %s lasts %v", name, unit)
 			}
 		})
+	}
+}
+
+// TestDriftMixedTimeUnits compares time columns whose reference and current
+// types have different units, both ways round: the current values are
+// converted to the reference's unit, so the same instants do not drift and
+// a known shift gives W1 equal to it. Time columns of different kinds
+// (instants, times of day, durations) do not compare: the type changed.
+func TestDriftMixedTimeUnits(t *testing.T) {
+	const day = 86400 // seconds
+	tests := []struct {
+		ref, cur         arrow.DataType
+		refStep, curStep int64   // the same span in each side's raw unit
+		shift            int64   // of the current values, its raw unit
+		unit             string  // of the report: the reference's
+		wantW1           float64 // the shift in the reference's unit
+		seconds          float64
+	}{
+		{arrow.FixedWidthTypes.Timestamp_ms, &arrow.TimestampType{Unit: arrow.Microsecond}, 3600e3, 3600e6, day * 1e6, "ms", day * 1e3, day},
+		{&arrow.TimestampType{Unit: arrow.Microsecond}, arrow.FixedWidthTypes.Timestamp_ms, 3600e6, 3600e3, day * 1e3, "us", day * 1e6, day},
+		{&arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, arrow.FixedWidthTypes.Timestamp_s, 3600e9, 3600, 90, "ns", 90e9, 90},
+		{arrow.FixedWidthTypes.Date32, arrow.FixedWidthTypes.Timestamp_s, 1, day, 2 * day, "d", 2, 2 * day},
+		{arrow.FixedWidthTypes.Timestamp_s, arrow.FixedWidthTypes.Date32, day, 1, 2, "s", 2 * day, 2 * day},
+		{arrow.FixedWidthTypes.Date32, &arrow.TimestampType{Unit: arrow.Nanosecond}, 1, day * 1e9, day * 1e9 / 2, "d", 0.5, day / 2},
+		{arrow.FixedWidthTypes.Date64, arrow.FixedWidthTypes.Date32, day * 1e3, 1, 3, "ms", 3 * day * 1e3, 3 * day},
+		{arrow.FixedWidthTypes.Date32, arrow.FixedWidthTypes.Date64, 1, day * 1e3, 3 * day * 1e3, "d", 3, 3 * day},
+		{arrow.FixedWidthTypes.Time32ms, arrow.FixedWidthTypes.Time64ns, 1000, 1e9, 1.5e9, "ms", 1500, 1.5},
+		{arrow.FixedWidthTypes.Time64ns, arrow.FixedWidthTypes.Time32ms, 1e9, 1000, 1500, "ns", 1.5e9, 1.5},
+		{arrow.FixedWidthTypes.Duration_s, arrow.FixedWidthTypes.Duration_ms, 1, 1000, 45e3, "s", 45, 45},
+		{arrow.FixedWidthTypes.Duration_ms, arrow.FixedWidthTypes.Duration_s, 1000, 1, 45, "ms", 45e3, 45},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ref.String()+" vs "+tt.cur.String(), func(t *testing.T) {
+			ref := timeProfile(t, tt.ref, 0, tt.refStep)
+
+			same := driftOf(t, ref, timeProfile(t, tt.cur, 0, tt.curStep))
+			eq(t, "verdict", same.Verdict, VerdictOK)
+			eq(t, "unit", same.Numeric.Unit, tt.unit)
+			eq(t, "psi", same.PSI, 0.0)
+			eq(t, "ks", same.Numeric.KS, 0.0)
+			eq(t, "wasserstein", same.Numeric.Wasserstein, 0.0)
+			eq(t, "current mean", same.Numeric.Current.Mean, same.Numeric.Reference.Mean)
+			eq(t, "histogram", same.Numeric.Histogram.Current, same.Numeric.Histogram.Reference)
+			eq(t, "histogram top", same.Numeric.Histogram.Edges[len(same.Numeric.Histogram.Edges)-1], float64(99*tt.refStep))
+			if len(same.Notes) != 1 || !strings.Contains(same.Notes[0], tt.cur.String()) {
+				t.Errorf("notes %q: want one naming the current type %s", same.Notes, tt.cur)
+			}
+
+			n := driftOf(t, ref, timeProfile(t, tt.cur, tt.shift, tt.curStep)).Numeric
+			eq(t, "unit", n.Unit, tt.unit)
+			near(t, "wasserstein", n.Wasserstein, tt.wantW1, 1e-9*tt.wantW1)
+			near(t, "wasserstein seconds", *n.WassersteinSeconds, tt.seconds, 1e-9*tt.seconds)
+			near(t, "mean change", n.Current.Mean-n.Reference.Mean, tt.wantW1, 1e-9*tt.wantW1)
+			near(t, "current std", n.Current.Std, n.Reference.Std, 1e-9*n.Reference.Std)
+		})
+	}
+}
+
+// TestDriftTimeKindChanged: instants, times of day and durations are
+// different quantities whatever their units, so a column that changes from
+// one to another gets the type-change alert, both ways round.
+func TestDriftTimeKindChanged(t *testing.T) {
+	types := []arrow.DataType{
+		&arrow.TimestampType{Unit: arrow.Microsecond}, arrow.FixedWidthTypes.Date32,
+		arrow.FixedWidthTypes.Time64us, arrow.FixedWidthTypes.Duration_us,
+	}
+	for _, a := range types {
+		for _, b := range types {
+			instants := func(dt arrow.DataType) bool { return dt.ID() == arrow.TIMESTAMP || dt.ID() == arrow.DATE32 }
+			if a == b || instants(a) && instants(b) {
+				continue
+			}
+			t.Run(a.String()+" vs "+b.String(), func(t *testing.T) {
+				f := driftOf(t, timeProfile(t, a, 0, 1), timeProfile(t, b, 0, 1))
+				eq(t, "verdict", f.Verdict, VerdictAlert)
+				if f.Numeric != nil {
+					t.Errorf("compared %s with %s: %+v", a, b, f.Numeric)
+				}
+				eq(t, "notes", f.Notes, []string{"type changed from " + a.String() + " to " + b.String()})
+			})
+		}
 	}
 }

@@ -39,6 +39,18 @@ func (q *Quantiles) view() quantileView {
 	return qv
 }
 
+// rescaled returns qv with every value mapped by conv, which must be
+// increasing (a positive scale): ranks and weights are unchanged.
+func (qv quantileView) rescaled(conv func(float64) float64) quantileView {
+	out := qv
+	out.vals = make([]float64, len(qv.vals))
+	for i, v := range qv.vals {
+		out.vals[i] = conv(v)
+	}
+	out.lo, out.hi = conv(qv.lo), conv(qv.hi)
+	return out
+}
+
 // quantile returns the smallest retained value whose cumulative weight
 // reaches p·N.
 func (qv quantileView) quantile(p float64) float64 {
