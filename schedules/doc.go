@@ -10,6 +10,15 @@
 // @hourly or @every 90s, and a CRON_TZ=Zone prefix. A spec without a zone
 // fires in the zone of the scheduler's clock (Options.Now).
 //
+// When daylight saving time ends, the wall clock repeats an hour (01:00 to
+// 02:00 twice in New York). As in Vixie cron, a spec at fixed times of day
+// fires once at a repeated time: "30 1 * * *" fires at 01:30 EDT and not
+// again at 01:30 EST, where robfig/cron alone fires at both. A spec with a
+// wildcard ("*" or "?", with or without a step) in its seconds, minutes or
+// hours field ("*/15 * * * *", "30 * * * *", @hourly) fires at every real
+// instant that matches, the repeated hour's included, and so does an @every
+// interval. A time that the spring change skips does not fire that day.
+//
 // # One job at a time
 //
 // A Scheduler serves one workspace, and every job it runs touches that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -38,13 +39,81 @@ type Schedule struct {
 // CRON_TZ.
 var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// Parse parses a spec as the scheduler does.
+// Parse parses a spec as the scheduler does: a spec at fixed times fires
+// once at a wall-clock time that the fall back of daylight saving time
+// repeats (see the package doc).
 func Parse(spec string) (cron.Schedule, error) {
 	c, err := parser.Parse(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: cron %q: %w", ErrInvalid, spec, err)
 	}
+	if s, ok := c.(*cron.SpecSchedule); ok && !wildcardTimes(spec) {
+		return onceAtWallClock{s}, nil
+	}
 	return c, nil
+}
+
+// wildcardTimes reports whether a spec that parsed has a wildcard ("*" or
+// "?", with or without a step) in its seconds, minutes or hours field, or
+// is @hourly: it fires at every real instant that matches, like Vixie
+// cron's wildcard jobs. The other specs fire at fixed times of day.
+func wildcardTimes(spec string) bool {
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		spec = spec[strings.IndexByte(spec, ' ')+1:]
+	}
+	f := strings.Fields(spec)
+	var times []string // seconds (when given), minutes, hours
+	switch len(f) {
+	case 5:
+		times = f[:2]
+	case 6:
+		times = f[:3]
+	default: // a descriptor
+		return len(f) == 1 && f[0] == "@hourly"
+	}
+	for _, field := range times {
+		if strings.HasPrefix(field, "*") || strings.HasPrefix(field, "?") {
+			return true
+		}
+	}
+	return false
+}
+
+// onceAtWallClock is a spec at fixed times of day that does not fire again
+// when the wall clock falls back through a time it already fired at:
+// robfig/cron fires "30 1 * * *" in New York at 01:30 EDT and again at
+// 01:30 EST on the night summer time ends; this fires at 01:30 EDT only,
+// as Vixie cron runs a fixed-time job once.
+type onceAtWallClock struct {
+	*cron.SpecSchedule
+}
+
+// Next returns the first fire after t whose wall-clock time did not
+// already happen.
+func (s onceAtWallClock) Next(t time.Time) time.Time {
+	loc := s.Location
+	if loc == time.Local { // robfig/cron: the zone of the time given
+		loc = t.Location()
+	}
+	for {
+		if t = s.SpecSchedule.Next(t); t.IsZero() || !repeatedWallClock(t.In(loc)) {
+			return t
+		}
+	}
+}
+
+// repeatedWallClock reports whether the wall clock of t's zone already read
+// as it does at t: t lies within the first d after a change of offset that
+// set the clock back by d.
+func repeatedWallClock(t time.Time) bool {
+	start, _ := t.ZoneBounds()
+	if start.IsZero() {
+		return false
+	}
+	_, before := start.Add(-time.Nanosecond).Zone()
+	_, after := t.Zone()
+	back := time.Duration(before-after) * time.Second
+	return back > 0 && t.Before(start.Add(back))
 }
 
 // Next returns the next count fire times of spec after now, in the zone of
@@ -74,6 +143,9 @@ func Next(spec string, now time.Time, count int) ([]time.Time, error) {
 // it has none (CRON_TZ=Local included) or is an @every interval, which
 // fire in the zone of the time given to Next.
 func zone(c cron.Schedule) *time.Location {
+	if o, ok := c.(onceAtWallClock); ok {
+		c = o.SpecSchedule
+	}
 	if s, ok := c.(*cron.SpecSchedule); ok && s.Location != time.Local {
 		return s.Location
 	}

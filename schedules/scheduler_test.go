@@ -236,6 +236,41 @@ func TestMissedFiresAfterClockJump(t *testing.T) {
 	})
 }
 
+// TestFallBackFiresOnce runs the scheduler through the night New York's
+// clock falls back from 02:00 EDT to 01:00 EST: a job at 01:30 runs once,
+// one every 20 minutes runs at every real third of an hour, the repeated
+// ones included.
+func TestFallBackFiresOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The bubble's epoch reads 2026-11-01 00:00 EDT (04:00 UTC).
+		wall := time.Date(2026, 11, 1, 4, 0, 0, 0, time.UTC)
+		opts := testOptions()
+		opts.Now = func() time.Time { return wall.Add(time.Since(epoch)) }
+		var fixed, every calls
+		s := start(t, opts,
+			Schedule{Name: "fixed", Spec: "CRON_TZ=America/New_York 30 1 * * *", Job: fixed.sleeper(0)},
+			Schedule{Name: "every", Spec: "CRON_TZ=America/New_York */20 * * * *", Job: every.sleeper(time.Second)})
+		time.Sleep(3*time.Hour + time.Minute) // 02:01 EST
+		st := status(t, s, "fixed")
+		s.Stop()
+		h, m := time.Hour, time.Minute
+		// 01:30 EDT is 1h30m after the epoch, 01:30 EST 2h30m.
+		if got, want := fixed.offsets(), []time.Duration{h + 30*m}; !slices.Equal(got, want) {
+			t.Errorf("fixed fired at %v, want %v", got, want)
+		}
+		if want := time.Date(2026, 11, 2, 6, 30, 0, 0, time.UTC); !st.Next.Equal(want) {
+			t.Errorf("fixed: next %v, want %v (01:30 EST the next day)", st.Next, want)
+		}
+		var want []time.Duration // 00:20 EDT to 02:00 EST
+		for d := 20 * m; d <= 3*h; d += 20 * m {
+			want = append(want, d)
+		}
+		if got := every.offsets(); !slices.Equal(got, want) {
+			t.Errorf("every 20 minutes fired at %v, want %v", got, want)
+		}
+	})
+}
+
 func TestReloadKeepsOldSetOnError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var a, b calls
@@ -360,10 +395,38 @@ func TestNext(t *testing.T) {
 		// 02:30 does not exist in New York on 2026-03-08: robfig/cron skips it.
 		{"skipped hour", "CRON_TZ=America/New_York 30 2 * * *", time.Date(2026, 3, 6, 12, 0, 0, 0, time.UTC),
 			[]string{"2026-03-07T02:30:00-05:00", "2026-03-09T02:30:00-04:00"}},
-		// 01:30 happens twice in New York on 2026-11-01 and robfig/cron
-		// fires at both; the offsets tell them apart.
+		// 01:30 happens twice in New York on 2026-11-01: robfig/cron fires
+		// at both, a fixed-time spec fires at the first only.
 		{"repeated hour", "CRON_TZ=America/New_York 30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC),
-			[]string{"2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00", "2026-11-02T01:30:00-05:00"}},
+			[]string{"2026-11-01T01:30:00-04:00", "2026-11-02T01:30:00-05:00"}},
+		{"repeated hour, seconds field", "CRON_TZ=America/New_York 15 30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:30:15-04:00", "2026-11-02T01:30:15-05:00"}},
+		{"repeated hour, two fixed times", "CRON_TZ=America/New_York 0,30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:00:00-04:00", "2026-11-01T01:30:00-04:00", "2026-11-02T01:00:00-05:00"}},
+		{"repeated hour, range of hours", "CRON_TZ=America/New_York 0 0-3 * * *", time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T00:00:00-04:00", "2026-11-01T01:00:00-04:00", "2026-11-01T02:00:00-05:00", "2026-11-01T03:00:00-05:00"}},
+		{"repeated hour, no zone, now in New York", "30 1 * * *", time.Date(2026, 10, 31, 12, 0, 0, 0, ny),
+			[]string{"2026-11-01T01:30:00-04:00", "2026-11-02T01:30:00-05:00"}},
+		// Lord Howe Island sets its clock back by 30 minutes, from 02:00
+		// (+11:00) to 01:30 (+10:30), on 2026-04-05.
+		{"repeated half hour", "CRON_TZ=Australia/Lord_Howe 45 1 * * *", time.Date(2026, 4, 4, 0, 0, 0, 0, time.UTC),
+			[]string{"2026-04-05T01:45:00+11:00", "2026-04-06T01:45:00+10:30"}},
+		{"repeated hour, Paris", "CRON_TZ=Europe/Paris 30 2 * * *", time.Date(2024, 10, 26, 12, 0, 0, 0, time.UTC),
+			[]string{"2024-10-27T02:30:00+02:00", "2024-10-28T02:30:00+01:00"}},
+		// Wildcard minutes or hours fire at every real instant, the repeated
+		// hour's included, as Vixie cron runs wildcard jobs.
+		{"repeated hour, every hour", "CRON_TZ=America/New_York 30 * * * *", time.Date(2026, 11, 1, 4, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T00:30:00-04:00", "2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00", "2026-11-01T02:30:00-05:00"}},
+		{"repeated hour, hourly", "CRON_TZ=America/New_York @hourly", time.Date(2026, 11, 1, 4, 30, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:00:00-04:00", "2026-11-01T01:00:00-05:00", "2026-11-01T02:00:00-05:00"}},
+		{"repeated hour, every 15 minutes", "CRON_TZ=America/New_York */15 * * * *", time.Date(2026, 11, 1, 5, 20, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:30:00-04:00", "2026-11-01T01:45:00-04:00", "2026-11-01T01:00:00-05:00", "2026-11-01T01:15:00-05:00", "2026-11-01T01:30:00-05:00"}},
+		{"repeated hour, every 30 minutes of 1am", "CRON_TZ=America/New_York */30 1 * * *", time.Date(2026, 11, 1, 4, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:00:00-04:00", "2026-11-01T01:30:00-04:00", "2026-11-01T01:00:00-05:00", "2026-11-01T01:30:00-05:00", "2026-11-02T01:00:00-05:00"}},
+		{"repeated hour, every second of 01:30", "CRON_TZ=America/New_York */30 30 1 * * *", time.Date(2026, 11, 1, 5, 29, 0, 0, time.UTC),
+			[]string{"2026-11-01T01:30:00-04:00", "2026-11-01T01:30:30-04:00", "2026-11-01T01:30:00-05:00", "2026-11-01T01:30:30-05:00"}},
+		{"repeated hour, interval", "CRON_TZ=America/New_York @every 30m", time.Date(2026, 11, 1, 5, 0, 0, 0, time.UTC),
+			[]string{"2026-11-01T05:30:00Z", "2026-11-01T06:00:00Z", "2026-11-01T06:30:00Z"}},
 		{"utc zone, now in New York", "CRON_TZ=UTC 0 6 * * *", time.Date(2026, 3, 7, 12, 0, 0, 0, ny),
 			[]string{"2026-03-08T06:00:00Z", "2026-03-09T06:00:00Z"}},
 		{"descriptor with a zone", "CRON_TZ=Europe/Paris @daily", time.Date(2024, 3, 30, 12, 0, 0, 0, time.UTC),
@@ -393,10 +456,15 @@ func TestNext(t *testing.T) {
 			if !slices.Equal(s, tt.want) {
 				t.Errorf("next %v, want %v", s, tt.want)
 			}
-			// The instants are robfig/cron's.
-			c, _ := Parse(tt.spec)
+			// The instants are robfig/cron's, but for repeated wall-clock
+			// times of fixed-time specs, which it fires at twice.
+			c, _ := parser.Parse(tt.spec)
 			for i, at := 0, tt.now; i < len(got); i++ {
-				if at = c.Next(at); !at.Equal(got[i]) {
+				at = c.Next(at)
+				for strings.HasPrefix(tt.name, "repeated") && !at.IsZero() && at.Before(got[i]) {
+					at = c.Next(at)
+				}
+				if !at.Equal(got[i]) {
 					t.Errorf("fire %d at %v, robfig/cron says %v", i, got[i], at)
 				}
 			}

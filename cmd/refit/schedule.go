@@ -40,7 +40,11 @@ func newScheduleNextCmd() *cobra.Command {
 with CRON_TZ (or TZ) fires in that zone and its times are printed in it,
 whatever the zone of --now: "CRON_TZ=America/New_York 0 6 * * *" prints
 06:00-05:00 in winter and 06:00-04:00 in summer. A spec without one fires
-in the zone of --now (the local zone by default) and is printed in it.`,
+in the zone of --now (the local zone by default) and is printed in it.
+When daylight saving time ends and the clock repeats an hour, a spec at
+fixed times fires once at a repeated time ("30 1 * * *" at 01:30-04:00
+only); one with a wildcard seconds, minutes or hours field ("*/15 * * * *",
+"30 * * * *", @hourly), and @every, fire at every real instant.`,
 		Example: `  refit schedule next --config refit.yaml --count 3 --now 2024-03-01T00:00:00Z`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

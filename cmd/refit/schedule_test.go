@@ -31,6 +31,12 @@ func TestScheduleNextZones(t *testing.T) {
 			[]string{"2026-03-07T06:00:00-05:00  Sat", "2026-03-08T06:00:00-04:00  Sun", "2026-03-09T06:00:00-04:00  Mon"}},
 		{"new york, fall back", "TZ=America/New_York 0 6 * * *", "2026-10-30T22:00:00+05:30", "3",
 			[]string{"2026-10-31T06:00:00-04:00  Sat", "2026-11-01T06:00:00-05:00  Sun", "2026-11-02T06:00:00-05:00  Mon"}},
+		// 01:30 happens twice in New York on 2026-11-01: a fixed-time spec
+		// fires at the first, one with a wildcard hour at both.
+		{"new york, repeated hour", "CRON_TZ=America/New_York 30 1 * * *", "2026-10-31T12:00:00Z", "2",
+			[]string{"2026-11-01T01:30:00-04:00  Sun", "2026-11-02T01:30:00-05:00  Mon"}},
+		{"new york, repeated hour, every hour", "CRON_TZ=America/New_York 30 * * * *", "2026-11-01T05:00:00Z", "3",
+			[]string{"2026-11-01T01:30:00-04:00  Sun", "2026-11-01T01:30:00-05:00  Sun", "2026-11-01T02:30:00-05:00  Sun"}},
 		// Monday 06:00 in Tokyo is Sunday 21:00 UTC: the weekday is Tokyo's.
 		{"tokyo weekday, now in UTC", "CRON_TZ=Asia/Tokyo 0 6 * * 1", "2026-11-24T12:00:00Z", "1",
 			[]string{"2026-11-30T06:00:00+09:00  Mon"}},
