@@ -99,7 +99,7 @@ var allActivations = []Activation{Identity, ReLU, Tanh, Sigmoid, Softmax}
 // and outputs included, for every activation.
 func TestDensePathsIdentical(t *testing.T) {
 	ins := []int{1, 3, 7, 16, 17, 75, 128, 255}
-	outs := []int{1, 2, 15, 16, 17, 33, 64, 256}
+	outs := []int{1, 2, 15, 16, 17, 33, 50, 64, 100, 256}
 	rowss := []int{1, 2, 3, 4, 5, 7, 8, 13, 37, 256}
 	for _, k := range denseISAs() {
 		t.Run(k.String(), func(t *testing.T) {
