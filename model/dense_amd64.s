@@ -13,12 +13,12 @@
 // A panel is [k][16] float32: the weights of one input for 16 consecutive
 // outputs in one 64-byte row. Each lane sums its own output in input
 // order with VMULPS then VADDPS (the accumulator is the first operand of
-// the add, as in the Go loop), adds the bias after the sum, and, with
-// relu, stores max(v, 0) as Go's max computes it: VMAXPS with zero as the
-// first operand (a NaN or a zero of v passes through), then clearing the
-// sign bit (−0 becomes +0; a NaN keeps its payload without its sign).
-// Only the tail lanes of a tile's last panel are stored, so nothing is
-// written past the row.
+// the add, so of two NaNs it keeps its own), adds the bias after the sum,
+// and, with relu, stores max(v, 0) as Go's max computes it: VMAXPS with
+// zero as the first operand (a NaN or a zero of v passes through), then
+// clearing the sign bit (−0 becomes +0; a NaN keeps its payload without
+// its sign). Only the tail lanes of a tile's last panel are stored, so
+// nothing is written past the row.
 
 DATA absmask<>+0(SB)/4, $0x7fffffff
 GLOBL absmask<>(SB), RODATA|NOPTR, $4

@@ -7,12 +7,16 @@ package model
 // so the tiles vectorize across outputs and every lane still sums its own
 // dot product in index order, with a separate multiply and add (no FMA),
 // then adds the bias, exactly like gemmBias below. The outputs are
-// bit-identical on every path, and a row's output does not depend on its
-// batch. The tiles are 4 rows × 32 outputs (AVX-512; 4 × 16 with AVX2) and
-// 1 row × up to 64 outputs for batch 1 and the rows left over; a relu is
-// fused into their store. Elsewhere (other CPUs, other architectures, the
-// purego tag) gemmBias, plain Go, is the kernel, and it stays the
-// reference the tests compare the assembly with.
+// bit-identical on every path (NaN payloads aside: when two different NaNs
+// meet in a sum, which one survives depends on the operand order the Go
+// compiler picks), and a row's output does not depend on its batch. The
+// tiles are 4 rows × 32 outputs (AVX-512; 4 × 16 with AVX2) and 1 row ×
+// up to 64 outputs for batch 1 and the rows left over; a relu is fused
+// into their store. Separate multiplies and adds cost half the FMA peak
+// on Intel CPUs, where both use the same two pipes, and little on AMD Zen
+// 4, where adds have pipes of their own. Elsewhere (other CPUs,
+// other architectures, the purego tag) gemmBias, plain Go, is the kernel;
+// it stays the reference the tests compare the assembly with.
 
 // denseISA is a float32 dense kernel implementation.
 type denseISA int
