@@ -13,10 +13,10 @@ package model
 // tiles are 4 rows × 32 outputs (AVX-512; 4 × 16 with AVX2) and 1 row ×
 // up to 64 outputs for batch 1 and the rows left over; a relu is fused
 // into their store. Separate multiplies and adds cost half the FMA peak
-// on Intel CPUs, where both use the same two pipes, and little on AMD Zen
-// 4, where adds have pipes of their own. Elsewhere (other CPUs,
-// other architectures, the purego tag) gemmBias, plain Go, is the kernel;
-// it stays the reference the tests compare the assembly with.
+// on Intel CPUs, where both use the same two pipes, and little on AMD
+// Zen 4, where adds have pipes of their own. Elsewhere (other CPUs, other
+// architectures, the purego tag) gemmBias, plain Go, is the kernel; it
+// stays the reference the tests compare the assembly with.
 
 // denseISA is a float32 dense kernel implementation.
 type denseISA int
