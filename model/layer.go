@@ -197,15 +197,15 @@ func countNonZero(v []float32) int {
 func (d *Dense) Forward(dst, src []float32, rows int) {
 	dst, src = dst[:rows*d.out], src[:rows*d.in]
 	if d.threads < 2 || rows < minParallelRows || rows*d.in*d.out < minParallelMACs || runtime.GOMAXPROCS(0) < 2 {
-		d.rows(dst, src, 0, rows)
+		d.forwardRows(dst, src, 0, rows)
 		return
 	}
 	d.split(dst, src, rows)
 }
 
-// rows computes output rows [lo, hi), activation included, with the
+// forwardRows computes output rows [lo, hi), activation included, with the
 // assembly tiles if there are any, else with gemmBias.
-func (d *Dense) rows(dst, src []float32, lo, hi int) {
+func (d *Dense) forwardRows(dst, src []float32, lo, hi int) {
 	k := denseKernel
 	y := dst[lo*d.out : hi*d.out]
 	if k == denseGo || d.panels == nil {
@@ -227,7 +227,7 @@ type denseJob struct {
 	done     chan struct{}
 }
 
-func (j *denseJob) runHelper() { j.d.rows(j.dst, j.src, j.lo, j.hi) }
+func (j *denseJob) runHelper() { j.d.forwardRows(j.dst, j.src, j.lo, j.hi) }
 
 // split computes the rows on two goroutines if the helper is free: the
 // helper takes the second half.
@@ -240,10 +240,10 @@ func (d *Dense) split(dst, src []float32, rows int) {
 	j.dst, j.src, j.lo, j.hi = dst, src, half, rows
 	helpers.enter()
 	if helpers.tryRun(j, j.done) {
-		d.rows(dst, src, 0, half)
+		d.forwardRows(dst, src, 0, half)
 		<-j.done
 	} else {
-		d.rows(dst, src, 0, rows)
+		d.forwardRows(dst, src, 0, rows)
 	}
 	helpers.leave()
 	j.dst, j.src = nil, nil
