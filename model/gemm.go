@@ -1,12 +1,59 @@
 package model
 
-// The dense kernel is plain Go. Measured against gonum's Sgemm (v0.15.0,
-// already in go.sum) on 256×128 · 128×256 on this 2-core machine under
-// load: 1.8-2.3 GMAC/s here (2.5-2.8 in BenchmarkGemm with less load),
-// 2.6 for gonum on one thread (SSE assembly) and 7.4 when gonum spreads
-// one call over both cores. The gap did not justify a dependency whose summation order this package cannot pin
-// and whose goroutines compete with the caller's; callers that want more
-// throughput run one Predictor per goroutine.
+// The float32 dense kernel. On amd64 with AVX-512 or AVX2, Dense.Forward
+// runs the assembly tiles of dense_amd64.s over the weights packed once by
+// NewDense into panels of 16 outputs, [in][16] each (zero-padded at the
+// tail): one vector holds one input's weights for 16 consecutive outputs,
+// so the tiles vectorize across outputs and every lane still sums its own
+// dot product in index order, with a separate multiply and add (no FMA),
+// then adds the bias, exactly like gemmBias below. The outputs are
+// bit-identical on every path (NaN payloads aside: when two different NaNs
+// meet in a sum, which one survives depends on the operand order the Go
+// compiler picks), and a row's output does not depend on its batch. The
+// tiles are 4 rows × 32 outputs (AVX-512; 4 × 16 with AVX2) and 1 row ×
+// up to 64 outputs for batch 1 and the rows left over; a relu is fused
+// into their store. Separate multiplies and adds cost half the FMA peak
+// on Intel CPUs, where both use the same two pipes, and little on AMD
+// Zen 4, where adds have pipes of their own. Elsewhere (other CPUs, other
+// architectures, the purego tag) gemmBias, plain Go, is the kernel; it
+// stays the reference the tests compare the assembly with.
+
+// denseISA is a float32 dense kernel implementation.
+type denseISA int
+
+const (
+	denseGo     denseISA = iota // gemmBias, portable Go
+	denseAVX2                   // ymm tiles: 4 rows × 16 outputs, 1 × 64
+	denseAVX512                 // zmm tiles: 4 rows × 32 outputs, 1 × 64
+)
+
+func (k denseISA) String() string {
+	return [...]string{"go", "avx2", "avx512"}[k]
+}
+
+// denseKernel is the kernel Dense uses, chosen once from the CPU's
+// features. Tests switch it to compare the paths.
+var denseKernel = detectDense()
+
+// panelWidth is the number of outputs of one packed weight panel.
+const panelWidth = 16
+
+// packPanels returns W (out×in, row-major) as panels of panelWidth
+// outputs, [out/panelWidth rounded up][in][panelWidth], and b padded to
+// a whole number of panels. The padding is zero.
+func packPanels(w, b []float32, in, out int) (panels, bpad []float32) {
+	np := (out + panelWidth - 1) / panelWidth
+	panels = make([]float32, np*in*panelWidth)
+	for o := range out {
+		p := panels[o/panelWidth*in*panelWidth+o%panelWidth:]
+		for k, v := range w[o*in : o*in+in] {
+			p[k*panelWidth] = v
+		}
+	}
+	bpad = make([]float32, np*panelWidth)
+	copy(bpad, b)
+	return panels, bpad
+}
 
 // gemmBias computes y = x·Wᵀ + b for x rows×in, W out×in (row-major) and
 // y rows×out. It works on 4 rows × 2 outputs at a time: every weight load

@@ -3,7 +3,9 @@ package model
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Layer is one step of a model's forward pass. Implementations are
@@ -99,12 +101,16 @@ func softmax(row []float32) {
 
 // Dense is a fully connected float32 layer: y = act(x·Wᵀ + b), the ONNX
 // Gemm(transB=1) followed by the activation. W is row-major [out][in] (the
-// safetensors/PyTorch layout): each output's weights are contiguous, so the
-// batch kernel runs dot products over contiguous memory.
+// safetensors/PyTorch layout); where the assembly kernel runs, NewDense
+// also keeps a copy packed for it (see packPanels).
 type Dense struct {
 	in, out int
 	w, b    []float32
 	act     Activation
+	threads int
+	panels  []float32  // W packed for the assembly tiles, nil without them
+	bpad    []float32  // b padded to whole panels
+	pool    *sync.Pool // of *denseJob, for WithThreads
 }
 
 // NewDense returns a dense layer. w has out*in values, row-major
@@ -122,8 +128,30 @@ func NewDense(in, out int, w, b []float32, act Activation) (*Dense, error) {
 	case !allFinite(w) || !allFinite(b):
 		return nil, fmt.Errorf("model: dense layer %dx%d: %w: non-finite parameter", out, in, ErrInvalidInput)
 	}
-	return &Dense{in: in, out: out, w: slices.Clone(w), b: slices.Clone(b), act: act}, nil
+	d := &Dense{in: in, out: out, w: slices.Clone(w), b: slices.Clone(b), act: act, threads: 1}
+	if detectDense() != denseGo {
+		d.panels, d.bpad = packPanels(d.w, d.b, in, out)
+	}
+	return d, nil
 }
+
+// WithThreads returns a copy of d that may use a second goroutine, a
+// helper shared by the process, for large batches: Forward splits batches
+// of at least 128 rows and 2 M multiply-adds between the caller and the
+// helper, and a Predictor of a model with such a layer shares the 256-row
+// blocks of batches of at least 16 M multiply-adds. Outputs are the same
+// as on one goroutine. The helper serves one call at a time; other calls
+// run on their own goroutine meanwhile. n ≤ 1 (the default) keeps every
+// call on the caller's goroutine; n > 2 is treated as 2.
+func (d *Dense) WithThreads(n int) *Dense {
+	c := *d
+	c.threads = max(n, 1)
+	c.pool = &sync.Pool{}
+	return &c
+}
+
+// threadCount is the number of goroutines the layer may use.
+func (d *Dense) threadCount() int { return d.threads }
 
 func allFinite(v []float32) bool {
 	for _, x := range v {
@@ -167,6 +195,57 @@ func countNonZero(v []float32) int {
 
 // Forward computes act(src·Wᵀ + b) for rows rows.
 func (d *Dense) Forward(dst, src []float32, rows int) {
-	gemmBias(dst[:rows*d.out], src[:rows*d.in], d.w, d.b, rows, d.in, d.out)
-	d.act.apply(dst[:rows*d.out], d.out)
+	dst, src = dst[:rows*d.out], src[:rows*d.in]
+	if d.threads < 2 || rows < minParallelRows || rows*d.in*d.out < minParallelMACs || runtime.GOMAXPROCS(0) < 2 {
+		d.forwardRows(dst, src, 0, rows)
+		return
+	}
+	d.split(dst, src, rows)
+}
+
+// forwardRows computes output rows [lo, hi), activation included, with the
+// assembly tiles if there are any, else with gemmBias.
+func (d *Dense) forwardRows(dst, src []float32, lo, hi int) {
+	k := denseKernel
+	y := dst[lo*d.out : hi*d.out]
+	if k == denseGo || d.panels == nil {
+		gemmBias(y, src[lo*d.in:hi*d.in], d.w, d.b, hi-lo, d.in, d.out)
+		d.act.apply(y, d.out)
+		return
+	}
+	runDense(k, d, dst, src, lo, hi)
+	if d.act != ReLU { // the tiles fuse the relu
+		d.act.apply(y, d.out)
+	}
+}
+
+// denseJob is the helper goroutine's share of one Forward call.
+type denseJob struct {
+	d        *Dense
+	dst, src []float32
+	lo, hi   int
+	done     chan struct{}
+}
+
+func (j *denseJob) runHelper() { j.d.forwardRows(j.dst, j.src, j.lo, j.hi) }
+
+// split computes the rows on two goroutines if the helper is free: the
+// helper takes the second half.
+func (d *Dense) split(dst, src []float32, rows int) {
+	j, _ := d.pool.Get().(*denseJob)
+	if j == nil {
+		j = &denseJob{d: d, done: make(chan struct{}, 1)}
+	}
+	half := (rows / 2) &^ 3
+	j.dst, j.src, j.lo, j.hi = dst, src, half, rows
+	helpers.enter()
+	if helpers.tryRun(j, j.done) {
+		d.forwardRows(dst, src, 0, half)
+		<-j.done
+	} else {
+		d.forwardRows(dst, src, 0, rows)
+	}
+	helpers.leave()
+	j.dst, j.src = nil, nil
+	d.pool.Put(j)
 }
