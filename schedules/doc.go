@@ -8,7 +8,9 @@
 // A spec is a robfig/cron/v3 expression as pipeline.ParseCron accepts it:
 // five fields with an optional leading seconds field, descriptors such as
 // @hourly or @every 90s, and a CRON_TZ=Zone prefix. A spec without a zone
-// fires in the zone of the scheduler's clock (Options.Now).
+// fires in the zone of the scheduler's clock (Options.Now). Fire times in
+// Status, RunInfo and the logs are in the zone the spec fires in, as
+// [Next] gives them.
 //
 // When daylight saving time ends, the wall clock repeats an hour (01:00 to
 // 02:00 twice in New York). As in Vixie cron, a spec at fixed times of day

@@ -39,16 +39,18 @@ type Schedule struct {
 // CRON_TZ.
 var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// Parse parses a spec as the scheduler does: a spec at fixed times fires
-// once at a wall-clock time that the fall back of daylight saving time
-// repeats (see the package doc).
+// Parse parses a spec as the scheduler does. The schedule's Next gives
+// times in the zone of the spec's CRON_TZ or TZ prefix (without one, and
+// for @every, in the zone of the time given, as robfig/cron does), and a
+// spec at fixed times fires once at a wall-clock time that the fall back
+// of daylight saving time repeats (see the package doc).
 func Parse(spec string) (cron.Schedule, error) {
 	c, err := parser.Parse(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: cron %q: %w", ErrInvalid, spec, err)
 	}
-	if s, ok := c.(*cron.SpecSchedule); ok && !wildcardTimes(spec) {
-		return onceAtWallClock{s}, nil
+	if s, ok := c.(*cron.SpecSchedule); ok {
+		return specSchedule{SpecSchedule: s, once: !wildcardTimes(spec)}, nil
 	}
 	return c, nil
 }
@@ -79,24 +81,29 @@ func wildcardTimes(spec string) bool {
 	return false
 }
 
-// onceAtWallClock is a spec at fixed times of day that does not fire again
-// when the wall clock falls back through a time it already fired at:
-// robfig/cron fires "30 1 * * *" in New York at 01:30 EDT and again at
-// 01:30 EST on the night summer time ends; this fires at 01:30 EDT only,
-// as Vixie cron runs a fixed-time job once.
-type onceAtWallClock struct {
+// specSchedule is a cron spec as the scheduler fires it: robfig/cron's
+// instants, in the spec's zone. When once is set (a spec at fixed times of
+// day), a fire whose wall-clock time the fall back of daylight saving time
+// repeats is dropped: robfig/cron fires "30 1 * * *" in New York at 01:30
+// EDT and again at 01:30 EST on the night summer time ends, this at 01:30
+// EDT only, as Vixie cron runs a fixed-time job once.
+type specSchedule struct {
 	*cron.SpecSchedule
+	once bool
 }
 
-// Next returns the first fire after t whose wall-clock time did not
-// already happen.
-func (s onceAtWallClock) Next(t time.Time) time.Time {
+// Next returns the first fire after t, in the spec's zone (t's without
+// one), that is not a repeated wall-clock time of a fixed-time spec.
+func (s specSchedule) Next(t time.Time) time.Time {
 	loc := s.Location
 	if loc == time.Local { // robfig/cron: the zone of the time given
 		loc = t.Location()
 	}
 	for {
-		if t = s.SpecSchedule.Next(t); t.IsZero() || !repeatedWallClock(t.In(loc)) {
+		if t = s.SpecSchedule.Next(t); t.IsZero() {
+			return t
+		}
+		if t = t.In(loc); !s.once || !repeatedWallClock(t) {
 			return t
 		}
 	}
@@ -116,40 +123,24 @@ func repeatedWallClock(t time.Time) bool {
 	return back > 0 && t.Before(start.Add(back))
 }
 
-// Next returns the next count fire times of spec after now, in the zone of
-// the spec's CRON_TZ or TZ prefix, so a spec that fires at 06:00 in New York
-// gives times that read 06:00 with New York's offset of that day. Without a
-// prefix the spec fires, and its times are, in now's zone.
+// Next returns the next count fire times of spec after now, as the
+// scheduler fires them, in the zone of the spec's CRON_TZ or TZ prefix, so
+// a spec that fires at 06:00 in New York gives times that read 06:00 with
+// New York's offset of that day. Without a prefix the spec fires, and its
+// times are, in now's zone.
 func Next(spec string, now time.Time, count int) ([]time.Time, error) {
 	c, err := Parse(spec)
 	if err != nil {
 		return nil, err
-	}
-	loc := now.Location()
-	if z := zone(c); z != nil {
-		loc = z
 	}
 	var out []time.Time
 	for t := now; len(out) < count; {
 		if t = c.Next(t); t.IsZero() {
 			break
 		}
-		out = append(out, t.In(loc))
+		out = append(out, t)
 	}
 	return out, nil
-}
-
-// zone returns the zone of a parsed spec's CRON_TZ or TZ prefix; nil when
-// it has none (CRON_TZ=Local included) or is an @every interval, which
-// fire in the zone of the time given to Next.
-func zone(c cron.Schedule) *time.Location {
-	if o, ok := c.(onceAtWallClock); ok {
-		c = o.SpecSchedule
-	}
-	if s, ok := c.(*cron.SpecSchedule); ok && s.Location != time.Local {
-		return s.Location
-	}
-	return nil
 }
 
 // compile checks every schedule and returns their groups by name, in

@@ -53,8 +53,9 @@ func (o Options) withDefaults() Options {
 type Status struct {
 	Name string `json:"name"`
 	Spec string `json:"spec"`
-	// Next is the next fire time; zero before Start, after Stop, or when
-	// the spec never fires again.
+	// Next is the next fire time, in the zone of the spec's CRON_TZ or TZ
+	// (else of the clock, Options.Now) as [Next] gives it; zero before
+	// Start, after Stop, or when the spec never fires again.
 	Next    time.Time `json:"next,omitzero"`
 	Running bool      `json:"running"`
 	// Runs counts the jobs started; Skipped counts fires that did not run
@@ -67,7 +68,7 @@ type Status struct {
 
 // RunInfo describes one finished job run.
 type RunInfo struct {
-	Fire     time.Time `json:"fire"` // the scheduled time it ran for
+	Fire     time.Time `json:"fire"` // the scheduled time it ran for, in the spec's zone as Next
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
 	Result   string    `json:"result"` // ResultOK, ResultFailed, ...

@@ -125,6 +125,39 @@ func TestNextFireInStatus(t *testing.T) {
 	})
 }
 
+// TestTimesInSpecZone checks that the next fire in Status, the fire time of
+// the last run and the fire logged are in the zone of the spec's CRON_TZ,
+// as Next gives them, whatever the zone of the clock (here UTC).
+func TestTimesInSpecZone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		wall := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC) // 05:00 in New York
+		var log strings.Builder
+		opts := testOptions()
+		opts.Now = func() time.Time { return wall.Add(time.Since(epoch)) }
+		opts.Logger = slog.New(slog.NewTextHandler(&log, nil))
+		var c calls
+		spec := "CRON_TZ=America/New_York 0 6 * * *"
+		s := start(t, opts, Schedule{Name: "a", Spec: spec, Job: c.sleeper(0)})
+		synctest.Wait()
+		want, _ := Next(spec, wall, 2)
+		next := status(t, s, "a").Next
+		time.Sleep(time.Hour + time.Minute)
+		st := status(t, s, "a")
+		s.Stop()
+		for _, tt := range []struct {
+			what      string
+			got, want time.Time
+		}{{"next before the fire", next, want[0]}, {"fire of the last run", st.Last.Fire, want[0]}, {"next after the fire", st.Next, want[1]}} {
+			if got, want := tt.got.Format(time.RFC3339), tt.want.Format(time.RFC3339); got != want {
+				t.Errorf("%s: %s, want %s", tt.what, got, want)
+			}
+		}
+		if want := "at=2026-11-24T06:00:00.000-05:00"; !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, log.String())
+		}
+	})
+}
+
 func TestSlowJobSkipsNextFires(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var c calls

@@ -37,7 +37,9 @@ SIGHUP reloads refit.yaml; an invalid file keeps the current schedules.
 
 HTTP (loopback by default; --listen "" turns it off): /healthz answers 200
 with the schedules' next fires and last results as JSON, /metrics the
-Prometheus text format.`,
+Prometheus text format. Fire times in /healthz and the logs are in the zone
+of the spec's CRON_TZ or TZ (else the local zone), as 'refit schedule next'
+prints them.`,
 		Example: `  refit serve --config refit.yaml
   refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info`,
 		Args: cobra.NoArgs,

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -201,5 +205,62 @@ func TestServeReload(t *testing.T) {
 	d.reload()
 	if got := names(); len(got) != 1 || got[0] != "b */5 * * * *" || d.config().Schedules[0].Job != "audit" {
 		t.Errorf("after a good reload: %v, want b", got)
+	}
+}
+
+// TestServeNextInSpecZone checks that /healthz shows each schedule's next
+// fire as `refit schedule next` prints it: in the zone of the spec's
+// CRON_TZ or TZ (with that day's offset), else in the zone of the clock,
+// here UTC.
+func TestServeNextInSpecZone(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "refit.yaml")
+	specs := []string{"CRON_TZ=America/New_York 0 6 * * *", "TZ=Asia/Tokyo 0 6 * * 1", "CRON_TZ=America/New_York 30 1 * * *", "0 6 * * *", "@every 90m"}
+	cfg := "data: {source: data, time_column: ts}\ntrain: {label: y, features: [x]}\nworkspace: ws\nschedules:\n"
+	for i, s := range specs {
+		cfg += fmt.Sprintf("  - {name: s%d, cron: %q, job: run}\n", i, s)
+	}
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC)
+	d := newDaemon(path, mustLoad(t, path))
+	var err error
+	opts := schedules.Options{Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	if d.sched, err = schedules.New(d.schedulesOf(d.config()), opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.sched.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer d.sched.Stop()
+	var h struct {
+		Schedules []struct {
+			Name string
+			Next string
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		rec := httptest.NewRecorder()
+		d.healthz(rec, httptest.NewRequest("GET", "/healthz", nil))
+		if err := json.Unmarshal(rec.Body.Bytes(), &h); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(h.Schedules, func(s struct{ Name, Next string }) bool { return s.Next == "" }) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz has no next fires: %+v", h)
+		}
+	}
+	want := []string{"2026-11-01T06:00:00-05:00", "2026-11-02T06:00:00+09:00", "2026-11-01T01:30:00-04:00", "2026-11-01T06:00:00Z", "2026-10-31T13:30:00Z"}
+	for i, s := range h.Schedules {
+		next, err := schedules.Next(specs[i], now, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Next != want[i] || s.Next != next[0].Format(time.RFC3339) {
+			t.Errorf("%s (%s): /healthz next %s, want %s as refit schedule next says %s", s.Name, specs[i], s.Next, want[i], next[0].Format(time.RFC3339))
+		}
 	}
 }
