@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -113,26 +114,26 @@ func shorten(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// edgeText formats a bin edge; the raw values of a time column (days or
-// seconds to nanoseconds since the epoch, by its Arrow type) as dates.
+// edgeText formats a bin edge; the raw values of a time column (in the
+// unit of its Arrow type typ, see [validate.TimeUnit]) as what they
+// measure: instants (days or seconds to nanoseconds since the epoch) as
+// dates, times of day as clock readings to the unit ("13:45:07.25"),
+// durations as spans ([validate.SpanText]: "1h30m0s", "1.5s", "2.0d").
 func edgeText(v float64, typ string, temporal bool) string {
-	if !temporal {
+	_, unit, ok := validate.TimeUnit(typ)
+	if !temporal || !ok {
 		return num(v)
 	}
-	var unit time.Duration
+	ns := v * float64(unit)
 	switch {
-	case strings.HasPrefix(typ, "timestamp[s"):
-		unit = time.Second
-	case strings.HasPrefix(typ, "timestamp[ms"), strings.HasPrefix(typ, "date64"):
-		unit = time.Millisecond
-	case strings.HasPrefix(typ, "timestamp[us"):
-		unit = time.Microsecond
-	case strings.HasPrefix(typ, "timestamp[ns"):
-		unit = time.Nanosecond
-	case strings.HasPrefix(typ, "date32"):
-		unit = 24 * time.Hour
-	default:
-		return num(v)
+	case strings.HasPrefix(typ, "duration["):
+		return validate.SpanText(ns / float64(time.Second))
+	case strings.HasPrefix(typ, "time32["), strings.HasPrefix(typ, "time64["):
+		d := time.Duration(math.Round(ns)).Round(unit)
+		if d < 0 || d >= 24*time.Hour { // not a time of day: show the span
+			return validate.SpanText(ns / float64(time.Second))
+		}
+		return time.Time{}.Add(d).Format("15:04:05.999999999")
 	}
-	return time.Unix(0, 0).Add(time.Duration(v * float64(unit))).UTC().Format("2006-01-02")
+	return time.Unix(0, 0).Add(time.Duration(ns)).UTC().Format("2006-01-02")
 }

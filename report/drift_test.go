@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refit-ml/refit/validate"
 )
 
 // TestAuditSections renders an audit with the drift and coverage sections:
@@ -48,5 +50,55 @@ func TestMaxCharts(t *testing.T) {
 	}
 	if n := strings.Count(string(h), "<svg"); n != 1 || !strings.Contains(string(h), "2 more features without charts") {
 		t.Errorf("%d charts, want 1 and a note", n)
+	}
+}
+
+// TestEdgeText checks the histogram bin edges of charts: numbers as
+// numbers, instants as dates, times of day as clock readings and durations
+// as spans, each from the raw value in its type's unit.
+func TestEdgeText(t *testing.T) {
+	const jan2024 = 1704067200 // 2024-01-01T00:00:00Z, Unix seconds
+	tests := []struct {
+		v    float64
+		typ  string
+		want string
+	}{
+		{0.125, "double", "0.125"},
+		{jan2024 * 1e6, "timestamp[us, tz=UTC]", "2024-01-01"},
+		{jan2024*1e3 + 86399e3, "timestamp[ms]", "2024-01-01"},
+		{jan2024 / 86400, "date32", "2024-01-01"},
+		{jan2024 * 1e3, "date64", "2024-01-01"},
+		{49507.4, "time32[s]", "13:45:07"},
+		{49507250, "time32[ms]", "13:45:07.25"},
+		{49507250000.4, "time64[us]", "13:45:07.25"},
+		{3600e9, "time64[ns]", "01:00:00"},
+		{0, "time32[s]", "00:00:00"},
+		{86399999.4, "time32[ms]", "23:59:59.999"},
+		{5400, "duration[s]", "1h30m0s"},
+		{1500, "duration[ms]", "1.5s"},
+		{-2500, "duration[us]", "-2.5ms"},
+		{172800e9, "duration[ns]", "2.0d"},
+		{0, "duration[s]", "0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+" "+num(tt.v), func(t *testing.T) {
+			if got := edgeText(tt.v, tt.typ, tt.typ != "double"); got != tt.want {
+				t.Errorf("edgeText(%v, %s) = %q, want %q", tt.v, tt.typ, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDurationChart checks the axis and bar titles of a duration column's
+// chart.
+func TestDurationChart(t *testing.T) {
+	f := validate.FeatureDrift{Name: "wait", Type: "duration[ms]", Kind: "temporal", Numeric: &validate.NumericDrift{
+		Unit: "ms", Histogram: validate.BinShares{Edges: []float64{0, 45e3, 90e3}, Reference: []float64{0.5, 0.5}, Current: []float64{0.25, 0.75}}}}
+	c, ok := newDriftChart(f)
+	if !ok {
+		t.Fatal("no chart")
+	}
+	if c.AxisLo != "0s" || c.AxisHi != "1m30s" || c.Bars[0].Title != "(0s, 45s]: reference 50%, current 25%" {
+		t.Errorf("axis %s to %s, first bar %q", c.AxisLo, c.AxisHi, c.Bars[0].Title)
 	}
 }

@@ -69,8 +69,8 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 	conv := func(v float64) float64 { return v } // current values to the reference's unit
 	converted := false
 	if rc.Kind == KindTemporal {
-		d.Unit, unit, _ = timeUnitOf(rc.Type.String())
-		if name, cu, _ := timeUnitOf(cc.Type.String()); cu != unit {
+		d.Unit, unit, _ = TimeUnit(rc.Type.String())
+		if name, cu, _ := TimeUnit(cc.Type.String()); cu != unit {
 			conv = func(v float64) float64 { return convertTimeUnit(v, cu, unit) }
 			converted = true
 			f.Notes = append(f.Notes, fmt.Sprintf("current type %s: values converted from %s to the reference's %s",

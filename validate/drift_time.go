@@ -20,11 +20,11 @@ var timeUnits = map[string]time.Duration{
 	"ns": time.Nanosecond,
 }
 
-// timeUnitOf returns the raw unit of a temporal column from the name of its
-// Arrow type: "d" for date32, "ms" for date64, the bracketed unit of
-// timestamp, time32, time64 and duration ("timestamp[us, tz=UTC]" is
-// "us"). ok is false for other types.
-func timeUnitOf(typ string) (name string, unit time.Duration, ok bool) {
+// TimeUnit returns the raw unit of a temporal column from the name of its
+// Arrow type (as [FeatureDrift.Type]): "d" for date32, "ms" for date64,
+// the bracketed unit of timestamp, time32, time64 and duration
+// ("timestamp[us, tz=UTC]" is "us"). ok is false for other types.
+func TimeUnit(typ string) (name string, unit time.Duration, ok bool) {
 	switch {
 	case typ == "date32":
 		name = "d"
@@ -83,19 +83,23 @@ func (f FeatureDrift) WassersteinText() string {
 	}
 	name := n.Unit
 	if name == "" && f.Kind == "temporal" {
-		name, _, _ = timeUnitOf(f.Type)
+		name, _, _ = TimeUnit(f.Type)
 	}
 	unit, ok := timeUnits[name]
 	if !ok {
 		return fmt.Sprintf("%.4g", n.Wasserstein)
 	}
-	return spanText(n.Wasserstein * float64(unit) / float64(time.Second))
+	return SpanText(n.Wasserstein * float64(unit) / float64(time.Second))
 }
 
-// spanText formats a non-negative span of sec seconds: "31.0d" from one
-// day, else a Go duration rounded to about four significant digits
-// ("23h59m59s", "12.346s", "1.5ms").
-func spanText(sec float64) string {
+// SpanText formats a span of sec seconds for people: "31.0d" from one day,
+// else a Go duration rounded to about four significant digits
+// ("23h59m59s", "12.346s", "1.5ms"); a negative span gets a minus sign
+// ("-2.5ms").
+func SpanText(sec float64) string {
+	if sec < 0 {
+		return "-" + SpanText(-sec)
+	}
 	if sec < 86400 {
 		d := time.Duration(math.Round(sec * 1e9))
 		switch {

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,8 +126,29 @@ func TestWassersteinText(t *testing.T) {
 	}
 }
 
-// TestTimeUnitOf checks the unit read from every temporal Arrow type's name.
-func TestTimeUnitOf(t *testing.T) {
+// TestSpanText covers the sign and the switch to days of SpanText, which
+// reports also use for duration values.
+func TestSpanText(t *testing.T) {
+	tests := []struct {
+		sec  float64
+		want string
+	}{
+		{0, "0s"},
+		{1.5, "1.5s"},
+		{-1.5, "-1.5s"},
+		{-0.0025, "-2.5ms"},
+		{5400, "1h30m0s"},
+		{-5400, "-1h30m0s"},
+		{86400, "1.0d"},
+		{-3 * 86400, "-3.0d"},
+	}
+	for _, tt := range tests {
+		eq(t, strconv.FormatFloat(tt.sec, 'g', -1, 64), SpanText(tt.sec), tt.want)
+	}
+}
+
+// TestTimeUnit checks the unit read from every temporal Arrow type's name.
+func TestTimeUnit(t *testing.T) {
 	tests := []struct {
 		dt   arrow.DataType
 		want string
@@ -147,7 +169,7 @@ func TestTimeUnitOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dt.String(), func(t *testing.T) {
-			name, unit, ok := timeUnitOf(tt.dt.String())
+			name, unit, ok := TimeUnit(tt.dt.String())
 			eq(t, "unit", name, tt.want)
 			eq(t, "ok", ok, tt.want != "")
 			if ok && kindOf(tt.dt) != KindTemporal {
