@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -24,11 +23,8 @@ type Sparse struct {
 	act     Activation
 	threads int
 
-	// ov is col and val as the assembly reads them: per stored weight,
-	// 32·col (a column's offset in xT in units of 4 bytes), then the
-	// value's bits. nil when the layer is too wide for int32 offsets.
-	ov   []int32
-	pool *sync.Pool // of *sparseScratch
+	pk   *sparsePacked // the weights laid out for the assembly, or nil
+	pool *sync.Pool    // of *sparseScratch
 }
 
 // sparseKernel is an implementation of Sparse.Forward.
@@ -51,6 +47,16 @@ var sparseISA = detectSparseISA()
 // sparseBlock is the number of rows the assembly kernels compute at once.
 const sparseBlock = 32
 
+// Ways to compute the rows after the whole blocks; tests force each.
+const (
+	restAuto  = iota // whichever is estimated cheaper
+	restRows         // row by row
+	restBlock        // padded to a block
+)
+
+// sparseRest is how forwardSIMD computes the rows after the whole blocks.
+var sparseRest = restAuto
+
 // NewSparse returns a sparse layer from dense weights w (row-major
 // [out][in]; zeros are dropped) and biases b. Weights must be finite.
 // Errors wrap ErrInvalidInput.
@@ -69,12 +75,7 @@ func NewSparse(in, out int, w, b []float32, act Activation) (*Sparse, error) {
 		}
 		s.ptr[o+1] = int32(len(s.val))
 	}
-	if in <= math.MaxInt32/32 {
-		s.ov = make([]int32, 0, 2*len(s.val))
-		for j, c := range s.col {
-			s.ov = append(s.ov, 32*c, int32(math.Float32bits(s.val[j])))
-		}
-	}
+	s.pk = s.pack()
 	return s, nil
 }
 
@@ -171,7 +172,7 @@ func (sc *sparseScratch) runHelper() { sc.s.rows(sc, sc.dst, sc.src, sc.n) }
 
 // rows computes rows rows on the calling goroutine with sc's kernel.
 func (s *Sparse) rows(sc *sparseScratch, dst, src []float32, rows int) {
-	if sc.k == sparseGo || s.ov == nil {
+	if sc.k == sparseGo || s.pk == nil {
 		s.forwardGo(dst, src, rows)
 		s.act.apply(dst, s.out)
 		return
@@ -184,6 +185,7 @@ type sparseScratch struct {
 	k          sparseKernel
 	xT, yT     []float32 // a block's inputs and outputs, transposed
 	xpad, ypad []float32 // a partial block's rows, padded to sparseBlock
+	yb         []float32 // one row's outputs past the last multiple of 16
 
 	// the helper goroutine's share of a call
 	done   chan struct{}

@@ -3,7 +3,9 @@
 package model
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -29,18 +31,47 @@ func spmmAVX512(a *spmmArgs)
 //go:noescape
 func spmmAVX2(a *spmmArgs)
 
+//go:noescape
+func sgemv64AVX512(a *sgemvArgs)
+
+//go:noescape
+func sgemv16AVX512(a *sgemvArgs)
+
+//go:noescape
+func sgemv64AVX2(a *sgemvArgs)
+
+//go:noescape
+func sgemv16AVX2(a *sgemvArgs)
+
+//go:noescape
+func sparseFinite(x *float32, n int) bool
+
 // spmmArgs is what spmmAVX512 and spmmAVX2 read; sparse_amd64.s depends
-// on the field offsets (0, 8, ..., 40 out, 48 floor, 52 keep).
+// on the field offsets (0, 8, ..., 40 n, 48 floor, 52 keep).
 type spmmArgs struct {
-	xT    unsafe.Pointer // [in][32] float32, a block's inputs transposed
-	ov    unsafe.Pointer // Sparse.ov
-	ptr   unsafe.Pointer // Sparse.ptr
-	bias  unsafe.Pointer
-	yT    unsafe.Pointer // [out][32] float32
-	out   int
-	floor float32 // 0 for a fused relu, −Inf otherwise
-	keep  uint32  // 0x7fffffff for a fused relu, all ones otherwise
+	xT    unsafe.Pointer // [xcols][32] float32, a block's inputs transposed
+	pairs unsafe.Pointer // sparsePacked.pairs
+	ent   unsafe.Pointer // sparsePacked.ent
+	bias  unsafe.Pointer // sparsePacked.bpad
+	yT    unsafe.Pointer // [ycols][32] float32
+	n     int            // number of pairs
+	floor float32        // 0 for a fused relu, −Inf otherwise
+	keep  uint32         // 0x7fffffff for a fused relu, all ones otherwise
 }
+
+// sgemvArgs is what the one-row kernels read; sparse_amd64.s depends on
+// the field offsets (0, 8, 16, 24 n, 32 bias, 40 y, 48 floor, 52 keep).
+type sgemvArgs struct {
+	x, cols, w unsafe.Pointer
+	n          int
+	bias, y    unsafe.Pointer
+	floor      float32
+	keep       uint32
+}
+
+// sparseSIMD reports whether the CPU runs an assembly kernel: only then
+// does NewSparse lay the weights out for it.
+var sparseSIMD = detectSparseISA() != sparseGo
 
 // detectSparseISA picks the fastest sparse kernel this CPU runs.
 func detectSparseISA() sparseKernel {
@@ -53,63 +84,223 @@ func detectSparseISA() sparseKernel {
 	return sparseGo
 }
 
-// sparseMinPad is the fewest rows left after the whole blocks that are
-// padded to a block for the assembly; fewer go through the Go code.
-const sparseMinPad = 4
+// sparseSupported reports whether this CPU runs kernel k.
+func sparseSupported(k sparseKernel) bool {
+	switch k {
+	case sparseAVX512:
+		return cpu.X86.HasAVX512F
+	case sparseAVX2:
+		return cpu.X86.HasAVX2
+	}
+	return true
+}
+
+// sparseSmall is one block of outputs of the one-row kernels.
+type sparseSmall struct {
+	o0, width int // first output; 64 or 16 outputs
+	c0, n     int // the block's columns: cols[c0:c0+n]
+	w0        int // its weights, [n][width] from w[w0]
+}
+
+// sparsePacked is a Sparse layer's weights laid out for the assembly.
+//
+// The block kernel (32 rows) computes outputs in pairs of about the same
+// number of stored weights (the outputs sorted by that number); the
+// shorter of a pair is padded with weight 0 at xT's last column, which is
+// always 0. With an odd number of outputs the last pair's second output is
+// a dummy that writes yT's last row.
+//
+// The one-row kernels compute blocks of 64 consecutive outputs (16 at the
+// end) over the columns where any of them has a stored weight.
+type sparsePacked struct {
+	xcols, ycols int       // columns of xT (16·⌈in/16⌉ + 1) and rows of yT
+	pairs        []int32   // per pair of outputs: o0, o1, first entry, entries
+	ent          []int32   // per entry: 32·col and the weight's bits, for o0 then o1
+	bpad         []float32 // b padded with zeros to ycols
+
+	small []sparseSmall
+	cols  []int32   // byte offsets 4·col in a row, and one more
+	w     []float32 // 64-byte aligned, zeros where no weight is stored
+
+	// blockCost and rowCost estimate the work of a block of 32 rows and
+	// of one row with the one-row kernels (in 64-byte loads), to choose
+	// between them for the rows left after the whole blocks.
+	blockCost, rowCost int
+}
+
+// pad16 rounds n up to a multiple of 16.
+func pad16(n int) int { return (n + 15) &^ 15 }
+
+// pack lays s's weights out for the assembly, or returns nil if the CPU
+// has none or the layer is too wide for its int32 offsets.
+func (s *Sparse) pack() *sparsePacked {
+	if !sparseSIMD || s.in > 1<<25 {
+		return nil
+	}
+	p := &sparsePacked{xcols: pad16(s.in) + 1, ycols: pad16(s.out) + 1}
+	p.bpad = make([]float32, p.ycols)
+	copy(p.bpad, s.b)
+	p.packPairs(s)
+	p.packSmall(s)
+	return p
+}
+
+// packPairs builds the pairs and entries of the block kernel.
+func (p *sparsePacked) packPairs(s *Sparse) {
+	count := func(o int) int32 {
+		if o >= s.out {
+			return 0
+		}
+		return s.ptr[o+1] - s.ptr[o]
+	}
+	order := make([]int, s.out)
+	for o := range order {
+		order[o] = o
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(count(a), count(b)) })
+	zero := int32(32 * pad16(s.in)) // xT's last column
+	entry := func(o int, j int32) (int32, int32) {
+		if j >= count(o) {
+			return zero, 0
+		}
+		k := s.ptr[o] + j
+		return 32 * s.col[k], int32(math.Float32bits(s.val[k]))
+	}
+	for i := 0; i < len(order); i += 2 {
+		o0, o1 := order[i], pad16(s.out) // a dummy output
+		if i+1 < len(order) {
+			o1 = order[i+1]
+		}
+		n := max(count(o0), count(o1))
+		p.pairs = append(p.pairs, int32(o0), int32(o1), int32(len(p.ent)/4), n)
+		p.blockCost += 4 * int(n)
+		for j := range n {
+			c0, v0 := entry(o0, j)
+			c1, v1 := entry(o1, j)
+			p.ent = append(p.ent, c0, v0, c1, v1)
+		}
+	}
+	p.ent = append(p.ent, 0, 0, 0, 0) // so that &ent[0] exists
+	p.blockCost += 4 * (pad16(s.in) + pad16(s.out))
+}
+
+// packSmall builds the blocks of the one-row kernels.
+func (p *sparsePacked) packSmall(s *Sparse) {
+	used := make([]int32, s.in) // 1 + the column's place in its block
+	var w []float32
+	for o0 := 0; o0 < s.out; {
+		width := 64
+		if pad16(s.out-o0) < 64 {
+			width = 16
+		}
+		o1 := min(o0+width, s.out)
+		clear(used)
+		for j := s.ptr[o0]; j < s.ptr[o1]; j++ {
+			used[s.col[j]] = 1
+		}
+		b := sparseSmall{o0: o0, width: width, c0: len(p.cols), w0: len(w)}
+		for c, u := range used {
+			if u != 0 {
+				b.n++
+				used[c] = int32(b.n)
+				p.cols = append(p.cols, int32(4*c))
+			}
+		}
+		w = append(w, make([]float32, b.n*width)...)
+		for o := o0; o < o1; o++ {
+			for j := s.ptr[o]; j < s.ptr[o+1]; j++ {
+				w[b.w0+int(used[s.col[j]]-1)*width+o-o0] = s.val[j]
+			}
+		}
+		p.small = append(p.small, b)
+		p.rowCost += b.n*width/16 + 8
+		if width == 16 {
+			p.rowCost += 2 * b.n // one add chain: latency-bound
+		}
+		o0 = o1
+	}
+	p.cols = append(p.cols, 0)
+	p.w = alignedFloats(len(w) + 64)
+	copy(p.w, w)
+}
+
+// alignedFloats returns n zeros starting at a multiple of 64 bytes.
+func alignedFloats(n int) []float32 {
+	buf := make([]float32, n+15)
+	off := int(-uintptr(unsafe.Pointer(&buf[0])) & 63 / 4)
+	return buf[off : off+n : off+n]
+}
 
 // forwardSIMD computes act(src·Wᵀ + b) for rows rows with the assembly
-// kernel sc.k: whole blocks of 32 rows, then the rest, padded to a block
-// or, if very few, in Go. A relu is fused into the kernel.
+// kernel sc.k: whole blocks of 32 rows, then the rest as a padded block or
+// row by row, whichever is estimated cheaper. A relu is fused into the
+// kernels.
 func (s *Sparse) forwardSIMD(sc *sparseScratch, dst, src []float32, rows int) {
-	in, out := s.in, s.out
-	sc.grow(in, out)
+	in, out, p := s.in, s.out, s.pk
+	sc.grow(p, in, out)
 	full := rows &^ (sparseBlock - 1)
 	for r := 0; r < full; r += sparseBlock {
 		s.block(sc, dst[r*out:(r+sparseBlock)*out], src[r*in:(r+sparseBlock)*in])
 	}
-	simd := full
-	if rest := rows - full; rest >= sparseMinPad {
+	if rest := rows - full; rest > 0 && s.restAsBlock(rest) {
 		copy(sc.xpad, src[full*in:])
 		clear(sc.xpad[rest*in:])
 		s.block(sc, sc.ypad, sc.xpad)
 		copy(dst[full*out:], sc.ypad[:rest*out])
-		simd = rows
-	} else if rest > 0 {
-		s.forwardGo(dst[full*out:], src[full*in:], rest)
-		s.act.apply(dst[full*out:], out)
+	} else {
+		for r := full; r < rows; r++ {
+			s.row(sc, dst[r*out:(r+1)*out], src[r*in:(r+1)*in])
+		}
 	}
 	if s.act != ReLU {
-		s.act.apply(dst[:simd*out], out)
+		s.act.apply(dst, out)
 	}
 }
 
-// grow sizes sc's buffers for a layer of in inputs and out outputs.
-func (sc *sparseScratch) grow(in, out int) {
-	pad := func(n int) int { return (n + 15) &^ 15 }
-	if len(sc.xT) < pad(in)*sparseBlock || len(sc.yT) < pad(out)*sparseBlock {
-		sc.xT = make([]float32, pad(in)*sparseBlock)
-		sc.yT = make([]float32, pad(out)*sparseBlock)
+// restAsBlock reports whether rest rows after the whole blocks are
+// computed as a padded block rather than row by row.
+func (s *Sparse) restAsBlock(rest int) bool {
+	switch sparseRest {
+	case restRows:
+		return false
+	case restBlock:
+		return true
+	}
+	return rest*s.pk.rowCost >= s.pk.blockCost
+}
+
+// grow sizes sc's buffers for s.
+func (sc *sparseScratch) grow(p *sparsePacked, in, out int) {
+	if sc.xT == nil {
+		sc.xT = alignedFloats(p.xcols * sparseBlock)
+		sc.yT = alignedFloats(p.ycols * sparseBlock)
 		sc.xpad = make([]float32, sparseBlock*in)
 		sc.ypad = make([]float32, sparseBlock*out)
+		sc.yb = alignedFloats(64)
 	}
+}
+
+// floorKeep returns the kernels' floor and keep for s's activation.
+func (s *Sparse) floorKeep() (float32, uint32) {
+	if s.act == ReLU {
+		return 0, 0x7fffffff
+	}
+	return float32(math.Inf(-1)), 0xffffffff
 }
 
 // block computes one block of sparseBlock rows: transposes src into xT,
 // runs the kernel into yT and transposes yT into dst.
 func (s *Sparse) block(sc *sparseScratch, dst, src []float32) {
-	in, out := s.in, s.out
+	in, out, p := s.in, s.out, s.pk
 	a := spmmArgs{
-		xT:   unsafe.Pointer(&sc.xT[0]),
-		ov:   unsafe.Pointer(unsafe.SliceData(s.ov)),
-		ptr:  unsafe.Pointer(&s.ptr[0]),
-		bias: unsafe.Pointer(&s.b[0]),
-		yT:   unsafe.Pointer(&sc.yT[0]),
-		out:  out,
-		keep: 0x7fffffff,
+		xT:    unsafe.Pointer(&sc.xT[0]),
+		pairs: unsafe.Pointer(&p.pairs[0]),
+		ent:   unsafe.Pointer(&p.ent[0]),
+		bias:  unsafe.Pointer(&p.bpad[0]),
+		yT:    unsafe.Pointer(&sc.yT[0]),
+		n:     len(p.pairs) / 4,
 	}
-	if s.act != ReLU {
-		a.floor, a.keep = float32(math.Inf(-1)), 0xffffffff
-	}
+	a.floor, a.keep = s.floorKeep()
 	if sc.k == sparseAVX512 {
 		for g := 0; g < sparseBlock; g += 16 {
 			sparseTransIn16(&sc.xT[g], &src[g*in], 4*in, in)
@@ -129,13 +320,53 @@ func (s *Sparse) block(sc *sparseScratch, dst, src []float32) {
 	}
 }
 
-// sparseSupported reports whether this CPU runs kernel k.
-func sparseSupported(k sparseKernel) bool {
-	switch k {
-	case sparseAVX512:
-		return cpu.X86.HasAVX512F
-	case sparseAVX2:
-		return cpu.X86.HasAVX2
+// row computes one row with the one-row kernels, or in Go if x is not
+// all finite (where the kernels' zero weights would add NaNs).
+func (s *Sparse) row(sc *sparseScratch, y, x []float32) {
+	if !allFiniteSIMD(x) {
+		s.forwardGo(y, x, 1)
+		if s.act == ReLU {
+			s.act.apply(y, s.out)
+		}
+		return
+	}
+	p := s.pk
+	a := sgemvArgs{x: unsafe.Pointer(&x[0])}
+	a.floor, a.keep = s.floorKeep()
+	for _, b := range p.small {
+		a.cols, a.w, a.n = unsafe.Pointer(&p.cols[b.c0]), unsafe.Pointer(&p.w[b.w0]), b.n
+		a.bias = unsafe.Pointer(&p.bpad[b.o0])
+		partial := b.o0+b.width > s.out
+		a.y = unsafe.Pointer(&sc.yb[0])
+		if !partial {
+			a.y = unsafe.Pointer(&y[b.o0])
+		}
+		switch {
+		case sc.k == sparseAVX512 && b.width == 64:
+			sgemv64AVX512(&a)
+		case sc.k == sparseAVX512:
+			sgemv16AVX512(&a)
+		case b.width == 64:
+			sgemv64AVX2(&a)
+		default:
+			sgemv16AVX2(&a)
+		}
+		if partial {
+			copy(y[b.o0:], sc.yb)
+		}
+	}
+}
+
+// allFiniteSIMD reports whether x has no infinity or NaN.
+func allFiniteSIMD(x []float32) bool {
+	n := len(x) &^ 7
+	if n > 0 && !sparseFinite(&x[0], n) {
+		return false
+	}
+	for _, v := range x[n:] {
+		if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
+			return false
+		}
 	}
 	return true
 }

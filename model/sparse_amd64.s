@@ -8,13 +8,25 @@
 // at xT+128c); the kernel writes yT, [out][32] float32, which is
 // transposed back into the output rows.
 //
-// The kernel's arguments (*spmmArgs):
+// The block kernel's arguments (*spmmArgs):
 //
-//	0 xT, 8 ov (per stored weight, in order: int32 32·col, then the value's
-//	float32 bits), 16 ptr (int32, out+1 offsets into ov), 24 bias, 32 yT,
-//	40 out, 48 floor float32 (0 for a fused relu, −Inf otherwise), 52
-//	keep uint32 (0x7fffffff for a relu: clears the sign of a NaN, as Go's
-//	max(y, 0) does; all ones otherwise).
+//	0 xT, 8 pairs (per pair of outputs, int32: o0, o1, first entry, number
+//	of entries), 16 entries (per entry, int32: 32·col and the float32 bits
+//	of the weight of o0, the same for o1), 24 bias (padded), 32 yT, 40
+//	number of pairs, 48 floor float32 (0 for a fused relu, −Inf
+//	otherwise), 52 keep uint32 (0x7fffffff for a relu: clears the sign of
+//	a NaN, as Go's max(y, 0) does; all ones otherwise).
+//
+// The two outputs of a pair have the same number of entries: the shorter
+// is padded with weight 0 at a column of xT that is always 0, which adds
+// +0 and leaves the sum unchanged (a sum that starts at +0 is never −0).
+//
+// The one-row kernels (sgemv*) compute 64 or 16 consecutive outputs of one
+// row as a dense product over the columns where any of them has a stored
+// weight, with the other weights 0. Their arguments (*sgemvArgs): 0 x, 8
+// cols (byte offsets 4·col), 16 w ([n][64 or 16] float32), 24 n, 32 bias,
+// 40 y, 48 floor, 52 keep. The zero weights add +0 or −0 to the sums, which
+// leaves them unchanged as long as x is finite (the caller checks).
 //
 // Each lane (row) computes one output as the Go code does: the products
 // x[col]·val, rounded (VMULPS), are added one by one in column order to a
@@ -228,76 +240,34 @@ out16:
 	VZEROUPPER
 	RET
 
-// PAIR sets up two outputs' joint loop: BX points at ptr[o]; on exit R9
-// and R12 point at the first entries of ov past the first n of outputs o
-// and o+1, where n is the smaller count, and R14 = −n.
-#define PAIR \
-	MOVLQSX (BX), R9; \
-	MOVLQSX 4(BX), R12; \
-	MOVLQSX 8(BX), R15; \
-	MOVQ    R12, CX; \
-	SUBQ    R9, CX; \
-	MOVQ    R15, DX; \
-	SUBQ    R12, DX; \
-	CMPQ    DX, CX; \
-	CMOVQLT DX, CX; \
-	ADDQ    CX, R9; \
-	ADDQ    CX, R12; \
-	LEAQ    (SI)(R9*8), R9; \
-	LEAQ    (SI)(R12*8), R12; \
-	MOVQ    CX, R14; \
-	NEGQ    R14
+// PAIRSTART points R9 at the first entry of the pair at BX and sets CX to
+// its number of entries.
+#define PAIRSTART \
+	MOVLQSX 8(BX), R9; \
+	MOVLQSX 12(BX), CX; \
+	SHLQ    $4, R9; \
+	ADDQ    SI, R9
 
-// TAILEND sets AX to the end in ov of the output whose offset is at
-// off(BX).
-#define TAILEND(off) \
-	MOVLQSX off(BX), AX; \
-	LEAQ    (SI)(AX*8), AX
-
-// J16 adds stored weight R14 of outputs o (R9) and o+1 (R12) for both
-// 16-row groups.
-#define J16 \
-	MOVL         (R9)(R14*8), AX; \
-	MOVL         (R12)(R14*8), DX; \
-	VBROADCASTSS 4(R9)(R14*8), Z4; \
-	VBROADCASTSS 4(R12)(R14*8), Z5; \
-	VMULPS       (R8)(AX*4), Z4, Z6; \
-	VMULPS       64(R8)(AX*4), Z4, Z7; \
-	VMULPS       (R8)(DX*4), Z5, Z8; \
-	VMULPS       64(R8)(DX*4), Z5, Z9; \
-	VADDPS       Z6, Z0, Z0; \
-	VADDPS       Z7, Z1, Z1; \
-	VADDPS       Z8, Z2, Z2; \
-	VADDPS       Z9, Z3, Z3
-
-// T16 adds the stored weight at p to the sums a0, a1 of one output.
-#define T16(p, a0, a1) \
-	MOVL         (p), DX; \
-	VBROADCASTSS 4(p), Z4; \
-	VMULPS       (R8)(DX*4), Z4, Z6; \
-	VMULPS       64(R8)(DX*4), Z4, Z7; \
-	VADDPS       Z6, a0, a0; \
-	VADDPS       Z7, a1, a1
-
-// EPI16 adds the bias at off(R10), applies the floor and stores one
-// output's 32 rows at off2(R11).
-#define EPI16(off, a0, a1, off2) \
-	VBROADCASTSS off(R10), Z4; \
+// EPI16 adds the bias of output o, applies the floor and keep, and stores
+// the output's 32 rows (a0, a1) in yT.
+#define EPI16(o, a0, a1) \
+	VBROADCASTSS (R10)(o*4), Z4; \
 	VADDPS       Z4, a0, a0; \
 	VADDPS       Z4, a1, a1; \
 	VMAXPS       a0, Z31, a0; \
 	VMAXPS       a1, Z31, a1; \
 	VPANDD       Z30, a0, a0; \
 	VPANDD       Z30, a1, a1; \
-	VMOVUPS      a0, off2(R11); \
-	VMOVUPS      a1, 64+off2(R11)
+	SHLQ         $7, o; \
+	VMOVUPS      a0, (R11)(o*1); \
+	VMOVUPS      a1, 64(R11)(o*1)
 
 // func spmmAVX512(a *spmmArgs)
 TEXT ·spmmAVX512(SB), NOSPLIT, $0-8
 	MOVQ         a+0(FP), AX
 	MOVQ         0(AX), R8
-	MOVQ         8(AX), SI
-	MOVQ         16(AX), BX
+	MOVQ         8(AX), BX
+	MOVQ         16(AX), SI
 	MOVQ         24(AX), R10
 	MOVQ         32(AX), R11
 	MOVQ         40(AX), R13
@@ -305,70 +275,121 @@ TEXT ·spmmAVX512(SB), NOSPLIT, $0-8
 	VPBROADCASTD 52(AX), Z30
 
 pair16:
-	CMPQ   R13, $2
-	JLT    single16
-	PAIR
+	PAIRSTART
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-	TESTQ  R14, R14
-	JZ     tails16
+	TESTQ  CX, CX
+	JZ     epi16
 
-joint16:
-	J16
-	INCQ R14
-	JNZ  joint16
+loop16:
+	MOVL         (R9), AX
+	MOVL         8(R9), DX
+	VBROADCASTSS 4(R9), Z4
+	VBROADCASTSS 12(R9), Z5
+	VMULPS       (R8)(AX*4), Z4, Z6
+	VMULPS       64(R8)(AX*4), Z4, Z7
+	VMULPS       (R8)(DX*4), Z5, Z8
+	VMULPS       64(R8)(DX*4), Z5, Z9
+	VADDPS       Z6, Z0, Z0
+	VADDPS       Z7, Z1, Z1
+	VADDPS       Z8, Z2, Z2
+	VADDPS       Z9, Z3, Z3
+	ADDQ         $16, R9
+	DECQ         CX
+	JNZ          loop16
 
-tails16:
-	TAILEND(4)
-	JMP tailA16
+epi16:
+	MOVLQSX 0(BX), AX
+	MOVLQSX 4(BX), DX
+	EPI16(AX, Z0, Z1)
+	EPI16(DX, Z2, Z3)
+	ADDQ    $16, BX
+	DECQ    R13
+	JNZ     pair16
+	VZEROUPPER
+	RET
 
-loopA16:
-	T16(R9, Z0, Z1)
-	ADDQ $8, R9
+// SEPI16(off, a) adds the bias at off(R10), applies the floor (Z31) and
+// keep (Z30) and stores a at off(R11).
+#define SEPI16(off, a) \
+	VADDPS  off(R10), a, a; \
+	VMAXPS  a, Z31, a; \
+	VPANDD  Z30, a, a; \
+	VMOVUPS a, off(R11)
 
-tailA16:
-	CMPQ R9, AX
-	JLT  loopA16
-	TAILEND(8)
-	JMP  tailB16
+// SLOAD loads the epilogue's arguments of a *sgemvArgs in AX.
+#define SLOAD16 \
+	MOVQ         32(AX), R10; \
+	MOVQ         40(AX), R11; \
+	VBROADCASTSS 48(AX), Z31; \
+	VPBROADCASTD 52(AX), Z30
 
-loopB16:
-	T16(R12, Z2, Z3)
-	ADDQ $8, R12
+// SARGS loads the loop's arguments of a *sgemvArgs in AX.
+#define SARGS \
+	MOVQ 0(AX), SI; \
+	MOVQ 8(AX), BX; \
+	MOVQ 16(AX), DI; \
+	MOVQ 24(AX), CX
 
-tailB16:
-	CMPQ R12, AX
-	JLT  loopB16
-	EPI16(0, Z0, Z1, 0)
-	EPI16(4, Z2, Z3, 128)
-	ADDQ $8, BX
-	ADDQ $8, R10
-	ADDQ $256, R11
-	SUBQ $2, R13
-	JMP  pair16
-
-single16:
-	TESTQ  R13, R13
-	JZ     done16
+// func sgemv64AVX512(a *sgemvArgs)
+TEXT ·sgemv64AVX512(SB), NOSPLIT, $0-8
+	MOVQ   a+0(FP), AX
+	SARGS
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-	TAILEND(0)
-	MOVQ   AX, R9
-	TAILEND(4)
-	JMP    tailS16
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	TESTQ  CX, CX
+	JZ     sepi64
 
-loopS16:
-	T16(R9, Z0, Z1)
-	ADDQ $8, R9
+sloop64:
+	MOVL         (BX), DX
+	VBROADCASTSS (SI)(DX*1), Z4
+	VMULPS       (DI), Z4, Z5
+	VMULPS       64(DI), Z4, Z6
+	VMULPS       128(DI), Z4, Z7
+	VMULPS       192(DI), Z4, Z8
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z6, Z1, Z1
+	VADDPS       Z7, Z2, Z2
+	VADDPS       Z8, Z3, Z3
+	ADDQ         $4, BX
+	ADDQ         $256, DI
+	DECQ         CX
+	JNZ          sloop64
 
-tailS16:
-	CMPQ R9, AX
-	JLT  loopS16
-	EPI16(0, Z0, Z1, 0)
+sepi64:
+	SLOAD16
+	SEPI16(0, Z0)
+	SEPI16(64, Z1)
+	SEPI16(128, Z2)
+	SEPI16(192, Z3)
+	VZEROUPPER
+	RET
 
-done16:
+// func sgemv16AVX512(a *sgemvArgs)
+TEXT ·sgemv16AVX512(SB), NOSPLIT, $0-8
+	MOVQ   a+0(FP), AX
+	SARGS
+	VPXORD Z0, Z0, Z0
+	TESTQ  CX, CX
+	JZ     sepi16
+
+sloop16:
+	MOVL         (BX), DX
+	VBROADCASTSS (SI)(DX*1), Z4
+	VMULPS       (DI), Z4, Z5
+	VADDPS       Z5, Z0, Z0
+	ADDQ         $4, BX
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          sloop16
+
+sepi16:
+	SLOAD16
+	SEPI16(0, Z0)
 	VZEROUPPER
 	RET
 
@@ -522,29 +543,10 @@ outnext8:
 	VADDPS Y12, a2, a2; \
 	VADDPS Y13, a3, a3
 
-// J8 adds stored weight R14 of outputs o (R9) and o+1 (R12) for the four
-// 8-row groups.
-#define J8 \
-	MOVL         (R9)(R14*8), AX; \
-	MOVL         (R12)(R14*8), DX; \
-	VBROADCASTSS 4(R9)(R14*8), Y8; \
-	VBROADCASTSS 4(R12)(R14*8), Y9; \
-	MUL4(AX, Y8); \
-	ADD4(Y0, Y1, Y2, Y3); \
-	MUL4(DX, Y9); \
-	ADD4(Y4, Y5, Y6, Y7)
-
-// T8 adds the stored weight at p to the sums a0..a3 of one output.
-#define T8(p, a0, a1, a2, a3) \
-	MOVL         (p), DX; \
-	VBROADCASTSS 4(p), Y8; \
-	MUL4(DX, Y8); \
-	ADD4(a0, a1, a2, a3)
-
-// EPI8 adds the bias at off(R10), applies the floor and stores one
-// output's 32 rows at off2(R11).
-#define EPI8(off, a0, a1, a2, a3, off2) \
-	VBROADCASTSS off(R10), Y8; \
+// EPI8 adds the bias of output o, applies the floor and keep, and stores
+// the output's 32 rows (a0..a3) in yT.
+#define EPI8(o, a0, a1, a2, a3) \
+	VBROADCASTSS (R10)(o*4), Y8; \
 	VADDPS       Y8, a0, a0; \
 	VADDPS       Y8, a1, a1; \
 	VADDPS       Y8, a2, a2; \
@@ -557,12 +559,13 @@ outnext8:
 	VANDPS       Y14, a1, a1; \
 	VANDPS       Y14, a2, a2; \
 	VANDPS       Y14, a3, a3; \
-	VMOVUPS      a0, off2(R11); \
-	VMOVUPS      a1, 32+off2(R11); \
-	VMOVUPS      a2, 64+off2(R11); \
-	VMOVUPS      a3, 96+off2(R11)
+	SHLQ         $7, o; \
+	VMOVUPS      a0, (R11)(o*1); \
+	VMOVUPS      a1, 32(R11)(o*1); \
+	VMOVUPS      a2, 64(R11)(o*1); \
+	VMOVUPS      a3, 96(R11)(o*1)
 
-#define ZERO8(a0, a1, a2, a3) \
+#define ZERO4Y(a0, a1, a2, a3) \
 	VXORPS a0, a0, a0; \
 	VXORPS a1, a1, a1; \
 	VXORPS a2, a2, a2; \
@@ -572,8 +575,8 @@ outnext8:
 TEXT ·spmmAVX2(SB), NOSPLIT, $0-8
 	MOVQ         a+0(FP), AX
 	MOVQ         0(AX), R8
-	MOVQ         8(AX), SI
-	MOVQ         16(AX), BX
+	MOVQ         8(AX), BX
+	MOVQ         16(AX), SI
 	MOVQ         24(AX), R10
 	MOVQ         32(AX), R11
 	MOVQ         40(AX), R13
@@ -581,69 +584,146 @@ TEXT ·spmmAVX2(SB), NOSPLIT, $0-8
 	VBROADCASTSS 52(AX), Y14
 
 pair8:
-	CMPQ  R13, $2
-	JLT   single8
-	PAIR
-	ZERO8(Y0, Y1, Y2, Y3)
-	ZERO8(Y4, Y5, Y6, Y7)
-	TESTQ R14, R14
-	JZ    tails8
+	PAIRSTART
+	ZERO4Y(Y0, Y1, Y2, Y3)
+	ZERO4Y(Y4, Y5, Y6, Y7)
+	TESTQ CX, CX
+	JZ    epi8
 
-joint8:
-	J8
-	INCQ R14
-	JNZ  joint8
+loop8:
+	MOVL         (R9), AX
+	MOVL         8(R9), DX
+	VBROADCASTSS 4(R9), Y8
+	VBROADCASTSS 12(R9), Y9
+	MUL4(AX, Y8)
+	ADD4(Y0, Y1, Y2, Y3)
+	MUL4(DX, Y9)
+	ADD4(Y4, Y5, Y6, Y7)
+	ADDQ         $16, R9
+	DECQ         CX
+	JNZ          loop8
 
-tails8:
-	TAILEND(4)
-	JMP tailA8
-
-loopA8:
-	T8(R9, Y0, Y1, Y2, Y3)
-	ADDQ $8, R9
-
-tailA8:
-	CMPQ R9, AX
-	JLT  loopA8
-	TAILEND(8)
-	JMP  tailB8
-
-loopB8:
-	T8(R12, Y4, Y5, Y6, Y7)
-	ADDQ $8, R12
-
-tailB8:
-	CMPQ R12, AX
-	JLT  loopB8
-	EPI8(0, Y0, Y1, Y2, Y3, 0)
-	EPI8(4, Y4, Y5, Y6, Y7, 128)
-	ADDQ $8, BX
-	ADDQ $8, R10
-	ADDQ $256, R11
-	SUBQ $2, R13
-	JMP  pair8
-
-single8:
-	TESTQ R13, R13
-	JZ    done8
-	ZERO8(Y0, Y1, Y2, Y3)
-	TAILEND(0)
-	MOVQ  AX, R9
-	TAILEND(4)
-	JMP   tailS8
-
-loopS8:
-	T8(R9, Y0, Y1, Y2, Y3)
-	ADDQ $8, R9
-
-tailS8:
-	CMPQ R9, AX
-	JLT  loopS8
-	EPI8(0, Y0, Y1, Y2, Y3, 0)
-
-done8:
+epi8:
+	MOVLQSX 0(BX), AX
+	MOVLQSX 4(BX), DX
+	EPI8(AX, Y0, Y1, Y2, Y3)
+	EPI8(DX, Y4, Y5, Y6, Y7)
+	ADDQ    $16, BX
+	DECQ    R13
+	JNZ     pair8
 	VZEROUPPER
 	RET
+
+// SEPI8(off, a) adds the bias at off(R10), applies the floor (Y15) and
+// keep (Y14) and stores a at off(R11).
+#define SEPI8(off, a) \
+	VADDPS  off(R10), a, a; \
+	VMAXPS  a, Y15, a; \
+	VANDPS  Y14, a, a; \
+	VMOVUPS a, off(R11)
+
+#define SLOAD8 \
+	MOVQ         32(AX), R10; \
+	MOVQ         40(AX), R11; \
+	VBROADCASTSS 48(AX), Y15; \
+	VBROADCASTSS 52(AX), Y14
+
+// SMUL4(off, a0, a1, a2, a3) adds the products of the broadcast Y8 and
+// the four weight vectors at off(DI) to a0..a3.
+#define SMUL4(off, a0, a1, a2, a3) \
+	VMULPS off(DI), Y8, Y9; \
+	VMULPS 32+off(DI), Y8, Y10; \
+	VMULPS 64+off(DI), Y8, Y11; \
+	VMULPS 96+off(DI), Y8, Y12; \
+	VADDPS Y9, a0, a0; \
+	VADDPS Y10, a1, a1; \
+	VADDPS Y11, a2, a2; \
+	VADDPS Y12, a3, a3
+
+// func sgemv64AVX2(a *sgemvArgs)
+TEXT ·sgemv64AVX2(SB), NOSPLIT, $0-8
+	MOVQ  a+0(FP), AX
+	SARGS
+	ZERO4Y(Y0, Y1, Y2, Y3)
+	ZERO4Y(Y4, Y5, Y6, Y7)
+	TESTQ CX, CX
+	JZ    sepi64y
+
+sloop64y:
+	MOVL         (BX), DX
+	VBROADCASTSS (SI)(DX*1), Y8
+	SMUL4(0, Y0, Y1, Y2, Y3)
+	SMUL4(128, Y4, Y5, Y6, Y7)
+	ADDQ         $4, BX
+	ADDQ         $256, DI
+	DECQ         CX
+	JNZ          sloop64y
+
+sepi64y:
+	SLOAD8
+	SEPI8(0, Y0)
+	SEPI8(32, Y1)
+	SEPI8(64, Y2)
+	SEPI8(96, Y3)
+	SEPI8(128, Y4)
+	SEPI8(160, Y5)
+	SEPI8(192, Y6)
+	SEPI8(224, Y7)
+	VZEROUPPER
+	RET
+
+// func sgemv16AVX2(a *sgemvArgs)
+TEXT ·sgemv16AVX2(SB), NOSPLIT, $0-8
+	MOVQ   a+0(FP), AX
+	SARGS
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	TESTQ  CX, CX
+	JZ     sepi16y
+
+sloop16y:
+	MOVL         (BX), DX
+	VBROADCASTSS (SI)(DX*1), Y8
+	VMULPS       (DI), Y8, Y9
+	VMULPS       32(DI), Y8, Y10
+	VADDPS       Y9, Y0, Y0
+	VADDPS       Y10, Y1, Y1
+	ADDQ         $4, BX
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          sloop16y
+
+sepi16y:
+	SLOAD8
+	SEPI8(0, Y0)
+	SEPI8(32, Y1)
+	VZEROUPPER
+	RET
+
+// func sparseFinite(x *float32, n int) bool
+//
+// Reports whether the n floats at x (n a positive multiple of 8) are all
+// finite: none has an all-ones exponent.
+TEXT ·sparseFinite(SB), NOSPLIT, $0-17
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS sparseExp<>(SB), Y1
+	VPXOR        Y2, Y2, Y2
+
+fin:
+	VANDPS   (SI), Y1, Y0
+	VPCMPEQD Y1, Y0, Y0
+	VPOR     Y0, Y2, Y2
+	ADDQ     $32, SI
+	SUBQ     $8, CX
+	JGT      fin
+	VPTEST   Y2, Y2
+	SETEQ    ret+16(FP)
+	VZEROUPPER
+	RET
+
+DATA sparseExp<>+0(SB)/4, $0x7f800000
+GLOBL sparseExp<>(SB), RODATA|NOPTR, $4
 
 // sparseMask8 is 8 lanes set then 8 clear: the 32 bytes at 4(8−n) mask
 // the lowest n lanes.

@@ -4,11 +4,16 @@ package model
 
 func detectSparseISA() sparseKernel { return sparseGo }
 
-// forwardSIMD is never called without assembly (sparseISA is sparseGo).
+// sparseSupported reports whether kernel k is available: only Go.
+func sparseSupported(k sparseKernel) bool { return k == sparseGo }
+
+// sparsePacked is empty: there is no assembly.
+type sparsePacked struct{}
+
+func (s *Sparse) pack() *sparsePacked { return nil }
+
+// forwardSIMD is never called without assembly (s.pk is nil).
 func (s *Sparse) forwardSIMD(_ *sparseScratch, dst, src []float32, rows int) {
 	s.forwardGo(dst, src, rows)
 	s.act.apply(dst, s.out)
 }
-
-// sparseSupported reports whether kernel k is available: only Go.
-func sparseSupported(k sparseKernel) bool { return k == sparseGo }

@@ -58,12 +58,20 @@ func sparseWeights(r *rand.Rand, in, out int, frac float64) []float32 {
 
 var allActivations = []Activation{Identity, ReLU, Tanh, Sigmoid, Softmax}
 
+// sparseCase is a layer, its input and what a Dense layer computes.
+type sparseCase struct {
+	name string
+	sp   *Sparse
+	x    []float32
+	want []float32 // Dense.Forward on all the rows of x
+}
+
 // TestSparseKernelsIdentical: every kernel gives the same bits as the Go
 // reference and as a Dense layer with the same weights (zeros included),
 // for every batch size, whole blocks and rest, and every activation.
 func TestSparseKernelsIdentical(t *testing.T) {
 	ins := []int{1, 3, 16, 17, 75, 128, 255}
-	outs := []int{1, 2, 15, 16, 17, 64, 256}
+	outs := []int{1, 2, 15, 16, 17, 64, 100, 256}
 	rowCounts := []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 256}
 	fracs := []float64{0, 0.5, 0.8, 0.95, 1}
 	if testing.Short() {
@@ -71,13 +79,7 @@ func TestSparseKernelsIdentical(t *testing.T) {
 	}
 	maxRows := slices.Max(rowCounts)
 	r := rand.New(rand.NewPCG(11, 12))
-	type kase struct {
-		name string
-		sp   *Sparse
-		x    []float32
-		want []float32 // Dense.Forward on maxRows rows
-	}
-	var cases []kase
+	var cases []sparseCase
 	for _, in := range ins {
 		for _, out := range outs {
 			x := awkwardVec(r, maxRows*in)
@@ -96,29 +98,47 @@ func TestSparseKernelsIdentical(t *testing.T) {
 					want := make([]float32, maxRows*out)
 					d.Forward(want, x, maxRows)
 					name := fmt.Sprintf("in=%d/out=%d/sparsity=%v/%s", in, out, frac, act)
-					cases = append(cases, kase{name, sp, x, want})
+					cases = append(cases, sparseCase{name, sp, x, want})
 				}
 			}
 		}
 	}
 	for _, k := range sparseKernels {
 		withSparseISA(t, k, func(t *testing.T) {
-			for _, c := range cases {
-				out := c.sp.Out()
-				for _, rows := range rowCounts {
-					got := make([]float32, rows*out+1)
-					got[rows*out] = 42 // a guard past the end
-					c.sp.Forward(got, c.x, rows)
-					if i := firstDiff(got[:rows*out], c.want[:rows*out]); i >= 0 {
-						t.Fatalf("%s rows=%d: output %d (row %d): %v (%#x), dense %v (%#x)", c.name, rows, i, i/out,
-							got[i], math.Float32bits(got[i]), c.want[i], math.Float32bits(c.want[i]))
-					}
-					if got[rows*out] != 42 {
-						t.Fatalf("%s rows=%d: wrote past the output", c.name, rows)
-					}
-				}
+			for _, mode := range []int{restAuto, restRows, restBlock} {
+				withSparseRest(mode, func() { checkSparseCases(t, mode, cases, rowCounts) })
 			}
 		})
+	}
+}
+
+// withSparseRest runs fn with the rows after the whole blocks computed
+// the way mode says.
+func withSparseRest(mode int, fn func()) {
+	old := sparseRest
+	sparseRest = mode
+	defer func() { sparseRest = old }()
+	fn()
+}
+
+// checkSparseCases compares each case's Forward on the first rows rows
+// of its input with the dense result.
+func checkSparseCases(t *testing.T, mode int, cases []sparseCase, rowCounts []int) {
+	t.Helper()
+	for _, c := range cases {
+		out := c.sp.Out()
+		for _, rows := range rowCounts {
+			got := make([]float32, rows*out+1)
+			got[rows*out] = 42 // a guard past the end
+			c.sp.Forward(got, c.x, rows)
+			if i := firstDiff(got[:rows*out], c.want[:rows*out]); i >= 0 {
+				t.Fatalf("%s rows=%d rest=%d: output %d (row %d): %v (%#x), dense %v (%#x)", c.name, rows, mode, i, i/out,
+					got[i], math.Float32bits(got[i]), c.want[i], math.Float32bits(c.want[i]))
+			}
+			if got[rows*out] != 42 {
+				t.Fatalf("%s rows=%d rest=%d: wrote past the output", c.name, rows, mode)
+			}
+		}
 	}
 }
 
@@ -150,11 +170,13 @@ func TestSparseKernelsSpecialValues(t *testing.T) {
 		withSparseISA(t, sparseGo, func(*testing.T) { sp.Forward(want, x, rows) })
 		for _, k := range sparseKernels[1:] {
 			withSparseISA(t, k, func(t *testing.T) {
-				got := make([]float32, rows*out)
-				sp.Forward(got, x, rows)
-				if i := firstDiff(got, want); i >= 0 {
-					t.Fatalf("%s: output %d: %v (%#x), go %v (%#x)", act, i, got[i], math.Float32bits(got[i]),
-						want[i], math.Float32bits(want[i]))
+				for _, mode := range []int{restRows, restBlock} {
+					got := make([]float32, rows*out)
+					withSparseRest(mode, func() { sp.Forward(got, x, rows) })
+					if i := firstDiff(got, want); i >= 0 {
+						t.Fatalf("%s rest=%d: output %d: %v (%#x), go %v (%#x)", act, mode, i, got[i],
+							math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+					}
 				}
 			})
 		}
@@ -215,5 +237,38 @@ func TestSparseForwardNoAllocs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkSparseKernels measures one sparse layer per kernel and batch
+// size, in stored-weight multiply-adds per second.
+func BenchmarkSparseKernels(b *testing.B) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, shape := range [][2]int{{128, 256}, {256, 128}} {
+		in, out := shape[0], shape[1]
+		for _, frac := range []float64{0.5, 0.8} {
+			sp, err := NewSparse(in, out, pruneRandom(r, randVec(r, in*out), frac), randVec(r, out), ReLU)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, rows := range []int{1, 4, 32, 1024} {
+				x, y := randomRows(r, rows*in), make([]float32, rows*out)
+				for _, k := range sparseKernels {
+					name := fmt.Sprintf("%dx%d/sparse%.0f/rows=%d/%s", in, out, frac*100, rows, k)
+					b.Run(name, func(b *testing.B) {
+						if !sparseSupported(k) {
+							b.Skip("unsupported")
+						}
+						old := sparseISA
+						sparseISA = k
+						defer func() { sparseISA = old }()
+						for b.Loop() {
+							sp.Forward(y, x, rows)
+						}
+						b.ReportMetric(float64(len(sp.val)*rows*b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+					})
+				}
+			}
+		}
 	}
 }
