@@ -25,8 +25,10 @@
 // row as a dense product over the columns where any of them has a stored
 // weight, with the other weights 0. Their arguments (*sgemvArgs): 0 x, 8
 // cols (byte offsets 4·col), 16 w ([n][64 or 16] float32), 24 n, 32 bias,
-// 40 y, 48 floor, 52 keep. The zero weights add +0 or −0 to the sums, which
-// leaves them unchanged as long as x is finite (the caller checks).
+// 40 y, 48 floor, 52 keep, and for the four-row kernels (*x4*) 56 ldx and
+// 64 ldy (bytes between rows of x and y) and 72 wstride (bytes between
+// columns in w). The zero weights add +0 or −0 to the sums, which leaves
+// them unchanged as long as x is finite (the caller checks).
 //
 // Each lane (row) computes one output as the Go code does: the products
 // x[col]·val, rounded (VMULPS), are added one by one in column order to a
@@ -697,6 +699,180 @@ sepi16y:
 	SLOAD8
 	SEPI8(0, Y0)
 	SEPI8(32, Y1)
+	VZEROUPPER
+	RET
+
+// X4ROWS points SI, R12, R13, R14 at the four rows of x and sets R9 to
+// ldy and R15 to wstride.
+#define X4ROWS \
+	MOVQ 56(AX), R8; \
+	MOVQ 64(AX), R9; \
+	MOVQ 72(AX), R15; \
+	LEAQ (SI)(R8*1), R12; \
+	LEAQ (SI)(R8*2), R13; \
+	LEAQ (R12)(R8*2), R14
+
+// X4BCAST broadcasts x[col] of the four rows, col at byte offset DX, into
+// b0..b3.
+#define X4BCAST(b0, b1, b2, b3) \
+	VBROADCASTSS (SI)(DX*1), b0; \
+	VBROADCASTSS (R12)(DX*1), b1; \
+	VBROADCASTSS (R13)(DX*1), b2; \
+	VBROADCASTSS (R14)(DX*1), b3
+
+// ROW64 adds b times the weights in Z20..Z23 to one row's sums a0..a3.
+#define ROW64(b, a0, a1, a2, a3) \
+	VMULPS Z20, b, Z24; \
+	VMULPS Z21, b, Z25; \
+	VMULPS Z22, b, Z26; \
+	VMULPS Z23, b, Z27; \
+	VADDPS Z24, a0, a0; \
+	VADDPS Z25, a1, a1; \
+	VADDPS Z26, a2, a2; \
+	VADDPS Z27, a3, a3
+
+// EPI64ROW finishes one row's 64 outputs and moves R11 to the next row.
+#define EPI64ROW(a0, a1, a2, a3) \
+	SEPI16(0, a0); \
+	SEPI16(64, a1); \
+	SEPI16(128, a2); \
+	SEPI16(192, a3); \
+	ADDQ R9, R11
+
+// func sgemv64x4AVX512(a *sgemvArgs)
+TEXT ·sgemv64x4AVX512(SB), NOSPLIT, $0-8
+	MOVQ   a+0(FP), AX
+	SARGS
+	X4ROWS
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ  CX, CX
+	JZ     x4epi64
+
+x4loop64:
+	MOVL    (BX), DX
+	X4BCAST(Z16, Z17, Z18, Z19)
+	VMOVUPS (DI), Z20
+	VMOVUPS 64(DI), Z21
+	VMOVUPS 128(DI), Z22
+	VMOVUPS 192(DI), Z23
+	ROW64(Z16, Z0, Z1, Z2, Z3)
+	ROW64(Z17, Z4, Z5, Z6, Z7)
+	ROW64(Z18, Z8, Z9, Z10, Z11)
+	ROW64(Z19, Z12, Z13, Z14, Z15)
+	ADDQ    $4, BX
+	ADDQ    R15, DI
+	DECQ    CX
+	JNZ     x4loop64
+
+x4epi64:
+	SLOAD16
+	EPI64ROW(Z0, Z1, Z2, Z3)
+	EPI64ROW(Z4, Z5, Z6, Z7)
+	EPI64ROW(Z8, Z9, Z10, Z11)
+	EPI64ROW(Z12, Z13, Z14, Z15)
+	VZEROUPPER
+	RET
+
+// ROW16(b, a) adds b times the weights in Z20 to a.
+#define ROW16(b, a) \
+	VMULPS Z20, b, Z24; \
+	VADDPS Z24, a, a
+
+// func sgemv16x4AVX512(a *sgemvArgs)
+TEXT ·sgemv16x4AVX512(SB), NOSPLIT, $0-8
+	MOVQ   a+0(FP), AX
+	SARGS
+	X4ROWS
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	TESTQ  CX, CX
+	JZ     x4epi16
+
+x4loop16:
+	MOVL    (BX), DX
+	X4BCAST(Z16, Z17, Z18, Z19)
+	VMOVUPS (DI), Z20
+	ROW16(Z16, Z0)
+	ROW16(Z17, Z1)
+	ROW16(Z18, Z2)
+	ROW16(Z19, Z3)
+	ADDQ    $4, BX
+	ADDQ    R15, DI
+	DECQ    CX
+	JNZ     x4loop16
+
+x4epi16:
+	SLOAD16
+	SEPI16(0, Z0)
+	ADDQ R9, R11
+	SEPI16(0, Z1)
+	ADDQ R9, R11
+	SEPI16(0, Z2)
+	ADDQ R9, R11
+	SEPI16(0, Z3)
+	VZEROUPPER
+	RET
+
+// ROW16Y(b, a0, a1) adds b times the weights in Y12, Y13 to a0, a1.
+#define ROW16Y(b, a0, a1) \
+	VMULPS Y12, b, Y14; \
+	VMULPS Y13, b, Y15; \
+	VADDPS Y14, a0, a0; \
+	VADDPS Y15, a1, a1
+
+// EPI16YROW finishes one row's 16 outputs and moves R11 to the next row.
+#define EPI16YROW(a0, a1) \
+	SEPI8(0, a0); \
+	SEPI8(32, a1); \
+	ADDQ R9, R11
+
+// func sgemv16x4AVX2(a *sgemvArgs)
+TEXT ·sgemv16x4AVX2(SB), NOSPLIT, $0-8
+	MOVQ  a+0(FP), AX
+	SARGS
+	X4ROWS
+	ZERO4Y(Y0, Y1, Y2, Y3)
+	ZERO4Y(Y4, Y5, Y6, Y7)
+	TESTQ CX, CX
+	JZ    x4epi16y
+
+x4loop16y:
+	MOVL    (BX), DX
+	X4BCAST(Y8, Y9, Y10, Y11)
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	ROW16Y(Y8, Y0, Y1)
+	ROW16Y(Y9, Y2, Y3)
+	ROW16Y(Y10, Y4, Y5)
+	ROW16Y(Y11, Y6, Y7)
+	ADDQ    $4, BX
+	ADDQ    R15, DI
+	DECQ    CX
+	JNZ     x4loop16y
+
+x4epi16y:
+	SLOAD8
+	EPI16YROW(Y0, Y1)
+	EPI16YROW(Y2, Y3)
+	EPI16YROW(Y4, Y5)
+	EPI16YROW(Y6, Y7)
 	VZEROUPPER
 	RET
 
