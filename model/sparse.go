@@ -231,25 +231,30 @@ func (s *Sparse) forwardGo(dst, src []float32, rows int) {
 	}
 }
 
+// sparseDot4 is sparseDot for four rows. The float32 conversions round
+// each product, so the compiler cannot fuse it with the add (as it may
+// with GOAMD64=v3): the assembly kernels round it too.
 func sparseDot4(x0, x1, x2, x3 []float32, col []int32, val []float32) (s0, s1, s2, s3 float32) {
 	n := len(x0)
 	x1, x2, x3 = x1[:n], x2[:n], x3[:n]
 	val = val[:len(col)]
 	for j, c := range col {
 		v := val[j]
-		s0 += x0[c] * v
-		s1 += x1[c] * v
-		s2 += x2[c] * v
-		s3 += x3[c] * v
+		s0 += float32(x0[c] * v)
+		s1 += float32(x1[c] * v)
+		s2 += float32(x2[c] * v)
+		s3 += float32(x3[c] * v)
 	}
 	return
 }
 
+// sparseDot is Σ x[col[j]]·val[j], summed in order from +0, each product
+// rounded.
 func sparseDot(x []float32, col []int32, val []float32) float32 {
 	val = val[:len(col)]
 	var s float32
 	for j, c := range col {
-		s += x[c] * val[j]
+		s += float32(x[c] * val[j])
 	}
 	return s
 }

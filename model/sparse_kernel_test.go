@@ -74,8 +74,8 @@ func TestSparseKernelsIdentical(t *testing.T) {
 	outs := []int{1, 2, 15, 16, 17, 64, 100, 256}
 	rowCounts := []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 256}
 	fracs := []float64{0, 0.5, 0.8, 0.95, 1}
-	if testing.Short() {
-		ins, outs, rowCounts = []int{3, 17, 128}, []int{1, 17, 64}, []int{1, 7, 33, 100}
+	if testing.Short() || raceEnabled {
+		ins, outs, rowCounts = []int{3, 17, 128}, []int{1, 17, 100}, []int{1, 7, 33, 100}
 	}
 	maxRows := slices.Max(rowCounts)
 	r := rand.New(rand.NewPCG(11, 12))
@@ -144,7 +144,11 @@ func checkSparseCases(t *testing.T, mode int, cases []sparseCase, rowCounts []in
 
 // TestSparseKernelsSpecialValues: with infinities and NaNs in the inputs
 // (where a dense layer differs, as it multiplies them by zero weights)
-// every kernel still matches the Go reference bit for bit.
+// every kernel still matches the Go reference bit for bit, except that
+// where both give a NaN its sign and payload may differ: when both
+// operands of an add are NaNs, x86 returns the first, and which one that
+// is in Go depends on the compiler's register allocation (it differs
+// with -race).
 func TestSparseKernelsSpecialValues(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	const in, out, rows = 40, 37, 70
@@ -173,7 +177,7 @@ func TestSparseKernelsSpecialValues(t *testing.T) {
 				for _, mode := range []int{restRows, restBlock} {
 					got := make([]float32, rows*out)
 					withSparseRest(mode, func() { sp.Forward(got, x, rows) })
-					if i := firstDiff(got, want); i >= 0 {
+					if i := firstDiffNaN(got, want); i >= 0 {
 						t.Fatalf("%s rest=%d: output %d: %v (%#x), go %v (%#x)", act, mode, i, got[i],
 							math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
 					}
@@ -181,6 +185,16 @@ func TestSparseKernelsSpecialValues(t *testing.T) {
 			})
 		}
 	}
+}
+
+// firstDiffNaN is firstDiff with all NaNs equal.
+func firstDiffNaN(a, b []float32) int {
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) && !(a[i] != a[i] && b[i] != b[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // TestSparseThreadsIdentical: a layer WithThreads(2) gives the same bits
