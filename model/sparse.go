@@ -11,9 +11,10 @@ import (
 // stored: y = act(x·Wᵀ + b) with W in compressed sparse rows (per output,
 // the columns and values of its non-zero weights, in column order). It
 // computes the same sums as Dense in the same order, skipping the zeros:
-// with AVX-512 or AVX2, 32 rows at a time in assembly (sparse_amd64.s),
-// otherwise in Go four rows at a time so each index load serves four rows.
-// Every path gives the same bits.
+// with AVX-512 or AVX2 in assembly (sparse_amd64.s), 32 rows at a time
+// across the batch and the last few rows as dense products over the
+// columns that hold stored weights; otherwise in Go, four rows at a time
+// so each index load serves four rows. Every path gives the same bits.
 type Sparse struct {
 	in, out int
 	ptr     []int32 // out+1 offsets into col and val
@@ -185,7 +186,7 @@ type sparseScratch struct {
 	k          sparseKernel
 	xT, yT     []float32 // a block's inputs and outputs, transposed
 	xpad, ypad []float32 // a partial block's rows, padded to sparseBlock
-	yb         []float32 // one row's outputs past the last multiple of 16
+	yb         []float32 // four rows' outputs of a block past the last output
 
 	// the helper goroutine's share of a call
 	done   chan struct{}

@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -132,6 +133,8 @@ type sparsePacked struct {
 
 	small []sparseSmall
 	cols  []int32   // byte offsets 4·col in a row, and one more
+	nw    int       // number of weights of the one-row kernels
+	once  sync.Once // builds w
 	w     []float32 // 64-byte aligned, zeros where no weight is stored
 
 	// blockCost, rowCost and row4Cost estimate the time of a block of 32
@@ -167,7 +170,7 @@ func (s *Sparse) pack() *sparsePacked {
 // per load and 150 per call.
 func (p *sparsePacked) costs() {
 	perLoad := 120
-	if len(p.w)*4 > 32<<10 {
+	if p.nw*4 > 32<<10 {
 		perLoad = 225
 	}
 	p.blockCost = p.blockCost*177 + 20000
@@ -214,10 +217,10 @@ func (p *sparsePacked) packPairs(s *Sparse) {
 	p.blockCost += 4 * (pad16(s.in) + pad16(s.out))
 }
 
-// packSmall builds the blocks of the one-row kernels.
+// packSmall lays out the blocks of the one-row kernels; their weights
+// are built on first use (see weights).
 func (p *sparsePacked) packSmall(s *Sparse) {
-	used := make([]int32, s.in) // 1 + the column's place in its block
-	var w []float32
+	used := make([]bool, s.in)
 	for o0 := 0; o0 < s.out; {
 		width := 64
 		if pad16(s.out-o0) < 64 {
@@ -226,22 +229,16 @@ func (p *sparsePacked) packSmall(s *Sparse) {
 		o1 := min(o0+width, s.out)
 		clear(used)
 		for j := s.ptr[o0]; j < s.ptr[o1]; j++ {
-			used[s.col[j]] = 1
+			used[s.col[j]] = true
 		}
-		b := sparseSmall{o0: o0, width: width, c0: len(p.cols), w0: len(w)}
+		b := sparseSmall{o0: o0, width: width, c0: len(p.cols), w0: p.nw}
 		for c, u := range used {
-			if u != 0 {
+			if u {
 				b.n++
-				used[c] = int32(b.n)
 				p.cols = append(p.cols, int32(4*c))
 			}
 		}
-		w = append(w, make([]float32, b.n*width)...)
-		for o := o0; o < o1; o++ {
-			for j := s.ptr[o]; j < s.ptr[o+1]; j++ {
-				w[b.w0+int(used[s.col[j]]-1)*width+o-o0] = s.val[j]
-			}
-		}
+		p.nw += b.n * width
 		p.small = append(p.small, b)
 		p.rowCost += b.n * width / 16
 		if width == 16 {
@@ -249,9 +246,29 @@ func (p *sparsePacked) packSmall(s *Sparse) {
 		}
 		o0 = o1
 	}
-	p.cols = append(p.cols, 0)
-	p.w = alignedFloats(len(w) + 64)
-	copy(p.w, w)
+	p.cols = append(p.cols, 0) // so that &cols[c0] exists
+}
+
+// weights returns the weights of the one-row kernels, building them on
+// first use: about as large as the dense matrix, they are only needed for
+// small batches.
+func (p *sparsePacked) weights(s *Sparse) []float32 {
+	p.once.Do(func() {
+		w := alignedFloats(p.nw + 64) // so that &w[w0] exists
+		pos := make([]int32, s.in)    // a column's place in its block
+		for _, b := range p.small {
+			for i, c := range p.cols[b.c0 : b.c0+b.n] {
+				pos[c/4] = int32(i)
+			}
+			for o := b.o0; o < min(b.o0+b.width, s.out); o++ {
+				for j := s.ptr[o]; j < s.ptr[o+1]; j++ {
+					w[b.w0+int(pos[s.col[j]])*b.width+o-b.o0] = s.val[j]
+				}
+			}
+		}
+		p.w = w
+	})
+	return p.w
 }
 
 // alignedFloats returns n zeros starting at a multiple of 64 bytes.
@@ -366,10 +383,11 @@ func (s *Sparse) row(sc *sparseScratch, y, x []float32) {
 		return
 	}
 	p := s.pk
+	w := p.weights(s)
 	a := sgemvArgs{x: unsafe.Pointer(&x[0])}
 	a.floor, a.keep = s.floorKeep()
 	for _, b := range p.small {
-		a.cols, a.w, a.n = unsafe.Pointer(&p.cols[b.c0]), unsafe.Pointer(&p.w[b.w0]), b.n
+		a.cols, a.w, a.n = unsafe.Pointer(&p.cols[b.c0]), unsafe.Pointer(&w[b.w0]), b.n
 		a.bias = unsafe.Pointer(&p.bpad[b.o0])
 		partial := b.o0+b.width > s.out
 		a.y = unsafe.Pointer(&sc.yb[0])
@@ -402,6 +420,7 @@ func (s *Sparse) rows4(sc *sparseScratch, y, x []float32) {
 		return
 	}
 	p, out := s.pk, s.out
+	w := p.weights(s)
 	a := sgemvArgs{x: unsafe.Pointer(&x[0]), ldx: 4 * s.in}
 	a.floor, a.keep = s.floorKeep()
 	for _, b := range p.small {
@@ -417,7 +436,7 @@ func (s *Sparse) rows4(sc *sparseScratch, y, x []float32) {
 			step = b.width
 		}
 		for q := 0; q < b.width; q += step {
-			a.w, a.bias = unsafe.Pointer(&p.w[b.w0+q]), unsafe.Pointer(&p.bpad[b.o0+q])
+			a.w, a.bias = unsafe.Pointer(&w[b.w0+q]), unsafe.Pointer(&p.bpad[b.o0+q])
 			a.y = unsafe.Pointer(&yb[o0+q])
 			switch {
 			case step == 64:

@@ -2,13 +2,17 @@
 
 #include "textflag.h"
 
-// Sparse float32 layer kernels, vectorized across the rows of a batch
-// (see sparse_amd64.go). A block is 32 rows. Its inputs are transposed
-// into xT, [in][32] float32 (column c of the block's 32 rows is 128 bytes
-// at xT+128c); the kernel writes yT, [out][32] float32, which is
-// transposed back into the output rows.
+// Sparse float32 layer kernels (see sparse_amd64.go).
 //
-// The block kernel's arguments (*spmmArgs):
+// The block kernels (spmm*) are vectorized across the rows of a batch. A
+// block is 32 rows. Its inputs are transposed into xT, [in][32] float32
+// (column c of the block's 32 rows is 128 bytes at xT+128c, 16-column
+// padding and one more column that stays 0); the kernel writes yT,
+// [out][32] float32, which is transposed back into the output rows.
+// Outputs are computed two at a time, each for all 32 rows: 4 (AVX-512)
+// or 8 (AVX2) independent add chains hide the add latency; the loop is
+// bound by the loads of xT (one 64-byte load per 16 multiply-adds). The
+// arguments (*spmmArgs):
 //
 //	0 xT, 8 pairs (per pair of outputs, int32: o0, o1, first entry, number
 //	of entries), 16 entries (per entry, int32: 32·col and the float32 bits
@@ -18,27 +22,27 @@
 //	a NaN, as Go's max(y, 0) does; all ones otherwise).
 //
 // The two outputs of a pair have the same number of entries: the shorter
-// is padded with weight 0 at a column of xT that is always 0, which adds
+// is padded with weight 0 at the column of xT that is always 0, which adds
 // +0 and leaves the sum unchanged (a sum that starts at +0 is never −0).
 //
 // The one-row kernels (sgemv*) compute 64 or 16 consecutive outputs of one
-// row as a dense product over the columns where any of them has a stored
-// weight, with the other weights 0. Their arguments (*sgemvArgs): 0 x, 8
-// cols (byte offsets 4·col), 16 w ([n][64 or 16] float32), 24 n, 32 bias,
-// 40 y, 48 floor, 52 keep, and for the four-row kernels (*x4*) 56 ldx and
-// 64 ldy (bytes between rows of x and y) and 72 wstride (bytes between
-// columns in w). The zero weights add +0 or −0 to the sums, which leaves
-// them unchanged as long as x is finite (the caller checks).
+// row, or of four (*x4*), as a dense product over the columns where any of
+// them has a stored weight, with the other weights 0. Their arguments
+// (*sgemvArgs): 0 x, 8 cols (byte offsets 4·col), 16 w ([n][64 or 16]
+// float32), 24 n, 32 bias, 40 y, 48 floor, 52 keep, and for the four-row
+// kernels 56 ldx and 64 ldy (bytes between rows of x and y) and 72
+// wstride (bytes between columns in w). The zero weights add +0 or −0 to
+// the sums, which leaves them unchanged as long as x is finite (the
+// caller checks).
 //
-// Each lane (row) computes one output as the Go code does: the products
-// x[col]·val, rounded (VMULPS), are added one by one in column order to a
-// sum that starts at +0 (VADDPS, never a fused multiply-add), then the
-// bias is added, max(floor, y) taken, with y kept when it is NaN, and the
-// result ANDed with keep, which with a relu gives Go's max(y, 0) exactly
-// (+0 for −0 and NaNs with the sign bit cleared). So every path gives the
-// same bits. Two outputs are
-// computed at a time, each for all 32 rows: 4 (AVX-512) or 8 (AVX2)
-// independent add chains hide the add latency.
+// Each lane computes one output of one row as the Go code does: the
+// products x[col]·val, rounded (VMULPS), are added one by one in column
+// order to a sum that starts at +0 (VADDPS, never a fused multiply-add),
+// then the bias is added, max(floor, y) taken, with y kept when it is
+// NaN, and the result ANDed with keep, which with a relu gives Go's
+// max(y, 0) exactly (+0 for −0, NaNs with the sign bit cleared). So every
+// path gives the same bits. The default MXCSR (no FTZ or DAZ) treats
+// denormals as Go does.
 
 // ---------------------------------------------------------------- AVX-512
 
