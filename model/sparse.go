@@ -178,15 +178,13 @@ func (s *Sparse) rows(sc *sparseScratch, dst, src []float32, rows int) {
 		s.act.apply(dst, s.out)
 		return
 	}
-	s.forwardSIMD(sc, dst, src, rows)
+	s.forwardSIMD(&sc.bufs, sc.k, dst, src, rows)
 }
 
 // sparseScratch is the scratch of one Forward call, pooled per layer.
 type sparseScratch struct {
-	k          sparseKernel
-	xT, yT     []float32 // a block's inputs and outputs, transposed
-	xpad, ypad []float32 // a partial block's rows, padded to sparseBlock
-	yb         []float32 // four rows' outputs of a block past the last output
+	k    sparseKernel
+	bufs sparseBufs // the assembly's
 
 	// the helper goroutine's share of a call
 	done   chan struct{}

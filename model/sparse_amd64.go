@@ -279,28 +279,28 @@ func alignedFloats(n int) []float32 {
 }
 
 // forwardSIMD computes act(src·Wᵀ + b) for rows rows with the assembly
-// kernel sc.k: whole blocks of 32 rows, then the rest as a padded block or
-// row by row, whichever is estimated cheaper. A relu is fused into the
-// kernels.
-func (s *Sparse) forwardSIMD(sc *sparseScratch, dst, src []float32, rows int) {
+// kernel k and buffers sc: whole blocks of 32 rows, then the rest as a
+// padded block or row by row, whichever is estimated cheaper. A relu is
+// fused into the kernels.
+func (s *Sparse) forwardSIMD(sc *sparseBufs, k sparseKernel, dst, src []float32, rows int) {
 	in, out, p := s.in, s.out, s.pk
 	sc.grow(p, in, out)
 	full := rows &^ (sparseBlock - 1)
 	for r := 0; r < full; r += sparseBlock {
-		s.block(sc, dst[r*out:(r+sparseBlock)*out], src[r*in:(r+sparseBlock)*in])
+		s.block(sc, k, dst[r*out:(r+sparseBlock)*out], src[r*in:(r+sparseBlock)*in])
 	}
 	if rest := rows - full; rest > 0 && s.restAsBlock(rest) {
 		copy(sc.xpad, src[full*in:])
 		clear(sc.xpad[rest*in:])
-		s.block(sc, sc.ypad, sc.xpad)
+		s.block(sc, k, sc.ypad, sc.xpad)
 		copy(dst[full*out:], sc.ypad[:rest*out])
 	} else {
 		r := full
 		for ; r+4 <= rows; r += 4 {
-			s.rows4(sc, dst[r*out:(r+4)*out], src[r*in:(r+4)*in])
+			s.rows4(sc, k, dst[r*out:(r+4)*out], src[r*in:(r+4)*in])
 		}
 		for ; r < rows; r++ {
-			s.row(sc, dst[r*out:(r+1)*out], src[r*in:(r+1)*in])
+			s.row(sc, k, dst[r*out:(r+1)*out], src[r*in:(r+1)*in])
 		}
 	}
 	if s.act != ReLU {
@@ -321,8 +321,15 @@ func (s *Sparse) restAsBlock(rest int) bool {
 	return rest/4*p.row4Cost+rest%4*p.rowCost >= p.blockCost
 }
 
-// grow sizes sc's buffers for s.
-func (sc *sparseScratch) grow(p *sparsePacked, in, out int) {
+// sparseBufs are the buffers of one Forward call's assembly kernels.
+type sparseBufs struct {
+	xT, yT     []float32 // a block's inputs and outputs, transposed
+	xpad, ypad []float32 // a partial block's rows, padded to sparseBlock
+	yb         []float32 // four rows' outputs of a block past the last output
+}
+
+// grow sizes the buffers for a layer laid out as p.
+func (sc *sparseBufs) grow(p *sparsePacked, in, out int) {
 	if sc.xT == nil {
 		sc.xT = alignedFloats(p.xcols * sparseBlock)
 		sc.yT = alignedFloats(p.ycols * sparseBlock)
@@ -342,7 +349,7 @@ func (s *Sparse) floorKeep() (float32, uint32) {
 
 // block computes one block of sparseBlock rows: transposes src into xT,
 // runs the kernel into yT and transposes yT into dst.
-func (s *Sparse) block(sc *sparseScratch, dst, src []float32) {
+func (s *Sparse) block(sc *sparseBufs, k sparseKernel, dst, src []float32) {
 	in, out, p := s.in, s.out, s.pk
 	a := spmmArgs{
 		xT:    unsafe.Pointer(&sc.xT[0]),
@@ -353,7 +360,7 @@ func (s *Sparse) block(sc *sparseScratch, dst, src []float32) {
 		n:     len(p.pairs) / 4,
 	}
 	a.floor, a.keep = s.floorKeep()
-	if sc.k == sparseAVX512 {
+	if k == sparseAVX512 {
 		for g := 0; g < sparseBlock; g += 16 {
 			sparseTransIn16(&sc.xT[g], &src[g*in], 4*in, in)
 		}
@@ -374,7 +381,7 @@ func (s *Sparse) block(sc *sparseScratch, dst, src []float32) {
 
 // row computes one row with the one-row kernels, or in Go if x is not
 // all finite (where the kernels' zero weights would add NaNs).
-func (s *Sparse) row(sc *sparseScratch, y, x []float32) {
+func (s *Sparse) row(sc *sparseBufs, k sparseKernel, y, x []float32) {
 	if !allFiniteSIMD(x) {
 		s.forwardGo(y, x, 1)
 		if s.act == ReLU {
@@ -395,9 +402,9 @@ func (s *Sparse) row(sc *sparseScratch, y, x []float32) {
 			a.y = unsafe.Pointer(&y[b.o0])
 		}
 		switch {
-		case sc.k == sparseAVX512 && b.width == 64:
+		case k == sparseAVX512 && b.width == 64:
 			sgemv64AVX512(&a)
-		case sc.k == sparseAVX512:
+		case k == sparseAVX512:
 			sgemv16AVX512(&a)
 		case b.width == 64:
 			sgemv64AVX2(&a)
@@ -412,10 +419,10 @@ func (s *Sparse) row(sc *sparseScratch, y, x []float32) {
 
 // rows4 computes four rows with the four-row kernels, or row by row if
 // an input is not finite.
-func (s *Sparse) rows4(sc *sparseScratch, y, x []float32) {
+func (s *Sparse) rows4(sc *sparseBufs, k sparseKernel, y, x []float32) {
 	if !allFiniteSIMD(x) {
 		for r := range 4 {
-			s.row(sc, y[r*s.out:(r+1)*s.out], x[r*s.in:(r+1)*s.in])
+			s.row(sc, k, y[r*s.out:(r+1)*s.out], x[r*s.in:(r+1)*s.in])
 		}
 		return
 	}
@@ -432,7 +439,7 @@ func (s *Sparse) rows4(sc *sparseScratch, y, x []float32) {
 		}
 		a.ldy = 4 * ldy
 		step := 16 // outputs per call
-		if sc.k == sparseAVX512 {
+		if k == sparseAVX512 {
 			step = b.width
 		}
 		for q := 0; q < b.width; q += step {
@@ -441,7 +448,7 @@ func (s *Sparse) rows4(sc *sparseScratch, y, x []float32) {
 			switch {
 			case step == 64:
 				sgemv64x4AVX512(&a)
-			case sc.k == sparseAVX512:
+			case k == sparseAVX512:
 				sgemv16x4AVX512(&a)
 			default:
 				sgemv16x4AVX2(&a)
