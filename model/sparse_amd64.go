@@ -89,19 +89,20 @@ var sparseSIMD = detectSparseISA() != sparseGo
 // detectSparseISA picks the fastest sparse kernel this CPU runs.
 func detectSparseISA() sparseKernel {
 	switch {
-	case cpu.X86.HasAVX512F:
+	case sparseSupported(sparseAVX512):
 		return sparseAVX512
-	case cpu.X86.HasAVX2:
+	case sparseSupported(sparseAVX2):
 		return sparseAVX2
 	}
 	return sparseGo
 }
 
-// sparseSupported reports whether this CPU runs kernel k.
+// sparseSupported reports whether this CPU runs kernel k. The AVX-512
+// kernel uses AVX2 too (sparseFinite).
 func sparseSupported(k sparseKernel) bool {
 	switch k {
 	case sparseAVX512:
-		return cpu.X86.HasAVX512F
+		return cpu.X86.HasAVX512F && cpu.X86.HasAVX2
 	case sparseAVX2:
 		return cpu.X86.HasAVX2
 	}
