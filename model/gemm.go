@@ -16,7 +16,10 @@ package model
 // on Intel CPUs, where both use the same two pipes, and little on AMD
 // Zen 4, where adds have pipes of their own. Elsewhere (other CPUs, other
 // architectures, the purego tag) gemmBias, plain Go, is the kernel; it
-// stays the reference the tests compare the assembly with.
+// stays the reference the tests compare the assembly with. It rounds each
+// product explicitly (float32(v*w)): the Go spec lets a compiler fuse
+// x*y+z into one FMA, which GOAMD64=v3 and arm64 builds do, and an
+// explicit conversion forbids it.
 
 // denseISA is a float32 dense kernel implementation.
 type denseISA int
@@ -101,10 +104,10 @@ func gemvBias(y, x, w, b []float32) {
 		w3 := w[(o+3)*in : (o+3)*in+in][:len(x)]
 		var s0, s1, s2, s3 float32
 		for k, v := range x {
-			s0 += v * w0[k]
-			s1 += v * w1[k]
-			s2 += v * w2[k]
-			s3 += v * w3[k]
+			s0 += float32(v * w0[k])
+			s1 += float32(v * w1[k])
+			s2 += float32(v * w2[k])
+			s3 += float32(v * w3[k])
 		}
 		y[o], y[o+1], y[o+2], y[o+3] = s0+b[o], s1+b[o+1], s2+b[o+2], s3+b[o+3]
 	}
@@ -119,14 +122,14 @@ func dot4x2(x0, x1, x2, x3, w0, w1 []float32) (s00, s01, s10, s11, s20, s21, s30
 	for k := 0; k < n; k++ {
 		a, c := w0[k], w1[k]
 		v0, v1, v2, v3 := x0[k], x1[k], x2[k], x3[k]
-		s00 += v0 * a
-		s01 += v0 * c
-		s10 += v1 * a
-		s11 += v1 * c
-		s20 += v2 * a
-		s21 += v2 * c
-		s30 += v3 * a
-		s31 += v3 * c
+		s00 += float32(v0 * a)
+		s01 += float32(v0 * c)
+		s10 += float32(v1 * a)
+		s11 += float32(v1 * c)
+		s20 += float32(v2 * a)
+		s21 += float32(v2 * c)
+		s30 += float32(v3 * a)
+		s31 += float32(v3 * c)
 	}
 	return
 }
@@ -137,7 +140,7 @@ func dot(x, w []float32) float32 {
 	w = w[:len(x)]
 	var s float32
 	for k, v := range x {
-		s += v * w[k]
+		s += float32(v * w[k])
 	}
 	return s
 }

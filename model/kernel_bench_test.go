@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// variantModels returns float32, int8 with dynamic and with static input
+// variantModels returns float32 (1 and 2 threads), int8 with dynamic and with static input
 // quantization (1 and 2 threads each) and sparse (50%, 80%, unstructured
 // random) versions of one MLP, for the benchmarks.
 func variantModels(b testing.TB, in int, hidden ...int) (names []string, models []*Model) {
@@ -24,6 +24,7 @@ func variantModels(b testing.TB, in int, hidden ...int) (names []string, models 
 		names, models = append(names, name), append(models, m)
 	}
 	add("float32", func(d *Dense) Layer { return d })
+	add("float32/threads=2", func(d *Dense) Layer { return d.WithThreads(2) })
 	for _, threads := range []int{1, 2} {
 		add(fmt.Sprintf("int8/threads=%d", threads), func(d *Dense) Layer {
 			return benchInt8(b, d).WithThreads(threads)

@@ -63,7 +63,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 			for o := range out {
 				var want float32
 				for k := range in {
-					want += x[i*in+k] * w[o*in+k]
+					want += float32(x[i*in+k] * w[o*in+k])
 				}
 				if want += b[o]; y[i*out+o] != want {
 					t.Fatalf("shape %v: y[%d][%d] = %v, want %v", s, i, o, y[i*out+o], want)

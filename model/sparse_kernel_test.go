@@ -56,8 +56,6 @@ func sparseWeights(r *rand.Rand, in, out int, frac float64) []float32 {
 	return w
 }
 
-var allActivations = []Activation{Identity, ReLU, Tanh, Sigmoid, Softmax}
-
 // sparseCase is a layer, its input and what a Dense layer computes.
 type sparseCase struct {
 	name string
