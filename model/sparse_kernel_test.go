@@ -284,3 +284,35 @@ func BenchmarkSparseKernels(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSparseCrossover compares a 128×256 relu layer in dense and in
+// sparse form at rising sparsity, at batch 1 and at a 256-row block: it
+// is where package optimize's choice of form (sparse from some sparsity
+// on) comes from.
+func BenchmarkSparseCrossover(b *testing.B) {
+	r := rand.New(rand.NewPCG(21, 22))
+	in, out := 128, 256
+	for _, frac := range []float64{0.2, 0.3, 0.4, 0.5, 0.6} {
+		w, bias := pruneRandom(r, randVec(r, in*out), frac), randVec(r, out)
+		d, err := NewDense(in, out, w, bias, ReLU)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sp, err := NewSparse(in, out, w, bias, ReLU)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, rows := range []int{1, 256} {
+			x, y := randomRows(r, rows*in), make([]float32, rows*out)
+			for _, l := range []Layer{d, sp} {
+				name := fmt.Sprintf("sparsity=%.0f%%/rows=%d/%T", frac*100, rows, l)
+				b.Run(name, func(b *testing.B) {
+					for b.Loop() {
+						l.Forward(y, x, rows)
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N), "ns/call")
+				})
+			}
+		}
+	}
+}
