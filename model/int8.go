@@ -104,7 +104,7 @@ func (l *Int8Dense) pack() {
 // helper shared by the process, for large batches: Forward splits batches
 // of at least 128 rows and 2 M multiply-adds between the caller and the
 // helper, and a Predictor of a model with such a layer shares the 256-row
-// blocks of batches of at least 16 M multiply-adds. Outputs are the same
+// blocks of batches of about 80 µs of work or more. Outputs are the same
 // as on one goroutine. The helper serves one call at a time; other calls
 // run on their own goroutine meanwhile. n ≤ 1 (the default) keeps every
 // call on the caller's goroutine; n > 2 is treated as 2.

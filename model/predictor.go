@@ -25,10 +25,10 @@ type Predictor struct {
 	done   chan struct{}
 }
 
-// minParallelBatchMACs is the least work (rows × multiply-adds per row)
-// for which Forward shares blocks with the helper: about 40 µs with int8
-// layers. Smaller batches lose more to the hand-off than they gain.
-const minParallelBatchMACs = 16 << 20
+// minParallelBatchWork is the least work (rows × layerWork per row) for
+// which Forward shares blocks with the helper: about 80 µs on one core.
+// Smaller batches lose more to the hand-off than they gain.
+const minParallelBatchWork = 16 << 20
 
 // blockJob is one Forward call's blocks, claimed in order by the caller
 // and the helper goroutine: whoever is free takes the next block, so a
@@ -97,7 +97,7 @@ func (p *Predictor) Forward(x []float32, rows int, dst []float32) ([]float32, er
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
-	if rows <= blockRows || p.m.threads < 2 || rows*p.m.macs < minParallelBatchMACs || runtime.GOMAXPROCS(0) < 2 {
+	if rows <= blockRows || p.m.threads < 2 || rows*p.m.work < minParallelBatchWork || runtime.GOMAXPROCS(0) < 2 {
 		for lo := 0; lo < rows; lo += blockRows {
 			hi := min(lo+blockRows, rows)
 			p.forward(x[lo*nf:hi*nf], hi-lo, dst[lo*ow:hi*ow])
