@@ -111,10 +111,23 @@ type OptimizeConfig struct {
 		Sparsity       float64 `yaml:"sparsity"`
 		Structured     bool    `yaml:"structured"`
 		FinetuneEpochs int     `yaml:"finetune_epochs"`
+		// PerLayer prunes every layer to the sparsity instead of using
+		// one magnitude threshold across layers. Defaults to false.
+		PerLayer bool `yaml:"per_layer"`
 	} `yaml:"prune"`
 	Quantize struct {
 		// Bits is 8 for int8 or 0 for none. Defaults to 0.
 		Bits int `yaml:"bits"`
+		// Activations is "dynamic" (each batch's input range, the
+		// default) or "static" (fixed ranges calibrated on training rows,
+		// like an ONNX QDQ model: faster, and it passes 8-bit codes
+		// between layers).
+		Activations string `yaml:"activations"`
+		// Percentile clips static calibration ranges to this two-sided
+		// percentile (e.g. 99.99). Defaults to 0: minimum and maximum.
+		Percentile float64 `yaml:"percentile"`
+		// KeepFloat lists layers kept in float32: "first", "last".
+		KeepFloat []string `yaml:"keep_float"`
 	} `yaml:"quantize"`
 	// MaxMetricDrop is the largest drop of the headline metric the
 	// optimized model may show against its float parent. Defaults to 0.01.

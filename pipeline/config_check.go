@@ -141,8 +141,20 @@ func (c *Config) checkThresholds(p *problems) {
 	if s := c.Optimize.Prune.Sparsity; !(s >= 0 && s < 1) {
 		p.add([]string{"optimize", "prune", "sparsity"}, "%v: want a fraction in [0, 1)", s)
 	}
-	if b := c.Optimize.Quantize.Bits; b != 0 && b != 8 {
-		p.add([]string{"optimize", "quantize", "bits"}, "%d: want 8 (int8) or 0 (none)", b)
+	q := c.Optimize.Quantize
+	if q.Bits != 0 && q.Bits != 8 {
+		p.add([]string{"optimize", "quantize", "bits"}, "%d: want 8 (int8) or 0 (none)", q.Bits)
+	}
+	if a := q.Activations; a != "" && a != "dynamic" && a != "static" {
+		p.add([]string{"optimize", "quantize", "activations"}, "%q: want dynamic or static", a)
+	}
+	if pc := q.Percentile; !(pc == 0 || pc > 50 && pc <= 100) {
+		p.add([]string{"optimize", "quantize", "percentile"}, "%v: want 0 (minimum and maximum) or a percentile in (50, 100]", pc)
+	}
+	for _, l := range q.KeepFloat {
+		if l != "first" && l != "last" {
+			p.add([]string{"optimize", "quantize", "keep_float"}, "%q: want first or last", l)
+		}
 	}
 	if m := c.Optimize.MaxMetricDrop; !(m >= 0 && m < 1) {
 		p.add([]string{"optimize", "max_metric_drop"}, "%v: want a value in [0, 1)", m)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 
@@ -17,9 +18,10 @@ import (
 
 type optimizeFlags struct {
 	model, label, where, out, quantize, format string
-	data                                       []string
-	sparsity, maxDrop                          float64
-	structured, noFineTune                     bool
+	activations                                string
+	data, keepFloat                            []string
+	sparsity, maxDrop, percentile              float64
+	structured, noFineTune, perLayer           bool
 	epochs                                     int
 }
 
@@ -34,7 +36,11 @@ model, compares each candidate with the float model on the --data rows
 (ROC AUC, accuracy or RMSE) and backs off (lower sparsity, layers back to
 float) until the drop is at most --max-drop. With fine-tuning, the first
 90% of every batch of --data rows fine-tune and the last 10% measure the
-metric, so no row is both; without it every row measures. It prints parameters, nonzeros, bytes, latency and throughput
+metric, so no row is both; without it every row measures.
+--activations static fixes each int8 layer's input range from the
+measuring rows (like an ONNX QDQ model; faster than dynamic ranges, which
+are taken per batch), and --keep-float first,last keeps those layers in
+float32. It prints parameters, nonzeros, bytes, latency and throughput
 before and after, and every attempt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, f) },
@@ -48,6 +54,10 @@ before and after, and every attempt.`,
 	fl.Float64Var(&f.sparsity, "sparsity", 0, "target fraction of zero weights (or removed neurons with --structured)")
 	fl.BoolVar(&f.structured, "structured", false, "remove whole hidden neurons")
 	fl.StringVar(&f.quantize, "quantize", "", "\"\" or int8")
+	fl.StringVar(&f.activations, "activations", "dynamic", "int8 layer inputs: dynamic (each batch's range) or static (ranges calibrated on --data, faster)")
+	fl.Float64Var(&f.percentile, "percentile", 0, "clip static calibration ranges to this two-sided percentile, e.g. 99.99 (0: minimum and maximum)")
+	fl.StringSliceVar(&f.keepFloat, "keep-float", nil, "layers kept in float32 when quantizing: first, last")
+	fl.BoolVar(&f.perLayer, "per-layer", false, "prune every layer to --sparsity instead of one threshold across layers")
 	fl.Float64Var(&f.maxDrop, "max-drop", 0.01, "largest tolerated metric drop")
 	fl.IntVar(&f.epochs, "epochs", 8, "fine-tuning epochs")
 	fl.BoolVar(&f.noFineTune, "no-fine-tune", false, "prune in one shot, without fine-tuning")
@@ -65,6 +75,25 @@ type optimizeOutput struct {
 	Baseline string             `json:"model"`
 }
 
+// checkQuantize checks the quantization flags.
+func (f optimizeFlags) checkQuantize() error {
+	if f.quantize != "" && f.quantize != "int8" {
+		return fmt.Errorf("--quantize %q: want int8", f.quantize)
+	}
+	if f.activations != "dynamic" && f.activations != "static" {
+		return fmt.Errorf("--activations %q: want dynamic or static", f.activations)
+	}
+	if p := f.percentile; !(p == 0 || p > 50 && p <= 100) {
+		return fmt.Errorf("--percentile %v: want 0 (minimum and maximum) or a percentile in (50, 100]", p)
+	}
+	for _, l := range f.keepFloat {
+		if l != "first" && l != "last" {
+			return fmt.Errorf("--keep-float %q: want first or last", l)
+		}
+	}
+	return nil
+}
+
 func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	if f.model == "" || len(f.data) == 0 || f.out == "" {
 		return fmt.Errorf("--model, --data and --output are required")
@@ -72,8 +101,8 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return err
 	}
-	if f.quantize != "" && f.quantize != "int8" {
-		return fmt.Errorf("--quantize %q: want int8", f.quantize)
+	if err := f.checkQuantize(); err != nil {
+		return err
 	}
 	ctx := cmd.Context()
 	m, err := model.Load(f.model)
@@ -114,7 +143,9 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 			return err
 		}
 	}
-	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, Quantize: f.quantize == "int8",
+	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, PerLayer: f.perLayer,
+		Quantize: f.quantize == "int8", Static: f.activations == "static", Percentile: f.percentile,
+		KeepFirstFloat: slices.Contains(f.keepFloat, "first"), KeepLastFloat: slices.Contains(f.keepFloat, "last"),
 		MaxMetricDrop: f.maxDrop, Train: train.Config{Epochs: f.epochs}}
 	if fineTune {
 		opts.FineTune = &train.Data{Train: train.Records(recs...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
