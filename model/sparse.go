@@ -12,9 +12,11 @@ import (
 // the columns and values of its non-zero weights, in column order). It
 // computes the same sums as Dense in the same order, skipping the zeros:
 // with AVX-512 or AVX2 in assembly (sparse_amd64.s), 32 rows at a time
-// across the batch and the last few rows as dense products over the
-// columns that hold stored weights; otherwise in Go, four rows at a time
-// so each index load serves four rows. Every path gives the same bits.
+// across the batch, and the rows after the whole blocks (batch 1 among
+// them) either as one more block padded with zero rows or with Dense's
+// kernel, which gives the same bits for finite inputs (see denseRows);
+// otherwise in Go, four rows at a time so each index load serves four
+// rows. Every path gives the same bits.
 type Sparse struct {
 	in, out int
 	ptr     []int32 // out+1 offsets into col and val
@@ -51,7 +53,7 @@ const sparseBlock = 32
 // Ways to compute the rows after the whole blocks; tests force each.
 const (
 	restAuto  = iota // whichever is estimated cheaper
-	restRows         // row by row
+	restDense        // with the dense kernel (non-finite rows in Go)
 	restBlock        // padded to a block
 )
 
@@ -130,6 +132,13 @@ func (s *Sparse) NonZeros() int { return len(s.val) + countNonZero(s.b) }
 // Forward computes act(src·Wᵀ + b) for rows rows.
 func (s *Sparse) Forward(dst, src []float32, rows int) {
 	if rows <= 0 {
+		return
+	}
+	if s.smallDense(rows) {
+		s.denseRows(sparseISA, dst, src, 0, rows)
+		if s.act != ReLU {
+			s.act.apply(dst[:rows*s.out], s.out)
+		}
 		return
 	}
 	sc := s.scratch()

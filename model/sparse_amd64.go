@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -33,27 +34,6 @@ func spmmAVX512(a *spmmArgs)
 func spmmAVX2(a *spmmArgs)
 
 //go:noescape
-func sgemv64AVX512(a *sgemvArgs)
-
-//go:noescape
-func sgemv16AVX512(a *sgemvArgs)
-
-//go:noescape
-func sgemv64AVX2(a *sgemvArgs)
-
-//go:noescape
-func sgemv16AVX2(a *sgemvArgs)
-
-//go:noescape
-func sgemv64x4AVX512(a *sgemvArgs)
-
-//go:noescape
-func sgemv16x4AVX512(a *sgemvArgs)
-
-//go:noescape
-func sgemv16x4AVX2(a *sgemvArgs)
-
-//go:noescape
 func sparseFinite(x *float32, n int) bool
 
 // spmmArgs is what spmmAVX512 and spmmAVX2 read; sparse_amd64.s depends
@@ -67,19 +47,6 @@ type spmmArgs struct {
 	n     int            // number of pairs
 	floor float32        // 0 for a fused relu, −Inf otherwise
 	keep  uint32         // 0x7fffffff for a fused relu, all ones otherwise
-}
-
-// sgemvArgs is what the one-row and four-row kernels read;
-// sparse_amd64.s depends on the field offsets (0, 8, 16, 24 n, 32 bias,
-// 40 y, 48 floor, 52 keep, 56 ldx, 64 ldy, 72 wstride).
-type sgemvArgs struct {
-	x, cols, w unsafe.Pointer
-	n          int
-	bias, y    unsafe.Pointer
-	floor      float32
-	keep       uint32
-	ldx, ldy   int // bytes between rows of x and of y (four rows)
-	wstride    int // bytes between columns of w (four rows)
 }
 
 // sparseSIMD reports whether the CPU runs an assembly kernel: only then
@@ -109,13 +76,6 @@ func sparseSupported(k sparseKernel) bool {
 	return true
 }
 
-// sparseSmall is one block of outputs of the one-row kernels.
-type sparseSmall struct {
-	o0, width int // first output; 64 or 16 outputs
-	c0, n     int // the block's columns: cols[c0:c0+n]
-	w0        int // its weights, [n][width] from w[w0]
-}
-
 // sparsePacked is a Sparse layer's weights laid out for the assembly.
 //
 // The block kernel (32 rows) computes outputs in pairs of about the same
@@ -124,25 +84,23 @@ type sparseSmall struct {
 // always 0. With an odd number of outputs the last pair's second output is
 // a dummy that writes yT's last row.
 //
-// The one-row kernels compute blocks of 64 consecutive outputs (16 at the
-// end) over the columns where any of them has a stored weight.
+// The rows after the whole blocks may instead go through the dense
+// kernel (see denseRows), with W packed into its panels on first use:
+// about as large as the dense matrix, they are only needed for small
+// batches.
 type sparsePacked struct {
 	xcols, ycols int       // columns of xT (16·⌈in/16⌉ + 1) and rows of yT
 	pairs        []int32   // per pair of outputs: o0, o1, first entry, entries
 	ent          []int32   // per entry: 32·col and the weight's bits, for o0 then o1
 	bpad         []float32 // b padded with zeros to ycols
 
-	small []sparseSmall
-	cols  []int32   // byte offsets 4·col in a row, and one more
-	nw    int       // number of weights of the one-row kernels
-	once  sync.Once // builds w
-	w     []float32 // 64-byte aligned, zeros where no weight is stored
+	mu    sync.Mutex            // builds dense
+	dense atomic.Pointer[Dense] // W with its zeros, panels only (see buildDense)
 
-	// blockCost, rowCost and row4Cost estimate the time of a block of 32
-	// rows, of one row and of four rows with the one-row and four-row
-	// kernels (see costs), to choose between them for the rows left after
-	// the whole blocks.
-	blockCost, rowCost, row4Cost int
+	// blockCost and rowCost estimate the time of a padded block of 32 rows
+	// and of one row with the dense kernel (see costs), to choose between
+	// them for the rows left after the whole blocks.
+	blockCost, rowCost int
 }
 
 // pad16 rounds n up to a multiple of 16.
@@ -158,25 +116,27 @@ func (s *Sparse) pack() *sparsePacked {
 	p.bpad = make([]float32, p.ycols)
 	copy(p.bpad, s.b)
 	p.packPairs(s)
-	p.packSmall(s)
-	p.costs()
+	p.costs(s)
 	return p
 }
 
-// costs turns blockCost and rowCost from counts of 64-byte loads into
-// estimated cycles ×100, with per-load costs and overheads measured on
-// AMD Zen 4: 1.77 cycles per load and 200 per call for a block; 1.2
-// cycles per load (2.25 once the one-row weights do not fit in a 32 KB L1
-// cache) and 100 per call for a row; for four rows, 2.4 times as much
-// per load and 150 per call.
-func (p *sparsePacked) costs() {
-	perLoad := 120
-	if p.nw*4 > 32<<10 {
-		perLoad = 225
-	}
-	p.blockCost = p.blockCost*177 + 20000
-	p.row4Cost = p.rowCost*perLoad*24/10 + 15000
-	p.rowCost = p.rowCost*perLoad + 10000
+// costs estimates blockCost and rowCost in picoseconds. A block costs
+// about 1.14 ns per weight of its pairs (stored or padding), 2.28 ns per
+// column of xT and row of yT (the transposes) and 153 ns per call; a row
+// with the dense kernel about 22.3 ps per multiply-add (in · out rounded
+// up to a panel) and 17.5 ns. These are least-squares fits (relative
+// error) to the times of a padded block and of 4 to 31 rows on AMD Zen 4
+// with AVX-512, over layers from 16×16 to 512×512 at 30 % to 97 %
+// sparsity; the AVX2 kernels' times differ little in ratio, and the same
+// constants choose as well for them (BenchmarkSparseRest measures both
+// ways). Rows are estimated at the four-row tiles' rate: single rows
+// (the last rows of a rest that is not a multiple of 4) cost more, about
+// 38.6 ps per multiply-add and 66 ns, which only matters where a block
+// costs no more than 2 or 3 rows, at 97 % sparsity and beyond.
+func (p *sparsePacked) costs(s *Sparse) {
+	weights := (len(p.ent) - 4) / 2 // 2 per entry, less the terminator
+	p.blockCost = weights*1142 + (pad16(s.in)+pad16(s.out))*2284 + 153000
+	p.rowCost = s.in*pad16(s.out)*223/10 + 17500
 }
 
 // packPairs builds the pairs and entries of the block kernel.
@@ -207,7 +167,6 @@ func (p *sparsePacked) packPairs(s *Sparse) {
 		}
 		n := max(count(o0), count(o1))
 		p.pairs = append(p.pairs, int32(o0), int32(o1), int32(len(p.ent)/4), n)
-		p.blockCost += 4 * int(n)
 		for j := range n {
 			c0, v0 := entry(o0, j)
 			c1, v1 := entry(o1, j)
@@ -215,61 +174,6 @@ func (p *sparsePacked) packPairs(s *Sparse) {
 		}
 	}
 	p.ent = append(p.ent, 0, 0, 0, 0) // so that &ent[0] exists
-	p.blockCost += 4 * (pad16(s.in) + pad16(s.out))
-}
-
-// packSmall lays out the blocks of the one-row kernels; their weights
-// are built on first use (see weights).
-func (p *sparsePacked) packSmall(s *Sparse) {
-	used := make([]bool, s.in)
-	for o0 := 0; o0 < s.out; {
-		width := 64
-		if pad16(s.out-o0) < 64 {
-			width = 16
-		}
-		o1 := min(o0+width, s.out)
-		clear(used)
-		for j := s.ptr[o0]; j < s.ptr[o1]; j++ {
-			used[s.col[j]] = true
-		}
-		b := sparseSmall{o0: o0, width: width, c0: len(p.cols), w0: p.nw}
-		for c, u := range used {
-			if u {
-				b.n++
-				p.cols = append(p.cols, int32(4*c))
-			}
-		}
-		p.nw += b.n * width
-		p.small = append(p.small, b)
-		p.rowCost += b.n * width / 16
-		if width == 16 {
-			p.rowCost += 2 * b.n // one add chain: latency-bound
-		}
-		o0 = o1
-	}
-	p.cols = append(p.cols, 0) // so that &cols[c0] exists
-}
-
-// weights returns the weights of the one-row kernels, building them on
-// first use: about as large as the dense matrix, they are only needed for
-// small batches.
-func (p *sparsePacked) weights(s *Sparse) []float32 {
-	p.once.Do(func() {
-		w := alignedFloats(p.nw + 64) // so that &w[w0] exists
-		pos := make([]int32, s.in)    // a column's place in its block
-		for _, b := range p.small {
-			for i, c := range p.cols[b.c0 : b.c0+b.n] {
-				pos[c/4] = int32(i)
-			}
-			for o := b.o0; o < min(b.o0+b.width, s.out); o++ {
-				for j := s.ptr[o]; j < s.ptr[o+1]; j++ {
-					w[b.w0+int(pos[s.col[j]])*b.width+o-b.o0] = s.val[j]
-				}
-			}
-		}
-		p.w = w
-	})
-	return p.w
 }
 
 // alignedFloats returns n zeros starting at a multiple of 64 bytes.
@@ -281,52 +185,58 @@ func alignedFloats(n int) []float32 {
 
 // forwardSIMD computes act(src·Wᵀ + b) for rows rows with the assembly
 // kernel k and buffers sc: whole blocks of 32 rows, then the rest as a
-// padded block or row by row, whichever is estimated cheaper. A relu is
-// fused into the kernels.
+// padded block or with the dense kernel, whichever is estimated cheaper.
+// A relu is fused into the kernels.
 func (s *Sparse) forwardSIMD(sc *sparseBufs, k sparseKernel, dst, src []float32, rows int) {
-	in, out, p := s.in, s.out, s.pk
-	sc.grow(p, in, out)
+	in, out := s.in, s.out
 	full := rows &^ (sparseBlock - 1)
+	rest := rows - full
+	asBlock := rest > 0 && s.restAsBlock(rest)
+	if full > 0 || asBlock {
+		sc.grow(s.pk, in, out)
+	}
 	for r := 0; r < full; r += sparseBlock {
 		s.block(sc, k, dst[r*out:(r+sparseBlock)*out], src[r*in:(r+sparseBlock)*in])
 	}
-	if rest := rows - full; rest > 0 && s.restAsBlock(rest) {
+	switch {
+	case asBlock:
 		copy(sc.xpad, src[full*in:])
 		clear(sc.xpad[rest*in:])
 		s.block(sc, k, sc.ypad, sc.xpad)
 		copy(dst[full*out:], sc.ypad[:rest*out])
-	} else {
-		r := full
-		for ; r+4 <= rows; r += 4 {
-			s.rows4(sc, k, dst[r*out:(r+4)*out], src[r*in:(r+4)*in])
-		}
-		for ; r < rows; r++ {
-			s.row(sc, k, dst[r*out:(r+1)*out], src[r*in:(r+1)*in])
-		}
+	case rest > 0:
+		s.denseRows(k, dst, src, full, rows)
 	}
 	if s.act != ReLU {
 		s.act.apply(dst, out)
 	}
 }
 
+// smallDense reports whether Forward computes a batch of rows rows with
+// the dense kernel alone (see denseRows): fewer than sparseBlock rows that
+// are cheaper that way than as a padded block. They need no scratch,
+// which saves batch 1 the pool's cost, a few percent of a small layer's
+// time.
+func (s *Sparse) smallDense(rows int) bool {
+	return rows < sparseBlock && sparseISA != sparseGo && s.pk != nil && !s.restAsBlock(rows)
+}
+
 // restAsBlock reports whether rest rows after the whole blocks are
-// computed as a padded block rather than row by row.
+// computed as a padded block rather than with the dense kernel.
 func (s *Sparse) restAsBlock(rest int) bool {
 	switch sparseRest {
-	case restRows:
+	case restDense:
 		return false
 	case restBlock:
 		return true
 	}
-	p := s.pk
-	return rest/4*p.row4Cost+rest%4*p.rowCost >= p.blockCost
+	return rest*s.pk.rowCost >= s.pk.blockCost
 }
 
 // sparseBufs are the buffers of one Forward call's assembly kernels.
 type sparseBufs struct {
 	xT, yT     []float32 // a block's inputs and outputs, transposed
 	xpad, ypad []float32 // a partial block's rows, padded to sparseBlock
-	yb         []float32 // four rows' outputs of a block past the last output
 }
 
 // grow sizes the buffers for a layer laid out as p.
@@ -336,7 +246,6 @@ func (sc *sparseBufs) grow(p *sparsePacked, in, out int) {
 		sc.yT = alignedFloats(p.ycols * sparseBlock)
 		sc.xpad = make([]float32, sparseBlock*in)
 		sc.ypad = make([]float32, sparseBlock*out)
-		sc.yb = alignedFloats(4 * 64)
 	}
 }
 
@@ -380,99 +289,59 @@ func (s *Sparse) block(sc *sparseBufs, k sparseKernel, dst, src []float32) {
 	}
 }
 
-// row computes one row with the one-row kernels, or in Go if x is not
-// all finite (where the kernels' zero weights would add NaNs).
-func (s *Sparse) row(sc *sparseBufs, k sparseKernel, y, x []float32) {
-	if !allFiniteSIMD(x) {
-		s.forwardGo(y, x, 1)
-		if s.act == ReLU {
-			s.act.apply(y, s.out)
-		}
-		return
+// denseRows computes rows [lo, hi) of dst, a relu included but no other
+// activation, with the dense kernel matching k, then recomputes in Go
+// (forwardGo) the rows whose input holds an infinity or a NaN. For finite
+// rows the dense kernel gives the sparse sums' bits: it adds the products
+// in column order to a sum that starts at +0 like the sparse code, plus a
+// product ±0 for each zero weight, and adding ±0 leaves a sum unchanged
+// as long as it is not −0, which a sum that starts at +0 never is under
+// round-to-nearest (x + y is −0 only when both are −0). With an infinite
+// or NaN input, the zero weights' products are NaNs the sparse sum skips.
+// Each row is checked on its own, so a row's output never depends on the
+// other rows of its batch.
+func (s *Sparse) denseRows(k sparseKernel, dst, src []float32, lo, hi int) {
+	dk := denseAVX2
+	if k == sparseAVX512 {
+		dk = denseAVX512
 	}
-	p := s.pk
-	w := p.weights(s)
-	a := sgemvArgs{x: unsafe.Pointer(&x[0])}
-	a.floor, a.keep = s.floorKeep()
-	for _, b := range p.small {
-		a.cols, a.w, a.n = unsafe.Pointer(&p.cols[b.c0]), unsafe.Pointer(&w[b.w0]), b.n
-		a.bias = unsafe.Pointer(&p.bpad[b.o0])
-		partial := b.o0+b.width > s.out
-		a.y = unsafe.Pointer(&sc.yb[0])
-		if !partial {
-			a.y = unsafe.Pointer(&y[b.o0])
-		}
-		switch {
-		case k == sparseAVX512 && b.width == 64:
-			sgemv64AVX512(&a)
-		case k == sparseAVX512:
-			sgemv16AVX512(&a)
-		case b.width == 64:
-			sgemv64AVX2(&a)
-		default:
-			sgemv16AVX2(&a)
-		}
-		if partial {
-			copy(y[b.o0:], sc.yb)
+	d := s.pk.dense.Load()
+	if d == nil {
+		d = s.pk.buildDense(s)
+	}
+	runDense(dk, d, dst, src, lo, hi)
+	if !allFiniteSIMD(src[lo*s.in : hi*s.in]) {
+		s.nonFiniteRows(dst, src, lo, hi)
+	}
+}
+
+// nonFiniteRows recomputes in Go the rows of [lo, hi) whose input holds
+// an infinity or a NaN.
+func (s *Sparse) nonFiniteRows(dst, src []float32, lo, hi int) {
+	in, out := s.in, s.out
+	for r := lo; r < hi; r++ {
+		if x := src[r*in : (r+1)*in]; !allFiniteSIMD(x) {
+			y := dst[r*out : (r+1)*out]
+			s.forwardGo(y, x, 1)
+			if s.act == ReLU {
+				s.act.apply(y, out)
+			}
 		}
 	}
 }
 
-// rows4 computes four rows with the four-row kernels, or row by row if
-// an input is not finite.
-func (s *Sparse) rows4(sc *sparseBufs, k sparseKernel, y, x []float32) {
-	if !allFiniteSIMD(x) {
-		for r := range 4 {
-			s.row(sc, k, y[r*s.out:(r+1)*s.out], x[r*s.in:(r+1)*s.in])
-		}
-		return
+// buildDense returns p.dense, building it on first use: s's weights as
+// a Dense layer for runDense. It holds the panels only (no row-major copy
+// of W, so it must not run through Dense.Forward).
+func (p *sparsePacked) buildDense(s *Sparse) *Dense {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dense.Load() == nil {
+		panels, bpad := packPanels(s.Weights(), s.b, s.in, s.out)
+		p.dense.Store(&Dense{in: s.in, out: s.out, b: s.b, act: s.act, threads: 1, panels: panels, bpad: bpad})
 	}
-	p, out := s.pk, s.out
-	w := p.weights(s)
-	a := sgemvArgs{x: unsafe.Pointer(&x[0]), ldx: 4 * s.in}
-	a.floor, a.keep = s.floorKeep()
-	for _, b := range p.small {
-		a.cols, a.n, a.wstride = unsafe.Pointer(&p.cols[b.c0]), b.n, 4*b.width
-		partial := b.o0+b.width > out
-		yb, o0, ldy := y, b.o0, out // where the block's outputs go
-		if partial {
-			yb, o0, ldy = sc.yb, 0, 64
-		}
-		a.ldy = 4 * ldy
-		step := 16 // outputs per call
-		if k == sparseAVX512 {
-			step = b.width
-		}
-		for q := 0; q < b.width; q += step {
-			a.w, a.bias = unsafe.Pointer(&w[b.w0+q]), unsafe.Pointer(&p.bpad[b.o0+q])
-			a.y = unsafe.Pointer(&yb[o0+q])
-			switch {
-			case step == 64:
-				sgemv64x4AVX512(&a)
-			case k == sparseAVX512:
-				sgemv16x4AVX512(&a)
-			default:
-				sgemv16x4AVX2(&a)
-			}
-		}
-		if partial {
-			for r := range 4 {
-				copy(y[r*out+b.o0:(r+1)*out], sc.yb[r*64:])
-			}
-		}
-	}
+	return p.dense.Load()
 }
 
 // allFiniteSIMD reports whether x has no infinity or NaN.
-func allFiniteSIMD(x []float32) bool {
-	n := len(x) &^ 7
-	if n > 0 && !sparseFinite(&x[0], n) {
-		return false
-	}
-	for _, v := range x[n:] {
-		if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
-			return false
-		}
-	}
-	return true
-}
+func allFiniteSIMD(x []float32) bool { return len(x) == 0 || sparseFinite(&x[0], len(x)) }

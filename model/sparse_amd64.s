@@ -25,15 +25,8 @@
 // is padded with weight 0 at the column of xT that is always 0, which adds
 // +0 and leaves the sum unchanged (a sum that starts at +0 is never −0).
 //
-// The one-row kernels (sgemv*) compute 64 or 16 consecutive outputs of one
-// row, or of four (*x4*), as a dense product over the columns where any of
-// them has a stored weight, with the other weights 0. Their arguments
-// (*sgemvArgs): 0 x, 8 cols (byte offsets 4·col), 16 w ([n][64 or 16]
-// float32), 24 n, 32 bias, 40 y, 48 floor, 52 keep, and for the four-row
-// kernels 56 ldx and 64 ldy (bytes between rows of x and y) and 72
-// wstride (bytes between columns in w). The zero weights add +0 or −0 to
-// the sums, which leaves them unchanged as long as x is finite (the
-// caller checks).
+// The rows a block kernel does not take (batch 1, the rest of a batch)
+// go through the dense kernel of dense_amd64.s (see Sparse.denseRows).
 //
 // Each lane computes one output of one row as the Go code does: the
 // products x[col]·val, rounded (VMULPS), are added one by one in column
@@ -317,88 +310,6 @@ epi16:
 	VZEROUPPER
 	RET
 
-// SEPI16(off, a) adds the bias at off(R10), applies the floor (Z31) and
-// keep (Z30) and stores a at off(R11).
-#define SEPI16(off, a) \
-	VADDPS  off(R10), a, a; \
-	VMAXPS  a, Z31, a; \
-	VPANDD  Z30, a, a; \
-	VMOVUPS a, off(R11)
-
-// SLOAD loads the epilogue's arguments of a *sgemvArgs in AX.
-#define SLOAD16 \
-	MOVQ         32(AX), R10; \
-	MOVQ         40(AX), R11; \
-	VBROADCASTSS 48(AX), Z31; \
-	VPBROADCASTD 52(AX), Z30
-
-// SARGS loads the loop's arguments of a *sgemvArgs in AX.
-#define SARGS \
-	MOVQ 0(AX), SI; \
-	MOVQ 8(AX), BX; \
-	MOVQ 16(AX), DI; \
-	MOVQ 24(AX), CX
-
-// func sgemv64AVX512(a *sgemvArgs)
-TEXT ·sgemv64AVX512(SB), NOSPLIT, $0-8
-	MOVQ   a+0(FP), AX
-	SARGS
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	TESTQ  CX, CX
-	JZ     sepi64
-
-sloop64:
-	MOVL         (BX), DX
-	VBROADCASTSS (SI)(DX*1), Z4
-	VMULPS       (DI), Z4, Z5
-	VMULPS       64(DI), Z4, Z6
-	VMULPS       128(DI), Z4, Z7
-	VMULPS       192(DI), Z4, Z8
-	VADDPS       Z5, Z0, Z0
-	VADDPS       Z6, Z1, Z1
-	VADDPS       Z7, Z2, Z2
-	VADDPS       Z8, Z3, Z3
-	ADDQ         $4, BX
-	ADDQ         $256, DI
-	DECQ         CX
-	JNZ          sloop64
-
-sepi64:
-	SLOAD16
-	SEPI16(0, Z0)
-	SEPI16(64, Z1)
-	SEPI16(128, Z2)
-	SEPI16(192, Z3)
-	VZEROUPPER
-	RET
-
-// func sgemv16AVX512(a *sgemvArgs)
-TEXT ·sgemv16AVX512(SB), NOSPLIT, $0-8
-	MOVQ   a+0(FP), AX
-	SARGS
-	VPXORD Z0, Z0, Z0
-	TESTQ  CX, CX
-	JZ     sepi16
-
-sloop16:
-	MOVL         (BX), DX
-	VBROADCASTSS (SI)(DX*1), Z4
-	VMULPS       (DI), Z4, Z5
-	VADDPS       Z5, Z0, Z0
-	ADDQ         $4, BX
-	ADDQ         $64, DI
-	DECQ         CX
-	JNZ          sloop16
-
-sepi16:
-	SLOAD16
-	SEPI16(0, Z0)
-	VZEROUPPER
-	RET
-
 // ---------------------------------------------------------------- AVX2
 
 // TR8 transposes the 8×8 matrix in Y0..Y7 (row i in Yi) in place (then
@@ -620,275 +531,17 @@ epi8:
 	VZEROUPPER
 	RET
 
-// SEPI8(off, a) adds the bias at off(R10), applies the floor (Y15) and
-// keep (Y14) and stores a at off(R11).
-#define SEPI8(off, a) \
-	VADDPS  off(R10), a, a; \
-	VMAXPS  a, Y15, a; \
-	VANDPS  Y14, a, a; \
-	VMOVUPS a, off(R11)
-
-#define SLOAD8 \
-	MOVQ         32(AX), R10; \
-	MOVQ         40(AX), R11; \
-	VBROADCASTSS 48(AX), Y15; \
-	VBROADCASTSS 52(AX), Y14
-
-// SMUL4(off, a0, a1, a2, a3) adds the products of the broadcast Y8 and
-// the four weight vectors at off(DI) to a0..a3.
-#define SMUL4(off, a0, a1, a2, a3) \
-	VMULPS off(DI), Y8, Y9; \
-	VMULPS 32+off(DI), Y8, Y10; \
-	VMULPS 64+off(DI), Y8, Y11; \
-	VMULPS 96+off(DI), Y8, Y12; \
-	VADDPS Y9, a0, a0; \
-	VADDPS Y10, a1, a1; \
-	VADDPS Y11, a2, a2; \
-	VADDPS Y12, a3, a3
-
-// func sgemv64AVX2(a *sgemvArgs)
-TEXT ·sgemv64AVX2(SB), NOSPLIT, $0-8
-	MOVQ  a+0(FP), AX
-	SARGS
-	ZERO4Y(Y0, Y1, Y2, Y3)
-	ZERO4Y(Y4, Y5, Y6, Y7)
-	TESTQ CX, CX
-	JZ    sepi64y
-
-sloop64y:
-	MOVL         (BX), DX
-	VBROADCASTSS (SI)(DX*1), Y8
-	SMUL4(0, Y0, Y1, Y2, Y3)
-	SMUL4(128, Y4, Y5, Y6, Y7)
-	ADDQ         $4, BX
-	ADDQ         $256, DI
-	DECQ         CX
-	JNZ          sloop64y
-
-sepi64y:
-	SLOAD8
-	SEPI8(0, Y0)
-	SEPI8(32, Y1)
-	SEPI8(64, Y2)
-	SEPI8(96, Y3)
-	SEPI8(128, Y4)
-	SEPI8(160, Y5)
-	SEPI8(192, Y6)
-	SEPI8(224, Y7)
-	VZEROUPPER
-	RET
-
-// func sgemv16AVX2(a *sgemvArgs)
-TEXT ·sgemv16AVX2(SB), NOSPLIT, $0-8
-	MOVQ   a+0(FP), AX
-	SARGS
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	TESTQ  CX, CX
-	JZ     sepi16y
-
-sloop16y:
-	MOVL         (BX), DX
-	VBROADCASTSS (SI)(DX*1), Y8
-	VMULPS       (DI), Y8, Y9
-	VMULPS       32(DI), Y8, Y10
-	VADDPS       Y9, Y0, Y0
-	VADDPS       Y10, Y1, Y1
-	ADDQ         $4, BX
-	ADDQ         $64, DI
-	DECQ         CX
-	JNZ          sloop16y
-
-sepi16y:
-	SLOAD8
-	SEPI8(0, Y0)
-	SEPI8(32, Y1)
-	VZEROUPPER
-	RET
-
-// X4ROWS points SI, R12, R13, R14 at the four rows of x and sets R9 to
-// ldy and R15 to wstride.
-#define X4ROWS \
-	MOVQ 56(AX), R8; \
-	MOVQ 64(AX), R9; \
-	MOVQ 72(AX), R15; \
-	LEAQ (SI)(R8*1), R12; \
-	LEAQ (SI)(R8*2), R13; \
-	LEAQ (R12)(R8*2), R14
-
-// X4BCAST broadcasts x[col] of the four rows, col at byte offset DX, into
-// b0..b3.
-#define X4BCAST(b0, b1, b2, b3) \
-	VBROADCASTSS (SI)(DX*1), b0; \
-	VBROADCASTSS (R12)(DX*1), b1; \
-	VBROADCASTSS (R13)(DX*1), b2; \
-	VBROADCASTSS (R14)(DX*1), b3
-
-// ROW64 adds b times the weights in Z20..Z23 to one row's sums a0..a3.
-#define ROW64(b, a0, a1, a2, a3) \
-	VMULPS Z20, b, Z24; \
-	VMULPS Z21, b, Z25; \
-	VMULPS Z22, b, Z26; \
-	VMULPS Z23, b, Z27; \
-	VADDPS Z24, a0, a0; \
-	VADDPS Z25, a1, a1; \
-	VADDPS Z26, a2, a2; \
-	VADDPS Z27, a3, a3
-
-// EPI64ROW finishes one row's 64 outputs and moves R11 to the next row.
-#define EPI64ROW(a0, a1, a2, a3) \
-	SEPI16(0, a0); \
-	SEPI16(64, a1); \
-	SEPI16(128, a2); \
-	SEPI16(192, a3); \
-	ADDQ R9, R11
-
-// func sgemv64x4AVX512(a *sgemvArgs)
-TEXT ·sgemv64x4AVX512(SB), NOSPLIT, $0-8
-	MOVQ   a+0(FP), AX
-	SARGS
-	X4ROWS
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	TESTQ  CX, CX
-	JZ     x4epi64
-
-x4loop64:
-	MOVL    (BX), DX
-	X4BCAST(Z16, Z17, Z18, Z19)
-	VMOVUPS (DI), Z20
-	VMOVUPS 64(DI), Z21
-	VMOVUPS 128(DI), Z22
-	VMOVUPS 192(DI), Z23
-	ROW64(Z16, Z0, Z1, Z2, Z3)
-	ROW64(Z17, Z4, Z5, Z6, Z7)
-	ROW64(Z18, Z8, Z9, Z10, Z11)
-	ROW64(Z19, Z12, Z13, Z14, Z15)
-	ADDQ    $4, BX
-	ADDQ    R15, DI
-	DECQ    CX
-	JNZ     x4loop64
-
-x4epi64:
-	SLOAD16
-	EPI64ROW(Z0, Z1, Z2, Z3)
-	EPI64ROW(Z4, Z5, Z6, Z7)
-	EPI64ROW(Z8, Z9, Z10, Z11)
-	EPI64ROW(Z12, Z13, Z14, Z15)
-	VZEROUPPER
-	RET
-
-// ROW16(b, a) adds b times the weights in Z20 to a.
-#define ROW16(b, a) \
-	VMULPS Z20, b, Z24; \
-	VADDPS Z24, a, a
-
-// func sgemv16x4AVX512(a *sgemvArgs)
-TEXT ·sgemv16x4AVX512(SB), NOSPLIT, $0-8
-	MOVQ   a+0(FP), AX
-	SARGS
-	X4ROWS
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	TESTQ  CX, CX
-	JZ     x4epi16
-
-x4loop16:
-	MOVL    (BX), DX
-	X4BCAST(Z16, Z17, Z18, Z19)
-	VMOVUPS (DI), Z20
-	ROW16(Z16, Z0)
-	ROW16(Z17, Z1)
-	ROW16(Z18, Z2)
-	ROW16(Z19, Z3)
-	ADDQ    $4, BX
-	ADDQ    R15, DI
-	DECQ    CX
-	JNZ     x4loop16
-
-x4epi16:
-	SLOAD16
-	SEPI16(0, Z0)
-	ADDQ R9, R11
-	SEPI16(0, Z1)
-	ADDQ R9, R11
-	SEPI16(0, Z2)
-	ADDQ R9, R11
-	SEPI16(0, Z3)
-	VZEROUPPER
-	RET
-
-// ROW16Y(b, a0, a1) adds b times the weights in Y12, Y13 to a0, a1.
-#define ROW16Y(b, a0, a1) \
-	VMULPS Y12, b, Y14; \
-	VMULPS Y13, b, Y15; \
-	VADDPS Y14, a0, a0; \
-	VADDPS Y15, a1, a1
-
-// EPI16YROW finishes one row's 16 outputs and moves R11 to the next row.
-#define EPI16YROW(a0, a1) \
-	SEPI8(0, a0); \
-	SEPI8(32, a1); \
-	ADDQ R9, R11
-
-// func sgemv16x4AVX2(a *sgemvArgs)
-TEXT ·sgemv16x4AVX2(SB), NOSPLIT, $0-8
-	MOVQ  a+0(FP), AX
-	SARGS
-	X4ROWS
-	ZERO4Y(Y0, Y1, Y2, Y3)
-	ZERO4Y(Y4, Y5, Y6, Y7)
-	TESTQ CX, CX
-	JZ    x4epi16y
-
-x4loop16y:
-	MOVL    (BX), DX
-	X4BCAST(Y8, Y9, Y10, Y11)
-	VMOVUPS (DI), Y12
-	VMOVUPS 32(DI), Y13
-	ROW16Y(Y8, Y0, Y1)
-	ROW16Y(Y9, Y2, Y3)
-	ROW16Y(Y10, Y4, Y5)
-	ROW16Y(Y11, Y6, Y7)
-	ADDQ    $4, BX
-	ADDQ    R15, DI
-	DECQ    CX
-	JNZ     x4loop16y
-
-x4epi16y:
-	SLOAD8
-	EPI16YROW(Y0, Y1)
-	EPI16YROW(Y2, Y3)
-	EPI16YROW(Y4, Y5)
-	EPI16YROW(Y6, Y7)
-	VZEROUPPER
-	RET
-
 // func sparseFinite(x *float32, n int) bool
 //
-// Reports whether the n floats at x (n a positive multiple of 8) are all
-// finite: none has an all-ones exponent.
+// Reports whether the n ≥ 1 floats at x are all finite: none has an
+// all-ones exponent. The last n mod 8 are loaded under a mask.
 TEXT ·sparseFinite(SB), NOSPLIT, $0-17
 	MOVQ         x+0(FP), SI
 	MOVQ         n+8(FP), CX
 	VBROADCASTSS sparseExp<>(SB), Y1
 	VPXOR        Y2, Y2, Y2
+	CMPQ         CX, $8
+	JLT          fintail
 
 fin:
 	VANDPS   (SI), Y1, Y0
@@ -896,9 +549,21 @@ fin:
 	VPOR     Y0, Y2, Y2
 	ADDQ     $32, SI
 	SUBQ     $8, CX
-	JGT      fin
-	VPTEST   Y2, Y2
-	SETEQ    ret+16(FP)
+	CMPQ     CX, $8
+	JGE      fin
+
+fintail:
+	TESTQ      CX, CX
+	JZ         findone
+	MASK8
+	VMASKMOVPS (SI), Y15, Y0
+	VANDPS     Y0, Y1, Y0
+	VPCMPEQD   Y1, Y0, Y0
+	VPOR       Y0, Y2, Y2
+
+findone:
+	VPTEST Y2, Y2
+	SETEQ  ret+16(FP)
 	VZEROUPPER
 	RET
 

@@ -15,6 +15,12 @@ type (
 
 func (s *Sparse) pack() *sparsePacked { return nil }
 
+// smallDense is false: there is no dense kernel to run.
+func (s *Sparse) smallDense(int) bool { return false }
+
+// denseRows is never called (smallDense is false).
+func (s *Sparse) denseRows(sparseKernel, []float32, []float32, int, int) {}
+
 // forwardSIMD is never called without assembly (s.pk is nil).
 func (s *Sparse) forwardSIMD(_ *sparseBufs, _ sparseKernel, dst, src []float32, rows int) {
 	s.forwardGo(dst, src, rows)

@@ -103,7 +103,7 @@ func TestSparseKernelsIdentical(t *testing.T) {
 	}
 	for _, k := range sparseKernels {
 		withSparseISA(t, k, func(t *testing.T) {
-			for _, mode := range []int{restAuto, restRows, restBlock} {
+			for _, mode := range []int{restAuto, restDense, restBlock} {
 				withSparseRest(mode, func() { checkSparseCases(t, mode, cases, rowCounts) })
 			}
 		})
@@ -172,7 +172,7 @@ func TestSparseKernelsSpecialValues(t *testing.T) {
 		withSparseISA(t, sparseGo, func(*testing.T) { sp.Forward(want, x, rows) })
 		for _, k := range sparseKernels[1:] {
 			withSparseISA(t, k, func(t *testing.T) {
-				for _, mode := range []int{restRows, restBlock} {
+				for _, mode := range []int{restDense, restBlock} {
 					got := make([]float32, rows*out)
 					withSparseRest(mode, func() { sp.Forward(got, x, rows) })
 					if i := firstDiffNaN(got, want); i >= 0 {
@@ -193,6 +193,52 @@ func firstDiffNaN(a, b []float32) int {
 		}
 	}
 	return -1
+}
+
+// TestSparseKernelsMixedRows: in a batch whose rows after the whole
+// blocks are finite but for one with an infinity or a NaN, the finite
+// rows still give a Dense layer's bits and the other row the Go
+// reference's, whichever way the rest is computed: a row's output does
+// not depend on its batch.
+func TestSparseKernelsMixedRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	const out = 70
+	bad := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+	for _, in := range []int{1, 7, 8, 37, 100} { // whole and partial vectors of 8
+		for _, act := range []Activation{Identity, ReLU, Softmax} {
+			w, b := sparseWeights(r, in, out, 0.6), awkwardVec(r, out)
+			d, err := NewDense(in, out, w, b, act)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sp, err := NewSparse(in, out, w, b, act)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range sparseKernels {
+				withSparseISA(t, k, func(t *testing.T) {
+					for _, mode := range []int{restAuto, restDense, restBlock} {
+						for _, rows := range []int{1, 2, 3, 4, 5, 8, 13, 31, 32 + 6} {
+							x := awkwardVec(r, rows*in)
+							want := make([]float32, rows*out)
+							d.Forward(want, x, rows)
+							p := r.IntN(rows) // the non-finite row
+							x[p*in+r.IntN(in)] = bad[r.IntN(len(bad))]
+							one := want[p*out : (p+1)*out] // row p alone, in Go
+							sp.forwardGo(one, x[p*in:], 1)
+							act.apply(one, out)
+							got := make([]float32, rows*out)
+							withSparseRest(mode, func() { sp.Forward(got, x, rows) })
+							if i := firstDiffNaN(got, want); i >= 0 {
+								t.Fatalf("in=%d %s rows=%d rest=%d, row %d not finite: output %d (row %d): %v (%#x), want %v (%#x)",
+									in, act, rows, mode, p, i, i/out, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+							}
+						}
+					}
+				})
+			}
+		}
+	}
 }
 
 // TestSparseThreadsIdentical: a layer WithThreads(2) gives the same bits
@@ -312,6 +358,35 @@ func BenchmarkSparseCrossover(b *testing.B) {
 					}
 					b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N), "ns/call")
 				})
+			}
+		}
+	}
+}
+
+// BenchmarkSparseRest measures the rows after the whole blocks computed
+// both ways, with the dense kernel and as a padded block, which is what
+// the cost model of sparsePacked.costs is fitted to.
+func BenchmarkSparseRest(b *testing.B) {
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, shape := range [][2]int{{80, 64}, {128, 256}, {512, 512}} {
+		in, out := shape[0], shape[1]
+		for _, frac := range []float64{0.5, 0.8, 0.95} {
+			sp, err := NewSparse(in, out, pruneRandom(r, randVec(r, in*out), frac), randVec(r, out), ReLU)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, rows := range []int{1, 4, 8, 16, 31} {
+				x, y := randomRows(r, rows*in), make([]float32, rows*out)
+				for _, mode := range []int{restDense, restBlock} {
+					name := fmt.Sprintf("%dx%d/sparse%.0f/rows=%d/%s", in, out, frac*100, rows, [...]string{"auto", "dense", "block"}[mode])
+					b.Run(name, func(b *testing.B) {
+						withSparseRest(mode, func() {
+							for b.Loop() {
+								sp.Forward(y, x, rows)
+							}
+						})
+					})
+				}
 			}
 		}
 	}
