@@ -23,24 +23,25 @@
 DATA absmask<>+0(SB)/4, $0x7fffffff
 GLOBL absmask<>(SB), RODATA|NOPTR, $4
 
-// masktab<>+4·(16-n) is a 16-lane store mask for the first n lanes.
-DATA masktab<>+0(SB)/8, $-1
-DATA masktab<>+8(SB)/8, $-1
-DATA masktab<>+16(SB)/8, $-1
-DATA masktab<>+24(SB)/8, $-1
-DATA masktab<>+32(SB)/8, $-1
-DATA masktab<>+40(SB)/8, $-1
-DATA masktab<>+48(SB)/8, $-1
-DATA masktab<>+56(SB)/8, $-1
-DATA masktab<>+64(SB)/8, $0
-DATA masktab<>+72(SB)/8, $0
-DATA masktab<>+80(SB)/8, $0
-DATA masktab<>+88(SB)/8, $0
-DATA masktab<>+96(SB)/8, $0
-DATA masktab<>+104(SB)/8, $0
-DATA masktab<>+112(SB)/8, $0
-DATA masktab<>+120(SB)/8, $0
-GLOBL masktab<>(SB), RODATA|NOPTR, $128
+// ·laneMask+4·(16-n) is a 16-lane store mask for the first n lanes (and
+// its first 32 bytes from there an 8-lane one for n ≤ 8: sparse_amd64.s).
+DATA ·laneMask+0(SB)/8, $-1
+DATA ·laneMask+8(SB)/8, $-1
+DATA ·laneMask+16(SB)/8, $-1
+DATA ·laneMask+24(SB)/8, $-1
+DATA ·laneMask+32(SB)/8, $-1
+DATA ·laneMask+40(SB)/8, $-1
+DATA ·laneMask+48(SB)/8, $-1
+DATA ·laneMask+56(SB)/8, $-1
+DATA ·laneMask+64(SB)/8, $0
+DATA ·laneMask+72(SB)/8, $0
+DATA ·laneMask+80(SB)/8, $0
+DATA ·laneMask+88(SB)/8, $0
+DATA ·laneMask+96(SB)/8, $0
+DATA ·laneMask+104(SB)/8, $0
+DATA ·laneMask+112(SB)/8, $0
+DATA ·laneMask+120(SB)/8, $0
+GLOBL ·laneMask(SB), RODATA|NOPTR, $128
 
 // ---------------------------------------------------------------- AVX-512
 
@@ -320,7 +321,7 @@ store512x1x1:
 	MOVQ    64(AX), CX; \
 	CMPQ    CX, $16; \
 	JEQ     full; \
-	LEAQ    masktab<>(SB), R11; \
+	LEAQ    ·laneMask(SB), R11; \
 	NEGQ    CX; \
 	LEAQ    64(R11)(CX*4), R11; \
 	VMOVUPS (R11), m0; \

@@ -349,9 +349,9 @@ epi16:
 
 // MASK8 loads into Y15 a mask of the lowest CX (1..7) lanes.
 #define MASK8 \
-	MOVQ    $8, AX; \
+	MOVQ    $16, AX; \
 	SUBQ    CX, AX; \
-	LEAQ    sparseMask8<>(SB), DX; \
+	LEAQ    ·laneMask(SB), DX; \
 	VMOVDQU (DX)(AX*4), Y15
 
 // ROWOP8 applies op(addr, Yi) to the 8 rows: loads and stores.
@@ -570,14 +570,3 @@ findone:
 DATA sparseExp<>+0(SB)/4, $0x7f800000
 GLOBL sparseExp<>(SB), RODATA|NOPTR, $4
 
-// sparseMask8 is 8 lanes set then 8 clear: the 32 bytes at 4(8−n) mask
-// the lowest n lanes.
-DATA sparseMask8<>+0(SB)/8, $-1
-DATA sparseMask8<>+8(SB)/8, $-1
-DATA sparseMask8<>+16(SB)/8, $-1
-DATA sparseMask8<>+24(SB)/8, $-1
-DATA sparseMask8<>+32(SB)/8, $0
-DATA sparseMask8<>+40(SB)/8, $0
-DATA sparseMask8<>+48(SB)/8, $0
-DATA sparseMask8<>+56(SB)/8, $0
-GLOBL sparseMask8<>(SB), RODATA|NOPTR, $64
