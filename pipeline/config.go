@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/internal/yamlstrict"
+	"github.com/refit-ml/refit/optimize"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/train"
@@ -115,23 +116,31 @@ type OptimizeConfig struct {
 		// one magnitude threshold across layers. Defaults to false.
 		PerLayer bool `yaml:"per_layer"`
 	} `yaml:"prune"`
-	Quantize struct {
-		// Bits is 8 for int8 or 0 for none. Defaults to 0.
-		Bits int `yaml:"bits"`
-		// Activations is "dynamic" (each batch's input range, the
-		// default) or "static" (fixed ranges calibrated on training rows,
-		// like an ONNX QDQ model: faster, and it passes 8-bit codes
-		// between layers).
-		Activations string `yaml:"activations"`
-		// Percentile clips static calibration ranges to this two-sided
-		// percentile (e.g. 99.99). Defaults to 0: minimum and maximum.
-		Percentile float64 `yaml:"percentile"`
-		// KeepFloat lists layers kept in float32: "first", "last".
-		KeepFloat []string `yaml:"keep_float"`
-	} `yaml:"quantize"`
+	Quantize QuantizeConfig `yaml:"quantize"`
 	// MaxMetricDrop is the largest drop of the headline metric the
 	// optimized model may show against its float parent. Defaults to 0.01.
 	MaxMetricDrop float64 `yaml:"max_metric_drop"`
+}
+
+// QuantizeConfig sets int8 quantization of the candidate.
+type QuantizeConfig struct {
+	// Bits is 8 for int8 or 0 for none. Defaults to 0.
+	Bits int `yaml:"bits"`
+	// Activations is "dynamic" (each batch's input range, the
+	// default) or "static" (fixed ranges calibrated on training rows,
+	// like an ONNX QDQ model: faster, and it passes 8-bit codes
+	// between layers).
+	Activations string `yaml:"activations"`
+	// Percentile clips static calibration ranges to this two-sided
+	// percentile (e.g. 99.99). Defaults to 0: minimum and maximum.
+	Percentile float64 `yaml:"percentile"`
+	// KeepFloat lists layers kept in float32: "first", "last".
+	KeepFloat []string `yaml:"keep_float"`
+}
+
+// choices are q's settings for optimize.Options.
+func (q QuantizeConfig) choices() optimize.QuantizeChoices {
+	return optimize.QuantizeChoices{Activations: q.Activations, Percentile: q.Percentile, KeepFloat: q.KeepFloat}
 }
 
 // EvaluateConfig sets the holdout and the promotion gates.

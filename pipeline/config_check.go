@@ -7,6 +7,7 @@ import (
 
 	"github.com/expr-lang/expr/parser"
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
@@ -145,16 +146,8 @@ func (c *Config) checkThresholds(p *problems) {
 	if q.Bits != 0 && q.Bits != 8 {
 		p.add([]string{"optimize", "quantize", "bits"}, "%d: want 8 (int8) or 0 (none)", q.Bits)
 	}
-	if a := q.Activations; a != "" && a != "dynamic" && a != "static" {
-		p.add([]string{"optimize", "quantize", "activations"}, "%q: want dynamic or static", a)
-	}
-	if pc := q.Percentile; !(pc == 0 || pc > 50 && pc <= 100) {
-		p.add([]string{"optimize", "quantize", "percentile"}, "%v: want 0 (minimum and maximum) or a percentile in (50, 100]", pc)
-	}
-	for _, l := range q.KeepFloat {
-		if l != "first" && l != "last" {
-			p.add([]string{"optimize", "quantize", "keep_float"}, "%q: want first or last", l)
-		}
+	for _, e := range q.choices().Apply(&optimize.Options{}) {
+		p.add([]string{"optimize", "quantize", e.Setting}, "%s", e.Problem)
 	}
 	if m := c.Optimize.MaxMetricDrop; !(m >= 0 && m < 1) {
 		p.add([]string{"optimize", "max_metric_drop"}, "%v: want a value in [0, 1)", m)

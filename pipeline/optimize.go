@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/model"
@@ -34,15 +33,13 @@ func (r *run) optimize(ctx context.Context, c *candidate, tmp string) error {
 		}
 		tc := r.cfg.Train.Config
 		tc.Epochs = max(o.Prune.FinetuneEpochs, 1)
-		res, err := optimize.Run(ctx, c.model, val, optimize.Options{
+		opts := optimize.Options{
 			Sparsity: o.Prune.Sparsity, Structured: o.Prune.Structured, PerLayer: o.Prune.PerLayer,
-			Quantize: o.Quantize.Bits == 8, Static: o.Quantize.Activations == "static",
-			Percentile:     o.Quantize.Percentile,
-			KeepFirstFloat: slices.Contains(o.Quantize.KeepFloat, "first"),
-			KeepLastFloat:  slices.Contains(o.Quantize.KeepFloat, "last"),
-			MaxMetricDrop:  o.MaxMetricDrop, Train: tc,
+			Quantize: o.Quantize.Bits == 8, MaxMetricDrop: o.MaxMetricDrop, Train: tc,
 			FineTune: &train.Data{Train: c.train.records, Features: r.cfg.Train.Features, Label: labelColumn},
-		})
+		}
+		o.Quantize.choices().Apply(&opts) // checked with the config
+		res, err := optimize.Run(ctx, c.model, val, opts)
 		if err != nil {
 			return err
 		}

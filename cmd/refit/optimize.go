@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"text/tabwriter"
 
@@ -75,21 +74,16 @@ type optimizeOutput struct {
 	Baseline string             `json:"model"`
 }
 
-// checkQuantize checks the quantization flags.
-func (f optimizeFlags) checkQuantize() error {
+// quantizeOptions checks the quantization flags and sets them in o.
+func (f optimizeFlags) quantizeOptions(o *optimize.Options) error {
 	if f.quantize != "" && f.quantize != "int8" {
 		return fmt.Errorf("--quantize %q: want int8", f.quantize)
 	}
-	if f.activations != "dynamic" && f.activations != "static" {
-		return fmt.Errorf("--activations %q: want dynamic or static", f.activations)
-	}
-	if p := f.percentile; !(p == 0 || p > 50 && p <= 100) {
-		return fmt.Errorf("--percentile %v: want 0 (minimum and maximum) or a percentile in (50, 100]", p)
-	}
-	for _, l := range f.keepFloat {
-		if l != "first" && l != "last" {
-			return fmt.Errorf("--keep-float %q: want first or last", l)
-		}
+	o.Quantize = f.quantize == "int8"
+	c := optimize.QuantizeChoices{Activations: f.activations, Percentile: f.percentile, KeepFloat: f.keepFloat}
+	if errs := c.Apply(o); errs != nil {
+		flag := map[string]string{"activations": "--activations", "percentile": "--percentile", "keep_float": "--keep-float"}
+		return fmt.Errorf("%s %s", flag[errs[0].Setting], errs[0].Problem)
 	}
 	return nil
 }
@@ -101,7 +95,9 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return err
 	}
-	if err := f.checkQuantize(); err != nil {
+	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, PerLayer: f.perLayer,
+		MaxMetricDrop: f.maxDrop, Train: train.Config{Epochs: f.epochs}}
+	if err := f.quantizeOptions(&opts); err != nil {
 		return err
 	}
 	ctx := cmd.Context()
@@ -143,10 +139,6 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 			return err
 		}
 	}
-	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, PerLayer: f.perLayer,
-		Quantize: f.quantize == "int8", Static: f.activations == "static", Percentile: f.percentile,
-		KeepFirstFloat: slices.Contains(f.keepFloat, "first"), KeepLastFloat: slices.Contains(f.keepFloat, "last"),
-		MaxMetricDrop: f.maxDrop, Train: train.Config{Epochs: f.epochs}}
 	if fineTune {
 		opts.FineTune = &train.Data{Train: train.Records(recs...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
 	}
