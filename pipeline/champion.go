@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/model"
@@ -69,33 +70,42 @@ func (r *run) readChampion(ctx context.Context) (*champion, error) {
 }
 
 // drift compares the new data with the champion's training rows on the
-// features; an alert calls for a retrain.
-func (r *run) drift(ctx context.Context, c *champion, b *newData) (bool, error) {
+// features and the time column, and returns the features that alerted.
+// Instants are judged by their hour and weekday distributions, never by
+// their range, which moves with the clock (see validate.Drift).
+func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEvidence, error) {
 	if c.profile == nil {
 		r.reason("champion %s has no training profile: drift not measured", c.id)
-		return false, nil
+		return nil, nil
 	}
 	cur, err := projectProfile(b.profile, c.profile)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	rep, err := validate.Drift(ctx, c.profile, cur, validate.DriftOptions{
-		PSIWarn: r.cfg.Drift.Warn, PSIAlert: r.cfg.Drift.Alert, Columns: r.cfg.Train.Features,
+		PSIWarn: r.cfg.Drift.Warn, PSIAlert: r.cfg.Drift.Alert, Columns: r.driftColumns(c.profile),
 	})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	r.rec.Drift = rep
 	if rep.Verdict != validate.VerdictAlert {
 		r.reason("drift %s against champion %s's training data", rep.Verdict, c.id)
-		return false, nil
+		return nil, nil
 	}
-	for _, f := range rep.Features {
-		if f.Verdict == validate.VerdictAlert {
-			r.reason("drift alert on %s (PSI %.3f ≥ %.2f): retrain", f.Name, f.PSI, r.cfg.Drift.Alert)
+	return alertEvidence(rep, r.cfg.Drift.Alert), nil
+}
+
+// driftColumns are the features and the time column (by its calendar),
+// those of them the reference profile has.
+func (r *run) driftColumns(ref *validate.Profile) []string {
+	var out []string
+	for _, name := range append(slices.Clone(r.cfg.Train.Features), r.cfg.Data.TimeColumn) {
+		if name != "" && !slices.Contains(out, name) && slices.ContainsFunc(ref.Columns, func(c *validate.ColumnProfile) bool { return c.Name == name }) {
+			out = append(out, name)
 		}
 	}
-	return true, nil
+	return out
 }
 
 // projectProfile returns the columns of cur that ref has, in ref's order,

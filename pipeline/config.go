@@ -77,6 +77,23 @@ type DriftConfig struct {
 	// Warn and Alert are the thresholds. Default to 0.1 and 0.25.
 	Warn  float64 `yaml:"warn"`
 	Alert float64 `yaml:"alert"`
+	// Confirm asks for drift alerts in several recent runs before drift
+	// alone retrains: {alerts: 2, runs: 3} retrains when this run and at
+	// least one of the two runs before it alerted. Optional; without it
+	// one alert retrains.
+	Confirm *ConfirmConfig `yaml:"confirm"`
+	// Cooldown is how long after a promotion drift alone cannot retrain
+	// (a monitor breach or --force still can). Optional; defaults to 0.
+	Cooldown Duration `yaml:"cooldown"`
+}
+
+// ConfirmConfig is "k of the last n runs" for drift retrains.
+type ConfirmConfig struct {
+	// Alerts (k) is how many of the last Runs runs that measured drift,
+	// this one included, must have alerted.
+	Alerts int `yaml:"alerts"`
+	// Runs (n) is how many runs to look back over, this one included.
+	Runs int `yaml:"runs"`
 }
 
 // MonitorConfig checks the champion on fresh labelled data.

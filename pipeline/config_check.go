@@ -136,6 +136,9 @@ func (c *Config) checkThresholds(p *problems) {
 	if !(d.Warn > 0 && d.Warn < d.Alert) {
 		p.add([]string{"drift"}, "warn %v and alert %v: want 0 < warn < alert (e.g. 0.1 and 0.25)", d.Warn, d.Alert)
 	}
+	if k := d.Confirm; k != nil && !(k.Alerts >= 1 && k.Alerts <= k.Runs && k.Runs <= 100) {
+		p.add([]string{"drift", "confirm"}, "alerts %d of runs %d: want 1 <= alerts <= runs <= 100 (e.g. {alerts: 2, runs: 3})", k.Alerts, k.Runs)
+	}
 	if h := c.Evaluate.Holdout; !(h > 0 && h <= 0.5) {
 		p.add([]string{"evaluate", "holdout"}, "%v: want a fraction in (0, 0.5]", h)
 	}

@@ -31,7 +31,9 @@ type Record struct {
 	Error    string    `json:"error,omitempty"`
 	// Reasons explain the decision to retrain or not, and the outcome.
 	Reasons []string `json:"reasons"`
-	Stages  []Stage  `json:"stages"`
+	// Triggers are the causes of the retrain decision with their evidence.
+	Triggers []Trigger `json:"triggers,omitempty"`
+	Stages   []Stage   `json:"stages"`
 
 	NewFiles []string `json:"new_files"`
 	NewRows  int64    `json:"new_rows"`

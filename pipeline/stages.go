@@ -91,12 +91,14 @@ func (r *run) check(ctx context.Context, b *newData) error {
 	})
 }
 
-// decide says whether to retrain, with reasons.
+// decide says whether to retrain, with reasons; every cause is recorded
+// in Record.Triggers with its evidence.
 func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 	var retrain bool
 	err := r.stage("decide", func(s *Stage) error {
 		if r.rec.ChampionBefore == "" {
 			r.reason("no champion yet: train the first model")
+			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseNoChampion, Fired: true})
 			retrain = true
 			return nil
 		}
@@ -104,7 +106,7 @@ func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 		if err != nil {
 			return err
 		}
-		drifted, err := r.drift(ctx, champ, b)
+		alerts, err := r.drift(ctx, champ, b)
 		if err != nil {
 			return err
 		}
@@ -112,10 +114,18 @@ func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 		if err != nil {
 			return err
 		}
-		retrain = drifted || breached || r.opts.Force
+		drifted, err := r.driftTrigger(ctx, champ.id, alerts)
+		if err != nil {
+			return err
+		}
+		if breached {
+			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseMonitor, Fired: true, Live: r.rec.Monitor})
+		}
 		if r.opts.Force {
 			r.reason("retrain forced")
+			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseForce, Fired: true, Live: r.rec.Monitor})
 		}
+		retrain = drifted || breached || r.opts.Force
 		if !retrain {
 			r.reason("data stable and champion healthy: no retrain")
 			r.rec.Outcome = OutcomeKept
@@ -123,6 +133,28 @@ func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 		return nil
 	})
 	return retrain, err
+}
+
+// driftTrigger records a drift trigger when features alerted and says
+// whether it fires after drift.cooldown and drift.confirm.
+func (r *run) driftTrigger(ctx context.Context, champID string, alerts []DriftEvidence) (bool, error) {
+	if len(alerts) == 0 {
+		return false, nil
+	}
+	note, fire, err := r.holdDrift(ctx, champID)
+	if err != nil {
+		return false, err
+	}
+	r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseDrift, Fired: fire, Features: alerts, Live: r.rec.Monitor, Note: note})
+	switch {
+	case fire && note != "":
+		r.reason("drift alert on %s; %s: retrain", evidenceText(alerts), note)
+	case fire:
+		r.reason("drift alert on %s: retrain", evidenceText(alerts))
+	default:
+		r.reason("drift alert on %s, held back: %s", evidenceText(alerts), note)
+	}
+	return fire, nil
 }
 
 // window is the span of rows training may use.

@@ -50,6 +50,9 @@ type ColumnProfile struct {
 	TopK      *TopK      `json:"topk,omitempty"`
 	Distinct  *Distinct  `json:"distinct,omitempty"`
 	Lengths   *Lengths   `json:"lengths,omitempty"`
+	// Calendar counts instants (timestamps, dates) by hour and weekday.
+	// Profiles saved before it existed decode with a nil Calendar.
+	Calendar *Calendar `json:"calendar,omitempty"`
 
 	buf        []float64 // scratch: finite values of a chunk
 	keys       []uint64  // scratch: keys of a chunk
@@ -76,6 +79,7 @@ func NewColumnProfile(name string, dt arrow.DataType, opts Options) *ColumnProfi
 		if c.Kind != KindFloat && dt.ID() != arrow.UINT64 {
 			c.IntRange = &IntRange{}
 		}
+		c.Calendar = newCalendar(dt)
 	case KindString, KindBinary:
 		c.TopK = NewTopK(opts.TopKCapacity)
 		c.Distinct = &Distinct{}
@@ -127,6 +131,9 @@ func (c *ColumnProfile) Add(arr arrow.Array) error {
 	c.Nulls += int64(nulls)
 	if nulls == arr.Len() || c.Kind == KindOther {
 		return nil
+	}
+	if c.Calendar != nil {
+		c.Calendar.add(arr)
 	}
 	return c.addValues(arr)
 }

@@ -140,9 +140,17 @@ func Drift(ctx context.Context, ref, cur *Profile, opts DriftOptions) (*DriftRep
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("validate: drift: %w", err)
 		}
-		f := columnDrift(ref, rc, cur, findColumn(cur, rc.Name), o)
-		r.Features = append(r.Features, f)
-		r.Verdict = max(r.Verdict, f.Verdict)
+		cc := findColumn(cur, rc.Name)
+		f := columnDrift(ref, rc, cur, cc, o)
+		fs := []FeatureDrift{f}
+		if isInstant(rc) {
+			judgeInstant(&fs[0], rc, cc, o)
+			fs = append(fs, calendarDrift(rc, cc, o)...)
+		}
+		for _, f := range fs {
+			r.Features = append(r.Features, f)
+			r.Verdict = max(r.Verdict, f.Verdict)
+		}
 	}
 	rankFeatures(r.Features)
 	return r, nil

@@ -111,7 +111,13 @@ func driftOf(t testing.TB, ref, cur *Profile) FeatureDrift {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r.Features[0]
+	for _, f := range r.Features {
+		if f.Name == ref.Columns[0].Name {
+			return f
+		}
+	}
+	t.Fatalf("no drift of column %q", ref.Columns[0].Name)
+	return FeatureDrift{}
 }
 
 // TestDriftGoldenExact: below 4096 values the sketch holds every value, so

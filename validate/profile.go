@@ -90,6 +90,12 @@ func (c *ColumnProfile) Merge(o *ColumnProfile) error {
 	if c.Lengths != nil {
 		c.Lengths.Merge(o.Lengths)
 	}
+	switch {
+	case c.Calendar != nil && o.Calendar != nil:
+		c.Calendar.merge(o.Calendar)
+	case o.Calendar == nil && o.Count > 0:
+		c.Calendar = nil // o was saved before calendars: the counts would be partial
+	}
 	if c.TopK != nil {
 		return c.mergeFrequencies(o)
 	}

@@ -83,6 +83,7 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 // decode fills a fresh column from its JSON and checks its invariants.
 func (c *ColumnProfile) decode(raw json.RawMessage) error {
 	name := c.Name
+	c.Calendar = nil // absent from profiles saved before calendars
 	if err := json.Unmarshal(raw, c); err != nil {
 		return fmt.Errorf("validate: decoding column %q: %w: %w", name, ErrCorrupt, err)
 	}
@@ -105,6 +106,11 @@ func (c *ColumnProfile) check(name string) error {
 		(c.IntRange == nil) != (fresh.IntRange == nil) || (c.TopK == nil) != (fresh.TopK == nil) ||
 		(c.Distinct == nil) != (fresh.Distinct == nil) || (c.Lengths == nil) != (fresh.Lengths == nil) {
 		return fmt.Errorf("sections do not match kind %s", c.Kind)
+	}
+	if c.Calendar != nil {
+		if err := c.Calendar.check(fresh.Calendar, c.Count); err != nil {
+			return err
+		}
 	}
 	if c.Quantiles != nil {
 		if err := c.Quantiles.check(); err != nil {

@@ -1,0 +1,175 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/refit-ml/refit/validate"
+)
+
+// Causes of a retrain.
+const (
+	CauseNoChampion = "no-champion"
+	CauseDrift      = "drift"
+	CauseMonitor    = "monitor"
+	CauseForce      = "force"
+)
+
+// Trigger is the evidence for one cause of a retrain decision. A trigger
+// that did not fire (drift held back by drift.confirm or drift.cooldown)
+// is kept with the reason.
+type Trigger struct {
+	Cause string `json:"cause"`
+	Fired bool   `json:"fired"`
+	// Features are the drift alerts: which features, their scores and the
+	// threshold they crossed.
+	Features []DriftEvidence `json:"features,omitempty"`
+	// Live is the champion's metric on the new labelled rows, when the
+	// monitor measured it.
+	Live *MonitorResult `json:"live,omitempty"`
+	// Note says why a trigger was held back, or how it was confirmed.
+	Note string `json:"note,omitempty"`
+}
+
+// DriftEvidence is one feature's drift alert.
+type DriftEvidence struct {
+	Feature   string  `json:"feature"`
+	PSI       float64 `json:"psi"`
+	Threshold float64 `json:"threshold"`
+	NullShift float64 `json:"null_shift,omitempty"` // change of the null rate, when that alerted
+}
+
+// alertEvidence lists the alerted features of a drift report.
+func alertEvidence(rep *validate.DriftReport, alert float64) []DriftEvidence {
+	var out []DriftEvidence
+	for _, f := range rep.Features {
+		if f.Verdict != validate.VerdictAlert {
+			continue
+		}
+		e := DriftEvidence{Feature: f.Name, PSI: f.PSI, Threshold: alert}
+		if f.PSI < alert {
+			e.NullShift = f.Nulls.Change
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (e DriftEvidence) String() string {
+	if e.NullShift != 0 {
+		return fmt.Sprintf("%s (null rate %+.3f)", e.Feature, e.NullShift)
+	}
+	return fmt.Sprintf("%s (PSI %.3f ≥ %.2f)", e.Feature, e.PSI, e.Threshold)
+}
+
+func evidenceText(es []DriftEvidence) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// holdDrift applies drift.cooldown and drift.confirm to a drift trigger:
+// it returns a note and whether the trigger may fire.
+func (r *run) holdDrift(ctx context.Context, champID string) (string, bool, error) {
+	d := r.cfg.Drift
+	if cd := time.Duration(d.Cooldown); cd > 0 {
+		since, err := r.promotedAt(ctx, champID)
+		if err != nil {
+			return "", false, err
+		}
+		if !since.IsZero() && r.opts.Now.Sub(since) < cd {
+			return fmt.Sprintf("within the %s cooldown after %s was promoted at %s", fmtDays(cd), champID,
+				since.UTC().Format(time.RFC3339)), false, nil
+		}
+	}
+	if d.Confirm == nil || d.Confirm.Alerts <= 1 {
+		return "", true, nil
+	}
+	alerts, runs, err := r.recentAlerts(ctx, champID, d.Confirm.Runs-1)
+	if err != nil {
+		return "", false, err
+	}
+	alerts++ // this run's
+	note := fmt.Sprintf("%d of the last %d runs measured against %s alerted, %d needed", alerts, runs+1, champID, d.Confirm.Alerts)
+	return note, alerts >= d.Confirm.Alerts, nil
+}
+
+// promotedAt is the run clock of champID's latest promotion; zero when
+// unknown.
+func (r *run) promotedAt(ctx context.Context, champID string) (time.Time, error) {
+	hist, err := r.reg.History(ctx, "champion")
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, h := range slices.Backward(hist) {
+		if h.To == champID {
+			return h.At, nil
+		}
+	}
+	return time.Time{}, nil
+}
+
+// recentAlerts looks back over up to n earlier runs that measured drift
+// against champID and counts those that alerted.
+func (r *run) recentAlerts(ctx context.Context, champID string, n int) (alerts, runs int, err error) {
+	if n <= 0 {
+		return 0, 0, nil
+	}
+	past, err := r.reg.Runs(ctx, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, pr := range slices.Backward(past) {
+		if runs == n {
+			break
+		}
+		if pr.ID == r.rec.ID {
+			continue
+		}
+		rec, err := readRecord(filepath.Join(filepath.Dir(r.dir), pr.ID))
+		if errors.Is(err, os.ErrNotExist) {
+			continue // killed before its record was written
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		if rec.ChampionBefore != champID || rec.Drift == nil {
+			continue
+		}
+		runs++
+		if rec.Drift.Verdict == validate.VerdictAlert {
+			alerts++
+		}
+	}
+	return alerts, runs, nil
+}
+
+// readRecord reads the run.json in dir.
+func readRecord(dir string) (*Record, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	var rec Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, fmt.Errorf("pipeline: run record %s: %w", dir, err)
+	}
+	return &rec, nil
+}
+
+// fmtDays writes whole days as "30d", other spans as Go does.
+func fmtDays(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}

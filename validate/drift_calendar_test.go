@@ -1,0 +1,164 @@
+package validate
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// hourlyProfile profiles one naive timestamp[us] column "date" with a value
+// every hour of days [first, first+days) at the hours keep accepts.
+func hourlyProfile(t *testing.T, first time.Time, days int, keep func(h int) bool) *Profile {
+	t.Helper()
+	dt := &arrow.TimestampType{Unit: arrow.Microsecond}
+	b := array.NewTimestampBuilder(memory.DefaultAllocator, dt)
+	defer b.Release()
+	for d := range days {
+		for h := range 24 {
+			if keep(h) {
+				b.Append(arrow.Timestamp(first.AddDate(0, 0, d).Add(time.Duration(h) * time.Hour).UnixMicro()))
+			}
+		}
+	}
+	b.AppendNull()
+	arr := b.NewArray()
+	defer arr.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "date", Type: dt, Nullable: true}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rec.Release()
+	p := NewProfile(schema, Options{})
+	if err := p.Add(rec); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func allHours(int) bool { return true }
+
+func featureNamed(t *testing.T, r *DriftReport, name string) FeatureDrift {
+	t.Helper()
+	for _, f := range r.Features {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no feature %q in %d features", name, len(r.Features))
+	return FeatureDrift{}
+}
+
+// TestCalendarCounts: 2001-01-01 was a Monday; two weeks of hourly values
+// give 14 per hour and 48 per weekday, and the null is not counted.
+func TestCalendarCounts(t *testing.T) {
+	p := hourlyProfile(t, time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), 15, allHours)
+	c := p.Columns[0].Calendar
+	if c == nil {
+		t.Fatal("no calendar for a timestamp column")
+	}
+	for _, n := range c.Hours {
+		eq(t, "per hour", n, int64(15))
+	}
+	// 15 days from Monday: Mondays 3, every other weekday 2.
+	want := []int64{2 * 24, 3 * 24, 2 * 24, 2 * 24, 2 * 24, 2 * 24, 2 * 24}
+	eq(t, "weekdays", c.Weekdays, want)
+
+	// Before 1970 the floor division keeps hours and weekdays right:
+	// 1969-12-31 23:00 was a Wednesday.
+	old := hourlyProfile(t, time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), 1, func(h int) bool { return h == 23 })
+	eq(t, "1969 hour", old.Columns[0].Calendar.Hours[23], int64(1))
+	eq(t, "1969 weekday", old.Columns[0].Calendar.Weekdays[time.Wednesday], int64(1))
+}
+
+// TestDriftIgnoresTheClock: the same hourly pattern a month later moves
+// the instants by 31 days but not their hours or weekdays, so nothing
+// drifts; the same month with flights only from 06:00 to 17:59 drifts on
+// the hour and nowhere else.
+func TestDriftIgnoresTheClock(t *testing.T) {
+	jan := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	ref := hourlyProfile(t, jan, 14, allHours)
+	later := hourlyProfile(t, jan.AddDate(0, 0, 28+3*7), 14, allHours) // whole weeks later
+
+	r, err := Drift(context.Background(), ref, later, DriftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "verdict", r.Verdict, VerdictOK)
+	raw := featureNamed(t, r, "date")
+	if raw.Numeric == nil || raw.Numeric.Wasserstein <= 0 || raw.PSI < 1 {
+		t.Errorf("raw instants: W1 %v, PSI %v: want the move still reported", raw.Numeric, raw.PSI)
+	}
+	eq(t, "hour psi", featureNamed(t, r, "date#hour").PSI, 0.0)
+	eq(t, "weekday psi", featureNamed(t, r, "date#weekday").PSI, 0.0)
+
+	day := hourlyProfile(t, jan.AddDate(0, 0, 49), 14, func(h int) bool { return h >= 6 && h < 18 })
+	r, err = Drift(context.Background(), ref, day, DriftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "verdict", r.Verdict, VerdictAlert)
+	hour := featureNamed(t, r, "date#hour")
+	eq(t, "hour verdict", hour.Verdict, VerdictAlert)
+	eq(t, "first ranked", r.Features[0].Name, "date#hour")
+	// scipy 1.10: chi2_contingency([[14]*24, [0]*6+[14]*12+[0]*6] without
+	// the empty columns, correction=False) = 126.0, dof 23;
+	// jensenshannon(base=2) = 0.5579230452841438; PSI with empty shares
+	// at 1e-4: 3.355478117244137.
+	near(t, "chi-square", hour.Categorical.ChiSquare, 126.0, 1e-9)
+	eq(t, "dof", hour.Categorical.DOF, 23)
+	near(t, "js", hour.JS, 0.5579230452841438, 1e-12)
+	near(t, "psi", hour.PSI, 3.355478117244137, 1e-9)
+	eq(t, "weekday verdict", featureNamed(t, r, "date#weekday").Verdict, VerdictOK)
+	eq(t, "vanished hours", len(hour.Categorical.Vanished), 12)
+}
+
+// TestCalendarJSON: calendars survive a round trip and merge; a profile
+// saved before calendars existed decodes without one, and drift then says
+// so instead of judging the instants by their range.
+func TestCalendarJSON(t *testing.T) {
+	jan := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := hourlyProfile(t, jan, 7, allHours)
+	data, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeProfile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "weekdays", back.Columns[0].Calendar.Weekdays, p.Columns[0].Calendar.Weekdays)
+	if err := back.Merge(p); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "merged hour 0", back.Columns[0].Calendar.Hours[0], int64(14))
+
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	col := raw["columns"].([]any)[0].(map[string]any)
+	delete(col, "calendar")
+	oldData, _ := json.Marshal(raw)
+	old, err := DecodeProfile(oldData)
+	if err != nil {
+		t.Fatalf("a profile without calendar counts: %v", err)
+	}
+	if old.Columns[0].Calendar != nil {
+		t.Fatal("decoded a calendar that was not saved")
+	}
+	r, err := Drift(context.Background(), old, hourlyProfile(t, jan.AddDate(0, 2, 0), 7, allHours), DriftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "verdict without calendars", r.Verdict, VerdictOK)
+	eq(t, "features", len(r.Features), 1)
+
+	col["calendar"] = map[string]any{"hours": make([]int, 24), "weekdays": []int{1, 2, 3, 4, 5, 6, 1000}}
+	bad, _ := json.Marshal(raw)
+	if _, err := DecodeProfile(bad); err == nil {
+		t.Error("calendar counts above the column's count decoded")
+	}
+}
