@@ -78,8 +78,14 @@ func (r *run) stages(ctx context.Context) error {
 		return err
 	}
 	batch, err := r.discover(ctx)
-	if err != nil || batch == nil {
+	if err != nil {
 		return err
+	}
+	if batch == nil {
+		if !r.opts.Force {
+			return nil
+		}
+		return r.forceOnWindow(ctx)
 	}
 	if err := r.check(ctx, batch); err != nil {
 		return err
@@ -92,6 +98,17 @@ func (r *run) stages(ctx context.Context) error {
 		return err
 	}
 	return markDone(ctx, r, batch, nil)
+}
+
+// forceOnWindow retrains on the training window when --force finds no new
+// files: the data was checked when it arrived, so only training and the
+// gates run.
+func (r *run) forceOnWindow(ctx context.Context) error {
+	r.reason("retrain forced with no new data: training on the window %s", r.window())
+	r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseForce, Fired: true, Note: "no new data"})
+	r.skip("validate", "no new files")
+	r.skip("decide", "retrain forced")
+	return r.retrain(ctx)
 }
 
 // resolveChampion notes the champion the run starts from, if any.

@@ -59,16 +59,17 @@ type LabelRate struct {
 // CoverageFinding is a problem with one slice.
 type CoverageFinding struct {
 	Slice   string  `json:"slice"`
-	Problem string  `json:"problem"` // "too few rows" or "share fell"
+	Problem string  `json:"problem"` // "too few rows", "share fell" or "share rose"
 	Message string  `json:"message"`
 	Verdict Verdict `json:"verdict"`
 }
 
 // Coverage counts the rows of every slice of ds in one parallel pass (one
 // counter per part, merged in part order). A slice with fewer than
-// cfg.MinRows rows, or whose share fell by more than cfg.MaxShareDrop of its
-// reference share, is a finding (warn; alert when the slice is empty but
-// was not in the reference).
+// cfg.MinRows rows, or whose share fell by more than cfg.MaxShareDrop or
+// rose by more than cfg.MaxShareRise of its reference share beyond sampling
+// noise, is a finding (warn; alert when the slice is empty but was not in
+// the reference).
 func Coverage(ctx context.Context, ds *ingest.Dataset, cfg CoverageConfig, opts CoverageOptions) (*CoverageReport, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 //
 //	min_rows: 200
 //	max_share_drop: 0.5
+//	max_share_rise: 0.5
 //	label: "delay > 15"
 //	slices:
 //	  long_haul: "distance > 2000"
@@ -30,6 +31,11 @@ type CoverageConfig struct {
 	// the reference, (ref − cur)/ref, before it is a finding. Defaults to
 	// 0.5 (the share halved).
 	MaxShareDrop float64 `yaml:"max_share_drop" json:"max_share_drop"`
+	// MaxShareRise is the largest relative rise of a slice's share,
+	// (cur − ref)/ref, before it is a finding: a tail or an edge case
+	// that grows is as much news as one that shrinks. Defaults to 0.5
+	// (the share up by half).
+	MaxShareRise float64 `yaml:"max_share_rise" json:"max_share_rise"`
 	// Slices maps names to boolean expressions over the columns (see
 	// package colexpr).
 	Slices map[string]string `yaml:"slices" json:"slices,omitempty"`
@@ -46,6 +52,7 @@ type CoverageConfig struct {
 func (c CoverageConfig) withDefaults() CoverageConfig {
 	c.MinRows = cmp.Or(c.MinRows, 200)
 	c.MaxShareDrop = cmp.Or(c.MaxShareDrop, 0.5)
+	c.MaxShareRise = cmp.Or(c.MaxShareRise, 0.5)
 	c.MaxValues = cmp.Or(c.MaxValues, 20)
 	return c
 }
@@ -58,6 +65,9 @@ func (c CoverageConfig) Validate() error {
 	}
 	if c.MaxShareDrop < 0 || c.MaxShareDrop > 1 {
 		errs = append(errs, fmt.Errorf("max_share_drop %g: want a fraction between 0 and 1", c.MaxShareDrop))
+	}
+	if c.MaxShareRise < 0 {
+		errs = append(errs, fmt.Errorf("max_share_rise %g: want 0 or more", c.MaxShareRise))
 	}
 	if c.MaxValues < 0 {
 		errs = append(errs, fmt.Errorf("max_values %d: want 0 or more", c.MaxValues))

@@ -1,12 +1,21 @@
 package validate
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Problems of a coverage finding.
 const (
 	ProblemFewRows   = "too few rows"
 	ProblemShareFell = "share fell"
+	ProblemShareRose = "share rose"
 )
+
+// shareNoiseZ is how many binomial standard errors a share must move
+// before its change is a finding: on a few hundred rows a slice's share
+// moves by a third or more from sampling alone.
+const shareNoiseZ = 3
 
 // report turns the counts into slices and findings.
 func (p *slicePlan) report(c *sliceCounts, cfg CoverageConfig, ref *CoverageReport) *CoverageReport {
@@ -26,7 +35,7 @@ func (p *slicePlan) report(c *sliceCounts, cfg CoverageConfig, ref *CoverageRepo
 		if v, ok := refShares[d.name]; ok {
 			s.ReferenceShare = &v
 		}
-		r.Findings = append(r.Findings, sliceFindings(&s, cfg)...)
+		r.Findings = append(r.Findings, sliceFindings(&s, cfg, c.rows)...)
 		r.Verdict = max(r.Verdict, s.Verdict)
 		r.Slices = append(r.Slices, s)
 	}
@@ -42,7 +51,7 @@ func labelRate(c counts) *LabelRate {
 
 // sliceFindings checks one slice and sets its verdict. The null slice is
 // never a finding: fewer nulls are no loss of coverage.
-func sliceFindings(s *SliceCoverage, cfg CoverageConfig) []CoverageFinding {
+func sliceFindings(s *SliceCoverage, cfg CoverageConfig, rows int64) []CoverageFinding {
 	if s.Kind == SliceNulls {
 		return nil
 	}
@@ -52,19 +61,38 @@ func sliceFindings(s *SliceCoverage, cfg CoverageConfig) []CoverageFinding {
 			Message: fmt.Sprintf("%d rows, want at least %d", s.Rows, cfg.MinRows)})
 	}
 	if ref := s.ReferenceShare; ref != nil && *ref > 0 {
-		drop := (*ref - s.Share) / *ref
-		if drop > cfg.MaxShareDrop {
-			v := VerdictWarn
-			if s.Rows == 0 {
-				v = VerdictAlert
-			}
-			out = append(out, CoverageFinding{Slice: s.Name, Problem: ProblemShareFell, Verdict: v,
-				Message: fmt.Sprintf("share %.4g%% vs %.4g%% in the reference (-%.0f%%, more than %.0f%%)",
-					100*s.Share, 100**ref, 100*drop, 100*cfg.MaxShareDrop)})
-		}
+		out = append(out, shareFindings(s, *ref, cfg, rows)...)
 	}
 	for _, f := range out {
 		s.Verdict = max(s.Verdict, f.Verdict)
 	}
 	return out
+}
+
+// shareFindings compares a slice's share with its reference share: a fall
+// or a rise past the configured fraction that is also beyond sampling noise
+// (shareNoiseZ standard errors of a binomial share at the reference rate on
+// the current rows).
+func shareFindings(s *SliceCoverage, ref float64, cfg CoverageConfig, rows int64) []CoverageFinding {
+	change := (s.Share - ref) / ref
+	noise := 0.0
+	if rows > 0 {
+		noise = shareNoiseZ * math.Sqrt(ref*(1-ref)/float64(rows))
+	}
+	beyondNoise := math.Abs(s.Share-ref) > noise
+	switch {
+	case -change > cfg.MaxShareDrop && (beyondNoise || s.Rows == 0):
+		v := VerdictWarn
+		if s.Rows == 0 {
+			v = VerdictAlert
+		}
+		return []CoverageFinding{{Slice: s.Name, Problem: ProblemShareFell, Verdict: v,
+			Message: fmt.Sprintf("share %.4g%% vs %.4g%% in the reference (-%.0f%%, more than %.0f%%)",
+				100*s.Share, 100*ref, -100*change, 100*cfg.MaxShareDrop)}}
+	case change > cfg.MaxShareRise && beyondNoise:
+		return []CoverageFinding{{Slice: s.Name, Problem: ProblemShareRose, Verdict: VerdictWarn,
+			Message: fmt.Sprintf("share %.4g%% vs %.4g%% in the reference (+%.0f%%, more than %.0f%%)",
+				100*s.Share, 100*ref, 100*change, 100*cfg.MaxShareRise)}}
+	}
+	return nil
 }

@@ -126,8 +126,10 @@
 // a profile: each value of a column with at most 20 distinct values, the
 // numeric tails beyond the reference's p1 and p99, and rows with any null;
 // with the label rate of each when a label is configured. A slice with
-// fewer than MinRows rows, or whose share fell by more than MaxShareDrop of
-// its reference share, is a finding.
+// fewer than MinRows rows, or whose share fell by more than MaxShareDrop or
+// rose by more than MaxShareRise of its reference share (and by more than
+// three binomial standard errors, so sampling noise is not news), is a
+// finding.
 //
 // # Ownership, errors, concurrency
 //

@@ -22,6 +22,7 @@ func judgeInstant(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) {
 		return // missing or a type change: keep the alert
 	}
 	f.Verdict = o.nullVerdict(f.Nulls.Change)
+	f.Score = 0 // the PSI of a moved range ranks nothing
 	if rc.Calendar == nil || cc.Calendar == nil {
 		f.Notes = append(f.Notes, "instants move with the clock: not judged by their range; "+
 			"calendar counts missing (a profile saved by an older refit), so hour and weekday drift were not measured")

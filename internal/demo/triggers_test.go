@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,12 @@ import (
 // runStory writes the months of kinds with a config whose drift line is
 // drift, runs the pipeline after each and returns the records.
 func runStory(t *testing.T, drift string, kinds ...string) []*pipeline.Record {
+	recs, _ := runStoryConfig(t, drift, kinds...)
+	return recs
+}
+
+// runStoryConfig is runStory, also returning the loaded config.
+func runStoryConfig(t *testing.T, drift string, kinds ...string) ([]*pipeline.Record, *pipeline.Config) {
 	t.Helper()
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "refit.yaml")
@@ -36,7 +43,7 @@ func runStory(t *testing.T, drift string, kinds ...string) []*pipeline.Record {
 		}
 		recs = append(recs, m.Record)
 	}
-	return recs
+	return recs, cfg
 }
 
 // driftTrigger returns the run's drift trigger, or nil.
@@ -115,4 +122,25 @@ func hasFeature(tr *pipeline.Trigger, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestForceWithoutNewData: --force with no new files retrains on the
+// window instead of recording an empty run.
+func TestForceWithoutNewData(t *testing.T) {
+	recs, cfg := runStoryConfig(t, "drift: {metric: psi, warn: 0.1, alert: 0.25}", Stable)
+	now := time.Date(2024, 2, 2, 0, 0, 0, 0, time.UTC)
+	idle, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Now: now})
+	if err != nil || idle.Outcome != pipeline.OutcomeNoData || idle.Training != nil {
+		t.Fatalf("unforced run without new data: %v, outcome %s", err, idle.Outcome)
+	}
+	rec, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Now: now, Force: true})
+	if err != nil && !errors.Is(err, pipeline.ErrBlocked) {
+		t.Fatal(err)
+	}
+	if rec.Training == nil || rec.Candidate == "" || len(rec.Triggers) != 1 || rec.Triggers[0].Cause != pipeline.CauseForce {
+		t.Fatalf("forced run: training %v, candidate %q, triggers %+v, reasons %q", rec.Training, rec.Candidate, rec.Triggers, rec.Reasons)
+	}
+	if rec.ChampionBefore != recs[0].ChampionAfter {
+		t.Errorf("forced run started from %q, want the champion %q", rec.ChampionBefore, recs[0].ChampionAfter)
+	}
 }
