@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refit-ml/refit/validate"
 )
 
 // auditRefExpect are expectations every row of driftData passes.
@@ -59,11 +61,18 @@ func TestAuditReferenceFiles(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Drift == nil || len(out.Drift.Features) != 3 || out.Coverage == nil || len(out.Coverage.Slices) == 0 {
+	if out.Drift == nil || len(out.Drift.Features) != 5 || // 3 columns, and the date's hour and weekday
+		out.Coverage == nil || len(out.Coverage.Slices) == 0 {
 		t.Fatalf("json lacks drift or coverage: %+v", out)
 	}
-	if h := out.Drift.Features[0].Numeric; h == nil || len(h.Histogram.Reference) == 0 {
-		t.Error("json lacks the overlaid histogram of the worst feature")
+	var worstNumeric *validate.NumericDrift
+	for _, f := range out.Drift.Features {
+		if f.Numeric != nil && worstNumeric == nil {
+			worstNumeric = f.Numeric
+		}
+	}
+	if h := worstNumeric; h == nil || len(h.Histogram.Reference) == 0 {
+		t.Error("json lacks the overlaid histogram of the worst numeric feature")
 	}
 	data, err := os.ReadFile(html)
 	if err != nil {
