@@ -34,8 +34,12 @@ fine-tuning, or --structured: whole hidden neurons) and int8-quantizes a
 model, compares each candidate with the float model on the --data rows
 (ROC AUC, accuracy or RMSE) and backs off (lower sparsity, layers back to
 float) until the drop is at most --max-drop. With fine-tuning, the first
-90% of every batch of --data rows fine-tune and the last 10% measure the
-metric, so no row is both; without it every row measures.
+90% of the --data rows (in source order, after --where) fine-tune and the
+last 10% measure the metric, so no row is both and the measuring rows are
+not neighbours of tuning rows; the output names both ranges. Without
+fine-tuning every row measures. Give --data rows the model was not
+trained on, and read the drop as the cost of compression on those rows:
+fine-tuning also adapts the model to them.
 --activations static fixes each int8 layer's input range from the
 measuring rows (like an ONNX QDQ model; faster than dynamic ranges, which
 are taken per batch), and --keep-float first,last keeps those layers in
@@ -72,6 +76,11 @@ type optimizeOutput struct {
 	Kernel   string             `json:"int8_kernel"`
 	Output   string             `json:"output"`
 	Baseline string             `json:"model"`
+	// MeasureRows and FineTuneRows are the row ranges [from, to) of the
+	// --data rows (in source order, after --where) that measured the
+	// metric and fine-tuned the model; they never overlap.
+	MeasureRows  rowRange  `json:"measure_rows"`
+	FineTuneRows *rowRange `json:"fine_tune_rows,omitempty"`
 }
 
 // quantizeOptions checks the quantization flags and sets them in o.
@@ -117,30 +126,18 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	if err != nil {
 		return err
 	}
-	var recs []arrow.Record
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
 	fineTune := !f.noFineTune && f.sparsity > 0
-	var val optimize.Validation
-	for rec, err := range src(ctx) {
-		if err != nil {
-			return err
-		}
-		ft, vr := splitForFineTune(rec, fineTune)
-		if ft != nil {
-			recs = append(recs, ft)
-		}
-		val, err = appendValidation(m, vr, val)
-		vr.Release()
-		if err != nil {
-			return err
-		}
+	split, err := readSplit(ctx, src, fineTune)
+	if err != nil {
+		return err
+	}
+	defer split.release()
+	val, err := split.validation(m)
+	if err != nil {
+		return err
 	}
 	if fineTune {
-		opts.FineTune = &train.Data{Train: train.Records(recs...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
+		opts.FineTune = &train.Data{Train: train.Records(split.fineTune...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
 	}
 	res, err := optimize.Run(ctx, m, val, opts)
 	if err != nil {
@@ -150,7 +147,8 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 		return err
 	}
 	rows := len(val.Labels)
-	out := optimizeOutput{Rows: rows, Result: res, Kernel: model.KernelISA(), Output: f.out, Baseline: f.model}
+	out := optimizeOutput{Rows: rows, Result: res, Kernel: model.KernelISA(), Output: f.out, Baseline: f.model,
+		MeasureRows: split.measureRows(), FineTuneRows: split.fineTuneRows()}
 	if out.Before, err = costOf(cmd, m, f.model, val.X, rows); err != nil {
 		return err
 	}
@@ -208,7 +206,11 @@ func appendValidation(m *model.Model, rec arrow.Record, val optimize.Validation)
 }
 
 func writeOptimizeText(w io.Writer, out optimizeOutput) error {
-	fmt.Fprintf(w, "%d validation rows, int8 kernel %s\n\n", out.Rows, out.Kernel)
+	fmt.Fprintf(w, "metric measured on rows %s of --data (%d rows)", out.MeasureRows, out.Rows)
+	if ft := out.FineTuneRows; ft != nil {
+		fmt.Fprintf(w, "; fine-tuning used rows %s, never measured", ft)
+	}
+	fmt.Fprintf(w, "\nint8 kernel %s\n\n", out.Kernel)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\tbefore\tafter\t")
 	for _, k := range []string{evaluate.CostParams, evaluate.CostNonzeros, evaluate.CostBytes,
@@ -228,15 +230,3 @@ func writeOptimizeText(w io.Writer, out optimizeOutput) error {
 	return tw.Flush()
 }
 
-// splitForFineTune returns, when fine-tuning, the first 90% of rec's rows
-// to fine-tune on and the rest to measure on; otherwise nil and all of rec.
-// The caller releases both.
-func splitForFineTune(rec arrow.Record, fineTune bool) (ft, val arrow.Record) {
-	n := rec.NumRows()
-	if !fineTune || n < 10 {
-		rec.Retain()
-		return nil, rec
-	}
-	cut := n - n/10
-	return rec.NewSlice(0, cut), rec.NewSlice(cut, n)
-}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -62,4 +63,48 @@ func isFloat(l model.Layer) bool {
 		return true
 	}
 	return false
+}
+
+// TestOptimizeMeasuresUnseenRows: with fine-tuning, the metric is measured
+// on the tail of the --data rows and fine-tuning uses only the rows before
+// it; the output says which rows those were.
+func TestOptimizeMeasuresUnseenRows(t *testing.T) {
+	dir := trainData(t)
+	var out bytes.Buffer
+	trainArgs := []string{"train", "--data", dir + "/train.parquet", "--label", "delay > 15", "--features", "distance,origin",
+		"--hidden", "8", "--epochs", "4", "--seed", "3", "-o", dir + "/m.refit"}
+	if code := run(context.Background(), trainArgs, &out, &out); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, out.String())
+	}
+	for _, tc := range []struct {
+		name     string
+		extra    []string
+		fineTune bool
+	}{
+		{"fine-tuned", []string{"--sparsity", "0.5", "--epochs", "1"}, true},
+		{"quantized only", []string{"--quantize", "int8"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"optimize", "--model", dir + "/m.refit", "--data", dir + "/train.parquet",
+				"--max-drop", "1", "--format", "json", "-o", dir + "/o.refit"}, tc.extra...)
+			if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+				t.Fatalf("optimize: exit %d: %s", code, stderr.String())
+			}
+			var got optimizeOutput
+			if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			m := got.MeasureRows
+			if int64(got.Rows) != m.To-m.From {
+				t.Errorf("%d measuring rows, range %v", got.Rows, m)
+			}
+			switch ft := got.FineTuneRows; {
+			case !tc.fineTune && (ft != nil || m.From != 0):
+				t.Errorf("without fine-tuning: fine-tune rows %v, measure rows %v; want every row measured", ft, m)
+			case tc.fineTune && (ft == nil || ft.From != 0 || ft.To != m.From || m.To-m.From != m.To/10):
+				t.Errorf("fine-tune rows %v, measure rows %v: want the first 90 %% and the last 10 %%", ft, m)
+			}
+		})
+	}
 }
