@@ -229,4 +229,3 @@ func writeOptimizeText(w io.Writer, out optimizeOutput) error {
 	}
 	return tw.Flush()
 }
-
