@@ -147,7 +147,7 @@ func Backtest(ctx context.Context, cfg *Config, opts BacktestOptions) (*Backtest
 // into periods.
 func backtestSetup(ctx context.Context, cfg *Config, opts BacktestOptions) (BacktestOptions, []span, error) {
 	if opts.Dir == "" {
-		return opts, nil, fmt.Errorf("pipeline: %w: a backtest needs a scratch directory", ErrConfig)
+		return opts, nil, fmt.Errorf("%w: a backtest needs a scratch directory", ErrConfig)
 	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
@@ -238,7 +238,7 @@ type replay struct {
 func newReplay(cfg *Config, opts BacktestOptions, p Policy) (*replay, error) {
 	ws := filepath.Join(opts.Dir, string(p))
 	if entries, err := os.ReadDir(ws); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("pipeline: %w: backtest workspace %s is not empty: use a new directory", ErrConfig, ws)
+		return nil, fmt.Errorf("%w: backtest workspace %s is not empty: use a new directory", ErrConfig, ws)
 	}
 	rp := &replay{policy: p, cfg: *cfg, opts: opts}
 	rp.cfg.Workspace = ws

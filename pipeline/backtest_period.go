@@ -39,7 +39,7 @@ func ParseStep(s string) (Step, error) {
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {
 		return Step{Duration: d}, nil
 	}
-	return Step{}, fmt.Errorf("pipeline: %w: period %q: want e.g. 1mo, 1y, 1w, 7d or 12h", ErrConfig, s)
+	return Step{}, fmt.Errorf("%w: period %q: want e.g. 1mo, 1y, 1w, 7d or 12h", ErrConfig, s)
 }
 
 // String is the step as ParseStep reads it.
@@ -77,12 +77,12 @@ func (s Step) align(t time.Time) time.Time {
 // periods splits [from, to) into steps; the last may be shorter.
 func periods(from, to time.Time, step Step) ([]span, error) {
 	if !to.After(from) {
-		return nil, fmt.Errorf("pipeline: %w: backtest from %s to %s: an empty range", ErrConfig, from.Format(time.RFC3339), to.Format(time.RFC3339))
+		return nil, fmt.Errorf("%w: backtest from %s to %s: an empty range", ErrConfig, from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
 	var out []span
 	for t := from; t.Before(to); t = step.next(t) {
 		if len(out) == maxPeriods {
-			return nil, fmt.Errorf("pipeline: %w: backtest from %s to %s every %s: more than %d periods",
+			return nil, fmt.Errorf("%w: backtest from %s to %s every %s: more than %d periods",
 				ErrConfig, from.Format(time.RFC3339), to.Format(time.RFC3339), step, maxPeriods)
 		}
 		end := step.next(t)
@@ -119,7 +119,7 @@ func timeRange(ctx context.Context, sources []string, timeCol string, limits ing
 		}
 	}
 	if n == 0 {
-		return time.Time{}, time.Time{}, fmt.Errorf("pipeline: %w: no rows with a time in %v", ErrConfig, sources)
+		return time.Time{}, time.Time{}, fmt.Errorf("%w: no rows with a time in %v", ErrConfig, sources)
 	}
 	return time.Unix(0, lo*int64(unit)).UTC(), time.Unix(0, hi*int64(unit)).UTC(), nil
 }

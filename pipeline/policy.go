@@ -40,7 +40,7 @@ func (p Policy) check() error {
 	case "", PolicyConfigured, PolicyNever, PolicyAlways:
 		return nil
 	}
-	return fmt.Errorf("pipeline: %w: policy %q: want configured, never or always", ErrConfig, string(p))
+	return fmt.Errorf("%w: policy %q: want configured, never or always", ErrConfig, string(p))
 }
 
 // policyDecision is a baseline's decision to retrain, which needs no
