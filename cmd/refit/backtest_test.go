@@ -51,6 +51,13 @@ func TestBacktestCommand(t *testing.T) {
 		t.Errorf("report: %v, without a line per policy", err)
 	}
 
+	// A backtest run's record names its time span.
+	stdout.Reset()
+	if code := run(context.Background(), []string{"runs", "show", "r000001", "--workspace", filepath.Join(dir, "bt", "configured")}, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), "new data  500 rows in [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z)") {
+		t.Errorf("runs show: exit %d:\n%s", code, stdout.String())
+	}
+
 	stdout.Reset()
 	args = []string{"backtest", "--config", filepath.Join(dir, "refit.yaml"), "--from", "2024-02-01", "--policies", "never", "--dir", filepath.Join(dir, "bt2")}
 	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
