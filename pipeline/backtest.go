@@ -101,8 +101,12 @@ type PolicySummary struct {
 	// nil when there are none.
 	MeanMetric *float64 `json:"mean_metric"`
 	Scored     int      `json:"scored"`
-	Retrains   int      `json:"retrains"`
-	Promotions int      `json:"promotions"`
+	// NoChampion counts the periods the policy started without a
+	// champion (the first, and more when gates rejected its first
+	// candidates): they have no metric and are left out of every mean.
+	NoChampion int `json:"no_champion"`
+	Retrains   int `json:"retrains"`
+	Promotions int `json:"promotions"`
 	// TrainSeconds is the total training compute.
 	TrainSeconds float64 `json:"train_seconds"`
 	Failures     int     `json:"failures"`
@@ -299,6 +303,7 @@ func summarize(bt *BacktestResult) []PolicySummary {
 			s.Retrains += count(pp.Retrained)
 			s.Promotions += count(pp.Outcome == OutcomePromoted)
 			s.Failures += count(pp.Error != "")
+			s.NoChampion += count(pp.Champion == "")
 		}
 	}
 	for i, p := range bt.Policies {

@@ -23,7 +23,7 @@ func (b *BacktestResult) Report() *report.Backtest {
 		out.Periods = append(out.Periods, rp)
 	}
 	for _, s := range b.Summary {
-		out.Summary = append(out.Summary, report.BacktestSummary{Policy: string(s.Policy), MeanMetric: s.MeanMetric, Scored: s.Scored,
+		out.Summary = append(out.Summary, report.BacktestSummary{Policy: string(s.Policy), MeanMetric: s.MeanMetric, Scored: s.Scored, NoChampion: s.NoChampion,
 			Retrains: s.Retrains, Promotions: s.Promotions, Failures: s.Failures, TrainSeconds: s.TrainSeconds})
 	}
 	return out

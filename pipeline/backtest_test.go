@@ -121,8 +121,8 @@ func checkSummary(t *testing.T, bt *pipeline.BacktestResult) {
 	t.Helper()
 	want := map[pipeline.Policy]int{pipeline.PolicyConfigured: 2, pipeline.PolicyNever: 1, pipeline.PolicyAlways: 4}
 	for i, s := range bt.Summary {
-		if s.Policy != bt.Policies[i] || s.Retrains != want[s.Policy] || s.Promotions != want[s.Policy] || s.Scored != 4 || s.Failures != 0 {
-			t.Errorf("summary %+v: want %d retrains and promotions, 4 scored periods", s, want[s.Policy])
+		if s.Policy != bt.Policies[i] || s.Retrains != want[s.Policy] || s.Promotions != want[s.Policy] || s.Scored != 4 || s.NoChampion != 1 || s.Failures != 0 {
+			t.Errorf("summary %+v: want %d retrains and promotions, 4 scored periods, 1 without a champion", s, want[s.Policy])
 		}
 		var sum, secs float64
 		for _, per := range bt.Periods[1:] {
@@ -168,7 +168,7 @@ func checkJSON(t *testing.T, bt *pipeline.BacktestResult) {
 	if m, ok := got.Periods[0].Policies[0]["metric"]; !ok || m != nil {
 		t.Errorf("json: the first period's metric is %v, want null", m)
 	}
-	for _, key := range []string{"policy", "mean_metric", "scored", "retrains", "promotions", "train_seconds"} {
+	for _, key := range []string{"policy", "mean_metric", "scored", "no_champion", "retrains", "promotions", "train_seconds"} {
 		if _, ok := got.Summary[2][key]; !ok {
 			t.Errorf("json summary lacks %q: %v", key, got.Summary[2])
 		}

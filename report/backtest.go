@@ -52,9 +52,11 @@ type BacktestPolicy struct {
 type BacktestSummary struct {
 	Policy string
 	// MeanMetric is over the Scored periods every policy had a metric for.
-	MeanMetric                             *float64
-	Scored, Retrains, Promotions, Failures int
-	TrainSeconds                           float64
+	MeanMetric *float64
+	// NoChampion counts the periods the policy started without a
+	// champion.
+	NoChampion, Scored, Retrains, Promotions, Failures int
+	TrainSeconds                                       float64
 }
 
 // label names a period: "2024-01" for a calendar month, the start date
@@ -138,9 +140,9 @@ func decisionText(per BacktestPeriod) string {
 func writeSummaryText(w io.Writer, b *Backtest) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "policy\tmean %s\tretrains\tpromotions\ttrain s\tfailed runs\n", b.Metric)
+	fmt.Fprintf(tw, "policy\tmean %s\tretrains\tpromotions\ttrain s\tno champion\tfailed runs\n", b.Metric)
 	for _, s := range b.Summary {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%d\n", s.Policy, metricText(s.MeanMetric), s.Retrains, s.Promotions, s.TrainSeconds, s.Failures)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f\t%d\t%d\n", s.Policy, metricText(s.MeanMetric), s.Retrains, s.Promotions, s.TrainSeconds, s.NoChampion, s.Failures)
 	}
 	tw.Flush()
 	if len(b.Summary) > 0 {

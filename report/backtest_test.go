@@ -34,9 +34,9 @@ func sampleBacktest() *Backtest {
 	b.Periods[3].Policies[0].Reasons = []string{"drift alert on <script>alert(1)</script> (PSI 2.09 ≥ 0.25): retrain", "candidate v0002 passed every gate: promoted to champion"}
 	mean := func(v float64) *float64 { return &v }
 	b.Summary = []BacktestSummary{
-		{Policy: "configured", MeanMetric: mean(0.7725), Scored: 4, Retrains: 2, Promotions: 2, TrainSeconds: 2.5},
-		{Policy: "never", MeanMetric: mean(0.75), Scored: 4, Retrains: 1, Promotions: 1, TrainSeconds: 1.25},
-		{Policy: "always", MeanMetric: mean(0.7988), Scored: 4, Retrains: 4, Promotions: 4, TrainSeconds: 5}}
+		{Policy: "configured", MeanMetric: mean(0.7725), Scored: 4, Retrains: 2, Promotions: 2, TrainSeconds: 2.5, NoChampion: 1},
+		{Policy: "never", MeanMetric: mean(0.75), Scored: 4, Retrains: 1, Promotions: 1, TrainSeconds: 1.25, NoChampion: 1},
+		{Policy: "always", MeanMetric: mean(0.7988), Scored: 4, Retrains: 4, Promotions: 4, TrainSeconds: 5, NoChampion: 1}}
 	return b
 }
 
