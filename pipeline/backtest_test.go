@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -248,5 +249,66 @@ func TestParseStep(t *testing.T) {
 		if _, err := pipeline.ParseStep(in); err == nil {
 			t.Errorf("ParseStep(%q): no error", in)
 		}
+	}
+}
+
+// TestPolicies runs one month under each policy with a gate no model
+// passes: the configured policy rejects the candidate, the baselines
+// promote it (forced, with the failed gate in the reasons); the next
+// month never keeps its champion and always retrains.
+func TestPolicies(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := demo.WriteConfig(dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "refit.yaml")
+	yaml, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Replace(yaml, []byte("{metric: auc, min: 0.7}"), []byte("{metric: auc, min: 0.999}"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, err := demo.WriteMonth(filepath.Join(dir, "data"), demo.Start.AddDate(0, i, 0), demo.Stable, 600, 7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := pipeline.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feb, mar := demo.Start.AddDate(0, 1, 0), demo.Start.AddDate(0, 2, 0)
+	for _, tc := range []struct {
+		policy      pipeline.Policy
+		jan, feb    string
+		janReason   string
+		febRetrains bool
+	}{
+		{pipeline.PolicyConfigured, pipeline.OutcomeRejected, pipeline.OutcomeRejected, "gate failed: auc", true},
+		{pipeline.PolicyNever, pipeline.OutcomePromoted, pipeline.OutcomeKept, "promoted anyway (policy never)", false},
+		{pipeline.PolicyAlways, pipeline.OutcomePromoted, pipeline.OutcomePromoted, "promoted anyway (policy always)", true},
+	} {
+		t.Run(string(tc.policy), func(t *testing.T) {
+			c := *cfg
+			c.Workspace = t.TempDir()
+			rec, err := pipeline.Run(context.Background(), &c, pipeline.Options{Now: feb, NewSince: demo.Start, Policy: tc.policy})
+			if rec == nil {
+				t.Fatal(err)
+			}
+			if rec.Outcome != tc.jan || !strings.Contains(strings.Join(rec.Reasons, "\n"), tc.janReason) {
+				t.Errorf("january: %s %q; want %s with %q", rec.Outcome, rec.Reasons, tc.jan, tc.janReason)
+			}
+			if rec, err = pipeline.Run(context.Background(), &c, pipeline.Options{Now: mar, NewSince: feb, Policy: tc.policy}); rec == nil {
+				t.Fatal(err)
+			}
+			if rec.Outcome != tc.feb || (rec.Training != nil) != tc.febRetrains || rec.NewSpan == "" || len(rec.NewFiles) != 0 {
+				t.Errorf("february: %s, trained %v, span %q, files %v; want %s, trained %v, a span and no files",
+					rec.Outcome, rec.Training != nil, rec.NewSpan, rec.NewFiles, tc.feb, tc.febRetrains)
+			}
+		})
+	}
+	if _, err := pipeline.Run(context.Background(), cfg, pipeline.Options{Policy: "sometimes"}); !errors.Is(err, pipeline.ErrConfig) {
+		t.Errorf("unknown policy: %v", err)
 	}
 }
