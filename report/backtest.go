@@ -195,8 +195,9 @@ type backtestView struct {
 type backtestRow struct {
 	Label, Rows string
 	Cells       []backtestCell
-	Outcome     string
-	Reasons     []string
+	// Outcome is the first policy's; Decision adds the new champion.
+	Outcome, Decision string
+	Reasons           []string
 }
 
 type backtestCell struct{ Metric, Train, Title string }
@@ -212,7 +213,7 @@ func WriteBacktestHTML(w io.Writer, b *Backtest) error {
 			row.Cells = append(row.Cells, backtestCell{Metric: metricText(p.Metric), Train: trainText(p), Title: p.Policy + ": " + p.Outcome})
 		}
 		if len(per.Policies) > 0 {
-			row.Outcome, row.Reasons = decisionText(per), per.Policies[0].Reasons
+			row.Outcome, row.Decision, row.Reasons = per.Policies[0].Outcome, decisionText(per), per.Policies[0].Reasons
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -52,8 +52,9 @@ func newBacktestChart(b *Backtest) backtestChart {
 		return c.Left + (c.Right-c.Left)*float64(i)/float64(n-1)
 	}
 	y := func(v float64) float64 { return c.Bottom - (c.Bottom-c.Top)*(v-lo)/(hi-lo) }
-	for pi, name := range b.Policies {
-		c.Lines = append(c.Lines, policyLineOf(b, pi, name, x, y))
+	// The first policy's line is drawn last, on top of the baselines'.
+	for pi := len(b.Policies) - 1; pi >= 0; pi-- {
+		c.Lines = append(c.Lines, policyLineOf(b, pi, b.Policies[pi], x, y))
 	}
 	for _, v := range []float64{lo, (lo + hi) / 2, hi} {
 		c.YTicks = append(c.YTicks, svgLabel{X: c.Left - 6, Y: y(v) + 4, Text: fmt.Sprintf("%.3f", v)})

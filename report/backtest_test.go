@@ -69,6 +69,15 @@ func TestBacktestHTML(t *testing.T) {
 			t.Errorf("no line for policy %s", p)
 		}
 	}
+	// The legend lists the policies in order; the first one's line is
+	// drawn last, on top.
+	if !strings.Contains(page, `<div class="legend"><span><i class="swatch policy-configured"></i>configured</span><span><i class="swatch policy-never">`) ||
+		strings.Index(page, `policy-configured">`+"\n<polyline") < strings.Index(page, `policy-always">`+"\n<polyline") {
+		t.Error("legend out of order, or the configured line not drawn last")
+	}
+	if !strings.Contains(page, `<span class="outcome promoted">promoted v0004</span>`) {
+		t.Error("the decision's class is not the bare outcome")
+	}
 	for _, id := range []string{"backtest", "summary", "metric", "metric-chart", "periods"} {
 		if !ids[id] {
 			t.Errorf("no element with id %q", id)
