@@ -344,3 +344,45 @@ func TestFingerprint(t *testing.T) {
 		t.Error("added file kept the fingerprint")
 	}
 }
+
+// TestFilter keeps the first row of each 2001 record and drops the 2002
+// file's through Options.Filter, in Records and in Scan, without leaking
+// buffers; a filter's error stops the scan and names the file.
+func TestFilter(t *testing.T) {
+	dir := hiveDataset(t)
+	opts := checkedOptions(t)
+	opts.Filter = func(rec arrow.Record) (arrow.Record, error) {
+		year := rec.Column(rec.Schema().FieldIndices("year")[0]).(*array.Int64)
+		if year.Value(0) == 2002 {
+			return nil, nil
+		}
+		return rec.NewSlice(0, 1), nil
+	}
+	ds, err := Open(context.Background(), []string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkColumn(t, collect(t, ds), "x", "1", "3")
+	var mu sync.Mutex
+	var rows int64
+	err = ds.Scan(context.Background(), func(_ Part, rec arrow.Record) error {
+		mu.Lock()
+		defer mu.Unlock()
+		rows += rec.NumRows()
+		return nil
+	})
+	if err != nil || rows != 2 {
+		t.Errorf("Scan: %d rows, err %v; want 2", rows, err)
+	}
+
+	opts.Filter = func(arrow.Record) (arrow.Record, error) { return nil, errors.New("no time column") }
+	ds, err = Open(context.Background(), []string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range ds.Records(context.Background()) {
+		if err == nil || !strings.Contains(err.Error(), "filter: no time column") || !strings.Contains(err.Error(), "a.parquet") {
+			t.Errorf("filter error: %v", err)
+		}
+	}
+}

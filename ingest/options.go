@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"runtime"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
@@ -23,6 +24,15 @@ type Options struct {
 	// Logger receives warnings such as skipped columns. Defaults to
 	// slog.Default().
 	Logger *slog.Logger
+	// Filter, when set, selects rows: every decoded record (in the
+	// dataset's schema) goes through it before Scan, ScanParts or Records
+	// yield it, and what it returns is yielded instead. The dataset
+	// releases the returned record after yielding it; a nil record or
+	// one without rows is skipped. It is called from several goroutines
+	// at once and must not keep rec. Its error stops the scan. Metadata
+	// (NumRows, Files) still describes the whole files. Defaults to
+	// every row.
+	Filter func(rec arrow.Record) (arrow.Record, error)
 }
 
 // Limits bound what a file may make refit allocate. A file whose metadata

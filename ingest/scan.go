@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"sync"
 	"sync/atomic"
@@ -49,6 +50,7 @@ func (d *Dataset) Scan(ctx context.Context, fn func(Part, arrow.Record) error) e
 func (d *Dataset) ScanParts(ctx context.Context, fn func(Part, arrow.Record) error, done func(Part) error) error {
 	files := d.openers()
 	defer files.closeAll()
+	fn = d.filtered(fn)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(d.opts.Parallelism)
 	for _, p := range d.Parts() {
@@ -133,7 +135,7 @@ func (d *Dataset) startParts(ctx context.Context, files *openers) chan *partResu
 				defer func() { <-sem }()
 				defer close(pr.done)
 				defer close(pr.recs)
-				pr.error = d.readPart(ctx, files, p, func(rec arrow.Record) error {
+				send := d.filtered(func(_ Part, rec arrow.Record) error {
 					rec.Retain()
 					select {
 					case pr.recs <- rec:
@@ -143,10 +145,34 @@ func (d *Dataset) startParts(ctx context.Context, files *openers) chan *partResu
 						return ctx.Err()
 					}
 				})
+				pr.error = d.readPart(ctx, files, p, func(rec arrow.Record) error { return send(p, rec) })
 			}()
 		}
 	}()
 	return queue
+}
+
+// filtered applies Options.Filter before fn, as part of the caller's
+// function: a panic in the filter is the caller's, not a decoder's.
+func (d *Dataset) filtered(fn func(Part, arrow.Record) error) func(Part, arrow.Record) error {
+	filter := d.opts.Filter
+	if filter == nil {
+		return fn
+	}
+	return func(p Part, rec arrow.Record) error {
+		kept, err := filter(rec)
+		if err != nil {
+			return fmt.Errorf("ingest %s: filter: %w", p.Path, err)
+		}
+		if kept == nil {
+			return nil
+		}
+		defer kept.Release()
+		if kept.NumRows() == 0 {
+			return nil
+		}
+		return fn(p, kept)
+	}
 }
 
 // drain releases what is left in a queue after the consumer stopped.

@@ -40,4 +40,31 @@
 //
 // The clock bounds every window: rows at or after it are not used. Naive
 // (zone-less) timestamps are compared as wall clocks in UTC.
+//
+// By default a run's new data is files: those not processed yet. With
+// [Options].NewSince it is a time span instead: the source's rows in
+// [NewSince, Now), whatever files hold them (one big file or partitions
+// alike), selected while reading (ingest.Options.Filter); the catalog's
+// processed files are then neither read nor marked.
+//
+// # Policies
+//
+// [Options].Policy overrides the decision for the baselines of a
+// backtest: [PolicyNever] trains only while there is no champion,
+// [PolicyAlways] retrains on every batch of new data; both promote what
+// they train whatever the gates say (the gates are still evaluated and
+// recorded, and the promotion is recorded as forced). Every policy runs
+// the data checks, so none trains on blocked data.
+//
+// # Backtest
+//
+// [Backtest] replays the pipeline over history on a simulated clock, once
+// per policy, each in its own scratch workspace. For each period [t,
+// t+every) it first scores each policy's champion at t (before that
+// period's retrain) on the period's labelled rows: the metric the model
+// in production would have had on that period, so no policy is scored on
+// rows it trained on. Then it runs the pipeline at clock t+every with
+// NewSince t. The first period has no champion to score. The summary
+// compares the mean metric over the periods every policy was scored on,
+// the retrains and the training time (train and optimize stages).
 package pipeline

@@ -37,6 +37,9 @@ type Record struct {
 
 	NewFiles []string `json:"new_files"`
 	NewRows  int64    `json:"new_rows"`
+	// NewSpan is the time span of the new rows when they were selected by
+	// time (Options.NewSince) rather than by file.
+	NewSpan string `json:"new_span,omitempty"`
 
 	ChampionBefore string `json:"champion_before,omitempty"`
 	ChampionAfter  string `json:"champion_after,omitempty"`

@@ -22,7 +22,7 @@ func reportRun(rec *Record) *report.Run {
 	r := &report.Run{ID: rec.ID, Trigger: rec.Trigger, Clock: rec.Clock, Started: rec.Started, Finished: rec.Finished,
 		Outcome: rec.Outcome, Error: rec.Error, Reasons: rec.Reasons, ChampionBefore: rec.ChampionBefore,
 		ChampionAfter: rec.ChampionAfter, Candidate: rec.Candidate, Drift: rec.Drift, Coverage: rec.Coverage,
-		Dataset: report.Dataset{Sources: rec.NewFiles, Files: len(rec.NewFiles), Rows: rec.NewRows}}
+		Dataset: report.Dataset{Sources: rec.NewFiles, Files: len(rec.NewFiles), Rows: rec.NewRows}, NewSpan: rec.NewSpan}
 	if rec.ChampionBefore != "" {
 		r.DriftReference = "training data of champion " + rec.ChampionBefore
 	}

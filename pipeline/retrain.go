@@ -209,18 +209,19 @@ func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, r
 			return err
 		}
 		r.rec.Candidate = ver.ID
-		if !v.Pass {
+		if !v.Pass && !r.gatesAdvisory(v) {
 			r.rec.Outcome = OutcomeRejected
 			for _, f := range v.Failed() {
 				r.reason("gate failed: %s", f.Reason)
 			}
 			return fmt.Errorf("%w: candidate %s failed %d gates", ErrBlocked, ver.ID, len(v.Failed()))
 		}
-		if err := r.reg.Promote(ctx, ver.ID, "champion", registry.PromoteOptions{Reason: "run " + r.rec.ID + ": all gates passed"}); err != nil {
+		promote, why := r.promotion(v)
+		if err := r.reg.Promote(ctx, ver.ID, "champion", promote); err != nil {
 			return err
 		}
 		r.rec.ChampionAfter, r.rec.Outcome = ver.ID, OutcomePromoted
-		r.reason("candidate %s passed every gate: promoted to champion", ver.ID)
+		r.reason("candidate %s %s: promoted to champion", ver.ID, why)
 		s.Notes = append(s.Notes, "champion "+ver.ID)
 		return nil
 	})

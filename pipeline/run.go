@@ -30,6 +30,16 @@ type Options struct {
 	Logger *slog.Logger
 	// Limits protect against hostile input files.
 	Limits ingest.Limits
+	// NewSince, when set, makes the run's new data the rows of the whole
+	// source whose time lies in [NewSince, Now), whatever files hold
+	// them, instead of the files not processed yet; the catalog's
+	// processed files are neither read nor marked. Backtests replay
+	// history with it, so one big file works as well as partitions.
+	// Defaults to the files not processed yet.
+	NewSince time.Time
+	// Policy decides when to retrain and whether the gates bind (see
+	// Policy). Defaults to PolicyConfigured.
+	Policy Policy
 }
 
 func (o Options) withDefaults() Options {
@@ -63,6 +73,9 @@ type run struct {
 // run; other errors mean the run failed. The champion changes only by one
 // atomic promotion at the end.
 func Run(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
+	if err := opts.Policy.check(); err != nil {
+		return nil, err
+	}
 	r, err := openRun(ctx, cfg, opts.withDefaults())
 	if err != nil {
 		return nil, err

@@ -21,6 +21,9 @@ type newData struct {
 // discover finds the files not processed yet. It returns nil when there is
 // nothing new (and the run is over).
 func (r *run) discover(ctx context.Context) (*newData, error) {
+	if !r.opts.NewSince.IsZero() {
+		return r.discoverSpan(ctx)
+	}
 	var b *newData
 	err := r.stage("discover", func(s *Stage) error {
 		found, err := ingest.Discover(ctx, r.cfg.Sources()...)
@@ -68,11 +71,7 @@ func fileInfos(files []ingest.File) ([]registry.FileInfo, error) {
 // data error blocks the run before anything is trained.
 func (r *run) check(ctx context.Context, b *newData) error {
 	return r.stage("validate", func(s *Stage) error {
-		paths := make([]string, len(b.files))
-		for i, f := range b.files {
-			paths[i] = f.Path
-		}
-		ds, err := ingest.Open(ctx, paths, ingest.Options{Limits: r.opts.Limits, Logger: r.opts.Logger})
+		ds, err := r.openNew(ctx, b)
 		if err != nil {
 			return err
 		}
@@ -100,6 +99,10 @@ func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 			r.reason("no champion yet: train the first model")
 			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseNoChampion, Fired: true})
 			retrain = true
+			return nil
+		}
+		if decided, yes := r.policyDecision(); decided {
+			retrain = yes
 			return nil
 		}
 		champ, err := r.loadChampion(ctx)

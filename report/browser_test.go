@@ -19,10 +19,11 @@ import (
 // chromium is Debian's headless browser, installed by .ci/run.
 const chromium = "/usr/bin/chromium"
 
-// TestReportsInChromium runs the demo story and loads the run reports in
-// headless Chromium: the drift month's report (trained, optimized, gated,
-// promoted) must render every section and its charts, the incident month's
-// its findings; and a report with hostile names must not gain a script.
+// TestReportsInChromium runs the demo story and loads its reports in
+// headless Chromium: the backtest's must render a line per policy, the
+// drift month's run report (trained, optimized, gated, promoted) every
+// section and its charts, the incident month's its findings; and a report
+// with hostile names must not gain a script.
 func TestReportsInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads reports in a browser: skipped with -short")
@@ -31,12 +32,14 @@ func TestReportsInChromium(t *testing.T) {
 		t.Skipf("%s not found (apt-get install chromium): the reports are not checked in a browser", chromium)
 	}
 	dir := t.TempDir()
-	months, _, err := demo.Run(context.Background(), io.Discard, demo.Options{Dir: dir, RowsPerMonth: 3000})
+	res, err := demo.Run(context.Background(), io.Discard, demo.Options{Dir: dir, RowsPerMonth: 3000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range months {
-		path := filepath.Join(dir, "workspace", "runs", m.Record.ID, "report.html")
+	checkRendered(t, res.Report, []string{"backtest", "summary", "metric-chart", "periods"},
+		[]string{`<g class="line policy-configured">`, `<g class="line policy-never">`, `<g class="line policy-always">`, "<polyline", "blocked-data"})
+	for _, m := range res.Months {
+		path := m.Report
 		switch m.Kind {
 		case demo.Drift:
 			checkRendered(t, path, []string{"run", "timeline", "decision", "findings", "drift", "coverage",

@@ -25,6 +25,11 @@
 // decision, findings, drift, coverage, the training curve, optimization
 // before and after, the evaluation of every model and the gate table.
 //
+// A backtest has its own page and text: [WriteBacktestHTML] and
+// [WriteBacktestText] render a [Backtest] (plain fields, converted by the
+// pipeline): the summary per policy, a line chart of each policy's metric
+// per period, and every period's metrics, training and decision.
+//
 // # Writing files
 //
 // [WriteFile] writes crash-safely: a temporary file in the same directory,

@@ -24,6 +24,7 @@ var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"css":      func() template.CSS { return template.CSS(stylesheet()) },
 	"sub":      func(a, b float64) float64 { return a - b },
 	"plural":   plural,
+	"metric":   metricText,
 }).ParseFS(files, "*.tmpl"))
 
 func stylesheet() string {

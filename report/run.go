@@ -28,6 +28,9 @@ type Run struct {
 	ChampionBefore, ChampionAfter, Candidate string
 	// Dataset is the new data the run processed.
 	Dataset Dataset
+	// NewSpan is the time span the new rows were selected by, when they
+	// were selected by time rather than by file (a backtest's runs).
+	NewSpan string
 	Stages  []Stage
 	// Checks is the number of expectation checks; Findings those failed.
 	Checks   int

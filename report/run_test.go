@@ -176,3 +176,17 @@ func TestSectionsEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestRunHTMLSpan renders a run whose new rows were a time span: the
+// header names the span, not files.
+func TestRunHTMLSpan(t *testing.T) {
+	var buf bytes.Buffer
+	r := &Run{ID: "r1", Outcome: "kept", Dataset: Dataset{Rows: 1000}, NewSpan: "[2024-02-01T00:00:00Z, 2024-03-01T00:00:00Z)"}
+	if err := WriteRunHTML(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	_, text, _ := parseHTML(t, buf.String())
+	if !strings.Contains(text, "1,000 rows in the time span [2024-02-01T00:00:00Z, 2024-03-01T00:00:00Z)") || strings.Contains(text, "0 files") {
+		t.Errorf("header does not name the span:\n%s", text[:300])
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,12 +14,13 @@ import (
 	"github.com/refit-ml/refit/pipeline"
 )
 
-// demoDir runs the demo story on small months and returns its directory:
-// refit.yaml, data/ and workspace/ with runs r000001 to r000005.
+// demoDir plays the demo story on small months with files arriving
+// (demo.RunMonths) and returns its directory: refit.yaml, data/ and
+// workspace/ with runs r000001 to r000005.
 func demoDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if _, _, err := demo.Run(t.Context(), io.Discard, demo.Options{Dir: dir, RowsPerMonth: 600}); err != nil {
+	if _, err := demo.RunMonths(t.Context(), demo.Options{Dir: dir, RowsPerMonth: 600}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -117,7 +117,7 @@ func writeRunResult(w io.Writer, format string, cfg *pipeline.Config, rec *pipel
 	dir := filepath.Join(cfg.Path(cfg.Workspace), "runs", rec.ID)
 	fmt.Fprintf(w, "run %s (%s, clock %s): %s\n", rec.ID, rec.Trigger, rec.Clock.Format(time.RFC3339), rec.Outcome)
 	fmt.Fprintf(w, "  champion  %s\n", championChange(rec))
-	fmt.Fprintf(w, "  new data  %d files, %d rows\n", len(rec.NewFiles), rec.NewRows)
+	fmt.Fprintf(w, "  new data  %s\n", newDataText(rec))
 	if rec.Error != "" {
 		fmt.Fprintf(w, "  error     %s\n", rec.Error)
 	}

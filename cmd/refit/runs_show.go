@@ -67,7 +67,7 @@ func writeRunRecord(w io.Writer, dir string, run registry.Run, rec *pipeline.Rec
 	if rec.Candidate != "" {
 		fmt.Fprintf(w, "  candidate %s\n", rec.Candidate)
 	}
-	fmt.Fprintf(w, "  new data  %d files, %d rows\n", len(rec.NewFiles), rec.NewRows)
+	fmt.Fprintf(w, "  new data  %s\n", newDataText(rec))
 	if rec.Error != "" {
 		fmt.Fprintf(w, "  error     %s\n", rec.Error)
 	}

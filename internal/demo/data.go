@@ -25,7 +25,7 @@ type row struct {
 const (
 	Stable   = "stable"
 	Drift    = "drift"    // long hauls and a new carrier mix, with new delays
-	Incident = "incident" // a broken upstream: missing and negative distances
+	Incident = "incident" // the drift goes on, and a broken upstream: missing and negative distances
 )
 
 var (
@@ -33,9 +33,26 @@ var (
 	regions  = []string{"urban", "suburban", "rural"}
 )
 
-// writeMonth writes one month of rows as Parquet under
-// dir/month=YYYY-MM/part-0.parquet.
-func writeMonth(dir string, month time.Time, kind string, rows int, seed uint64) (string, error) {
+// WriteMonth writes one month of rows of a kind (Stable, Drift or
+// Incident) as Parquet under dir/month=YYYY-MM/part-0.parquet and returns
+// the file's path. The same seed gives the same rows.
+func WriteMonth(dir string, month time.Time, kind string, rows int, seed uint64) (string, error) {
+	path := filepath.Join(dir, "month="+month.Format("2006-01"), "part-0.parquet")
+	return path, writeRows(path, genMonth(month, kind, rows, seed))
+}
+
+// WriteStory writes every month of the Story, the rows WriteMonth writes,
+// into the one Parquet file path.
+func WriteStory(path string, rows int, seed uint64) error {
+	var all []row
+	for i, kind := range Story {
+		all = append(all, genMonth(Start.AddDate(0, i, 0), kind, rows, seed)...)
+	}
+	return writeRows(path, all)
+}
+
+// genMonth generates a month's rows, evenly spread over the month.
+func genMonth(month time.Time, kind string, rows int, seed uint64) []row {
 	rng := rand.New(rand.NewPCG(seed, uint64(month.Unix())))
 	out := make([]row, rows)
 	span := month.AddDate(0, 1, 0).Sub(month)
@@ -43,21 +60,24 @@ func writeMonth(dir string, month time.Time, kind string, rows int, seed uint64)
 		ts := month.Add(time.Duration(float64(span) * float64(i) / float64(rows)))
 		out[i] = genRow(rng, ts, kind)
 	}
-	path := filepath.Join(dir, "month="+month.Format("2006-01"), "part-0.parquet")
+	return out
+}
+
+func writeRows(path string, rows []row) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", fmt.Errorf("demo: %w", err)
+		return fmt.Errorf("demo: %w", err)
 	}
-	if err := parquet.WriteFile(path, out, parquet.Compression(&parquet.Zstd)); err != nil {
-		return "", fmt.Errorf("demo: write %s: %w", path, err)
+	if err := parquet.WriteFile(path, rows, parquet.Compression(&parquet.Zstd)); err != nil {
+		return fmt.Errorf("demo: write %s: %w", path, err)
 	}
-	return path, nil
+	return nil
 }
 
 func genRow(rng *rand.Rand, ts time.Time, kind string) row {
 	r := row{TS: ts, Weight: math.Exp(rng.NormFloat64()*0.6 + 1.5)}
 	dist := math.Exp(rng.NormFloat64()*0.5 + 5.5) // ~250 km
 	carrier := pick(rng, []float64{0.35, 0.25, 0.2, 0.15, 0.05})
-	if kind == Drift {
+	if drifted(kind) {
 		dist *= 2.2
 		carrier = pick(rng, []float64{0.1, 0.1, 0.15, 0.15, 0.5})
 	}
@@ -86,12 +106,16 @@ func delay(rng *rand.Rand, dist, weight float64, carrier int, region string, ts 
 	}
 	if carriers[carrier] == "swift" {
 		d -= 10
-		if kind == Drift {
+		if drifted(kind) {
 			d += 25
 		}
 	}
 	return math.Round(d*10) / 10
 }
+
+// drifted reports whether a month has the drift's distributions: the
+// drifted month and the incident after it (the shift persists).
+func drifted(kind string) bool { return kind == Drift || kind == Incident }
 
 func pick(rng *rand.Rand, weights []float64) int {
 	x := rng.Float64()
