@@ -8,8 +8,9 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 )
 
-// benchRecord has 5 numeric columns (4 with nulls), 2 categorical columns
-// of 100 equally likely values and a timestamp: 8+1+7 = 16 features plus
+// benchRecord has 5 numeric columns (3 with nulls), 2 categorical columns
+// of 100 equally likely values and a timestamp over a year (one-hot hour,
+// weekday and month, and a missing indicator): 8+44 = 52 features plus
 // 2·(topK+2) one-hots.
 func benchRecord(b testing.TB, rows int, seed uint64) arrow.Record {
 	r := rand.New(rand.NewPCG(seed, 3))
@@ -19,7 +20,7 @@ func benchRecord(b testing.TB, rows int, seed uint64) arrow.Record {
 		var nulls []int
 		for i := range v {
 			v[i] = r.NormFloat64()*100 + float64(j)
-			if j < 4 && i%13 == j {
+			if j < 3 && i%13 == j {
 				nulls = append(nulls, i)
 			}
 		}
@@ -46,7 +47,7 @@ func benchRecord(b testing.TB, rows int, seed uint64) arrow.Record {
 // benchModel returns a binary MLP with exactly in input features.
 func benchModel(b testing.TB, in int, hidden ...int) *Model {
 	cols := []string{"n0", "n1", "n2", "n3", "n4", "c0", "c1", "ts"}
-	pre, err := Fit(cols, FitConfig{TopK: (in - 16 - 4) / 2}, benchRecord(b, 8192, 1))
+	pre, err := Fit(cols, FitConfig{TopK: (in - 56) / 2}, benchRecord(b, 8192, 1))
 	if err != nil {
 		b.Fatal(err)
 	}

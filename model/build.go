@@ -19,6 +19,13 @@ func buildModel(meta map[string]string, tensors []tensor) (*Model, error) {
 	if err := strictUnmarshal([]byte(meta["preprocessing"]), &pm); err != nil {
 		return nil, fmt.Errorf("preprocessing: %w", err)
 	}
+	if meta["format_version"] == "1" {
+		for _, c := range pm.Columns {
+			if c.hasV2Fields() {
+				return nil, fmt.Errorf("preprocessing: column %q has fields of format version 2 in a version 1 file", c.Name)
+			}
+		}
+	}
 	pre, err := NewPreprocessor(pm.Columns)
 	if err != nil {
 		return nil, err

@@ -25,15 +25,31 @@
 //     value in training: a column that was always present gets none, and a
 //     missing value at prediction time is then just imputed.
 //   - categorical (string, large_string, dictionary<string>, bool): a
-//     one-hot for the FitConfig.TopK most frequent values (ties broken by
-//     value), then "#other" (unseen or rare values) and "#missing".
-//   - timestamp (any unit): sin and cos of the fractional hour of day
-//     (/24), day of week (Sunday = 0, /7) and month (January = 0, /12), on
-//     the wall clock of the column's zone (a naive timestamp is used as
-//     it is); date32/date64 get day of week and month only. Cyclic pairs
-//     keep December next to January in six features, where one-hots
-//     would need 43. Batches must carry the zone seen in training. A
-//     "#missing" indicator is added as for numeric columns.
+//     one-hot for the most frequent values (at most FitConfig.TopK, each
+//     with at least FitConfig.MinCount training rows; ties broken by
+//     value), then "#other" (rare and unseen values) and "#missing". The
+//     other values training saw are listed as Column.Rare (up to
+//     FitConfig.MaxRare), so that scoring can tell a rare value from one
+//     training never saw.
+//   - timestamp (any unit): one-hot hour of day (24) and day of week (7,
+//     Sunday first) on the wall clock of the column's zone (a naive
+//     timestamp is used as it is); date32/date64 get day of week only.
+//     Month of year (12 one-hots) is added only when the training values
+//     span at least MonthMinDays (365) calendar days: a shorter window
+//     has seen only some months, and every later month would be one the
+//     model never saw. Preprocessor.Notes says when it was left out. An
+//     hour, weekday or month that training never had encodes as all
+//     zeros. Batches must carry the zone seen in training. A "#missing"
+//     indicator is added as for numeric columns. Models of format
+//     version 1 (no Column.Calendar) keep their sin/cos encoding of hour
+//     of day, day of week and month.
+//
+// Fitting records what training saw: the range of each numeric column,
+// the categories and rare values, the calendar values. A RangeCounter
+// (Preprocessor.NewRangeCounter, or Preprocessor.OutOfRange for one
+// batch) counts per column the serving values outside it: numeric values
+// beyond the training min/max, categories never seen, unseen hours,
+// weekdays or months.
 //
 // FeatureNames lists the expanded columns. Transform writes a row-major
 // rows×NumFeatures matrix, column by column, without per-row allocation.
@@ -58,7 +74,7 @@
 // a JSON header, space-padded so the data starts 8-byte aligned, mapping
 // "layers.<i>.weight" (F32, [out, in]) and "layers.<i>.bias" (F32, [out])
 // to dtype, shape and data_offsets, plus "__metadata__" with string
-// entries format ("refit.model"), format_version ("1"), task, labels,
+// entries format ("refit.model"), format_version ("2"; "1" is still read), task, labels,
 // target, architecture, preprocessing, features and lineage (JSON
 // strings) and refit.sha256; then the tensor bytes, in layer order. The
 // encoding depends only on the Model (sorted keys, no clock), so the same

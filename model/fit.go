@@ -6,16 +6,26 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 )
 
 // FitConfig configures fitting. The zero value uses the defaults.
 type FitConfig struct {
-	// TopK is the number of most frequent values of a categorical column
-	// that get their own one-hot feature; ties are broken by value.
-	// Defaults to 32.
+	// TopK is the largest number of values of a categorical column that
+	// get their own one-hot feature: the most frequent ones with at least
+	// MinCount training rows; ties are broken by value. Defaults to 32.
 	TopK int
+	// MinCount is the number of training rows a categorical value needs
+	// for its own one-hot feature; rarer values share "#other" (with the
+	// values training never saw). Defaults to 1.
+	MinCount int
+	// MaxRare bounds the number of other distinct values of a categorical
+	// column the fitted column lists as seen in training (Column.Rare), so
+	// that out-of-range counts can tell rare values from unseen ones.
+	// Beyond it the column is not Complete. Defaults to 1024.
+	MaxRare int
 	// MaxDistinct bounds the distinct values counted per categorical
 	// column. Beyond it the least frequent half is dropped, so counts of
 	// very high-cardinality columns are approximate (heavy hitters stay).
@@ -26,6 +36,12 @@ type FitConfig struct {
 func (c FitConfig) withDefaults() FitConfig {
 	if c.TopK <= 0 {
 		c.TopK = 32
+	}
+	if c.MinCount <= 0 {
+		c.MinCount = 1
+	}
+	if c.MaxRare <= 0 {
+		c.MaxRare = 1024
 	}
 	if c.MaxDistinct <= 0 {
 		c.MaxDistinct = 1 << 16
@@ -49,12 +65,18 @@ type colAcc struct {
 	kind    Kind // "" until the first batch
 	zone    string
 	missing int64
-	// numeric: Welford moments of the present values and a median sketch.
+	// numeric: Welford moments of the present values, their range and a
+	// median sketch.
 	n        int64
 	mean, m2 float64
+	lo, hi   float64
 	sketch   quantileSketch
-	// categorical
+	// categorical; pruned is set once values were dropped from counts.
 	counts map[string]int64
+	pruned bool
+	// time and date
+	loc *time.Location
+	cal calendarAcc
 }
 
 // NewFitter returns a Fitter for the named input columns; the features
@@ -101,8 +123,14 @@ func (a *colAcc) add(arr arrow.Array, cfg FitConfig) error {
 	case KindCategorical:
 		return eachString(arr, 0, n, func(_ int, s string, ok bool) { a.addString(s, ok, cfg) })
 	}
-	a.missing += int64(arr.NullN())
-	return nil
+	c := Column{Name: a.name, Kind: a.kind, Zone: a.zone}
+	return eachTime(arr, &c, a.loc, 0, n, func(_ int, t time.Time, ok bool) {
+		if !ok {
+			a.missing++
+			return
+		}
+		a.cal.add(t)
+	})
 }
 
 // setKind records the kind (and zone) of the first batch and checks that
@@ -117,11 +145,7 @@ func (a *colAcc) setKind(dt arrow.DataType) error {
 		zone = tt.TimeZone
 	}
 	if a.kind == "" {
-		a.kind, a.zone = k, zone
-		if k == KindCategorical {
-			a.counts = map[string]int64{}
-		}
-		return nil
+		return a.init(k, zone)
 	}
 	if k != a.kind || zone != a.zone {
 		return fmt.Errorf("%w: type %s does not match earlier batches (%s, zone %q)",
@@ -130,10 +154,32 @@ func (a *colAcc) setKind(dt arrow.DataType) error {
 	return nil
 }
 
+// init sets the kind and zone of the column.
+func (a *colAcc) init(k Kind, zone string) error {
+	a.kind, a.zone = k, zone
+	switch k {
+	case KindCategorical:
+		a.counts = map[string]int64{}
+	case KindTime:
+		loc, err := loadZone(zone)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		}
+		a.loc = loc
+	}
+	return nil
+}
+
 func (a *colAcc) addNumber(_ int, v float64, ok bool) {
 	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 		a.missing++
 		return
+	}
+	if a.n == 0 || v < a.lo {
+		a.lo = v
+	}
+	if a.n == 0 || v > a.hi {
+		a.hi = v
 	}
 	a.n++
 	d := v - a.mean
@@ -159,6 +205,7 @@ func (a *colAcc) addString(s string, ok bool, cfg FitConfig) {
 
 // prune keeps the keep most frequent values.
 func (a *colAcc) prune(keep int) {
+	a.pruned = true
 	for _, e := range rankCounts(a.counts)[keep:] {
 		delete(a.counts, e.value)
 	}
@@ -207,23 +254,39 @@ func (a *colAcc) merge(o *colAcc, cfg FitConfig) error {
 		return nil
 	}
 	if a.kind == "" {
-		a.kind, a.zone = o.kind, o.zone
-		if a.kind == KindCategorical {
-			a.counts = map[string]int64{}
+		if err := a.init(o.kind, o.zone); err != nil {
+			return err
 		}
 	} else if a.kind != o.kind || a.zone != o.zone {
 		return fmt.Errorf("%w: %s (zone %q) vs %s (zone %q)", ErrInvalidInput, a.kind, a.zone, o.kind, o.zone)
 	}
 	a.missing += o.missing
+	a.mergeRange(o)
 	a.mergeMoments(o.n, o.mean, o.m2)
 	a.sketch.merge(&o.sketch)
 	for v, c := range o.counts {
 		a.counts[v] += c
 	}
+	a.pruned = a.pruned || o.pruned
+	a.cal.merge(&o.cal)
 	if len(a.counts) > cfg.MaxDistinct {
 		a.prune(cfg.MaxDistinct / 2)
 	}
 	return nil
+}
+
+// mergeRange widens the numeric range by o's; call it before
+// mergeMoments, which adds o's count.
+func (a *colAcc) mergeRange(o *colAcc) {
+	if o.n == 0 {
+		return
+	}
+	if a.n == 0 || o.lo < a.lo {
+		a.lo = o.lo
+	}
+	if a.n == 0 || o.hi > a.hi {
+		a.hi = o.hi
+	}
 }
 
 // mergeMoments combines Welford moments (Chan et al.).
@@ -259,13 +322,33 @@ func (a *colAcc) column(cfg FitConfig) (Column, error) {
 		return c, fmt.Errorf("%w: no batch seen", ErrInvalidInput)
 	case KindNumeric:
 		c.Median, c.Mean, c.Std = a.numericStats()
+		if a.n > 0 {
+			c.Range = []float64{a.lo, a.hi}
+		}
 	case KindCategorical:
 		c.MissingIndicator = false // categorical always has a missing column
-		for _, e := range rankCounts(a.counts)[:min(cfg.TopK, len(a.counts))] {
-			c.Categories = append(c.Categories, e.value)
-		}
+		a.categories(&c, cfg)
+	case KindTime, KindDate:
+		c.Calendar = a.cal.calendar(a.kind)
 	}
 	return c, nil
+}
+
+// categories sets the one-hot categories, the rare values and whether
+// they list every value seen.
+func (a *colAcc) categories(c *Column, cfg FitConfig) {
+	ranked := rankCounts(a.counts)
+	k := 0
+	for k < len(ranked) && k < cfg.TopK && ranked[k].count >= int64(cfg.MinCount) {
+		c.Categories = append(c.Categories, ranked[k].value)
+		k++
+	}
+	rest := ranked[k:]
+	c.Complete = !a.pruned && len(rest) <= cfg.MaxRare
+	for _, e := range rest[:min(len(rest), cfg.MaxRare)] {
+		c.Rare = append(c.Rare, e.value)
+	}
+	slices.Sort(c.Rare)
 }
 
 // numericStats returns the median of the present values, and the mean and

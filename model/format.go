@@ -18,8 +18,12 @@ import (
 
 // Format constants of the safetensors file.
 const (
-	formatName    = "refit.model"
-	formatVersion = "1"
+	formatName = "refit.model"
+	// formatVersion is the version Encode writes. Version 2 added the
+	// one-hot calendar encoding and the training ranges of the columns
+	// (Column.Calendar, Range, Rare, Complete); Decode also reads
+	// version 1, whose time and date columns keep their sin/cos encoding.
+	formatVersion = "2"
 	// maxHeader bounds the JSON header, checked before allocating it.
 	maxHeader = 16 << 20
 	// maxData bounds the tensor bytes Decode reads.
@@ -332,9 +336,9 @@ func parseMetadata(raw json.RawMessage) (map[string]string, error) {
 	if len(meta) != len(metaKeys) {
 		return nil, fmt.Errorf("metadata has %d entries, want exactly %q", len(meta), metaKeys)
 	}
-	if meta["format"] != formatName || meta["format_version"] != formatVersion {
-		return nil, fmt.Errorf("format %q version %q, want %q version %q",
-			meta["format"], meta["format_version"], formatName, formatVersion)
+	if v := meta["format_version"]; meta["format"] != formatName || (v != "1" && v != formatVersion) {
+		return nil, fmt.Errorf("format %q version %q, want %q version 1 to %s (a model written by a newer refit?)",
+			meta["format"], v, formatName, formatVersion)
 	}
 	return meta, nil
 }

@@ -21,11 +21,14 @@ const (
 	// KindCategorical: one-hot over Categories, then "other", then
 	// "missing".
 	KindCategorical Kind = "categorical"
-	// KindTime (arrow timestamp): sin/cos of hour of day, day of week and
-	// month, plus an optional missing indicator.
+	// KindTime (arrow timestamp): one-hot hour of day and day of week,
+	// and month of year when training spanned a year (see Calendar), plus
+	// an optional missing indicator. Columns without a Calendar (models
+	// of format version 1) get sin/cos of hour of day, day of week and
+	// month instead.
 	KindTime Kind = "time"
-	// KindDate (arrow date32/date64): sin/cos of day of week and month,
-	// plus an optional missing indicator.
+	// KindDate (arrow date32/date64): like KindTime without the hour of
+	// day.
 	KindDate Kind = "date"
 )
 
@@ -52,6 +55,36 @@ type Column struct {
 	// ("" for naive timestamps, used as-is; "UTC", "Europe/Paris",
 	// "+05:30"). Batches must carry the same zone.
 	Zone string `json:"zone,omitempty"`
+	// Range is [min, max] of the present values of a numeric column in
+	// training; values outside it count as out of range. Nil in models of
+	// format version 1 and when training had no present value.
+	Range []float64 `json:"range,omitempty"`
+	// Rare are the other values of a categorical column that training
+	// saw (below FitConfig.MinCount or beyond TopK), sorted. They encode
+	// as "#other", like unseen values, but do not count as out of range.
+	Rare []string `json:"rare,omitempty"`
+	// Complete is set when Categories and Rare list every value of a
+	// categorical column that training saw, so that out-of-range counts
+	// are exact. It is false in models of format version 1.
+	Complete bool `json:"complete,omitempty"`
+	// Calendar is the one-hot encoding of a time or date column and the
+	// calendar values training saw. Nil selects the sin/cos encoding of
+	// models of format version 1.
+	Calendar *Calendar `json:"calendar,omitempty"`
+}
+
+// clone returns a deep copy of c.
+func (c Column) clone() Column {
+	c.Categories = slices.Clone(c.Categories)
+	c.Range = slices.Clone(c.Range)
+	c.Rare = slices.Clone(c.Rare)
+	c.Calendar = c.Calendar.clone()
+	return c
+}
+
+// hasV2Fields reports whether c uses fields that format version 1 lacks.
+func (c *Column) hasV2Fields() bool {
+	return c.Range != nil || c.Rare != nil || c.Complete || c.Calendar != nil
 }
 
 // width is the number of features the column expands into.
@@ -62,10 +95,8 @@ func (c *Column) width() int {
 		n = 1
 	case KindCategorical:
 		return len(c.Categories) + 2
-	case KindTime:
-		n = 6
-	case KindDate:
-		n = 4
+	case KindTime, KindDate:
+		n = c.timeWidth()
 	}
 	if c.MissingIndicator {
 		n++
@@ -83,10 +114,14 @@ func (c *Column) featureNames(dst []string) []string {
 			dst = append(dst, c.Name+"="+v)
 		}
 		return append(dst, c.Name+"#other", c.Name+"#missing")
-	case KindTime:
-		dst = append(dst, c.Name+"#hour_sin", c.Name+"#hour_cos")
-		fallthrough
-	case KindDate:
+	case KindTime, KindDate:
+		if c.Calendar != nil {
+			dst = calendarNames(dst, c.Name, c.Kind, c.Calendar)
+			break
+		}
+		if c.Kind == KindTime {
+			dst = append(dst, c.Name+"#hour_sin", c.Name+"#hour_cos")
+		}
 		dst = append(dst, c.Name+"#dow_sin", c.Name+"#dow_cos",
 			c.Name+"#month_sin", c.Name+"#month_cos")
 	}
@@ -94,6 +129,18 @@ func (c *Column) featureNames(dst []string) []string {
 		dst = append(dst, c.Name+"#missing")
 	}
 	return dst
+}
+
+// timeWidth is the number of calendar features of a time or date column,
+// without the missing indicator.
+func (c *Column) timeWidth() int {
+	if c.Calendar != nil {
+		return calendarWidth(c.Kind, c.Calendar)
+	}
+	if c.Kind == KindTime {
+		return 6
+	}
+	return 4
 }
 
 func (c *Column) validate() error {
@@ -106,23 +153,44 @@ func (c *Column) validate() error {
 			return fmt.Errorf("column %q: median %v, mean %v, std %v: need finite values and std > 0",
 				c.Name, c.Median, c.Mean, c.Std)
 		}
+		if c.Range != nil && (len(c.Range) != 2 || !finite(c.Range[0]) || !finite(c.Range[1]) || c.Range[0] > c.Range[1]) {
+			return fmt.Errorf("column %q: range %v: want [min, max], finite, min ≤ max", c.Name, c.Range)
+		}
 	case KindCategorical:
 		if c.MissingIndicator || c.Zone != "" {
 			return fmt.Errorf("column %q: categorical column with time or numeric settings", c.Name)
 		}
-		return checkUnique("category of "+c.Name, c.Categories)
+		if err := checkUnique("category or rare value of "+c.Name, append(slices.Clone(c.Categories), c.Rare...)); err != nil {
+			return err
+		}
 	case KindTime, KindDate:
 		if c.Kind == KindDate && c.Zone != "" {
 			return fmt.Errorf("column %q: date column with a time zone", c.Name)
 		}
+		if c.Calendar != nil {
+			if c.Kind == KindDate && len(c.Calendar.Hours) > 0 {
+				return fmt.Errorf("column %q: date column with hours", c.Name)
+			}
+			if _, err := c.Calendar.mask(); err != nil {
+				return fmt.Errorf("column %q: %w", c.Name, err)
+			}
+		}
 	default:
 		return fmt.Errorf("column %q: unknown kind %q", c.Name, c.Kind)
 	}
-	if c.Kind != KindCategorical && len(c.Categories) > 0 {
+	return c.validateKindFields()
+}
+
+// validateKindFields rejects fields that belong to another kind.
+func (c *Column) validateKindFields() error {
+	if c.Kind != KindCategorical && (len(c.Categories) > 0 || len(c.Rare) > 0 || c.Complete) {
 		return fmt.Errorf("column %q: %s column with categories", c.Name, c.Kind)
 	}
-	if c.Kind != KindNumeric && (c.Median != 0 || c.Mean != 0 || c.Std != 0) {
+	if c.Kind != KindNumeric && (c.Median != 0 || c.Mean != 0 || c.Std != 0 || c.Range != nil) {
 		return fmt.Errorf("column %q: %s column with numeric statistics", c.Name, c.Kind)
+	}
+	if c.Kind != KindTime && c.Kind != KindDate && c.Calendar != nil {
+		return fmt.Errorf("column %q: %s column with a calendar", c.Name, c.Kind)
 	}
 	return nil
 }
@@ -134,8 +202,10 @@ type Preprocessor struct {
 	offsets []int // first feature of each column
 	width   int
 	names   []string
-	index   []map[string]int // categorical: value -> position in Categories
-	locs    []*time.Location // time: zone of the wall clock
+	index   []map[string]int  // categorical: value -> position in Categories
+	rare    []map[string]bool // categorical: the Rare values
+	locs    []*time.Location  // time: zone of the wall clock
+	masks   []calendarMask    // time and date with a Calendar
 }
 
 // NewPreprocessor validates fitted columns and builds a Preprocessor. The
@@ -144,7 +214,7 @@ func NewPreprocessor(cols []Column) (*Preprocessor, error) {
 	p := &Preprocessor{cols: make([]Column, len(cols))}
 	seen := map[string]bool{}
 	for i, c := range cols {
-		c.Categories = slices.Clone(c.Categories)
+		c = c.clone()
 		if err := c.validate(); err != nil {
 			return nil, fmt.Errorf("model: preprocessing: %w: %w", ErrInvalidInput, err)
 		}
@@ -172,6 +242,19 @@ func (p *Preprocessor) addColumn(i int, c Column) error {
 		}
 	}
 	p.index = append(p.index, idx)
+	var rare map[string]bool
+	if len(c.Rare) > 0 {
+		rare = make(map[string]bool, len(c.Rare))
+		for _, v := range c.Rare {
+			rare[v] = true
+		}
+	}
+	p.rare = append(p.rare, rare)
+	var m calendarMask
+	if c.Calendar != nil {
+		m, _ = c.Calendar.mask() // validated
+	}
+	p.masks = append(p.masks, m)
 	var loc *time.Location
 	if c.Kind == KindTime {
 		var err error
@@ -207,9 +290,9 @@ func loadZone(zone string) (*time.Location, error) {
 
 // Columns returns a copy of the fitted columns.
 func (p *Preprocessor) Columns() []Column {
-	out := slices.Clone(p.cols)
-	for i := range out {
-		out[i].Categories = slices.Clone(out[i].Categories)
+	out := make([]Column, len(p.cols))
+	for i, c := range p.cols {
+		out[i] = c.clone()
 	}
 	return out
 }
@@ -228,7 +311,7 @@ func (p *Preprocessor) NumFeatures() int { return p.width }
 
 // FeatureNames returns the names of the expanded features, in matrix
 // column order: "dist", "dist#missing", "origin=ATL", "origin#other",
-// "origin#missing", "date#hour_sin", ...
+// "origin#missing", "date#hour=0", ..., "date#weekday=Sun", ...
 func (p *Preprocessor) FeatureNames() []string { return slices.Clone(p.names) }
 
 // Transform writes the features of every row of rec into dst, row-major
@@ -278,7 +361,7 @@ func (p *Preprocessor) transformColumn(i int, arr arrow.Array, lo, hi int, dst [
 	case KindCategorical:
 		return w.categorical(p.index[i], arr, hi)
 	case KindTime, KindDate:
-		return w.timeParts(c, p.locs[i], arr, hi)
+		return w.timeParts(c, p.locs[i], p.masks[i], arr, hi)
 	}
 	return fmt.Errorf("%w: unknown kind %q", ErrInvalidInput, c.Kind)
 }
@@ -330,16 +413,17 @@ func (w *colWriter) categorical(index map[string]int, arr arrow.Array, hi int) e
 	})
 }
 
-func (w *colWriter) timeParts(c *Column, loc *time.Location, arr arrow.Array, hi int) error {
+func (w *colWriter) timeParts(c *Column, loc *time.Location, m calendarMask, arr arrow.Array, hi int) error {
+	n := c.timeWidth()
 	return eachTime(arr, c, loc, w.lo, hi, func(i int, t time.Time, ok bool) {
 		r := w.row(i)
-		n := 4
-		if c.Kind == KindTime {
-			n = 6
-		}
-		if !ok {
+		switch {
+		case !ok:
 			clear(r[:n])
-		} else {
+		case c.Calendar != nil:
+			clear(r[:n])
+			writeCalendar(r, t, c.Kind == KindTime, m)
+		default:
 			writeCyclic(r, t, c.Kind == KindTime)
 		}
 		if c.MissingIndicator {
@@ -348,7 +432,8 @@ func (w *colWriter) timeParts(c *Column, loc *time.Location, arr arrow.Array, hi
 	})
 }
 
-// writeCyclic writes sin/cos of (hour of day,) day of week and month.
+// writeCyclic writes sin/cos of (hour of day,) day of week and month: the
+// encoding of format version 1.
 func writeCyclic(r []float32, t time.Time, hour bool) {
 	if hour {
 		h, m, s := t.Clock()
@@ -371,6 +456,21 @@ func b2f(b bool) float32 {
 		return 1
 	}
 	return 0
+}
+
+// Notes explains choices fitting made that a reader of the model should
+// know, one sentence per entry, in column order: for now, time and date
+// columns whose month of year is left out ("date: month left out:
+// training window spans 54 days < 1 year (365 days)"). Model cards list
+// them.
+func (p *Preprocessor) Notes() []string {
+	var out []string
+	for _, c := range p.cols {
+		if n := calendarNote(c.Name, c.Calendar); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // String describes the preprocessing, one column per line.

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -168,7 +169,9 @@ func cyclic(hour, weekday, month float64) []float32 {
 	return out
 }
 
-func TestTimeFeatures(t *testing.T) {
+// Columns without a Calendar (format version 1) keep the sin/cos
+// encoding.
+func TestTimeFeaturesCyclic(t *testing.T) {
 	tests := []struct {
 		name string
 		unit arrow.TimeUnit
@@ -185,7 +188,7 @@ func TestTimeFeatures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := newRecord(t, col{"ts", tsArr(tt.unit, tt.zone, []int64{friday * tt.mul, 0}, 1)})
-			p, err := Fit([]string{"ts"}, FitConfig{}, rec)
+			p, err := NewPreprocessor([]Column{{Name: "ts", Kind: KindTime, Zone: tt.zone, MissingIndicator: true}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,12 +203,12 @@ func TestTimeFeatures(t *testing.T) {
 	}
 }
 
-func TestDateFeatures(t *testing.T) {
+func TestDateFeaturesCyclic(t *testing.T) {
 	b := array.NewDate32Builder(mem)
 	b.AppendValues([]arrow.Date32{19797}, nil) // 2024-03-15
 	rec := newRecord(t, col{"d", b.NewArray()})
 	b.Release()
-	p, err := Fit([]string{"d"}, FitConfig{}, rec)
+	p, err := NewPreprocessor([]Column{{Name: "d", Kind: KindDate}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,21 +250,24 @@ func TestTransformErrors(t *testing.T) {
 func TestFitStreamingAndMerge(t *testing.T) {
 	vals := []float64{5, 3, 9, 1, 7, 2, 8}
 	cats := []string{"x", "y", "x", "z", "y", "x", ""}
-	whole := newRecord(t, col{"n", f64Arr(vals, 1)}, col{"c", strArr(cats, 6)})
+	times := []int64{friday, friday + 400*86400, friday - 3*3600, 0, friday + 50*86400, friday + 7200, friday}
+	whole := newRecord(t, col{"n", f64Arr(vals, 1)}, col{"c", strArr(cats, 6)}, col{"ts", tsArr(arrow.Second, "Asia/Tokyo", times, 3)})
 	parts := []arrow.Record{whole.NewSlice(0, 3), whole.NewSlice(3, 7)}
 	for _, p := range parts {
 		defer p.Release()
 	}
-	want, err := Fit([]string{"n", "c"}, FitConfig{}, whole)
+	names := []string{"n", "c", "ts"}
+	cfg := FitConfig{TopK: 2}
+	want, err := Fit(names, cfg, whole)
 	if err != nil {
 		t.Fatal(err)
 	}
-	streamed, err := Fit([]string{"n", "c"}, FitConfig{}, parts...)
+	streamed, err := Fit(names, cfg, parts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f1, _ := NewFitter([]string{"n", "c"}, FitConfig{})
-	f2, _ := NewFitter([]string{"n", "c"}, FitConfig{})
+	f1, _ := NewFitter(names, cfg)
+	f2, _ := NewFitter(names, cfg)
 	if err := errors.Join(f1.Add(parts[0]), f2.Add(parts[1]), f1.Merge(f2)); err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +278,8 @@ func TestFitStreamingAndMerge(t *testing.T) {
 	for name, got := range map[string]*Preprocessor{"streamed": streamed, "merged": merged} {
 		g, w := got.Columns(), want.Columns()
 		if !near(g[0].Mean, w[0].Mean, 1e-12) || !near(g[0].Std, w[0].Std, 1e-12) || g[0].Median != w[0].Median ||
-			!slices.Equal(g[1].Categories, w[1].Categories) {
+			!slices.Equal(g[0].Range, w[0].Range) || !slices.Equal(g[1].Categories, w[1].Categories) ||
+			!slices.Equal(g[1].Rare, w[1].Rare) || g[1].Complete != w[1].Complete || !reflect.DeepEqual(g[2], w[2]) {
 			t.Errorf("%s: got %+v, want %+v", name, g, w)
 		}
 	}
@@ -341,6 +348,19 @@ func TestNewPreprocessorRejects(t *testing.T) {
 		"duplicate value": {{Name: "a", Kind: KindCategorical, Categories: []string{"x", "x"}}},
 		"bad zone":        {{Name: "a", Kind: KindTime, Zone: "Mars/Olympus"}},
 		"bad offset":      {{Name: "a", Kind: KindTime, Zone: "+99:99"}},
+		"rare = category": {{Name: "a", Kind: KindCategorical, Categories: []string{"x"}, Rare: []string{"x"}}},
+		"short range":     {{Name: "a", Kind: KindNumeric, Std: 1, Range: []float64{1}}},
+		"inverted range":  {{Name: "a", Kind: KindNumeric, Std: 1, Range: []float64{2, 1}}},
+		"NaN range":       {{Name: "a", Kind: KindNumeric, Std: 1, Range: []float64{math.NaN(), 1}}},
+		"range on time":   {{Name: "a", Kind: KindTime, Range: []float64{1, 2}}},
+		"rare on numeric": {{Name: "a", Kind: KindNumeric, Std: 1, Rare: []string{"x"}}},
+		"hour 24":         {{Name: "a", Kind: KindTime, Calendar: &Calendar{Hours: []int{24}}}},
+		"weekday 7":       {{Name: "a", Kind: KindTime, Calendar: &Calendar{Weekdays: []int{7}}}},
+		"month 0":         {{Name: "a", Kind: KindTime, Calendar: &Calendar{Months: []int{0}}}},
+		"unsorted hours":  {{Name: "a", Kind: KindTime, Calendar: &Calendar{Hours: []int{3, 2}}}},
+		"negative days":   {{Name: "a", Kind: KindTime, Calendar: &Calendar{Days: -1}}},
+		"hours on a date": {{Name: "a", Kind: KindDate, Calendar: &Calendar{Hours: []int{1}}}},
+		"calendar on num": {{Name: "a", Kind: KindNumeric, Std: 1, Calendar: &Calendar{}}},
 	}
 	for name, cols := range bad {
 		if _, err := NewPreprocessor(cols); !errors.Is(err, ErrInvalidInput) {

@@ -49,6 +49,13 @@ func modelCard(c *candidate, v *evaluate.Verdict, results []evaluate.Result) []b
 	fmt.Fprintf(&b, "# Model card\n\n- task: %s\n- label: `%s`\n- inputs: %s\n- parameters: %d (non-zero %d)\n- dataset: %s\n- trained at: %s\n\n",
 		spec.Task, spec.Lineage[evaluate.LineageLabel], strings.Join(c.model.Preprocessor().Inputs(), ", "),
 		c.model.NumParams(), c.model.NonZeros(), c.fp, spec.Lineage["trained_at"])
+	if notes := c.model.Preprocessor().Notes(); len(notes) > 0 {
+		b.WriteString("## Features\n\n")
+		for _, n := range notes {
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("## Holdout metrics\n\n| metric | value |\n|---|---|\n")
 	for _, k := range slices.Sorted(maps.Keys(results[0].Metrics)) {
 		fmt.Fprintf(&b, "| %s | %.6g |\n", k, results[0].Metrics[k])
