@@ -41,11 +41,22 @@ func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error
 		s.Notes = append(s.Notes, "champion "+champ.id+" has no training profile: only the schema was read")
 		return nil
 	}
-	res, err := r.championChecks(ctx, champ, b, s)
+	ref := qualityRef{id: champ.id, profile: champ.profile, quality: champ.quality,
+		classes: champ.model.Task() != model.TaskRegression}
+	res, err := r.championChecks(ctx, ref, b, s)
 	if err != nil {
 		return err
 	}
 	return r.judge(res, "champion "+champ.id+"'s training data", s)
+}
+
+// qualityRef is what new data is checked against: a model's training
+// profile and quality statistics, and whether its label is a class.
+type qualityRef struct {
+	id      string
+	profile *validate.Profile
+	quality *trainingQuality // nil for models registered without one
+	classes bool
 }
 
 // championChecks are the default checks without an expectations file
@@ -56,17 +67,17 @@ func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error
 // size against recent runs. Rates are compared with the training rows'
 // by exact binomial tests, so the limits follow the batch's size; see
 // validate.InferReference for every threshold.
-func (r *run) championChecks(ctx context.Context, champ *champion, b *newData, s *Stage) (*validate.CheckResult, error) {
-	opts := validate.ReferenceOptions{Columns: r.checkedColumns(champ.profile)}
-	label, labelFinding := r.labelReference(champ, b)
-	if q := champ.quality; q != nil && q.DuplicateRows != nil {
+func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*validate.CheckResult, error) {
+	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile)}
+	label, labelFinding := r.labelReference(ref, b)
+	if q := ref.quality; q != nil && q.DuplicateRows != nil {
 		opts.DuplicateRows = q.DuplicateRows
 		opts.DuplicateColumns = slices.DeleteFunc(slices.Clone(q.DuplicateColumns), func(c string) bool { return len(b.ds.Schema().FieldIndices(c)) == 0 })
 	} else {
-		s.Notes = append(s.Notes, "champion "+champ.id+" has no duplicate-row count: duplicates not checked")
+		s.Notes = append(s.Notes, "model "+ref.id+" has no duplicate-row count: duplicates not checked")
 	}
 	opts.Label = label
-	exp := validate.InferReference(champ.profile, b.profile, opts)
+	exp := validate.InferReference(ref.profile, b.profile, opts)
 	res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
 	if err != nil {
 		return nil, err
@@ -106,11 +117,11 @@ func (r *run) checkedColumns(ref *validate.Profile) []string {
 	return out
 }
 
-// labelReference is the champion's label for the checks, nil when it has
+// labelReference is the reference's label for the checks, nil when it has
 // none recorded or the configured label changed. When the label cannot be
 // evaluated on the new rows, the second result is that error finding.
-func (r *run) labelReference(champ *champion, b *newData) (*validate.LabelReference, *validate.Finding) {
-	q := champ.quality
+func (r *run) labelReference(ref qualityRef, b *newData) (*validate.LabelReference, *validate.Finding) {
+	q := ref.quality
 	if q == nil || q.LabelProfile == nil || q.Label != r.cfg.Train.Label || len(q.LabelProfile.Columns) != 1 {
 		return nil, nil
 	}
@@ -118,8 +129,7 @@ func (r *run) labelReference(champ *champion, b *newData) (*validate.LabelRefere
 		return nil, &validate.Finding{Check: validate.CheckLabel, Column: q.Label, Severity: validate.SeverityError,
 			Expected: "the label evaluates on the new rows", Observed: err.Error()}
 	}
-	return &validate.LabelReference{Expr: q.Label, Reference: q.LabelProfile.Columns[0],
-		Classes: champ.model.Task() != model.TaskRegression}, nil
+	return &validate.LabelReference{Expr: q.Label, Reference: q.LabelProfile.Columns[0], Classes: ref.classes}, nil
 }
 
 // checkRows adds the batch-size finding (see rowsFinding).
