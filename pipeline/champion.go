@@ -26,6 +26,7 @@ type champion struct {
 	path    string
 	model   *model.Model
 	profile *validate.Profile
+	quality *trainingQuality // nil for models registered without one
 }
 
 // loadChampion returns the run's champion, reading it on first use; the
@@ -65,6 +66,9 @@ func (r *run) readChampion(ctx context.Context) (*champion, error) {
 		if c.profile, err = validate.DecodeProfile(data); err != nil {
 			return nil, fmt.Errorf("pipeline: champion %s profile: %w", v.ID, err)
 		}
+	}
+	if c.quality, err = readQuality(v); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -10,7 +10,12 @@
 //     run with outcome no-new-data, so a repeated run is idempotent.
 //  2. validate — profile the new files, check them against the
 //     expectations file or, without one, against checks inferred from the
-//     champion's training rows (features present, null rates), and count
+//     champion's training rows for the columns the model reads (features,
+//     the label's columns, the time column): types, null rates, ranges
+//     and sign, unseen categories, duplicate rows, the label's domain and
+//     positive rate (validate.InferReference, exact binomial tests sized
+//     to the batch), and the batch's rows per day against the last runs;
+//     error findings name their first rows (file:row). Then count
 //     coverage slices. Any error finding stops the run (blocked-data): the
 //     champion is untouched and the files stay unprocessed, so the next run
 //     checks them again until they are fixed or replaced.

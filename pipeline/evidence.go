@@ -17,8 +17,8 @@ import (
 )
 
 // writeEvidence writes the files registered with a candidate: the
-// training profile (the next runs' drift reference), the evaluation and a
-// model card. It returns artifact name → path, the model included.
+// training profile (the next runs' drift reference) and quality
+// statistics (duplicate rows, the label), the evaluation and a model card. It returns artifact name → path, the model included.
 func writeEvidence(tmp string, c *candidate, v *evaluate.Verdict, results []evaluate.Result) (map[string]string, error) {
 	files := map[string]string{artifactModel: c.path, artifactModel + ".sha256": c.path + ".sha256"}
 	prof, err := json.Marshal(c.profile)
@@ -32,7 +32,11 @@ func writeEvidence(tmp string, c *candidate, v *evaluate.Verdict, results []eval
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: encode evaluation: %w", err)
 	}
-	for name, data := range map[string][]byte{artifactProfile: prof, artifactEval: eval, artifactCard: modelCard(c, v, results)} {
+	quality, err := json.Marshal(c.quality)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: encode quality reference: %w", err)
+	}
+	for name, data := range map[string][]byte{artifactProfile: prof, artifactQuality: quality, artifactEval: eval, artifactCard: modelCard(c, v, results)} {
 		path := filepath.Join(tmp, name)
 		if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
 			return nil, fmt.Errorf("pipeline: %w", err)

@@ -3,88 +3,216 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate"
 )
 
 // checkExpectations checks the new data against the configured
-// expectations or, without a file, against expectations inferred from the
-// champion's training rows (see championExpectations). Any error finding
-// blocks the run: nothing is trained on it and the champion stays.
+// expectations or, without a file, against checks inferred from the
+// champion's training rows (see championChecks). Any error finding blocks
+// the run: nothing is trained on it and the champion stays.
 func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error {
-	exp, source, err := r.expectations(ctx)
-	if err != nil || exp == nil {
-		if err == nil {
-			s.Notes = append(s.Notes, "no expectations file and no champion yet: only the schema was read")
+	if p := r.cfg.Expectations; p != "" {
+		exp, err := validate.LoadExpectations(r.cfg.Path(p))
+		if err != nil {
+			return err
 		}
-		return err
+		res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
+		if err != nil {
+			return err
+		}
+		return r.judge(res, p, s)
 	}
-	res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
+	if r.rec.ChampionBefore == "" {
+		s.Notes = append(s.Notes, "no expectations file and no champion yet: only the schema was read")
+		return nil
+	}
+	champ, err := r.loadChampion(ctx)
 	if err != nil {
 		return err
 	}
+	if champ.profile == nil {
+		s.Notes = append(s.Notes, "champion "+champ.id+" has no training profile: only the schema was read")
+		return nil
+	}
+	ref := qualityRef{id: champ.id, profile: champ.profile, quality: champ.quality,
+		classes: champ.model.Task() != model.TaskRegression}
+	res, err := r.championChecks(ctx, ref, b, s)
+	if err != nil {
+		return err
+	}
+	return r.judge(res, "champion "+champ.id+"'s training data", s)
+}
+
+// qualityRef is what new data is checked against: a model's training
+// profile and quality statistics, and whether its label is a class.
+type qualityRef struct {
+	id      string
+	profile *validate.Profile
+	quality *trainingQuality // nil for models registered without one
+	classes bool
+}
+
+// championChecks are the default checks without an expectations file
+// (validate.InferReference on the champion's training profile, for the
+// columns the model reads: features, the label's columns and the time
+// column): types, null rates, ranges and sign, unseen categories and
+// duplicate rows, the label's domain and positive rate, and the batch's
+// size against recent runs. Rates are compared with the training rows'
+// by exact binomial tests, so the limits follow the batch's size; see
+// validate.InferReference for every threshold.
+func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*validate.CheckResult, error) {
+	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile)}
+	label, labelFinding := r.labelReference(ref, b)
+	if q := ref.quality; q != nil && q.DuplicateRows != nil {
+		opts.DuplicateRows = q.DuplicateRows
+		opts.DuplicateColumns = slices.DeleteFunc(slices.Clone(q.DuplicateColumns), func(c string) bool { return len(b.ds.Schema().FieldIndices(c)) == 0 })
+	} else {
+		s.Notes = append(s.Notes, "model "+ref.id+" has no duplicate-row count: duplicates not checked")
+	}
+	opts.Label = label
+	exp := validate.InferReference(ref.profile, b.profile, opts)
+	res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	if labelFinding != nil {
+		res.Checks++
+		res.Findings = append(res.Findings, *labelFinding)
+	} else if label != nil {
+		cur, err := validate.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil {
+			res.Checks++
+			if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
+	return res, r.checkRows(ctx, b, res)
+}
+
+// checkedColumns are the columns the model reads: its features, the
+// columns of its label and the time column, those the reference has.
+func (r *run) checkedColumns(ref *validate.Profile) []string {
+	cols := slices.Clone(r.cfg.Train.Features)
+	if prog, err := colexpr.Compile(r.cfg.Train.Label, ref.Schema); err == nil {
+		cols = append(cols, prog.Columns()...)
+	}
+	cols = append(cols, r.cfg.Data.TimeColumn)
+	var out []string
+	for _, c := range cols {
+		if c != "" && !slices.Contains(out, c) && len(ref.Schema.FieldIndices(c)) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// labelReference is the reference's label for the checks, nil when it has
+// none recorded or the configured label changed. When the label cannot be
+// evaluated on the new rows, the second result is that error finding.
+func (r *run) labelReference(ref qualityRef, b *newData) (*validate.LabelReference, *validate.Finding) {
+	q := ref.quality
+	if q == nil || q.LabelProfile == nil || q.Label != r.cfg.Train.Label || len(q.LabelProfile.Columns) != 1 {
+		return nil, nil
+	}
+	if _, err := colexpr.Compile(q.Label, b.ds.Schema()); err != nil {
+		return nil, &validate.Finding{Check: validate.CheckLabel, Column: q.Label, Severity: validate.SeverityError,
+			Expected: "the label evaluates on the new rows", Observed: err.Error()}
+	}
+	return &validate.LabelReference{Expr: q.Label, Reference: q.LabelProfile.Columns[0], Classes: ref.classes}, nil
+}
+
+// checkRows adds the batch-size finding (see rowsFinding).
+func (r *run) checkRows(ctx context.Context, b *newData, res *validate.CheckResult) error {
+	hist, err := r.recentBatches(ctx, historyRuns)
+	if err != nil || len(hist) == 0 {
+		return err
+	}
+	res.Checks++
+	cur := batchSize{Rows: b.profile.Rows}
+	if r.rec.Profile != nil {
+		cur = recordSize(r.rec, r.cfg.Data.TimeColumn)
+	}
+	if f, ok := rowsFinding(hist, cur); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return nil
+}
+
+// judge records the findings; error findings block the run with a reason
+// each, naming the first failing rows.
+func (r *run) judge(res *validate.CheckResult, source string, s *Stage) error {
 	r.rec.Findings = res
 	s.Notes = append(s.Notes, fmt.Sprintf("%d checks from %s: %d errors, %d warnings",
 		res.Checks, source, res.Count(validate.SeverityError), res.Count(validate.SeverityWarn)))
+	for _, f := range res.Findings {
+		if f.Severity != validate.SeverityError {
+			s.Notes = append(s.Notes, "data warning: "+r.findingText(f))
+		}
+	}
 	if !res.Failed() {
 		return nil
 	}
 	for _, f := range res.Findings {
 		if f.Severity == validate.SeverityError {
-			r.reason("data error: %s %s: expected %s, observed %s", f.Column, f.Check, f.Expected, f.Observed)
+			r.reason("data error: %s", r.findingText(f))
 		}
 	}
 	r.rec.Outcome = OutcomeBlockedData
 	return fmt.Errorf("%w: %d data errors in the new files", ErrBlocked, res.Count(validate.SeverityError))
 }
 
-// expectations returns the configured expectations, or ones inferred from
-// the champion's training profile, or nil with neither.
-func (r *run) expectations(ctx context.Context) (*validate.Expectations, string, error) {
-	if p := r.cfg.Expectations; p != "" {
-		exp, err := validate.LoadExpectations(r.cfg.Path(p))
-		return exp, p, err
+// findingText is one line about a finding: what, expected, observed and
+// the first failing rows as file:row.
+func (r *run) findingText(f validate.Finding) string {
+	subject := f.Column
+	if f.Rule != "" {
+		subject = "rule " + f.Rule
 	}
-	if r.rec.ChampionBefore == "" {
-		return nil, "", nil
+	if subject != "" {
+		subject += " "
 	}
-	champ, err := r.loadChampion(ctx)
-	if err != nil || champ.profile == nil {
-		return nil, "", err
+	s := fmt.Sprintf("%s%s: expected %s, observed %s", subject, f.Check, f.Expected, f.Observed)
+	if len(f.Examples) == 0 {
+		return s
 	}
-	exp := championExpectations(champ.profile, r.cfg.Train.Features)
-	return exp, "champion " + champ.id + "'s training data", nil
+	var places []string
+	last := ""
+	for _, e := range f.Examples[:min(3, len(f.Examples))] {
+		switch {
+		case e.File == "":
+			places = append(places, e.Place())
+		case e.File == last:
+			places = append(places, ":"+strconv.FormatInt(e.FileRow, 10))
+		default:
+			places = append(places, r.displayPath(e.File)+":"+strconv.FormatInt(e.FileRow, 10))
+		}
+		last = e.File
+	}
+	more := ""
+	if f.Failing > int64(len(places)) {
+		more = ", …"
+	}
+	return s + "; rows " + strings.Join(places, ", ") + more
 }
 
-// championExpectations are the default checks when no expectations file
-// is configured: every feature must be present with its type, and its null
-// fraction may exceed the training data's by at most one percentage point
-// (errors); ranges and categories outside the training data are only
-// warnings, because that is drift, which retraining handles, not garbage.
-func championExpectations(prof *validate.Profile, features []string) *validate.Expectations {
-	exp := validate.Infer(prof, validate.InferOptions{Source: "the champion's training data"})
-	exp.Rows, exp.DuplicateRows = nil, nil
-	exp.Schema = &validate.SchemaCheck{AllowExtraColumns: true, Severity: validate.SeverityError}
-	for name, c := range exp.Columns {
-		if !slices.Contains(features, name) {
-			delete(exp.Columns, name)
-			continue
-		}
-		c.Unique, c.Freshness, c.Pattern = nil, nil, nil
-		if c.Nulls != nil {
-			c.Nulls.MaxFraction += 0.01
-			c.Nulls.Severity = validate.SeverityError
-		}
-		if c.Range != nil {
-			c.Range.Severity = validate.SeverityWarn
-		}
-		if c.Values != nil {
-			c.Values.Severity = validate.SeverityWarn
-		}
+// displayPath shortens a data path to be relative to the config's
+// directory when it lies inside.
+func (r *run) displayPath(p string) string {
+	if rel, err := filepath.Rel(r.cfg.Path("."), p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
 	}
-	exp.ColumnOrder = slices.DeleteFunc(slices.Clone(exp.ColumnOrder), func(n string) bool { return exp.Columns[n] == nil })
-	return exp
+	return p
 }
 
 // coverage counts the rows of every slice of the new data and compares

@@ -24,6 +24,7 @@ type candidate struct {
 	model   *model.Model
 	path    string // saved model file
 	profile *validate.Profile
+	quality *trainingQuality
 	train   rows // the training rows, with the label column
 	holdout rows
 	fp      string // dataset fingerprint
@@ -81,7 +82,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 		trainRows := rows{ds: ds, timeCol: r.cfg.Data.TimeColumn, span: span{from: win.from, to: cut}, label: label}
 		c.train = trainRows
 		c.holdout = rows{ds: ds, timeCol: r.cfg.Data.TimeColumn, span: span{from: cut, to: win.to}}
-		if c.profile, err = profileRows(ctx, rows{ds: ds, timeCol: trainRows.timeCol, span: trainRows.span}); err != nil {
+		if c.profile, c.quality, err = profileTraining(ctx, rows{ds: ds, timeCol: trainRows.timeCol, span: trainRows.span}, r.cfg.Train.Label); err != nil {
 			return err
 		}
 		m, rep, err := train.Fit(ctx, r.cfg.Train.Config, train.Data{
@@ -99,21 +100,6 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 		return m.Save(c.path)
 	})
 	return c, err
-}
-
-// profileRows profiles the rows of a span, the drift reference of a model
-// trained on them.
-func profileRows(ctx context.Context, rs rows) (*validate.Profile, error) {
-	p := validate.NewProfile(rs.ds.Schema(), validate.Options{})
-	for rec, err := range rs.records(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Add(rec); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
 }
 
 // evaluate scores the candidate and the champion on the holdout and checks

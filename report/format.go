@@ -46,11 +46,12 @@ func pct(part, whole int64) string {
 	return strconv.FormatFloat(100*float64(part)/float64(whole), 'g', 3, 64) + "%"
 }
 
-// examplesText lists examples as "row 4: 1000; row 9: x".
+// examplesText lists examples as "a.parquet:4: 1000; a.parquet:9: x"
+// ("row 4: 1000" when the file is unknown).
 func examplesText(ex []validate.Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
-		parts[i] = "row " + strconv.FormatInt(e.Row, 10) + ": " + e.Value
+		parts[i] = e.Place() + ": " + e.Value
 	}
 	return strings.Join(parts, "; ")
 }

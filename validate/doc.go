@@ -64,7 +64,7 @@
 //	severity: error                  # default of every check: error or warn
 //	rows: {min: 1000, max: 5000000}
 //	schema: {allow_extra_columns: false}
-//	duplicate_rows: {max_fraction: 0.01}
+//	duplicate_rows: {max_fraction: 0.01}   # optional columns: [a, b] compares rows on them
 //	columns:
 //	  date:
 //	    type: timestamp[us]          # Arrow's name of the type
@@ -72,6 +72,8 @@
 //	  delay:
 //	    nulls: {max_fraction: 0.01}
 //	    range: {min: -120, max: 1500, max_outside_fraction: 0}
+//	  distance:
+//	    negatives: {max_fraction: 0}  # values below zero
 //	  origin:
 //	    values: {allowed: [SEA, LAX], max_unseen_fraction: 0.05}
 //	    pattern: {regex: '^[A-Z]{3}$', max_failing_fraction: 0, severity: warn}
@@ -88,10 +90,18 @@
 // Uniqueness and duplicate rows keep a set of 64-bit xxh3 hashes of the
 // values, bounded by CheckOptions.MaxKeys. Each [Finding] names the check,
 // column, severity, expected and observed, the failing count and fraction
-// and the first failing rows (global row index and value).
+// and the first failing rows (global row index, file and row in the file,
+// and value).
 //
 // [Infer] proposes expectations the profiled data meets (see its doc for
 // the margins); [Expectations.Encode] writes them as commented YAML.
+//
+// [InferReference] derives, instead, the checks a new batch must pass to
+// be the same kind of data as a reference (a model's training rows), with
+// limits from the reference's rates and the batch's size (exact binomial
+// tests at a false-alarm rate alpha, see its doc): schema, null rates,
+// ranges and sign, unseen categories, duplicate rows and the label's
+// domain; [CheckLabelRate] compares a true/false label's positive rate.
 //
 // # Drift
 //

@@ -61,6 +61,7 @@ type ColumnExpectation struct {
 	Severity  Severity        `yaml:"severity,omitempty"`
 	Nulls     *NullsCheck     `yaml:"nulls,omitempty"`
 	Range     *RangeCheck     `yaml:"range,omitempty"`
+	Negatives *NegativesCheck `yaml:"negatives,omitempty"`
 	Values    *ValuesCheck    `yaml:"values,omitempty"`
 	Pattern   *PatternCheck   `yaml:"pattern,omitempty"`
 	Unique    *UniqueCheck    `yaml:"unique,omitempty"`
@@ -84,8 +85,10 @@ type SchemaCheck struct {
 // DuplicateRowsCheck bounds the fraction of rows that repeat an earlier
 // row (all columns equal, nulls equal to nulls).
 type DuplicateRowsCheck struct {
-	MaxFraction float64  `yaml:"max_fraction"`
-	Severity    Severity `yaml:"severity,omitempty"`
+	MaxFraction float64 `yaml:"max_fraction"`
+	// Columns are the columns rows are compared on. Defaults to all.
+	Columns  []string `yaml:"columns,omitempty"`
+	Severity Severity `yaml:"severity,omitempty"`
 }
 
 // NullsCheck bounds the fraction of rows where the column is null.
@@ -101,6 +104,13 @@ type RangeCheck struct {
 	Max                *Bound   `yaml:"max,omitempty"`
 	MaxOutsideFraction float64  `yaml:"max_outside_fraction,omitempty"`
 	Severity           Severity `yaml:"severity,omitempty"`
+}
+
+// NegativesCheck bounds the fraction of non-null values of a number
+// column that are below zero (−Inf included, NaN not).
+type NegativesCheck struct {
+	MaxFraction float64  `yaml:"max_fraction"`
+	Severity    Severity `yaml:"severity,omitempty"`
 }
 
 // ValuesCheck lists the allowed values (as text: strings as is, numbers in

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/refit-ml/refit/ingest"
 )
 
 // lastArrival is the latest arrival of tripRows.
@@ -57,6 +61,13 @@ func TestCheckFindings(t *testing.T) {
 		{"duplicate rows fail", "duplicate_rows: {max_fraction: 0}", time.Time{}, []want{{"duplicate_rows", 1, 10,
 			"9=1, SEA, AA1, 5, 2024-03-01T06:00:00Z, 2024-03-01T08:00:00Z"}}, false},
 		{"duplicate rows pass", "duplicate_rows: {max_fraction: 0.1}", time.Time{}, nil, false},
+		{"duplicate rows on columns fail", "duplicate_rows: {max_fraction: 0.5, columns: [origin]}", time.Time{},
+			[]want{{"duplicate_rows", 6, 10, "2=SEA 4=SEA 5=LAX 7=SEA 8=LAX"}}, false},
+		{"duplicate rows on columns pass", "duplicate_rows: {max_fraction: 0, columns: [id, dep]}", time.Time{},
+			[]want{{"duplicate_rows", 1, 10, "9=1, 2024-03-01T06:00:00Z"}}, false},
+		{"negatives pass", "columns: {delay: {negatives: {max_fraction: 0.2}}}", time.Time{}, nil, true},
+		{"negatives fail", "columns: {delay: {negatives: {max_fraction: 0}}}", time.Time{}, []want{{"negatives/delay", 1, 9, "3=-5"}}, false},
+		{"negatives none", "columns: {id: {negatives: {max_fraction: 0}}}", time.Time{}, nil, true},
 		{"freshness pass", "columns: {arr: {freshness: {max_age: 24h}}}", lastArrival.Add(time.Hour), nil, true},
 		{"freshness fail", "columns: {arr: {freshness: {max_age: 24h}}}", lastArrival.Add(48 * time.Hour), []want{{"freshness/arr", 0, 0, ""}}, true},
 		{"rule pass", "rules: [{name: positive_id, expr: id > 0}]", time.Time{}, nil, false},
@@ -121,9 +132,14 @@ columns:
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i := range res.Findings {
+		for j, e := range res.Findings[i].Examples {
+			res.Findings[i].Examples[j].File = filepath.Base(e.File)
+		}
+	}
 	got := fmt.Sprintf("%+v", res.Findings)
-	want := "[{Check:nulls Column:delay Rule: Severity:warn Expected:null fraction <= 0% Observed:1 of 10 (10%) Failing:1 Total:10 Fraction:0.1 Examples:[{Row:1 Value:null}]} " +
-		"{Check:range Column:delay Rule: Severity:error Expected:values within [-10, 100] Observed:min -5, max 1000; 1 of 9 (11.11%) Failing:1 Total:9 Fraction:0.1111111111111111 Examples:[{Row:4 Value:1000}]}]"
+	want := "[{Check:nulls Column:delay Rule: Severity:warn Expected:null fraction <= 0% Observed:1 of 10 (10%) Failing:1 Total:10 Fraction:0.1 Examples:[{Row:1 File:trips.parquet FileRow:1 Value:null}]} " +
+		"{Check:range Column:delay Rule: Severity:error Expected:values within [-10, 100] Observed:min -5, max 1000; 1 of 9 (11.11%) Failing:1 Total:9 Fraction:0.1111111111111111 Examples:[{Row:4 File:trips.parquet FileRow:4 Value:1000}]}]"
 	if got != want {
 		t.Errorf("findings:\n got %s\nwant %s", got, want)
 	}
@@ -171,5 +187,55 @@ func TestCheckKeyCap(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Observed, "memory cap") {
 		t.Errorf("findings = %+v, want one saying the memory cap was exceeded", res.Findings)
+	}
+}
+
+// TestCheckExamplePlaces splits the trips over two files (rows 0–4 and
+// 5–9, row groups of 2): every example names its file and its row there.
+func TestCheckExamplePlaces(t *testing.T) {
+	dir := t.TempDir()
+	rows := tripRows()
+	var paths []string
+	for i, part := range [][]trip{rows[:5], rows[5:]} {
+		p := filepath.Join(dir, fmt.Sprintf("part-%d.parquet", i))
+		if err := parquet.WriteFile(p, part, parquet.MaxRowsPerRowGroup(2)); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	ctx := context.Background()
+	ds, err := ingest.Open(ctx, paths, ingest.Options{BatchSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := ProfileDataset(ctx, ds, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := DecodeExpectations([]byte(`version: 1
+duplicate_rows: {max_fraction: 0}
+columns:
+  delay: {negatives: {max_fraction: 0}, range: {min: -10, max: 100}}
+  origin: {values: {allowed: [SEA, LAX, JFK]}}
+`), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(ctx, ds, prof, exp, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		for _, e := range f.Examples {
+			got = append(got, fmt.Sprintf("%s %d %s:%d", f.Check, e.Row, filepath.Base(e.File), e.FileRow))
+		}
+	}
+	want := []string{"range 4 part-0.parquet:4", "negatives 3 part-0.parquet:3", "values 6 part-1.parquet:1", "duplicate_rows 9 part-1.parquet:4"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("examples:\n got %v\nwant %v", got, want)
+	}
+	if p := res.Findings[0].Examples[0].Place(); p != paths[0]+":4" {
+		t.Errorf("place %q, want %q", p, paths[0]+":4")
 	}
 }

@@ -220,6 +220,11 @@ func (e *Expectations) Validate() error {
 	if d := e.DuplicateRows; d != nil {
 		p.severity("duplicate_rows", d.Severity)
 		p.fraction("duplicate_rows.max_fraction", d.MaxFraction)
+		for i, c := range d.Columns {
+			if c == "" || slices.Contains(d.Columns[:i], c) {
+				p.add("duplicate_rows.columns", "duplicate_rows: column %q is empty or listed twice", c)
+			}
+		}
 	}
 	for _, name := range e.columnNames() {
 		e.Columns[name].validate(p, "columns."+name, name)
@@ -262,6 +267,10 @@ func (c *ColumnExpectation) validate(p *problems, path, name string) {
 	}
 	if r := c.Range; r != nil {
 		validateRange(p, path+".range", r)
+	}
+	if n := c.Negatives; n != nil {
+		p.fraction(path+".negatives.max_fraction", n.MaxFraction)
+		p.severity(path+".negatives", n.Severity)
 	}
 	if v := c.Values; v != nil {
 		if len(v.Allowed) == 0 {

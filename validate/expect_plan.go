@@ -125,6 +125,9 @@ func (pl *planner) planColumn(name string, col int, c *ColumnExpectation) {
 	if r := c.Range; r != nil {
 		pl.planRange(base(CheckRange, r.Severity, r.MaxOutsideFraction), path+".range", col, r)
 	}
+	if ng := c.Negatives; ng != nil {
+		pl.planNegatives(base(CheckNegatives, ng.Severity, ng.MaxFraction), path+".negatives", col)
+	}
 	if v := c.Values; v != nil {
 		pl.planValues(base(CheckValues, v.Severity, v.MaxUnseenFraction), path+".values", col, v)
 	}
@@ -167,6 +170,29 @@ func (pl *planner) planRange(p *pending, path string, col int, r *RangeCheck) {
 	p.decided = m.NaN+m.PosInf+m.NegInf == 0 && (m.Count == 0 || m.Min >= lo && m.Max <= hi)
 	if !p.decided {
 		p.row = &rangeCheck{col: col, lo: lo, hi: hi}
+	}
+	pl.add(p)
+}
+
+// planNegatives counts negatives from the profile; the row pass only
+// adds examples.
+func (pl *planner) planNegatives(p *pending, path string, col int) {
+	cp := pl.prof.Columns[col]
+	if cp.Kind != KindInt && cp.Kind != KindFloat {
+		pl.probs.add(path, "negatives on column %q of type %s: negatives need a number column", cp.Name, cp.Type)
+		return
+	}
+	p.f.Expected = "no negative values"
+	if p.limit > 0 {
+		p.f.Expected = "negative values <= " + percent(p.limit)
+	}
+	m := cp.Moments
+	p.f.Failing, p.f.Total, p.decided = m.Negatives+m.NegInf, cp.Count, true
+	if m.Count > 0 {
+		p.f.Observed = "min " + rawText(cp, m.Min)
+	}
+	if fails(p.f.Failing, p.f.Total, p.limit) {
+		p.row = &negativesCheck{col: col}
 	}
 	pl.add(p)
 }
@@ -341,14 +367,36 @@ func (pl *planner) planDuplicates() {
 	if d == nil {
 		return
 	}
-	cols := make([]int, pl.prof.Schema.NumFields())
-	for i := range cols {
-		cols[i] = i
+	cols, err := columnIndices(pl.prof.Schema, d.Columns)
+	if err != nil {
+		pl.probs.add("duplicate_rows.columns", "duplicate_rows: %v", err)
+		return
 	}
 	p := &pending{f: Finding{Check: CheckDuplicateRows, Severity: severity(d.Severity, pl.exp.Severity),
 		Expected: "duplicate rows <= " + percent(d.MaxFraction)}, limit: d.MaxFraction}
 	p.row = newUniqueCheck(cols, pl.opts.MaxKeys, true)
 	pl.add(p)
+}
+
+// columnIndices returns the indices of names in s, or of every column when
+// names is empty.
+func columnIndices(s *arrow.Schema, names []string) ([]int, error) {
+	if len(names) == 0 {
+		cols := make([]int, s.NumFields())
+		for i := range cols {
+			cols[i] = i
+		}
+		return cols, nil
+	}
+	cols := make([]int, len(names))
+	for i, n := range names {
+		idx := s.FieldIndices(n)
+		if len(idx) == 0 {
+			return nil, fmt.Errorf("no column %q in the data", n)
+		}
+		cols[i] = idx[0]
+	}
+	return cols, nil
 }
 
 func (pl *planner) planRules() {

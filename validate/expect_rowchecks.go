@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -44,6 +45,31 @@ func (c *rangeCheck) check(rec arrow.Record, at rowLoc, st *checkState) error {
 	for i := range arr.Len() {
 		v := num(i)
 		if v >= c.lo && v <= c.hi || arr.IsNull(i) {
+			continue
+		}
+		if st.fail() {
+			if text == nil {
+				text = textAt(arr)
+			}
+			st.example(at.base+int64(i), text(i))
+		}
+	}
+	return nil
+}
+
+// negativesCheck finds values below zero (−Inf included, NaN not).
+type negativesCheck struct{ col int }
+
+func (c *negativesCheck) check(rec arrow.Record, at rowLoc, st *checkState) error {
+	arr := rec.Column(c.col)
+	num := numAt(arr)
+	if num == nil {
+		return fmt.Errorf("negatives: column %d of type %s is not numeric: %w", c.col, arr.DataType(), ErrUnsupported)
+	}
+	st.total += int64(arr.Len() - arr.NullN())
+	var text func(int) string
+	for i := range arr.Len() {
+		if num(i) >= 0 || arr.IsNull(i) || math.IsNaN(num(i)) {
 			continue
 		}
 		if st.fail() {

@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync/atomic"
 
@@ -82,7 +83,33 @@ func rowPass(ctx context.Context, ds *ingest.Dataset, checks []rowCheck, opts Ch
 	if err != nil {
 		return nil, err
 	}
-	return mergeStates(checks, states, partRows, opts.MaxExamples), nil
+	out := mergeStates(checks, states, partRows, opts.MaxExamples)
+	placeExamples(out, parts, partRows)
+	return out, nil
+}
+
+// placeExamples sets the file and the row within it of every example,
+// from the parts' row counts (parts are in file order).
+func placeExamples(states []checkState, parts []ingest.Part, partRows []int64) {
+	ends := make([]int64, len(parts)) // dataset row after each part
+	fileStart := map[int]int64{}
+	var off int64
+	for i, p := range parts {
+		if _, ok := fileStart[p.File]; !ok {
+			fileStart[p.File] = off
+		}
+		off += partRows[i]
+		ends[i] = off
+	}
+	for j := range states {
+		for k, ex := range states[j].examples {
+			i, _ := slices.BinarySearch(ends, ex.Row+1)
+			if i < len(parts) {
+				p := parts[i]
+				states[j].examples[k].File, states[j].examples[k].FileRow = p.Path, ex.Row-fileStart[p.File]
+			}
+		}
+	}
 }
 
 func mergeStates(checks []rowCheck, states [][]checkState, partRows []int64, maxExamples int) []checkState {

@@ -119,6 +119,7 @@ func (c *ColumnExpectation) fields() []keyValue {
 	add("severity", c.Severity != "", c.Severity)
 	add("nulls", c.Nulls != nil, c.Nulls)
 	add("range", c.Range != nil, c.Range)
+	add("negatives", c.Negatives != nil, c.Negatives)
 	add("values", c.Values != nil, c.Values)
 	add("pattern", c.Pattern != nil, c.Pattern)
 	add("unique", c.Unique != nil, c.Unique)

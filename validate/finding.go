@@ -1,17 +1,21 @@
 package validate
 
+import "strconv"
+
 // Names of checks, as they appear in findings.
 const (
 	CheckRows          = "rows"
 	CheckSchema        = "schema"
 	CheckNulls         = "nulls"
 	CheckRange         = "range"
+	CheckNegatives     = "negatives"
 	CheckValues        = "values"
 	CheckPattern       = "pattern"
 	CheckUnique        = "unique"
 	CheckDuplicateRows = "duplicate_rows"
 	CheckFreshness     = "freshness"
 	CheckRule          = "rule"
+	CheckLabel         = "label"
 )
 
 // Finding is a check that did not pass.
@@ -33,10 +37,24 @@ type Finding struct {
 }
 
 // Example is a failing row: its 0-based index in the dataset (files in
-// order, rows in file order) and its value as text ("null" for nulls).
+// order, rows in file order), its file and 0-based row in that file, and
+// its value as text ("null" for nulls).
 type Example struct {
-	Row   int64  `json:"row"`
-	Value string `json:"value"`
+	Row int64 `json:"row"`
+	// File is the path of the row's file as the dataset lists it; empty
+	// when unknown.
+	File    string `json:"file,omitempty"`
+	FileRow int64  `json:"file_row"`
+	Value   string `json:"value"`
+}
+
+// Place names the row: "path:row" (the row within its file), or "row N"
+// (in the dataset) when the file is unknown.
+func (e Example) Place() string {
+	if e.File == "" {
+		return "row " + strconv.FormatInt(e.Row, 10)
+	}
+	return e.File + ":" + strconv.FormatInt(e.FileRow, 10)
 }
 
 // CheckResult is the outcome of checking expectations against data.

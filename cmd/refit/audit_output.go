@@ -87,7 +87,7 @@ func examplesLine(ex []validate.Example) string {
 		if len(v) > 60 {
 			v = v[:60] + "…"
 		}
-		parts[i] = "row " + strconv.FormatInt(e.Row, 10) + " " + strconv.Quote(v)
+		parts[i] = e.Place() + " " + strconv.Quote(v)
 	}
 	return strings.Join(parts, ", ")
 }
