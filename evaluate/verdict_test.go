@@ -124,7 +124,9 @@ func TestCheckPairedInterval(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cand
-			c.CIVsChampion = tc.paired
+			if tc.paired != nil {
+				c.Paired = []Paired{{Against: RoleChampion, Metric: AUC, Diff: *tc.paired}}
+			}
 			got := p.Check(c, &champ, nil).Checks[0]
 			if got.Pass != tc.pass {
 				t.Fatalf("pass = %v, want %v: %s", got.Pass, tc.pass, got.Reason)
@@ -133,8 +135,8 @@ func TestCheckPairedInterval(t *testing.T) {
 	}
 	// logloss (lower is better) with an interval below zero passes.
 	c := cand
-	c.CIVsChampion = &Interval{Metric: LogLoss, Estimate: -0.01, Lo: -0.02, Hi: -0.001, Level: 0.95}
-	if got := p.Check(c, &champ, nil).Checks[1]; !got.Pass || !strings.Contains(got.Reason, "upper end") {
+	c.Paired = []Paired{{Against: RoleChampion, Metric: LogLoss, Diff: Interval{Metric: LogLoss, Estimate: -0.01, Lo: -0.02, Hi: -0.001, Level: 0.95}}}
+	if got := p.Check(c, &champ, nil).Checks[1]; !got.Pass || !strings.Contains(got.Reason, "gain vs champion 0.01") || got.Interval.Lo != 0.001 {
 		t.Fatalf("logloss paired: %+v", got)
 	}
 }
