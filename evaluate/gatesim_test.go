@@ -121,3 +121,17 @@ func TestGateSimulationNoDifference(t *testing.T) {
 		t.Errorf("no true difference failed %.1f%% of the time, want <= 5%%", 100*failed)
 	}
 }
+
+// TestGateSimulationAtTheLimit: where the candidate is worse by exactly
+// the allowed drop, the gate fails about as often as its one-sided level
+// allows (5%); the bootstrap's approximation may add a little.
+func TestGateSimulationAtTheLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibration check: 1000 trials")
+	}
+	failed, point := simulateSliceGate(t, 1000, 5000, 0.68, 0.70, 0.02)
+	t.Logf("5,000 rows, true drop 0.02 = limit: failed %.1f%% of 1000 trials (point estimate alone: %.1f%%)", 100*failed, 100*point)
+	if failed > 0.08 {
+		t.Errorf("a drop at the limit failed %.1f%% of the time, want about 5%%", 100*failed)
+	}
+}

@@ -88,6 +88,9 @@ func (g Gate) String() string {
 			parts = append(parts, k+": "+g.value(k))
 		}
 	}
+	if g.FloorUs != nil {
+		parts = append(parts, fmt.Sprintf("floor_us: %g", *g.FloorUs))
+	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
@@ -194,8 +197,8 @@ func gateInterval(iv *Interval, neg bool) *GateInterval {
 	if iv == nil {
 		return nil
 	}
-	if neg {
-		return &GateInterval{Lo: -iv.Hi, Hi: -iv.Lo, Level: iv.Level}
+	if neg { // 0 − x, not −x: no "-0" in reasons
+		return &GateInterval{Lo: 0 - iv.Hi, Hi: 0 - iv.Lo, Level: iv.Level}
 	}
 	return &GateInterval{Lo: iv.Lo, Hi: iv.Hi, Level: iv.Level}
 }
@@ -214,7 +217,7 @@ func (g Gate) checkBeyondCI(cand, champ *Result) GateResult {
 	higher, _ := HigherIsBetter(g.Metric)
 	gain := p.Diff.Estimate
 	if !higher {
-		gain = -gain
+		gain = 0 - gain
 	}
 	zero := 0.0
 	iv := gateInterval(&p.Diff, !higher)

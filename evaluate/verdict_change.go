@@ -94,7 +94,7 @@ func (c change) withInterval(p Paired) GateResult {
 	giv := gateInterval(&iv, c.higher)
 	worse := iv.Estimate
 	if c.higher {
-		worse = -worse
+		worse = 0 - worse // not −worse: no "-0"
 	}
 	r := GateResult{Observed: &worse, Interval: giv, Threshold: &c.limit, Pass: !(giv.Lo > c.limit)}
 	verdict := "worse beyond the limit"
