@@ -31,7 +31,8 @@ func (o BootstrapOptions) withDefaults() BootstrapOptions {
 // Interval is a bootstrap percentile confidence interval.
 type Interval struct {
 	Metric   string  `json:"metric"`
-	Estimate float64 `json:"estimate"` // the metric on all rows
+	Slice    string  `json:"slice,omitempty"` // "" for all rows
+	Estimate float64 `json:"estimate"`        // the metric on all rows
 	Lo       float64 `json:"lo"`
 	Hi       float64 `json:"hi"`
 	Level    float64 `json:"level"`
@@ -124,14 +125,16 @@ func binaryMetric(d binData, metric string, threshold float64) float64 {
 
 // BootstrapBinaryPaired returns the interval of metric(candidate) −
 // metric(champion) where both models scored the same rows: each resample
-// draws rows once and computes the metric of both models on them, so the
-// rows' shared difficulty cancels out. Estimate is the difference on all
-// rows. For a metric where higher is better, Lo > 0 means the candidate is
-// better beyond the interval (see Result.CIVsChampion).
+// weighs the rows once (a Poisson bootstrap, see resampleCounts) and
+// computes the metric of both models on them, so the rows' shared
+// difficulty cancels out. Estimate is the difference on all rows. For a
+// metric where higher is better, Lo > 0 means the candidate is better
+// beyond the interval.
 func BootstrapBinaryPaired[L Label](labels []L, candidate, champion []float32, metric string, threshold float64, opts BootstrapOptions) (Interval, error) {
 	c, err := newProbData(labels, candidate)
+	var h binData
 	if err == nil {
-		_, err = newProbData(labels, champion)
+		h, err = newProbData(labels, champion)
 	}
 	if err == nil && !slices.Contains(binaryMetrics, metric) {
 		err = fmt.Errorf("%w: %q is not a binary metric", ErrInvalidInput, metric)
@@ -139,14 +142,6 @@ func BootstrapBinaryPaired[L Label](labels []L, candidate, champion []float32, m
 	if err != nil {
 		return Interval{}, fmt.Errorf("evaluate paired bootstrap: %w", err)
 	}
-	subC := binData{y: make([]bool, len(c.y)), p: make([]float64, len(c.p))}
-	subH := binData{y: subC.y, p: make([]float64, len(c.p))}
-	iv := Bootstrap(len(c.y), func(idx []int) float64 {
-		for i, j := range idx {
-			subC.y[i], subC.p[i], subH.p[i] = c.y[j], c.p[j], float64(champion[j])
-		}
-		return binaryMetric(subC, metric, threshold) - binaryMetric(subH, metric, threshold)
-	}, opts)
-	iv.Metric = metric
-	return iv, nil
+	p := pairedBootstrap(newBinaryResampled(c, threshold), newBinaryResampled(h, threshold), len(c.y), []string{metric}, opts)
+	return p[0].Diff, nil
 }

@@ -48,18 +48,23 @@ func (c Cost) Metrics() map[string]float64 {
 	return out
 }
 
-// CostOptions configure MeasureCost. The zero value is ready to use.
+// CostOptions configure MeasureCost and MeasureCosts. The zero value is
+// ready to use.
 type CostOptions struct {
 	// Budget bounds the time spent timing one model, warm-up included: half
-	// for batch-1 latency, half for batch-1024 throughput. The minimum
-	// number of calls (MinCalls and 3 batches) is run even past it.
-	// Defaults to 1s.
+	// for batch-1 latency, half for batch-1024 throughput. MinSamples
+	// samples are taken even past it. Defaults to 1s.
 	Budget time.Duration
-	// MinCalls is the least number of timed batch-1 calls, so that p99 is
-	// meaningful. Defaults to 200.
-	MinCalls int
-	// MaxCalls bounds the timed batch-1 calls. Defaults to 20000.
-	MaxCalls int
+	// SampleTarget is the least duration of one timing sample: batch-1
+	// calls (and 1024-row batches) are grouped until a sample takes that
+	// long, so the timer's resolution and overhead (tens of ns) do not
+	// show in the result. Defaults to 50µs.
+	SampleTarget time.Duration
+	// MinSamples is the least number of samples per model, so that p99
+	// is meaningful. Defaults to 200.
+	MinSamples int
+	// MaxSamples bounds the samples per model. Defaults to 20000.
+	MaxSamples int
 	// Warmup is the number of untimed batch-1 calls first. Defaults to 50.
 	Warmup int
 }
@@ -68,11 +73,14 @@ func (o CostOptions) withDefaults() CostOptions {
 	if o.Budget <= 0 {
 		o.Budget = time.Second
 	}
-	if o.MinCalls <= 0 {
-		o.MinCalls = 200
+	if o.SampleTarget <= 0 {
+		o.SampleTarget = 50 * time.Microsecond
 	}
-	if o.MaxCalls < o.MinCalls {
-		o.MaxCalls = max(20000, o.MinCalls)
+	if o.MinSamples <= 0 {
+		o.MinSamples = 200
+	}
+	if o.MaxSamples < o.MinSamples {
+		o.MaxSamples = max(20000, o.MinSamples)
 	}
 	if o.Warmup <= 0 {
 		o.Warmup = 50
@@ -83,101 +91,93 @@ func (o CostOptions) withDefaults() CostOptions {
 // ThroughputBatch is the batch size of the rows/s measurement.
 const ThroughputBatch = 1024
 
-// MeasureCost measures m's size and speed: Bytes is the size of the file at
-// path (not measured when path is ""), Params and Nonzeros come from the
-// layers, and latency and throughput are timed in-process through a
-// model.Predictor's Forward on x, real rows already transformed by m's
-// preprocessing (rows×NumFeatures, at least one row). Batch-1 calls cycle
-// through the rows; the 1024-row batch repeats them as needed. The
-// preprocessing is not timed. x is only read. Wall-clock figures depend on
-// the machine and its load: compare models measured in the same process.
+// MeasureCost measures one model's size and speed; see MeasureCosts.
 func MeasureCost(ctx context.Context, m *model.Model, path string, x []float32, rows int, opts CostOptions) (Cost, error) {
-	opts = opts.withDefaults()
-	nf := m.Preprocessor().NumFeatures()
-	if rows <= 0 || len(x) != rows*nf {
-		return Cost{}, fmt.Errorf("evaluate cost: %w: %d values for %d rows of %d features", ErrInvalidInput, len(x), rows, nf)
+	costs, _, err := measureCosts(ctx, []CostInput{{m, path, x}}, rows, opts)
+	if err != nil {
+		return Cost{}, err
 	}
-	c := Cost{Params: int64(m.NumParams()), Nonzeros: int64(m.NonZeros())}
-	var err error
-	if path != "" {
-		if c.Bytes, err = fileSize(path); err != nil {
-			return Cost{}, err
+	return costs[0], nil
+}
+
+// CostInput is one model to measure: the model, its file ("" when it has
+// none; Bytes is then not measured) and real rows already transformed by
+// its preprocessing (rows×NumFeatures values).
+type CostInput struct {
+	Model *model.Model
+	Path  string
+	X     []float32
+}
+
+// MeasureCosts measures the models' size and speed in one interleaved run,
+// so that their timings are comparable: Bytes is the file's size, Params
+// and Nonzeros come from the layers, and latency and throughput are timed
+// in-process through a model.Predictor's Forward on each model's x (rows
+// rows, at least one; the preprocessing is not timed; x is only read).
+//
+// Timings are taken in samples: a latency sample is as many batch-1 calls,
+// cycling through the rows, as take at least SampleTarget, and its value
+// is their mean time per call; a throughput sample is likewise a group of
+// ThroughputBatch-row calls. The models take turns sample by sample, in
+// alternating order, so that load on the machine falls on all of them
+// alike. LatencyP50Us and LatencyP99Us are the median and 99th percentile
+// of the latency samples; a call slower than SampleTarget is a sample by
+// itself, so for slow models they are per-call percentiles. RowsPerSec is
+// the median throughput sample. Wall-clock figures depend on the machine
+// and its load: compare models measured in the same run.
+func MeasureCosts(ctx context.Context, in []CostInput, rows int, opts CostOptions) ([]Cost, error) {
+	costs, _, err := measureCosts(ctx, in, rows, opts)
+	return costs, err
+}
+
+func measureCosts(ctx context.Context, in []CostInput, rows int, opts CostOptions) ([]Cost, []timing, error) {
+	opts = opts.withDefaults()
+	costs := make([]Cost, len(in))
+	timers := make([]*timer, len(in))
+	for i, c := range in {
+		var err error
+		if costs[i], err = sizeCost(c.Model, c.Path); err != nil {
+			return nil, nil, err
+		}
+		if timers[i], err = newTimer(c.Model, c.X, rows); err != nil {
+			return nil, nil, err
 		}
 	}
-	p := m.NewPredictor()
-	if c.LatencyP50Us, c.LatencyP99Us, err = latency(ctx, p, x, rows, nf, opts); err != nil {
-		return Cost{}, err
+	t, err := interleave(ctx, timers, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate cost: %w", err)
 	}
-	if c.RowsPerSec, err = throughput(ctx, p, x, rows, nf, opts.Budget/2); err != nil {
-		return Cost{}, err
+	for i := range costs {
+		costs[i].LatencyP50Us = quantile(t[i].latency, 0.50)
+		costs[i].LatencyP99Us = quantile(t[i].latency, 0.99)
+		costs[i].RowsPerSec = quantile(t[i].throughput, 0.50)
+	}
+	return costs, t, nil
+}
+
+// sizeCost is the cost without timings.
+func sizeCost(m *model.Model, path string) (Cost, error) {
+	c := Cost{Params: int64(m.NumParams()), Nonzeros: int64(m.NonZeros())}
+	if path != "" {
+		b, err := fileSize(path)
+		if err != nil {
+			return Cost{}, err
+		}
+		c.Bytes = b
 	}
 	return c, nil
 }
 
-// latency times batch-1 Forward calls and returns their p50 and p99 in µs.
-func latency(ctx context.Context, p *model.Predictor, x []float32, rows, nf int, opts CostOptions) (p50, p99 float64, err error) {
-	dst := make([]float32, 0, 64)
-	call := func(i int) error {
-		r := i % rows
-		dst, err = p.Forward(x[r*nf:(r+1)*nf], 1, dst)
-		return err
+// quantile is the q-quantile of vals by the nearest-rank method (vals is
+// not modified).
+func quantile(vals []float64, q float64) float64 {
+	if len(vals) == 0 {
+		return 0
 	}
-	for i := range opts.Warmup {
-		if err := call(i); err != nil {
-			return 0, 0, fmt.Errorf("evaluate cost: %w", err)
-		}
-	}
-	times := make([]time.Duration, 0, opts.MinCalls)
-	start := time.Now()
-	for i := 0; i < opts.MaxCalls; i++ {
-		if i >= opts.MinCalls && time.Since(start) >= opts.Budget/2 {
-			break
-		}
-		if i%256 == 0 && ctx.Err() != nil {
-			return 0, 0, ctx.Err()
-		}
-		t := time.Now()
-		err := call(i)
-		times = append(times, time.Since(t))
-		if err != nil {
-			return 0, 0, fmt.Errorf("evaluate cost: %w", err)
-		}
-	}
-	slices.Sort(times)
-	return micros(nearestRank(times, 0.50)), micros(nearestRank(times, 0.99)), nil
+	s := slices.Sorted(slices.Values(vals))
+	i := int(math.Ceil(float64(len(s))*q)) - 1
+	return s[min(max(i, 0), len(s)-1)]
 }
-
-// throughput runs ThroughputBatch-row Forward calls (one untimed) for about
-// budget, at least three timed, and returns rows per second.
-func throughput(ctx context.Context, p *model.Predictor, x []float32, rows, nf int, budget time.Duration) (float64, error) {
-	batch := make([]float32, 0, ThroughputBatch*nf)
-	for len(batch) < ThroughputBatch*nf {
-		batch = append(batch, x[:min(len(x), ThroughputBatch*nf-len(batch))]...)
-	}
-	dst, err := p.Forward(batch, ThroughputBatch, nil)
-	if err != nil {
-		return 0, fmt.Errorf("evaluate cost: %w", err)
-	}
-	calls, start := 0, time.Now()
-	for calls < 3 || time.Since(start) < budget {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		dst, _ = p.Forward(batch, ThroughputBatch, dst)
-		calls++
-	}
-	elapsed := time.Since(start)
-	return float64(calls*ThroughputBatch) / max(elapsed.Seconds(), 1e-9), nil
-}
-
-// nearestRank is the q-quantile of sorted durations by the nearest-rank
-// method; at least 1ns so that a measured latency is never "not measured".
-func nearestRank(sorted []time.Duration, q float64) time.Duration {
-	i := int(math.Ceil(float64(len(sorted))*q)) - 1
-	return max(sorted[min(max(i, 0), len(sorted)-1)], time.Nanosecond)
-}
-
-func micros(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 
 // fileSize is the size of the file at path.
 func fileSize(path string) (int64, error) {

@@ -31,8 +31,13 @@ gates:
 	if err != nil {
 		log.Fatal(err)
 	}
+	// The evidence Compare measures: the paired interval of candidate −
+	// champion AUC on the same rows (90%, so each end is a one-sided 95%
+	// bound).
 	candidate := evaluate.Result{Model: "v0008", Metrics: map[string]float64{"auc": 0.802},
-		Cost: evaluate.Cost{LatencyP99Us: 140}}
+		Cost: evaluate.Cost{LatencyP99Us: 140},
+		Paired: []evaluate.Paired{{Against: evaluate.RoleChampion, Metric: "auc", N: 2000,
+			Diff: evaluate.Interval{Metric: "auc", Estimate: -0.003, Lo: -0.011, Hi: 0.004, Level: 0.9, Resamples: 1000}}}}
 	champion := evaluate.Result{Model: "v0007", Metrics: map[string]float64{"auc": 0.805}}
 	verdict := policy.Check(candidate, &champion, nil)
 	for _, c := range verdict.Checks {
@@ -41,7 +46,7 @@ gates:
 	fmt.Println("promote:", verdict.Pass)
 	// Output:
 	// true  {metric: auc, min: 0.65}: auc 0.802 is within bounds
-	// true  {metric: auc, max_drop_vs_champion: 0.005}: auc 0.802 vs champion 0.805: drop 0.003 <= 0.005
+	// true  {metric: auc, max_drop_vs_champion: 0.005}: auc drop 0.003, 90% interval [-0.004, 0.011], vs limit 0.005: not shown beyond the limit (champion 0.805, candidate 0.802)
 	// false {latency_p99_us: 100}: latency_p99_us 140, budget <= 100
 	// promote: false
 }

@@ -14,6 +14,8 @@ var (
 	ErrInvalidInput = errors.New("invalid input")
 	// ErrInvalidPolicy: a gate policy failed to decode or validate.
 	ErrInvalidPolicy = errors.New("invalid gate policy")
+	// ErrNoRows: no labelled rows were left to evaluate (Compare).
+	ErrNoRows = errors.New("no rows to evaluate")
 )
 
 // Label is any numeric label type: binary labels must be 0 or 1, multiclass

@@ -59,61 +59,62 @@ type ModelOptions struct {
 
 // EvaluateModels evaluates every scored model into a Result (the i-th for
 // models[i], named names[i]) with its Cost: Bytes from paths[i] ("" for
-// none), timings on sc.Samples[i]. Models are timed one after the other,
-// so their timings are comparable.
+// none), timings on sc.Samples[i]. The models are timed together, sample
+// by sample (MeasureCosts), so their timings are comparable.
 func EvaluateModels(ctx context.Context, sc *Scores, models []*model.Model, names, paths []string, opts ModelOptions) ([]Result, error) {
+	out, _, err := evaluateModels(ctx, sc, models, names, paths, opts)
+	return out, err
+}
+
+// evaluateModels is EvaluateModels, also returning the timing samples (nil
+// when not timed).
+func evaluateModels(ctx context.Context, sc *Scores, models []*model.Model, names, paths []string, opts ModelOptions) ([]Result, []timing, error) {
 	if len(models) != len(sc.Preds) || len(names) != len(models) || len(paths) != len(models) {
-		return nil, fmt.Errorf("evaluate: %w: %d models, %d scored, %d names, %d paths",
+		return nil, nil, fmt.Errorf("evaluate: %w: %d models, %d scored, %d names, %d paths",
 			ErrInvalidInput, len(models), len(sc.Preds), len(names), len(paths))
 	}
 	out := make([]Result, len(models))
+	in := make([]CostInput, len(models))
 	for i, m := range models {
-		r, err := evaluateModel(ctx, sc, i, m, paths[i], opts)
+		r, err := Evaluate(Task(m.Task()), sc.Labels[i], sc.Preds[i], modelOptions(m, sc, opts.Options))
+		if err == nil {
+			r.Cost, err = sizeCost(m, paths[i])
+		}
 		if err != nil {
-			return nil, fmt.Errorf("evaluate %s: %w", names[i], err)
+			return nil, nil, fmt.Errorf("evaluate %s: %w", names[i], err)
 		}
 		r.Model = names[i]
-		out[i] = r
-	}
-	return out, nil
-}
-
-func evaluateModel(ctx context.Context, sc *Scores, i int, m *model.Model, path string, opts ModelOptions) (Result, error) {
-	o := opts.Options
-	task := Task(m.Task())
-	o.Classes = len(m.Labels())
-	if o.Headline == "" {
-		o.Headline = Headline(task)
-	}
-	o.Slices = sc.Slices
-	r, err := Evaluate(task, sc.Labels[i], sc.Preds[i], o)
-	if err != nil {
-		return Result{}, err
+		out[i], in[i] = r, CostInput{m, paths[i], sc.Samples[i]}
 	}
 	if opts.NoCost || sc.SampleRows == 0 {
-		r.Cost, err = sizeCost(m, path)
-		return r, err
+		return out, nil, nil
 	}
-	r.Cost, err = MeasureCost(ctx, m, path, sc.Samples[i], sc.SampleRows, opts.Cost)
-	return r, err
+	costs, timings, err := measureCosts(ctx, in, sc.SampleRows, opts.Cost)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range out {
+		out[i].Cost = costs[i]
+	}
+	return out, timings, nil
 }
 
-// sizeCost is the cost without timings.
-func sizeCost(m *model.Model, path string) (Cost, error) {
-	c := Cost{Params: int64(m.NumParams()), Nonzeros: int64(m.NonZeros())}
-	if path != "" {
-		b, err := fileSize(path)
-		if err != nil {
-			return Cost{}, err
-		}
-		c.Bytes = b
+// modelOptions are o for model m: its classes, the task's headline, the
+// scored slices.
+func modelOptions(m *model.Model, sc *Scores, o Options) Options {
+	o.Classes = len(m.Labels())
+	if o.Headline == "" {
+		o.Headline = Headline(Task(m.Task()))
 	}
-	return c, nil
+	if o.Threshold == 0 {
+		o.Threshold = 0.5
+	}
+	o.Slices = sc.Slices
+	return o
 }
 
 // PairedInterval is the paired bootstrap interval of model cand's metric
-// minus model champ's on the scored rows (binary models only), for
-// Result.CIVsChampion.
+// minus model champ's on the scored rows (binary models only).
 func (sc *Scores) PairedInterval(cand, champ int, metric string, threshold float64, opts BootstrapOptions) (Interval, error) {
 	if threshold == 0 {
 		threshold = 0.5

@@ -60,6 +60,11 @@ type Gate struct {
 	MaxRiseVsParent      *float64 `yaml:"max_rise_vs_parent,omitempty"`
 	MaxRiseVsParentPct   *float64 `yaml:"max_rise_vs_parent_pct,omitempty"`
 	BeatChampionBeyondCI bool     `yaml:"beat_champion_beyond_ci,omitempty"`
+	// FloorUs is the latency, in µs, below which a latency change gate does
+	// not compare: a candidate at or below it passes. Only for latency_p50_us
+	// and latency_p99_us against the champion or parent. Defaults to
+	// DefaultLatencyFloorUs (1 µs).
+	FloorUs *float64 `yaml:"floor_us,omitempty"`
 
 	LatencyP50Us  *float64 `yaml:"latency_p50_us,omitempty"`
 	LatencyP99Us  *float64 `yaml:"latency_p99_us,omitempty"`
@@ -261,6 +266,7 @@ func (g Gate) costProblems(key string) []problem {
 
 func (g Gate) metricProblems() []problem {
 	info, known := metrics[g.Metric]
+	kinds := g.kinds()
 	switch {
 	case g.Metric == "":
 		return []problem{{"", "metric is required"}}
@@ -295,6 +301,12 @@ func (g Gate) metricProblems() []problem {
 	}
 	if g.BeatChampionBeyondCI && g.PerSlice {
 		add("per_slice", "beat_champion_beyond_ci uses the overall bootstrap interval and cannot be per slice")
+	}
+	if g.FloorUs != nil && (!isLatency(g.Metric) || (kinds["champion"] == nil && kinds["parent"] == nil)) {
+		add("floor_us", "floor_us applies to latency_p50_us and latency_p99_us changes against the champion or parent")
+	}
+	if g.FloorUs != nil && !(*g.FloorUs >= 0 && !math.IsInf(*g.FloorUs, 0)) {
+		add("floor_us", "floor_us must be a finite number >= 0, got %v", *g.FloorUs)
 	}
 	if g.MinSliceRows < 0 || (g.MinSliceRows > 0 && !g.PerSlice) {
 		add("min_slice_rows", "min_slice_rows must be >= 0 and needs per_slice: true")

@@ -12,10 +12,23 @@ type Result struct {
 	Cost    Cost               `json:"cost"`
 	// CI is the bootstrap interval of the headline metric, if computed.
 	CI *Interval `json:"ci,omitempty"`
-	// CIVsChampion is the paired bootstrap interval of this model's metric
-	// minus the champion's on the same rows (BootstrapBinaryPaired), if
-	// computed. beat_champion_beyond_ci gates prefer it to CI.
-	CIVsChampion *Interval `json:"ci_vs_champion,omitempty"`
+	// Intervals are the model's own intervals that range and budget gates
+	// show beside their values (see Compare), per metric and slice.
+	Intervals []Interval `json:"intervals,omitempty"`
+	// Paired holds the candidate's comparisons with the champion and the
+	// float parent that the gates use (see Compare), each with its interval.
+	Paired []Paired `json:"paired,omitempty"`
+}
+
+// IntervalOf returns the model's own interval of metric on slice ("" for
+// all rows), or nil.
+func (r Result) IntervalOf(metric, slice string) *Interval {
+	for i, iv := range r.Intervals {
+		if iv.Metric == metric && iv.Slice == slice {
+			return &r.Intervals[i]
+		}
+	}
+	return nil
 }
 
 // SliceResult holds the metrics of one slice of the rows.

@@ -27,14 +27,33 @@ func (v Verdict) Failed() []GateResult {
 
 // GateResult is one gate's check (per slice for per_slice gates). Observed
 // and Threshold are nil when there was nothing to compare (no champion, a
-// metric not measured).
+// metric not measured). Observed is in the gate's terms: the metric for a
+// range, the worsening (drop or rise, absolute or in percent) for a change
+// against another model, the bound for beat_champion_beyond_ci.
 type GateResult struct {
-	Gate      string   `json:"gate"` // the gate's name, or its YAML form
-	Slice     string   `json:"slice,omitempty"`
-	Observed  *float64 `json:"observed"`
-	Threshold *float64 `json:"threshold"`
-	Pass      bool     `json:"pass"`
-	Reason    string   `json:"reason"`
+	Gate     string   `json:"gate"` // the gate's name, or its YAML form
+	Slice    string   `json:"slice,omitempty"`
+	Observed *float64 `json:"observed"`
+	// Interval is Observed's bootstrap interval, when one was measured.
+	Interval  *GateInterval `json:"interval,omitempty"`
+	Threshold *float64      `json:"threshold"`
+	Pass      bool          `json:"pass"`
+	Reason    string        `json:"reason"`
+}
+
+// GateInterval is the interval of a gate's observed value at a two-sided
+// Level; each end is a one-sided bound at (1+Level)/2.
+type GateInterval struct {
+	Lo    float64 `json:"lo"`
+	Hi    float64 `json:"hi"`
+	Level float64 `json:"level"`
+}
+
+func (iv *GateInterval) String() string {
+	if iv == nil {
+		return "-"
+	}
+	return fmt.Sprintf("[%.4g, %.4g]", iv.Lo, iv.Hi)
 }
 
 // Check runs every gate of the policy on the candidate. champion and parent
@@ -68,6 +87,9 @@ func (g Gate) String() string {
 		for _, k := range keys {
 			parts = append(parts, k+": "+g.value(k))
 		}
+	}
+	if g.FloorUs != nil {
+		parts = append(parts, fmt.Sprintf("floor_us: %g", *g.FloorUs))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
@@ -104,7 +126,7 @@ func metricsOf(r *Result, slice string) (map[string]float64, bool) {
 
 func (g Gate) check(cand Result, champ, parent *Result) []GateResult {
 	if kinds := g.kinds(); kinds["cost"] != nil {
-		return []GateResult{g.checkCost(cand.Cost, kinds["cost"][0])}
+		return []GateResult{g.checkCost(cand, kinds["cost"][0])}
 	}
 	if !g.PerSlice {
 		return []GateResult{g.checkMetric(&cand, champ, parent, "")}
@@ -131,142 +153,129 @@ func (g Gate) checkMetric(cand, champ, parent *Result, slice string) GateResult 
 	var r GateResult
 	switch {
 	case kinds["range"] != nil:
-		r = g.checkRange(val)
-	case kinds["ci"] != nil && cand.CIVsChampion != nil && cand.CIVsChampion.Metric == g.Metric:
-		r = g.checkPairedCI(*cand.CIVsChampion, champ)
+		r = g.checkRange(val, cand.IntervalOf(g.Metric, slice))
 	case kinds["ci"] != nil:
-		r = g.checkCI(cand.CI, champ)
+		r = g.checkBeyondCI(cand, champ)
 	case kinds["champion"] != nil:
-		r = g.checkChange(val, champ, slice, "champion")
+		r = g.checkChange(cand, val, champ, slice, RoleChampion)
 	default:
-		r = g.checkChange(val, parent, slice, "parent")
+		r = g.checkChange(cand, val, parent, slice, RoleParent)
 	}
 	r.Slice = slice
 	return r
 }
 
-func (g Gate) checkRange(val float64) GateResult {
-	r := GateResult{Observed: &val, Pass: true}
+// checkRange decides on the point value; the candidate's own interval, if
+// measured, is shown beside it.
+func (g Gate) checkRange(val float64, iv *Interval) GateResult {
+	r := GateResult{Observed: &val, Interval: gateInterval(iv, false), Pass: true}
+	shown := fmt.Sprintf("%s %.6g", g.Metric, val)
+	if iv != nil {
+		shown += " " + r.Interval.String()
+	}
 	if g.Min != nil && val < *g.Min {
 		r.Pass, r.Threshold = false, g.Min
-		r.Reason = fmt.Sprintf("%s %.6g is below min %.6g", g.Metric, val, *g.Min)
+		r.Reason = fmt.Sprintf("%s is below min %.6g", shown, *g.Min)
 		return r
 	}
 	if g.Max != nil && val > *g.Max {
 		r.Pass, r.Threshold = false, g.Max
-		r.Reason = fmt.Sprintf("%s %.6g is above max %.6g", g.Metric, val, *g.Max)
+		r.Reason = fmt.Sprintf("%s is above max %.6g", shown, *g.Max)
 		return r
 	}
 	r.Threshold = g.Min
 	if r.Threshold == nil {
 		r.Threshold = g.Max
 	}
-	r.Reason = fmt.Sprintf("%s %.6g is within bounds", g.Metric, val)
+	r.Reason = shown + " is within bounds"
 	return r
 }
 
-// checkChange compares val with the reference model's value: the observed
-// value is the worsening (a drop for higher-is-better metrics, a rise
-// otherwise), absolute or in percent of the reference.
-func (g Gate) checkChange(val float64, ref *Result, slice, role string) GateResult {
-	refMetrics, ok := metricsOf(ref, slice)
-	switch {
-	case ref == nil:
-		return GateResult{Pass: true, Reason: "no " + role}
-	case !ok:
-		return GateResult{Pass: true, Reason: fmt.Sprintf("no %s slice %q", role, slice)}
+// gateInterval converts a bootstrap interval, negated (ends swapped) when
+// neg is set.
+func gateInterval(iv *Interval, neg bool) *GateInterval {
+	if iv == nil {
+		return nil
 	}
-	base, ok := refMetrics[g.Metric]
+	if neg { // 0 − x, not −x: no "-0" in reasons
+		return &GateInterval{Lo: 0 - iv.Hi, Hi: 0 - iv.Lo, Level: iv.Level}
+	}
+	return &GateInterval{Lo: iv.Lo, Hi: iv.Hi, Level: iv.Level}
+}
+
+// checkBeyondCI passes when the paired interval of the candidate's gain
+// over the champion lies entirely above 0. Without a paired interval it
+// falls back to the candidate's own interval against the champion's value.
+func (g Gate) checkBeyondCI(cand, champ *Result) GateResult {
+	if champ == nil {
+		return GateResult{Pass: true, Reason: "no champion"}
+	}
+	p, ok := cand.PairedWith(RoleChampion, g.Metric, "")
 	if !ok {
-		return GateResult{Reason: fmt.Sprintf("%s has no %s", role, g.Metric)}
+		return g.checkCI(cand.CI, champ)
 	}
-	key, limit := g.changeLimit()
-	worse := val - base
-	if higher, _ := HigherIsBetter(g.Metric); higher {
-		worse = -worse
+	higher, _ := HigherIsBetter(g.Metric)
+	gain := p.Diff.Estimate
+	if !higher {
+		gain = 0 - gain
 	}
-	unit := ""
-	if strings.HasSuffix(key, "_pct") {
-		worse, unit = pctOf(worse, base), "%"
+	zero := 0.0
+	iv := gateInterval(&p.Diff, !higher)
+	r := GateResult{Observed: &gain, Interval: iv, Threshold: &zero, Pass: iv.Lo > 0}
+	verdict := "not shown better"
+	if r.Pass {
+		verdict = "better beyond the interval"
 	}
-	dir := "drop"
-	if strings.Contains(key, "rise") {
-		dir = "rise"
-	}
-	r := GateResult{Observed: &worse, Threshold: &limit, Pass: worse <= limit}
-	verb := map[bool]string{true: "<=", false: ">"}[r.Pass]
-	r.Reason = fmt.Sprintf("%s %.6g vs %s %.6g: %s %.6g%s %s %.6g%s",
-		g.Metric, val, role, base, dir, worse, unit, verb, limit, unit)
+	r.Reason = fmt.Sprintf("%s gain vs champion %.4g, %s interval %s, vs 0: %s",
+		g.Metric, gain, levelText(iv.Level), iv, verdict)
 	return r
-}
-
-// pctOf is worse as a percentage of |base|; any worsening of a zero base is
-// +Inf, no change is 0.
-func pctOf(worse, base float64) float64 {
-	if base == 0 {
-		if worse > 0 {
-			return math.Inf(1)
-		}
-		return 0
-	}
-	return worse / math.Abs(base) * 100
 }
 
 // checkCI passes when the candidate's whole bootstrap interval is better than
 // the champion's point value.
 func (g Gate) checkCI(ci *Interval, champ *Result) GateResult {
-	if champ == nil {
-		return GateResult{Pass: true, Reason: "no champion"}
-	}
 	base, ok := champ.Metrics[g.Metric]
 	switch {
 	case !ok:
 		return GateResult{Reason: "champion has no " + g.Metric}
 	case ci == nil || ci.Metric != g.Metric:
-		return GateResult{Reason: "no bootstrap interval of " + g.Metric + " for the candidate"}
+		return GateResult{Reason: "no paired interval of " + g.Metric + " against the champion"}
 	}
 	edge, pass, side := ci.Lo, ci.Lo > base, "lower"
 	if higher, _ := HigherIsBetter(g.Metric); !higher {
 		edge, pass, side = ci.Hi, ci.Hi < base, "upper"
 	}
-	r := GateResult{Observed: &edge, Threshold: &base, Pass: pass}
-	r.Reason = fmt.Sprintf("%s %g%% interval [%.6g, %.6g], %s end vs champion %.6g: beyond: %t",
-		g.Metric, ci.Level*100, ci.Lo, ci.Hi, side, base, pass)
+	r := GateResult{Observed: &edge, Interval: gateInterval(ci, false), Threshold: &base, Pass: pass}
+	r.Reason = fmt.Sprintf("%s %s interval [%.6g, %.6g] (unpaired), %s end vs champion %.6g: beyond: %t",
+		g.Metric, levelText(ci.Level), ci.Lo, ci.Hi, side, base, pass)
 	return r
 }
 
-// checkPairedCI passes when the paired interval of candidate − champion
-// excludes zero on the better side.
-func (g Gate) checkPairedCI(ci Interval, champ *Result) GateResult {
-	if champ == nil {
-		return GateResult{Pass: true, Reason: "no champion"}
-	}
-	edge, pass, side := ci.Lo, ci.Lo > 0, "lower"
-	if higher, _ := HigherIsBetter(g.Metric); !higher {
-		edge, pass, side = ci.Hi, ci.Hi < 0, "upper"
-	}
-	zero := 0.0
-	r := GateResult{Observed: &edge, Threshold: &zero, Pass: pass}
-	r.Reason = fmt.Sprintf("%s change vs champion %.6g, paired %g%% interval [%.6g, %.6g], %s end beyond 0: %t",
-		g.Metric, ci.Estimate, ci.Level*100, ci.Lo, ci.Hi, side, pass)
-	return r
-}
+// levelText is a level as a percentage, "90%".
+func levelText(level float64) string { return fmt.Sprintf("%g%%", math.Round(level*1000)/10) }
 
-func (g Gate) checkCost(c Cost, key string) GateResult {
-	observed := map[string]float64{
-		"latency_p50_us": c.LatencyP50Us, "latency_p99_us": c.LatencyP99Us,
-		"min_rows_per_sec": c.RowsPerSec, "max_bytes": float64(c.Bytes),
-		"max_params": float64(c.Params), "max_nonzeros": float64(c.Nonzeros),
-	}[key]
+// checkCost checks a budget on the point value, with the candidate's own
+// interval (timings) beside it.
+func (g Gate) checkCost(cand Result, key string) GateResult {
+	c := cand.Cost
+	metric := map[string]string{"latency_p50_us": CostLatencyP50, "latency_p99_us": CostLatencyP99,
+		"min_rows_per_sec": CostRowsPerSec, "max_bytes": CostBytes, "max_params": CostParams,
+		"max_nonzeros": CostNonzeros}[key]
+	observed := c.Metrics()[metric]
 	limit := g.costLimit()
 	if observed == 0 {
-		return GateResult{Threshold: &limit, Reason: strings.TrimPrefix(strings.TrimPrefix(key, "max_"), "min_") + " not measured"}
+		return GateResult{Threshold: &limit, Reason: metric + " not measured"}
 	}
 	pass, verb := observed <= limit, "<="
 	if key == "min_rows_per_sec" {
 		pass, verb = observed >= limit, ">="
 	}
-	r := GateResult{Observed: &observed, Threshold: &limit, Pass: pass}
-	r.Reason = fmt.Sprintf("%s %.6g, budget %s %.6g", key, observed, verb, limit)
+	iv := cand.IntervalOf(metric, "")
+	r := GateResult{Observed: &observed, Interval: gateInterval(iv, false), Threshold: &limit, Pass: pass}
+	shown := fmt.Sprintf("%s %.6g", key, observed)
+	if iv != nil {
+		shown += " " + r.Interval.String()
+	}
+	r.Reason = fmt.Sprintf("%s, budget %s %.6g", shown, verb, limit)
 	return r
 }

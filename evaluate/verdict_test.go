@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -124,7 +125,9 @@ func TestCheckPairedInterval(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cand
-			c.CIVsChampion = tc.paired
+			if tc.paired != nil {
+				c.Paired = []Paired{{Against: RoleChampion, Metric: AUC, Diff: *tc.paired}}
+			}
 			got := p.Check(c, &champ, nil).Checks[0]
 			if got.Pass != tc.pass {
 				t.Fatalf("pass = %v, want %v: %s", got.Pass, tc.pass, got.Reason)
@@ -133,8 +136,85 @@ func TestCheckPairedInterval(t *testing.T) {
 	}
 	// logloss (lower is better) with an interval below zero passes.
 	c := cand
-	c.CIVsChampion = &Interval{Metric: LogLoss, Estimate: -0.01, Lo: -0.02, Hi: -0.001, Level: 0.95}
-	if got := p.Check(c, &champ, nil).Checks[1]; !got.Pass || !strings.Contains(got.Reason, "upper end") {
+	c.Paired = []Paired{{Against: RoleChampion, Metric: LogLoss, Diff: Interval{Metric: LogLoss, Estimate: -0.01, Lo: -0.02, Hi: -0.001, Level: 0.95}}}
+	if got := p.Check(c, &champ, nil).Checks[1]; !got.Pass || !strings.Contains(got.Reason, "gain vs champion 0.01") || got.Interval.Lo != 0.001 {
 		t.Fatalf("logloss paired: %+v", got)
+	}
+}
+
+// TestCheckChangeWithInterval: with paired evidence a change gate fails
+// only when the whole interval of the worsening lies beyond the limit.
+func TestCheckChangeWithInterval(t *testing.T) {
+	cand, champ := resultOf(0.70, 0.40), resultOf(0.725, 0.39)
+	paired := func(against, metric, slice string, est, lo, hi float64) Paired {
+		iv := Interval{Metric: metric, Estimate: est, Lo: lo, Hi: hi, Level: 0.9, Resamples: 1000}
+		pct := Interval{Metric: metric, Estimate: est * 100, Lo: lo * 100, Hi: hi * 100, Level: 0.9, Resamples: 1000}
+		return Paired{Against: against, Metric: metric, Slice: slice, N: 1000, Diff: iv, Pct: pct}
+	}
+	for _, tc := range []struct {
+		name     string
+		gate     string
+		evidence Paired
+		pass     bool
+		reason   string
+		lo, hi   float64 // interval of the worsening
+	}{
+		// The hawaii_alaska case: a 0.025 drop on a small slice whose
+		// interval reaches below the limit passes.
+		{"small slice dip", "{metric: auc, max_drop_vs_champion: 0.02}",
+			paired(RoleChampion, AUC, "", -0.025, -0.061, 0.012), true,
+			"auc drop 0.025, 90% interval [-0.012, 0.061], vs limit 0.02: not shown beyond the limit", -0.012, 0.061},
+		{"shown beyond", "{metric: auc, max_drop_vs_champion: 0.02}",
+			paired(RoleChampion, AUC, "", -0.05, -0.065, -0.035), false, "worse beyond the limit", 0.035, 0.065},
+		{"within", "{metric: auc, max_drop_vs_champion: 0.02}",
+			paired(RoleChampion, AUC, "", 0.01, 0.0, 0.02), true, "within the limit", -0.02, 0},
+		{"rise pct", "{metric: logloss, max_rise_vs_champion_pct: 2}",
+			paired(RoleChampion, LogLoss, "", 0.03, 0.025, 0.035), false, "logloss rise 3%", 2.5, 3.5},
+		{"parent", "{metric: auc, max_drop_vs_parent: 0.01}",
+			paired(RoleParent, AUC, "", -0.012, -0.02, -0.004), true, "vs limit 0.01: not shown", 0.004, 0.02},
+		{"other role's evidence unused", "{metric: auc, max_drop_vs_champion: 0.03}",
+			paired(RoleParent, AUC, "", -0.05, -0.06, -0.04), true, "point values, no interval", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cand
+			c.Paired = []Paired{tc.evidence}
+			got := mustPolicy(t, "gates: ["+tc.gate+"]").Check(c, &champ, &champ).Checks[0]
+			if got.Pass != tc.pass || !strings.Contains(got.Reason, tc.reason) {
+				t.Fatalf("pass %v, %q; want %v, %q", got.Pass, got.Reason, tc.pass, tc.reason)
+			}
+			if tc.lo != tc.hi && (got.Interval == nil || math.Abs(got.Interval.Lo-tc.lo) > 1e-12 || math.Abs(got.Interval.Hi-tc.hi) > 1e-12) {
+				t.Errorf("interval %+v, want [%v, %v]", got.Interval, tc.lo, tc.hi)
+			}
+		})
+	}
+}
+
+// TestCheckLatencyFloor: latency changes below the floor are not compared;
+// above it the evidence measured at the gate's floor decides.
+func TestCheckLatencyFloor(t *testing.T) {
+	champ := resultOf(0.8, 0.4)
+	champ.Cost.LatencyP99Us = 0.3
+	fast, slow := resultOf(0.8, 0.4), resultOf(0.8, 0.4)
+	fast.Cost.LatencyP99Us, slow.Cost.LatencyP99Us = 0.9, 4.4
+	// Timing evidence at the default 1 µs floor: the champion counts as 1 µs.
+	slow.Paired = []Paired{{Against: RoleChampion, Metric: CostLatencyP99, FloorUs: 1, N: 400,
+		Pct: Interval{Estimate: 340, Lo: 300, Hi: 380, Level: 0.9, Resamples: 1000}}}
+	for _, tc := range []struct {
+		name, gate string
+		cand       Result
+		pass       bool
+		reason     string
+	}{
+		{"below the floor", "{metric: latency_p99_us, max_rise_vs_champion_pct: 20}", fast, true, "below the 1 µs floor"},
+		{"raised floor", "{metric: latency_p99_us, max_rise_vs_champion_pct: 20, floor_us: 5}", slow, true, "below the 5 µs floor"},
+		{"above the floor", "{metric: latency_p99_us, max_rise_vs_champion_pct: 20}", slow, false, "rise 340%, 90% interval [300, 380]"},
+		{"evidence at another floor", "{metric: latency_p99_us, max_rise_vs_champion_pct: 20, floor_us: 2}", slow, false, "point values"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := mustPolicy(t, "gates: ["+tc.gate+"]").Check(tc.cand, &champ, nil).Checks[0]
+			if got.Pass != tc.pass || !strings.Contains(got.Reason, tc.reason) {
+				t.Fatalf("pass %v, %q; want %v, %q", got.Pass, got.Reason, tc.pass, tc.reason)
+			}
+		})
 	}
 }

@@ -102,53 +102,36 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 	return c, err
 }
 
-// evaluate scores the candidate and the champion on the holdout and checks
-// the gates.
+// evaluate compares the candidate with the champion and the float parent
+// on the holdout and checks the gates: evaluate.Compare, the path `refit
+// gate` takes too.
 func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []evaluate.Result, error) {
 	var verdict evaluate.Verdict
 	var results []evaluate.Result
 	err := r.stage("evaluate", func(s *Stage) error {
-		models, names, paths := []*model.Model{c.model}, []string{"candidate"}, []string{c.path}
+		roles := evaluate.Roles{Candidate: evaluate.Entry{Model: c.model, Name: "candidate", Path: c.path}}
 		if c.parent != nil {
-			models, names, paths = append(models, c.parent), append(names, "float parent"), append(paths, c.parentPath)
+			roles.Parent = &evaluate.Entry{Model: c.parent, Name: "float parent", Path: c.parentPath}
 		}
 		if r.rec.ChampionBefore != "" {
 			champ, err := r.loadChampion(ctx)
 			if err != nil {
 				return err
 			}
-			models, names, paths = append(models, champ.model), append(names, champ.id), append(paths, champ.path)
+			roles.Champion = &evaluate.Entry{Model: champ.model, Name: champ.id, Path: champ.path}
 		}
-		slices := sliceExprs(r.cfg.Coverage.Slices)
-		sc, err := evaluate.Score(ctx, models, c.holdout.ds.Schema(), c.holdout.records(ctx),
-			evaluate.ScoreOptions{Label: r.cfg.Train.Label, Slices: slices})
+		d, err := evaluate.Compare(ctx, r.policy(evaluate.Task(c.model.Task())), roles, c.holdout.ds.Schema(),
+			c.holdout.records(ctx), evaluate.CompareOptions{Score: evaluate.ScoreOptions{
+				Label: r.cfg.Train.Label, Slices: sliceExprs(r.cfg.Coverage.Slices)}})
 		if err != nil {
 			return err
 		}
-		if results, err = evaluate.EvaluateModels(ctx, sc, models, names, paths, evaluate.ModelOptions{}); err != nil {
-			return err
-		}
-		champ, parent := roleResults(results, c.parent != nil, r.rec.ChampionBefore != "")
-		verdict = r.policy(results[0].Task).Check(results[0], champ, parent)
+		results, verdict = d.Results, d.Verdict
 		r.rec.Evaluation, r.rec.Verdict = results, &verdict
-		s.Notes = append(s.Notes, fmt.Sprintf("%d holdout rows; gates %s", sc.Rows, passText(verdict.Pass)))
+		s.Notes = append(s.Notes, fmt.Sprintf("%d holdout rows; gates %s", d.Rows, passText(verdict.Pass)))
 		return nil
 	})
 	return &verdict, results, err
-}
-
-// roleResults picks the champion's and the parent's results from the
-// evaluation order: candidate, then parent if any, then champion if any.
-func roleResults(results []evaluate.Result, hasParent, hasChamp bool) (champ, parent *evaluate.Result) {
-	i := 1
-	if hasParent {
-		parent = &results[i]
-		i++
-	}
-	if hasChamp {
-		champ = &results[i]
-	}
-	return champ, parent
 }
 
 func passText(ok bool) string {

@@ -30,6 +30,8 @@ import (
 //	trigger CAUSE fired|held the last run has a trigger of CAUSE that fired
 //	                         (held: was recorded but held back)
 //	no trigger CAUSE         the last run has no trigger of CAUSE
+//	evidence CAUSE FEATURE   the trigger of CAUSE names FEATURE past its threshold
+//	drift FEATURE VERDICT    the last run's drift report has FEATURE with VERDICT
 //	trained yes|no           whether the last run trained a candidate
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
@@ -72,8 +74,8 @@ func runScenario(t *testing.T, file string) {
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
-		if i := strings.Index(text, "#"); i >= 0 && !strings.Contains(text[:i], `"`) {
-			text = strings.TrimSpace(text[:i])
+		if strings.HasPrefix(text, "#") {
+			continue
 		}
 		if text == "" {
 			continue
@@ -102,6 +104,10 @@ func (s *scenario) do(line string) error {
 		return s.reasons(rest)
 	case "trigger", "no":
 		return s.trigger(line)
+	case "evidence":
+		return s.evidence(rest)
+	case "drift":
+		return s.driftFeature(rest)
 	case "trained":
 		trained := s.last != nil && s.last.Training != nil
 		return s.expect(trained == (rest == "yes"), "trained: %v", trained)
@@ -219,6 +225,36 @@ func (s *scenario) trigger(line string) error {
 		return s.expect(got == nil, "trigger %+v", got)
 	}
 	return s.expect(got != nil && got.Fired == (f[2] == "fired"), "triggers %+v", s.last.Triggers)
+}
+
+func (s *scenario) evidence(args string) error {
+	cause, feature, _ := strings.Cut(args, " ")
+	if s.last == nil {
+		return fmt.Errorf("no run yet")
+	}
+	for _, tr := range s.last.Triggers {
+		for _, e := range tr.Features {
+			if tr.Cause == cause && e.Feature == feature && (e.PSI >= e.Threshold || e.NullShift != 0) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("got triggers %+v", s.last.Triggers)
+}
+
+func (s *scenario) driftFeature(args string) error {
+	name, verdict, _ := strings.Cut(args, " ")
+	if s.last == nil || s.last.Drift == nil {
+		return fmt.Errorf("the last run measured no drift")
+	}
+	var got []string
+	for _, f := range s.last.Drift.Features {
+		if f.Name == name && f.Verdict.String() == verdict {
+			return nil
+		}
+		got = append(got, f.Name+" "+f.Verdict.String())
+	}
+	return fmt.Errorf("got drift %v", got)
 }
 
 func (s *scenario) champion(want string) error {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -135,7 +134,7 @@ func (r *run) recentAlerts(ctx context.Context, champID string, n int) (alerts, 
 		if pr.ID == r.rec.ID {
 			continue
 		}
-		rec, err := readRecord(filepath.Join(filepath.Dir(r.dir), pr.ID))
+		rec, err := readRecord(filepath.Join(filepath.Dir(r.dir), pr.ID, "run.json"))
 		if errors.Is(err, os.ErrNotExist) {
 			continue // killed before its record was written
 		}
@@ -151,19 +150,6 @@ func (r *run) recentAlerts(ctx context.Context, champID string, n int) (alerts, 
 		}
 	}
 	return alerts, runs, nil
-}
-
-// readRecord reads the run.json in dir.
-func readRecord(dir string) (*Record, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "run.json"))
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
-	}
-	var rec Record
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, fmt.Errorf("pipeline: run record %s: %w", dir, err)
-	}
-	return &rec, nil
 }
 
 // fmtDays writes whole days as "30d", other spans as Go does.

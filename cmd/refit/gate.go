@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
@@ -34,12 +35,20 @@ gates pass, 1 when one fails, 2 for bad input: usable as a CI step.
 --workspace; when the alias is not set yet, there is no champion and gates
 relative to it pass with the reason "no champion".
 
+Comparisons with the champion and the parent use a paired bootstrap on
+the same rows (overall and per slice): a drop or rise gate fails only when
+the whole 90% interval of the worsening lies beyond its limit (its lower
+end, a one-sided 95% bound, exceeds the limit), and beat_champion_beyond_ci
+passes when the whole interval of the gain lies above 0. The models are
+timed together, sample by sample; latency changes below 1 µs (floor_us) are
+not compared. Every line shows the observed value, its interval and the
+threshold.
+
 Without --policy the default policy applies:
   - the headline metric (binary auc, multiclass accuracy, regression r2)
-    drops at most 0.005 below the champion's;
+    is not shown to drop more than 0.005 below the champion's;
   - binary: auc >= 0.5; regression: r2 >= 0;
-  - latency p99 at batch 1 at most 20% above the champion's (both are
-    timed in this process, one after the other);
+  - latency p99 at batch 1 not shown more than 20% above the champion's;
   - the model file at most 20% larger than the champion's.
 
 --register records the candidate in the registry with its metrics and the
@@ -82,16 +91,11 @@ func runGate(cmd *cobra.Command, f *gateFlags) error {
 	if f.candidate == "" {
 		return errors.New("--candidate is required")
 	}
-	out, models, err := loadGateModels(ctx, f)
+	out, roles, err := loadGateModels(ctx, f)
 	if err != nil {
 		return err
 	}
-	sc, res, err := f.sf.evaluateAll(ctx, models)
-	if err != nil {
-		return err
-	}
-	out.Label, out.Rows, out.Results = sc.Label, sc.Rows, res
-	pol, err := loadPolicy(f.policy, res[0].Task)
+	pol, err := loadPolicy(f.policy, evaluate.Task(out.Candidate.m.Task()))
 	if err != nil {
 		return err
 	}
@@ -99,7 +103,11 @@ func runGate(cmd *cobra.Command, f *gateFlags) error {
 	if out.Policy == "" {
 		out.Policy = "default"
 	}
-	out.Verdict = checkGates(pol, sc, res, out)
+	d, err := f.compare(ctx, pol, roles)
+	if err != nil {
+		return err
+	}
+	out.Label, out.Rows, out.Results, out.Verdict = d.Label, d.Rows, d.Results, d.Verdict
 	if f.register {
 		if out.Registered, err = registerVerdict(ctx, f.workspace, out); err != nil {
 			return err
@@ -114,35 +122,69 @@ func runGate(cmd *cobra.Command, f *gateFlags) error {
 	return nil
 }
 
-// loadGateModels loads candidate, champion (if any) and parent (if any), in
-// that order for scoring.
-func loadGateModels(ctx context.Context, f *gateFlags) (gateOutput, []*loadedModel, error) {
+// compare runs evaluate.Compare on --data with the score flags.
+func (f *gateFlags) compare(ctx context.Context, pol *evaluate.Policy, roles evaluate.Roles) (*evaluate.Decision, error) {
+	if len(f.sf.data) == 0 {
+		return nil, errors.New("--data is required")
+	}
+	exprs, err := f.sf.sliceExprs()
+	if err != nil {
+		return nil, err
+	}
+	ds, err := ingest.Open(ctx, f.sf.data, ingest.Options{Limits: inputLimits})
+	if err != nil {
+		return nil, err
+	}
+	opts := evaluate.CompareOptions{
+		Score:  evaluate.ScoreOptions{Label: f.sf.label, Where: f.sf.where, Slices: exprs, NoAutoSlices: f.sf.noAuto},
+		NoCost: f.sf.budget <= 0, Cost: evaluate.CostOptions{Budget: seconds(f.sf.budget)},
+	}
+	if f.sf.bootstrap > 0 {
+		opts.Options.Bootstrap = &evaluate.BootstrapOptions{Resamples: f.sf.bootstrap}
+		opts.Bootstrap.Resamples = f.sf.bootstrap
+	}
+	d, err := evaluate.Compare(ctx, pol, roles, ds.Schema(), ds.Records(ctx), opts)
+	if errors.Is(err, evaluate.ErrNoRows) {
+		return nil, errors.New("no rows to evaluate (check --data, --where and --label)")
+	}
+	return d, err
+}
+
+// loadGateModels loads candidate, champion (if any) and parent (if any).
+func loadGateModels(ctx context.Context, f *gateFlags) (gateOutput, evaluate.Roles, error) {
 	var out gateOutput
+	var roles evaluate.Roles
 	cand, err := loadModel(ctx, f.candidate, f.workspace)
 	if err != nil {
-		return out, nil, err
+		return out, roles, err
 	}
-	out.Candidate = cand
-	models := []*loadedModel{cand}
+	out.Candidate, roles.Candidate = cand, cand.entry()
 	if f.champion != "" {
 		out.Champion, err = loadModel(ctx, f.champion, f.workspace)
 		if errors.Is(err, registry.ErrNotFound) {
 			out.Champion, err = nil, nil // no champion yet
 		}
 		if err != nil {
-			return out, nil, err
+			return out, roles, err
 		}
 		if out.Champion != nil {
-			models = append(models, out.Champion)
+			e := out.Champion.entry()
+			roles.Champion = &e
 		}
 	}
 	if f.parent != "" {
 		if out.Parent, err = loadModel(ctx, f.parent, f.workspace); err != nil {
-			return out, nil, err
+			return out, roles, err
 		}
-		models = append(models, out.Parent)
+		e := out.Parent.entry()
+		roles.Parent = &e
 	}
-	return out, models, nil
+	return out, roles, nil
+}
+
+// entry is the model as evaluate.Compare takes it.
+func (lm *loadedModel) entry() evaluate.Entry {
+	return evaluate.Entry{Model: lm.m, Name: lm.Ref, Path: lm.Path}
 }
 
 func loadPolicy(path string, task evaluate.Task) (*evaluate.Policy, error) {
@@ -161,36 +203,6 @@ func loadPolicy(path string, task evaluate.Task) (*evaluate.Policy, error) {
 	return pol, pol.Validate()
 }
 
-// checkGates runs the policy; with a binary champion it first adds the
-// paired bootstrap interval for beat_champion_beyond_ci gates.
-func checkGates(pol *evaluate.Policy, sc *evaluate.Scores, res []evaluate.Result, out gateOutput) evaluate.Verdict {
-	var champ, parent *evaluate.Result
-	next := 1
-	if out.Champion != nil {
-		champ, next = &res[1], 2
-		if metric := ciMetric(pol); res[0].Task == evaluate.TaskBinary && metric != "" {
-			iv, err := sc.PairedInterval(0, 1, metric, 0, evaluate.BootstrapOptions{})
-			if err == nil {
-				res[0].CIVsChampion = &iv
-			}
-		}
-	}
-	if out.Parent != nil {
-		parent = &res[next]
-	}
-	return pol.Check(res[0], champ, parent)
-}
-
-// ciMetric is the metric of the policy's beat_champion_beyond_ci gate, if any.
-func ciMetric(pol *evaluate.Policy) string {
-	for _, g := range pol.Gates {
-		if g.BeatChampionBeyondCI {
-			return g.Metric
-		}
-	}
-	return ""
-}
-
 func writeGate(w io.Writer, format string, out gateOutput) error {
 	if format == "json" {
 		return writeJSON(w, out)
@@ -204,10 +216,10 @@ func writeGate(w io.Writer, format string, out gateOutput) error {
 	}
 	fmt.Fprintf(w, "candidate %s vs champion %s on %d rows, label %s\n\n", out.Candidate.Ref, champ, out.Rows, out.Label)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "result\tgate\tslice\tobserved\tthreshold\treason")
+	fmt.Fprintln(tw, "result\tgate\tslice\tobserved\tinterval\tthreshold\treason")
 	for _, c := range out.Verdict.Checks {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", passText(c.Pass), c.Gate, orDash(c.Slice),
-			ptrNum(c.Observed), ptrNum(c.Threshold), c.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", passText(c.Pass), c.Gate, orDash(c.Slice),
+			ptrNum(c.Observed), c.Interval, ptrNum(c.Threshold), c.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
