@@ -232,6 +232,9 @@ func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
 	if err != nil {
 		return err
 	}
+	if err := r.outOfRange(ctx, b, rep); err != nil {
+		return err
+	}
 	r.rec.Coverage = rep
 	s.Notes = append(s.Notes, fmt.Sprintf("coverage: %d slices, %d findings", len(rep.Slices), len(rep.Findings)))
 	return nil

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
@@ -45,15 +46,18 @@ type Record struct {
 	ChampionAfter  string `json:"champion_after,omitempty"`
 	Candidate      string `json:"candidate,omitempty"`
 
-	Profile      *validate.ProfileResult  `json:"profile,omitempty"`
-	Findings     *validate.CheckResult    `json:"findings,omitempty"`
-	Drift        *validate.DriftReport    `json:"drift,omitempty"`
-	Coverage     *validate.CoverageReport `json:"coverage,omitempty"`
-	Monitor      *MonitorResult           `json:"monitor,omitempty"`
-	Training     *TrainingSummary         `json:"training,omitempty"`
-	Optimization *optimize.Result         `json:"optimization,omitempty"`
-	Evaluation   []evaluate.Result        `json:"evaluation,omitempty"`
-	Verdict      *evaluate.Verdict        `json:"verdict,omitempty"`
+	Profile  *validate.ProfileResult  `json:"profile,omitempty"`
+	Findings *validate.CheckResult    `json:"findings,omitempty"`
+	Drift    *validate.DriftReport    `json:"drift,omitempty"`
+	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
+	Monitor  *MonitorResult           `json:"monitor,omitempty"`
+	// OutOfRange counts, per input of the champion, the new values its
+	// training data never had.
+	OutOfRange   []model.ColumnOOR `json:"out_of_range,omitempty"`
+	Training     *TrainingSummary  `json:"training,omitempty"`
+	Optimization *optimize.Result  `json:"optimization,omitempty"`
+	Evaluation   []evaluate.Result `json:"evaluation,omitempty"`
+	Verdict      *evaluate.Verdict `json:"verdict,omitempty"`
 }
 
 // Stage is one step of a run.

@@ -32,6 +32,7 @@ import (
 //	no trigger CAUSE         the last run has no trigger of CAUSE
 //	evidence CAUSE FEATURE   the trigger of CAUSE names FEATURE past its threshold
 //	drift FEATURE VERDICT    the last run's drift report has FEATURE with VERDICT
+//	finding "PROBLEM" SLICE  the last run's coverage has a finding of PROBLEM on SLICE
 //	trained yes|no           whether the last run trained a candidate
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
@@ -108,6 +109,8 @@ func (s *scenario) do(line string) error {
 		return s.evidence(rest)
 	case "drift":
 		return s.driftFeature(rest)
+	case "finding":
+		return s.finding(rest)
 	case "trained":
 		trained := s.last != nil && s.last.Training != nil
 		return s.expect(trained == (rest == "yes"), "trained: %v", trained)
@@ -255,6 +258,20 @@ func (s *scenario) driftFeature(args string) error {
 		got = append(got, f.Name+" "+f.Verdict.String())
 	}
 	return fmt.Errorf("got drift %v", got)
+}
+
+func (s *scenario) finding(args string) error {
+	i := strings.LastIndex(args, " ")
+	problem, err := strconv.Unquote(args[:max(i, 0)])
+	if err != nil || s.last == nil || s.last.Coverage == nil {
+		return fmt.Errorf("want finding \"PROBLEM\" SLICE after a run with coverage")
+	}
+	for _, f := range s.last.Coverage.Findings {
+		if f.Problem == problem && f.Slice == args[i+1:] {
+			return nil
+		}
+	}
+	return fmt.Errorf("got coverage findings %+v", s.last.Coverage.Findings)
 }
 
 func (s *scenario) champion(want string) error {

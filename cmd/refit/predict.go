@@ -74,11 +74,15 @@ func runPredict(cmd *cobra.Command, modelPath string, data []string, where strin
 	defer tmp.Close()
 	w := parquet.NewWriter(tmp, pw.schema, parquet.Compression(&parquet.Zstd))
 	var pred []float32
+	oor := m.Preprocessor().NewRangeCounter()
 	for rec, err := range src(ctx) {
 		if err != nil {
 			return err
 		}
 		if pred, err = m.Predict(rec, pred); err != nil {
+			return err
+		}
+		if err := oor.Add(rec); err != nil {
 			return err
 		}
 		if err := pw.write(w, rec, pred); err != nil {
@@ -94,7 +98,11 @@ func runPredict(cmd *cobra.Command, modelPath string, data []string, where strin
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), out)
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return err
+	}
+	writeOutOfRange(cmd.ErrOrStderr(), oor.Counts())
+	return nil
 }
 
 // predWriter turns records and predictions into Parquet rows.
