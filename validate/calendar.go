@@ -51,11 +51,27 @@ func newCalendar(dt arrow.DataType) *Calendar {
 func (c *Calendar) add(arr arrow.Array) {
 	switch a := arr.(type) {
 	case *array.Timestamp:
-		unit := int64(a.DataType().(*arrow.TimestampType).Unit.Multiplier())
-		for i, v := range a.TimestampValues() {
-			if a.IsValid(i) {
-				c.addInstant(int64(v), unit)
+		if c.loc != nil {
+			c.addZoned(a)
+			return
+		}
+		var week [7 * 24]int64 // counts by hour of the week, from Sunday 00:00
+		perHour := int64(time.Hour) / int64(a.DataType().(*arrow.TimestampType).Unit.Multiplier())
+		vals := a.TimestampValues()
+		if a.NullN() == 0 {
+			for _, v := range vals {
+				week[hourOfWeek(int64(v), perHour)]++
 			}
+		} else {
+			for i, v := range vals {
+				if a.IsValid(i) {
+					week[hourOfWeek(int64(v), perHour)]++
+				}
+			}
+		}
+		for h, n := range week {
+			c.Hours[h%24] += n
+			c.Weekdays[h/24] += n
 		}
 	case *array.Date32:
 		for i, v := range a.Date32Values() {
@@ -72,19 +88,30 @@ func (c *Calendar) add(arr arrow.Array) {
 	}
 }
 
-// addInstant counts one timestamp of unit nanoseconds per tick.
-func (c *Calendar) addInstant(v, unit int64) {
-	perSec := int64(time.Second) / unit
-	sec := floorDiv(v, perSec)
-	if c.loc != nil {
-		t := time.Unix(sec, 0).In(c.loc)
-		c.Hours[t.Hour()]++
-		c.Weekdays[t.Weekday()]++
-		return
+// hourOfWeek is the hour of the week (0 is Sunday 00:00) of a wall-clock
+// instant v, in ticks of which perHour make an hour: one division by a
+// variable, the rest by constants. 1970-01-01 00:00 was hour 96 of its
+// week, a Thursday.
+func hourOfWeek(v, perHour int64) int {
+	h := floorDiv(v, perHour) + 96
+	w := h % (7 * 24)
+	if w < 0 {
+		w += 7 * 24
 	}
-	day := floorDiv(sec, 86_400)
-	c.Hours[(sec-day*86_400)/3600]++
-	c.Weekdays[weekdayOfDay(day)]++
+	return int(w)
+}
+
+// addZoned counts timestamps of a zone by their wall clock there.
+func (c *Calendar) addZoned(a *array.Timestamp) {
+	unit := int64(a.DataType().(*arrow.TimestampType).Unit.Multiplier())
+	perSec := int64(time.Second) / unit
+	for i, v := range a.TimestampValues() {
+		if a.IsValid(i) {
+			t := time.Unix(floorDiv(int64(v), perSec), 0).In(c.loc)
+			c.Hours[t.Hour()]++
+			c.Weekdays[t.Weekday()]++
+		}
+	}
 }
 
 // weekdayOfDay is the weekday of a day count since 1970-01-01, a Thursday.

@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -160,5 +161,34 @@ func TestCalendarJSON(t *testing.T) {
 	bad, _ := json.Marshal(raw)
 	if _, err := DecodeProfile(bad); err == nil {
 		t.Error("calendar counts above the column's count decoded")
+	}
+}
+
+// BenchmarkCalendar profiles a column of 1e6 naive timestamps with and
+// without the calendar counts, in the same run: the counts' cost relative
+// to the rest of the column's profile.
+func BenchmarkCalendar(b *testing.B) {
+	dt := &arrow.TimestampType{Unit: arrow.Microsecond}
+	bld := array.NewTimestampBuilder(memory.DefaultAllocator, dt)
+	start := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
+	for i := range int64(1_000_000) {
+		bld.Append(arrow.Timestamp(start + i*2_593_000)) // ~30 days over 1e6 rows
+	}
+	arr := bld.NewArray()
+	defer arr.Release()
+	bld.Release()
+	for _, calendar := range []bool{false, true} {
+		b.Run(fmt.Sprintf("rows=1e6/calendar=%v", calendar), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c := NewColumnProfile("date", dt, Options{})
+				if !calendar {
+					c.Calendar = nil
+				}
+				if err := c.Add(arr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
