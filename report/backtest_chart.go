@@ -11,8 +11,8 @@ const (
 	btLeft   = 56.0 // room for the metric axis
 	btBottom = 40.0 // room for the period labels
 	btTop    = 10.0
-	btRight  = 16.0
-	btLabels = 12 // most period labels shown
+	btRight  = 40.0 // room for half the last period label
+	btLabels = 12   // most period labels shown
 )
 
 // backtestChart is each policy's metric per period as a line.

@@ -31,6 +31,9 @@ For each period [t, t+every) it first scores each policy's champion at t on the
 period's labelled rows (the metric a deployed model would have had live), then
 runs the pipeline at clock t+every with the period's rows as new data: a run
 never sees rows at or after its clock. One file or many partitions work alike.
+The first period has no champion to score: its run trains the first model, so
+start one period before the first one to score.
+
 It prints per period each policy's metric and training time and the configured
 policy's decision, then the mean metric, retrains and training time per policy.
 

@@ -21,7 +21,7 @@ import (
 // baselines.
 func TestStory(t *testing.T) {
 	var out bytes.Buffer
-	res, err := Run(context.Background(), &out, Options{Dir: t.TempDir(), RowsPerMonth: 5000})
+	res, err := Run(context.Background(), &out, Options{Dir: t.TempDir(), RowsPerMonth: 2000})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
