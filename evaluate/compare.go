@@ -357,16 +357,10 @@ func (e evidence) addTiming(cand *Result, n need) {
 		return
 	}
 	metric := n.metrics[0]
-	samples := func(i int) []float64 {
-		if metric == CostRowsPerSec {
-			return e.timings[i].throughput
-		}
-		return e.timings[i].latency
-	}
 	opts := e.bootstrapOptions("")
 	if n.role == "" {
-		a := newTimingResampled(samples(0), 0)
-		cand.Intervals = append(cand.Intervals, ownBootstrap(a, len(samples(0)), n.metrics, "", opts)...)
+		a, units := e.timings[0].resampled(metric, 0)
+		cand.Intervals = append(cand.Intervals, ownBootstrap(a, units, n.metrics, "", opts)...)
 		return
 	}
 	j := e.index(n.role)
@@ -374,8 +368,9 @@ func (e evidence) addTiming(cand *Result, n need) {
 		return
 	}
 	for _, floor := range e.floors(metric, n.role) {
-		a, b := newTimingResampled(samples(0), floor), newTimingResampled(samples(j), floor)
-		for _, p := range pairedBootstrap(a, b, len(samples(0)), n.metrics, opts) {
+		a, units := e.timings[0].resampled(metric, floor)
+		b, _ := e.timings[j].resampled(metric, floor)
+		for _, p := range pairedBootstrap(a, b, units, n.metrics, opts) {
 			p.Against, p.FloorUs = n.role, floor
 			cand.Paired = append(cand.Paired, p)
 		}

@@ -72,7 +72,7 @@ func TestTimingQuantile(t *testing.T) {
 	samples := []float64{5, 1, 4, 2, 3, 0.5}
 	ones := []uint8{1, 1, 1, 1, 1, 1}
 	for _, floor := range []float64{0, 1.5} {
-		tr := newTimingResampled(samples, floor)
+		tr := newTimingResampled(samples, nil, len(samples), floor)
 		raised := make([]float64, len(samples))
 		for i, v := range samples {
 			raised[i] = math.Max(v, floor)
@@ -84,10 +84,38 @@ func TestTimingQuantile(t *testing.T) {
 		}
 	}
 	// Weights: 5 drawn three times is the median of {1, 5, 5, 5}.
-	tr := newTimingResampled(samples, 0)
+	tr := newTimingResampled(samples, nil, len(samples), 0)
 	if got := tr.metric(CostLatencyP50, []uint8{3, 1, 0, 0, 0, 0}); got != 5 {
 		t.Errorf("weighted median %v, want 5", got)
 	}
+}
+
+// TestTimingGroupsQuantile: quantiles of call groups weighted by their
+// samples' counts equal the quantiles of the groups written out.
+func TestTimingGroupsQuantile(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	const samples, perSample = 50, 40
+	var vals []float64
+	var unit []int32
+	for s := range samples {
+		for range perSample {
+			vals, unit = append(vals, 0.3+rng.ExpFloat64()*0.05), append(unit, int32(s))
+		}
+	}
+	tr := newTimingResampled(vals, unit, samples, 0)
+	resampleCounts(samples, BootstrapOptions{Resamples: 20, Seed: 9}, func(w []uint8) {
+		var drawn []float64
+		for i, v := range vals {
+			for range w[unit[i]] {
+				drawn = append(drawn, v)
+			}
+		}
+		for _, metric := range []string{CostLatencyP50, CostLatencyP99} {
+			if got, want := tr.metric(metric, w), quantile(drawn, timingQuantile[metric]); got != want {
+				t.Errorf("%s: %v, written out %v", metric, got, want)
+			}
+		}
+	})
 }
 
 func TestPairedBootstrapDeterministic(t *testing.T) {
