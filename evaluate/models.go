@@ -114,12 +114,3 @@ func modelOptions(m *model.Model, sc *Scores, o Options) Options {
 	o.Slices = sc.Slices
 	return o
 }
-
-// PairedInterval is the paired bootstrap interval of model cand's metric
-// minus model champ's on the scored rows (binary models only).
-func (sc *Scores) PairedInterval(cand, champ int, metric string, threshold float64, opts BootstrapOptions) (Interval, error) {
-	if threshold == 0 {
-		threshold = 0.5
-	}
-	return BootstrapBinaryPaired(sc.Labels[cand], sc.Preds[cand], sc.Preds[champ], metric, threshold, opts)
-}

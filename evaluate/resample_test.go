@@ -137,3 +137,41 @@ func TestPairedBootstrapDeterministic(t *testing.T) {
 		t.Fatalf("interval %+v", a.Diff)
 	}
 }
+
+// TestEvidenceRegression: a regression candidate with larger errors than
+// the champion on 2,000 rows is shown worse on rmse; the multiclass and
+// regression path gathers the drawn rows.
+func TestEvidenceRegression(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	const n = 2000
+	labels := make([]float64, n)
+	cand, champ := make([]float32, n), make([]float32, n)
+	for i := range labels {
+		labels[i] = rng.NormFloat64() * 10
+		shared := rng.NormFloat64()
+		champ[i] = float32(labels[i] + shared)
+		cand[i] = float32(labels[i] + shared + 0.8*rng.NormFloat64())
+	}
+	limit := 0.05
+	pol := &Policy{Gates: []Gate{{Metric: RMSE, MaxRiseVsChampion: &limit}}}
+	sc := &Scores{Rows: n, Labels: [][]float64{labels, labels}, Preds: [][]float32{cand, champ}}
+	results := make([]Result, 2)
+	for i := range results {
+		r, err := Evaluate(TaskRegression, labels, sc.Preds[i], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results[i] = r
+	}
+	ev := evidence{pol: pol, sc: sc, tasks: []Task{TaskRegression, TaskRegression}, modelOpts: []Options{{}, {}},
+		roles: []string{"", RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: 200}}}
+	v, err := ev.decide(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := v.Checks[0]
+	want := results[0].Metrics[RMSE] - results[1].Metrics[RMSE] // about √1.64 − 1 ≈ 0.28
+	if c.Pass || c.Interval == nil || math.Abs(*c.Observed-want) > 1e-12 || !(c.Interval.Lo > limit) {
+		t.Fatalf("rmse rise gate: %+v (interval %v), rise %v", c, c.Interval, want)
+	}
+}
