@@ -215,11 +215,9 @@ func (e evidence) needs(cand *Result) []need {
 		out = append(out, need{role: role, slice: slice, metrics: []string{metric}})
 	}
 	for _, g := range e.pol.Gates {
-		for _, slice := range g.slicesOf(cand) {
-			for _, role := range g.roles() {
-				if metric := g.measuredMetric(); metric != "" {
-					want(role, slice, metric)
-				}
+		if metric := g.measuredMetric(); metric != "" {
+			for _, slice := range g.slicesOf(cand) {
+				want(g.role(), slice, metric)
 			}
 		}
 	}
@@ -241,17 +239,17 @@ func (g Gate) slicesOf(cand *Result) []string {
 	return out
 }
 
-// roles are the models a gate compares the candidate with; "" is the
+// role is the model a gate compares the candidate with; "" is the
 // candidate alone (range gates and budgets, for the interval shown).
-func (g Gate) roles() []string {
+func (g Gate) role() string {
 	k := g.kinds()
 	switch {
 	case k["champion"] != nil, k["ci"] != nil:
-		return []string{RoleChampion}
+		return RoleChampion
 	case k["parent"] != nil:
-		return []string{RoleParent}
+		return RoleParent
 	}
-	return []string{""}
+	return ""
 }
 
 // measuredMetric is the metric whose interval a gate uses, "" for none
@@ -259,7 +257,7 @@ func (g Gate) roles() []string {
 func (g Gate) measuredMetric() string {
 	k := g.kinds()
 	if k["cost"] == nil {
-		if isCost(g.Metric) && timingQuantile[g.Metric] == 0 {
+		if isCost(g.Metric) && !isTiming(g.Metric) {
 			return ""
 		}
 		return g.Metric
@@ -412,7 +410,7 @@ func (e evidence) addTiming(cand *Result, n need) {
 func (e evidence) floors(metric, role string) []float64 {
 	var out []float64
 	for _, g := range e.pol.Gates {
-		if g.Metric != metric || !slices.Contains(g.roles(), role) {
+		if g.Metric != metric || g.role() != role {
 			continue
 		}
 		floor, _ := g.latencyFloor()

@@ -232,6 +232,13 @@ func (tm timing) resampled(metric string, floor float64) (r *timingResampled, n 
 // timingQuantile is the quantile a cost metric takes of its timings.
 var timingQuantile = map[string]float64{CostLatencyP50: 0.50, CostLatencyP99: 0.99, CostRowsPerSec: 0.50}
 
+// isTiming reports whether a cost metric is timed (and so noisy), not a
+// size.
+func isTiming(metric string) bool {
+	_, ok := timingQuantile[metric]
+	return ok
+}
+
 // metric is the nearest-rank quantile of the weighted values, found by a
 // scan from the nearer end (a p99 scans about 1% of the values).
 func (t *timingResampled) metric(name string, w []uint8) float64 {
