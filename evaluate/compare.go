@@ -324,7 +324,7 @@ func (e evidence) rowsByScore(slice string) []int {
 	}
 	if e.tasks[0] == TaskBinary {
 		p := e.sc.Preds[0]
-		slices.SortStableFunc(rows, func(i, j int) int { return cmp.Compare(p[i], p[j]) })
+		slices.SortFunc(rows, func(i, j int) int { return cmp.Or(cmp.Compare(p[i], p[j]), cmp.Compare(i, j)) })
 	}
 	return rows
 }
