@@ -55,8 +55,8 @@ type Policy struct {
 //     on a small slice, with an interval reaching below the limit, passes
 //     ("not shown beyond the limit"). Gate simulations with known truth:
 //     a 5,000-row slice truly 0.05 AUC worse fails a 0.02 limit 99% of the
-//     time, a 900-row slice with no true difference 0.7% (by the point
-//     estimate alone: 14%), a slice worse by exactly the limit 5.6%;
+//     time, a 900-row slice with no true difference 0.6% (by the point
+//     estimate alone: 14%), a slice worse by exactly the limit 5.2%;
 //   - beat_champion_beyond_ci passes when the whole interval of the gain
 //     lies above 0;
 //   - latency and throughput changes compare timing samples taken in turns
