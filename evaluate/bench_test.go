@@ -34,18 +34,30 @@ func BenchmarkEvaluateBinary(b *testing.B) {
 	}
 }
 
-// BenchmarkPairedBootstrap times the paired bootstrap of AUC (1000
-// resamples) as gates run it, on flights-sized holdouts.
+// BenchmarkPairedBootstrap times the evidence of one AUC gate against the
+// champion as Compare measures it (rows sorted by the candidate's score,
+// Poisson resamples), on holdouts up to flights' size: with the default
+// number of resamples (1000, fewer beyond 100,000 rows) and with 1000.
 func BenchmarkPairedBootstrap(b *testing.B) {
+	limit := 0.005
+	pol := &Policy{Gates: []Gate{{Metric: AUC, MaxDropVsChampion: &limit}}}
 	for _, n := range []int{1_000, 10_000, 100_000, 300_000} {
 		labels, cand, champ := pairedScores(rand.New(rand.NewPCG(1, 2)), n, 0.70, 0.68, 0.7)
-		for _, metric := range []string{AUC, LogLoss} {
-			b.Run(fmt.Sprintf("rows=%d/%s", n, metric), func(b *testing.B) {
+		sc := &Scores{Rows: n, Labels: [][]float64{labels, labels}, Preds: [][]float32{cand, champ}}
+		for _, resamples := range []int{0, 1000} {
+			if resamples == 1000 && n <= 100_000 {
+				continue // the default already
+			}
+			b.Run(fmt.Sprintf("rows=%d/resamples=%d", n, resamples), func(b *testing.B) {
 				b.ReportAllocs()
+				opts := Options{Threshold: 0.5}
+				ev := evidence{pol: pol, sc: sc, tasks: []Task{TaskBinary, TaskBinary}, modelOpts: []Options{opts, opts},
+					roles: []string{"", RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: resamples}}}
 				for b.Loop() {
-					dc, _ := newBinData(labels, cand)
-					dh, _ := newBinData(labels, champ)
-					pairedBootstrap(newBinaryResampled(dc, 0.5), newBinaryResampled(dh, 0.5), n, []string{metric}, BootstrapOptions{})
+					r := Result{Metrics: map[string]float64{}}
+					if err := ev.add(&r); err != nil || len(r.Paired) != 1 {
+						b.Fatal(err, r.Paired)
+					}
 				}
 			})
 		}

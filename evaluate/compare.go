@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +44,8 @@ type CompareOptions struct {
 	NoCost bool
 	// Bootstrap configures the intervals gates use. Level defaults to 0.90
 	// here: two-sided, so each end is a one-sided 95% bound. Resamples
-	// defaults to 1000 and Seed to 0, so decisions are reproducible.
+	// defaults to 1000, fewer beyond 100,000 rows (resampleWork), and Seed
+	// to 0, so decisions are reproducible.
 	Bootstrap BootstrapOptions
 }
 
@@ -213,11 +215,9 @@ func (e evidence) needs(cand *Result) []need {
 		out = append(out, need{role: role, slice: slice, metrics: []string{metric}})
 	}
 	for _, g := range e.pol.Gates {
-		for _, slice := range g.slicesOf(cand) {
-			for _, role := range g.roles() {
-				if metric := g.measuredMetric(); metric != "" {
-					want(role, slice, metric)
-				}
+		if metric := g.measuredMetric(); metric != "" {
+			for _, slice := range g.slicesOf(cand) {
+				want(g.role(), slice, metric)
 			}
 		}
 	}
@@ -239,17 +239,17 @@ func (g Gate) slicesOf(cand *Result) []string {
 	return out
 }
 
-// roles are the models a gate compares the candidate with; "" is the
+// role is the model a gate compares the candidate with; "" is the
 // candidate alone (range gates and budgets, for the interval shown).
-func (g Gate) roles() []string {
+func (g Gate) role() string {
 	k := g.kinds()
 	switch {
 	case k["champion"] != nil, k["ci"] != nil:
-		return []string{RoleChampion}
+		return RoleChampion
 	case k["parent"] != nil:
-		return []string{RoleParent}
+		return RoleParent
 	}
-	return []string{""}
+	return ""
 }
 
 // measuredMetric is the metric whose interval a gate uses, "" for none
@@ -257,7 +257,7 @@ func (g Gate) roles() []string {
 func (g Gate) measuredMetric() string {
 	k := g.kinds()
 	if k["cost"] == nil {
-		if isCost(g.Metric) && timingQuantile[g.Metric] == 0 {
+		if isCost(g.Metric) && !isTiming(g.Metric) {
 			return ""
 		}
 		return g.Metric
@@ -285,20 +285,13 @@ func (e evidence) addMetrics(cand *Result, n need) error {
 	if j < 0 {
 		return nil // no such model: the gate passes with "no champion"
 	}
-	var rows []int
-	if n.slice != "" {
-		i := slices.IndexFunc(e.sc.Slices, func(s Slice) bool { return s.Name == n.slice })
-		rows = e.sc.Slices[i].Rows
-	}
+	rows := e.rowsByScore(n.slice)
 	a, err := e.resampled(0, rows)
 	if err != nil {
 		return fmt.Errorf("evaluate evidence %s: %w", n.slice, err)
 	}
-	opts := e.bootstrapOptions(n.slice)
-	size := len(e.sc.Labels[0])
-	if rows != nil {
-		size = len(rows)
-	}
+	size := len(rows)
+	opts := e.bootstrapOptions(n.slice, size)
 	if n.role == "" {
 		cand.Intervals = append(cand.Intervals, ownBootstrap(a, size, n.metrics, n.slice, opts)...)
 		return nil
@@ -314,16 +307,51 @@ func (e evidence) addMetrics(cand *Result, n need) error {
 	return nil
 }
 
+// rowsByScore lists the rows of a slice ("" for all), for a binary
+// candidate in the order of its scores: resample counts are drawn in that
+// order, so the candidate's rank scan reads them in sequence (measured
+// 40% faster on 300,000 rows).
+func (e evidence) rowsByScore(slice string) []int {
+	var rows []int
+	if slice == "" {
+		rows = make([]int, len(e.sc.Labels[0]))
+		for i := range rows {
+			rows[i] = i
+		}
+	} else {
+		i := slices.IndexFunc(e.sc.Slices, func(s Slice) bool { return s.Name == slice })
+		rows = slices.Clone(e.sc.Slices[i].Rows)
+	}
+	if e.tasks[0] == TaskBinary {
+		p := e.sc.Preds[0]
+		slices.SortFunc(rows, func(i, j int) int { return cmp.Or(cmp.Compare(p[i], p[j]), cmp.Compare(i, j)) })
+	}
+	return rows
+}
+
 func (e evidence) resampled(i int, rows []int) (resampled, error) {
 	return newResampled(e.tasks[i], e.sc.Labels[i], e.sc.Preds[i], rows, e.modelOpts[i])
 }
 
-// bootstrapOptions are the gates' bootstrap settings, the seed mixed with
-// the slice's name so that slices get independent resamples.
-func (e evidence) bootstrapOptions(slice string) BootstrapOptions {
+// resampleWork bounds rows × resamples of one bootstrap when the number of
+// resamples is not set: 1000 resamples up to 100,000 rows, fewer above
+// (333 at 300,000 rows, about 0.5 s of CPU for a paired AUC), never fewer
+// than minResamples. Intervals on that many rows are narrow, and the
+// Monte Carlo error of their ends stays small beside their width.
+const (
+	resampleWork = 100_000_000
+	minResamples = 250
+)
+
+// bootstrapOptions are the gates' bootstrap settings for n units, the seed
+// mixed with the slice's name so that slices get independent resamples.
+func (e evidence) bootstrapOptions(slice string, n int) BootstrapOptions {
 	o := e.opts.Bootstrap
 	if o.Level <= 0 || o.Level >= 1 {
 		o.Level = 0.90
+	}
+	if o.Resamples <= 0 {
+		o.Resamples = min(1000, max(minResamples, resampleWork/max(n, 1)))
 	}
 	if slice != "" {
 		h := fnv.New64a()
@@ -357,16 +385,10 @@ func (e evidence) addTiming(cand *Result, n need) {
 		return
 	}
 	metric := n.metrics[0]
-	samples := func(i int) []float64 {
-		if metric == CostRowsPerSec {
-			return e.timings[i].throughput
-		}
-		return e.timings[i].latency
-	}
-	opts := e.bootstrapOptions("")
 	if n.role == "" {
-		a := newTimingResampled(samples(0), 0)
-		cand.Intervals = append(cand.Intervals, ownBootstrap(a, len(samples(0)), n.metrics, "", opts)...)
+		a, units := e.timings[0].resampled(metric, 0)
+		opts := e.bootstrapOptions("", units)
+		cand.Intervals = append(cand.Intervals, ownBootstrap(a, units, n.metrics, "", opts)...)
 		return
 	}
 	j := e.index(n.role)
@@ -374,8 +396,9 @@ func (e evidence) addTiming(cand *Result, n need) {
 		return
 	}
 	for _, floor := range e.floors(metric, n.role) {
-		a, b := newTimingResampled(samples(0), floor), newTimingResampled(samples(j), floor)
-		for _, p := range pairedBootstrap(a, b, len(samples(0)), n.metrics, opts) {
+		a, units := e.timings[0].resampled(metric, floor)
+		b, _ := e.timings[j].resampled(metric, floor)
+		for _, p := range pairedBootstrap(a, b, units, n.metrics, e.bootstrapOptions("", units)) {
 			p.Against, p.FloorUs = n.role, floor
 			cand.Paired = append(cand.Paired, p)
 		}
@@ -387,7 +410,7 @@ func (e evidence) addTiming(cand *Result, n need) {
 func (e evidence) floors(metric, role string) []float64 {
 	var out []float64
 	for _, g := range e.pol.Gates {
-		if g.Metric != metric || !slices.Contains(g.roles(), role) {
+		if g.Metric != metric || g.role() != role {
 			continue
 		}
 		floor, _ := g.latencyFloor()

@@ -102,7 +102,7 @@ func simTrials(short int) int {
 // truly 0.05 AUC worse than the champion, the gate max_drop_vs_champion:
 // 0.02 must fail at least 95% of the time.
 func TestGateSimulationTrueDrop(t *testing.T) {
-	trials := simTrials(100)
+	trials := simTrials(60)
 	failed, point := simulateSliceGate(t, trials, 5000, 0.65, 0.70, 0.02)
 	t.Logf("5,000 rows, true drop 0.05, limit 0.02: failed %.1f%% of %d trials (point estimate alone: %.1f%%)", 100*failed, trials, 100*point)
 	if failed < 0.95 {

@@ -72,7 +72,7 @@ func TestTimingQuantile(t *testing.T) {
 	samples := []float64{5, 1, 4, 2, 3, 0.5}
 	ones := []uint8{1, 1, 1, 1, 1, 1}
 	for _, floor := range []float64{0, 1.5} {
-		tr := newTimingResampled(samples, floor)
+		tr := newTimingResampled(samples, nil, len(samples), floor)
 		raised := make([]float64, len(samples))
 		for i, v := range samples {
 			raised[i] = math.Max(v, floor)
@@ -84,10 +84,38 @@ func TestTimingQuantile(t *testing.T) {
 		}
 	}
 	// Weights: 5 drawn three times is the median of {1, 5, 5, 5}.
-	tr := newTimingResampled(samples, 0)
+	tr := newTimingResampled(samples, nil, len(samples), 0)
 	if got := tr.metric(CostLatencyP50, []uint8{3, 1, 0, 0, 0, 0}); got != 5 {
 		t.Errorf("weighted median %v, want 5", got)
 	}
+}
+
+// TestTimingGroupsQuantile: quantiles of call groups weighted by their
+// samples' counts equal the quantiles of the groups written out.
+func TestTimingGroupsQuantile(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	const samples, perSample = 50, 40
+	var vals []float64
+	var unit []int32
+	for s := range samples {
+		for range perSample {
+			vals, unit = append(vals, 0.3+rng.ExpFloat64()*0.05), append(unit, int32(s))
+		}
+	}
+	tr := newTimingResampled(vals, unit, samples, 0)
+	resampleCounts(samples, BootstrapOptions{Resamples: 20, Seed: 9}, func(w []uint8) {
+		var drawn []float64
+		for i, v := range vals {
+			for range w[unit[i]] {
+				drawn = append(drawn, v)
+			}
+		}
+		for _, metric := range []string{CostLatencyP50, CostLatencyP99} {
+			if got, want := tr.metric(metric, w), quantile(drawn, timingQuantile[metric]); got != want {
+				t.Errorf("%s: %v, written out %v", metric, got, want)
+			}
+		}
+	})
 }
 
 func TestPairedBootstrapDeterministic(t *testing.T) {
@@ -107,5 +135,43 @@ func TestPairedBootstrapDeterministic(t *testing.T) {
 	}
 	if !(a.Diff.Lo < a.Diff.Estimate && a.Diff.Estimate < a.Diff.Hi) || a.Diff.Resamples != 200 || a.N != 2000 {
 		t.Fatalf("interval %+v", a.Diff)
+	}
+}
+
+// TestEvidenceRegression: a regression candidate with larger errors than
+// the champion on 2,000 rows is shown worse on rmse; the multiclass and
+// regression path gathers the drawn rows.
+func TestEvidenceRegression(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	const n = 2000
+	labels := make([]float64, n)
+	cand, champ := make([]float32, n), make([]float32, n)
+	for i := range labels {
+		labels[i] = rng.NormFloat64() * 10
+		shared := rng.NormFloat64()
+		champ[i] = float32(labels[i] + shared)
+		cand[i] = float32(labels[i] + shared + 0.8*rng.NormFloat64())
+	}
+	limit := 0.05
+	pol := &Policy{Gates: []Gate{{Metric: RMSE, MaxRiseVsChampion: &limit}}}
+	sc := &Scores{Rows: n, Labels: [][]float64{labels, labels}, Preds: [][]float32{cand, champ}}
+	results := make([]Result, 2)
+	for i := range results {
+		r, err := Evaluate(TaskRegression, labels, sc.Preds[i], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results[i] = r
+	}
+	ev := evidence{pol: pol, sc: sc, tasks: []Task{TaskRegression, TaskRegression}, modelOpts: []Options{{}, {}},
+		roles: []string{"", RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: 200}}}
+	v, err := ev.decide(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := v.Checks[0]
+	want := results[0].Metrics[RMSE] - results[1].Metrics[RMSE] // about √1.64 − 1 ≈ 0.28
+	if c.Pass || c.Interval == nil || math.Abs(*c.Observed-want) > 1e-12 || !(c.Interval.Lo > limit) {
+		t.Fatalf("rmse rise gate: %+v (interval %v), rise %v", c, c.Interval, want)
 	}
 }

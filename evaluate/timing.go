@@ -16,6 +16,10 @@ import (
 type timing struct {
 	latency    []float64 // µs per batch-1 call, one value per sample
 	throughput []float64 // rows per second, one value per sample
+	// groups are the µs per call of each group of batch-1 calls (at least
+	// GroupTarget long) and groupSample the sample each belongs to.
+	groups      []float64
+	groupSample []int32
 }
 
 // timer runs one model's timed calls.
@@ -26,8 +30,10 @@ type timer struct {
 	next     int // row of the next batch-1 call
 	dst      []float32
 	batch    []float32 // ThroughputBatch rows, repeating x
-	calls    int       // batch-1 calls per latency sample
+	group    int       // batch-1 calls per timed group
+	groups   int       // groups per latency sample
 	batches  int       // batches per throughput sample
+	out      *timing   // where samples go
 }
 
 func newTimer(m *model.Model, x []float32, rows int) (*timer, error) {
@@ -67,19 +73,34 @@ func (t *timer) batched(n int) error {
 	return nil
 }
 
-// latencySample times t.calls batch-1 calls: µs per call.
-func (t *timer) latencySample() (float64, error) {
+// latencySample times t.groups groups of t.group batch-1 calls, records
+// each group's time per call, and returns the sample's µs per call.
+func (t *timer) latencySample() error {
+	sample := int32(len(t.out.latency))
 	start := time.Now()
-	err := t.single(t.calls)
-	return time.Since(start).Seconds() * 1e6 / float64(t.calls), err
+	prev := start
+	for range t.groups {
+		if err := t.single(t.group); err != nil {
+			return err
+		}
+		now := time.Now()
+		t.out.groups = append(t.out.groups, micros(now.Sub(prev))/float64(t.group))
+		t.out.groupSample = append(t.out.groupSample, sample)
+		prev = now
+	}
+	t.out.latency = append(t.out.latency, micros(prev.Sub(start))/float64(t.group*t.groups))
+	return nil
 }
 
 // throughputSample times t.batches batches: rows per second.
-func (t *timer) throughputSample() (float64, error) {
+func (t *timer) throughputSample() error {
 	start := time.Now()
 	err := t.batched(t.batches)
-	return float64(t.batches*ThroughputBatch) / max(time.Since(start).Seconds(), 1e-9), err
+	t.out.throughput = append(t.out.throughput, float64(t.batches*ThroughputBatch)/max(time.Since(start).Seconds(), 1e-9))
+	return err
 }
+
+func micros(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 
 // calibrate returns how many runs of one unit take at least target, by
 // doubling.
@@ -100,96 +121,149 @@ func calibrate(run func(n int) error, target time.Duration) (int, error) {
 // round, in alternating order, for half the budget per model each (at
 // least MinSamples rounds, at most MaxSamples).
 func interleave(ctx context.Context, timers []*timer, opts CostOptions) ([]timing, error) {
-	var err error
-	for _, t := range timers {
-		if err = t.single(opts.Warmup); err == nil {
-			t.calls, err = calibrate(t.single, opts.SampleTarget)
-		}
-		if err == nil {
-			t.batches, err = calibrate(t.batched, opts.SampleTarget)
-		}
-		if err != nil {
+	out := make([]timing, len(timers))
+	group := 1
+	for i, t := range timers {
+		if err := t.calibrate(opts); err != nil {
 			return nil, err
 		}
+		t.out = &out[i]
+		group = max(group, t.group)
+	}
+	for _, t := range timers {
+		// One group size for all: the timer's overhead per call is then the
+		// same for every model.
+		t.groups = max(1, t.groups*t.group/group)
+		t.group = group
 	}
 	budget := opts.Budget / 2 * time.Duration(len(timers))
-	lat, err := rounds(ctx, len(timers), opts, budget, func(i int) (float64, error) { return timers[i].latencySample() })
-	if err != nil {
+	if err := rounds(ctx, len(timers), opts, budget, func(i int) error { return timers[i].latencySample() }); err != nil {
 		return nil, err
 	}
-	thr, err := rounds(ctx, len(timers), opts, budget, func(i int) (float64, error) { return timers[i].throughputSample() })
-	if err != nil {
+	if err := rounds(ctx, len(timers), opts, budget, func(i int) error { return timers[i].throughputSample() }); err != nil {
 		return nil, err
-	}
-	out := make([]timing, len(timers))
-	for i := range out {
-		out[i] = timing{latency: lat[i], throughput: thr[i]}
 	}
 	return out, nil
 }
 
+// calibrate warms up and sizes the groups and samples.
+func (t *timer) calibrate(opts CostOptions) error {
+	var err error
+	if err = t.single(opts.Warmup); err == nil {
+		t.group, err = calibrate(t.single, opts.GroupTarget)
+	}
+	if err == nil {
+		t.groups, err = calibrate(func(n int) error { return t.single(n * t.group) }, opts.SampleTarget)
+	}
+	if err == nil {
+		t.batches, err = calibrate(t.batched, opts.SampleTarget)
+	}
+	return err
+}
+
 // rounds takes one sample of each of n models per round, the order
 // reversed every other round, until the budget is spent.
-func rounds(ctx context.Context, n int, opts CostOptions, budget time.Duration, sample func(i int) (float64, error)) ([][]float64, error) {
-	out := make([][]float64, n)
+func rounds(ctx context.Context, n int, opts CostOptions, budget time.Duration, sample func(i int) error) error {
 	start := time.Now()
 	for r := 0; r < opts.MaxSamples; r++ {
 		if r >= opts.MinSamples && time.Since(start) >= budget {
 			break
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		for j := range n {
 			i := j
 			if r%2 == 1 {
 				i = n - 1 - j
 			}
-			v, err := sample(i)
-			if err != nil {
-				return nil, err
+			if err := sample(i); err != nil {
+				return err
 			}
-			out[i] = append(out[i], v)
 		}
 	}
-	return out, nil
+	return nil
 }
 
-// timingResampled gives a quantile of one model's timing samples on
-// resamples of the samples (the units the counts refer to).
+// timingResampled gives a quantile of one model's timings on resamples of
+// its samples (the units the counts refer to): a value counts as often as
+// its sample was drawn.
 type timingResampled struct {
-	vals  []float64
-	order []int32 // samples by ascending value
+	vals    []float64
+	unit    []int32 // the sample of each value
+	order   []int32 // values by ascending value
+	perUnit []int64 // values per sample
 }
 
-// newTimingResampled prepares samples, raised to floor where they are below it.
-func newTimingResampled(samples []float64, floor float64) *timingResampled {
-	t := &timingResampled{vals: make([]float64, len(samples)), order: make([]int32, len(samples))}
-	for i, v := range samples {
+// newTimingResampled prepares values of the given samples (unit nil: one
+// value per sample), raised to floor where they are below it.
+func newTimingResampled(vals []float64, unit []int32, samples int, floor float64) *timingResampled {
+	if unit == nil {
+		unit = make([]int32, len(vals))
+		for i := range unit {
+			unit[i] = int32(i)
+		}
+	}
+	t := &timingResampled{vals: make([]float64, len(vals)), unit: unit, order: make([]int32, len(vals)),
+		perUnit: make([]int64, samples)}
+	for i, v := range vals {
 		t.vals[i], t.order[i] = math.Max(v, floor), int32(i)
+	}
+	for _, u := range t.unit {
+		t.perUnit[u]++
 	}
 	slices.SortFunc(t.order, func(a, b int32) int { return cmp.Compare(t.vals[a], t.vals[b]) })
 	return t
 }
 
-// timingQuantile is the quantile a cost metric takes of its samples.
+// resampled prepares the timings of a cost metric, raised to floor:
+// latency p99 from the call groups, latency p50 from the samples,
+// throughput from its samples. n is the number of samples (units).
+func (tm timing) resampled(metric string, floor float64) (r *timingResampled, n int) {
+	switch metric {
+	case CostLatencyP99:
+		return newTimingResampled(tm.groups, tm.groupSample, len(tm.latency), floor), len(tm.latency)
+	case CostRowsPerSec:
+		return newTimingResampled(tm.throughput, nil, len(tm.throughput), floor), len(tm.throughput)
+	}
+	return newTimingResampled(tm.latency, nil, len(tm.latency), floor), len(tm.latency)
+}
+
+// timingQuantile is the quantile a cost metric takes of its timings.
 var timingQuantile = map[string]float64{CostLatencyP50: 0.50, CostLatencyP99: 0.99, CostRowsPerSec: 0.50}
 
-// metric is the nearest-rank quantile of the weighted samples.
+// isTiming reports whether a cost metric is timed (and so noisy), not a
+// size.
+func isTiming(metric string) bool {
+	_, ok := timingQuantile[metric]
+	return ok
+}
+
+// metric is the nearest-rank quantile of the weighted values, found by a
+// scan from the nearer end (a p99 scans about 1% of the values).
 func (t *timingResampled) metric(name string, w []uint8) float64 {
 	var total int64
-	for _, c := range w {
-		total += int64(c)
+	for u, c := range w {
+		total += int64(c) * t.perUnit[u]
 	}
 	if total == 0 {
 		return math.NaN()
 	}
-	target := max(int64(math.Ceil(float64(total)*timingQuantile[name])), 1)
+	rank := max(int64(math.Ceil(float64(total)*timingQuantile[name])), 1) // from the bottom, 1-based
 	var cum int64
-	for _, i := range t.order {
-		if cum += int64(w[i]); cum >= target {
+	if rank <= total/2 {
+		for _, i := range t.order {
+			if cum += int64(w[t.unit[i]]); cum >= rank {
+				return t.vals[i]
+			}
+		}
+	}
+	fromTop := total - rank + 1
+	for k := len(t.order) - 1; k >= 0; k-- {
+		i := t.order[k]
+		if cum += int64(w[t.unit[i]]); cum >= fromTop {
 			return t.vals[i]
 		}
 	}
-	return t.vals[t.order[len(t.order)-1]]
+	return t.vals[t.order[0]]
 }

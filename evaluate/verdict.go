@@ -29,7 +29,8 @@ func (v Verdict) Failed() []GateResult {
 // and Threshold are nil when there was nothing to compare (no champion, a
 // metric not measured). Observed is in the gate's terms: the metric for a
 // range, the worsening (drop or rise, absolute or in percent) for a change
-// against another model, the bound for beat_champion_beyond_ci.
+// against another model, the gain over the champion for
+// beat_champion_beyond_ci.
 type GateResult struct {
 	Gate     string   `json:"gate"` // the gate's name, or its YAML form
 	Slice    string   `json:"slice,omitempty"`
@@ -49,6 +50,7 @@ type GateInterval struct {
 	Level float64 `json:"level"`
 }
 
+// String is "[lo, hi]", or "-" for no interval.
 func (iv *GateInterval) String() string {
 	if iv == nil {
 		return "-"

@@ -116,7 +116,7 @@ func (c change) pointOnly() GateResult {
 	r := GateResult{Observed: &worse, Threshold: &c.limit, Pass: worse <= c.limit}
 	verb := map[bool]string{true: "<=", false: ">"}[r.Pass]
 	note := "point values, no interval"
-	if isCost(c.g.Metric) && timingQuantile[c.g.Metric] == 0 {
+	if isCost(c.g.Metric) && !isTiming(c.g.Metric) {
 		note = "exact values"
 	}
 	r.Reason = fmt.Sprintf("%s %.6g vs %s %.6g: %s %.6g%s %s %.6g%s (%s)",
