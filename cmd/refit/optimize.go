@@ -149,10 +149,7 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	rows := len(val.Labels)
 	out := optimizeOutput{Rows: rows, Result: res, Kernel: model.KernelISA(), Output: f.out, Baseline: f.model,
 		MeasureRows: split.measureRows(), FineTuneRows: split.fineTuneRows()}
-	if out.Before, err = costOf(cmd, m, f.model, val.X, rows); err != nil {
-		return err
-	}
-	if out.After, err = costOf(cmd, res.Model, f.out, val.X, rows); err != nil {
+	if out.Before, out.After, err = costsOf(cmd, m, f.model, res.Model, f.out, val.X, rows); err != nil {
 		return err
 	}
 	out.Before[res.Metric], out.After[res.Metric] = res.Baseline, res.Final
@@ -162,12 +159,15 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	return writeOptimizeText(cmd.OutOrStdout(), out)
 }
 
-func costOf(cmd *cobra.Command, m *model.Model, path string, x []float32, rows int) (map[string]float64, error) {
-	c, err := evaluate.MeasureCost(cmd.Context(), m, path, x, rows, evaluate.CostOptions{})
+// costsOf measures the model before and after in one interleaved run, so
+// their timings compare (two separate runs swung by 4× on a busy machine).
+func costsOf(cmd *cobra.Command, before *model.Model, beforePath string, after *model.Model, afterPath string, x []float32, rows int) (map[string]float64, map[string]float64, error) {
+	cs, err := evaluate.MeasureCosts(cmd.Context(), []evaluate.CostInput{
+		{Model: before, Path: beforePath, X: x}, {Model: after, Path: afterPath, X: x}}, rows, evaluate.CostOptions{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return c.Metrics(), nil
+	return cs[0].Metrics(), cs[1].Metrics(), nil
 }
 
 // appendValidation adds rec's features and labels (from labelColumn).
