@@ -182,7 +182,7 @@ func TestQualityGateGenerated(t *testing.T) {
 			defer os.Remove(marPath)
 			rec := runAt(t, cfg, mar.AddDate(0, 1, 0))
 			assertBlocked(t, cfg, rec, champ, dc.want)
-			assertPlaces(t, rec, rep, marPath)
+			assertPlacesIn(t, rec, rep, marPath, "rows land/month=2001-03/part-0.parquet:")
 		})
 	}
 	t.Run("truncated month", func(t *testing.T) {
@@ -258,9 +258,10 @@ func assertBlocked(t *testing.T, cfg *Config, rec *Record, champ string, want []
 	}
 }
 
-// assertPlaces checks that the row-level findings name rows the damage
-// touched, in the damaged file, and that the reasons say where.
-func assertPlaces(t *testing.T, rec *Record, rep *damage.Report, path string) {
+// assertPlacesIn checks that the row-level findings name rows the damage
+// touched, in the damaged file, and that the reasons say where (with
+// reason, the start of the place).
+func assertPlacesIn(t *testing.T, rec *Record, rep *damage.Report, path, reason string) {
 	t.Helper()
 	touched := map[string][]int64{}
 	for _, a := range rep.Applied {
@@ -281,7 +282,7 @@ func assertPlaces(t *testing.T, rec *Record, rep *damage.Report, path string) {
 			}
 		}
 	}
-	if !strings.Contains(strings.Join(rec.Reasons, "\n"), "rows land/month=2001-03/part-0.parquet:") {
+	if !strings.Contains(strings.Join(rec.Reasons, "\n"), reason) {
 		t.Errorf("reasons do not name the file and rows: %q", rec.Reasons)
 	}
 }
