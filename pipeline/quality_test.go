@@ -140,7 +140,7 @@ var genDamages = []damageCase{
 	{"unseen origin 2%", []string{"unseen:origin=0.02"}, []string{"values/origin"}},
 	{"unseen destination 0.5%", []string{"unseen:destination=0.005"}, []string{"values/destination"}},
 	{"duplicates 0.3%", []string{"duplicate=0.003"}, []string{"duplicate_rows"}},
-	{"everything", []string{"nulls:distance=0.01", "negative:distance=0.005", "absurd:delay=0.003", "unseen:origin=0.005", "duplicate=0.002"},
+	{"everything", []string{"nulls:distance=0.01", "negative:distance=0.005", "absurd:delay=0.003", "unseen:origin=0.005", "duplicate=0.003"},
 		[]string{"nulls/distance", "negatives/distance", "values/origin", "range/delay", "duplicate_rows"}},
 }
 
@@ -291,4 +291,39 @@ func assertPlacesIn(t *testing.T, rec *Record, rep *damage.Report, path, reason 
 func checkOf(k damage.Kind) string {
 	return map[damage.Kind]string{damage.Nulls: validate.CheckNulls, damage.Negative: validate.CheckNegatives,
 		damage.Absurd: validate.CheckRange, damage.Unseen: validate.CheckValues, damage.Duplicate: validate.CheckDuplicateRows}[k]
+}
+
+// TestChampionChecksWithoutQuality checks a champion registered before
+// quality.json: the checks the profile allows still run (nulls here),
+// duplicates and the label are skipped with a note.
+func TestChampionChecksWithoutQuality(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "refit.yaml"), []byte(genConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := openRun(context.Background(), cfg, Options{}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.reg.Close()
+	jan := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	ref := batchOf(t, writeGenMonth(t, dir, jan, 5000, 1, 1))
+	clean := writeGenMonth(t, dir, jan.AddDate(0, 1, 0), 5000, 1, 2)
+	damaged := filepath.Join(dir, "damaged.parquet")
+	damageFile(t, clean, damaged, []string{"duplicate=0.02", "nulls:distance=0.02"}, 1)
+	s := &Stage{}
+	res, err := r.championChecks(context.Background(), qualityRef{id: "v0001", profile: ref.profile}, batchOf(t, damaged), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorFindings(t, res); !slices.Equal(got, []string{"nulls/distance"}) {
+		t.Errorf("error findings %v, want only nulls/distance", got)
+	}
+	if !strings.Contains(strings.Join(s.Notes, "\n"), "no duplicate-row count") {
+		t.Errorf("notes %q do not say duplicates were skipped", s.Notes)
+	}
 }

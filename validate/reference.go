@@ -36,7 +36,7 @@ type ReferenceOptions struct {
 	// DuplicateSlack is RateSlack for duplicate rows: coincidental
 	// duplicates grow with how densely rows fall in time (a busier month
 	// has more same-minute, same-route twins), so their rate may grow by
-	// this much before noise counts. Defaults to 1 (double).
+	// this much before noise counts. Defaults to 0.5.
 	DuplicateSlack float64
 	// DuplicateColumns are the columns rows are compared on. Defaults to
 	// every column of the reference present in the new data.
@@ -60,7 +60,7 @@ func (o ReferenceOptions) withDefaults() ReferenceOptions {
 		o.RateSlack = 0.1
 	}
 	if o.DuplicateSlack <= 0 {
-		o.DuplicateSlack = 1
+		o.DuplicateSlack = 0.5
 	}
 	return o
 }
