@@ -48,6 +48,13 @@ func (r *run) readChampion(ctx context.Context) (*champion, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readVersion(v)
+}
+
+// readVersion loads a registered version's model, training profile and
+// quality statistics.
+func readVersion(v registry.Version) (*champion, error) {
+	var err error
 	c := &champion{id: v.ID}
 	art, ok := v.Artifact(artifactModel)
 	if !ok {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -29,25 +30,63 @@ func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error
 		}
 		return r.judge(res, p, s)
 	}
-	if r.rec.ChampionBefore == "" {
-		s.Notes = append(s.Notes, "no expectations file and no champion yet: only the schema was read")
-		return nil
-	}
-	champ, err := r.loadChampion(ctx)
+	ref, source, err := r.qualityReference(ctx)
 	if err != nil {
 		return err
 	}
-	if champ.profile == nil {
-		s.Notes = append(s.Notes, "champion "+champ.id+" has no training profile: only the schema was read")
+	if ref == nil {
+		s.Notes = append(s.Notes, "no expectations file and "+source+": only the schema was read")
 		return nil
 	}
-	ref := qualityRef{id: champ.id, profile: champ.profile, quality: champ.quality,
+	res, err := r.championChecks(ctx, *ref, b, s)
+	if err != nil {
+		return err
+	}
+	return r.judge(res, source, s)
+}
+
+// qualityReference is the training data new data is checked against: the
+// champion's or, before there is one, the latest candidate's (a first
+// model the gates rejected was still trained on checked data). Nil, with
+// why, when there is neither or it has no training profile.
+func (r *run) qualityReference(ctx context.Context) (*qualityRef, string, error) {
+	var champ *champion
+	var err error
+	what := "champion"
+	if r.rec.ChampionBefore != "" {
+		champ, err = r.loadChampion(ctx)
+	} else {
+		what = "candidate"
+		champ, err = r.latestCandidate(ctx)
+	}
+	switch {
+	case err != nil:
+		return nil, "", err
+	case champ == nil:
+		return nil, "no model yet", nil
+	case champ.profile == nil:
+		return nil, what + " " + champ.id + " has no training profile", nil
+	}
+	ref := &qualityRef{id: champ.id, profile: champ.profile, quality: champ.quality,
 		classes: champ.model.Task() != model.TaskRegression}
-	res, err := r.championChecks(ctx, ref, b, s)
-	if err != nil {
-		return err
+	source := what + " " + champ.id + "'s training data"
+	if what == "candidate" {
+		source += " (no champion yet)"
 	}
-	return r.judge(res, "champion "+champ.id+"'s training data", s)
+	return ref, source, nil
+}
+
+// latestCandidate loads the newest registered version, nil when none.
+func (r *run) latestCandidate(ctx context.Context) (*champion, error) {
+	vs, err := r.reg.List(ctx, registry.Filter{Limit: 1})
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	v, err := r.reg.Get(ctx, vs[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	return readVersion(v)
 }
 
 // qualityRef is what new data is checked against: a model's training

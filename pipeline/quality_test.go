@@ -327,3 +327,38 @@ func TestChampionChecksWithoutQuality(t *testing.T) {
 		t.Errorf("notes %q do not say duplicates were skipped", s.Notes)
 	}
 }
+
+// TestQualityGateBeforeChampion: when the first candidate failed its
+// gates there is no champion, and new data is checked against that
+// candidate's training rows: a damaged month is still blocked before
+// training.
+func TestQualityGateBeforeChampion(t *testing.T) {
+	dir := t.TempDir()
+	yaml := strings.Replace(genConfig, "{metric: auc, min: 0.5}", "{metric: auc, min: 0.99}", 1)
+	if err := os.WriteFile(filepath.Join(dir, "refit.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	land := filepath.Join(dir, "land")
+	jan := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	writeGenMonth(t, land, jan, 8000, 1, 1)
+	if rec := runAt(t, cfg, jan.AddDate(0, 1, 0)); rec.Outcome != OutcomeRejected {
+		t.Fatalf("january: %s, want rejected; %q", rec.Outcome, rec.Reasons)
+	}
+	feb := writeGenMonth(t, land, jan.AddDate(0, 1, 0), 8000, 1, 2)
+	damageFile(t, feb, feb, []string{"unseen:origin=0.01"}, 3)
+	rec := runAt(t, cfg, jan.AddDate(0, 2, 0))
+	if rec.Outcome != OutcomeBlockedData || rec.ChampionAfter != "" || rec.Candidate != "" {
+		t.Errorf("february: outcome %s, champion %q, candidate %q: want blocked-data and no model; %q",
+			rec.Outcome, rec.ChampionAfter, rec.Candidate, rec.Reasons)
+	}
+	if got := errorFindings(t, rec.Findings); !slices.Equal(got, []string{"values/origin"}) {
+		t.Errorf("error findings %v, want values/origin", got)
+	}
+	if notes := strings.Join(rec.Stages[len(rec.Stages)-1].Notes, "\n"); !strings.Contains(notes, "candidate v0001's training data (no champion yet)") {
+		t.Errorf("validate notes %q do not name the candidate", notes)
+	}
+}
