@@ -99,22 +99,22 @@ type qualityRef struct {
 }
 
 // championChecks are the default checks without an expectations file
-// (validate.InferReference on the champion's training profile, for the
-// columns the model reads: features, the label's columns and the time
-// column): types, null rates, ranges and sign, unseen categories and
-// duplicate rows, the label's domain and positive rate, and the batch's
-// size against recent runs. Rates are compared with the training rows'
-// by exact binomial tests, so the limits follow the batch's size; see
+// (validate.InferReference on a model's training profile, for the columns
+// the model reads: features, the label's columns and the time column):
+// types, null rates, ranges and sign, unseen categories and duplicate
+// rows, the label's domain and positive rate, and the batch's size
+// against recent runs. Rates are compared with the training rows' by
+// exact binomial tests, so the limits follow the batch's size; see
 // validate.InferReference for every threshold.
 func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*validate.CheckResult, error) {
 	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile)}
-	label, labelFinding := r.labelReference(ref, b)
 	if q := ref.quality; q != nil && q.DuplicateRows != nil {
 		opts.DuplicateRows = q.DuplicateRows
 		opts.DuplicateColumns = slices.DeleteFunc(slices.Clone(q.DuplicateColumns), func(c string) bool { return len(b.ds.Schema().FieldIndices(c)) == 0 })
 	} else {
 		s.Notes = append(s.Notes, "model "+ref.id+" has no duplicate-row count: duplicates not checked")
 	}
+	label, labelFinding := r.labelReference(ref, b)
 	opts.Label = label
 	exp := validate.InferReference(ref.profile, b.profile, opts)
 	res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
@@ -124,19 +124,27 @@ func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s 
 	if labelFinding != nil {
 		res.Checks++
 		res.Findings = append(res.Findings, *labelFinding)
-	} else if label != nil {
-		cur, err := validate.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
-		if err != nil {
-			return nil, err
-		}
-		if cur != nil {
-			res.Checks++
-			if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
-				res.Findings = append(res.Findings, f)
-			}
-		}
+	} else if err := checkLabelRate(ctx, label, b, opts, res); err != nil {
+		return nil, err
 	}
 	return res, r.checkRows(ctx, b, res)
+}
+
+// checkLabelRate profiles the label on the new rows and adds the rate
+// finding (validate.CheckLabelRate); nothing without a label.
+func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newData, opts validate.ReferenceOptions, res *validate.CheckResult) error {
+	if label == nil {
+		return nil
+	}
+	cur, err := validate.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
+	if err != nil || cur == nil {
+		return err
+	}
+	res.Checks++
+	if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return nil
 }
 
 // checkedColumns are the columns the model reads: its features, the
