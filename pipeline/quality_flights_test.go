@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +22,8 @@ import (
 )
 
 // flightsMonths splits ../shared/datasets/flights-3m.parquet into
-// dir/month=2001-MM/part-0.parquet (January to June), once per test
-// binary; it skips without REFIT_SHARED's data or in -short mode.
+// t.TempDir()/month=2001-MM/part-0.parquet; it skips without REFIT_SHARED's
+// data or in -short mode.
 func flightsMonths(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -38,30 +37,11 @@ func flightsMonths(t *testing.T) string {
 	if _, err := os.Stat(src); err != nil {
 		t.Skipf("no flights data (set REFIT_SHARED): %v", err)
 	}
-	monthsOnce.Do(func() {
-		monthsDir, monthsErr = os.MkdirTemp("", "refit-flights-months-")
-		if monthsErr == nil {
-			monthsErr = splitMonths(src, monthsDir)
-		}
-	})
-	if monthsErr != nil {
-		t.Fatal(monthsErr)
+	dir := t.TempDir()
+	if err := splitMonths(src, dir); err != nil {
+		t.Fatal(err)
 	}
-	return monthsDir
-}
-
-var (
-	monthsOnce sync.Once
-	monthsDir  string
-	monthsErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if monthsDir != "" {
-		os.RemoveAll(monthsDir)
-	}
-	os.Exit(code)
+	return dir
 }
 
 // splitMonths writes one Parquet file per month of src's date column.
@@ -226,7 +206,7 @@ func TestQualityFlightsMonths(t *testing.T) {
 		size := recordSize(r.rec, "date")
 		if acc != nil {
 			prof, q := acc.result()
-			got := checkAgainst(t, r, prof, q, b)
+			got := errorFindings(t, checkAgainst(t, r, prof, q, b))
 			t.Logf("month %d against months 1–%d (%d rows): error findings %v", m, m-1, prof.Rows, got)
 			if len(got) > 0 {
 				t.Errorf("clean month %d: error findings %v", m, got)
@@ -257,25 +237,23 @@ func TestQualityFlightsMonths(t *testing.T) {
 		t.Run(dc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "june.parquet")
 			rep := damageFile(t, monthPath(months, 6), path, dc.damages, uint64(i))
-			b := batchOf(t, path)
-			if got := checkAgainst(t, r, prof, q, b); !slices.Equal(got, dc.want) {
+			res := checkAgainst(t, r, prof, q, batchOf(t, path))
+			if got := errorFindings(t, res); !slices.Equal(got, dc.want) {
 				t.Errorf("error findings %v, want %v", got, dc.want)
 			}
-			_ = rep
+			assertExamples(t, res.Findings, rep, path)
 		})
 	}
 }
 
-// checkAgainst runs the default checks of a batch against a reference
-// and returns the error findings.
-func checkAgainst(t *testing.T, r *run, prof *validate.Profile, q *trainingQuality, b *newData) []string {
+// checkAgainst runs the default checks of a batch against a reference.
+func checkAgainst(t *testing.T, r *run, prof *validate.Profile, q *trainingQuality, b *newData) *validate.CheckResult {
 	t.Helper()
-	s := &Stage{}
-	res, err := r.championChecks(context.Background(), qualityRef{id: "ref", profile: prof, quality: q, classes: true}, b, s)
+	res, err := r.championChecks(context.Background(), qualityRef{id: "ref", profile: prof, quality: q, classes: true}, b, &Stage{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return errorFindings(t, res)
+	return res
 }
 
 // TestQualityGateFlights runs the pipeline on real January flights (a

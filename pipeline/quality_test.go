@@ -263,12 +263,22 @@ func assertBlocked(t *testing.T, cfg *Config, rec *Record, champ string, want []
 // reason, the start of the place).
 func assertPlacesIn(t *testing.T, rec *Record, rep *damage.Report, path, reason string) {
 	t.Helper()
+	assertExamples(t, rec.Findings.Findings, rep, path)
+	if !strings.Contains(strings.Join(rec.Reasons, "\n"), reason) {
+		t.Errorf("reasons do not name the file and rows: %q", rec.Reasons)
+	}
+}
+
+// assertExamples checks that every row-level error finding has examples
+// and that they are rows the damage touched, in the damaged file.
+func assertExamples(t *testing.T, findings []validate.Finding, rep *damage.Report, path string) {
+	t.Helper()
 	touched := map[string][]int64{}
 	for _, a := range rep.Applied {
 		key := strings.TrimSuffix(checkOf(a.Kind)+"/"+a.Column, "/")
 		touched[key] = append(touched[key], a.Rows...)
 	}
-	for _, f := range rec.Findings.Findings {
+	for _, f := range findings {
 		rows, ok := touched[strings.TrimSuffix(f.Check+"/"+f.Column, "/")]
 		if !ok || f.Severity != validate.SeverityError {
 			continue
@@ -281,9 +291,6 @@ func assertPlacesIn(t *testing.T, rec *Record, rep *damage.Report, path, reason 
 				t.Errorf("%s %s: example %s is not a damaged row", f.Check, f.Column, e.Place())
 			}
 		}
-	}
-	if !strings.Contains(strings.Join(rec.Reasons, "\n"), reason) {
-		t.Errorf("reasons do not name the file and rows: %q", rec.Reasons)
 	}
 }
 
