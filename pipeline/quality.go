@@ -250,7 +250,15 @@ func (r *run) findingText(f validate.Finding) string {
 	if f.Failing > int64(len(places)) {
 		more = ", …"
 	}
-	return s + "; rows " + strings.Join(places, ", ") + more
+	s += "; rows " + strings.Join(places, ", ") + more
+	if len(f.Files) > 0 {
+		var by []string
+		for _, fc := range f.Files {
+			by = append(by, r.displayPath(fc.File)+" "+commaInt(fc.Failing))
+		}
+		s += "; by file: " + strings.Join(by, ", ")
+	}
+	return s
 }
 
 // displayPath shortens a data path to be relative to the config's

@@ -369,3 +369,24 @@ func TestQualityGateBeforeChampion(t *testing.T) {
 		t.Errorf("validate notes %q do not name the candidate", notes)
 	}
 }
+
+// TestFindingText pins the reason line of a finding: the first rows as
+// file:row (the file once), and the failing rows by file.
+func TestFindingText(t *testing.T) {
+	cfg := &Config{dir: "/data/proj"}
+	r := &run{cfg: cfg}
+	a, b := "/data/proj/land/month=2001-06/part-0.parquet", "/data/proj/land/month=2001-07/part-0.parquet"
+	f := validate.Finding{Check: validate.CheckValues, Column: "origin", Expected: "one of 224 allowed values", Observed: "2,693 of 1,005,448 (0.2678%)",
+		Failing: 2693, Examples: []validate.Example{{File: a, FileRow: 7}, {File: b, FileRow: 20}, {File: b, FileRow: 120}, {File: b, FileRow: 147}},
+		Files: []validate.FileCount{{File: a, Failing: 42}, {File: b, Failing: 2651}}}
+	want := "origin values: expected one of 224 allowed values, observed 2,693 of 1,005,448 (0.2678%); " +
+		"rows land/month=2001-06/part-0.parquet:7, land/month=2001-07/part-0.parquet:20, :120, …; " +
+		"by file: land/month=2001-06/part-0.parquet 42, land/month=2001-07/part-0.parquet 2,651"
+	if got := r.findingText(f); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	f = validate.Finding{Check: validate.CheckRows, Expected: "x", Observed: "y"}
+	if got := r.findingText(f); got != "rows: expected x, observed y" {
+		t.Errorf("got %q", got)
+	}
+}
