@@ -251,7 +251,7 @@ columns:
 		t.Fatal(err)
 	}
 	want = []string{
-		fmt.Sprintf("values [{%s 2} {%s 3}]", paths[0], paths[1]),        // LAX, JFK | LAX, XXX, LAX
+		fmt.Sprintf("values [{%s 2} {%s 3}]", paths[0], paths[1]),         // LAX, JFK | LAX, XXX, LAX
 		fmt.Sprintf("duplicate_rows [{%s 2} {%s 4}]", paths[0], paths[1]), // SEA, SEA | all five repeat
 	}
 	got = nil

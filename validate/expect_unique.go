@@ -32,8 +32,8 @@ type uniqueCheck struct {
 	failing int64
 	total   int64
 	perPart map[uint64]int64 // repeats by the part they are in
-	cand    []candidate // repeats kept as examples, at most 4·max
-	worst   uint64      // candidates after this position cannot be examples
+	cand    []candidate      // repeats kept as examples, at most 4·max
+	worst   uint64           // candidates after this position cannot be examples
 	over    bool
 }
 
