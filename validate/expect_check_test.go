@@ -252,7 +252,7 @@ columns:
 	}
 	want = []string{
 		fmt.Sprintf("values [{%s 2} {%s 3}]", paths[0], paths[1]),         // LAX, JFK | LAX, XXX, LAX
-		fmt.Sprintf("duplicate_rows [{%s 2} {%s 4}]", paths[0], paths[1]), // SEA, SEA | all five repeat
+		fmt.Sprintf("duplicate_rows [{%s 2} {%s 4}]", paths[0], paths[1]), // SEA, SEA | LAX, SEA, LAX, SEA (XXX is new)
 	}
 	got = nil
 	for _, f := range res.Findings {
