@@ -58,19 +58,19 @@ func readVersion(v registry.Version) (*champion, error) {
 	c := &champion{id: v.ID}
 	art, ok := v.Artifact(artifactModel)
 	if !ok {
-		return nil, fmt.Errorf("pipeline: champion %s has no %s", v.ID, artifactModel)
+		return nil, fmt.Errorf("pipeline: model %s has no %s", v.ID, artifactModel)
 	}
 	c.path = art.Path
 	if c.model, err = model.Load(art.Path); err != nil {
-		return nil, fmt.Errorf("pipeline: champion %s: %w", v.ID, err)
+		return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 	}
 	if art, ok := v.Artifact(artifactProfile); ok {
 		data, err := os.ReadFile(art.Path)
 		if err != nil {
-			return nil, fmt.Errorf("pipeline: champion %s: %w", v.ID, err)
+			return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 		}
 		if c.profile, err = validate.DecodeProfile(data); err != nil {
-			return nil, fmt.Errorf("pipeline: champion %s profile: %w", v.ID, err)
+			return nil, fmt.Errorf("pipeline: model %s profile: %w", v.ID, err)
 		}
 	}
 	if c.quality, err = readQuality(v); err != nil {

@@ -101,11 +101,11 @@ func readQuality(v registry.Version) (*trainingQuality, error) {
 	}
 	data, err := os.ReadFile(art.Path)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: champion %s: %w", v.ID, err)
+		return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 	}
 	q := &trainingQuality{}
 	if err := json.Unmarshal(data, q); err != nil {
-		return nil, fmt.Errorf("pipeline: champion %s quality: %w", v.ID, err)
+		return nil, fmt.Errorf("pipeline: model %s quality: %w", v.ID, err)
 	}
 	return q, nil
 }
