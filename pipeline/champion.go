@@ -49,22 +49,29 @@ func (r *run) readChampion(ctx context.Context) (*champion, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readVersion(v)
+}
+
+// readVersion loads a registered version's model, training profile and
+// quality statistics.
+func readVersion(v registry.Version) (*champion, error) {
+	var err error
 	c := &champion{id: v.ID}
 	art, ok := v.Artifact(artifactModel)
 	if !ok {
-		return nil, fmt.Errorf("pipeline: champion %s has no %s", v.ID, artifactModel)
+		return nil, fmt.Errorf("pipeline: model %s has no %s", v.ID, artifactModel)
 	}
 	c.path = art.Path
 	if c.model, err = model.Load(art.Path); err != nil {
-		return nil, fmt.Errorf("pipeline: champion %s: %w", v.ID, err)
+		return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 	}
 	if art, ok := v.Artifact(artifactProfile); ok {
 		data, err := os.ReadFile(art.Path)
 		if err != nil {
-			return nil, fmt.Errorf("pipeline: champion %s: %w", v.ID, err)
+			return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 		}
 		if c.profile, err = validate.DecodeProfile(data); err != nil {
-			return nil, fmt.Errorf("pipeline: champion %s profile: %w", v.ID, err)
+			return nil, fmt.Errorf("pipeline: model %s profile: %w", v.ID, err)
 		}
 	}
 	if c.quality, err = readQuality(v); err != nil {

@@ -18,7 +18,8 @@ import (
 
 // writeEvidence writes the files registered with a candidate: the
 // training profile (the next runs' drift reference) and quality
-// statistics (duplicate rows, the label), the evaluation and a model card. It returns artifact name → path, the model included.
+// statistics (duplicate rows, the label), the evaluation and a model
+// card. It returns artifact name → path, the model included.
 func writeEvidence(tmp string, c *candidate, v *evaluate.Verdict, results []evaluate.Result) (map[string]string, error) {
 	files := map[string]string{artifactModel: c.path, artifactModel + ".sha256": c.path + ".sha256"}
 	prof, err := json.Marshal(c.profile)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -29,25 +30,63 @@ func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error
 		}
 		return r.judge(res, p, s)
 	}
-	if r.rec.ChampionBefore == "" {
-		s.Notes = append(s.Notes, "no expectations file and no champion yet: only the schema was read")
-		return nil
-	}
-	champ, err := r.loadChampion(ctx)
+	ref, source, err := r.qualityReference(ctx)
 	if err != nil {
 		return err
 	}
-	if champ.profile == nil {
-		s.Notes = append(s.Notes, "champion "+champ.id+" has no training profile: only the schema was read")
+	if ref == nil {
+		s.Notes = append(s.Notes, "no expectations file and "+source+": only the schema was read")
 		return nil
 	}
-	ref := qualityRef{id: champ.id, profile: champ.profile, quality: champ.quality,
+	res, err := r.championChecks(ctx, *ref, b, s)
+	if err != nil {
+		return err
+	}
+	return r.judge(res, source, s)
+}
+
+// qualityReference is the training data new data is checked against: the
+// champion's or, before there is one, the latest candidate's (a first
+// model the gates rejected was still trained on checked data). Nil, with
+// why, when there is neither or it has no training profile.
+func (r *run) qualityReference(ctx context.Context) (*qualityRef, string, error) {
+	var champ *champion
+	var err error
+	what := "champion"
+	if r.rec.ChampionBefore != "" {
+		champ, err = r.loadChampion(ctx)
+	} else {
+		what = "candidate"
+		champ, err = r.latestCandidate(ctx)
+	}
+	switch {
+	case err != nil:
+		return nil, "", err
+	case champ == nil:
+		return nil, "no model yet", nil
+	case champ.profile == nil:
+		return nil, what + " " + champ.id + " has no training profile", nil
+	}
+	ref := &qualityRef{id: champ.id, profile: champ.profile, quality: champ.quality,
 		classes: champ.model.Task() != model.TaskRegression}
-	res, err := r.championChecks(ctx, ref, b, s)
-	if err != nil {
-		return err
+	source := what + " " + champ.id + "'s training data"
+	if what == "candidate" {
+		source += " (no champion yet)"
 	}
-	return r.judge(res, "champion "+champ.id+"'s training data", s)
+	return ref, source, nil
+}
+
+// latestCandidate loads the newest registered version, nil when none.
+func (r *run) latestCandidate(ctx context.Context) (*champion, error) {
+	vs, err := r.reg.List(ctx, registry.Filter{Limit: 1})
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	v, err := r.reg.Get(ctx, vs[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	return readVersion(v)
 }
 
 // qualityRef is what new data is checked against: a model's training
@@ -60,22 +99,22 @@ type qualityRef struct {
 }
 
 // championChecks are the default checks without an expectations file
-// (validate.InferReference on the champion's training profile, for the
-// columns the model reads: features, the label's columns and the time
-// column): types, null rates, ranges and sign, unseen categories and
-// duplicate rows, the label's domain and positive rate, and the batch's
-// size against recent runs. Rates are compared with the training rows'
-// by exact binomial tests, so the limits follow the batch's size; see
+// (validate.InferReference on a model's training profile, for the columns
+// the model reads: features, the label's columns and the time column):
+// types, null rates, ranges and sign, unseen categories and duplicate
+// rows, the label's domain and positive rate, and the batch's size
+// against recent runs. Rates are compared with the training rows' by
+// exact binomial tests, so the limits follow the batch's size; see
 // validate.InferReference for every threshold.
 func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*validate.CheckResult, error) {
 	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile)}
-	label, labelFinding := r.labelReference(ref, b)
 	if q := ref.quality; q != nil && q.DuplicateRows != nil {
 		opts.DuplicateRows = q.DuplicateRows
 		opts.DuplicateColumns = slices.DeleteFunc(slices.Clone(q.DuplicateColumns), func(c string) bool { return len(b.ds.Schema().FieldIndices(c)) == 0 })
 	} else {
 		s.Notes = append(s.Notes, "model "+ref.id+" has no duplicate-row count: duplicates not checked")
 	}
+	label, labelFinding := r.labelReference(ref, b)
 	opts.Label = label
 	exp := validate.InferReference(ref.profile, b.profile, opts)
 	res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
@@ -85,19 +124,27 @@ func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s 
 	if labelFinding != nil {
 		res.Checks++
 		res.Findings = append(res.Findings, *labelFinding)
-	} else if label != nil {
-		cur, err := validate.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
-		if err != nil {
-			return nil, err
-		}
-		if cur != nil {
-			res.Checks++
-			if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
-				res.Findings = append(res.Findings, f)
-			}
-		}
+	} else if err := checkLabelRate(ctx, label, b, opts, res); err != nil {
+		return nil, err
 	}
 	return res, r.checkRows(ctx, b, res)
+}
+
+// checkLabelRate profiles the label on the new rows and adds the rate
+// finding (validate.CheckLabelRate); nothing without a label.
+func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newData, opts validate.ReferenceOptions, res *validate.CheckResult) error {
+	if label == nil {
+		return nil
+	}
+	cur, err := validate.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
+	if err != nil || cur == nil {
+		return err
+	}
+	res.Checks++
+	if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return nil
 }
 
 // checkedColumns are the columns the model reads: its features, the
@@ -203,7 +250,15 @@ func (r *run) findingText(f validate.Finding) string {
 	if f.Failing > int64(len(places)) {
 		more = ", …"
 	}
-	return s + "; rows " + strings.Join(places, ", ") + more
+	s += "; rows " + strings.Join(places, ", ") + more
+	if len(f.Files) > 0 {
+		var by []string
+		for _, fc := range f.Files {
+			by = append(by, r.displayPath(fc.File)+" "+commaInt(fc.Failing))
+		}
+		s += "; by file: " + strings.Join(by, ", ")
+	}
+	return s
 }
 
 // displayPath shortens a data path to be relative to the config's

@@ -140,7 +140,7 @@ var genDamages = []damageCase{
 	{"unseen origin 2%", []string{"unseen:origin=0.02"}, []string{"values/origin"}},
 	{"unseen destination 0.5%", []string{"unseen:destination=0.005"}, []string{"values/destination"}},
 	{"duplicates 0.3%", []string{"duplicate=0.003"}, []string{"duplicate_rows"}},
-	{"everything", []string{"nulls:distance=0.01", "negative:distance=0.005", "absurd:delay=0.003", "unseen:origin=0.005", "duplicate=0.002"},
+	{"everything", []string{"nulls:distance=0.01", "negative:distance=0.005", "absurd:delay=0.003", "unseen:origin=0.005", "duplicate=0.003"},
 		[]string{"nulls/distance", "negatives/distance", "values/origin", "range/delay", "duplicate_rows"}},
 }
 
@@ -182,7 +182,7 @@ func TestQualityGateGenerated(t *testing.T) {
 			defer os.Remove(marPath)
 			rec := runAt(t, cfg, mar.AddDate(0, 1, 0))
 			assertBlocked(t, cfg, rec, champ, dc.want)
-			assertPlaces(t, rec, rep, marPath)
+			assertPlacesIn(t, rec, rep, marPath, "rows land/month=2001-03/part-0.parquet:")
 		})
 	}
 	t.Run("truncated month", func(t *testing.T) {
@@ -258,16 +258,27 @@ func assertBlocked(t *testing.T, cfg *Config, rec *Record, champ string, want []
 	}
 }
 
-// assertPlaces checks that the row-level findings name rows the damage
-// touched, in the damaged file, and that the reasons say where.
-func assertPlaces(t *testing.T, rec *Record, rep *damage.Report, path string) {
+// assertPlacesIn checks that the row-level findings name rows the damage
+// touched, in the damaged file, and that the reasons say where (with
+// reason, the start of the place).
+func assertPlacesIn(t *testing.T, rec *Record, rep *damage.Report, path, reason string) {
+	t.Helper()
+	assertExamples(t, rec.Findings.Findings, rep, path)
+	if !strings.Contains(strings.Join(rec.Reasons, "\n"), reason) {
+		t.Errorf("reasons do not name the file and rows: %q", rec.Reasons)
+	}
+}
+
+// assertExamples checks that every row-level error finding has examples
+// and that they are rows the damage touched, in the damaged file.
+func assertExamples(t *testing.T, findings []validate.Finding, rep *damage.Report, path string) {
 	t.Helper()
 	touched := map[string][]int64{}
 	for _, a := range rep.Applied {
 		key := strings.TrimSuffix(checkOf(a.Kind)+"/"+a.Column, "/")
 		touched[key] = append(touched[key], a.Rows...)
 	}
-	for _, f := range rec.Findings.Findings {
+	for _, f := range findings {
 		rows, ok := touched[strings.TrimSuffix(f.Check+"/"+f.Column, "/")]
 		if !ok || f.Severity != validate.SeverityError {
 			continue
@@ -281,13 +292,101 @@ func assertPlaces(t *testing.T, rec *Record, rep *damage.Report, path string) {
 			}
 		}
 	}
-	if !strings.Contains(strings.Join(rec.Reasons, "\n"), "rows land/month=2001-03/part-0.parquet:") {
-		t.Errorf("reasons do not name the file and rows: %q", rec.Reasons)
-	}
 }
 
 // checkOf is the check a damage kind fails.
 func checkOf(k damage.Kind) string {
 	return map[damage.Kind]string{damage.Nulls: validate.CheckNulls, damage.Negative: validate.CheckNegatives,
 		damage.Absurd: validate.CheckRange, damage.Unseen: validate.CheckValues, damage.Duplicate: validate.CheckDuplicateRows}[k]
+}
+
+// TestChampionChecksWithoutQuality checks a champion registered before
+// quality.json: the checks the profile allows still run (nulls here),
+// duplicates and the label are skipped with a note.
+func TestChampionChecksWithoutQuality(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "refit.yaml"), []byte(genConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := openRun(context.Background(), cfg, Options{}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.reg.Close()
+	jan := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	ref := batchOf(t, writeGenMonth(t, dir, jan, 5000, 1, 1))
+	clean := writeGenMonth(t, dir, jan.AddDate(0, 1, 0), 5000, 1, 2)
+	damaged := filepath.Join(dir, "damaged.parquet")
+	damageFile(t, clean, damaged, []string{"duplicate=0.02", "nulls:distance=0.02"}, 1)
+	s := &Stage{}
+	res, err := r.championChecks(context.Background(), qualityRef{id: "v0001", profile: ref.profile}, batchOf(t, damaged), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorFindings(t, res); !slices.Equal(got, []string{"nulls/distance"}) {
+		t.Errorf("error findings %v, want only nulls/distance", got)
+	}
+	if !strings.Contains(strings.Join(s.Notes, "\n"), "no duplicate-row count") {
+		t.Errorf("notes %q do not say duplicates were skipped", s.Notes)
+	}
+}
+
+// TestQualityGateBeforeChampion: when the first candidate failed its
+// gates there is no champion, and new data is checked against that
+// candidate's training rows: a damaged month is still blocked before
+// training.
+func TestQualityGateBeforeChampion(t *testing.T) {
+	dir := t.TempDir()
+	yaml := strings.Replace(genConfig, "{metric: auc, min: 0.5}", "{metric: auc, min: 0.99}", 1)
+	if err := os.WriteFile(filepath.Join(dir, "refit.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	land := filepath.Join(dir, "land")
+	jan := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	writeGenMonth(t, land, jan, 8000, 1, 1)
+	if rec := runAt(t, cfg, jan.AddDate(0, 1, 0)); rec.Outcome != OutcomeRejected {
+		t.Fatalf("january: %s, want rejected; %q", rec.Outcome, rec.Reasons)
+	}
+	feb := writeGenMonth(t, land, jan.AddDate(0, 1, 0), 8000, 1, 2)
+	damageFile(t, feb, feb, []string{"unseen:origin=0.01"}, 3)
+	rec := runAt(t, cfg, jan.AddDate(0, 2, 0))
+	if rec.Outcome != OutcomeBlockedData || rec.ChampionAfter != "" || rec.Candidate != "" {
+		t.Errorf("february: outcome %s, champion %q, candidate %q: want blocked-data and no model; %q",
+			rec.Outcome, rec.ChampionAfter, rec.Candidate, rec.Reasons)
+	}
+	if got := errorFindings(t, rec.Findings); !slices.Equal(got, []string{"values/origin"}) {
+		t.Errorf("error findings %v, want values/origin", got)
+	}
+	if notes := strings.Join(rec.Stages[len(rec.Stages)-1].Notes, "\n"); !strings.Contains(notes, "candidate v0001's training data (no champion yet)") {
+		t.Errorf("validate notes %q do not name the candidate", notes)
+	}
+}
+
+// TestFindingText pins the reason line of a finding: the first rows as
+// file:row (the file once), and the failing rows by file.
+func TestFindingText(t *testing.T) {
+	cfg := &Config{dir: "/data/proj"}
+	r := &run{cfg: cfg}
+	a, b := "/data/proj/land/month=2001-06/part-0.parquet", "/data/proj/land/month=2001-07/part-0.parquet"
+	f := validate.Finding{Check: validate.CheckValues, Column: "origin", Expected: "one of 224 allowed values", Observed: "2,693 of 1,005,448 (0.2678%)",
+		Failing: 2693, Examples: []validate.Example{{File: a, FileRow: 7}, {File: b, FileRow: 20}, {File: b, FileRow: 120}, {File: b, FileRow: 147}},
+		Files: []validate.FileCount{{File: a, Failing: 42}, {File: b, Failing: 2651}}}
+	want := "origin values: expected one of 224 allowed values, observed 2,693 of 1,005,448 (0.2678%); " +
+		"rows land/month=2001-06/part-0.parquet:7, land/month=2001-07/part-0.parquet:20, :120, …; " +
+		"by file: land/month=2001-06/part-0.parquet 42, land/month=2001-07/part-0.parquet 2,651"
+	if got := r.findingText(f); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	f = validate.Finding{Check: validate.CheckRows, Expected: "x", Observed: "y"}
+	if got := r.findingText(f); got != "rows: expected x, observed y" {
+		t.Errorf("got %q", got)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
 )
@@ -32,14 +33,7 @@ type trainingQuality struct {
 // quality reference) and, in the same pass, counts their duplicate rows
 // and profiles the label's values.
 func profileTraining(ctx context.Context, rs rows, label string) (*validate.Profile, *trainingQuality, error) {
-	schema := rs.ds.Schema()
-	p := validate.NewProfile(schema, validate.Options{})
-	q := &trainingQuality{Label: label}
-	for _, f := range schema.Fields() {
-		q.DuplicateColumns = append(q.DuplicateColumns, f.Name)
-	}
-	dups := validate.NewDuplicateCounter(q.DuplicateColumns, 0)
-	lp, err := validate.NewLabelProfiler(label, schema)
+	acc, err := newTrainingAccumulator(rs.ds.Schema(), label)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,24 +41,55 @@ func profileTraining(ctx context.Context, rs rows, label string) (*validate.Prof
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := p.Add(rec); err != nil {
-			return nil, nil, err
-		}
-		if err := dups.Add(rec); err != nil {
-			return nil, nil, err
-		}
-		if err := lp.Add(rec); err != nil {
+		if err := acc.add(rec); err != nil {
 			return nil, nil, err
 		}
 	}
-	var d int64
-	var ok bool
-	q.Rows, d, ok = dups.Duplicates()
+	p, q := acc.result()
+	return p, q, nil
+}
+
+// trainingAccumulator gathers profileTraining's results record by record.
+type trainingAccumulator struct {
+	profile *validate.Profile
+	dups    *validate.DuplicateCounter
+	label   *validate.LabelProfiler
+	q       trainingQuality
+}
+
+func newTrainingAccumulator(schema *arrow.Schema, label string) (*trainingAccumulator, error) {
+	a := &trainingAccumulator{profile: validate.NewProfile(schema, validate.Options{}), q: trainingQuality{Label: label}}
+	for _, f := range schema.Fields() {
+		a.q.DuplicateColumns = append(a.q.DuplicateColumns, f.Name)
+	}
+	a.dups = validate.NewDuplicateCounter(a.q.DuplicateColumns, 0)
+	var err error
+	a.label, err = validate.NewLabelProfiler(label, schema)
+	return a, err
+}
+
+// add accumulates rec; it is only read during the call.
+func (a *trainingAccumulator) add(rec arrow.Record) error {
+	if err := a.profile.Add(rec); err != nil {
+		return err
+	}
+	if err := a.dups.Add(rec); err != nil {
+		return err
+	}
+	return a.label.Add(rec)
+}
+
+// result returns the profile and quality statistics so far; later adds
+// change them.
+func (a *trainingAccumulator) result() (*validate.Profile, *trainingQuality) {
+	q := a.q
+	rows, d, ok := a.dups.Duplicates()
+	q.Rows = rows
 	if ok {
 		q.DuplicateRows = &d
 	}
-	q.LabelProfile = lp.Profile()
-	return p, q, nil
+	q.LabelProfile = a.label.Profile()
+	return a.profile, &q
 }
 
 // readQuality loads a version's quality.json; nil without one (a model
@@ -76,11 +101,11 @@ func readQuality(v registry.Version) (*trainingQuality, error) {
 	}
 	data, err := os.ReadFile(art.Path)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: champion %s: %w", v.ID, err)
+		return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 	}
 	q := &trainingQuality{}
 	if err := json.Unmarshal(data, q); err != nil {
-		return nil, fmt.Errorf("pipeline: champion %s quality: %w", v.ID, err)
+		return nil, fmt.Errorf("pipeline: model %s quality: %w", v.ID, err)
 	}
 	return q, nil
 }

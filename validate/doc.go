@@ -91,7 +91,7 @@
 // values, bounded by CheckOptions.MaxKeys. Each [Finding] names the check,
 // column, severity, expected and observed, the failing count and fraction
 // and the first failing rows (global row index, file and row in the file,
-// and value).
+// and value), with the failing rows per file when several files have some.
 //
 // [Infer] proposes expectations the profiled data meets (see its doc for
 // the margins); [Expectations.Encode] writes them as commented YAML.

@@ -97,6 +97,9 @@ func (p *pending) absorb(st checkState) {
 		p.f.Failing, p.f.Total = st.failing, st.total
 	}
 	p.f.Examples = st.examples
+	if len(st.files) > 1 {
+		p.f.Files = st.files
+	}
 	if st.incomplete != "" {
 		p.f.Observed = st.incomplete
 		p.direct = true

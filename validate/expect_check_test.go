@@ -138,8 +138,8 @@ columns:
 		}
 	}
 	got := fmt.Sprintf("%+v", res.Findings)
-	want := "[{Check:nulls Column:delay Rule: Severity:warn Expected:null fraction <= 0% Observed:1 of 10 (10%) Failing:1 Total:10 Fraction:0.1 Examples:[{Row:1 File:trips.parquet FileRow:1 Value:null}]} " +
-		"{Check:range Column:delay Rule: Severity:error Expected:values within [-10, 100] Observed:min -5, max 1000; 1 of 9 (11.11%) Failing:1 Total:9 Fraction:0.1111111111111111 Examples:[{Row:4 File:trips.parquet FileRow:4 Value:1000}]}]"
+	want := "[{Check:nulls Column:delay Rule: Severity:warn Expected:null fraction <= 0% Observed:1 of 10 (10%) Failing:1 Total:10 Fraction:0.1 Examples:[{Row:1 File:trips.parquet FileRow:1 Value:null}] Files:[]} " +
+		"{Check:range Column:delay Rule: Severity:error Expected:values within [-10, 100] Observed:min -5, max 1000; 1 of 9 (11.11%) Failing:1 Total:9 Fraction:0.1111111111111111 Examples:[{Row:4 File:trips.parquet FileRow:4 Value:1000}] Files:[]}]"
 	if got != want {
 		t.Errorf("findings:\n got %s\nwant %s", got, want)
 	}
@@ -237,5 +237,28 @@ columns:
 	}
 	if p := res.Findings[0].Examples[0].Place(); p != paths[0]+":4" {
 		t.Errorf("place %q, want %q", p, paths[0]+":4")
+	}
+	for _, f := range res.Findings {
+		if f.Files != nil {
+			t.Errorf("%s: files %v for failing rows in one file", f.Check, f.Files)
+		}
+	}
+	exp, err = DecodeExpectations([]byte("version: 1\nduplicate_rows: {max_fraction: 0, columns: [origin]}\ncolumns: {origin: {values: {allowed: [SEA]}}}\n"), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err = Check(ctx, ds, prof, exp, CheckOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want = []string{
+		fmt.Sprintf("values [{%s 2} {%s 3}]", paths[0], paths[1]),         // LAX, JFK | LAX, XXX, LAX
+		fmt.Sprintf("duplicate_rows [{%s 2} {%s 4}]", paths[0], paths[1]), // SEA, SEA | LAX, SEA, LAX, SEA (XXX is new)
+	}
+	got = nil
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %v", f.Check, f.Files))
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("failing rows by file:\n got %v\nwant %v", got, want)
 	}
 }

@@ -36,6 +36,8 @@ type rowLoc struct {
 type checkState struct {
 	failing, total int64
 	examples       []Example // part-local rows until merged
+	partFailing    []int64   // merged: failing rows per part
+	files          []FileCount
 	max            int
 	incomplete     string // set when the check could not finish
 }
@@ -85,7 +87,27 @@ func rowPass(ctx context.Context, ds *ingest.Dataset, checks []rowCheck, opts Ch
 	}
 	out := mergeStates(checks, states, partRows, opts.MaxExamples)
 	placeExamples(out, parts, partRows)
+	for j := range out {
+		out[j].files = fileCounts(out[j].partFailing, parts)
+	}
 	return out, nil
+}
+
+// fileCounts sums failing rows per part into failing rows per file, in
+// file order, leaving out files without any.
+func fileCounts(partFailing []int64, parts []ingest.Part) []FileCount {
+	var out []FileCount
+	for i, n := range partFailing {
+		if n == 0 || i >= len(parts) {
+			continue
+		}
+		if k := len(out) - 1; k >= 0 && out[k].File == parts[i].Path {
+			out[k].Failing += n
+			continue
+		}
+		out = append(out, FileCount{File: parts[i].Path, Failing: n})
+	}
+	return out
 }
 
 // placeExamples sets the file and the row within it of every example,
@@ -124,9 +146,11 @@ func mergeStates(checks []rowCheck, states [][]checkState, partRows []int64, max
 			out[j] = f.finish(offsets, maxExamples)
 			continue
 		}
+		out[j].partFailing = make([]int64, len(states))
 		for pi := range states {
 			st := states[pi][j]
 			out[j].failing += st.failing
+			out[j].partFailing[pi] = st.failing
 			out[j].total += st.total
 			for _, ex := range st.examples {
 				if len(out[j].examples) < maxExamples {

@@ -31,8 +31,9 @@ type uniqueCheck struct {
 	seen    map[uint64]uint64 // hash → packed first position
 	failing int64
 	total   int64
-	cand    []candidate // repeats kept as examples, at most 4·max
-	worst   uint64      // candidates after this position cannot be examples
+	perPart map[uint64]int64 // repeats by the part they are in
+	cand    []candidate      // repeats kept as examples, at most 4·max
+	worst   uint64           // candidates after this position cannot be examples
 	over    bool
 }
 
@@ -42,7 +43,7 @@ type candidate struct {
 }
 
 func newUniqueCheck(cols []int, maxKeys int, rows bool) *uniqueCheck {
-	return &uniqueCheck{cols: cols, rows: rows, maxKeys: maxKeys, seen: map[uint64]uint64{}, worst: ^uint64(0)}
+	return &uniqueCheck{cols: cols, rows: rows, maxKeys: maxKeys, seen: map[uint64]uint64{}, perPart: map[uint64]int64{}, worst: ^uint64(0)}
 }
 
 func (c *uniqueCheck) check(rec arrow.Record, at rowLoc, st *checkState) error {
@@ -75,6 +76,7 @@ func (c *uniqueCheck) insert(rec arrow.Record, k, pos uint64, i, maxExamples int
 	}
 	c.failing++
 	repeat := max(first, pos)
+	c.perPart[repeat>>40]++
 	c.seen[k] = min(first, pos)
 	if repeat < c.worst {
 		c.cand = append(c.cand, candidate{repeat, rowText(rec, c.cols, i, false)})
@@ -134,7 +136,10 @@ func (c *uniqueCheck) finish(offsets []int64, maxExamples int) checkState {
 		return checkState{incomplete: fmt.Sprintf("not checked: more than %s distinct values, over the memory cap (raise it with --max-keys)", count(int64(c.maxKeys)))}
 	}
 	c.trim(maxExamples)
-	st := checkState{failing: c.failing, total: c.total}
+	st := checkState{failing: c.failing, total: c.total, partFailing: make([]int64, len(offsets))}
+	for part, n := range c.perPart {
+		st.partFailing[part] = n
+	}
 	for _, cd := range c.cand {
 		st.example(unpackRow(cd.pos, offsets), cd.value)
 	}

@@ -34,6 +34,15 @@ type Finding struct {
 	// Examples are the first failing rows (at most CheckOptions.MaxExamples)
 	// in dataset order.
 	Examples []Example `json:"examples,omitempty"`
+	// Files are the failing rows per file, in file order, when the rows
+	// were scanned and more than one file has some (which file is bad).
+	Files []FileCount `json:"files,omitempty"`
+}
+
+// FileCount is the number of failing rows in one file.
+type FileCount struct {
+	File    string `json:"file"`
+	Failing int64  `json:"failing"`
 }
 
 // Example is a failing row: its 0-based index in the dataset (files in

@@ -33,6 +33,11 @@ type ReferenceOptions struct {
 	// repeat an earlier row over DuplicateColumns (see [DuplicateCounter]);
 	// it enables the duplicate-row check. Nil: not checked.
 	DuplicateRows *int64
+	// DuplicateSlack is RateSlack for duplicate rows: coincidental
+	// duplicates grow with how densely rows fall in time (a busier month
+	// has more same-minute, same-route twins), so their rate may grow by
+	// this much before noise counts. Defaults to 0.5.
+	DuplicateSlack float64
 	// DuplicateColumns are the columns rows are compared on. Defaults to
 	// every column of the reference present in the new data.
 	DuplicateColumns []string
@@ -53,6 +58,9 @@ func (o ReferenceOptions) withDefaults() ReferenceOptions {
 	}
 	if o.RateSlack <= 0 {
 		o.RateSlack = 0.1
+	}
+	if o.DuplicateSlack <= 0 {
+		o.DuplicateSlack = 0.5
 	}
 	return o
 }
@@ -86,7 +94,7 @@ func (o ReferenceOptions) withDefaults() ReferenceOptions {
 //     Good–Turing estimate of unseen mass, singletons/values) of the
 //     non-null values, plus noise;
 //   - duplicate rows (when ReferenceOptions.DuplicateRows is set): at most
-//     the reference's share, with noise as for nulls;
+//     (1+DuplicateSlack) × the reference's share, with noise as for nulls;
 //   - the label's domain (when ReferenceOptions.Label is set), as a rule
 //     over its expression: a class among the reference's classes (unseen
 //     share as for values), or a number within the widened range.
@@ -202,5 +210,5 @@ func referenceDuplicates(ref, cur *Profile, o ReferenceOptions) *DuplicateRowsCh
 		}
 	}
 	return &DuplicateRowsCheck{Columns: cols,
-		MaxFraction: allowedFraction(*o.DuplicateRows, ref.Rows, cur.Rows, o.RateSlack, o.Alpha)}
+		MaxFraction: allowedFraction(*o.DuplicateRows, ref.Rows, cur.Rows, o.DuplicateSlack, o.Alpha)}
 }

@@ -27,13 +27,13 @@ type LabelReference struct {
 }
 
 // Label rate bands, as factors on the odds p/(1−p) of the reference's
-// positive rate: a new rate beyond labelErrorOdds (×10 or ÷10, e.g. 20 % →
-// under 2.4 % or over 71 %; 50 % → under 9 % or over 91 %) with confidence
-// is an error, a broken label (a unit change, a constant); beyond
-// labelWarnOdds (×1.5) a warning, the world changing. A real shift of the
-// world moves the odds less than tenfold (flights' monthly late rates stay
-// within ×1.5; the demo's drifted month moves 50 % to 86 %, ×6), and
-// retraining is what handles it.
+// positive rate: a new rate beyond labelErrorOdds (×10 or ÷10, e.g. 20 %
+// → under 2.4 % or over 71 %) with confidence is an error: an order of
+// magnitude in the odds is what a broken label does (a unit change, a
+// default value, a constant), while real concept drift moves them less in
+// one batch (flights 2001 month to month: at most 1.35×; the demo's drift
+// month, a deliberately large shift: 5.8×). Beyond labelWarnOdds (×1.5)
+// it is a warning, the world changing, which retraining handles.
 const (
 	labelErrorOdds = 10
 	labelWarnOdds  = 1.5
@@ -80,9 +80,9 @@ func classRule(l *LabelReference, rc *ColumnProfile, cur *Profile, o ReferenceOp
 
 // CheckLabelRate compares the positive rate of a true/false label on new
 // rows (cur, a profile of the expression's values there) with the
-// reference's. Beyond sampling noise (Wilson interval at opts.Alpha), a
-// rate whose odds moved more than 10× is an error, more than 1.5× a
-// warning. It also reports a label whose type changed. ok is false when
+// reference's. Beyond sampling noise (the Clopper–Pearson interval at
+// opts.Alpha), a rate whose odds moved more than 10× is an error, more
+// than 1.5× a warning. It also reports a label whose type changed. ok is false when
 // the label passes or is not true/false in the reference (or was constant
 // there).
 func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions) (f Finding, ok bool) {

@@ -366,8 +366,8 @@ func TestLabelChecks(t *testing.T) {
 	}{
 		{"binary clean", "late", true, genKind{}, nil},
 		{"binary drift", "late", true, genKind{lateRate: 0.3}, []string{"warn label"}},
-		{"binary broken", "late", true, genKind{lateRate: 0.005}, []string{"error label"}},
-		{"binary shifted ×6 in odds: the world, not garbage", "late", true, genKind{lateRate: 0.6}, []string{"warn label"}},
+		{"binary broken", "late", true, genKind{lateRate: 0.01}, []string{"error label"}},
+		{"binary drift x5 odds", "late", true, genKind{lateRate: 0.55}, []string{"warn label"}},
 		{"binary expression clean", "delay > 15", true, genKind{}, nil},
 		{"number clean", "delay", false, genKind{}, nil},
 		{"number absurd 0.3%", "delay", false, genKind{damage: absurdDelay(0.003)}, []string{"error rule/label_range"}},

@@ -56,6 +56,9 @@ func writeFindingsText(w io.Writer, findings []validate.Finding) error {
 		if len(f.Examples) > 0 {
 			fmt.Fprintf(tw, "\t\t\texamples: %s\n", examplesLine(f.Examples))
 		}
+		if len(f.Files) > 0 {
+			fmt.Fprintf(tw, "\t\t\tby file: %s\n", filesLine(f.Files))
+		}
 	}
 	return tw.Flush()
 }
@@ -78,6 +81,14 @@ func findingSubject(f validate.Finding) string {
 		return f.Column
 	}
 	return "-"
+}
+
+func filesLine(fs []validate.FileCount) string {
+	parts := make([]string, len(fs))
+	for i, fc := range fs {
+		parts[i] = fc.File + " " + countText(fc.Failing)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func examplesLine(ex []validate.Example) string {
