@@ -41,6 +41,11 @@ type Config struct {
 	BatchSize int `yaml:"batch_size"`
 	// LearningRate is Adam's step size. Defaults to 0.001.
 	LearningRate float64 `yaml:"learning_rate"`
+	// LearningRateDecay multiplies the learning rate after every epoch
+	// whose validation loss did not improve (0 < decay ≤ 1), so that
+	// training takes smaller steps near a minimum before Patience stops
+	// it. Defaults to 1 (a constant learning rate).
+	LearningRateDecay float64 `yaml:"learning_rate_decay"`
 	// L2 adds L2/2·Σw² over the weights (not the biases) to each batch's
 	// mean loss. Defaults to 0.
 	L2 float64 `yaml:"l2"`
@@ -79,6 +84,7 @@ func (c Config) withDefaults() Config {
 	c.Epochs = orDefault(c.Epochs, 100)
 	c.BatchSize = orDefault(c.BatchSize, 256)
 	c.LearningRate = orDefault(c.LearningRate, 0.001)
+	c.LearningRateDecay = orDefault(c.LearningRateDecay, 1)
 	c.Patience = orDefault(c.Patience, 5)
 	c.Tolerance = orDefault(c.Tolerance, 1e-4)
 	c.ValidationFraction = orDefault(c.ValidationFraction, 0.1)
@@ -122,6 +128,9 @@ func (c Config) Validate() error {
 	}
 	if !(c.LearningRate > 0 && c.LearningRate < 10) {
 		bad("learning_rate = %v: want 0 < rate < 10", c.LearningRate)
+	}
+	if !(c.LearningRateDecay > 0 && c.LearningRateDecay <= 1) {
+		bad("learning_rate_decay = %v: want 0 < decay ≤ 1", c.LearningRateDecay)
 	}
 	if !(c.L2 >= 0) || math.IsInf(c.L2, 0) {
 		bad("l2 = %v: want a finite value ≥ 0", c.L2)

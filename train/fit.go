@@ -149,6 +149,8 @@ func (t *trainer) epochs(ctx context.Context) error {
 		bad++
 		if ep.Improved {
 			bad = 0
+		} else if t.cfg.LearningRateDecay != 1 {
+			t.net.scaleLearningRate(t.cfg.LearningRateDecay)
 		}
 		ep.Stop = bad >= t.cfg.Patience && e < t.cfg.Epochs
 		t.rep.Epochs, t.rep.StoppedEarly = e, ep.Stop

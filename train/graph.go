@@ -31,6 +31,7 @@ type net struct {
 	task    model.Task
 	act     model.Activation
 	lastVal float32
+	lr      float64
 }
 
 // netSpec is what a net is built from.
@@ -77,6 +78,7 @@ func (n *net) build(s netSpec, rng *rand.Rand) error {
 		return err
 	}
 	n.vm = gorgonia.NewTapeMachine(n.g, gorgonia.BindDualValues(n.params...))
+	n.lr = s.lr
 	n.solver = gorgonia.NewAdamSolver(gorgonia.WithLearnRate(s.lr))
 	n.grads = gorgonia.NodesToValueGrads(n.params)
 	return nil
@@ -260,6 +262,13 @@ func (n *net) weights() [][]float32 {
 		ps[i] = t
 	}
 	return ps
+}
+
+// scaleLearningRate multiplies Adam's step size by f; the moment
+// estimates are kept.
+func (n *net) scaleLearningRate(f float64) {
+	n.lr *= f
+	gorgonia.WithLearnRate(n.lr)(n.solver)
 }
 
 // close releases the machine.
