@@ -187,8 +187,8 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	err := Config{Epochs: -1, BatchSize: -2, L2: -1}.Validate()
-	for _, want := range []string{"epochs", "batch_size", "l2"} {
+	err := Config{Epochs: -1, BatchSize: -2, L2: -1, LearningRateDecay: 1.5}.Validate()
+	for _, want := range []string{"epochs", "batch_size", "l2", "learning_rate_decay"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not mention %s", err, want)
 		}
