@@ -93,11 +93,11 @@ func TestCalendarGeneralizes(t *testing.T) {
 }
 
 // Same data, config and seed give the same model bytes with calendar and
-// categorical features and a decaying learning rate too.
+// categorical features, a decaying learning rate and averaged weights too.
 func TestDeterministicCalendar(t *testing.T) {
 	rec := flightsLike(t, 2000, 4, time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), 40)
 	fit := func(seed uint64) []byte {
-		cfg := Config{Hidden: []int{8}, Epochs: 4, Patience: 1, Tolerance: 1, LearningRateDecay: 0.5, Seed: seed}
+		cfg := Config{Hidden: []int{8}, Epochs: 4, Patience: 1, Tolerance: 1, LearningRateDecay: 0.5, WeightAverage: 0.9, Seed: seed}
 		m, rep, err := Fit(context.Background(), cfg, Data{Train: Records(rec), Features: flightsLikeFeatures, Label: "late"})
 		if err != nil {
 			t.Fatal(err)

@@ -46,6 +46,12 @@ type Config struct {
 	// training takes smaller steps near a minimum before Patience stops
 	// it. Defaults to 1 (a constant learning rate).
 	LearningRateDecay float64 `yaml:"learning_rate_decay"`
+	// WeightAverage, when above 0, makes the model's weights (validated
+	// after each epoch and returned) an exponential moving average of the
+	// weights after each step, with this factor per step (0.999 averages
+	// over about the last 1000 steps). Averaging smooths out the noise of
+	// the last minibatches. Defaults to 0 (the last step's weights).
+	WeightAverage float64 `yaml:"weight_average"`
 	// L2 adds L2/2·Σw² over the weights (not the biases) to each batch's
 	// mean loss. Defaults to 0.
 	L2 float64 `yaml:"l2"`
@@ -137,6 +143,9 @@ func (c Config) Validate() error {
 	}
 	if !(c.LearningRateDecay > 0 && c.LearningRateDecay <= 1) {
 		bad("learning_rate_decay = %v: want 0 < decay ≤ 1", c.LearningRateDecay)
+	}
+	if !(c.WeightAverage >= 0 && c.WeightAverage < 1) {
+		bad("weight_average = %v: want 0 ≤ factor < 1", c.WeightAverage)
 	}
 	if !(c.L2 >= 0) || math.IsInf(c.L2, 0) {
 		bad("l2 = %v: want a finite value ≥ 0", c.L2)

@@ -104,6 +104,9 @@ func (t *trainer) run(ctx context.Context) (*model.Model, error) {
 	}
 	defer n.close()
 	t.net = n
+	if t.cfg.WeightAverage > 0 {
+		n.averageWeights(t.cfg.WeightAverage)
+	}
 	t.perm = make([]int, t.p.train.rows)
 	for i := range t.perm {
 		t.perm[i] = i
