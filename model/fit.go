@@ -15,7 +15,7 @@ import (
 type FitConfig struct {
 	// TopK is the largest number of values of a categorical column that
 	// get their own one-hot feature: the most frequent ones with at least
-	// MinCount training rows; ties are broken by value. Defaults to 32.
+	// MinCount training rows; ties are broken by value. Defaults to 256.
 	TopK int
 	// MinCount is the number of training rows a categorical value needs
 	// for its own one-hot feature; rarer values share "#other" (with the
@@ -35,7 +35,7 @@ type FitConfig struct {
 
 func (c FitConfig) withDefaults() FitConfig {
 	if c.TopK <= 0 {
-		c.TopK = 32
+		c.TopK = 256
 	}
 	if c.MinCount <= 0 {
 		c.MinCount = 1

@@ -144,7 +144,7 @@ func eachRun(mask []bool, off, n int, want bool, fn func(lo, hi int) error) erro
 // fitPreprocessing fits the preprocessing on the rows of b whose mask is
 // false (the training rows).
 func fitPreprocessing(b *batches, mask []bool, d *Data, cfg Config) (*model.Preprocessor, error) {
-	f, err := model.NewFitter(d.Features, model.FitConfig{TopK: cfg.TopK})
+	f, err := model.NewFitter(d.Features, model.FitConfig{TopK: cfg.TopK, MinCount: cfg.MinCount})
 	if err != nil {
 		return nil, err
 	}

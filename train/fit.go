@@ -104,6 +104,9 @@ func (t *trainer) run(ctx context.Context) (*model.Model, error) {
 	}
 	defer n.close()
 	t.net = n
+	if t.cfg.WeightAverage > 0 {
+		n.averageWeights(t.cfg.WeightAverage)
+	}
 	t.perm = make([]int, t.p.train.rows)
 	for i := range t.perm {
 		t.perm[i] = i
@@ -149,6 +152,8 @@ func (t *trainer) epochs(ctx context.Context) error {
 		bad++
 		if ep.Improved {
 			bad = 0
+		} else if t.cfg.LearningRateDecay != 1 {
+			t.net.scaleLearningRate(t.cfg.LearningRateDecay)
 		}
 		ep.Stop = bad >= t.cfg.Patience && e < t.cfg.Epochs
 		t.rep.Epochs, t.rep.StoppedEarly = e, ep.Stop

@@ -27,6 +27,8 @@ func TestFitQuality(t *testing.T) {
 	}{
 		{"logistic", separable, Config{}, model.TaskBinary, "auc", func(v float64) bool { return v > 0.95 }},
 		{"mlp_ring", ring, Config{Hidden: []int{16}, LearningRate: 0.01}, model.TaskBinary, "auc", func(v float64) bool { return v > 0.97 }},
+		{"mlp_ring_decay_average", ring, Config{Hidden: []int{16}, LearningRate: 0.01, LearningRateDecay: 0.7, WeightAverage: 0.99},
+			model.TaskBinary, "auc", func(v float64) bool { return v > 0.97 }},
 		{"multiclass", sectors, Config{Hidden: []int{16}, LearningRate: 0.01}, model.TaskMulticlass, "accuracy", func(v float64) bool { return v > 0.9 }},
 		{"linear", linear, Config{LearningRate: 0.05}, model.TaskRegression, "rmse", func(v float64) bool { return v < 0.2 }},
 	}
@@ -187,8 +189,8 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	err := Config{Epochs: -1, BatchSize: -2, L2: -1}.Validate()
-	for _, want := range []string{"epochs", "batch_size", "l2"} {
+	err := Config{Epochs: -1, BatchSize: -2, L2: -1, LearningRateDecay: 1.5, WeightAverage: 1, MinCount: -1}.Validate()
+	for _, want := range []string{"epochs", "batch_size", "l2", "learning_rate_decay", "weight_average", "min_count"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not mention %s", err, want)
 		}

@@ -17,8 +17,9 @@ import (
 )
 
 // The flights task of issue 5, shared with bench/peers/sklearn_flights.py:
-// label delay > 15; features distance, date (hour, day of week and month),
-// origin, destination; train on flightsTrainRows rows spread evenly over
+// label delay > 15; features distance, date (one-hot hour and day of week;
+// month is left out, the rows span two months), origin, destination (all
+// airports one-hot); train on flightsTrainRows rows spread evenly over
 // January–February (row floor(i·N/200000) of the N Jan–Feb rows in file
 // order), evaluate on March.
 const (

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/refit-ml/refit/model"
 	"gorgonia.org/gorgonia"
@@ -31,6 +32,11 @@ type net struct {
 	task    model.Task
 	act     model.Activation
 	lastVal float32
+	lr      float64
+	// avg is the exponential moving average of the parameters (in the
+	// graph's layout) with factor avgDecay per step; nil when off.
+	avg      [][]float32
+	avgDecay float32
 }
 
 // netSpec is what a net is built from.
@@ -77,6 +83,7 @@ func (n *net) build(s netSpec, rng *rand.Rand) error {
 		return err
 	}
 	n.vm = gorgonia.NewTapeMachine(n.g, gorgonia.BindDualValues(n.params...))
+	n.lr = s.lr
 	n.solver = gorgonia.NewAdamSolver(gorgonia.WithLearnRate(s.lr))
 	n.grads = gorgonia.NodesToValueGrads(n.params)
 	return nil
@@ -237,15 +244,42 @@ func (n *net) step() (float32, error) {
 		n.lastVal = v
 		return n.solver.Step(n.grads)
 	})
+	if err == nil && n.avg != nil {
+		n.average()
+	}
 	return n.lastVal, err
 }
 
-// weights copies the current parameters out, converting each weight
-// matrix to model's [out][in] layout.
+// averageWeights makes weights return the exponential moving average of
+// the parameters over the steps from now on, with factor decay per step.
+func (n *net) averageWeights(decay float64) {
+	n.avgDecay = float32(decay)
+	n.avg = make([][]float32, len(n.params))
+	for i, p := range n.params {
+		n.avg[i] = slices.Clone(p.Value().Data().([]float32))
+	}
+}
+
+// average folds the current parameters into the moving average.
+func (n *net) average() {
+	d := n.avgDecay
+	for i, p := range n.params {
+		a := n.avg[i]
+		for j, v := range p.Value().Data().([]float32) {
+			a[j] = d*a[j] + (1-d)*v
+		}
+	}
+}
+
+// weights copies the current parameters (or their moving average) out,
+// converting each weight matrix to model's [out][in] layout.
 func (n *net) weights() [][]float32 {
 	ps := make([][]float32, len(n.params))
 	for i, p := range n.params {
 		v := p.Value().Data().([]float32)
+		if n.avg != nil {
+			v = n.avg[i]
+		}
 		if i%2 == 1 {
 			ps[i] = append([]float32(nil), v...)
 			continue
@@ -260,6 +294,13 @@ func (n *net) weights() [][]float32 {
 		ps[i] = t
 	}
 	return ps
+}
+
+// scaleLearningRate multiplies Adam's step size by f; the moment
+// estimates are kept.
+func (n *net) scaleLearningRate(f float64) {
+	n.lr *= f
+	gorgonia.WithLearnRate(n.lr)(n.solver)
 }
 
 // close releases the machine.

@@ -4,10 +4,13 @@
 Same rows and features as train/flights_test.go (TestFlights,
 BenchmarkFitFlights):
   label    delay > 15
-  features distance (standardized); sin/cos of the fractional hour of day
-           (/24), day of week (Sunday = 0, /7) and month (January = 0, /12),
-           as refit's preprocessing expands the date column; origin and
-           destination one-hot over the 32 most frequent values plus "other"
+  features distance (standardized); one-hot hour of day and day of week,
+           as refit's preprocessing expands the date column (month is left
+           out: the training rows span less than a year); origin and
+           destination one-hot over the 256 most frequent values (all of
+           them) plus "other"
+(Before issue 12 refit encoded the date as sin/cos of hour, day of week
+and month, and one-hot the 32 most frequent airports.)
   train    200,000 rows spread evenly over January-February: row
            floor(i*N/200000) of the N Jan-Feb rows in file order
   test     every March row
@@ -44,15 +47,11 @@ def export(csv):
     os.rename(csv + ".tmp", csv)
 
 
-def cyclic(df):
+def calendar(df):
     d = df["date"]
-    hour = d.dt.hour + d.dt.minute / 60 + d.dt.second / 3600
     out = pd.DataFrame(index=df.index)
-    for name, frac in [("hour", hour / 24),
-                       ("dow", ((d.dt.dayofweek + 1) % 7) / 7),
-                       ("month", (d.dt.month - 1) / 12)]:
-        out[name + "_sin"] = np.sin(2 * np.pi * frac)
-        out[name + "_cos"] = np.cos(2 * np.pi * frac)
+    out["hour"] = d.dt.hour
+    out["dow"] = (d.dt.dayofweek + 1) % 7
     out["distance"] = df["distance"]
     out["origin"] = df["origin"]
     out["destination"] = df["destination"]
@@ -70,15 +69,15 @@ def main():
     train = janfeb.iloc[(np.arange(TRAIN_ROWS) * n) // TRAIN_ROWS]
     test = df[month == 3]
 
-    cyc = [c + s for c in ("hour", "dow", "month") for s in ("_sin", "_cos")]
     pre = ColumnTransformer([
         ("num", StandardScaler(), ["distance"]),
-        ("cyc", "passthrough", cyc),
-        ("cat", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=33),
+        # an hour or weekday training never had encodes as zeros
+        ("cal", OneHotEncoder(handle_unknown="ignore"), ["hour", "dow"]),
+        ("cat", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=257),
          ["origin", "destination"]),
     ], sparse_threshold=0)
-    x_train = pre.fit_transform(cyclic(train)).astype(np.float32)
-    x_test = pre.transform(cyclic(test)).astype(np.float32)
+    x_train = pre.fit_transform(calendar(train)).astype(np.float32)
+    x_test = pre.transform(calendar(test)).astype(np.float32)
     y_train = (train["delay"] > 15).to_numpy()
     y_test = (test["delay"] > 15).to_numpy()
 
