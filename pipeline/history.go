@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -168,17 +169,9 @@ func median(v []float64) float64 {
 // numText formats a count or rate readably: 16,420 or 3.5.
 func numText(v float64) string {
 	if v >= 100 {
-		return commaInt(int64(math.Round(v)))
+		return numfmt.Count(int64(math.Round(v)))
 	}
 	return fmt.Sprintf("%.3g", v)
 }
 
 func ratioText(v float64) string { return fmt.Sprintf("%.3g", v) }
-
-func commaInt(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
@@ -254,7 +255,7 @@ func (r *run) findingText(f validate.Finding) string {
 	if len(f.Files) > 0 {
 		var by []string
 		for _, fc := range f.Files {
-			by = append(by, r.displayPath(fc.File)+" "+commaInt(fc.Failing))
+			by = append(by, r.displayPath(fc.File)+" "+numfmt.Count(fc.Failing))
 		}
 		s += "; by file: " + strings.Join(by, ", ")
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // Backtest is what a backtest replayed, in plain fields (the pipeline
@@ -105,7 +107,7 @@ func WriteBacktestText(w io.Writer, b *Backtest) error {
 	}
 	fmt.Fprintln(tw, head+"decision ("+first(b.Policies)+")")
 	for _, per := range b.Periods {
-		row := per.label() + "\t" + count(per.Rows) + "\t"
+		row := per.label() + "\t" + numfmt.Count(per.Rows) + "\t"
 		for _, p := range per.Policies {
 			row += metricText(p.Metric) + "\t" + trainText(p) + "\t"
 		}
@@ -208,7 +210,7 @@ type backtestCell struct{ Metric, Train, Title string }
 func WriteBacktestHTML(w io.Writer, b *Backtest) error {
 	v := backtestView{Backtest: b, Title: "refit backtest", FromText: dateText(b.From), ToText: dateText(b.To), Chart: newBacktestChart(b)}
 	for _, per := range b.Periods {
-		row := backtestRow{Label: per.label(), Rows: count(per.Rows)}
+		row := backtestRow{Label: per.label(), Rows: numfmt.Count(per.Rows)}
 		for _, p := range per.Policies {
 			row.Cells = append(row.Cells, backtestCell{Metric: metricText(p.Metric), Train: trainText(p), Title: p.Policy + ": " + p.Outcome})
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"strconv"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -53,9 +54,9 @@ func cards(a *Audit) []card {
 
 func columnCard(c validate.ColumnResult, rows int64) card {
 	k := card{Name: c.Name, Type: c.Type, Kind: c.Kind}
-	k.Stats = append(k.Stats, stat{"values", count(c.Count)}, stat{"nulls", pct(c.Nulls, rows)})
+	k.Stats = append(k.Stats, stat{"values", numfmt.Count(c.Count)}, stat{"nulls", pct(c.Nulls, rows)})
 	if c.Kind != "other" {
-		d := count(c.Distinct)
+		d := numfmt.Count(c.Distinct)
 		if !c.DistinctExact {
 			d = "≈" + d
 		}
@@ -65,7 +66,7 @@ func columnCard(c validate.ColumnResult, rows int64) card {
 		k.Stats = append(k.Stats, stat{"min", num(n.Min)}, stat{"p50", num(quantile(n, 0.5))},
 			stat{"max", num(n.Max)}, stat{"mean", num(n.Mean)}, stat{"std", num(n.StdDev)})
 		if n.NaN+n.PosInf+n.NegInf > 0 {
-			k.Stats = append(k.Stats, stat{"NaN/±Inf", count(n.NaN + n.PosInf + n.NegInf)})
+			k.Stats = append(k.Stats, stat{"NaN/±Inf", numfmt.Count(n.NaN + n.PosInf + n.NegInf)})
 		}
 	}
 	if t := c.TimeRange; t != nil {
@@ -106,9 +107,9 @@ func histogramBars(h validate.Histogram, tr *validate.TimeRange) ([]bar, string,
 		if top > 0 {
 			ht = chartH * float64(c) / float64(top)
 		}
-		title := "(" + num(h.Edges[i]) + ", " + num(h.Edges[i+1]) + "]: " + count(c)
+		title := "(" + num(h.Edges[i]) + ", " + num(h.Edges[i+1]) + "]: " + numfmt.Count(c)
 		if tr != nil { // raw edges of a time column mean little to a reader
-			title = "bin " + strconv.Itoa(i+1) + ": " + count(c)
+			title = "bin " + strconv.Itoa(i+1) + ": " + numfmt.Count(c)
 		}
 		bars[i] = bar{X: float64(i) * w, Y: chartH - ht, W: max(w-1, 1), H: ht, Title: title}
 	}
@@ -138,7 +139,7 @@ func topBars(top []validate.ValueCount) []bar {
 			label = label[:24] + "…"
 		}
 		y := float64(i) * h
-		bars[i] = bar{X: chartW / 2, Y: y, W: w, H: h - labelGap, Title: v.Value + ": " + count(v.Count),
+		bars[i] = bar{X: chartW / 2, Y: y, W: w, H: h - labelGap, Title: v.Value + ": " + numfmt.Count(v.Count),
 			Label: label, LabelY: y + h - labelGap - 1}
 	}
 	return bars

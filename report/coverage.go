@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -36,7 +37,7 @@ func (s *CoverageSection) HTML() (template.HTML, error) {
 	if r == nil {
 		return template.HTML(`<p class="none">No coverage report.</p>`), nil
 	}
-	v := coverageView{Rows: count(r.Rows), Label: labelText(r.Label), Verdict: r.Verdict.String(),
+	v := coverageView{Rows: numfmt.Count(r.Rows), Label: labelText(r.Label), Verdict: r.Verdict.String(),
 		Summary: coverageSummary(r), Findings: r.Findings}
 	for _, sl := range r.Slices {
 		v.Slices = append(v.Slices, newSliceRow(sl))
@@ -52,7 +53,7 @@ func newSliceRow(s validate.SliceCoverage) sliceRow {
 	if s.ReferenceShare != nil {
 		ref = share(*s.ReferenceShare)
 	}
-	return sliceRow{Name: s.Name, Kind: s.Kind, Expr: s.Expr, Rows: count(s.Rows), Share: share(s.Share),
+	return sliceRow{Name: s.Name, Kind: s.Kind, Expr: s.Expr, Rows: numfmt.Count(s.Rows), Share: share(s.Share),
 		RefShare: ref, Label: labelText(s.Label), Verdict: s.Verdict.String()}
 }
 
@@ -74,7 +75,7 @@ func (s *CoverageSection) Markdown() string {
 		return "No coverage report."
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s rows: **%s** (%s)\n\n", count(r.Rows), r.Verdict, coverageSummary(r))
+	fmt.Fprintf(&b, "%s rows: **%s** (%s)\n\n", numfmt.Count(r.Rows), r.Verdict, coverageSummary(r))
 	b.WriteString("| slice | expression | rows | share | reference share | label rate | verdict |\n|---|---|---:|---:|---:|---:|---|\n")
 	for _, sl := range r.Slices {
 		row := newSliceRow(sl)

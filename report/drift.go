@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -53,8 +54,8 @@ func (s *DriftSection) HTML() (template.HTML, error) {
 	if r == nil {
 		return template.HTML(`<p class="none">No drift report.</p>`), nil
 	}
-	v := driftView{Reference: s.Reference, Current: s.Current, RefRows: count(r.ReferenceRows),
-		CurRows: count(r.CurrentRows), Verdict: r.Verdict.String(), Counts: driftCounts(r)}
+	v := driftView{Reference: s.Reference, Current: s.Current, RefRows: numfmt.Count(r.ReferenceRows),
+		CurRows: numfmt.Count(r.CurrentRows), Verdict: r.Verdict.String(), Counts: driftCounts(r)}
 	for _, f := range r.Features {
 		v.Rows = append(v.Rows, newDriftRow(f))
 	}
@@ -119,7 +120,7 @@ func (s *DriftSection) Markdown() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Drift of **%s** (%s rows) against **%s** (%s rows): **%s** (%s)\n\n",
-		mdText(s.Current), count(r.CurrentRows), mdText(s.Reference), count(r.ReferenceRows), r.Verdict, driftCounts(r))
+		mdText(s.Current), numfmt.Count(r.CurrentRows), mdText(s.Reference), numfmt.Count(r.ReferenceRows), r.Verdict, driftCounts(r))
 	b.WriteString("| feature | kind | verdict | PSI | KS | W1 | JS | null rate Δ |\n|---|---|---|---:|---:|---:|---:|---:|\n")
 	for _, f := range r.Features {
 		row := newDriftRow(f)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -15,26 +16,13 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// count formats n with thousands separators.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	start := 0
-	if n < 0 {
-		start = 1
-	}
-	for i := len(s) - 3; i > start; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // num formats a statistic compactly: 4 significant digits.
 func num(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "NaN"
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return count(int64(v))
+		return numfmt.Count(int64(v))
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }

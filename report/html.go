@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 //go:embed *.tmpl report.css
@@ -14,7 +16,7 @@ var files embed.FS
 // templates holds the pages (report.html.tmpl, run.html.tmpl) and the
 // parts they share (sections.html.tmpl); every page inlines report.css.
 var templates = template.Must(template.New("report").Funcs(template.FuncMap{
-	"count":    count,
+	"count":    numfmt.Count,
 	"bytes":    bytesText,
 	"examples": examplesText,
 	"subject":  subject,

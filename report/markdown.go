@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -20,7 +21,7 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	icon := map[Verdict]string{Pass: "✅", Warn: "⚠️", Fail: "❌"}[a.Verdict()]
 	fmt.Fprintf(bw, "## %s %s: %s\n\n", icon, mdText(a.title()), a.verdictText())
 	d := a.Dataset
-	fmt.Fprintf(bw, "**%s** · %s rows · %s", mdText(strings.Join(d.Sources, ", ")), count(d.Rows), plural(d.Files, "file"))
+	fmt.Fprintf(bw, "**%s** · %s rows · %s", mdText(strings.Join(d.Sources, ", ")), numfmt.Count(d.Rows), plural(d.Files, "file"))
 	if d.Fingerprint != "" {
 		fmt.Fprintf(bw, " · fingerprint `%s`", short(d.Fingerprint))
 	}

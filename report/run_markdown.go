@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // WriteRunMarkdown writes a run's summary in GitHub-flavoured Markdown:
@@ -18,7 +20,7 @@ func WriteRunMarkdown(w io.Writer, r *Run) error {
 	if r.Candidate != "" {
 		fmt.Fprintf(bw, " · candidate %s", mdText(r.Candidate))
 	}
-	fmt.Fprintf(bw, " · %s new rows\n", count(r.Dataset.Rows))
+	fmt.Fprintf(bw, " · %s new rows\n", numfmt.Count(r.Dataset.Rows))
 	if r.Error != "" {
 		fmt.Fprintf(bw, "\n**error:** %s\n", mdText(r.Error))
 	}

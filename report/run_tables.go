@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // compareRow is one quantity of the optimization before/after table.
@@ -51,7 +53,7 @@ func headlineMetric(r *Run, m *ModelResult) string {
 func compareNum(q string, before, after float64, format string) compareRow {
 	b, a := fmt.Sprintf(format, before), fmt.Sprintf(format, after)
 	if format == "%.0f" {
-		b, a = count(int64(before)), count(int64(after))
+		b, a = numfmt.Count(int64(before)), numfmt.Count(int64(after))
 	}
 	return compareRow{q, b, a, change(before, after)}
 }
@@ -136,7 +138,7 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 	}
 	holdout := evalRow{Metric: "holdout rows"}
 	for _, m := range models {
-		holdout.Values = append(holdout.Values, count(int64(m.Rows)))
+		holdout.Values = append(holdout.Values, numfmt.Count(int64(m.Rows)))
 	}
 	return header, append(rows, holdout)
 }
@@ -153,7 +155,7 @@ type sliceMetricRow struct {
 func sliceTable(models []ModelResult, metric string) []sliceMetricRow {
 	var rows []sliceMetricRow
 	for _, s := range models[0].Slices {
-		row := sliceMetricRow{Name: s.Name, Rows: count(int64(s.Rows))}
+		row := sliceMetricRow{Name: s.Name, Rows: numfmt.Count(int64(s.Rows))}
 		for _, m := range models {
 			row.Values = append(row.Values, sliceValue(m.Slices, s.Name, metric))
 		}

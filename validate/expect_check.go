@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // CheckOptions control Check. The zero value works for expectations
@@ -118,7 +119,7 @@ func (p *pending) result() (Finding, bool) {
 	if f.Failing == 0 || f.Fraction <= p.limit {
 		return Finding{}, false
 	}
-	obs := fmt.Sprintf("%s of %s (%s)", count(f.Failing), count(f.Total), percent(f.Fraction))
+	obs := fmt.Sprintf("%s of %s (%s)", numfmt.Count(f.Failing), numfmt.Count(f.Total), percent(f.Fraction))
 	if f.Observed != "" {
 		obs = f.Observed + "; " + obs
 	}

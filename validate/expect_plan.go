@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // planner turns expectations into pending checks, answering from the
@@ -48,7 +49,7 @@ func (pl *planner) planRows() {
 	}
 	n := pl.prof.Rows
 	p := &pending{f: Finding{Check: CheckRows, Severity: severity(r.Severity, pl.exp.Severity),
-		Expected: "rows " + boundsText(r.Min, r.Max), Observed: count(n) + " rows"}}
+		Expected: "rows " + boundsText(r.Min, r.Max), Observed: numfmt.Count(n) + " rows"}}
 	p.direct = r.Min != nil && n < *r.Min || r.Max != nil && n > *r.Max
 	if !p.direct {
 		p.decided = true
@@ -59,11 +60,11 @@ func (pl *planner) planRows() {
 func boundsText(lo, hi *int64) string {
 	switch {
 	case lo != nil && hi != nil:
-		return fmt.Sprintf("from %s to %s", count(*lo), count(*hi))
+		return fmt.Sprintf("from %s to %s", numfmt.Count(*lo), numfmt.Count(*hi))
 	case lo != nil:
-		return "at least " + count(*lo)
+		return "at least " + numfmt.Count(*lo)
 	case hi != nil:
-		return "at most " + count(*hi)
+		return "at most " + numfmt.Count(*hi)
 	}
 	return "any number"
 }

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -35,41 +34,27 @@ type rangeCheck struct {
 }
 
 func (c *rangeCheck) check(rec arrow.Record, at rowLoc, st *checkState) error {
-	arr := rec.Column(c.col)
-	num := numAt(arr)
-	if num == nil {
-		return fmt.Errorf("range: column %d of type %s is not numeric: %w", c.col, arr.DataType(), ErrUnsupported)
-	}
-	st.total += int64(arr.Len() - arr.NullN())
-	var text func(int) string
-	for i := range arr.Len() {
-		v := num(i)
-		if v >= c.lo && v <= c.hi || arr.IsNull(i) {
-			continue
-		}
-		if st.fail() {
-			if text == nil {
-				text = textAt(arr)
-			}
-			st.example(at.base+int64(i), text(i))
-		}
-	}
-	return nil
+	return numericCheck("range", rec.Column(c.col), c.col, at, st, func(v float64) bool { return !(v >= c.lo && v <= c.hi) })
 }
 
 // negativesCheck finds values below zero (−Inf included, NaN not).
 type negativesCheck struct{ col int }
 
 func (c *negativesCheck) check(rec arrow.Record, at rowLoc, st *checkState) error {
-	arr := rec.Column(c.col)
+	return numericCheck("negatives", rec.Column(c.col), c.col, at, st, func(v float64) bool { return v < 0 })
+}
+
+// numericCheck counts the non-null values of a numeric column and records
+// those for which bad is true as failures.
+func numericCheck(name string, arr arrow.Array, col int, at rowLoc, st *checkState, bad func(float64) bool) error {
 	num := numAt(arr)
 	if num == nil {
-		return fmt.Errorf("negatives: column %d of type %s is not numeric: %w", c.col, arr.DataType(), ErrUnsupported)
+		return fmt.Errorf("%s: column %d of type %s is not numeric: %w", name, col, arr.DataType(), ErrUnsupported)
 	}
 	st.total += int64(arr.Len() - arr.NullN())
 	var text func(int) string
 	for i := range arr.Len() {
-		if num(i) >= 0 || arr.IsNull(i) || math.IsNaN(num(i)) {
+		if arr.IsNull(i) || !bad(num(i)) {
 			continue
 		}
 		if st.fail() {

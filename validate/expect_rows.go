@@ -169,22 +169,6 @@ func unpackRow(k uint64, offsets []int64) int64 {
 	return offsets[k>>40] + int64(k&(1<<40-1))
 }
 
-// count formats n with thousands separators.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
 // percent formats a fraction as a percentage with up to 4 significant
 // digits: 0.0312 → "3.12%".
 func percent(f float64) string {

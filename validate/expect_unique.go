@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/zeebo/xxh3"
 )
 
@@ -133,7 +134,7 @@ func (c *uniqueCheck) hashes(rec arrow.Record) ([]uint64, []bool) {
 
 func (c *uniqueCheck) finish(offsets []int64, maxExamples int) checkState {
 	if c.over {
-		return checkState{incomplete: fmt.Sprintf("not checked: more than %s distinct values, over the memory cap (raise it with --max-keys)", count(int64(c.maxKeys)))}
+		return checkState{incomplete: fmt.Sprintf("not checked: more than %s distinct values, over the memory cap (raise it with --max-keys)", numfmt.Count(int64(c.maxKeys)))}
 	}
 	c.trim(maxExamples)
 	st := checkState{failing: c.failing, total: c.total, partFailing: make([]int64, len(offsets))}

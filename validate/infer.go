@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // InferOptions control Infer. The zero value gives the defaults.
@@ -64,7 +66,7 @@ func Infer(prof *Profile, opts InferOptions) *Expectations {
 	e := &Expectations{Version: ExpectVersion, Rows: &RowsCheck{Min: &lo, Max: &hi},
 		Schema: &SchemaCheck{}, Columns: map[string]*ColumnExpectation{}, notes: map[string]string{}}
 	e.notes[""] = header(prof, opts)
-	e.notes["rows"] = fmt.Sprintf("%s rows observed; the range allows ±%g %%.", count(n), opts.RowMargin*100)
+	e.notes["rows"] = fmt.Sprintf("%s rows observed; the range allows ±%g %%.", numfmt.Count(n), opts.RowMargin*100)
 	e.notes["schema"] = "Columns must exist with these types; set allow_extra_columns: true to accept new ones."
 	for _, cp := range prof.Columns {
 		e.Columns[cp.Name] = inferColumn(prof, cp, opts, e.notes)
@@ -80,7 +82,7 @@ func header(prof *Profile, opts InferOptions) string {
 		src = "the data"
 	}
 	return strings.Join([]string{
-		fmt.Sprintf("Expectations inferred by `refit infer` from %s (%s rows, %d columns).", src, count(prof.Rows), len(prof.Columns)),
+		fmt.Sprintf("Expectations inferred by `refit infer` from %s (%s rows, %d columns).", src, numfmt.Count(prof.Rows), len(prof.Columns)),
 		"Edit freely, then check data with `refit audit DATA --expect THIS_FILE`.",
 		"Every check takes `severity: error` (fails the audit, the default) or `warn`.",
 		"Checks per column: type, nulls, range, values, pattern, unique, freshness.",
@@ -110,14 +112,14 @@ func inferColumn(prof *Profile, cp *ColumnProfile, opts InferOptions, notes map[
 }
 
 func columnNote(prof *Profile, cp *ColumnProfile) string {
-	s := fmt.Sprintf("%s: %s values, nulls: %s", cp.Name, count(cp.Count), count(cp.Nulls))
+	s := fmt.Sprintf("%s: %s values, nulls: %s", cp.Name, numfmt.Count(cp.Count), numfmt.Count(cp.Nulls))
 	if cp.TopK != nil {
 		d, exact := cp.distinct()
 		approx := ""
 		if !exact {
 			approx = "~"
 		}
-		s += fmt.Sprintf(", %s%s distinct", approx, count(d))
+		s += fmt.Sprintf(", %s%s distinct", approx, numfmt.Count(d))
 	}
 	return s + "."
 }

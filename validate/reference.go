@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // ReferenceOptions control [InferReference]. The zero value gives the
@@ -107,7 +109,7 @@ func InferReference(ref, cur *Profile, opts ReferenceOptions) *Expectations {
 	e := &Expectations{Version: ExpectVersion, Severity: SeverityError,
 		Schema: &SchemaCheck{AllowExtraColumns: true}, Columns: map[string]*ColumnExpectation{}, notes: map[string]string{}}
 	e.notes[""] = fmt.Sprintf("Checks inferred from a reference of %s rows for a batch of %s rows (alpha %g).",
-		count(ref.Rows), count(cur.Rows), opts.Alpha)
+		numfmt.Count(ref.Rows), numfmt.Count(cur.Rows), opts.Alpha)
 	names := opts.Columns
 	if names == nil {
 		for _, c := range ref.Columns {
@@ -141,14 +143,14 @@ func referenceColumn(ref *Profile, rc *ColumnProfile, cur *Profile, o ReferenceO
 	}
 	c.Nulls = &NullsCheck{MaxFraction: allowedFraction(rc.Nulls, ref.Rows, cur.Rows, o.RateSlack, o.Alpha)}
 	path := "columns." + rc.Name
-	notes[path+".nulls"] = fmt.Sprintf("Reference: %s nulls of %s rows.", count(rc.Nulls), count(ref.Rows))
+	notes[path+".nulls"] = fmt.Sprintf("Reference: %s nulls of %s rows.", numfmt.Count(rc.Nulls), numfmt.Count(ref.Rows))
 	m := rc.Moments
 	if (rc.Kind == KindInt || rc.Kind == KindFloat) && m.Count > 0 {
 		c.Range = referenceRange(rc, n, o)
 		notes[path+".range"] = fmt.Sprintf("Reference min %g, max %g, widened by %g × (p99 − p1).", m.Min, m.Max, o.RangeSpreads)
 		if m.Negatives+m.NegInf == 0 {
 			c.Negatives = &NegativesCheck{MaxFraction: allowedFraction(0, rc.Count, n, o.RateSlack, o.Alpha)}
-			notes[path+".negatives"] = fmt.Sprintf("The reference's %s values are never negative.", count(rc.Count))
+			notes[path+".negatives"] = fmt.Sprintf("The reference's %s values are never negative.", numfmt.Count(rc.Count))
 		}
 	}
 	if v := referenceValues(rc, n, o); v != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // LabelReference describes a model's label for [InferReference] and
@@ -107,7 +108,7 @@ func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions
 	pt := float64(kt) / float64(nt)
 	lo, hi := rateLower(k, n, opts.Alpha), rateUpper(k, n, opts.Alpha)
 	f.Failing, f.Total, f.Fraction = k, n, float64(k)/float64(n)
-	f.Observed = fmt.Sprintf("positive rate %s (%s of %s); reference %s", percent(f.Fraction), count(k), count(n), percent(pt))
+	f.Observed = fmt.Sprintf("positive rate %s (%s of %s); reference %s", percent(f.Fraction), numfmt.Count(k), numfmt.Count(n), percent(pt))
 	for _, b := range []struct {
 		odds float64
 		sev  Severity
