@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -27,6 +28,9 @@ type champion struct {
 	model   *model.Model
 	profile *validate.Profile
 	quality *trainingQuality // nil for models registered without one
+	// holdout is the champion's own evaluation on its holdout when it was
+	// registered (the first result of eval.json); nil when absent.
+	holdout *evaluate.Result
 }
 
 // loadChampion returns the run's champion, reading it on first use; the
@@ -77,7 +81,33 @@ func readVersion(v registry.Version) (*champion, error) {
 	if c.quality, err = readQuality(v); err != nil {
 		return nil, err
 	}
+	if c.holdout, err = readHoldout(v); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// readHoldout reads the version's own holdout result from its eval.json;
+// nil when it has none.
+func readHoldout(v registry.Version) (*evaluate.Result, error) {
+	art, ok := v.Artifact(artifactEval)
+	if !ok {
+		return nil, nil
+	}
+	data, err := os.ReadFile(art.Path)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
+	}
+	var eval struct {
+		Results []evaluate.Result `json:"results"`
+	}
+	if err := json.Unmarshal(data, &eval); err != nil {
+		return nil, fmt.Errorf("pipeline: model %s %s: %w", v.ID, artifactEval, err)
+	}
+	if len(eval.Results) == 0 {
+		return nil, nil
+	}
+	return &eval.Results[0], nil
 }
 
 // drift compares the new data with the champion's training rows on the
@@ -134,43 +164,4 @@ func projectProfile(cur, ref *validate.Profile) (*validate.Profile, error) {
 	}
 	out.Schema = newSchema(fields)
 	return out, nil
-}
-
-// monitor scores the champion on the new labelled rows; a metric past the
-// configured threshold calls for a retrain.
-func (r *run) monitor(ctx context.Context, c *champion, b *newData) (bool, error) {
-	m := r.cfg.Monitor
-	if m.RetrainBelow == nil && m.RetrainAbove == nil {
-		return false, nil
-	}
-	sc, err := evaluate.Score(ctx, []*model.Model{c.model}, b.ds.Schema(), b.ds.Records(ctx),
-		evaluate.ScoreOptions{Label: r.cfg.Train.Label, NoAutoSlices: true})
-	if err != nil {
-		return false, fmt.Errorf("pipeline: monitor: %w", err)
-	}
-	res, err := evaluate.EvaluateModels(ctx, sc, []*model.Model{c.model}, []string{c.id}, []string{""}, evaluate.ModelOptions{NoCost: true})
-	if err != nil {
-		return false, fmt.Errorf("pipeline: monitor: %w", err)
-	}
-	metric := m.Metric
-	if metric == "" {
-		metric = evaluate.Headline(res[0].Task)
-	}
-	v, ok := res[0].Metrics[metric]
-	if !ok {
-		return false, fmt.Errorf("pipeline: monitor: metric %q not measured for a %s model", metric, res[0].Task)
-	}
-	mr := &MonitorResult{Metric: metric, Value: v, Rows: res[0].Rows}
-	if m.RetrainBelow != nil {
-		mr.Threshold, mr.Breached = *m.RetrainBelow, v < *m.RetrainBelow
-	} else {
-		mr.Threshold, mr.Breached = *m.RetrainAbove, v > *m.RetrainAbove
-	}
-	r.rec.Monitor = mr
-	if mr.Breached {
-		r.reason("champion %s's %s on the new rows is %.4f, past %.4f: retrain", c.id, metric, v, mr.Threshold)
-	} else {
-		r.reason("champion %s's %s on the new rows is %.4f (threshold %.4f)", c.id, metric, v, mr.Threshold)
-	}
-	return mr.Breached, nil
 }

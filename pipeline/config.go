@@ -106,6 +106,17 @@ type MonitorConfig struct {
 	RetrainBelow *float64 `yaml:"retrain_below"`
 	// RetrainAbove is the same for metrics where lower is better. Optional.
 	RetrainAbove *float64 `yaml:"retrain_above"`
+	// MaxDrop triggers a retrain when the champion's metric on the new rows
+	// is worse than on its own holdout (the most recent rows of its
+	// training window) by more than this, beyond noise: the one-sided 95%
+	// lower bound of the drop must exceed it. In the metric's units, e.g.
+	// 0.01 AUC. Optional; unset or 0 turns the check off.
+	MaxDrop float64 `yaml:"max_drop"`
+}
+
+// enabled reports whether the monitor measures the champion at all.
+func (m MonitorConfig) enabled() bool {
+	return m.RetrainBelow != nil || m.RetrainAbove != nil || m.MaxDrop > 0
 }
 
 // TrainConfig says what to learn and from which rows.
@@ -117,6 +128,11 @@ type TrainConfig struct {
 	// Window is how far back from the run's clock training rows reach,
 	// e.g. 60d or 720h. Defaults to all the data.
 	Window Duration `yaml:"window"`
+	// WindowGrowth retrains when the data in the window now spans at
+	// least this many times what the champion was trained on: the window
+	// was still filling when it was trained (or the window is all the
+	// data). Defaults to 1.5; 0 turns it off.
+	WindowGrowth *float64 `yaml:"window_growth"`
 	// The model and optimizer settings.
 	train.Config `yaml:",inline"`
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -138,6 +139,12 @@ func (c *Config) checkThresholds(p *problems) {
 	}
 	if k := d.Confirm; k != nil && !(k.Alerts >= 1 && k.Alerts <= k.Runs && k.Runs <= 100) {
 		p.add([]string{"drift", "confirm"}, "alerts %d of runs %d: want 1 <= alerts <= runs <= 100 (e.g. {alerts: 2, runs: 3})", k.Alerts, k.Runs)
+	}
+	if m := c.Monitor.MaxDrop; !(m >= 0) || math.IsInf(m, 0) {
+		p.add([]string{"monitor", "max_drop"}, "%v: want a drop in the metric's units, >= 0 (e.g. 0.01)", m)
+	}
+	if g := c.Train.WindowGrowth; g != nil && !(*g == 0 || *g > 1 && !math.IsInf(*g, 0)) {
+		p.add([]string{"train", "window_growth"}, "%v: want a factor above 1 (e.g. 1.5), or 0 for off", *g)
 	}
 	if h := c.Evaluate.Holdout; !(h > 0 && h <= 0.5) {
 		p.add([]string{"evaluate", "holdout"}, "%v: want a fraction in (0, 0.5]", h)

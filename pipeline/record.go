@@ -76,6 +76,11 @@ type MonitorResult struct {
 	Rows      int     `json:"rows"`
 	Threshold float64 `json:"threshold"`
 	Breached  bool    `json:"breached"`
+	// Interval is the bootstrap interval of Value (level 0.90), measured
+	// when monitor.max_drop is set.
+	Interval *evaluate.Interval `json:"interval,omitempty"`
+	// Decay compares Value with the champion's holdout metric.
+	Decay *Decay `json:"decay,omitempty"`
 }
 
 // TrainingSummary is what training did, for the report.

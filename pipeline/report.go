@@ -33,7 +33,7 @@ func reportRun(rec *Record) *report.Run {
 		r.Checks, r.Findings = f.Checks, f.Findings
 	}
 	if m := rec.Monitor; m != nil {
-		r.Monitor = &report.Monitor{Metric: m.Metric, Value: m.Value, Rows: m.Rows, Threshold: m.Threshold, Breached: m.Breached}
+		r.Monitor = reportMonitor(m)
 	}
 	r.Training = reportTraining(rec.Training)
 	r.Optimization = reportOptimization(rec.Optimization)
@@ -94,6 +94,18 @@ func reportModels(results []evaluate.Result, hasChamp bool) []report.ModelResult
 		out[i] = report.ModelResult{Role: role, Name: res.Model, Rows: res.Rows, Metrics: res.Metrics, Slices: slices,
 			Cost: report.Cost{Bytes: c.Bytes, Params: c.Params, Nonzeros: c.Nonzeros,
 				LatencyP50Us: c.LatencyP50Us, LatencyP99Us: c.LatencyP99Us, RowsPerSec: c.RowsPerSec}}
+	}
+	return out
+}
+
+func reportMonitor(m *MonitorResult) *report.Monitor {
+	out := &report.Monitor{Metric: m.Metric, Value: m.Value, Rows: m.Rows, Threshold: m.Threshold, Breached: m.Breached,
+		HasThreshold: m.Threshold != 0 || m.Breached}
+	if iv := m.Interval; iv != nil {
+		out.Interval = &[2]float64{iv.Lo, iv.Hi}
+	}
+	if d := m.Decay; d != nil {
+		out.Decay = &report.Decay{Holdout: d.Holdout, HoldoutRows: d.HoldoutRows, Drop: d.Drop, Lo: d.Lo, MaxDrop: d.MaxDrop, Breached: d.Breached}
 	}
 	return out
 }

@@ -113,7 +113,7 @@ func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 		if err != nil {
 			return err
 		}
-		breached, err := r.monitor(ctx, champ, b)
+		breached, decayed, err := r.monitor(ctx, champ, b)
 		if err != nil {
 			return err
 		}
@@ -124,11 +124,15 @@ func (r *run) decide(ctx context.Context, b *newData) (bool, error) {
 		if breached {
 			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseMonitor, Fired: true, Live: r.rec.Monitor})
 		}
+		if decayed {
+			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseDecay, Fired: true, Live: r.rec.Monitor})
+		}
+		grown := r.growthTrigger(champ)
 		if r.opts.Force {
 			r.reason("retrain forced")
 			r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseForce, Fired: true, Live: r.rec.Monitor})
 		}
-		retrain = drifted || breached || r.opts.Force
+		retrain = drifted || breached || decayed || grown || r.opts.Force
 		if !retrain {
 			r.reason("data stable and champion healthy: no retrain")
 			r.rec.Outcome = OutcomeKept
@@ -158,6 +162,17 @@ func (r *run) driftTrigger(ctx context.Context, champID string, alerts []DriftEv
 		r.reason("drift alert on %s, held back: %s", evidenceText(alerts), note)
 	}
 	return fire, nil
+}
+
+// growthTrigger records a window-growth trigger when it fires.
+func (r *run) growthTrigger(c *champion) bool {
+	g, fire := r.windowGrowth(c)
+	if !fire {
+		return false
+	}
+	r.reason("%s: retrain", g)
+	r.rec.Triggers = append(r.rec.Triggers, Trigger{Cause: CauseGrowth, Fired: true, Growth: g, Live: r.rec.Monitor})
+	return true
 }
 
 // window is the span of rows training may use.

@@ -19,6 +19,12 @@ const (
 	CauseDrift      = "drift"
 	CauseMonitor    = "monitor"
 	CauseForce      = "force"
+	// CauseDecay is the champion scoring worse on the new rows than on
+	// its own holdout, beyond monitor.max_drop.
+	CauseDecay = "decay"
+	// CauseGrowth is the training window holding train.window_growth
+	// times the data the champion was trained on.
+	CauseGrowth = "window-growth"
 )
 
 // Trigger is the evidence for one cause of a retrain decision. A trigger
@@ -33,6 +39,8 @@ type Trigger struct {
 	// Live is the champion's metric on the new labelled rows, when the
 	// monitor measured it.
 	Live *MonitorResult `json:"live,omitempty"`
+	// Growth is the window-growth evidence.
+	Growth *Growth `json:"growth,omitempty"`
 	// Note says why a trigger was held back, or how it was confirmed.
 	Note string `json:"note,omitempty"`
 }

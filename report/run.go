@@ -67,6 +67,21 @@ type Monitor struct {
 	Rows      int
 	Threshold float64
 	Breached  bool
+	// HasThreshold is false when only the decay is monitored.
+	HasThreshold bool
+	// Interval is the bootstrap interval of Value, nil when not measured.
+	Interval *[2]float64
+	// Decay compares Value with the champion's holdout metric.
+	Decay *Decay
+}
+
+// Decay is the champion's metric on the new rows against its holdout.
+type Decay struct {
+	Holdout     float64
+	HoldoutRows int
+	Drop, Lo    float64 // Lo: the drop's one-sided 95% lower bound
+	MaxDrop     float64
+	Breached    bool
 }
 
 // Training is what training did.

@@ -26,6 +26,11 @@ const (
 	Stable   = "stable"
 	Drift    = "drift"    // long hauls and a new carrier mix, with new delays
 	Incident = "incident" // the drift goes on, and a broken upstream: missing and negative distances
+	// Concept keeps the first month's distributions, but what makes a
+	// delivery late changes: distance matters less (a new long-haul
+	// fleet), carrier "swift" is overloaded and rural deliveries catch up. Drift on the features cannot see it; only the
+	// champion's live metric can.
+	Concept = "concept"
 )
 
 var (
@@ -33,8 +38,8 @@ var (
 	regions  = []string{"urban", "suburban", "rural"}
 )
 
-// WriteMonth writes one month of rows of a kind (Stable, Drift or
-// Incident) as Parquet under dir/month=YYYY-MM/part-0.parquet and returns
+// WriteMonth writes one month of rows of a kind (Stable, Drift,
+// Incident or Concept) as Parquet under dir/month=YYYY-MM/part-0.parquet and returns
 // the file's path. The same seed gives the same rows.
 func WriteMonth(dir string, month time.Time, kind string, rows int, seed uint64) (string, error) {
 	path := filepath.Join(dir, "month="+month.Format("2006-01"), "part-0.parquet")
@@ -97,8 +102,12 @@ func genRow(rng *rand.Rand, ts time.Time, kind string) row {
 // run later; carrier "swift" is fast, except after the drift, when it is
 // overloaded.
 func delay(rng *rand.Rand, dist, weight float64, carrier int, region string, ts time.Time, kind string) float64 {
-	d := 0.04*dist + 1.5*weight + rng.NormFloat64()*12 - 8
-	if region == "rural" {
+	perKm := 0.04
+	if kind == Concept {
+		perKm = 0.01 // a new long-haul fleet
+	}
+	d := perKm*dist + 1.5*weight + rng.NormFloat64()*12 - 8
+	if region == "rural" && kind != Concept {
 		d += 8
 	}
 	if h := ts.Hour(); h < 6 || h > 21 {
@@ -106,7 +115,7 @@ func delay(rng *rand.Rand, dist, weight float64, carrier int, region string, ts 
 	}
 	if carriers[carrier] == "swift" {
 		d -= 10
-		if drifted(kind) {
+		if drifted(kind) || kind == Concept {
 			d += 25
 		}
 	}
