@@ -20,9 +20,17 @@
 //     champion is untouched and the files stay unprocessed, so the next run
 //     checks them again until they are fixed or replaced.
 //  3. decide — retrain when there is no champion, when a feature's drift
-//     against the champion's training profile alerts (PSI by default), when
-//     the champion's metric on the new labelled rows crosses the monitor
-//     threshold, or when forced; otherwise the outcome is kept.
+//     against the champion's training profile alerts (PSI by default;
+//     drift.confirm and drift.cooldown can hold it back), when the
+//     champion's metric on the new labelled rows crosses the monitor
+//     threshold, when that metric is worse than the champion's own holdout
+//     metric by more than monitor.max_drop beyond the noise of both (the
+//     champion has aged), when the training window now holds
+//     train.window_growth times the data the champion was trained on (it
+//     was trained while the window was filling), or when forced; otherwise
+//     the outcome is kept. Each cause is recorded as a [Trigger] with its
+//     evidence. The clock alone never retrains: the time column counts by
+//     its hour and weekday, not by its range.
 //  4. train — on the rows of the training window (train.window before the
 //     clock), except the most recent evaluate.holdout fraction by the time
 //     column, which is the holdout.
