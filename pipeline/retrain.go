@@ -172,7 +172,7 @@ func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, r
 		}
 		ver, err := r.reg.Register(ctx, registry.RegisterRequest{
 			Parent: r.rec.ChampionBefore, DatasetFingerprint: c.fp, ConfigHash: r.cfg.hash(),
-			Metrics: metrics, Gate: gate, GateReasons: reasons, Files: files,
+			Metrics: metrics, Gate: gate, GateReasons: reasons, Files: files, RunID: r.rec.ID,
 		})
 		if err != nil {
 			return err
@@ -185,13 +185,14 @@ func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, r
 			}
 			return fmt.Errorf("%w: candidate %s failed %d gates", ErrBlocked, ver.ID, len(v.Failed()))
 		}
+		// The promotion commits at the run's end, with the processed files
+		// and the outcome, in one transaction (finish).
 		promote, why := r.promotion(v)
-		if err := r.reg.Promote(ctx, ver.ID, "champion", promote); err != nil {
-			return err
-		}
+		promote.Actor = "pipeline"
+		r.promo = &registry.RunPromotion{Version: ver.ID, Alias: registry.Champion, Expect: r.rec.ChampionBefore, Options: promote}
+		r.promoteWhy = fmt.Sprintf("candidate %s %s: promoted to champion", ver.ID, why)
 		r.rec.ChampionAfter, r.rec.Outcome = ver.ID, OutcomePromoted
-		r.reason("candidate %s %s: promoted to champion", ver.ID, why)
-		s.Notes = append(s.Notes, "champion "+ver.ID)
+		s.Notes = append(s.Notes, "registered "+ver.ID+", to be promoted")
 		return nil
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/crashpoint"
 )
 
 const (
@@ -104,6 +106,7 @@ func copyFile(src, dst string, hook func(string) error) (Artifact, error) {
 	if err != nil {
 		return Artifact{}, err
 	}
+	crashpoint.Hit("sync staged " + filepath.Base(dst))
 	return Artifact{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
 }
 
@@ -146,6 +149,9 @@ func syncDir(dir string) error {
 	err = d.Sync()
 	if cerr := d.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		crashpoint.Hit("sync dir " + filepath.Base(dir))
 	}
 	return err
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/refit-ml/refit/internal/crashpoint"
 )
 
 // migrations[i] moves the schema from version i to version i+1. Append only:
@@ -61,10 +63,15 @@ var migrations = []string{
 		fingerprint TEXT NOT NULL DEFAULT '',
 		run_id      TEXT NOT NULL DEFAULT ''
 	);`,
+	// 2: a run's outcome, and the run that registered a version with what
+	// became of it (see the Version states).
+	`ALTER TABLE runs ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+	ALTER TABLE versions ADD COLUMN run_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE versions ADD COLUMN state TEXT NOT NULL DEFAULT 'registered';`,
 }
 
 // SchemaVersion is the catalog schema this package writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate brings the catalog to SchemaVersion in one immediate transaction,
 // so two processes opening a fresh workspace at once do not race.
@@ -119,5 +126,9 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	crashpoint.Hit("catalog commit")
+	return nil
 }
