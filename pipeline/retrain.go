@@ -37,9 +37,9 @@ type candidate struct {
 // retrain trains, optimizes, evaluates and gates a candidate, registers it
 // and promotes it when every gate passes.
 func (r *run) retrain(ctx context.Context) error {
-	tmp, err := os.MkdirTemp("", "refit-candidate-")
+	tmp, err := makeTemp(r.ws, "candidate-")
 	if err != nil {
-		return fmt.Errorf("pipeline: %w", err)
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	c, err := r.trainCandidate(ctx, tmp)

@@ -60,6 +60,7 @@ type run struct {
 	opts Options
 	reg  *registry.Registry
 	rec  *Record
+	ws   string // the workspace
 	dir  string // runs/<id>
 	// champ is the champion once loaded; the run's stages share it, so
 	// its model and profile are read and verified once.

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,6 +38,15 @@ import (
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
 //	rollback                 move the champion back (refit rollback)
+//	kill run                 leave what a run killed before its commit
+//	                         leaves: a running run with a pending candidate,
+//	                         a run.json claiming a promotion, and temporary
+//	                         files (tmp/, a dead process's staging folder, a
+//	                         model folder with no row, a write's temp file)
+//	status RUN STATUS [OUTCOME]  the catalog's status (and outcome) of RUN
+//	version VERSION STATE    the catalog's state of VERSION
+//	record RUN OUTCOME       RUN's run.json says OUTCOME
+//	temp none                no temporary file or folder in the workspace
 //
 // The data come from the demo's generator (internal/demo), seeded, so a
 // scenario's decisions are the same on every run.
@@ -118,6 +128,16 @@ func (s *scenario) do(line string) error {
 		return s.champion(rest)
 	case "promote":
 		return s.promote(rest)
+	case "kill":
+		return s.killRun()
+	case "status":
+		return s.runStatus(rest)
+	case "version":
+		return s.versionState(rest)
+	case "record":
+		return s.recordOutcome(rest)
+	case "temp":
+		return s.noTemp()
 	case "rollback":
 		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
 			_, err := reg.Rollback(ctx, "champion", registry.RollbackOptions{Reason: "scenario"})
@@ -303,4 +323,110 @@ func (s *scenario) withRegistry(fn func(context.Context, *registry.Registry) err
 	}
 	defer reg.Close()
 	return fn(ctx, reg)
+}
+
+func (s *scenario) workspace() string { return filepath.Join(s.dir, "workspace") }
+
+func (s *scenario) killRun() error {
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		run, err := reg.StartRun(ctx, "killed")
+		if err != nil {
+			return err
+		}
+		model := filepath.Join(s.dir, "killed-model.bin")
+		if err := os.WriteFile(model, []byte("weights"), 0o644); err != nil {
+			return err
+		}
+		v, err := reg.Register(ctx, registry.RegisterRequest{Gate: registry.GatePassed, RunID: run.ID, Files: map[string]string{"model.bin": model}})
+		if err != nil {
+			return err
+		}
+		ws := s.workspace()
+		record := fmt.Sprintf(`{"id": %q, "outcome": "promoted", "champion_after": %q, "reasons": []}`, run.ID, v.ID)
+		for path, data := range map[string]string{
+			filepath.Join("runs", run.ID, "run.json"):                     record,
+			filepath.Join("runs", run.ID, ".report.html.tmp-12345"):       "half a report",
+			filepath.Join("tmp", "candidate-123", "model.safetensors"):    "half a model",
+			filepath.Join("models", ".staging-2147483646-9", "model.bin"): "staged by a dead process",
+			filepath.Join("models", "v0099", "model.bin"):                 "renamed, never committed",
+		} {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(ws, path)), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(ws, path), []byte(data), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *scenario) runStatus(args string) error {
+	f := strings.Fields(args)
+	if len(f) < 2 {
+		return fmt.Errorf("want status RUN STATUS [OUTCOME]")
+	}
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		run, err := reg.GetRun(ctx, f[0])
+		if err != nil {
+			return err
+		}
+		ok := run.Status == f[1] && (len(f) < 3 || run.Outcome == f[2]) && run.Finished.IsZero() == (f[1] == registry.RunRunning)
+		return s.expect(ok, "run %s: status %s, outcome %s, finished %v", run.ID, run.Status, run.Outcome, run.Finished)
+	})
+}
+
+func (s *scenario) versionState(args string) error {
+	id, want, _ := strings.Cut(args, " ")
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		v, err := reg.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.expect(v.State == want, "version %s state %s", id, v.State)
+	})
+}
+
+func (s *scenario) recordOutcome(args string) error {
+	id, want, _ := strings.Cut(args, " ")
+	data, err := os.ReadFile(filepath.Join(s.workspace(), "runs", id, "run.json"))
+	if err != nil {
+		return err
+	}
+	var rec pipeline.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return err
+	}
+	return s.expect(rec.Outcome == want, "%s's run.json outcome %s", id, rec.Outcome)
+}
+
+// noTemp checks the workspace holds no temporary work: tmp/ empty,
+// no staging folder, no write's temp file, no model folder without a row.
+func (s *scenario) noTemp() error {
+	ws := s.workspace()
+	var left []string
+	err := filepath.WalkDir(ws, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(ws, path)
+		name := d.Name()
+		if strings.HasPrefix(name, ".staging-") || strings.Contains(name, ".tmp-") ||
+			(filepath.Dir(rel) == "tmp") {
+			left = append(left, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		dirs, _ := filepath.Glob(filepath.Join(ws, "models", "v*"))
+		for _, d := range dirs {
+			if _, err := reg.Get(ctx, filepath.Base(d)); err != nil {
+				left = append(left, d)
+			}
+		}
+		return s.expect(len(left) == 0, "temporary work left: %v", left)
+	})
 }

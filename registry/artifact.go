@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/refit-ml/refit/internal/crashpoint"
@@ -47,7 +48,9 @@ func (r *Registry) stage(files map[string]string) (string, []Artifact, error) {
 	if err := r.hook("mkdir staging"); err != nil {
 		return "", nil, err
 	}
-	dir, err := os.MkdirTemp(filepath.Join(r.dir, modelsDir), stagingPrefix)
+	// The pid in the name lets CleanOrphans tell a dead registration's
+	// folder from a live one's at once.
+	dir, err := os.MkdirTemp(filepath.Join(r.dir, modelsDir), stagingPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return "", nil, err
 	}

@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // CleanOrphans removes what crashed registrations left behind, and returns
 // the removed folder names:
-//   - models/.staging-* folders last modified more than olderThan ago
-//     (a younger one may belong to a registration in progress);
+//   - models/.staging-<pid>-* folders whose process is gone, or that were
+//     last modified more than olderThan ago (a pid can be reused);
+//     a live process's younger folder may be a registration in progress;
 //   - models/<id> folders with no version row. These are removed while
 //     holding the catalog's write lock, under which a registration renames
 //     and commits, so a registration in progress is never touched.
@@ -50,14 +52,26 @@ func (r *Registry) isOrphan(ctx context.Context, tx *sql.Tx, e os.DirEntry, cuto
 	if !e.IsDir() {
 		return false, nil
 	}
-	if strings.HasPrefix(e.Name(), stagingPrefix) {
+	if rest, ok := strings.CutPrefix(e.Name(), stagingPrefix); ok {
 		info, err := e.Info()
 		if err != nil {
 			return false, err
 		}
-		return info.ModTime().Before(cutoff), nil
+		return info.ModTime().Before(cutoff) || !stagerAlive(rest), nil
 	}
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE id = ?`, e.Name()).Scan(&n)
 	return n == 0, err
+}
+
+// stagerAlive says whether the process named in a staging folder's name
+// (after the prefix: "<pid>-<random>") may still be registering. Names
+// without a pid (older versions) count as alive: only their age decides.
+func stagerAlive(rest string) bool {
+	pidText, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(pidText)
+	if !ok || err != nil || pid <= 0 {
+		return true
+	}
+	return pid == os.Getpid() || processAlive(pid)
 }

@@ -62,6 +62,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}
+	if err := recoverAtStart(cmd, cfg); err != nil {
+		return err
+	}
 	d := newDaemon(f.config, cfg)
 	d.seed(ctx)
 	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: slog.Default()}); err != nil {
@@ -80,6 +83,29 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	d.sched.Stop()
 	stopHTTP()
 	fmt.Fprintln(cmd.OutOrStdout(), "refit serve: stopped")
+	return nil
+}
+
+// recoverAtStart repairs what interrupted runs left in the workspace
+// (pipeline.Recover) while holding the workspace lock. When another
+// process holds it, that process is working on the workspace and has
+// recovered it at its own start.
+func recoverAtStart(cmd *cobra.Command, cfg *pipeline.Config) error {
+	l := workspaceLock(cfg)
+	if err := l.TryLock(); errors.Is(err, schedules.ErrLocked) {
+		slog.Info("workspace locked by another process: not recovering it", "err", err)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer func() { _ = l.Unlock() }()
+	rec, err := pipeline.Recover(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	for _, note := range rec.Notes() {
+		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
+	}
 	return nil
 }
 
