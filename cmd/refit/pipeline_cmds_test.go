@@ -64,6 +64,8 @@ func TestPipelineCommands(t *testing.T) {
 		runGolden(t, dir, "runs_show_missing", 2, "runs", "show", "r000099", "--workspace", "$DIR/workspace")
 		runGolden(t, dir, "runs_two_workspaces", 2, "runs", "list", "--workspace", "$DIR/workspace", "--config", "$DIR/refit.yaml")
 		runGolden(t, dir, "runs_no_catalog", 2, "runs", "list", "--workspace", "$DIR/nowhere")
+		// The versions' states: what each run decided for its candidate.
+		runGolden(t, dir, "models_list_states", 0, "models", "list", "--workspace", "$DIR/workspace")
 	})
 	t.Run("run", func(t *testing.T) {
 		// The incident month's file was never marked processed: it blocks

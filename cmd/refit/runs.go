@@ -83,7 +83,6 @@ func openCatalog(ctx context.Context, ws string) (*registry.Registry, error) {
 // runRow is a catalog run with the outcome from its run.json.
 type runRow struct {
 	registry.Run
-	Outcome string `json:"outcome,omitempty"`
 }
 
 func runsList(cmd *cobra.Command, f runsFlags) error {
@@ -103,6 +102,9 @@ func runsList(cmd *cobra.Command, f runsFlags) error {
 	rows := make([]runRow, len(runs))
 	for i, r := range runs {
 		rows[i] = runRow{Run: r}
+		if r.Outcome != "" {
+			continue // committed with the run (catalog schema 2)
+		}
 		if rec, err := readRunRecord(ws, r.ID); err == nil {
 			rows[i].Outcome = rec.Outcome
 		}
