@@ -45,6 +45,9 @@ func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
 		r.fail(fmt.Errorf("pipeline: run %s: %w", r.rec.ID, err))
 		_ = writeRecord(r.dir, r.rec) // best effort: the failure's own record
 	}
+	if r.opts.beforeCommit != nil {
+		r.opts.beforeCommit()
+	}
 	err := r.commit(ctx)
 	if errors.Is(err, registry.ErrAliasMoved) {
 		r.championMoved(err)

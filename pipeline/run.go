@@ -39,6 +39,10 @@ type Options struct {
 	// Policy decides when to retrain and whether the gates bind (see
 	// Policy). Defaults to PolicyConfigured.
 	Policy Policy
+
+	// beforeCommit, set only by tests, runs after the run's record is
+	// written and before its commit.
+	beforeCommit func()
 }
 
 func (o Options) withDefaults() Options {

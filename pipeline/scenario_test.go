@@ -24,7 +24,9 @@ import (
 //
 //	config KEY: FLOW-YAML    replace the demo config's top-level KEY
 //	month KIND [rows=N]      the next month's data (stable, drift, incident)
-//	run [force]              refit run at the start of the following month
+//	run [force] [during CMD] refit run at the start of the following month;
+//	                         with during, CMD (rollback, promote ...) runs
+//	                         after the run wrote its record, before its commit
 //	outcome O                the last run's outcome
 //	reasons contain "TEXT"   a reason of the last run contains TEXT
 //	reasons lack "TEXT"      no reason of the last run contains TEXT
@@ -108,7 +110,7 @@ func (s *scenario) do(line string) error {
 	case "month":
 		return s.month(rest)
 	case "run":
-		return s.run(rest == "force")
+		return s.run(rest)
 	case "outcome":
 		return s.expect(s.last != nil && s.last.Outcome == rest, "outcome %s", s.outcome())
 	case "reasons":
@@ -203,7 +205,9 @@ func (s *scenario) month(args string) error {
 	return err
 }
 
-func (s *scenario) run(force bool) error {
+func (s *scenario) run(args string) error {
+	force := strings.HasPrefix(args, "force")
+	_, during, _ := strings.Cut(args, "during ")
 	path := filepath.Join(s.dir, "refit.yaml")
 	if err := os.WriteFile(path, []byte(s.config), 0o644); err != nil {
 		return err
@@ -213,7 +217,15 @@ func (s *scenario) run(force bool) error {
 		return err
 	}
 	now := s.start.AddDate(0, s.months, 0)
-	s.last, s.lastErr = pipeline.Run(context.Background(), cfg, pipeline.Options{Now: now, Force: force, Trigger: "scenario"})
+	opts := pipeline.Options{Now: now, Force: force, Trigger: "scenario"}
+	var duringErr error
+	if during != "" {
+		pipeline.SetBeforeCommit(&opts, func() { duringErr = s.do(during) })
+	}
+	s.last, s.lastErr = pipeline.Run(context.Background(), cfg, opts)
+	if duringErr != nil {
+		return fmt.Errorf("during the run: %s: %w", during, duringErr)
+	}
 	if s.lastErr != nil && !errors.Is(s.lastErr, pipeline.ErrBlocked) {
 		return s.lastErr
 	}
