@@ -16,9 +16,11 @@ import (
 //   - models/.staging-<pid>-* folders whose process is gone, or that were
 //     last modified more than olderThan ago (a pid can be reused);
 //     a live process's younger folder may be a registration in progress;
-//   - models/<id> folders with no version row. These are removed while
-//     holding the catalog's write lock, under which a registration renames
-//     and commits, so a registration in progress is never touched.
+//   - models/<id> folders with no version row and an id after the last
+//     registered one (where a crashed registration leaves them). These
+//     are removed while holding the catalog's write lock, under which a
+//     registration renames and commits, so a registration in progress is
+//     never touched.
 func (r *Registry) CleanOrphans(ctx context.Context, olderThan time.Duration) ([]string, error) {
 	var removed []string
 	err := inTx(ctx, r.db, func(tx *sql.Tx) error {
@@ -59,9 +61,18 @@ func (r *Registry) isOrphan(ctx context.Context, tx *sql.Tx, e os.DirEntry, cuto
 		}
 		return info.ModTime().Before(cutoff) || !stagerAlive(rest), nil
 	}
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE id = ?`, e.Name()).Scan(&n)
-	return n == 0, err
+	// A crashed registration leaves the folder of the next id (its
+	// rename came before its commit); a folder at or below the last
+	// registered id without a row is not a crash's but a lost row's, and
+	// its files are evidence: it stays (Check reports it).
+	seq := versionSeq(e.Name())
+	if seq == 0 {
+		return false, nil
+	}
+	var n, last int64
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM versions WHERE id = ?), (SELECT COALESCE(MAX(seq),0) FROM versions)`,
+		e.Name()).Scan(&n, &last)
+	return n == 0 && seq > last, err
 }
 
 // stagerAlive says whether the process named in a staging folder's name

@@ -19,6 +19,8 @@ var (
 	// ErrInvalidInput: the request is malformed (bad alias name, Force
 	// without Reason, artifact name with a path separator, ...).
 	ErrInvalidInput = errors.New("invalid input")
+	// ErrNoWorkspace: Open with MustExist found no catalog at the path.
+	ErrNoWorkspace = errors.New("no workspace")
 )
 
 // AliasMovedError is returned by CommitRun when the alias no longer points

@@ -74,8 +74,15 @@ var migrations = []string{
 const SchemaVersion = 2
 
 // migrate brings the catalog to SchemaVersion in one immediate transaction,
-// so two processes opening a fresh workspace at once do not race.
+// so two processes opening a fresh workspace at once do not race. A
+// catalog already at SchemaVersion is only read: opening it takes no
+// write lock and writes nothing (a full disk or a run holding the lock
+// does not stop a reader).
 func migrate(ctx context.Context, db *sql.DB) error {
+	var v int
+	if err := db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err == nil && v == len(migrations) {
+		return nil
+	}
 	return inTx(ctx, db, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
