@@ -59,7 +59,7 @@ func newModelsListCmd() *cobra.Command {
 }
 
 func listVersions(ctx context.Context, workspace string) ([]versionView, error) {
-	reg, err := openRegistry(ctx, workspace)
+	reg, err := openExisting(ctx, workspace)
 	if err != nil {
 		return nil, err
 	}

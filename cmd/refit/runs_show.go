@@ -21,7 +21,7 @@ func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := openCatalog(cmd.Context(), ws)
+	reg, err := openExisting(cmd.Context(), ws)
 	if err != nil {
 		return err
 	}

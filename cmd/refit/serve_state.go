@@ -114,7 +114,7 @@ func (m *serveMetrics) absorb(rec *pipeline.Record) {
 // champion values right after a restart.
 func (d *daemon) seed(ctx context.Context) {
 	ws := d.config().Path(d.config().Workspace)
-	reg, err := openCatalog(ctx, ws)
+	reg, err := openExisting(ctx, ws)
 	if err != nil {
 		return
 	}
