@@ -49,6 +49,8 @@ import (
 //	version VERSION STATE    the catalog's state of VERSION
 //	record RUN OUTCOME       RUN's run.json says OUTCOME
 //	temp none                no temporary file or folder in the workspace
+//	lose catalog             delete the workspace's catalog.db
+//	fail run "TEXT"          refit run fails with an error containing TEXT
 //
 // The data come from the demo's generator (internal/demo), seeded, so a
 // scenario's decisions are the same on every run.
@@ -140,6 +142,10 @@ func (s *scenario) do(line string) error {
 		return s.recordOutcome(rest)
 	case "temp":
 		return s.noTemp()
+	case "lose":
+		return os.Remove(filepath.Join(s.workspace(), "catalog.db"))
+	case "fail":
+		return s.failRun(rest)
 	case "rollback":
 		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
 			_, err := reg.Rollback(ctx, "champion", registry.RollbackOptions{Reason: "scenario"})
@@ -441,4 +447,17 @@ func (s *scenario) noTemp() error {
 		}
 		return s.expect(len(left) == 0, "temporary work left: %v", left)
 	})
+}
+
+func (s *scenario) failRun(args string) error {
+	quoted, ok := strings.CutPrefix(args, "run ")
+	text, err := strconv.Unquote(quoted)
+	if !ok || err != nil {
+		return fmt.Errorf("want fail run \"TEXT\"")
+	}
+	err = s.run("")
+	if err == nil || !strings.Contains(err.Error(), text) {
+		return fmt.Errorf("got error %v, want one containing %q", err, text)
+	}
+	return nil
 }
