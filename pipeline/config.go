@@ -41,7 +41,9 @@ type Config struct {
 	Evaluate  EvaluateConfig          `yaml:"evaluate"`
 	Schedules []Schedule              `yaml:"schedules"`
 
-	dir string // the config file's directory
+	dir  string     // the config file's directory
+	file string     // the config file, as given to Load
+	root *yaml.Node // its YAML, for the lines of later checks (preflight)
 }
 
 // Data says where the data is and how rows are ordered in time.
@@ -231,11 +233,15 @@ func Parse(data []byte, path string) (*Config, error) {
 	if len(probs) > 0 {
 		p := &problems{path: path}
 		for _, pr := range probs {
-			p.addLine(pr.Line, strings.Replace(pr.Msg, " in type pipeline.", " in ", 1))
+			msg := strings.Replace(pr.Msg, " in type pipeline.", " in ", 1)
+			if pr.Path != "" {
+				msg = pr.Path + ": " + msg
+			}
+			p.addLine(pr.Line, msg)
 		}
 		return nil, p.err()
 	}
-	c.dir = filepath.Dir(path)
+	c.dir, c.file, c.root = filepath.Dir(path), path, root
 	c.setDefaults()
 	if err := c.validate(root, path); err != nil {
 		return nil, err
