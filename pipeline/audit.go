@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/registry"
 )
 
@@ -26,7 +27,11 @@ func Audit(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 	if opts.Trigger == "" {
 		opts.Trigger = "audit"
 	}
-	r, err := openRun(ctx, cfg, opts.withDefaults())
+	opts = opts.withDefaults()
+	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger}); err != nil {
+		return nil, err
+	}
+	r, err := openRun(ctx, cfg, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,11 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 	if err := opts.Policy.check(); err != nil {
 		return nil, err
 	}
-	r, err := openRun(ctx, cfg, opts.withDefaults())
+	opts = opts.withDefaults()
+	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger}); err != nil {
+		return nil, err
+	}
+	r, err := openRun(ctx, cfg, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,12 @@ func TestPipelineCommands(t *testing.T) {
 		}
 		runGolden(t, dir, "run_bad_now", 2, "run", "--config", "$DIR/refit.yaml", "--now", "yesterday")
 		runGolden(t, dir, "run_missing_config", 2, "run", "--config", "$DIR/missing.yaml")
+		// Mistyped columns and keys are reported before any data is read,
+		// each with its line, YAML path and a "did you mean".
+		typos := withReplaced(t, dir, "typos.yaml", "features: [distance,", "features: [distanse,", "label: delay > 15", "label: delai > 15", "source: data", "source: [data, dat/*.parquet]")
+		runGolden(t, dir, "run_config_columns", 2, "run", "--config", typos)
+		keys := withReplaced(t, dir, "keys.yaml", "time_column: ts", "time_colum: ts", "epochs: 30", "epochs: thirty")
+		runGolden(t, dir, "run_config_keys", 2, "run", "--config", keys)
 		checkRunJSON(t, dir)
 	})
 	t.Run("schedule_next", func(t *testing.T) {
@@ -152,3 +158,25 @@ const scheduleYAML = `schedules:
   - {name: hourly-audit, cron: "@hourly", job: audit}
   - {name: quarter-minute, cron: "*/15 * * * * *", job: audit, timeout: 10s}
 `
+
+// withReplaced writes the demo's refit.yaml with each old string replaced
+// by the new one (pairs) as dir/name and returns its path.
+func withReplaced(t *testing.T, dir, name string, oldNew ...string) string {
+	t.Helper()
+	base, err := os.ReadFile(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(base)
+	for i := 0; i+1 < len(oldNew); i += 2 {
+		if !strings.Contains(text, oldNew[i]) {
+			t.Fatalf("refit.yaml has no %q", oldNew[i])
+		}
+		text = strings.Replace(text, oldNew[i], oldNew[i+1], 1)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
