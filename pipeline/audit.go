@@ -28,7 +28,7 @@ func Audit(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 		opts.Trigger = "audit"
 	}
 	opts = opts.withDefaults()
-	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger}); err != nil {
+	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger, Strict: cfg.Data.Strict}); err != nil {
 		return nil, err
 	}
 	r, err := openRun(ctx, cfg, opts)

@@ -53,6 +53,11 @@ type Data struct {
 	// TimeColumn orders rows in time: the training window and the holdout
 	// are taken by it. Required.
 	TimeColumn string `yaml:"time_column"`
+	// Strict fails a run when a directory or glob source holds a file
+	// that is not Parquet or Arrow IPC. Defaults to false: such a file is
+	// skipped and named in the run's record (the conventional markers,
+	// _SUCCESS, *.crc, README and *.md, are skipped either way).
+	Strict bool `yaml:"strict"`
 }
 
 // StringList accepts one string or a list of strings.

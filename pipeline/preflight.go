@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -21,7 +20,9 @@ import (
 // the data, before any data is read and before the workspace is touched:
 // every source matches files, and the time column, the features and the
 // columns of the label and slice expressions exist in the data's schema
-// (read from the files' footers and headers only). Problems are reported
+// (read from the files' footers and headers only; when a file cannot be
+// read, the columns are left to the run, which records the file's error).
+// Problems are reported
 // all at once, each with the file and line of its key and a "did you
 // mean" among the data's columns, in an error wrapping ErrConfig. Run and
 // Audit call it first, so a mistyped column fails in well under a second
@@ -44,7 +45,9 @@ func Preflight(ctx context.Context, cfg *Config, opts ingest.Options) error {
 	}
 	ds, err := ingest.Open(ctx, found, opts)
 	if err != nil {
-		return errors.Join(p.err(), fmt.Errorf("pipeline: reading the sources' schemas: %w", err))
+		// A damaged or stray file is the data's problem, not the
+		// configuration's: the run reads it again and records the error.
+		return p.err()
 	}
 	cfg.checkColumns(p, ds.Schema())
 	return p.err()

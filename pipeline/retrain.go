@@ -60,7 +60,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 	c := &candidate{}
 	err := r.stage("train", func(s *Stage) error {
 		sources := r.cfg.Sources()
-		ds, err := ingest.Open(ctx, sources, ingest.Options{Limits: r.opts.Limits, Logger: r.opts.Logger})
+		ds, err := ingest.Open(ctx, sources, r.ingestOptions())
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 			return err
 		}
 		win := r.window()
-		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, win, r.cfg.Evaluate.Holdout, r.opts.Limits)
+		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, win, r.cfg.Evaluate.Holdout, r.ingestOptions())
 		if err != nil {
 			return err
 		}

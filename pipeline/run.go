@@ -76,6 +76,9 @@ type run struct {
 	promoteWhy string
 	status     string // the run's catalog status, set by settle
 	err        error  // the run's error, set by settle
+	// quarantine maps the quarantined files' absolute paths to the
+	// reason; the run reads none of them.
+	quarantine map[string]string
 }
 
 // Run performs one pass of the pipeline (see the package doc) and returns
@@ -89,7 +92,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger}); err != nil {
+	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger, Strict: cfg.Data.Strict}); err != nil {
 		return nil, err
 	}
 	r, err := openRun(ctx, cfg, opts)

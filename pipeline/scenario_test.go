@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,6 +50,10 @@ import (
 //	version VERSION STATE    the catalog's state of VERSION
 //	record RUN OUTCOME       RUN's run.json says OUTCOME
 //	temp none                no temporary file or folder in the workspace
+//	stray PATH "TEXT"        write a file that is not data under the scenario
+//	                         folder (data/...)
+//	skipped NAME...          the last run skipped exactly these files (base
+//	                         names), in order
 //	lose catalog             delete the workspace's catalog.db
 //	fail run "TEXT"          refit run fails with an error containing TEXT
 //
@@ -142,6 +147,10 @@ func (s *scenario) do(line string) error {
 		return s.recordOutcome(rest)
 	case "temp":
 		return s.noTemp()
+	case "stray":
+		return s.stray(rest)
+	case "skipped":
+		return s.skipped(strings.Fields(rest))
 	case "lose":
 		return os.Remove(filepath.Join(s.workspace(), "catalog.db"))
 	case "fail":
@@ -460,4 +469,28 @@ func (s *scenario) failRun(args string) error {
 		return fmt.Errorf("got error %v, want one containing %q", err, text)
 	}
 	return nil
+}
+
+func (s *scenario) stray(args string) error {
+	path, quoted, _ := strings.Cut(args, " ")
+	text, err := strconv.Unquote(quoted)
+	if err != nil {
+		return fmt.Errorf("want stray PATH \"TEXT\"")
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(full, []byte(text), 0o644)
+}
+
+func (s *scenario) skipped(names []string) error {
+	if s.last == nil {
+		return fmt.Errorf("no run yet")
+	}
+	var got []string
+	for _, sk := range s.last.Skipped {
+		got = append(got, filepath.Base(sk.Path))
+	}
+	return s.expect(slices.Equal(got, names), "skipped %q", got)
 }
