@@ -55,13 +55,18 @@ func openRun(ctx context.Context, cfg *Config, opts Options) (*run, error) {
 		_ = reg.Close()
 		return nil, err
 	}
+	quarantine, err := quarantined(ctx, reg)
+	if err != nil {
+		_ = reg.Close()
+		return nil, err
+	}
 	rr, err := reg.StartRun(ctx, opts.Trigger)
 	if err != nil {
 		_ = reg.Close()
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	rec := &Record{ID: rr.ID, Trigger: opts.Trigger, Clock: opts.Now, Started: time.Now()}
-	r := &run{cfg: cfg, opts: opts, reg: reg, rec: rec, ws: ws, dir: filepath.Join(ws, "runs", rr.ID)}
+	r := &run{cfg: cfg, opts: opts, reg: reg, rec: rec, ws: ws, dir: filepath.Join(ws, "runs", rr.ID), quarantine: quarantine}
 	if !recovered.Empty() {
 		notes := recovered.Notes()
 		rec.Stages = append(rec.Stages, Stage{Name: "recover", Status: "ok", Started: rec.Started, Notes: notes})

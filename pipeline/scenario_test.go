@@ -54,6 +54,8 @@ import (
 //	                         folder (data/...)
 //	skipped NAME...          the last run skipped exactly these files (base
 //	                         names), in order
+//	quarantine PATH "REASON" quarantine a file (refit quarantine)
+//	release PATH             lift its quarantine (refit quarantine release)
 //	lose catalog             delete the workspace's catalog.db
 //	fail run "TEXT"          refit run fails with an error containing TEXT
 //
@@ -151,6 +153,21 @@ func (s *scenario) do(line string) error {
 		return s.stray(rest)
 	case "skipped":
 		return s.skipped(strings.Fields(rest))
+	case "quarantine":
+		path, quoted, _ := strings.Cut(rest, " ")
+		reason, err := strconv.Unquote(quoted)
+		if err != nil {
+			return fmt.Errorf("want quarantine PATH \"REASON\"")
+		}
+		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+			_, err := reg.Quarantine(ctx, filepath.Join(s.dir, path), reason, "scenario")
+			return err
+		})
+	case "release":
+		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+			_, err := reg.Release(ctx, filepath.Join(s.dir, rest), "scenario")
+			return err
+		})
 	case "lose":
 		return os.Remove(filepath.Join(s.workspace(), "catalog.db"))
 	case "fail":

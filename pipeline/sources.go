@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/registry"
 )
 
 // ingestOptions are the options every read of the run's sources takes:
@@ -56,7 +57,11 @@ func skippedText(skipped []ingest.Skipped) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s (%s)", sk.Path, sk.Reason))
 	}
-	return fmt.Sprintf("skipped %d files of the source, not read: %s", len(skipped), strings.Join(parts, "; "))
+	files := "files"
+	if len(skipped) == 1 {
+		files = "file"
+	}
+	return fmt.Sprintf("skipped %d %s of the source, not read: %s", len(skipped), files, strings.Join(parts, "; "))
 }
 
 func absPath(p string) string {
@@ -64,4 +69,17 @@ func absPath(p string) string {
 		return a
 	}
 	return filepath.Clean(p)
+}
+
+// quarantined maps the workspace's quarantined files to their reasons.
+func quarantined(ctx context.Context, reg *registry.Registry) (map[string]string, error) {
+	list, err := reg.QuarantineList(ctx, false)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	m := make(map[string]string, len(list))
+	for _, q := range list {
+		m[q.Path] = q.Reason
+	}
+	return m, nil
 }

@@ -68,10 +68,21 @@ var migrations = []string{
 	`ALTER TABLE runs ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
 	ALTER TABLE versions ADD COLUMN run_id TEXT NOT NULL DEFAULT '';
 	ALTER TABLE versions ADD COLUMN state TEXT NOT NULL DEFAULT 'registered';`,
+	// 3: quarantined input files, with their release (the history stays).
+	`CREATE TABLE quarantine (
+		seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+		path        TEXT NOT NULL,
+		reason      TEXT NOT NULL,
+		at          TEXT NOT NULL,
+		actor       TEXT NOT NULL DEFAULT '',
+		released    TEXT NOT NULL DEFAULT '',
+		released_by TEXT NOT NULL DEFAULT ''
+	);
+	CREATE UNIQUE INDEX quarantine_active ON quarantine(path) WHERE released = '';`,
 }
 
 // SchemaVersion is the catalog schema this package writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings the catalog to SchemaVersion in one immediate transaction,
 // so two processes opening a fresh workspace at once do not race. A

@@ -71,9 +71,8 @@ func TestPipelineCommands(t *testing.T) {
 		// The incident month's file was never marked processed: it blocks
 		// again.
 		runGolden(t, dir, "run_blocked", 1, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01")
-		if err := os.Remove(filepath.Join(dir, "data", "month=2024-05", "part-0.parquet")); err != nil {
-			t.Fatal(err)
-		}
+		// Quarantined, it no longer blocks: the run moves on and names it.
+		runGolden(t, dir, "quarantine_add", 0, "quarantine", "$DIR/data/month=2024-05/part-0.parquet", "--reason", "broken upstream export", "--config", "$DIR/refit.yaml")
 		runGolden(t, dir, "run_no_new_data", 0, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01T00:00:00Z")
 		l := workspaceLock(mustLoad(t, filepath.Join(dir, "refit.yaml")))
 		if err := l.TryLock(); err != nil {
