@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/refit-ml/refit/registry"
@@ -41,7 +43,7 @@ func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
 		r.championMoved(err)
 	}
 	r.rec.Finished = time.Now()
-	if err := writeRecord(r.dir, r.rec); err != nil {
+	if err := r.writeRecord(); err != nil {
 		r.fail(fmt.Errorf("pipeline: run %s: %w", r.rec.ID, err))
 		_ = writeRecord(r.dir, r.rec) // best effort: the failure's own record
 	}
@@ -59,8 +61,45 @@ func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
 		_ = writeRecord(r.dir, r.rec)
 		reasons, _ := json.Marshal(r.rec.Reasons) // a []string always encodes
 		_ = r.reg.FinishRun(ctx, r.rec.ID, r.status, reasons)
+		return r.rec, r.err
 	}
+	r.prune(ctx)
 	return r.rec, r.err
+}
+
+// writeRecord writes the run's report and run.json, except for a run that
+// found no new data: the catalog's row (status, outcome, reasons) is its
+// whole record, one line, so that hourly fires on a quiet source do not
+// pile up folders of reports saying nothing happened.
+func (r *run) writeRecord() error {
+	if r.err == nil && r.rec.Outcome == OutcomeNoData {
+		return nil
+	}
+	return writeRecord(r.dir, r.rec)
+}
+
+// prune applies the retention settings after the run committed: the
+// catalog rows first, then the folders. Failures are logged: retention
+// never fails a run.
+func (r *run) prune(ctx context.Context) {
+	ret := r.cfg.Retention
+	var before time.Time
+	if ret.MaxAge > 0 {
+		before = r.opts.Now.Add(-time.Duration(ret.MaxAge))
+	}
+	ids, err := r.reg.PruneRuns(ctx, ret.KeepRuns, before)
+	if err != nil {
+		r.opts.Logger.Warn("run retention", "err", err)
+		return
+	}
+	for _, id := range ids {
+		if err := os.RemoveAll(filepath.Join(r.ws, "runs", id)); err != nil {
+			r.opts.Logger.Warn("run retention", "run", id, "err", err)
+		}
+	}
+	if len(ids) > 0 {
+		r.opts.Logger.Info("run retention: removed old runs", "runs", len(ids), "first", ids[0], "last", ids[len(ids)-1])
+	}
 }
 
 // settle sets the run's status, outcome and error from the error its

@@ -40,6 +40,7 @@ type Config struct {
 	Optimize  OptimizeConfig          `yaml:"optimize"`
 	Evaluate  EvaluateConfig          `yaml:"evaluate"`
 	Schedules []Schedule              `yaml:"schedules"`
+	Retention RetentionConfig         `yaml:"retention"`
 
 	dir  string     // the config file's directory
 	file string     // the config file, as given to Load
@@ -175,6 +176,22 @@ type EvaluateConfig struct {
 	Gates   []evaluate.Gate `yaml:"gates"`
 }
 
+// RetentionConfig bounds the runs a workspace keeps. At the end of each
+// run, older runs are removed: their catalog row, run.json and report.
+// Runs that registered a model version are always kept (they are its
+// evidence), and so is every run with new data among the newest
+// KeepRuns.
+type RetentionConfig struct {
+	// KeepRuns is how many of the newest runs are kept. Defaults to 1000.
+	KeepRuns int `yaml:"keep_runs"`
+	// MaxAge removes the runs that started longer ago than this, by the
+	// run's clock, however few there are. Defaults to 0: no age limit.
+	MaxAge Duration `yaml:"max_age"`
+}
+
+// defaultKeepRuns is RetentionConfig.KeepRuns's default.
+const defaultKeepRuns = 1000
+
 // Schedule is one cron entry of `refit serve`.
 type Schedule struct {
 	Name string `yaml:"name"`
@@ -275,6 +292,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Evaluate.Holdout == 0 {
 		c.Evaluate.Holdout = 0.1
+	}
+	if c.Retention.KeepRuns == 0 {
+		c.Retention.KeepRuns = defaultKeepRuns
 	}
 	for i := range c.Schedules {
 		if c.Schedules[i].Timeout == 0 {

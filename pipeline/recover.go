@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,7 +78,52 @@ func recoverWorkspace(ctx context.Context, reg *registry.Registry, ws string) (*
 	if err != nil {
 		return rec, fmt.Errorf("pipeline: cleaning temporary files: %w", err)
 	}
+	more, err = removeUnlistedRuns(ctx, reg, ws)
+	rec.Removed = append(rec.Removed, more...)
+	if err != nil {
+		return rec, fmt.Errorf("pipeline: cleaning pruned runs: %w", err)
+	}
 	return rec, nil
+}
+
+// removeUnlistedRuns removes the runs/<id> folders whose catalog row
+// retention deleted (a crash between the two leaves them): ids up to the
+// last run's with no row.
+func removeUnlistedRuns(ctx context.Context, reg *registry.Registry, ws string) ([]string, error) {
+	last, err := reg.Runs(ctx, 1)
+	if err != nil || len(last) == 0 {
+		return nil, err
+	}
+	lastSeq := runSeq(last[0].ID)
+	entries, err := os.ReadDir(filepath.Join(ws, "runs"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	var removed []string
+	for _, e := range entries {
+		seq := runSeq(e.Name())
+		if !e.IsDir() || seq <= 0 || seq > lastSeq {
+			continue
+		}
+		if _, err := reg.GetRun(ctx, e.Name()); !errors.Is(err, registry.ErrNotFound) {
+			continue
+		}
+		rel := filepath.Join("runs", e.Name())
+		if err := os.RemoveAll(filepath.Join(ws, rel)); err != nil {
+			return removed, err
+		}
+		removed = append(removed, rel)
+	}
+	return removed, nil
+}
+
+// runSeq is the number of a run id ("r000012" is 12), 0 if name is not one.
+func runSeq(name string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(name, "r"))
+	if err != nil || !strings.HasPrefix(name, "r") {
+		return 0
+	}
+	return n
 }
 
 // markRecordInterrupted rewrites the run.json (and report) an interrupted

@@ -48,7 +48,9 @@ import (
 //	                         model folder with no row, a write's temp file)
 //	status RUN STATUS [OUTCOME]  the catalog's status (and outcome) of RUN
 //	version VERSION STATE    the catalog's state of VERSION
-//	record RUN OUTCOME       RUN's run.json says OUTCOME
+//	record RUN OUTCOME       RUN's run.json says OUTCOME; "none": RUN has no
+//	                         folder (no run.json, no report)
+//	runs N [FIRST]           the catalog holds N runs, the oldest FIRST
 //	temp none                no temporary file or folder in the workspace
 //	stray PATH "TEXT"        write a file that is not data under the scenario
 //	                         folder (data/...)
@@ -147,6 +149,8 @@ func (s *scenario) do(line string) error {
 		return s.versionState(rest)
 	case "record":
 		return s.recordOutcome(rest)
+	case "runs":
+		return s.runCount(strings.Fields(rest))
 	case "temp":
 		return s.noTemp()
 	case "stray":
@@ -433,6 +437,10 @@ func (s *scenario) versionState(args string) error {
 
 func (s *scenario) recordOutcome(args string) error {
 	id, want, _ := strings.Cut(args, " ")
+	if want == "none" {
+		_, err := os.Stat(filepath.Join(s.workspace(), "runs", id))
+		return s.expect(errors.Is(err, os.ErrNotExist), "runs/%s exists (%v)", id, err)
+	}
 	data, err := os.ReadFile(filepath.Join(s.workspace(), "runs", id, "run.json"))
 	if err != nil {
 		return err
@@ -510,4 +518,22 @@ func (s *scenario) skipped(names []string) error {
 		got = append(got, filepath.Base(sk.Path))
 	}
 	return s.expect(slices.Equal(got, names), "skipped %q", got)
+}
+
+func (s *scenario) runCount(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("want runs N [FIRST]")
+	}
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		runs, err := reg.Runs(ctx, 0)
+		if err != nil {
+			return err
+		}
+		ok := fmt.Sprint(len(runs)) == args[0] && (len(args) < 2 || (len(runs) > 0 && runs[0].ID == args[1]))
+		var ids []string
+		for _, r := range runs {
+			ids = append(ids, r.ID)
+		}
+		return s.expect(ok, "runs %v", ids)
+	})
 }

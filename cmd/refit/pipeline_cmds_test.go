@@ -74,6 +74,8 @@ func TestPipelineCommands(t *testing.T) {
 		// Quarantined, it no longer blocks: the run moves on and names it.
 		runGolden(t, dir, "quarantine_add", 0, "quarantine", "$DIR/data/month=2024-05/part-0.parquet", "--reason", "broken upstream export", "--config", "$DIR/refit.yaml")
 		runGolden(t, dir, "run_no_new_data", 0, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01T00:00:00Z")
+		// A run with no new data is one catalog row, no folder.
+		runGolden(t, dir, "runs_show_no_new_data", 0, "runs", "show", "r000007", "--config", "$DIR/refit.yaml")
 		l := workspaceLock(mustLoad(t, filepath.Join(dir, "refit.yaml")))
 		if err := l.TryLock(); err != nil {
 			t.Fatal(err)
