@@ -27,10 +27,14 @@ func newServeCmd() *cobra.Command {
 		Long: `serve runs the jobs of refit.yaml's schedules section (run: one pipeline
 pass; audit: check the new data without training) at their cron times.
 
-One job runs at a time: a fire while a job is running is skipped and counted,
-not queued, and so is a fire while another process (refit run, another
-serve) holds the workspace lock. Fires missed while the machine slept are
-counted, not replayed. Each job is canceled after its timeout.
+One job runs at a time: a fire while another schedule's job is running waits
+for it, up to an hour, and so does a fire while another process (refit run,
+another serve) holds the workspace lock; when the running job ends, waiting
+runs start before waiting audits. A fire that waited the whole hour is
+skipped and counted, and so is a fire of a schedule whose job is still
+running. Waits are counted and timed in /metrics. Fires missed while the
+machine slept are counted, not replayed. Each job is canceled after its
+timeout.
 
 SIGINT and SIGTERM stop scheduling, cancel the running job and exit 0.
 SIGHUP reloads refit.yaml; an invalid file keeps the current schedules.

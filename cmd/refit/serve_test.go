@@ -26,8 +26,8 @@ import (
 func TestServeMetricsFormat(t *testing.T) {
 	next := time.Date(2024, 3, 10, 2, 0, 0, 0, time.UTC)
 	st := []schedules.Status{
-		{Name: "nightly", Next: next, Running: true, Runs: 3, Skipped: map[string]int{schedules.SkipOverlap: 2, schedules.SkipMissed: 5}},
-		{Name: `odd "name"\`, Skipped: map[string]int{schedules.SkipLocked: 1}},
+		{Name: "nightly", Next: next, Running: true, Runs: 3, Skipped: map[string]int{schedules.SkipOverlap: 2, schedules.SkipMissed: 5}, Queued: 2, Waited: 95 * time.Second},
+		{Name: `odd "name"\`, Skipped: map[string]int{schedules.SkipLocked: 1}, Waiting: true, Queued: 1},
 	}
 	m := serveMetrics{
 		Runs:        map[[2]string]int{{"run", "promoted"}: 2, {"audit", "audited"}: 7, {"run", "blocked-data"}: 1},
