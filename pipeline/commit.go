@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"syscall"
 	"time"
 
 	"github.com/refit-ml/refit/registry"
@@ -106,6 +108,7 @@ func (r *run) prune(ctx context.Context) {
 // stages returned. A run that did not complete commits no promotion and
 // marks no file processed.
 func (r *run) settle(err error) {
+	err = r.noSpace(err)
 	r.err, r.status = err, registry.RunSucceeded
 	switch {
 	case errors.Is(err, ErrBlocked):
@@ -128,13 +131,24 @@ func (r *run) settle(err error) {
 
 // fail turns the run into a failed one after its stages completed.
 func (r *run) fail(err error) {
+	err = r.noSpace(err)
 	if r.promo != nil {
-		r.reason("not promoted: %v", err)
+		r.rec.Reasons = slices.DeleteFunc(r.rec.Reasons, func(s string) bool { return s == r.promoteWhy })
+		r.reason("candidate %s not promoted: %v", r.promo.Version, err)
 	}
 	r.dropPromotion()
 	r.consumed = nil
 	r.err, r.status = err, registry.RunFailed
 	r.rec.Outcome, r.rec.Error = OutcomeFailed, err.Error()
+}
+
+// noSpace names the workspace in an error from a full file system, which
+// the operator must then free: "no space left on device in WORKSPACE".
+func (r *run) noSpace(err error) error {
+	if err == nil || errors.Is(err, registry.ErrNoSpace) || !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	return fmt.Errorf("%w in %s: %w", registry.ErrNoSpace, r.ws, err)
 }
 
 func (r *run) dropPromotion() {

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -77,14 +78,15 @@ func Open(ctx context.Context, dir string, opts Options) (*Registry, error) {
 	if err := prepareDir(dir, opts.MustExist); err != nil {
 		return nil, fmt.Errorf("registry: open %s: %w", dir, err)
 	}
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, catalogFile), opts.BusyTimeout))
+	db, err := openDB(ctx, dir, opts, false)
+	if errors.Is(err, ErrNoSpace) && opts.MustExist {
+		// SQLite could not grow the shared-memory index of the WAL on a
+		// full disk: read with the index in memory instead, holding the
+		// catalog exclusively for this process's short life.
+		db, err = openDB(ctx, dir, opts, true)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("registry: open %s: %w", dir, err)
-	}
-	db.SetMaxOpenConns(4)
-	if err := migrate(ctx, db); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("registry: open %s: migrate: %w", dir, diskError(err, dir))
 	}
 	r := &Registry{dir: dir, db: db, now: opts.Now}
 	if err := r.checkNotOrphaned(ctx); err != nil {
@@ -92,6 +94,26 @@ func Open(ctx context.Context, dir string, opts Options) (*Registry, error) {
 		return nil, fmt.Errorf("registry: open %s: %w", dir, err)
 	}
 	return r, nil
+}
+
+// openDB opens the catalog and migrates it. With exclusive, the
+// connection takes SQLite's exclusive locking mode before touching the
+// WAL, which then keeps its index in memory and needs no -shm file.
+func openDB(ctx context.Context, dir string, opts Options, exclusive bool) (*sql.DB, error) {
+	source := dsn(filepath.Join(dir, catalogFile), opts.BusyTimeout, exclusive)
+	db, err := sql.Open("sqlite", source)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(4)
+	if exclusive {
+		db.SetMaxOpenConns(1)
+	}
+	if err := migrate(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("migrate: %w", diskError(err, dir))
+	}
+	return db, nil
 }
 
 // prepareDir checks a workspace before its catalog is opened: it must
@@ -190,10 +212,17 @@ func idSeq(name string, prefix byte) int64 {
 // dsn builds a modernc.org/sqlite DSN: busy_timeout first, WAL journal,
 // synchronous FULL (a committed promotion survives power loss), foreign keys,
 // and _txlock=immediate so every transaction is BEGIN IMMEDIATE.
-func dsn(path string, busy time.Duration) string {
+func dsn(path string, busy time.Duration, exclusive bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
+	if exclusive {
+		// The driver runs the _pragma list sorted by name, and the
+		// _journal_mode key after it: the locking mode must come first.
+		q.Add("_pragma", "locking_mode(EXCLUSIVE)")
+		q.Set("_journal_mode", "WAL")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
