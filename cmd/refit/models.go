@@ -190,17 +190,18 @@ func newModelsRegisterCmd() *cobra.Command {
 	return cmd
 }
 
-// registerModel copies the model file and its checksum into a new version.
+// registerModel copies the model file, and its checksum sidecar when it
+// has one (the file carries its own checksum), into a new version.
 func registerModel(ctx context.Context, workspace, path string, req registry.RegisterRequest) (*registry.Version, error) {
-	if _, err := os.Stat(path + model.ChecksumSuffix); err != nil {
-		return nil, fmt.Errorf("register %s: %w", path, err)
-	}
 	reg, err := openRegistry(ctx, workspace)
 	if err != nil {
 		return nil, err
 	}
 	defer reg.Close()
-	req.Files = map[string]string{modelArtifact: path, modelArtifact + model.ChecksumSuffix: path + model.ChecksumSuffix}
+	req.Files = map[string]string{modelArtifact: path}
+	if _, err := os.Stat(path + model.ChecksumSuffix); err == nil {
+		req.Files[modelArtifact+model.ChecksumSuffix] = path + model.ChecksumSuffix
+	}
 	v, err := reg.Register(ctx, req)
 	if err != nil {
 		return nil, err

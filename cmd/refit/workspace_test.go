@@ -18,6 +18,7 @@ func TestReadCommandsCreateNoWorkspace(t *testing.T) {
 		{"typo_runs_list", append([]string{"runs", "list"}, typo...), 2},
 		{"typo_evaluate", append([]string{"evaluate", "--model", "champion", "--data", "$DIR/small.parquet"}, typo...), 2},
 		{"typo_gate", append([]string{"gate", "--candidate", "v0001", "--data", "$DIR/small.parquet"}, typo...), 2},
+		{"typo_predict", append([]string{"predict", "--model", "champion", "--data", "$DIR/small.parquet", "-o", "$DIR/p.parquet"}, typo...), 2},
 		{"typo_promote", append([]string{"promote", "v0001"}, typo...), 2},
 		{"typo_rollback", append([]string{"rollback"}, typo...), 2},
 	}
