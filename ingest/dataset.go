@@ -18,6 +18,7 @@ type Dataset struct {
 	files    []*fileEntry
 	schema   *arrow.Schema
 	warnings []string
+	skipped  []Skipped
 }
 
 // fileEntry is what Open learned about one file.
@@ -43,11 +44,23 @@ func Open(ctx context.Context, sources []string, opts Options) (*Dataset, error)
 	if err != nil {
 		return nil, err
 	}
+	found, skipped, err := SelectData(ctx, found, opts.Strict, opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("ingest %s: %w: no data files (%d skipped)", strings.Join(sources, ", "), ErrInvalidInput, len(skipped))
+	}
 	files, err := probeAll(ctx, found, opts)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{opts: opts, files: files}
+	d := &Dataset{opts: opts, files: files, skipped: skipped}
+	for _, s := range skipped {
+		if s.Reason != "excluded" {
+			d.warnings = append(d.warnings, fmt.Sprintf("ingest %s: skipped: %s", s.Path, s.Reason))
+		}
+	}
 	if err := d.unify(); err != nil {
 		return nil, err
 	}
@@ -56,6 +69,10 @@ func Open(ctx context.Context, sources []string, opts Options) (*Dataset, error)
 	}
 	return d, nil
 }
+
+// Skipped lists the files the sources held that the dataset leaves out:
+// not data (see SelectData) or excluded.
+func (d *Dataset) Skipped() []Skipped { return slices.Clone(d.skipped) }
 
 // Schema is the schema of every record the dataset yields.
 func (d *Dataset) Schema() *arrow.Schema { return d.schema }

@@ -26,6 +26,9 @@ type File struct {
 	Size int64
 	// Partitions are the key=value directories of Rel, outermost first.
 	Partitions []Partition
+	// Named says the source named this file itself, rather than a
+	// directory or glob finding it.
+	Named bool
 }
 
 // Partition is one Hive-style key=value directory.
@@ -41,8 +44,11 @@ const hiveNull = "__HIVE_DEFAULT_PARTITION__"
 // Discover expands sources into files, in a deterministic order: sources in
 // the order given, the files of each in lexical order, duplicates dropped.
 // A source is a file, a directory read recursively, or a glob in which "**"
-// matches any number of directories. Inside directories, names starting with
-// "." or "_" (such as _SUCCESS or .crc files) are skipped. A source matching
+// matches any number of directories. Inside directories and among a glob's
+// matches, the conventional marker files that sit beside data are skipped:
+// names starting with "." or "_" (_SUCCESS, _committed_*, .part-0.crc,
+// hidden folders), *.crc checksums, and README files and *.md notes. Other
+// files are kept whatever they hold (see SelectData). A source matching
 // nothing is an error wrapping ErrInvalidInput.
 func Discover(ctx context.Context, sources ...string) ([]File, error) {
 	if len(sources) == 0 {
@@ -78,7 +84,7 @@ func discoverOne(src string) ([]File, error) {
 		if !info.Mode().IsRegular() {
 			return nil, fmt.Errorf("ingest %s: %w: not a regular file", src, ErrInvalidInput)
 		}
-		return []File{{Path: src, Rel: filepath.Base(src), Size: info.Size()}}, nil
+		return []File{{Path: src, Rel: filepath.Base(src), Size: info.Size(), Named: true}}, nil
 	case hasMeta(src):
 		return globFiles(src)
 	case errors.Is(err, fs.ErrNotExist):
@@ -120,9 +126,13 @@ func walkDir(root string) ([]File, error) {
 	return files, nil
 }
 
-// skipName reports whether a directory entry is metadata, not data.
+// skipName reports whether a directory entry is a marker file or folder
+// that sits beside data by convention (Hadoop, Spark, Hive, people).
 func skipName(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+	lower := strings.ToLower(name)
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") ||
+		strings.HasSuffix(lower, ".crc") || strings.HasSuffix(lower, ".md") ||
+		lower == "readme" || strings.HasPrefix(lower, "readme.")
 }
 
 func globFiles(pattern string) ([]File, error) {
@@ -137,6 +147,9 @@ func globFiles(pattern string) ([]File, error) {
 	root := globRoot(pattern)
 	var files []File
 	for _, m := range matches {
+		if skipName(filepath.Base(m)) {
+			continue
+		}
 		info, err := os.Stat(m)
 		if err != nil {
 			return nil, fmt.Errorf("ingest %s: %w", m, err)

@@ -33,6 +33,14 @@ type Options struct {
 	// (NumRows, Files) still describes the whole files. Defaults to
 	// every row.
 	Filter func(rec arrow.Record) (arrow.Record, error)
+	// Strict fails on a file that a directory or glob source holds and
+	// that is not Parquet or Arrow IPC. Defaults to skipping such files,
+	// listed in Dataset.Skipped and logged (see SelectData); the marker
+	// files of Discover are skipped either way.
+	Strict bool
+	// Exclude lists files to leave out of the dataset (quarantined ones),
+	// by path. Defaults to none.
+	Exclude []string
 }
 
 // Limits bound what a file may make refit allocate. A file whose metadata

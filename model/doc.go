@@ -82,9 +82,12 @@
 //
 // refit.sha256 is the SHA-256 over every other metadata entry, the tensor
 // table and the tensor bytes, so a flipped bit in the weights or in the
-// preprocessing is caught. Save also writes path+".sha256" (sha256sum
-// format, over the whole file); Load checks both. Each file is written
-// crash-safely (temporary file, fsync, rename, fsync of the directory).
+// preprocessing is caught: a model file is a complete artifact by itself,
+// and loads wherever it is copied. Save also writes path+".sha256"
+// (sha256sum format, over the whole file) for tools; Load checks it when
+// it is there, so a model file replaced without its sidecar is refused,
+// and needs only the file otherwise. Each file is written crash-safely
+// (temporary file, fsync, rename, fsync of the directory).
 //
 // # Errors
 //

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"github.com/refit-ml/refit/internal/atomicfile"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/atomicfile"
 )
 
 // ChecksumSuffix is appended to a model file's path to name its sidecar,
@@ -36,29 +39,45 @@ func (m *Model) Save(path string) error {
 	return nil
 }
 
-// Load reads a model saved by Save, verifying the sidecar checksum of the
-// whole file and then, while decoding, the embedded one. Errors wrap
-// ErrChecksum and ErrCorrupt for damaged files, or the os error (such as
-// fs.ErrNotExist) when a file cannot be read.
+// Load reads a model file. The file is a complete artifact on its own: its
+// header carries the SHA-256 of its metadata, tensor table and tensor
+// bytes (refit.sha256), which decoding verifies, so a model copied out of
+// its workspace loads by itself. When the sidecar path+ChecksumSuffix that
+// Save writes beside it (for sha256sum) is there, the whole file is
+// checked against it too, so a model file replaced without its sidecar is
+// refused. Errors wrap ErrChecksum and ErrCorrupt for damaged files, or
+// the os error (such as fs.ErrNotExist) when the model cannot be read.
 func Load(path string) (*Model, error) {
-	want, err := readSidecar(path + ChecksumSuffix)
-	if err != nil {
-		return nil, fmt.Errorf("model: loading %s: %w", path, err)
-	}
 	b, err := readLimited(path, 8+maxHeader+maxData)
 	if err != nil {
 		return nil, fmt.Errorf("model: loading %s: %w", path, err)
 	}
-	sum := sha256.Sum256(b)
-	if got := hex.EncodeToString(sum[:]); got != want {
-		return nil, fmt.Errorf("model: loading %s: %w: %w: file has SHA-256 %s, %s records %s",
-			path, ErrChecksum, ErrCorrupt, got, filepath.Base(path)+ChecksumSuffix, want)
+	if err := checkSidecar(path, b); err != nil {
+		return nil, fmt.Errorf("model: loading %s: %w", path, err)
 	}
 	m, err := DecodeBytes(b)
 	if err != nil {
 		return nil, fmt.Errorf("model: loading %s: %w", path, err)
 	}
 	return m, nil
+}
+
+// checkSidecar compares the file's bytes b with its sidecar, if it has
+// one.
+func checkSidecar(path string, b []byte) error {
+	want, err := readSidecar(path + ChecksumSuffix)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // the embedded checksum is verified while decoding
+	}
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	if got := hex.EncodeToString(sum[:]); got != want {
+		return fmt.Errorf("%w: %w: file has SHA-256 %s, %s records %s",
+			ErrChecksum, ErrCorrupt, got, filepath.Base(path)+ChecksumSuffix, want)
+	}
+	return nil
 }
 
 // readSidecar returns the hex digest of a sha256sum-style line.

@@ -164,8 +164,27 @@ func TestSaveLoad(t *testing.T) {
 	if _, err := Load(path); !errors.Is(err, ErrChecksum) {
 		t.Fatalf("stale sidecar: got %v, want ErrChecksum", err)
 	}
+	// Without a sidecar, the file alone is a complete artifact: its
+	// embedded checksum is verified (issue 14).
 	os.Remove(path + ChecksumSuffix)
-	if _, err := Load(path); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("missing sidecar: got %v, want ErrNotExist", err)
+	alone, err := Load(path)
+	if err != nil {
+		t.Fatalf("model without a sidecar: %v", err)
+	}
+	wantOther, _ := other.Predict(rec, nil)
+	pred, _ = alone.Predict(rec, nil)
+	nearSlice(t, pred, wantOther, 0)
+	b := encode(t, other)
+	b[len(b)-1] ^= 1 // a tensor byte
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); !errors.Is(err, ErrChecksum) {
+		t.Fatalf("tampered model without a sidecar: got %v, want ErrChecksum", err)
+	}
+	// A missing model is reported as a missing model, not a checksum.
+	missing := filepath.Join(t.TempDir(), "none.refit")
+	if _, err := Load(missing); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "stat "+missing) {
+		t.Fatalf("missing model: got %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/registry"
 )
 
@@ -26,7 +27,11 @@ func Audit(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 	if opts.Trigger == "" {
 		opts.Trigger = "audit"
 	}
-	r, err := openRun(ctx, cfg, opts.withDefaults())
+	opts = opts.withDefaults()
+	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger, Strict: cfg.Data.Strict}); err != nil {
+		return nil, err
+	}
+	r, err := openRun(ctx, cfg, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -34,15 +39,26 @@ func Audit(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 	return r.finish(ctx, r.audit(ctx))
 }
 
-// openRun opens the workspace and starts a run in the catalog.
+// openRun opens the workspace, repairs what interrupted runs left in it
+// (recoverWorkspace) and starts a run in the catalog.
 func openRun(ctx context.Context, cfg *Config, opts Options) (*run, error) {
 	ws := cfg.Path(cfg.Workspace)
 	if err := os.MkdirAll(ws, 0o755); err != nil {
 		return nil, fmt.Errorf("pipeline: workspace %s: %w", ws, err)
 	}
-	reg, err := registry.Open(ctx, ws, registry.Options{Now: func() time.Time { return opts.Now }})
+	reg, err := openWorkspace(ctx, ws, registry.Options{Now: func() time.Time { return opts.Now }})
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, err
+	}
+	recovered, err := recoverWorkspace(ctx, reg, ws)
+	if err != nil {
+		_ = reg.Close()
+		return nil, err
+	}
+	quarantine, err := quarantined(ctx, reg)
+	if err != nil {
+		_ = reg.Close()
+		return nil, err
 	}
 	rr, err := reg.StartRun(ctx, opts.Trigger)
 	if err != nil {
@@ -50,7 +66,22 @@ func openRun(ctx context.Context, cfg *Config, opts Options) (*run, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	rec := &Record{ID: rr.ID, Trigger: opts.Trigger, Clock: opts.Now, Started: time.Now()}
-	return &run{cfg: cfg, opts: opts, reg: reg, rec: rec, dir: filepath.Join(ws, "runs", rr.ID)}, nil
+	r := &run{cfg: cfg, opts: opts, reg: reg, rec: rec, ws: ws, dir: filepath.Join(ws, "runs", rr.ID), quarantine: quarantine}
+	if !recovered.Empty() {
+		notes := recovered.Notes()
+		rec.Stages = append(rec.Stages, Stage{Name: "recover", Status: "ok", Started: rec.Started, Notes: notes})
+		opts.Logger.Warn("recovered the workspace", "run", rr.ID, "interrupted", recovered.Interrupted, "removed", len(recovered.Removed))
+	}
+	return r, nil
+}
+
+// openWorkspace opens the workspace's registry.
+func openWorkspace(ctx context.Context, ws string, opts registry.Options) (*registry.Registry, error) {
+	reg, err := registry.Open(ctx, ws, opts)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	return reg, nil
 }
 
 // audit runs discover and validate, then drift when there is a champion.

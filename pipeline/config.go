@@ -40,8 +40,11 @@ type Config struct {
 	Optimize  OptimizeConfig          `yaml:"optimize"`
 	Evaluate  EvaluateConfig          `yaml:"evaluate"`
 	Schedules []Schedule              `yaml:"schedules"`
+	Retention RetentionConfig         `yaml:"retention"`
 
-	dir string // the config file's directory
+	dir  string     // the config file's directory
+	file string     // the config file, as given to Load
+	root *yaml.Node // its YAML, for the lines of later checks (preflight)
 }
 
 // Data says where the data is and how rows are ordered in time.
@@ -51,6 +54,11 @@ type Data struct {
 	// TimeColumn orders rows in time: the training window and the holdout
 	// are taken by it. Required.
 	TimeColumn string `yaml:"time_column"`
+	// Strict fails a run when a directory or glob source holds a file
+	// that is not Parquet or Arrow IPC. Defaults to false: such a file is
+	// skipped and named in the run's record (the conventional markers,
+	// _SUCCESS, *.crc, README and *.md, are skipped either way).
+	Strict bool `yaml:"strict"`
 }
 
 // StringList accepts one string or a list of strings.
@@ -184,6 +192,22 @@ type EvaluateConfig struct {
 	Gates   []evaluate.Gate `yaml:"gates"`
 }
 
+// RetentionConfig bounds the runs a workspace keeps. At the end of each
+// run, older runs are removed: their catalog row, run.json and report.
+// Runs that registered a model version are always kept (they are its
+// evidence), and so is every run with new data among the newest
+// KeepRuns.
+type RetentionConfig struct {
+	// KeepRuns is how many of the newest runs are kept. Defaults to 1000.
+	KeepRuns int `yaml:"keep_runs"`
+	// MaxAge removes the runs that started longer ago than this, by the
+	// run's clock, however few there are. Defaults to 0: no age limit.
+	MaxAge Duration `yaml:"max_age"`
+}
+
+// defaultKeepRuns is RetentionConfig.KeepRuns's default.
+const defaultKeepRuns = 1000
+
 // Schedule is one cron entry of `refit serve`.
 type Schedule struct {
 	Name string `yaml:"name"`
@@ -247,11 +271,15 @@ func Parse(data []byte, path string) (*Config, error) {
 	if len(probs) > 0 {
 		p := &problems{path: path}
 		for _, pr := range probs {
-			p.addLine(pr.Line, strings.Replace(pr.Msg, " in type pipeline.", " in ", 1))
+			msg := strings.Replace(pr.Msg, " in type pipeline.", " in ", 1)
+			if pr.Path != "" {
+				msg = pr.Path + ": " + msg
+			}
+			p.addLine(pr.Line, msg)
 		}
 		return nil, p.err()
 	}
-	c.dir = filepath.Dir(path)
+	c.dir, c.file, c.root = filepath.Dir(path), path, root
 	c.setDefaults()
 	if err := c.validate(root, path); err != nil {
 		return nil, err
@@ -280,6 +308,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Evaluate.Holdout == 0 {
 		c.Evaluate.Holdout = 0.1
+	}
+	if c.Retention.KeepRuns == 0 {
+		c.Retention.KeepRuns = defaultKeepRuns
 	}
 	for i := range c.Schedules {
 		if c.Schedules[i].Timeout == 0 {

@@ -96,6 +96,9 @@ func (c *Config) validate(root *yaml.Node, path string) error {
 	c.checkTrain(p)
 	c.checkGates(p)
 	c.checkSchedules(p)
+	if k := c.Retention.KeepRuns; k < minKeepRuns {
+		p.add([]string{"retention", "keep_runs"}, "%d: keep at least %d runs (drift.confirm and the row-count checks look back over recent runs)", k, minKeepRuns)
+	}
 	return p.err()
 }
 
@@ -211,6 +214,9 @@ func (c *Config) checkSchedules(p *problems) {
 		}
 	}
 }
+
+// minKeepRuns is the fewest runs retention.keep_runs may keep.
+const minKeepRuns = 10
 
 // splitJoined lists the messages of an errors.Join error, or the one.
 func splitJoined(err error) []string {

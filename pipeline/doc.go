@@ -40,8 +40,16 @@
 //     same holdout rows; the gates of evaluate.gates (or the default policy)
 //     decide.
 //  7. register — the candidate with its profile, evaluation and model card;
-//     promoted to champion in one SQLite transaction when every gate passed
-//     (promoted), kept out otherwise (rejected, which blocks the run).
+//     promoted to champion when every gate passed (promoted), kept out
+//     otherwise (rejected, which blocks the run).
+//
+// The run then writes its report and record and commits: the promotion,
+// the new files marked processed and the run's outcome in one catalog
+// transaction (registry.CommitRun), which promotes only if the champion
+// of record is still the one the candidate was gated against (an
+// operator's rollback during the run makes the outcome champion-changed
+// and leaves the files for the next run). A kill before the commit
+// changes nothing but the "running" run row, which the next start closes.
 //
 // Every stage's status, timing and notes, the reasons of the decision and
 // every number go into a [Record], written as runs/<id>/run.json with a

@@ -72,17 +72,21 @@ func modelCard(c *candidate, v *evaluate.Verdict, results []evaluate.Result) []b
 	return []byte(b.String())
 }
 
-// writeRecord writes run.json (and the report, when the report package can
-// render it) into dir.
+// writeRecord writes report.html, then run.json, into dir: a record on
+// disk always has its report, and a report that cannot be written (a full
+// disk) leaves no record claiming an outcome the run will not commit.
 func writeRecord(dir string, rec *Record) error {
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return fmt.Errorf("pipeline: encode run record: %w", err)
 	}
+	if err := writeReport(dir, rec); err != nil {
+		return err
+	}
 	if err := atomicfile.WriteFile(filepath.Join(dir, "run.json"), data, 0o644); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	return writeReport(dir, rec)
+	return nil
 }
 
 func newSchema(fields []arrow.Field) *arrow.Schema { return arrow.NewSchema(fields, nil) }

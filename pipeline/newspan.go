@@ -20,7 +20,7 @@ func (r *run) discoverSpan(ctx context.Context) (*newData, error) {
 	r.rec.NewSpan = s.String()
 	var b *newData
 	err := r.stage("discover", func(st *Stage) error {
-		n, files, err := countRows(ctx, r.cfg.Sources(), r.cfg.Data.TimeColumn, s, r.opts.Limits)
+		n, files, err := countRows(ctx, r.cfg.Sources(), r.cfg.Data.TimeColumn, s, r.ingestOptions())
 		if err != nil {
 			return err
 		}
@@ -39,8 +39,9 @@ func (r *run) discoverSpan(ctx context.Context) (*newData, error) {
 
 // countRows counts the rows of the sources whose time lies in s, reading
 // only the time column, and returns the number of files.
-func countRows(ctx context.Context, sources []string, timeCol string, s span, limits ingest.Limits) (int64, int, error) {
-	ds, err := ingest.Open(ctx, sources, ingest.Options{Columns: []string{timeCol}, Limits: limits})
+func countRows(ctx context.Context, sources []string, timeCol string, s span, opts ingest.Options) (int64, int, error) {
+	opts.Columns = []string{timeCol}
+	ds, err := ingest.Open(ctx, sources, opts)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -57,7 +58,7 @@ func countRows(ctx context.Context, sources []string, timeCol string, s span, li
 // openNew opens the run's new data: the new files, or with
 // Options.NewSince the source's rows in the new span.
 func (r *run) openNew(ctx context.Context, b *newData) (*ingest.Dataset, error) {
-	opts := ingest.Options{Limits: r.opts.Limits, Logger: r.opts.Logger}
+	opts := r.ingestOptions()
 	if r.opts.NewSince.IsZero() {
 		paths := make([]string, len(b.files))
 		for i, f := range b.files {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
@@ -38,6 +39,9 @@ type Record struct {
 
 	NewFiles []string `json:"new_files"`
 	NewRows  int64    `json:"new_rows"`
+	// Skipped are the source's files the run did not read: not data
+	// (data.strict is off) or quarantined.
+	Skipped []ingest.Skipped `json:"skipped,omitempty"`
 	// NewSpan is the time span of the new rows when they were selected by
 	// time (Options.NewSince) rather than by file.
 	NewSpan string `json:"new_span,omitempty"`

@@ -37,9 +37,9 @@ type candidate struct {
 // retrain trains, optimizes, evaluates and gates a candidate, registers it
 // and promotes it when every gate passes.
 func (r *run) retrain(ctx context.Context) error {
-	tmp, err := os.MkdirTemp("", "refit-candidate-")
+	tmp, err := makeTemp(r.ws, "candidate-")
 	if err != nil {
-		return fmt.Errorf("pipeline: %w", err)
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	c, err := r.trainCandidate(ctx, tmp)
@@ -60,7 +60,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 	c := &candidate{}
 	err := r.stage("train", func(s *Stage) error {
 		sources := r.cfg.Sources()
-		ds, err := ingest.Open(ctx, sources, ingest.Options{Limits: r.opts.Limits, Logger: r.opts.Logger})
+		ds, err := ingest.Open(ctx, sources, r.ingestOptions())
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 			return err
 		}
 		win := r.window()
-		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, win, r.cfg.Evaluate.Holdout, r.opts.Limits)
+		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, win, r.cfg.Evaluate.Holdout, r.ingestOptions())
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, r
 		}
 		ver, err := r.reg.Register(ctx, registry.RegisterRequest{
 			Parent: r.rec.ChampionBefore, DatasetFingerprint: c.fp, ConfigHash: r.cfg.hash(),
-			Metrics: metrics, Gate: gate, GateReasons: reasons, Files: files,
+			Metrics: metrics, Gate: gate, GateReasons: reasons, Files: files, RunID: r.rec.ID,
 		})
 		if err != nil {
 			return err
@@ -185,13 +185,14 @@ func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, r
 			}
 			return fmt.Errorf("%w: candidate %s failed %d gates", ErrBlocked, ver.ID, len(v.Failed()))
 		}
+		// The promotion commits at the run's end, with the processed files
+		// and the outcome, in one transaction (finish).
 		promote, why := r.promotion(v)
-		if err := r.reg.Promote(ctx, ver.ID, "champion", promote); err != nil {
-			return err
-		}
+		promote.Actor = "pipeline"
+		r.promo = &registry.RunPromotion{Version: ver.ID, Alias: registry.Champion, Expect: r.rec.ChampionBefore, Options: promote}
+		r.promoteWhy = fmt.Sprintf("candidate %s %s: promoted to champion", ver.ID, why)
 		r.rec.ChampionAfter, r.rec.Outcome = ver.ID, OutcomePromoted
-		r.reason("candidate %s %s: promoted to champion", ver.ID, why)
-		s.Notes = append(s.Notes, "champion "+ver.ID)
+		s.Notes = append(s.Notes, "registered "+ver.ID+", to be promoted")
 		return nil
 	})
 }

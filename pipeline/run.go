@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +39,10 @@ type Options struct {
 	// Policy decides when to retrain and whether the gates bind (see
 	// Policy). Defaults to PolicyConfigured.
 	Policy Policy
+
+	// beforeCommit, set only by tests, runs after the run's record is
+	// written and before its commit.
+	beforeCommit func()
 }
 
 func (o Options) withDefaults() Options {
@@ -61,22 +64,38 @@ type run struct {
 	opts Options
 	reg  *registry.Registry
 	rec  *Record
+	ws   string // the workspace
 	dir  string // runs/<id>
 	// champ is the champion once loaded; the run's stages share it, so
 	// its model and profile are read and verified once.
 	champ *champion
+	// What the run commits at its end (see finish): the files it consumed
+	// and the promotion of its candidate, with the reason to record.
+	consumed   []registry.FileInfo
+	promo      *registry.RunPromotion
+	promoteWhy string
+	status     string // the run's catalog status, set by settle
+	err        error  // the run's error, set by settle
+	// quarantine maps the quarantined files' absolute paths to the
+	// reason; the run reads none of them.
+	quarantine map[string]string
 }
 
 // Run performs one pass of the pipeline (see the package doc) and returns
 // its record, which is also written to runs/<id>/run.json with a report.
 // The error wraps ErrBlocked when data quality or the gates stopped the
 // run; other errors mean the run failed. The champion changes only by one
-// atomic promotion at the end.
+// transaction at the end, which also marks the new files processed and
+// records the outcome (see registry.CommitRun).
 func Run(ctx context.Context, cfg *Config, opts Options) (*Record, error) {
 	if err := opts.Policy.check(); err != nil {
 		return nil, err
 	}
-	r, err := openRun(ctx, cfg, opts.withDefaults())
+	opts = opts.withDefaults()
+	if err := Preflight(ctx, cfg, ingest.Options{Limits: opts.Limits, Logger: opts.Logger, Strict: cfg.Data.Strict}); err != nil {
+		return nil, err
+	}
+	r, err := openRun(ctx, cfg, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -104,13 +123,18 @@ func (r *run) stages(ctx context.Context) error {
 		return err
 	}
 	retrain, err := r.decide(ctx, batch)
-	if err != nil || !retrain {
-		return markDone(ctx, r, batch, err)
-	}
-	if err := r.retrain(ctx); err != nil {
+	if err != nil {
 		return err
 	}
-	return markDone(ctx, r, batch, nil)
+	if retrain {
+		if err := r.retrain(ctx); err != nil {
+			return err
+		}
+	}
+	// The files are marked processed by the run's commit, with its
+	// outcome and promotion, so a repeated run skips them.
+	r.consumed = batch.files
+	return nil
 }
 
 // forceOnWindow retrains on the training window when --force finds no new
@@ -133,15 +157,6 @@ func (r *run) resolveChampion(ctx context.Context) error {
 	}
 	r.rec.ChampionAfter = r.rec.ChampionBefore
 	return nil
-}
-
-// markDone records the batch's files as processed, so a repeated run skips
-// them.
-func markDone(ctx context.Context, r *run, b *newData, err error) error {
-	if err != nil {
-		return err
-	}
-	return r.reg.MarkProcessed(ctx, r.rec.ID, b.files)
 }
 
 // stage times one step and records it.
@@ -167,28 +182,4 @@ func (r *run) skip(name, why string) {
 
 func (r *run) reason(format string, args ...any) {
 	r.rec.Reasons = append(r.rec.Reasons, fmt.Sprintf(format, args...))
-}
-
-// finish closes the run in the catalog and writes its record and report.
-func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
-	rec := r.rec
-	rec.Finished = time.Now()
-	status := registry.RunSucceeded
-	switch {
-	case errors.Is(runErr, ErrBlocked):
-		status = registry.RunBlocked
-		if rec.Outcome == "" {
-			rec.Outcome = OutcomeBlockedData
-		}
-	case runErr != nil:
-		rec.Outcome, rec.Error, status = OutcomeFailed, runErr.Error(), registry.RunFailed
-	}
-	if err := writeRecord(r.dir, rec); err != nil && runErr == nil {
-		runErr = err
-	}
-	reasons, _ := json.Marshal(rec.Reasons) // a []string always encodes
-	if err := r.reg.FinishRun(context.WithoutCancel(ctx), rec.ID, status, reasons); err != nil && runErr == nil {
-		runErr = err
-	}
-	return rec, runErr
 }

@@ -3,10 +3,12 @@ package pipeline_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +25,9 @@ import (
 //
 //	config KEY: FLOW-YAML    replace the demo config's top-level KEY
 //	month KIND [rows=N]      the next month's data (stable, drift, incident)
-//	run [force]              refit run at the start of the following month
+//	run [force] [during CMD] refit run at the start of the following month;
+//	                         with during, CMD (rollback, promote ...) runs
+//	                         after the run wrote its record, before its commit
 //	outcome O                the last run's outcome
 //	reasons contain "TEXT"   a reason of the last run contains TEXT
 //	reasons lack "TEXT"      no reason of the last run contains TEXT
@@ -37,6 +41,25 @@ import (
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
 //	rollback                 move the champion back (refit rollback)
+//	kill run                 leave what a run killed before its commit
+//	                         leaves: a running run with a pending candidate,
+//	                         a run.json claiming a promotion, and temporary
+//	                         files (tmp/, a dead process's staging folder, a
+//	                         model folder with no row, a write's temp file)
+//	status RUN STATUS [OUTCOME]  the catalog's status (and outcome) of RUN
+//	version VERSION STATE    the catalog's state of VERSION
+//	record RUN OUTCOME       RUN's run.json says OUTCOME; "none": RUN has no
+//	                         folder (no run.json, no report)
+//	runs N [FIRST]           the catalog holds N runs, the oldest FIRST
+//	temp none                no temporary file or folder in the workspace
+//	stray PATH "TEXT"        write a file that is not data under the scenario
+//	                         folder (data/...)
+//	skipped NAME...          the last run skipped exactly these files (base
+//	                         names), in order
+//	quarantine PATH "REASON" quarantine a file (refit quarantine)
+//	release PATH             lift its quarantine (refit quarantine release)
+//	lose catalog             delete the workspace's catalog.db
+//	fail run "TEXT"          refit run fails with an error containing TEXT
 //
 // The data come from the demo's generator (internal/demo), seeded, so a
 // scenario's decisions are the same on every run.
@@ -98,7 +121,7 @@ func (s *scenario) do(line string) error {
 	case "month":
 		return s.month(rest)
 	case "run":
-		return s.run(rest == "force")
+		return s.run(rest)
 	case "outcome":
 		return s.expect(s.last != nil && s.last.Outcome == rest, "outcome %s", s.outcome())
 	case "reasons":
@@ -118,6 +141,41 @@ func (s *scenario) do(line string) error {
 		return s.champion(rest)
 	case "promote":
 		return s.promote(rest)
+	case "kill":
+		return s.killRun()
+	case "status":
+		return s.runStatus(rest)
+	case "version":
+		return s.versionState(rest)
+	case "record":
+		return s.recordOutcome(rest)
+	case "runs":
+		return s.runCount(strings.Fields(rest))
+	case "temp":
+		return s.noTemp()
+	case "stray":
+		return s.stray(rest)
+	case "skipped":
+		return s.skipped(strings.Fields(rest))
+	case "quarantine":
+		path, quoted, _ := strings.Cut(rest, " ")
+		reason, err := strconv.Unquote(quoted)
+		if err != nil {
+			return fmt.Errorf("want quarantine PATH \"REASON\"")
+		}
+		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+			_, err := reg.Quarantine(ctx, filepath.Join(s.dir, path), reason, "scenario")
+			return err
+		})
+	case "release":
+		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+			_, err := reg.Release(ctx, filepath.Join(s.dir, rest), "scenario")
+			return err
+		})
+	case "lose":
+		return os.Remove(filepath.Join(s.workspace(), "catalog.db"))
+	case "fail":
+		return s.failRun(rest)
 	case "rollback":
 		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
 			_, err := reg.Rollback(ctx, "champion", registry.RollbackOptions{Reason: "scenario"})
@@ -183,7 +241,9 @@ func (s *scenario) month(args string) error {
 	return err
 }
 
-func (s *scenario) run(force bool) error {
+func (s *scenario) run(args string) error {
+	force := strings.HasPrefix(args, "force")
+	_, during, _ := strings.Cut(args, "during ")
 	path := filepath.Join(s.dir, "refit.yaml")
 	if err := os.WriteFile(path, []byte(s.config), 0o644); err != nil {
 		return err
@@ -193,7 +253,15 @@ func (s *scenario) run(force bool) error {
 		return err
 	}
 	now := s.start.AddDate(0, s.months, 0)
-	s.last, s.lastErr = pipeline.Run(context.Background(), cfg, pipeline.Options{Now: now, Force: force, Trigger: "scenario"})
+	opts := pipeline.Options{Now: now, Force: force, Trigger: "scenario"}
+	var duringErr error
+	if during != "" {
+		pipeline.SetBeforeCommit(&opts, func() { duringErr = s.do(during) })
+	}
+	s.last, s.lastErr = pipeline.Run(context.Background(), cfg, opts)
+	if duringErr != nil {
+		return fmt.Errorf("during the run: %s: %w", during, duringErr)
+	}
 	if s.lastErr != nil && !errors.Is(s.lastErr, pipeline.ErrBlocked) {
 		return s.lastErr
 	}
@@ -303,4 +371,169 @@ func (s *scenario) withRegistry(fn func(context.Context, *registry.Registry) err
 	}
 	defer reg.Close()
 	return fn(ctx, reg)
+}
+
+func (s *scenario) workspace() string { return filepath.Join(s.dir, "workspace") }
+
+func (s *scenario) killRun() error {
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		run, err := reg.StartRun(ctx, "killed")
+		if err != nil {
+			return err
+		}
+		model := filepath.Join(s.dir, "killed-model.bin")
+		if err := os.WriteFile(model, []byte("weights"), 0o644); err != nil {
+			return err
+		}
+		v, err := reg.Register(ctx, registry.RegisterRequest{Gate: registry.GatePassed, RunID: run.ID, Files: map[string]string{"model.bin": model}})
+		if err != nil {
+			return err
+		}
+		ws := s.workspace()
+		record := fmt.Sprintf(`{"id": %q, "outcome": "promoted", "champion_after": %q, "reasons": []}`, run.ID, v.ID)
+		for path, data := range map[string]string{
+			filepath.Join("runs", run.ID, "run.json"):                     record,
+			filepath.Join("runs", run.ID, ".report.html.tmp-12345"):       "half a report",
+			filepath.Join("tmp", "candidate-123", "model.safetensors"):    "half a model",
+			filepath.Join("models", ".staging-2147483646-9", "model.bin"): "staged by a dead process",
+			filepath.Join("models", "v0099", "model.bin"):                 "renamed, never committed",
+		} {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(ws, path)), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(ws, path), []byte(data), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *scenario) runStatus(args string) error {
+	f := strings.Fields(args)
+	if len(f) < 2 {
+		return fmt.Errorf("want status RUN STATUS [OUTCOME]")
+	}
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		run, err := reg.GetRun(ctx, f[0])
+		if err != nil {
+			return err
+		}
+		ok := run.Status == f[1] && (len(f) < 3 || run.Outcome == f[2]) && run.Finished.IsZero() == (f[1] == registry.RunRunning)
+		return s.expect(ok, "run %s: status %s, outcome %s, finished %v", run.ID, run.Status, run.Outcome, run.Finished)
+	})
+}
+
+func (s *scenario) versionState(args string) error {
+	id, want, _ := strings.Cut(args, " ")
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		v, err := reg.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.expect(v.State == want, "version %s state %s", id, v.State)
+	})
+}
+
+func (s *scenario) recordOutcome(args string) error {
+	id, want, _ := strings.Cut(args, " ")
+	if want == "none" {
+		_, err := os.Stat(filepath.Join(s.workspace(), "runs", id))
+		return s.expect(errors.Is(err, os.ErrNotExist), "runs/%s exists (%v)", id, err)
+	}
+	data, err := os.ReadFile(filepath.Join(s.workspace(), "runs", id, "run.json"))
+	if err != nil {
+		return err
+	}
+	var rec pipeline.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return err
+	}
+	return s.expect(rec.Outcome == want, "%s's run.json outcome %s", id, rec.Outcome)
+}
+
+// noTemp checks the workspace holds no temporary work: tmp/ empty,
+// no staging folder, no write's temp file, no model folder without a row.
+func (s *scenario) noTemp() error {
+	ws := s.workspace()
+	var left []string
+	err := filepath.WalkDir(ws, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(ws, path)
+		name := d.Name()
+		if strings.HasPrefix(name, ".staging-") || strings.Contains(name, ".tmp-") ||
+			(filepath.Dir(rel) == "tmp") {
+			left = append(left, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		dirs, _ := filepath.Glob(filepath.Join(ws, "models", "v*"))
+		for _, d := range dirs {
+			if _, err := reg.Get(ctx, filepath.Base(d)); err != nil {
+				left = append(left, d)
+			}
+		}
+		return s.expect(len(left) == 0, "temporary work left: %v", left)
+	})
+}
+
+func (s *scenario) failRun(args string) error {
+	quoted, ok := strings.CutPrefix(args, "run ")
+	text, err := strconv.Unquote(quoted)
+	if !ok || err != nil {
+		return fmt.Errorf("want fail run \"TEXT\"")
+	}
+	err = s.run("")
+	if err == nil || !strings.Contains(err.Error(), text) {
+		return fmt.Errorf("got error %v, want one containing %q", err, text)
+	}
+	return nil
+}
+
+func (s *scenario) stray(args string) error {
+	path, quoted, _ := strings.Cut(args, " ")
+	text, err := strconv.Unquote(quoted)
+	if err != nil {
+		return fmt.Errorf("want stray PATH \"TEXT\"")
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(full, []byte(text), 0o644)
+}
+
+func (s *scenario) skipped(names []string) error {
+	if s.last == nil {
+		return fmt.Errorf("no run yet")
+	}
+	var got []string
+	for _, sk := range s.last.Skipped {
+		got = append(got, filepath.Base(sk.Path))
+	}
+	return s.expect(slices.Equal(got, names), "skipped %q", got)
+}
+
+func (s *scenario) runCount(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("want runs N [FIRST]")
+	}
+	return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
+		runs, err := reg.Runs(ctx, 0)
+		if err != nil {
+			return err
+		}
+		ok := fmt.Sprint(len(runs)) == args[0] && (len(args) < 2 || (len(runs) > 0 && runs[0].ID == args[1]))
+		var ids []string
+		for _, r := range runs {
+			ids = append(ids, r.ID)
+		}
+		return s.expect(ok, "runs %v", ids)
+	})
 }

@@ -30,6 +30,9 @@ func (r *run) discover(ctx context.Context) (*newData, error) {
 		if err != nil {
 			return err
 		}
+		if found, err = r.selectData(ctx, found, s); err != nil {
+			return err
+		}
 		infos, err := fileInfos(found)
 		if err != nil {
 			return err

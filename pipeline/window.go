@@ -162,8 +162,9 @@ func timeValues(arr arrow.Array) ([]int64, time.Duration, error) {
 
 // cutoff returns the time before which a fraction 1-holdout of the rows of
 // s lie: the holdout is the most recent rows.
-func cutoff(ctx context.Context, sources []string, timeCol string, s span, holdout float64, limits ingest.Limits) (time.Time, int, error) {
-	ds, err := ingest.Open(ctx, sources, ingest.Options{Columns: []string{timeCol}, Limits: limits})
+func cutoff(ctx context.Context, sources []string, timeCol string, s span, holdout float64, opts ingest.Options) (time.Time, int, error) {
+	opts.Columns = []string{timeCol}
+	ds, err := ingest.Open(ctx, sources, opts)
 	if err != nil {
 		return time.Time{}, 0, err
 	}

@@ -72,8 +72,8 @@ func (r *Registry) promote(ctx context.Context, version, alias string, opts Prom
 	if err != nil {
 		return err
 	}
-	if v.Gate != GatePassed && !opts.Force {
-		return fmt.Errorf("gate verdict is %s: %w", v.Gate, ErrGateNotPassed)
+	if err := promotable(v, opts); err != nil {
+		return err
 	}
 	entry := HistoryEntry{At: r.now().UTC(), Alias: alias, To: version, Kind: "promote",
 		Reason: opts.Reason, Forced: opts.Force && v.Gate != GatePassed, Actor: opts.Actor}
@@ -88,6 +88,21 @@ func (r *Registry) promote(ctx context.Context, version, alias string, opts Prom
 		entry.From = cur
 		return moveAlias(ctx, tx, entry)
 	})
+}
+
+// promotable refuses, unless forced, a version whose gate did not pass or
+// whose run was interrupted before deciding (StateAbandoned).
+func promotable(v Version, opts PromoteOptions) error {
+	if opts.Force {
+		return nil
+	}
+	if v.Gate != GatePassed {
+		return fmt.Errorf("gate verdict is %s: %w", v.Gate, ErrGateNotPassed)
+	}
+	if v.State == StateAbandoned {
+		return fmt.Errorf("%s was abandoned: its run %s was interrupted before deciding: %w", v.ID, v.RunID, ErrGateNotPassed)
+	}
+	return nil
 }
 
 // Rollback moves alias back to the target it had before its latest
@@ -219,4 +234,14 @@ func history(ctx context.Context, q querier, alias string) ([]HistoryEntry, erro
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// Target returns the version alias points at, without verifying it; an
+// alias that does not exist is ErrNotFound.
+func (r *Registry) Target(ctx context.Context, alias string) (string, error) {
+	v, err := aliasTarget(ctx, r.db, alias)
+	if err != nil {
+		return "", fmt.Errorf("registry: alias %s: %w", alias, err)
+	}
+	return v, nil
 }

@@ -9,7 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/refit-ml/refit/internal/crashpoint"
 )
 
 const (
@@ -45,7 +48,9 @@ func (r *Registry) stage(files map[string]string) (string, []Artifact, error) {
 	if err := r.hook("mkdir staging"); err != nil {
 		return "", nil, err
 	}
-	dir, err := os.MkdirTemp(filepath.Join(r.dir, modelsDir), stagingPrefix)
+	// The pid in the name lets CleanOrphans tell a dead registration's
+	// folder from a live one's at once.
+	dir, err := os.MkdirTemp(filepath.Join(r.dir, modelsDir), stagingPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return "", nil, err
 	}
@@ -104,6 +109,7 @@ func copyFile(src, dst string, hook func(string) error) (Artifact, error) {
 	if err != nil {
 		return Artifact{}, err
 	}
+	crashpoint.Hit("sync staged " + filepath.Base(dst))
 	return Artifact{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
 }
 
@@ -146,6 +152,9 @@ func syncDir(dir string) error {
 	err = d.Sync()
 	if cerr := d.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		crashpoint.Hit("sync dir " + filepath.Base(dir))
 	}
 	return err
 }

@@ -15,16 +15,23 @@ const (
 	RunSucceeded = "succeeded"
 	RunBlocked   = "blocked" // completed, but data quality or gates stopped it
 	RunFailed    = "failed"
+	// RunInterrupted: the process stopped (killed, crashed, lost power)
+	// before the run committed; RecoverInterrupted closes such runs at the
+	// next start.
+	RunInterrupted = "interrupted"
 )
 
 // Run is one pipeline run as recorded in the catalog.
 type Run struct {
-	ID       string          `json:"id"` // "r000001", ordered like versions
-	Started  time.Time       `json:"started"`
-	Finished time.Time       `json:"finished,omitzero"`
-	Status   string          `json:"status"`
-	Trigger  string          `json:"trigger,omitempty"` // "schedule:nightly", "manual", ...
-	Reasons  json.RawMessage `json:"reasons"`
+	ID       string    `json:"id"` // "r000001", ordered like versions
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	Status   string    `json:"status"`
+	// Outcome is what the run did (the pipeline's outcomes: promoted,
+	// kept, no-new-data, ...), committed with its status; "" while running.
+	Outcome string          `json:"outcome,omitempty"`
+	Trigger string          `json:"trigger,omitempty"` // "schedule:nightly", "manual", ...
+	Reasons json.RawMessage `json:"reasons"`
 }
 
 // StartRun records a new run with status "running" and returns it.
@@ -97,7 +104,7 @@ func wrapRuns(err error) error {
 }
 
 func (r *Registry) queryRuns(ctx context.Context, where string, args ...any) ([]Run, error) {
-	rows, err := r.db.QueryContext(ctx, `SELECT id, started, finished, status, trigger, reasons FROM runs `+where+` ORDER BY seq`, args...)
+	rows, err := r.db.QueryContext(ctx, `SELECT id, started, finished, status, outcome, trigger, reasons FROM runs `+where+` ORDER BY seq`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +113,7 @@ func (r *Registry) queryRuns(ctx context.Context, where string, args ...any) ([]
 	for rows.Next() {
 		var run Run
 		var started, finished, reasons string
-		if err := rows.Scan(&run.ID, &started, &finished, &run.Status, &run.Trigger, &reasons); err != nil {
+		if err := rows.Scan(&run.ID, &started, &finished, &run.Status, &run.Outcome, &run.Trigger, &reasons); err != nil {
 			return nil, err
 		}
 		run.Reasons = json.RawMessage(reasons)
@@ -132,19 +139,21 @@ type FileInfo struct {
 // MarkProcessed records files as consumed by run runID, replacing earlier
 // records of the same paths. All files are recorded in one transaction.
 func (r *Registry) MarkProcessed(ctx context.Context, runID string, files []FileInfo) error {
-	err := inTx(ctx, r.db, func(tx *sql.Tx) error {
-		for _, f := range files {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO processed_files(path, size, mtime_ns, fingerprint, run_id)
-				VALUES (?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET size = excluded.size,
-				mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, run_id = excluded.run_id`,
-				f.Path, f.Size, f.ModTime.UnixNano(), f.Fingerprint, runID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := inTx(ctx, r.db, func(tx *sql.Tx) error { return markProcessed(ctx, tx, runID, files) })
 	if err != nil {
 		return fmt.Errorf("registry: mark processed: %w", err)
+	}
+	return nil
+}
+
+func markProcessed(ctx context.Context, tx *sql.Tx, runID string, files []FileInfo) error {
+	for _, f := range files {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO processed_files(path, size, mtime_ns, fingerprint, run_id)
+			VALUES (?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET size = excluded.size,
+			mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, run_id = excluded.run_id`,
+			f.Path, f.Size, f.ModTime.UnixNano(), f.Fingerprint, runID); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -72,5 +73,48 @@ func TestProcessedFilesIdempotent(t *testing.T) {
 				t.Fatalf("got %v, %v; want %d files", todo, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPruneRuns checks retention by count and by age keeps running runs
+// and the runs that registered a version.
+func TestPruneRuns(t *testing.T) {
+	ctx := context.Background()
+	r := openTest(t, t.TempDir()) // stepClock: one second per call
+	var ids []string
+	for i := range 8 {
+		run, err := r.StartRun(ctx, "manual")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, run.ID)
+		if i == 1 { // r000002 registers a version: kept
+			if _, err := r.Register(ctx, RegisterRequest{RunID: run.ID, Files: map[string]string{"m": writeFile(t, "m", "x")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 2 { // r000003 stays running: kept
+			continue
+		}
+		if err := r.CommitRun(ctx, run.ID, RunCommit{Status: RunSucceeded, Outcome: "no-new-data"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removed, err := r.PruneRuns(ctx, 4, time.Time{})
+	if err != nil || !slices.Equal(removed, []string{"r000001", "r000004"}) {
+		t.Fatalf("by count: removed %v, %v", removed, err)
+	}
+	run6, _ := r.GetRun(ctx, ids[5])
+	removed, err = r.PruneRuns(ctx, 100, run6.Started)
+	if err != nil || !slices.Equal(removed, []string{"r000005"}) {
+		t.Fatalf("by age: removed %v, %v", removed, err)
+	}
+	left, _ := r.Runs(ctx, 0)
+	var got []string
+	for _, run := range left {
+		got = append(got, run.ID)
+	}
+	if want := []string{"r000002", "r000003", "r000006", "r000007", "r000008"}; !slices.Equal(got, want) {
+		t.Errorf("runs left %v, want %v", got, want)
 	}
 }

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 )
 
 // Check verifies the whole workspace: SQLite's integrity_check, every
-// version's artifacts against their SHA-256, every alias's target, and that
+// version's artifacts against their SHA-256, that no version folder up to
+// the last registered id lacks its row, every alias's target, and that
 // each alias's history is a chain (each entry's from is the previous entry's
 // to) ending at the alias's current target. It returns nil or an error
 // joining every problem, each wrapping ErrCorrupt.
@@ -32,6 +35,20 @@ func (r *Registry) Check(ctx context.Context) error {
 	for _, v := range vs {
 		if err := verifyArtifacts(v.Artifacts); err != nil {
 			bad("version %s: %v", v.ID, err)
+		}
+	}
+	known, last := map[string]bool{}, int64(0)
+	for _, v := range vs {
+		known[v.ID], last = true, max(last, v.Seq)
+	}
+	entries, err := os.ReadDir(filepath.Join(r.dir, modelsDir))
+	if err != nil {
+		return fmt.Errorf("registry: check: %w", err)
+	}
+	for _, e := range entries {
+		// Folders after the last id are crashed registrations' (CleanOrphans).
+		if seq := versionSeq(e.Name()); e.IsDir() && seq > 0 && seq <= last && !known[e.Name()] {
+			bad("models/%s has no catalog row", e.Name())
 		}
 	}
 	aliases, err := r.Aliases(ctx)

@@ -19,7 +19,7 @@ import (
 // The crash and concurrency tests re-execute the test binary as a child
 // process running TestHelperProcess, selected by these variables.
 const (
-	envHelper = "REFIT_REGISTRY_HELPER" // "crash" or "promote"
+	envHelper = "REFIT_REGISTRY_HELPER" // "crash", "commit" or "promote"
 	envDir    = "REFIT_REGISTRY_DIR"
 	envArgs   = "REFIT_REGISTRY_ARGS" // comma-separated versions to promote
 	envN      = "REFIT_REGISTRY_N"    // promotions for "promote"
@@ -35,6 +35,8 @@ func TestHelperProcess(t *testing.T) {
 	switch mode {
 	case "crash":
 		err = helperCrash(os.Getenv(envDir))
+	case "commit":
+		err = helperCommit(os.Getenv(envDir))
 	case "promote":
 		n, _ := strconv.Atoi(os.Getenv(envN))
 		err = helperPromote(os.Getenv(envDir), strings.Split(os.Getenv(envArgs), ","), n)

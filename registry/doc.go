@@ -4,8 +4,10 @@
 // # Workspace layout
 //
 //	<workspace>/
-//	  catalog.db            SQLite (WAL): versions, artifacts, aliases,
-//	                        alias_history, runs, processed_files, schema_version
+//	  catalog.db            SQLite (WAL): versions (with the run that
+//	                        registered them and their state), artifacts,
+//	                        aliases, alias_history, runs (status, outcome),
+//	                        processed_files, schema_version
 //	  models/<version>/     one folder per version with its artifact files
 //	  models/.staging-*     registrations in progress (or orphaned by a crash)
 //
@@ -32,6 +34,17 @@
 //     makes the transaction all or nothing across SIGKILL and power loss
 //     (synchronous=FULL), so readers see the old or the new champion, never a
 //     mix, and history always ends at the alias's current target.
+//   - A pipeline run ends with CommitRun: one BEGIN IMMEDIATE transaction
+//     that moves the champion (only if it still points at the version the
+//     candidate was gated against: AliasMovedError otherwise), marks the
+//     run's files processed, settles the states of the versions it
+//     registered and records the run's status and outcome. A kill leaves
+//     all of that or none of it, so a file is never processed twice by
+//     runs that both promote.
+//   - A run killed before its commit stays "running" with its candidate
+//     "pending"; RecoverInterrupted, called at the next start under the
+//     workspace lock, closes such runs as "interrupted" and their
+//     candidates as "abandoned".
 //   - Concurrent writers (goroutines or processes) are serialized by the
 //     write lock taken at BEGIN (DSN _txlock=immediate) and wait up to
 //     Options.BusyTimeout for it; reading the current target inside the same
@@ -40,7 +53,9 @@
 //     mismatch; Check verifies a whole workspace.
 //
 // The tests SIGKILL a child process that registers and promotes in a loop at
-// many points and check the catalog afterwards, and run two processes that
+// many points and check the catalog afterwards, SIGKILL a committing run
+// after each of its fsyncs, renames and commits (internal/crashpoint) and
+// check the commit is all or nothing, and run two processes that
 // promote concurrently and check the history is an unbroken chain.
 //
 // # Errors

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -277,7 +278,9 @@ func TestCleanOrphans(t *testing.T) {
 	defer r.Close()
 	v := register(t, r, GatePassed, "")
 	models := filepath.Join(dir, "models")
-	for _, d := range []string{".staging-old", ".staging-new", "v0002"} {
+	dead := ".staging-2147483646-1" // no such pid: removed however young
+	live := fmt.Sprintf(".staging-%d-1", os.Getpid())
+	for _, d := range []string{".staging-old", ".staging-new", "v0002", dead, live} {
 		if err := os.Mkdir(filepath.Join(models, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -286,21 +289,25 @@ func TestCleanOrphans(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(models, ".staging-old"), old, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chtimes(filepath.Join(models, ".staging-new"), now, now); err != nil {
-		t.Fatal(err)
+	for _, d := range []string{".staging-new", dead, live} {
+		if err := os.Chtimes(filepath.Join(models, d), now, now); err != nil {
+			t.Fatal(err)
+		}
 	}
 	removed, err := r.CleanOrphans(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(removed) != 2 || removed[0] != ".staging-old" || removed[1] != "v0002" {
+	if len(removed) != 3 || removed[0] != dead || removed[1] != ".staging-old" || removed[2] != "v0002" {
 		t.Fatalf("removed %v", removed)
 	}
 	if _, err := r.Verify(ctx, v.ID); err != nil {
 		t.Fatalf("registered version damaged: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(models, ".staging-new")); err != nil {
-		t.Fatalf("young staging folder removed: %v", err)
+	for _, d := range []string{".staging-new", live} {
+		if _, err := os.Stat(filepath.Join(models, d)); err != nil {
+			t.Fatalf("young staging folder of a live process removed: %v", err)
+		}
 	}
 }
 

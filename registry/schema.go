@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/refit-ml/refit/internal/crashpoint"
 )
 
 // migrations[i] moves the schema from version i to version i+1. Append only:
@@ -61,14 +63,37 @@ var migrations = []string{
 		fingerprint TEXT NOT NULL DEFAULT '',
 		run_id      TEXT NOT NULL DEFAULT ''
 	);`,
+	// 2: a run's outcome, and the run that registered a version with what
+	// became of it (see the Version states).
+	`ALTER TABLE runs ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+	ALTER TABLE versions ADD COLUMN run_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE versions ADD COLUMN state TEXT NOT NULL DEFAULT 'registered';`,
+	// 3: quarantined input files, with their release (the history stays).
+	`CREATE TABLE quarantine (
+		seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+		path        TEXT NOT NULL,
+		reason      TEXT NOT NULL,
+		at          TEXT NOT NULL,
+		actor       TEXT NOT NULL DEFAULT '',
+		released    TEXT NOT NULL DEFAULT '',
+		released_by TEXT NOT NULL DEFAULT ''
+	);
+	CREATE UNIQUE INDEX quarantine_active ON quarantine(path) WHERE released = '';`,
 }
 
 // SchemaVersion is the catalog schema this package writes.
-const SchemaVersion = 1
+const SchemaVersion = 3
 
 // migrate brings the catalog to SchemaVersion in one immediate transaction,
-// so two processes opening a fresh workspace at once do not race.
+// so two processes opening a fresh workspace at once do not race. A
+// catalog already at SchemaVersion is only read: opening it takes no
+// write lock and writes nothing (a full disk or a run holding the lock
+// does not stop a reader).
 func migrate(ctx context.Context, db *sql.DB) error {
+	var v int
+	if err := db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err == nil && v == len(migrations) {
+		return nil
+	}
 	return inTx(ctx, db, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
@@ -119,5 +144,9 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	crashpoint.Hit("catalog commit")
+	return nil
 }

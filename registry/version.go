@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/refit-ml/refit/internal/crashpoint"
 )
 
 // GateStatus is a version's promotion gate verdict.
@@ -22,8 +24,28 @@ const (
 	GateMissing GateStatus = "missing"
 )
 
+// Version states: what became of a version. A version registered outside
+// a run (refit models register, refit gate --register) is registered; one
+// registered by a pipeline run is pending until that run commits, which
+// makes it promoted, rejected or not-promoted in the same transaction as
+// the alias move; a run that dies before its commit leaves it pending, and
+// the next start (RecoverInterrupted) makes it abandoned.
+const (
+	StateRegistered  = "registered"   // registered outside a run
+	StatePending     = "pending"      // its run has not committed yet
+	StatePromoted    = "promoted"     // its run promoted it
+	StateRejected    = "rejected"     // its gates failed in its run
+	StateNotPromoted = "not-promoted" // its gates passed but its run did not promote it
+	// StateAbandoned: its run was interrupted before deciding. The files
+	// are complete and verified, but the run never committed: the data it
+	// was trained on is still unprocessed and its gates were measured
+	// against the champion of that moment, so it is promoted only by
+	// force (refit promote --force --reason).
+	StateAbandoned = "abandoned"
+)
+
 // Version is one registered model version. Versions are immutable once
-// registered.
+// registered, except for State.
 type Version struct {
 	// ID is "v" followed by the sequence number, at least four digits:
 	// v0001, v0002, ..., v9999, v10000. IDs are dense and ordered by
@@ -37,7 +59,11 @@ type Version struct {
 	Metrics            json.RawMessage `json:"metrics"`
 	Gate               GateStatus      `json:"gate"`
 	GateReasons        json.RawMessage `json:"gate_reasons"`
-	Artifacts          []Artifact      `json:"artifacts"`
+	// RunID is the pipeline run that registered the version, "" when it
+	// was registered outside a run.
+	RunID     string     `json:"run_id,omitempty"`
+	State     string     `json:"state"`
+	Artifacts []Artifact `json:"artifacts"`
 }
 
 // Artifact returns the artifact called name.
@@ -58,6 +84,9 @@ type RegisterRequest struct {
 	Metrics            json.RawMessage // any JSON; defaults to {}
 	Gate               GateStatus      // defaults to GateMissing
 	GateReasons        json.RawMessage // any JSON; defaults to null
+	// RunID is the pipeline run registering the version, which then stays
+	// StatePending until that run's CommitRun. Empty outside a run.
+	RunID string
 	// Files maps artifact name (a plain file name, e.g. "model.bin") to the
 	// caller's file to copy. The registry never references the source again.
 	Files map[string]string
@@ -139,6 +168,10 @@ func (r *Registry) insertVersion(ctx context.Context, tx *sql.Tx, req RegisterRe
 		ID: versionID(seq), Seq: seq, Created: r.now().UTC(), Parent: req.Parent,
 		DatasetFingerprint: req.DatasetFingerprint, ConfigHash: req.ConfigHash,
 		Metrics: req.Metrics, Gate: req.Gate, GateReasons: req.GateReasons, Artifacts: arts,
+		RunID: req.RunID, State: StateRegistered,
+	}
+	if req.RunID != "" {
+		v.State = StatePending
 	}
 	err := r.placeFolder(staged, v.ID)
 	if err == nil {
@@ -154,10 +187,10 @@ func (r *Registry) insertVersion(ctx context.Context, tx *sql.Tx, req RegisterRe
 
 func insertRows(ctx context.Context, tx *sql.Tx, v Version) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO versions
-		(seq, id, created, parent, dataset_fp, config_hash, metrics, gate, gate_reasons)
-		VALUES (?,?,?,?,?,?,?,?,?)`,
+		(seq, id, created, parent, dataset_fp, config_hash, metrics, gate, gate_reasons, run_id, state)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		v.Seq, v.ID, fmtTime(v.Created), v.Parent, v.DatasetFingerprint, v.ConfigHash,
-		string(v.Metrics), string(v.Gate), string(v.GateReasons)); err != nil {
+		string(v.Metrics), string(v.Gate), string(v.GateReasons), v.RunID, v.State); err != nil {
 		return err
 	}
 	for _, a := range v.Artifacts {
@@ -188,6 +221,9 @@ func (r *Registry) placeFolder(staged, id string) error {
 		}
 		if err := step.fn(); err != nil {
 			return err
+		}
+		if step.op == "rename" {
+			crashpoint.Hit("rename staging to " + id)
 		}
 	}
 	return nil
@@ -231,13 +267,13 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-const versionCols = `seq, id, created, parent, dataset_fp, config_hash, metrics, gate, gate_reasons`
+const versionCols = `seq, id, created, parent, dataset_fp, config_hash, metrics, gate, gate_reasons, run_id, state`
 
 func scanVersion(s interface{ Scan(...any) error }) (Version, error) {
 	var v Version
 	var created, metrics, reasons, gate string
 	if err := s.Scan(&v.Seq, &v.ID, &created, &v.Parent, &v.DatasetFingerprint, &v.ConfigHash,
-		&metrics, &gate, &reasons); err != nil {
+		&metrics, &gate, &reasons, &v.RunID, &v.State); err != nil {
 		return Version{}, err
 	}
 	var err error

@@ -25,14 +25,21 @@
 //
 // A Scheduler serves one workspace, and every job it runs touches that
 // workspace (the catalog, the champion, the processed files), so at most one
-// job runs at a time. A fire that finds a job running is not queued: it is
-// skipped and counted under a reason, and the next fire runs as usual.
-// The reasons are [SkipOverlap] (the same schedule's job is still running),
-// [SkipBusy] (another schedule's job is), [SkipLocked] (another process
-// holds the workspace lock, see [FileLock]) and [SkipMissed] (the scheduler
-// itself did not run at the fire time, because the process stalled, the
-// machine slept or the wall clock jumped: after such a gap the job runs
-// once and the fires in between are counted).
+// job runs at a time. A fire that finds another schedule's job running
+// waits for it, up to [Options].MaxWait: two schedules firing in the same
+// second (a nightly run at 02:00 and an @hourly audit) both run, one after
+// the other, and when the running job ends, the waiting fire with the
+// highest [Schedule].Priority starts first (refit serve puts runs before
+// audits). The same holds for the workspace lock of another process (see
+// [FileLock]): the fire tries it again every [Options].LockPoll. Every wait
+// is counted ([Status].Queued, Waited; [RunInfo].Waited) and logged. A fire
+// is skipped, and counted under a reason, only when it cannot run:
+// [SkipOverlap] (the same schedule's job is still running or waiting),
+// [SkipBusy] and [SkipLocked] (the workspace stayed held by another job or
+// another process for all of MaxWait) and [SkipMissed] (the scheduler itself
+// did not run at the fire time, because the process stalled, the machine
+// slept or the wall clock jumped: after such a gap the job runs once and the
+// fires in between are counted).
 //
 // # Time
 //

@@ -86,41 +86,51 @@ func latestFire(c cron.Schedule, next, now time.Time) (time.Time, int) {
 	return last, passed
 }
 
-// fire starts the group's job for the fire time at, unless a job is
-// running.
+// fire starts the group's job for the fire time at, or, when another
+// schedule's job holds the workspace, makes it wait (await) up to
+// Options.MaxWait. A fire of a schedule whose job runs or waits already is
+// skipped as an overlap.
 func (s *Scheduler) fire(ctx context.Context, g *group, at time.Time) {
 	s.mu.Lock()
-	name := g.sched.Name
-	if s.busy != "" {
-		reason := SkipBusy
-		if s.busy == name {
-			reason = SkipOverlap
-		}
+	sched := g.sched
+	name := sched.Name
+	if s.busy == name || s.waitingLocked(name) {
 		s.mu.Unlock()
-		s.skip(name, reason, 1, at)
+		s.skip(name, SkipOverlap, 1, at)
 		return
 	}
-	s.busy = name
-	sched := g.sched
+	w := &waiter{sched: sched, at: at, start: time.Now()}
 	s.wg.Add(1)
+	if s.busy == "" {
+		s.busy = name
+		s.mu.Unlock()
+		go s.runJob(ctx, w)
+		return
+	}
+	w.ready = make(chan struct{})
+	s.queue = append(s.queue, w)
+	s.beginWaitLocked(w)
+	busy := s.busy
 	s.mu.Unlock()
-	go s.runJob(ctx, sched, at)
+	s.opts.Logger.Info("schedule fire waits for the workspace", "schedule", name, "behind", busy, "at", at, "max_wait", s.opts.MaxWait)
+	go s.await(ctx, w)
 }
 
-// runJob takes the workspace lock, runs the job with its timeout and
-// records the result.
-func (s *Scheduler) runJob(ctx context.Context, sched Schedule, at time.Time) {
+// runJob takes the workspace lock (waiting for another process's up to
+// Options.MaxWait), runs the job with its timeout and records the result.
+func (s *Scheduler) runJob(ctx context.Context, w *waiter) {
 	defer s.wg.Done()
 	defer s.release()
+	sched, at := w.sched, w.at
 	if s.opts.Lock != nil {
-		if err := s.opts.Lock.TryLock(); err != nil {
-			s.lockFailed(sched.Name, at, err)
+		if err := s.lock(ctx, w); err != nil {
+			s.lockFailed(ctx, w, err)
 			return
 		}
 		defer s.unlock(sched.Name)
 	}
-	info := RunInfo{Fire: at, Started: s.opts.Now()}
-	s.started(sched.Name, at)
+	info := RunInfo{Fire: at, Started: s.opts.Now(), Waited: s.endWait(w)}
+	s.started(sched.Name, at, info.Waited)
 	jctx, cancel := ctx, context.CancelFunc(func() {})
 	if sched.Timeout > 0 {
 		jctx, cancel = context.WithTimeout(ctx, sched.Timeout)
@@ -157,13 +167,18 @@ func classify(parent, job context.Context, err error) string {
 	return ResultFailed
 }
 
-func (s *Scheduler) lockFailed(name string, at time.Time, err error) {
-	if errors.Is(err, ErrLocked) {
-		s.skip(name, SkipLocked, 1, at)
+func (s *Scheduler) lockFailed(ctx context.Context, w *waiter, err error) {
+	s.endWait(w)
+	name := w.sched.Name
+	switch {
+	case ctx.Err() != nil:
+		return // stopped while waiting
+	case errors.Is(err, ErrLocked):
+		s.skip(name, SkipLocked, 1, w.at)
 		return
 	}
 	now := s.opts.Now()
-	s.finished(name, RunInfo{Fire: at, Started: now, Finished: now, Result: ResultFailed, Error: err.Error()})
+	s.finished(name, RunInfo{Fire: w.at, Started: now, Finished: now, Result: ResultFailed, Error: err.Error()})
 }
 
 func (s *Scheduler) unlock(name string) {
@@ -172,19 +187,13 @@ func (s *Scheduler) unlock(name string) {
 	}
 }
 
-func (s *Scheduler) release() {
-	s.mu.Lock()
-	s.busy = ""
-	s.mu.Unlock()
-}
-
-func (s *Scheduler) started(name string, at time.Time) {
+func (s *Scheduler) started(name string, at time.Time, waited time.Duration) {
 	s.mu.Lock()
 	st := s.statLocked(name)
 	st.Runs++
 	st.Running = true
 	s.mu.Unlock()
-	s.opts.Logger.Info("schedule fired", "schedule", name, "at", at)
+	s.opts.Logger.Info("schedule fired", "schedule", name, "at", at, "waited", waited)
 }
 
 func (s *Scheduler) finished(name string, info RunInfo) {

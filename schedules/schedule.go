@@ -33,6 +33,11 @@ type Schedule struct {
 	Timeout time.Duration
 	// Job is called at each fire that is not skipped. Required.
 	Job Job
+	// Priority orders the fires waiting for the workspace: when the
+	// running job ends, the waiting fire with the highest priority starts
+	// (the earliest fire among equals). refit serve gives run jobs
+	// priority over audits. Defaults to 0.
+	Priority int
 }
 
 // parser matches pipeline.ParseCron: optional seconds, descriptors and

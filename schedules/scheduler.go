@@ -11,10 +11,14 @@ import (
 
 // Skip reasons: why a fire did not run its job.
 const (
-	SkipOverlap = "overlap" // the same schedule's job was still running
-	SkipBusy    = "busy"    // another schedule's job was running
-	SkipLocked  = "locked"  // another process held the workspace lock
-	SkipMissed  = "missed"  // the scheduler was not running at the fire time
+	SkipOverlap = "overlap" // the same schedule's job was running or waiting
+	// SkipBusy: another schedule's job held the workspace for all of
+	// Options.MaxWait.
+	SkipBusy = "busy"
+	// SkipLocked: another process held the workspace lock for all of
+	// Options.MaxWait.
+	SkipLocked = "locked"
+	SkipMissed = "missed" // the scheduler was not running at the fire time
 )
 
 // Results of a job run.
@@ -37,6 +41,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the wall clock. Defaults to time.Now.
 	Now func() time.Time
+	// MaxWait bounds how long a fire waits for another schedule's job to
+	// end, or for another process to release the workspace lock, before
+	// it is skipped (SkipBusy, SkipLocked). Defaults to 1h.
+	MaxWait time.Duration
+	// LockPoll is how often a fire waiting for another process's lock
+	// tries it again. Defaults to 1s.
+	LockPoll time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -45,6 +56,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = time.Hour
+	}
+	if o.LockPoll <= 0 {
+		o.LockPoll = time.Second
 	}
 	return o
 }
@@ -58,21 +75,30 @@ type Status struct {
 	// Start, after Stop, or when the spec never fires again.
 	Next    time.Time `json:"next,omitzero"`
 	Running bool      `json:"running"`
+	// Waiting says a fire waits for the workspace (see Options.MaxWait).
+	Waiting bool `json:"waiting"`
 	// Runs counts the jobs started; Skipped counts fires that did not run
 	// by reason.
 	Runs    int            `json:"runs"`
 	Skipped map[string]int `json:"skipped"`
+	// Queued counts the fires that had to wait for the workspace before
+	// running (or being skipped), and Waited is their total wait.
+	Queued int           `json:"queued"`
+	Waited time.Duration `json:"waited_ns"`
 	// Last is the last finished run; nil before one finishes.
 	Last *RunInfo `json:"last,omitempty"`
 }
 
 // RunInfo describes one finished job run.
 type RunInfo struct {
-	Fire     time.Time `json:"fire"` // the scheduled time it ran for, in the spec's zone as Next
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished"`
-	Result   string    `json:"result"` // ResultOK, ResultFailed, ...
-	Error    string    `json:"error,omitempty"`
+	Fire    time.Time `json:"fire"` // the scheduled time it ran for, in the spec's zone as Next
+	Started time.Time `json:"started"`
+	// Waited is how long the fire waited for the workspace: another
+	// schedule's job, or another process's lock.
+	Waited   time.Duration `json:"waited_ns,omitempty"`
+	Finished time.Time     `json:"finished"`
+	Result   string        `json:"result"` // ResultOK, ResultFailed, ...
+	Error    string        `json:"error,omitempty"`
 }
 
 // Scheduler runs schedules. Its methods are safe for concurrent use.
@@ -84,6 +110,7 @@ type Scheduler struct {
 	groups  []*group
 	stats   map[string]*Status // by schedule name; survives reloads
 	busy    string             // the running job's schedule, "" when idle
+	queue   []*waiter          // fires waiting for the running job, in arrival order
 	ctx     context.Context    // nil before Start
 	cancel  context.CancelFunc
 	stopped bool

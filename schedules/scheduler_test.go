@@ -177,20 +177,70 @@ func TestSlowJobSkipsNextFires(t *testing.T) {
 	})
 }
 
-func TestOtherScheduleBusy(t *testing.T) {
+// TestSameSecondRunAndAudit fires a nightly run and an hourly audit in the
+// same second, as the example's 02:00 run and @hourly audit do every
+// night: neither skips the other, one waits for the other (issue 14).
+func TestSameSecondRunAndAudit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var a, b calls
+		var run, audit calls
 		s := start(t, testOptions(),
-			Schedule{Name: "a", Spec: "* * * * *", Job: a.sleeper(140 * time.Second)},
-			Schedule{Name: "b", Spec: "30 * * * * *", Job: b.sleeper(time.Second)})
-		time.Sleep(4*time.Minute + 45*time.Second)
-		sa, sb := status(t, s, "a"), status(t, s, "b")
+			Schedule{Name: "nightly", Spec: "0 2 * * *", Job: run.sleeper(10 * time.Minute), Priority: 1},
+			Schedule{Name: "hourly-audit", Spec: "@hourly", Job: audit.sleeper(time.Minute)})
+		time.Sleep(3*24*time.Hour + time.Minute)
+		sr, sa := status(t, s, "nightly"), status(t, s, "hourly-audit")
 		s.Stop()
-		if sa.Runs != 2 || sa.Skipped[SkipOverlap] != 2 {
-			t.Errorf("a: runs %d, skipped %v; want 2 runs, 2 overlaps", sa.Runs, sa.Skipped)
+		if sr.Runs != 3 || len(sr.Skipped) != 0 {
+			t.Errorf("nightly: runs %d, skipped %v; want 3 runs, none skipped", sr.Runs, sr.Skipped)
 		}
-		if sb.Runs != 2 || sb.Skipped[SkipBusy] != 3 {
-			t.Errorf("b: runs %d, skipped %v; want 2 runs, 3 busy", sb.Runs, sb.Skipped)
+		if sa.Runs != 72 || len(sa.Skipped) != 0 {
+			t.Errorf("audit: runs %d, skipped %v; want 72 runs, none skipped", sa.Runs, sa.Skipped)
+		}
+		if sr.Queued+sa.Queued != 3 || sr.Waited+sa.Waited == 0 {
+			t.Errorf("queued %d+%d, waited %v+%v: want one fire a night to wait", sr.Queued, sa.Queued, sr.Waited, sa.Waited)
+		}
+	})
+}
+
+// TestWaitingFiresByPriority checks fires waiting behind a long job start,
+// when it ends, by priority: a run before an audit that came first.
+func TestWaitingFiresByPriority(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var long, audit, run calls
+		m := time.Minute
+		s := start(t, testOptions(),
+			Schedule{Name: "long", Spec: "1 0 * * *", Job: long.sleeper(30 * m)},
+			Schedule{Name: "audit", Spec: "10 0 * * *", Job: audit.sleeper(m)},
+			Schedule{Name: "run", Spec: "20 0 * * *", Job: run.sleeper(5 * m), Priority: 1})
+		time.Sleep(time.Hour)
+		st := status(t, s, "audit")
+		s.Stop()
+		if got, want := run.offsets(), []time.Duration{31 * m}; !slices.Equal(got, want) {
+			t.Errorf("run started at %v, want %v (when long ended)", got, want)
+		}
+		if got, want := audit.offsets(), []time.Duration{36 * m}; !slices.Equal(got, want) {
+			t.Errorf("audit started at %v, want %v (after the run)", got, want)
+		}
+		if st.Queued != 1 || st.Waited != 26*m || st.Last == nil || st.Last.Waited != 26*m {
+			t.Errorf("audit status %+v, want one fire that waited 26m", st)
+		}
+	})
+}
+
+// TestWaitIsBounded checks a fire waits at most MaxWait behind another
+// job, then is skipped as busy.
+func TestWaitIsBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var long, b calls
+		opts := testOptions()
+		opts.MaxWait = 30 * time.Minute
+		s := start(t, opts,
+			Schedule{Name: "long", Spec: "1 0 * * *", Job: long.sleeper(2 * time.Hour)},
+			Schedule{Name: "b", Spec: "5 0 * * *", Job: b.sleeper(time.Minute)})
+		time.Sleep(time.Hour)
+		st := status(t, s, "b")
+		s.Stop()
+		if len(b.offsets()) != 0 || st.Skipped[SkipBusy] != 1 || st.Queued != 1 || st.Waited != 30*time.Minute || st.Waiting {
+			t.Errorf("b: calls %v, status %+v; want skipped as busy after waiting 30m", b.offsets(), st)
 		}
 	})
 }
@@ -366,11 +416,41 @@ func TestWorkspaceLockHeld(t *testing.T) {
 		var c calls
 		opts := testOptions()
 		opts.Lock = fakeLock{err: ErrLocked}
+		opts.MaxWait = 10 * time.Minute
 		s := start(t, opts, Schedule{Name: "a", Spec: "@hourly", Job: c.sleeper(0)})
-		time.Sleep(3*time.Hour + time.Minute)
+		time.Sleep(3*time.Hour + 15*time.Minute)
 		s.Stop()
-		if st := status(t, s, "a"); st.Runs != 0 || st.Skipped[SkipLocked] != 3 || len(c.offsets()) != 0 {
-			t.Errorf("status %+v, calls %v; want 3 fires skipped as locked", st, c.offsets())
+		st := status(t, s, "a")
+		if st.Runs != 0 || st.Skipped[SkipLocked] != 3 || len(c.offsets()) != 0 || st.Queued != 3 || st.Waited != 30*time.Minute {
+			t.Errorf("status %+v, calls %v; want 3 fires skipped as locked after waiting 10m each", st, c.offsets())
+		}
+	})
+}
+
+// flakyLock is held by another process until free.
+type flakyLock struct{ free time.Time }
+
+func (l flakyLock) TryLock() error {
+	if time.Now().Before(l.free) {
+		return ErrLocked
+	}
+	return nil
+}
+func (l flakyLock) Unlock() error { return nil }
+
+// TestWaitsForAnotherProcess checks a fire waits for a lock another
+// process holds (refit run by hand) and runs when it is released.
+func TestWaitsForAnotherProcess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var c calls
+		opts := testOptions()
+		opts.Lock = flakyLock{free: epoch.Add(time.Hour + 90*time.Second)}
+		s := start(t, opts, Schedule{Name: "a", Spec: "@hourly", Job: c.sleeper(0)})
+		time.Sleep(time.Hour + 5*time.Minute)
+		s.Stop()
+		st := status(t, s, "a")
+		if got := c.offsets(); len(got) != 1 || got[0] != time.Hour+90*time.Second || st.Queued != 1 || st.Last.Waited != 90*time.Second {
+			t.Errorf("calls %v, status %+v; want one run at 1h01m30s after a 90s wait", got, st)
 		}
 	})
 }

@@ -161,8 +161,9 @@ func loadGateModels(ctx context.Context, f *gateFlags) (gateOutput, evaluate.Rol
 	out.Candidate, roles.Candidate = cand, cand.entry()
 	if f.champion != "" {
 		out.Champion, err = loadModel(ctx, f.champion, f.workspace)
-		if errors.Is(err, registry.ErrNotFound) {
-			out.Champion, err = nil, nil // no champion yet
+		if errors.Is(err, registry.ErrNotFound) || (f.register && errors.Is(err, registry.ErrNoWorkspace)) {
+			// No champion yet (--register creates the workspace).
+			out.Champion, err = nil, nil
 		}
 		if err != nil {
 			return out, roles, err

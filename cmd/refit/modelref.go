@@ -32,8 +32,21 @@ func workspaceFlag(cmd *cobra.Command, dir *string) {
 	cmd.Flags().StringVar(dir, "workspace", def, "workspace with the model registry (default $REFIT_WORKSPACE or "+defaultWorkspace+")")
 }
 
+// openRegistry opens the workspace, creating it if needed: for commands
+// that register models.
 func openRegistry(ctx context.Context, dir string) (*registry.Registry, error) {
 	return registry.Open(ctx, dir, registry.Options{})
+}
+
+// openExisting opens a workspace that must exist and creates nothing: for
+// every command that reads the registry or moves an alias, so that a
+// mistyped --workspace is an error, not a new empty workspace.
+func openExisting(ctx context.Context, dir string) (*registry.Registry, error) {
+	reg, err := registry.Open(ctx, dir, registry.Options{MustExist: true})
+	if errors.Is(err, registry.ErrNoWorkspace) {
+		return nil, fmt.Errorf("%w (check --workspace, or $REFIT_WORKSPACE)", err)
+	}
+	return reg, err
 }
 
 // loadedModel is a model with where it came from.
@@ -71,7 +84,7 @@ func loadModel(ctx context.Context, ref, workspace string) (*loadedModel, error)
 
 // resolveVersion looks ref up as a version id, then as an alias.
 func resolveVersion(ctx context.Context, ref, workspace string) (registry.Version, error) {
-	reg, err := openRegistry(ctx, workspace)
+	reg, err := openExisting(ctx, workspace)
 	if err != nil {
 		return registry.Version{}, err
 	}

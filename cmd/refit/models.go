@@ -59,7 +59,7 @@ func newModelsListCmd() *cobra.Command {
 }
 
 func listVersions(ctx context.Context, workspace string) ([]versionView, error) {
-	reg, err := openRegistry(ctx, workspace)
+	reg, err := openExisting(ctx, workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +92,10 @@ func aliasesOf(aliases map[string]string, id string) []string {
 
 func writeVersionTable(w io.Writer, views []versionView) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "version\tcreated\tgate\tparent\taliases")
+	fmt.Fprintln(tw, "version\tcreated\tgate\tstate\trun\tparent\taliases")
 	for _, v := range views {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, v.Created.Format("2006-01-02 15:04:05Z07:00"),
-			v.Gate, orDash(v.Parent), orDash(joinComma(v.Aliases)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.Created.Format("2006-01-02 15:04:05Z07:00"),
+			v.Gate, v.State, orDash(v.RunID), orDash(v.Parent), orDash(joinComma(v.Aliases)))
 	}
 	return tw.Flush()
 }
@@ -132,13 +132,24 @@ func newModelsShowCmd() *cobra.Command {
 }
 
 func writeVersionText(w io.Writer, v versionView) error {
-	fmt.Fprintf(w, "version  %s\ncreated  %s\ngate     %s\nparent   %s\naliases  %s\n", v.ID,
-		v.Created.Format("2006-01-02 15:04:05Z07:00"), v.Gate, orDash(v.Parent), orDash(joinComma(v.Aliases)))
+	fmt.Fprintf(w, "version  %s\ncreated  %s\ngate     %s\nstate    %s\nrun      %s\nparent   %s\naliases  %s\n", v.ID,
+		v.Created.Format("2006-01-02 15:04:05Z07:00"), v.Gate, stateText(v.Version), orDash(v.RunID), orDash(v.Parent), orDash(joinComma(v.Aliases)))
 	for _, a := range v.Artifacts {
 		fmt.Fprintf(w, "artifact %s  %d bytes  sha256 %s\n", a.Name, a.Size, a.SHA256)
 	}
 	fmt.Fprintf(w, "metrics  %s\ngate reasons %s\n", compactJSON(v.Metrics), compactJSON(v.GateReasons))
 	return nil
+}
+
+// stateText is a version's state with what it means for promotion.
+func stateText(v registry.Version) string {
+	switch v.State {
+	case registry.StateAbandoned:
+		return v.State + " (its run was interrupted before deciding; promote only with --force --reason)"
+	case registry.StatePending:
+		return v.State + " (its run has not finished)"
+	}
+	return v.State
 }
 
 func compactJSON(raw json.RawMessage) string {
@@ -179,17 +190,18 @@ func newModelsRegisterCmd() *cobra.Command {
 	return cmd
 }
 
-// registerModel copies the model file and its checksum into a new version.
+// registerModel copies the model file, and its checksum sidecar when it
+// has one (the file carries its own checksum), into a new version.
 func registerModel(ctx context.Context, workspace, path string, req registry.RegisterRequest) (*registry.Version, error) {
-	if _, err := os.Stat(path + model.ChecksumSuffix); err != nil {
-		return nil, fmt.Errorf("register %s: %w", path, err)
-	}
 	reg, err := openRegistry(ctx, workspace)
 	if err != nil {
 		return nil, err
 	}
 	defer reg.Close()
-	req.Files = map[string]string{modelArtifact: path, modelArtifact + model.ChecksumSuffix: path + model.ChecksumSuffix}
+	req.Files = map[string]string{modelArtifact: path}
+	if _, err := os.Stat(path + model.ChecksumSuffix); err == nil {
+		req.Files[modelArtifact+model.ChecksumSuffix] = path + model.ChecksumSuffix
+	}
 	v, err := reg.Register(ctx, req)
 	if err != nil {
 		return nil, err

@@ -64,15 +64,18 @@ func TestPipelineCommands(t *testing.T) {
 		runGolden(t, dir, "runs_show_missing", 2, "runs", "show", "r000099", "--workspace", "$DIR/workspace")
 		runGolden(t, dir, "runs_two_workspaces", 2, "runs", "list", "--workspace", "$DIR/workspace", "--config", "$DIR/refit.yaml")
 		runGolden(t, dir, "runs_no_catalog", 2, "runs", "list", "--workspace", "$DIR/nowhere")
+		// The versions' states: what each run decided for its candidate.
+		runGolden(t, dir, "models_list_states", 0, "models", "list", "--workspace", "$DIR/workspace")
 	})
 	t.Run("run", func(t *testing.T) {
 		// The incident month's file was never marked processed: it blocks
 		// again.
 		runGolden(t, dir, "run_blocked", 1, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01")
-		if err := os.Remove(filepath.Join(dir, "data", "month=2024-05", "part-0.parquet")); err != nil {
-			t.Fatal(err)
-		}
+		// Quarantined, it no longer blocks: the run moves on and names it.
+		runGolden(t, dir, "quarantine_add", 0, "quarantine", "$DIR/data/month=2024-05/part-0.parquet", "--reason", "broken upstream export", "--config", "$DIR/refit.yaml")
 		runGolden(t, dir, "run_no_new_data", 0, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01T00:00:00Z")
+		// A run with no new data is one catalog row, no folder.
+		runGolden(t, dir, "runs_show_no_new_data", 0, "runs", "show", "r000007", "--config", "$DIR/refit.yaml")
 		l := workspaceLock(mustLoad(t, filepath.Join(dir, "refit.yaml")))
 		if err := l.TryLock(); err != nil {
 			t.Fatal(err)
@@ -83,6 +86,12 @@ func TestPipelineCommands(t *testing.T) {
 		}
 		runGolden(t, dir, "run_bad_now", 2, "run", "--config", "$DIR/refit.yaml", "--now", "yesterday")
 		runGolden(t, dir, "run_missing_config", 2, "run", "--config", "$DIR/missing.yaml")
+		// Mistyped columns and keys are reported before any data is read,
+		// each with its line, YAML path and a "did you mean".
+		typos := withReplaced(t, dir, "typos.yaml", "features: [distance,", "features: [distanse,", "label: delay > 15", "label: delai > 15", "source: data", "source: [data, dat/*.parquet]")
+		runGolden(t, dir, "run_config_columns", 2, "run", "--config", typos)
+		keys := withReplaced(t, dir, "keys.yaml", "time_column: ts", "time_colum: ts", "epochs: 30", "epochs: thirty")
+		runGolden(t, dir, "run_config_keys", 2, "run", "--config", keys)
 		checkRunJSON(t, dir)
 	})
 	t.Run("schedule_next", func(t *testing.T) {
@@ -150,3 +159,25 @@ const scheduleYAML = `schedules:
   - {name: hourly-audit, cron: "@hourly", job: audit}
   - {name: quarter-minute, cron: "*/15 * * * * *", job: audit, timeout: 10s}
 `
+
+// withReplaced writes the demo's refit.yaml with each old string replaced
+// by the new one (pairs) as dir/name and returns its path.
+func withReplaced(t *testing.T, dir, name string, oldNew ...string) string {
+	t.Helper()
+	base, err := os.ReadFile(filepath.Join(dir, "refit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(base)
+	for i := 0; i+1 < len(oldNew); i += 2 {
+		if !strings.Contains(text, oldNew[i]) {
+			t.Fatalf("refit.yaml has no %q", oldNew[i])
+		}
+		text = strings.Replace(text, oldNew[i], oldNew[i+1], 1)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

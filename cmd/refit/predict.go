@@ -16,7 +16,7 @@ import (
 )
 
 func newPredictCmd() *cobra.Command {
-	var modelPath, where, keep, out string
+	var modelPath, where, keep, out, workspace string
 	var data []string
 	cmd := &cobra.Command{
 		Use:   "predict --model M --data D -o predictions.parquet",
@@ -25,9 +25,14 @@ func newPredictCmd() *cobra.Command {
 with the --keep columns and the predictions: binary, "prediction" (the
 probability of the positive class) and "label" (at 0.5); multiclass, one
 "prob_<class>" column per class and "label" (the most probable class);
-regression, "prediction". Columns are stored in name order.`,
+regression, "prediction". Columns are stored in name order.
+
+--model is a model file, which needs nothing beside it (its header carries
+its checksum), or a version (v0003) or alias (champion) of the registry in
+--workspace.`,
 		Example: `  refit predict --model late.refit --data flights.parquet \
-    --where 'month(date) == 3' --keep date,origin -o march.parquet`,
+    --where 'month(date) == 3' --keep date,origin -o march.parquet
+  refit predict --model champion --workspace ./refit-workspace --data new.parquet -o scores.parquet`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelPath == "" || len(data) == 0 || out == "" {
@@ -37,10 +42,11 @@ regression, "prediction". Columns are stored in name order.`,
 			if keep != "" {
 				cols = strings.Split(keep, ",")
 			}
-			return runPredict(cmd, modelPath, data, where, cols, out)
+			return runPredict(cmd, modelPath, workspace, data, where, cols, out)
 		},
 	}
-	cmd.Flags().StringVar(&modelPath, "model", "", "model file")
+	cmd.Flags().StringVar(&modelPath, "model", "", "model file, or a version or alias (champion) in --workspace")
+	workspaceFlag(cmd, &workspace)
 	cmd.Flags().StringSliceVar(&data, "data", nil, "dataset: files, directories or globs")
 	cmd.Flags().StringVar(&where, "where", "", "score only rows where this expression is true")
 	cmd.Flags().StringVar(&keep, "keep", "", "comma-separated columns to copy into the output (keys)")
@@ -48,12 +54,13 @@ regression, "prediction". Columns are stored in name order.`,
 	return cmd
 }
 
-func runPredict(cmd *cobra.Command, modelPath string, data []string, where string, keep []string, out string) error {
-	m, err := model.Load(modelPath)
+func runPredict(cmd *cobra.Command, ref, workspace string, data []string, where string, keep []string, out string) error {
+	ctx := cmd.Context()
+	lm, err := loadModel(ctx, ref, workspace)
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
+	m := lm.m
 	ds, err := ingest.Open(ctx, data, ingest.Options{Limits: inputLimits})
 	if err != nil {
 		return err

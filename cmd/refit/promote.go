@@ -43,7 +43,7 @@ given with a --reason; the history records the forced promotion.`,
 			if force && reason == "" {
 				return fmt.Errorf("--force needs a --reason")
 			}
-			reg, err := openRegistry(cmd.Context(), workspace)
+			reg, err := openExisting(cmd.Context(), workspace)
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ rollbacks lead to v2 then v1. The change is appended to the alias history.`,
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			reg, err := openRegistry(cmd.Context(), workspace)
+			reg, err := openExisting(cmd.Context(), workspace)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,18 +71,9 @@ func runsWorkspace(cmd *cobra.Command, f runsFlags) (string, error) {
 	return cfg.Path(cfg.Workspace), nil
 }
 
-// openCatalog opens an existing workspace; it does not create one.
-func openCatalog(ctx context.Context, ws string) (*registry.Registry, error) {
-	if _, err := os.Stat(filepath.Join(ws, "catalog.db")); err != nil {
-		return nil, fmt.Errorf("workspace %s: no catalog.db (has a run happened?): %w", ws, err)
-	}
-	return openRegistry(ctx, ws)
-}
-
 // runRow is a catalog run with the outcome from its run.json.
 type runRow struct {
 	registry.Run
-	Outcome string `json:"outcome,omitempty"`
 }
 
 func runsList(cmd *cobra.Command, f runsFlags) error {
@@ -91,7 +81,7 @@ func runsList(cmd *cobra.Command, f runsFlags) error {
 	if err != nil {
 		return err
 	}
-	reg, err := openCatalog(cmd.Context(), ws)
+	reg, err := openExisting(cmd.Context(), ws)
 	if err != nil {
 		return err
 	}
@@ -103,6 +93,9 @@ func runsList(cmd *cobra.Command, f runsFlags) error {
 	rows := make([]runRow, len(runs))
 	for i, r := range runs {
 		rows[i] = runRow{Run: r}
+		if r.Outcome != "" {
+			continue // committed with the run (catalog schema 2)
+		}
 		if rec, err := readRunRecord(ws, r.ID); err == nil {
 			rows[i].Outcome = rec.Outcome
 		}

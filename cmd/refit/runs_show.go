@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +22,7 @@ func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := openCatalog(cmd.Context(), ws)
+	reg, err := openExisting(cmd.Context(), ws)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
 	}
 	rec, err := readRunRecord(ws, id)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(w, "run %s (%s, started %s): %s, no run.json yet\n", run.ID, run.Trigger, run.Started.UTC().Format(time.RFC3339), run.Status)
+		writeCatalogRun(w, run)
 		return nil
 	}
 	if err != nil {
@@ -91,4 +92,21 @@ func writeStages(w io.Writer, stages []pipeline.Stage) {
 	for line := range strings.Lines(b.String()) {
 		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
 	}
+}
+
+// writeCatalogRun prints a run that has no run.json: one with no new data
+// (the catalog row is its whole record), one still running, or one
+// interrupted before writing it.
+func writeCatalogRun(w io.Writer, run registry.Run) {
+	outcome := run.Outcome
+	if outcome == "" {
+		outcome = run.Status
+	}
+	fmt.Fprintf(w, "run %s (%s, started %s): %s\n", run.ID, run.Trigger, run.Started.UTC().Format(time.RFC3339), outcome)
+	fmt.Fprintf(w, "  status    %s\n", run.Status)
+	var reasons []string
+	if json.Unmarshal(run.Reasons, &reasons) == nil {
+		writeReasons(w, reasons)
+	}
+	fmt.Fprintln(w, "  record    none: the catalog's row is the whole record")
 }

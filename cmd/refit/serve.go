@@ -27,10 +27,14 @@ func newServeCmd() *cobra.Command {
 		Long: `serve runs the jobs of refit.yaml's schedules section (run: one pipeline
 pass; audit: check the new data without training) at their cron times.
 
-One job runs at a time: a fire while a job is running is skipped and counted,
-not queued, and so is a fire while another process (refit run, another
-serve) holds the workspace lock. Fires missed while the machine slept are
-counted, not replayed. Each job is canceled after its timeout.
+One job runs at a time: a fire while another schedule's job is running waits
+for it, up to an hour, and so does a fire while another process (refit run,
+another serve) holds the workspace lock; when the running job ends, waiting
+runs start before waiting audits. A fire that waited the whole hour is
+skipped and counted, and so is a fire of a schedule whose job is still
+running. Waits are counted and timed in /metrics. Fires missed while the
+machine slept are counted, not replayed. Each job is canceled after its
+timeout.
 
 SIGINT and SIGTERM stop scheduling, cancel the running job and exit 0.
 SIGHUP reloads refit.yaml; an invalid file keeps the current schedules.
@@ -62,6 +66,9 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}
+	if err := recoverAtStart(cmd, cfg); err != nil {
+		return err
+	}
 	d := newDaemon(f.config, cfg)
 	d.seed(ctx)
 	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: slog.Default()}); err != nil {
@@ -80,6 +87,29 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	d.sched.Stop()
 	stopHTTP()
 	fmt.Fprintln(cmd.OutOrStdout(), "refit serve: stopped")
+	return nil
+}
+
+// recoverAtStart repairs what interrupted runs left in the workspace
+// (pipeline.Recover) while holding the workspace lock. When another
+// process holds it, that process is working on the workspace and has
+// recovered it at its own start.
+func recoverAtStart(cmd *cobra.Command, cfg *pipeline.Config) error {
+	l := workspaceLock(cfg)
+	if err := l.TryLock(); errors.Is(err, schedules.ErrLocked) {
+		slog.Info("workspace locked by another process: not recovering it", "err", err)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer func() { _ = l.Unlock() }()
+	rec, err := pipeline.Recover(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	for _, note := range rec.Notes() {
+		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
+	}
 	return nil
 }
 

@@ -24,6 +24,9 @@ func metricFamilies(st []schedules.Status, m serveMetrics) []promtext.Family {
 		runsFamily(m),
 		skippedFamily(st),
 		{Name: "refit_job_running", Type: promtext.Gauge, Help: "1 while the schedule's job runs, else 0.", Samples: perSchedule(st, func(s schedules.Status) float64 { return b2f(s.Running) })},
+		{Name: "refit_job_waiting", Type: promtext.Gauge, Help: "1 while a fire of the schedule waits for the workspace (another job or another process's lock), else 0.", Samples: perSchedule(st, func(s schedules.Status) float64 { return b2f(s.Waiting) })},
+		{Name: "refit_job_queued_total", Type: promtext.Counter, Help: "Fires that waited for the workspace before running or being skipped.", Samples: perSchedule(st, func(s schedules.Status) float64 { return float64(s.Queued) })},
+		{Name: "refit_job_wait_seconds_total", Type: promtext.Counter, Help: "Total time fires waited for the workspace, seconds.", Samples: perSchedule(st, func(s schedules.Status) float64 { return s.Waited.Seconds() })},
 		{Name: "refit_schedule_next_fire_timestamp_seconds", Type: promtext.Gauge, Help: "Next fire time of the schedule, Unix seconds.", Samples: perSchedule(st, func(s schedules.Status) float64 { return unixSeconds(s.Next) })},
 		lastSuccessFamily(m),
 		driftFamily(m),
@@ -44,7 +47,7 @@ func runsFamily(m serveMetrics) promtext.Family {
 
 func skippedFamily(st []schedules.Status) promtext.Family {
 	f := promtext.Family{Name: "refit_run_skipped_total", Type: promtext.Counter,
-		Help: "Fires that did not run their job, by schedule and reason: overlap, busy, locked or missed."}
+		Help: "Fires that did not run their job, by schedule and reason: overlap (its own job still running or waiting), busy or locked (the workspace stayed held for the whole wait), missed."}
 	for _, s := range st {
 		for _, reason := range []string{schedules.SkipOverlap, schedules.SkipBusy, schedules.SkipLocked, schedules.SkipMissed} {
 			f.Samples = append(f.Samples, promtext.Sample{Labels: promtext.L("schedule", s.Name, "reason", reason), Value: float64(s.Skipped[reason])})

@@ -50,9 +50,18 @@ func (d *daemon) config() *pipeline.Config { return d.cfg.Load() }
 func (d *daemon) schedulesOf(cfg *pipeline.Config) []schedules.Schedule {
 	out := make([]schedules.Schedule, len(cfg.Schedules))
 	for i, s := range cfg.Schedules {
-		out[i] = schedules.Schedule{Name: s.Name, Spec: s.Cron, Timeout: time.Duration(s.Timeout), Job: d.job(s.Job)}
+		out[i] = schedules.Schedule{Name: s.Name, Spec: s.Cron, Timeout: time.Duration(s.Timeout), Job: d.job(s.Job), Priority: jobPriority(s.Job)}
 	}
 	return out
+}
+
+// jobPriority puts runs before audits among the fires waiting for the
+// workspace: an audit never delays a retrain.
+func jobPriority(kind string) int {
+	if kind == "run" {
+		return 1
+	}
+	return 0
 }
 
 // job runs one pipeline pass (kind "run") or audit (kind "audit"). A run
@@ -114,7 +123,7 @@ func (m *serveMetrics) absorb(rec *pipeline.Record) {
 // champion values right after a restart.
 func (d *daemon) seed(ctx context.Context) {
 	ws := d.config().Path(d.config().Workspace)
-	reg, err := openCatalog(ctx, ws)
+	reg, err := openExisting(ctx, ws)
 	if err != nil {
 		return
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/internal/promtext"
+	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/schedules"
 	"github.com/refit-ml/refit/validate"
 )
@@ -25,8 +26,8 @@ import (
 func TestServeMetricsFormat(t *testing.T) {
 	next := time.Date(2024, 3, 10, 2, 0, 0, 0, time.UTC)
 	st := []schedules.Status{
-		{Name: "nightly", Next: next, Running: true, Runs: 3, Skipped: map[string]int{schedules.SkipOverlap: 2, schedules.SkipMissed: 5}},
-		{Name: `odd "name"\`, Skipped: map[string]int{schedules.SkipLocked: 1}},
+		{Name: "nightly", Next: next, Running: true, Runs: 3, Skipped: map[string]int{schedules.SkipOverlap: 2, schedules.SkipMissed: 5}, Queued: 2, Waited: 95 * time.Second},
+		{Name: `odd "name"\`, Skipped: map[string]int{schedules.SkipLocked: 1}, Waiting: true, Queued: 1},
 	}
 	m := serveMetrics{
 		Runs:        map[[2]string]int{{"run", "promoted"}: 2, {"audit", "audited"}: 7, {"run", "blocked-data"}: 1},
@@ -70,6 +71,7 @@ func testServe(t *testing.T, dir string) {
 	if err := os.WriteFile(filepath.Join(april, "part-1.parquet"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	killed := leaveRunning(t, filepath.Join(dir, "workspace"))
 	cfg := withSchedules(t, dir, "serve.yaml", "schedules:\n  - {name: often, cron: \"@every 1s\", job: audit, timeout: 30s}\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -95,6 +97,7 @@ func testServe(t *testing.T, dir string) {
 		}
 	}
 	checkHealthz(t, base)
+	checkInterrupted(t, filepath.Join(dir, "workspace"), killed, stdout.String())
 	cancel()
 	select {
 	case code := <-done:
@@ -262,5 +265,39 @@ func TestServeNextInSpecZone(t *testing.T) {
 		if s.Next != want[i] || s.Next != next[0].Format(time.RFC3339) {
 			t.Errorf("%s (%s): /healthz next %s, want %s as refit schedule next says %s", s.Name, specs[i], s.Next, want[i], next[0].Format(time.RFC3339))
 		}
+	}
+}
+
+// leaveRunning starts a run in the workspace's catalog and leaves it
+// running, as a killed `refit run` does, and returns its id.
+func leaveRunning(t *testing.T, ws string) string {
+	t.Helper()
+	reg, err := registry.Open(context.Background(), ws, registry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	run, err := reg.StartRun(context.Background(), "killed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run.ID
+}
+
+// checkInterrupted checks serve closed the run a killed process left
+// running, at its start, and said so.
+func checkInterrupted(t *testing.T, ws, id, stdout string) {
+	t.Helper()
+	reg, err := registry.Open(context.Background(), ws, registry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	run, err := reg.GetRun(context.Background(), id)
+	if err != nil || run.Status != registry.RunInterrupted || run.Finished.IsZero() {
+		t.Errorf("run left running before serve started: %+v, %v", run, err)
+	}
+	if !strings.Contains(stdout, "recovered the workspace: closed "+id+", interrupted") {
+		t.Errorf("serve did not say it closed %s:\n%s", id, stdout)
 	}
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -59,4 +62,43 @@ func TestTrainPredict(t *testing.T) {
 		{"predict_missing_model", []string{"predict", "--model", "$DIR/none.refit", "--data", "$DIR/train.parquet", "-o", "$DIR/q.parquet"}, 2},
 	}
 	runCases(t, dir, nil, tests, func(s string) string { return timing.ReplaceAllString(s, "${1}X") })
+	checkPredictSelfContained(t, dir)
+}
+
+// checkPredictSelfContained scores with the model file copied alone (no
+// checksum sidecar) and with the registry's champion (predict --model
+// champion), and checks both write the predictions of the original file
+// (issue 14).
+func checkPredictSelfContained(t *testing.T, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "m.refit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := filepath.Join(t.TempDir(), "copied.refit")
+	if err := os.WriteFile(alone, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := filepath.Join(dir, "ws")
+	want, err := os.ReadFile(filepath.Join(dir, "p.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, args := range [][]string{
+		{"predict", "--model", alone, "--data", filepath.Join(dir, "train.parquet"), "--where", "distance > 1000", "--keep", "origin,delay", "-o", filepath.Join(dir, "alone.parquet")},
+		{"models", "register", alone, "--workspace", ws},
+		{"promote", "v0001", "--force", "--reason", "test", "--workspace", ws},
+		{"predict", "--model", "champion", "--workspace", ws, "--data", filepath.Join(dir, "train.parquet"), "--where", "distance > 1000", "--keep", "origin,delay", "-o", filepath.Join(dir, "champion.parquet")},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Fatalf("step %d %v: exit %d: %s", i, args[:2], code, stderr.String())
+		}
+	}
+	for _, name := range []string{"alone.parquet", "champion.parquet"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the predictions of the original file (%v)", name, err)
+		}
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/refit-ml/refit/internal/crashpoint"
 )
 
 // WriteFile writes data to path crash-safely, creating the directory if
@@ -61,12 +63,14 @@ func commit(f *os.File, path string, perm os.FileMode) error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("write %s: sync: %w", path, err)
 	}
+	crashpoint.Hit("sync " + filepath.Base(path) + " (temp)")
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	crashpoint.Hit("rename " + filepath.Base(path))
 	return nil
 }
 
@@ -79,5 +83,6 @@ func syncDir(dir string) error {
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
+	crashpoint.Hit("sync dir " + filepath.Base(dir))
 	return nil
 }

@@ -1,12 +1,15 @@
 // Package yamlstrict decodes YAML configuration strictly — unknown keys and
-// wrong types are errors — and reports every problem with its line, so a
-// loader can show them all at once in its own error type.
+// wrong types are errors — and reports every problem with its line and its
+// YAML path (data.time_colum, not a Go type), with a "did you mean" for a
+// mistyped key, so a loader can show them all at once in its own error
+// type.
 package yamlstrict
 
 import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 
@@ -14,9 +17,12 @@ import (
 )
 
 // Problem is one decoding problem: its 1-based line (0 when yaml gives
-// none) and yaml's message without the line prefix.
+// none), the YAML path of the key it is about ("data.time_colum",
+// "schedules.0.cron"; "" when unknown) and what is wrong, in the YAML's
+// terms when it could be translated, else yaml's message.
 type Problem struct {
 	Line int
+	Path string
 	Msg  string
 }
 
@@ -39,6 +45,9 @@ func Decode(data []byte, v any) (*yaml.Node, []Problem, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, Problems(err), nil
+	}
+	for i := range probs {
+		probs[i] = explain(&root, reflect.TypeOf(v), probs[i])
 	}
 	return &root, probs, nil
 }

@@ -11,6 +11,9 @@ type conf struct {
 	Inner struct {
 		On bool `yaml:"on"`
 	} `yaml:"inner"`
+	List []struct {
+		X int `yaml:"x"`
+	} `yaml:"list"`
 }
 
 func TestDecode(t *testing.T) {
@@ -21,8 +24,15 @@ func TestDecode(t *testing.T) {
 	}{
 		{"good", "name: a\ncount: 3\ninner: {on: true}\n", nil},
 		{"unknown and wrong type", "name: a\ncount: many\ninner:\n  of: true\n", []Problem{
-			{2, "cannot unmarshal !!str `many` into int"},
-			{4, "field of not found in type struct { On bool \"yaml:\\\"on\\\"\" }"},
+			{2, "count", `want a whole number, got "many"`},
+			{4, "inner.of", `unknown key (did you mean "on"?)`},
+		}},
+		{"flow style and lists", "name: a\ninner: {on: true, onn: false}\nlist: [{x: 1}, {y: 2}]\n", []Problem{
+			{2, "inner.onn", `unknown key (did you mean "on"?)`},
+			{3, "list.1.y", `unknown key (one of: x)`},
+		}},
+		{"no close key", "nme: a\n", []Problem{
+			{1, "nme", `unknown key (did you mean "name"?)`},
 		}},
 	}
 	for _, tt := range tests {
