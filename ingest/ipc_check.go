@@ -22,6 +22,7 @@ var codecNames = []string{"LZ4_FRAME", "ZSTD"}
 // ipcMessage is what ingest learns from one message's metadata.
 type ipcMessage struct {
 	kind    byte
+	version int16 // flatbuf.MetadataVersion
 	bodyLen int64
 	header  fbTable
 }
@@ -29,6 +30,10 @@ type ipcMessage struct {
 // parseMessage parses the Message flatbuffer meta.
 func parseMessage(meta []byte) (ipcMessage, error) {
 	root, err := fbRoot(meta)
+	if err != nil {
+		return ipcMessage{}, err
+	}
+	version, err := root.int16Field(0, 0)
 	if err != nil {
 		return ipcMessage{}, err
 	}
@@ -50,25 +55,26 @@ func parseMessage(meta []byte) (ipcMessage, error) {
 	if bodyLen < 0 {
 		return ipcMessage{}, corruptf("negative body length %d", bodyLen)
 	}
-	return ipcMessage{kind: kind, bodyLen: bodyLen, header: header}, nil
+	return ipcMessage{kind: kind, version: version, bodyLen: bodyLen, header: header}, nil
 }
 
 // checkSchema refuses schemas nested deeper than maxNesting or with more
 // than MaxColumns fields in all, counting children: arrow would build every
-// field, and a flatbuffer can reference one child many times.
-func checkSchema(schema fbTable, lim Limits) error {
+// field, and a flatbuffer can reference one child many times. It returns
+// the layout of the schema's batches.
+func checkSchema(schema fbTable, lim Limits) (ipcLayouts, error) {
 	fields, err := schema.vectorField(1, 4)
 	if err != nil {
-		return fmt.Errorf("reading schema: %w", err)
+		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
 	}
 	count := 0
 	if err := countFields(fields, 1, &count, lim.MaxColumns); err != nil {
-		return fmt.Errorf("reading schema: %w", err)
+		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
 	}
 	if _, err := schema.vectorField(2, 4); err != nil {
-		return fmt.Errorf("reading schema metadata: %w", err)
+		return ipcLayouts{}, fmt.Errorf("reading schema metadata: %w", err)
 	}
-	return nil
+	return schemaLayouts(schema)
 }
 
 // fbTypeUnion is the Union member of flatbuf.Type.
@@ -133,11 +139,15 @@ type batchStats struct {
 	bytes int64
 }
 
-// checkBatch validates a RecordBatch header rb against its body: every
-// node's length and null count, every buffer inside the body, the
-// uncompressed sizes of compressed buffers and the variadic buffer counts.
-func checkBatch(rb fbTable, body ipcBody, lim Limits) (batchStats, error) {
+// checkBatch validates a RecordBatch header rb against its schema's layout
+// want and its body: the count of nodes and buffers, every node's length
+// and null count, every buffer inside the body, the uncompressed sizes of
+// compressed buffers and the variadic buffer counts.
+func checkBatch(rb fbTable, want ipcLayout, body ipcBody, lim Limits) (batchStats, error) {
 	st := batchStats{codec: -1}
+	if err := want.check(rb); err != nil {
+		return st, err
+	}
 	rows, err := rb.int64Field(0, 0)
 	if err != nil {
 		return st, err

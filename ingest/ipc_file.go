@@ -15,8 +15,9 @@ import (
 // ipcFileDecoder reads an Arrow IPC file: one unit per record batch.
 type ipcFileDecoder struct {
 	ipcCommon
-	mu sync.Mutex // guards fr: arrow's FileReader is not safe for concurrent use
-	fr *ipc.FileReader
+	mu      sync.Mutex // guards fr: arrow's FileReader is not safe for concurrent use
+	fr      *ipc.FileReader
+	layouts ipcLayouts // of the footer's schema
 }
 
 // ipcBlock is one entry of an IPC file footer.
@@ -82,7 +83,7 @@ func (d *ipcFileDecoder) checkFooter(src source, lim Limits) ([]ipcBlock, error)
 	if _, err := src.ReadAt(buf, size-ipcTrailer-n); err != nil {
 		return nil, fmt.Errorf("reading footer: %w", err)
 	}
-	blocks, err := parseFooter(buf, lim)
+	blocks, err := d.parseFooter(buf, lim)
 	if err != nil {
 		return nil, fmt.Errorf("reading footer: %w", err)
 	}
@@ -90,8 +91,8 @@ func (d *ipcFileDecoder) checkFooter(src source, lim Limits) ([]ipcBlock, error)
 }
 
 // parseFooter returns the dictionary then record batch blocks of a Footer
-// flatbuffer, after checking its schema.
-func parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
+// flatbuffer, after checking its schema and noting its layouts.
+func (d *ipcFileDecoder) parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
 	root, err := fbRoot(buf)
 	if err != nil {
 		return nil, err
@@ -103,7 +104,7 @@ func parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
 	if !ok {
 		return nil, corruptf("footer without schema")
 	}
-	if err := checkSchema(schema, lim); err != nil {
+	if d.layouts, err = checkSchema(schema, lim); err != nil {
 		return nil, err
 	}
 	var blocks []ipcBlock
@@ -152,7 +153,7 @@ func checkBlockPlaces(blocks []ipcBlock, end int64, lim Limits) error {
 func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) error {
 	var dictBytes, batchBytes int64
 	for i, b := range blocks {
-		st, err := checkBlock(src, b, lim)
+		st, err := checkBlock(src, b, d.layouts, lim)
 		if err != nil {
 			return fmt.Errorf("block %d at offset %d: %w", i, b.off, err)
 		}
@@ -173,7 +174,7 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 }
 
 // checkBlock parses the message of one block and checks its batch.
-func checkBlock(src source, b ipcBlock, lim Limits) (batchStats, error) {
+func checkBlock(src source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchStats, error) {
 	meta := make([]byte, b.meta)
 	if _, err := src.ReadAt(meta, b.off); err != nil {
 		return batchStats{}, fmt.Errorf("reading message: %w", err)
@@ -190,18 +191,22 @@ func checkBlock(src source, b ipcBlock, lim Limits) (batchStats, error) {
 	if err != nil {
 		return batchStats{}, err
 	}
-	want := byte(msgRecordBatch)
+	kind := byte(msgRecordBatch)
 	if b.dict {
-		want = msgDictionary
+		kind = msgDictionary
 	}
-	if m.kind != want {
-		return batchStats{}, corruptf("message of type %d, want %d", m.kind, want)
+	if m.kind != kind {
+		return batchStats{}, corruptf("message of type %d, want %d", m.kind, kind)
 	}
 	rb, _, err := batchHeader(m)
 	if err != nil {
 		return batchStats{}, err
 	}
-	return checkBatch(rb, ipcBody{src: src, off: b.off + b.meta, n: b.body}, lim)
+	want, err := layouts.forMessage(m)
+	if err != nil {
+		return batchStats{}, err
+	}
+	return checkBatch(rb, want, ipcBody{src: src, off: b.off + b.meta, n: b.body}, lim)
 }
 
 // ReadUnit reads record batch i. Reading is serialised; validation,

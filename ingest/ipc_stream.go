@@ -14,8 +14,9 @@ import (
 // ipcStreamDecoder reads an Arrow IPC stream: one unit, read in order.
 type ipcStreamDecoder struct {
 	ipcCommon
-	src source
-	end int64 // end of the checked messages: arrow reads no further
+	src     source
+	end     int64      // end of the checked messages: arrow reads no further
+	layouts ipcLayouts // of the stream's schema
 }
 
 // openIPCStream walks every message of an Arrow IPC stream, checking its
@@ -113,13 +114,19 @@ func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (bat
 		if m.kind != msgSchema {
 			return batchStats{}, corruptf("stream starts with message type %d, not a schema", m.kind)
 		}
-		return batchStats{}, checkSchema(m.header, lim)
+		var err error
+		d.layouts, err = checkSchema(m.header, lim)
+		return batchStats{}, err
 	}
 	rb, _, err := batchHeader(m.ipcMessage)
 	if err != nil {
 		return batchStats{}, err
 	}
-	st, err := checkBatch(rb, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
+	want, err := d.layouts.forMessage(m.ipcMessage)
+	if err != nil {
+		return batchStats{}, err
+	}
+	st, err := checkBatch(rb, want, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
 	if err != nil {
 		return batchStats{}, err
 	}
