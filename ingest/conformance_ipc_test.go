@@ -217,7 +217,7 @@ func TestIPCHostileCorpus(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
 		for _, path := range files {
 			t.Run(sub+"/"+filepath.Base(path), func(t *testing.T) {
-				if err := hostile(t, path); err != nil {
+				if err := decodeHostile(t, path); err != nil {
 					counts[1]++
 				} else {
 					counts[0]++
@@ -228,8 +228,8 @@ func TestIPCHostileCorpus(t *testing.T) {
 	t.Logf("hostile corpus: %d decoded, %d refused", counts[0], counts[1])
 }
 
-// hostile decodes one crash case under a timeout and an allocation budget.
-func hostile(t *testing.T, path string) error {
+// decodeHostile decodes one crash case under a timeout and an allocation budget.
+func decodeHostile(t *testing.T, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
