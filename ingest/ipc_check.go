@@ -281,7 +281,7 @@ func uncompressedSize(body ipcBody, off, n int64, lim Limits) (int64, error) {
 	case size > lim.MaxPageBytes:
 		return 0, limitf("uncompressed buffer of %d bytes", size)
 	}
-	return size, nil
+	return size, lim.checkRatio("compressed buffer", n-8, size)
 }
 
 func checkVariadic(rb fbTable, nbufs int) error {

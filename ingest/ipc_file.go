@@ -34,7 +34,8 @@ const ipcTrailer = 4 + 6
 // openIPCFile checks the footer and every block of an Arrow IPC file, then
 // opens it with arrow's FileReader, which loads the dictionaries.
 func openIPCFile(src source, cfg openConfig) (decoder, error) {
-	d := &ipcFileDecoder{ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowFile, size: src.Size(), mem: cfg.Mem}}
+	mem := newLimitAllocator(cfg.Mem, cfg.Limits)
+	d := &ipcFileDecoder{ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowFile, size: src.Size(), mem: mem, lim: cfg.Limits}}
 	blocks, err := d.checkFooter(src, cfg.Limits)
 	if err != nil {
 		return nil, err
@@ -42,7 +43,7 @@ func openIPCFile(src source, cfg openConfig) (decoder, error) {
 	if err := d.checkBlocks(src, blocks, cfg.Limits); err != nil {
 		return nil, err
 	}
-	fr, err := ipc.NewFileReader(io.NewSectionReader(src, 0, src.Size()), ipc.WithAllocator(cfg.Mem))
+	fr, err := ipc.NewFileReader(io.NewSectionReader(src, 0, src.Size()), ipc.WithAllocator(mem))
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening arrow file: %w", ErrCorrupt, err)
 	}

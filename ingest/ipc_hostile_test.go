@@ -155,3 +155,109 @@ func TestIPCLayoutCounts(t *testing.T) {
 		t.Errorf("one buffer short: err = %v, want ErrCorrupt", err)
 	}
 }
+
+// firstBatch returns the block of the first record batch of an IPC file
+// and its RecordBatch header.
+func firstBatch(t testing.TB, data []byte) (ipcBlock, fbTable) {
+	t.Helper()
+	d := &ipcFileDecoder{}
+	blocks, err := d.checkFooter(bytesSource{data}, Limits{}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range blocks {
+		if b.dict {
+			continue
+		}
+		m, err := parseMessage(data[b.off+8 : b.off+b.meta])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, m.header
+	}
+	t.Fatal("no record batch")
+	return ipcBlock{}, fbTable{}
+}
+
+// TestIPCCompressedRatio gives a compressed buffer of a few bytes an
+// uncompressed length of 512 MiB: refused by MaxRatio before arrow
+// allocates it.
+func TestIPCCompressedRatio(t *testing.T) {
+	data := sampleIPC(t, false, 1, false, ipc.WithZstd())
+	b, rb := firstBatch(t, data)
+	bufs, err := rb.vectorField(2, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < bufs.n; k++ {
+		if off, n := bufs.int64At(k, 0), bufs.int64At(k, 8); n >= 8 {
+			binary.LittleEndian.PutUint64(data[b.off+b.meta+off:], 512<<20)
+			break
+		}
+	}
+	before := heapAllocs()
+	_, err = decodeBytes(context.Background(), t, "zstd.arrow", data, Options{})
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "expands to 512 MiB") {
+		t.Errorf("err = %v, want a limit error for the ratio", err)
+	}
+	if used := heapAllocs() - before; used > 16<<20 {
+		t.Errorf("allocated %d bytes", used)
+	}
+}
+
+// TestIPCDictionaryExpansion decodes a dictionary of one 64 KiB string
+// taken by 100 rows: 6.4 MB of strings from a file of 64 KiB, refused when
+// MaxPageBytes is 1 MiB.
+func TestIPCDictionaryExpansion(t *testing.T) {
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "d", Type: dt}}, nil)
+	bld := array.NewDictionaryBuilder(memory.DefaultAllocator, dt).(*array.BinaryDictionaryBuilder)
+	defer bld.Release()
+	long := strings.Repeat("x", 64<<10)
+	for range 100 {
+		if err := bld.AppendString(long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arr := bld.NewArray()
+	defer arr.Release()
+	rec := array.NewRecord(schema, []arrow.Array{arr}, 100)
+	defer rec.Release()
+	var buf writeSeeker
+	w, err := ipc.NewFileWriter(&buf, ipc.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := decodeBytes(context.Background(), t, "dict.arrow", buf.b, Options{})
+	releaseRecords(recs)
+	if err != nil {
+		t.Fatalf("default limits: %v", err)
+	}
+	_, err = decodeBytes(context.Background(), t, "dict.arrow", buf.b, Options{Limits: Limits{MaxPageBytes: 1 << 20}})
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "dictionary-encoded column decodes to") {
+		t.Errorf("err = %v, want a limit error for the decoded dictionary", err)
+	}
+}
+
+// TestLimitAllocator checks the safety net: an allocation beyond
+// MaxPageBytes becomes a limit error naming the file, not a panic message.
+func TestLimitAllocator(t *testing.T) {
+	mem := newLimitAllocator(memory.DefaultAllocator, Limits{MaxPageBytes: 1 << 10})
+	mem.Free(mem.Allocate(100))
+	err := guard("f.arrow", func() error {
+		mem.Allocate(16 << 30)
+		return nil
+	})
+	if !errors.Is(err, ErrLimit) || !errors.Is(err, ErrCorrupt) || !errors.Is(err, errAllocLimit) {
+		t.Fatalf("err = %v, want a limit error", err)
+	}
+	if s := err.Error(); !strings.Contains(s, "f.arrow") || strings.Contains(s, "panicked") || !strings.Contains(s, "16 GiB") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -23,7 +23,7 @@ type ipcStreamDecoder struct {
 // framing and batches, then reads the schema with arrow.
 func openIPCStream(src source, cfg openConfig) (decoder, error) {
 	d := &ipcStreamDecoder{
-		ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowStream, size: src.Size(), mem: cfg.Mem, rows: -1, units: 1},
+		ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowStream, size: src.Size(), mem: newLimitAllocator(cfg.Mem, cfg.Limits), lim: cfg.Limits, rows: -1, units: 1},
 		src:       src,
 	}
 	if err := d.walk(cfg.Limits); err != nil {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/refit-ml/refit/internal/hostile"
 )
 
@@ -219,5 +221,44 @@ func TestParquetZeroPagesStream(t *testing.T) {
 	})
 	if err != nil || rows != 4*page/8 {
 		t.Errorf("Scan: %d rows, %v", rows, err)
+	}
+}
+
+// TestCheckThrift feeds the footer decoder thrift whose sizes parquet-go
+// would allocate blindly.
+func TestCheckThrift(t *testing.T) {
+	// row_groups (field 4): a list of n structs, each an empty struct.
+	emptyStructs := func(n int) []byte {
+		b := []byte{0x49, 0xfc}
+		b = binary.AppendUvarint(b, uint64(n))
+		b = append(b, make([]byte, n)...)
+		return append(b, 0)
+	}
+	cases := map[string]struct {
+		b     []byte
+		limit bool
+	}{
+		"list of 2^31-1 structs": {append([]byte{0x49, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07}, 0), false},
+		"binary of 2 GiB":        {append([]byte{0x68, 0x80, 0x80, 0x80, 0x80, 0x08}, 0), false},
+		"4 Mi empty row groups":  {emptyStructs(4 << 20), true},
+		"varint of 11 bytes":     {append([]byte{0x36}, bytes.Repeat([]byte{0xff}, 11)...), false},
+		"nested 100 deep":        {append(bytes.Repeat([]byte{0x1c}, 100), make([]byte, 101)...), false},
+		"type 13":                {[]byte{0x1d, 0}, false},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			before := heapAllocs()
+			var meta format.FileMetaData
+			err := decodeFooter(c.b, &meta)
+			if !errors.Is(err, ErrCorrupt) || errors.Is(err, ErrLimit) != c.limit {
+				t.Errorf("err = %v, want ErrCorrupt (and ErrLimit: %v)", err, c.limit)
+			}
+			if used := heapAllocs() - before; used > 1<<20 {
+				t.Errorf("allocated %d bytes", used)
+			}
+		})
+	}
+	if err := checkThrift(emptyStructs(1000)); err != nil {
+		t.Errorf("1000 empty row groups: %v", err)
 	}
 }
