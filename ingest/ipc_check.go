@@ -55,6 +55,9 @@ func parseMessage(meta []byte) (ipcMessage, error) {
 	if bodyLen < 0 {
 		return ipcMessage{}, corruptf("negative body length %d", bodyLen)
 	}
+	if err := checkMessageTables(root, kind, header); err != nil {
+		return ipcMessage{}, fmt.Errorf("reading message: %w", err)
+	}
 	return ipcMessage{kind: kind, version: version, bodyLen: bodyLen, header: header}, nil
 }
 
@@ -63,6 +66,9 @@ func parseMessage(meta []byte) (ipcMessage, error) {
 // field, and a flatbuffer can reference one child many times. It returns
 // the layout of the schema's batches.
 func checkSchema(schema fbTable, lim Limits) (ipcLayouts, error) {
+	if err := checkTable(schema, fbSchemaSlots...); err != nil {
+		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
+	}
 	fields, err := schema.vectorField(1, 4)
 	if err != nil {
 		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
@@ -80,24 +86,6 @@ func checkSchema(schema fbTable, lim Limits) (ipcLayouts, error) {
 // fbTypeUnion is the Union member of flatbuf.Type.
 const fbTypeUnion = 14
 
-// checkField checks the vectors of one Field that arrow allocates slices
-// for before reading them: custom metadata and union type ids.
-func checkField(f fbTable) error {
-	if _, err := f.vectorField(6, 4); err != nil {
-		return err
-	}
-	kind, err := f.byteField(2, 0)
-	if err != nil || kind != fbTypeUnion {
-		return err
-	}
-	union, ok, err := f.tableField(3)
-	if err != nil || !ok {
-		return err
-	}
-	_, err = union.vectorField(1, 4)
-	return err
-}
-
 func countFields(fields fbVector, depth int, count *int, most int) error {
 	if depth > maxNesting {
 		return corruptf("fields nested deeper than %d", maxNesting)
@@ -111,8 +99,8 @@ func countFields(fields fbVector, depth int, count *int, most int) error {
 		if err != nil {
 			return err
 		}
-		if err := checkField(f); err != nil {
-			return err
+		if err := checkFieldTables(f); err != nil {
+			return fmt.Errorf("field %d: %w", k, err)
 		}
 		children, err := f.vectorField(5, 4)
 		if err != nil {
@@ -134,9 +122,34 @@ type ipcBody struct {
 
 // batchStats is what checkBatch learns from a RecordBatch header.
 type batchStats struct {
-	rows  int64
-	codec int // index into codecNames, -1 when uncompressed
-	bytes int64
+	rows   int64
+	codec  int // index into codecNames, -1 when uncompressed
+	bytes  int64
+	dictID int64 // of a dictionary batch
+}
+
+// dictTally checks every dictionary a schema uses comes before the first
+// record batch: arrow panics on a batch whose dictionary is missing.
+type dictTally struct {
+	layouts ipcLayouts
+	ids     map[int64]bool
+}
+
+func (t *dictTally) seen(id int64) {
+	if t.ids == nil {
+		t.ids = map[int64]bool{}
+	}
+	t.ids[id] = true
+}
+
+// batch checks a record batch may come now.
+func (t *dictTally) batch() error {
+	for id := range t.layouts.dicts {
+		if !t.ids[id] {
+			return corruptf("record batch before the dictionary of id %d", id)
+		}
+	}
+	return nil
 }
 
 // checkBatch validates a RecordBatch header rb against its schema's layout

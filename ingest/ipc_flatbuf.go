@@ -92,6 +92,15 @@ func (t fbTable) int16Field(i int, def int16) (int16, error) {
 	return int16(binary.LittleEndian.Uint16(t.buf[p:])), nil
 }
 
+// int32Field reads a scalar int field, def when absent.
+func (t fbTable) int32Field(i int, def int32) (int32, error) {
+	p, ok, err := t.field(i, 4)
+	if err != nil || !ok {
+		return def, err
+	}
+	return int32(binary.LittleEndian.Uint32(t.buf[p:])), nil
+}
+
 // byteField reads a scalar byte field (ubyte, bool, enum), def when absent.
 func (t fbTable) byteField(i int, def byte) (byte, error) {
 	p, ok, err := t.field(i, 1)

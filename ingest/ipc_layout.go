@@ -6,17 +6,66 @@ import (
 
 // arrow's loader (ipc.arrayLoaderContext) reads the field nodes, buffers and
 // variadic buffer counts of a record batch by index, in schema order, with
-// the flatbuffer accessors that do no bounds checks: a batch that lists
-// fewer of them than its schema needs makes arrow read buffer descriptors
-// from whatever bytes follow the vector, such as a length of 16 GiB. This
-// file counts what the schema needs, the way the loader does, so that
-// checkBatch refuses such a batch before arrow sees it.
+// the flatbuffer accessors that do no bounds checks, and then builds arrays
+// whose constructors panic when a buffer is shorter than the node's length
+// needs. This file describes, from the schema flatbuffer, what the loader
+// reads for each node, the way it reads it: checkBatch compares the counts
+// with the batch's metadata, and checkBody (ipc_body.go) the buffers with
+// the nodes, before arrow sees them.
 
-// ipcLayout is what arrow's loader reads for one batch of a schema.
+// ipcNode is what arrow's loader reads for one field node.
+type ipcNode struct {
+	kind     byte  // flatbuf.Type; fbDictIndices for dictionary indices
+	width    int64 // bytes per value of a fixed-width kind, 0 for booleans
+	listSize int64 // values per fixed-size list
+	dense    bool  // a dense union
+	validity bool  // a validity buffer comes first
+	children int   // child nodes that follow, each with its own children
+}
+
+// fbDictIndices marks the indices of a dictionary-encoded field: a
+// primitive array of its index type.
+const fbDictIndices = 255
+
+// ipcLayout is what arrow's loader reads for one batch of a schema: its
+// nodes in order, depth first, top-level columns with top set.
 type ipcLayout struct {
-	nodes   int // field nodes
-	buffers int // buffers, besides the variadic buffers of view columns
-	views   int // variadic buffer counts (one per binary or utf8 view column)
+	nodes   []ipcNode
+	columns int // top-level nodes
+}
+
+// buffers is the number of buffers the layout needs besides the variadic
+// buffers of view columns; views is the number of view columns.
+func (l ipcLayout) buffers() (n, views int) {
+	for _, nd := range l.nodes {
+		n += nd.bufferCount()
+		if nd.kind == fbBinaryView || nd.kind == fbUtf8View {
+			views++
+		}
+	}
+	return n, views
+}
+
+// bufferCount is the number of buffers arrow reads for a node.
+func (nd ipcNode) bufferCount() int {
+	n := 0
+	if nd.validity {
+		n++
+	}
+	switch nd.kind {
+	case fbNull:
+		return 0
+	case fbBinary, fbUtf8, fbLargeBinary, fbLargeUtf8, fbListView, fbLargeListView:
+		return n + 2
+	case fbFixedSizeList, fbStruct, fbRunEndEncoded:
+		return n
+	case fbUnion:
+		if nd.dense {
+			return n + 2
+		}
+		return n + 1
+	}
+	return n + 1 // values, offsets of lists, views
 }
 
 // ipcLayouts is the layout of a schema's record batches and of its
@@ -60,8 +109,8 @@ const (
 // run-end encoded arrays have no validity buffer.
 const fbMetadataV5 = 4
 
-// schemaLayouts counts the layout of a Schema flatbuffer's batches. The
-// caller has checked the schema with checkSchema, which bounds the walk.
+// schemaLayouts describes a Schema flatbuffer's batches. The caller has
+// checked the schema with checkSchema, which bounds the walk.
 func schemaLayouts(schema fbTable) (ipcLayouts, error) {
 	ls := ipcLayouts{dicts: map[int64]ipcLayout{}}
 	fields, err := schema.vectorField(1, 4)
@@ -69,14 +118,16 @@ func schemaLayouts(schema fbTable) (ipcLayouts, error) {
 		return ls, err
 	}
 	for v := range 2 {
-		if err := fieldsLayout(fields, v == 1, &ls.batch[v], &ls, 0); err != nil {
+		l := &ls.batch[v]
+		l.columns = fields.n
+		if err := fieldsLayout(fields, v == 1, l, &ls, 0); err != nil {
 			return ls, fmt.Errorf("reading schema: %w", err)
 		}
 	}
 	return ls, nil
 }
 
-// fieldsLayout adds the layout of every field in fields to l.
+// fieldsLayout adds the nodes of every field in fields to l.
 func fieldsLayout(fields fbVector, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) error {
 	if depth > maxNesting {
 		return corruptf("fields nested deeper than %d", maxNesting)
@@ -93,7 +144,7 @@ func fieldsLayout(fields fbVector, v5 bool, l *ipcLayout, ls *ipcLayouts, depth 
 	return nil
 }
 
-// fieldLayout adds the layout of field f to l. A dictionary-encoded field
+// fieldLayout adds the nodes of field f to l. A dictionary-encoded field
 // is read as its indices, a primitive array; its values are the layout of
 // the dictionary batches of its id, which arrow reads with version V1
 // rules.
@@ -110,103 +161,148 @@ func fieldLayout(f fbTable, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) er
 		return err
 	}
 	if _, seen := ls.dicts[id]; !seen {
-		var vl ipcLayout
+		vl := ipcLayout{columns: 1}
 		if err := valueLayout(f, false, &vl, ls, depth); err != nil {
 			return err
 		}
 		ls.dicts[id] = vl
 	}
-	l.nodes++
-	l.buffers += 2
+	width := int64(4) // indices default to int32
+	if index, ok, err := dict.tableField(1); err != nil {
+		return err
+	} else if ok {
+		if width, err = intWidth(index); err != nil {
+			return err
+		}
+	}
+	l.nodes = append(l.nodes, ipcNode{kind: fbDictIndices, width: width, validity: true})
 	return nil
 }
 
-// valueLayout adds the layout of f's own type, ignoring a dictionary
-// encoding of f, as arrow's loadArray reads it.
+// valueLayout adds the nodes of f's own type, ignoring a dictionary
+// encoding of f, as arrow's loadArray reads them.
 func valueLayout(f fbTable, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) error {
 	kind, err := f.byteField(2, 0)
 	if err != nil {
 		return err
 	}
-	l.nodes++
-	switch kind {
-	case fbNull:
-		return nil
-	case fbInt, fbFloatingPoint, fbBool, fbDecimal, fbDate, fbTime, fbTimestamp,
-		fbInterval, fbDuration, fbFixedSizeBinary:
-		l.buffers += 2
-		return nil
-	case fbBinary, fbUtf8, fbLargeBinary, fbLargeUtf8:
-		l.buffers += 3
-		return nil
-	case fbBinaryView, fbUtf8View:
-		l.buffers += 2
-		l.views++
-		return nil
-	case fbList, fbLargeList, fbMap:
-		l.buffers += 2
-	case fbListView, fbLargeListView:
-		l.buffers += 3
-	case fbFixedSizeList, fbStruct:
-		l.buffers++
-	case fbUnion:
-		if err := unionLayout(f, v5, l); err != nil {
-			return err
-		}
-	case fbRunEndEncoded:
-		if !v5 {
-			l.buffers++
-		}
-	default:
-		return fmt.Errorf("%w: field of type %d", ErrUnsupported, kind)
+	typ, _, err := f.tableField(3)
+	if err != nil {
+		return err
 	}
 	children, err := f.vectorField(5, 4)
 	if err != nil {
 		return err
 	}
+	nd := ipcNode{kind: kind, validity: true, children: children.n}
+	switch kind {
+	case fbNull:
+		nd.validity = false
+	case fbUnion, fbRunEndEncoded:
+		nd.validity = !v5
+		if kind == fbUnion {
+			mode, err := typ.int16Field(0, 0)
+			if err != nil {
+				return err
+			}
+			nd.dense = mode == 1
+		}
+	case fbFixedSizeList:
+		size, err := typ.int32Field(0, 0)
+		if err != nil {
+			return err
+		}
+		if size < 0 {
+			return corruptf("fixed-size list of %d values", size)
+		}
+		nd.listSize = int64(size)
+	case fbBinary, fbUtf8, fbLargeBinary, fbLargeUtf8, fbBinaryView, fbUtf8View,
+		fbList, fbLargeList, fbMap, fbListView, fbLargeListView, fbStruct, fbBool:
+	default:
+		if nd.width, err = fixedWidth(kind, typ); err != nil {
+			return err
+		}
+	}
+	l.nodes = append(l.nodes, nd)
 	return fieldsLayout(children, v5, l, ls, depth+1)
 }
 
-// unionLayout adds the buffers of a union: a validity buffer before V5,
-// the type ids, and the offsets of a dense union.
-func unionLayout(f fbTable, v5 bool, l *ipcLayout) error {
-	if !v5 {
-		l.buffers++
+// fixedWidth is the byte width of the values of a fixed-width type.
+func fixedWidth(kind byte, typ fbTable) (int64, error) {
+	short := func(def int16) int16 {
+		v, err := typ.int16Field(0, def)
+		if err != nil {
+			return -1
+		}
+		return v
 	}
-	l.buffers++
-	union, ok, err := f.tableField(3)
-	if err != nil || !ok {
-		return err
+	switch kind {
+	case fbInt:
+		return intWidth(typ)
+	case fbFloatingPoint:
+		if p := short(0); p >= 0 && p <= 2 {
+			return 2 << p, nil
+		}
+	case fbDecimal:
+		if w, err := typ.int32Field(2, 128); err == nil && (w == 128 || w == 256) {
+			return int64(w / 8), nil
+		}
+	case fbDate:
+		if u := short(1); u == 0 || u == 1 {
+			return 4 << u, nil
+		}
+	case fbTime:
+		if w, err := typ.int32Field(1, 32); err == nil && (w == 32 || w == 64) {
+			return int64(w / 8), nil
+		}
+	case fbTimestamp, fbDuration:
+		return 8, nil
+	case fbInterval:
+		if u := short(0); u >= 0 && u <= 2 {
+			return []int64{4, 8, 16}[u], nil
+		}
+	case fbFixedSizeBinary:
+		if w, err := typ.int32Field(0, 0); err == nil && w >= 0 {
+			return int64(w), nil
+		}
+	default:
+		return 0, fmt.Errorf("%w: field of type %d", ErrUnsupported, kind)
 	}
-	p, ok, err := union.field(0, 2)
+	return 0, corruptf("type %d with a bad width or unit", kind)
+}
+
+// intWidth is the byte width of an Int type table.
+func intWidth(typ fbTable) (int64, error) {
+	w, err := typ.int32Field(0, 0)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if ok && union.buf[p] == 1 { // flatbuf.UnionModeDense, a little-endian short
-		l.buffers++
+	if w != 8 && w != 16 && w != 32 && w != 64 {
+		return 0, corruptf("integers of %d bits", w)
 	}
-	return nil
+	return int64(w / 8), nil
 }
 
 // check checks a RecordBatch header lists every field node, buffer and
-// variadic buffer count that want needs.
-func (want ipcLayout) check(rb fbTable) error {
+// variadic buffer count that l needs.
+func (l ipcLayout) check(rb fbTable) error {
 	nodes, err := rb.vectorField(1, 16)
 	if err != nil {
 		return err
 	}
-	if nodes.n < want.nodes {
-		return corruptf("batch of %d field nodes, its schema needs %d", nodes.n, want.nodes)
+	if nodes.n < len(l.nodes) {
+		return corruptf("batch of %d field nodes, its schema needs %d", nodes.n, len(l.nodes))
 	}
+	nbufs, views := l.buffers()
 	counts, err := rb.vectorField(4, 8)
 	if err != nil {
 		return err
 	}
-	if counts.n < want.views {
-		return corruptf("batch of %d variadic buffer counts, its schema needs %d", counts.n, want.views)
+	if counts.n < views {
+		return corruptf("batch of %d variadic buffer counts, its schema needs %d", counts.n, views)
 	}
-	need := int64(want.buffers)
-	for k := 0; k < want.views; k++ {
+	need := int64(nbufs)
+	for k := 0; k < views; k++ {
 		if c := counts.int64At(k, 0); c >= 0 {
 			need += c
 		}

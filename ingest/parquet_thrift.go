@@ -59,6 +59,22 @@ type thriftWalker struct {
 	b      []byte
 	pos    int
 	budget int64 // bytes the decoder may still allocate
+	// items, when set, collects where the integers and sizes are: the
+	// mutation tests use it to find fields worth corrupting.
+	items *[]thriftItem
+}
+
+// thriftItem is where an integer, a size or a list header lies in the
+// walked bytes: b[start:end].
+type thriftItem struct {
+	start, end int
+	kind       byte // thriftI16, thriftI32, thriftI64, thriftBinary (a length), thriftList (a header)
+}
+
+func (w *thriftWalker) note(start int, kind byte) {
+	if w.items != nil {
+		*w.items = append(*w.items, thriftItem{start: start, end: w.pos, kind: kind})
+	}
 }
 
 func (w *thriftWalker) left() int { return len(w.b) - w.pos }
@@ -134,12 +150,16 @@ func (w *thriftWalker) value(typ byte, depth int) error {
 	case thriftTrue, thriftFalse, thriftByte:
 		return w.skip(1)
 	case thriftI16, thriftI32, thriftI64:
+		start := w.pos
 		_, err := w.uvarint()
+		w.note(start, typ)
 		return err
 	case thriftDouble:
 		return w.skip(8)
 	case thriftBinary:
+		start := w.pos
 		n, err := w.length("binary")
+		w.note(start, thriftBinary)
 		if err != nil {
 			return err
 		}
@@ -171,16 +191,19 @@ func (w *thriftWalker) length(what string) (int, error) {
 }
 
 func (w *thriftWalker) list(depth int) error {
+	start := w.pos
 	h, err := w.byte()
 	if err != nil {
 		return err
 	}
 	n, elem := int(h>>4), h&0x0f
 	if n == 15 {
-		if n, err = w.length("list"); err != nil {
+		n, err = w.length("list")
+		w.note(start, thriftList)
+		if err != nil {
 			return err
 		}
-	} else if n > w.left() {
+	} else if w.note(start, thriftList); n > w.left() {
 		return fmt.Errorf("%w: list of %d with %d bytes left", errThriftShort, n, w.left())
 	}
 	if err := w.spend(int64(n) * elemCost(elem)); err != nil {
@@ -195,7 +218,9 @@ func (w *thriftWalker) list(depth int) error {
 }
 
 func (w *thriftWalker) kvMap(depth int) error {
+	start := w.pos
 	n, err := w.length("map")
+	w.note(start, thriftBinary)
 	if err != nil || n == 0 {
 		return err
 	}
