@@ -24,12 +24,12 @@ import (
 type fieldEnc uint8
 
 const (
-	encZigzag fieldEnc = iota // thrift i16, i32, i64: a zigzag varint
-	encUvarint                // thrift sizes: a varint
-	encListHdr                // a thrift list header: size in the high nibble, or 15 and a varint
-	encLE16                   // flatbuffer vtable entries
-	encLE32                   // flatbuffer offsets, vector counts, IPC lengths
-	encLE64                   // IPC lengths, offsets, counts
+	encZigzag  fieldEnc = iota // thrift i16, i32, i64: a zigzag varint
+	encUvarint                 // thrift sizes: a varint
+	encListHdr                 // a thrift list header: size in the high nibble, or 15 and a varint
+	encLE16                    // flatbuffer vtable entries
+	encLE32                    // flatbuffer offsets, vector counts, IPC lengths
+	encLE64                    // IPC lengths, offsets, counts
 )
 
 // mutField is an integer of a seed worth corrupting.
