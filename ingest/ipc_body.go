@@ -18,7 +18,7 @@ import (
 // that do not decompress; this says which. body is the message body; rows
 // is the batch's row count, which every top-level column must have, or -1
 // for a dictionary batch.
-func checkBody(rb fbTable, l ipcLayout, body []byte, codec int, rows int64, lim Limits) error {
+func checkBody(rb fbTable, l ipcLayout, bigEndian bool, body []byte, codec int, rows int64, lim Limits) error {
 	nodes, err := rb.vectorField(1, 16)
 	if err != nil {
 		return err
@@ -31,7 +31,10 @@ func checkBody(rb fbTable, l ipcLayout, body []byte, codec int, rows int64, lim 
 	if err != nil {
 		return err
 	}
-	w := bodyWalk{l: l, nodes: nodes, bufs: bufs, counts: counts, body: body, codec: codec, lim: lim}
+	w := bodyWalk{l: l, nodes: nodes, bufs: bufs, counts: counts, body: body, codec: codec, lim: lim, order: binary.LittleEndian}
+	if bigEndian {
+		w.order = binary.BigEndian
+	}
 	for c := 0; c < l.columns; c++ {
 		if err := w.node(0, rows, rows >= 0); err != nil {
 			return fmt.Errorf("column %d: %w", c, err)
@@ -48,6 +51,15 @@ type bodyWalk struct {
 	codec               int
 	lim                 Limits
 	inode, ibuf, iview  int
+	order               binary.ByteOrder // of the values
+}
+
+// offsetAt reads offset i of width bytes (4 or 8) in the file's byte order.
+func (w *bodyWalk) offsetAt(b []byte, width int64, i int) int64 {
+	if width == 4 {
+		return int64(int32(w.order.Uint32(b[4*i:])))
+	}
+	return int64(w.order.Uint64(b[8*i:]))
 }
 
 // node checks the next node and its children; need is the fewest values
@@ -69,6 +81,9 @@ func (w *bodyWalk) node(depth int, need int64, exact bool) error {
 		if err := w.validity(n, nulls); err != nil {
 			return err
 		}
+	}
+	if nd.kind == fbMap && w.inode+1 < w.nodes.n && (w.nodes.int64At(w.inode, 8) != 0 || w.nodes.int64At(w.inode+1, 8) != 0) {
+		return corruptf("map entries or keys with nulls") // arrow's Map panics on them
 	}
 	childNeed, err := w.values(nd, n)
 	if err != nil {
@@ -176,11 +191,19 @@ func (w *bodyWalk) offsets(n, width int64) (int64, error) {
 	if int64(len(b.bytes)) < (n+1)*width {
 		return 0, corruptf("offsets of %d bytes for %d values", len(b.bytes), n)
 	}
-	first, last := intAt(b.bytes, int(width), 0), intAt(b.bytes, int(width), int(n))
-	if first < 0 || last < first {
-		return 0, corruptf("offsets from %d to %d", first, last)
+	// Rising offsets: a parent that slices the node then ends inside it.
+	prev := w.offsetAt(b.bytes, width, 0)
+	if prev < 0 {
+		return 0, corruptf("negative offset %d", prev)
 	}
-	return last, nil
+	for i := 1; i <= int(n); i++ {
+		v := w.offsetAt(b.bytes, width, i)
+		if v < prev {
+			return 0, corruptf("offsets decrease at slot %d", i)
+		}
+		prev = v
+	}
+	return prev, nil
 }
 
 func (w *bodyWalk) union(nd ipcNode, n int64) (int64, error) {

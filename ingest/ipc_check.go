@@ -126,6 +126,7 @@ type batchStats struct {
 	codec  int // index into codecNames, -1 when uncompressed
 	bytes  int64
 	dictID int64 // of a dictionary batch
+	delta  bool  // a delta dictionary batch
 }
 
 // dictTally checks every dictionary a schema uses comes before the first
@@ -135,11 +136,17 @@ type dictTally struct {
 	ids     map[int64]bool
 }
 
-func (t *dictTally) seen(id int64) {
+// seen notes a dictionary batch: a delta needs its dictionary before it,
+// else arrow panics.
+func (t *dictTally) seen(id int64, delta bool) error {
+	if delta && !t.ids[id] {
+		return corruptf("delta dictionary batch of id %d before its dictionary", id)
+	}
 	if t.ids == nil {
 		t.ids = map[int64]bool{}
 	}
 	t.ids[id] = true
+	return nil
 }
 
 // batch checks a record batch may come now.

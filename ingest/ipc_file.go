@@ -174,7 +174,9 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 		}
 		d.noteCodec(st.codec)
 		if b.dict {
-			dicts.seen(st.dictID)
+			if err := dicts.seen(st.dictID, st.delta); err != nil {
+				return fmt.Errorf("block %d at offset %d: %w", i, b.off, err)
+			}
 			if dictBytes += st.bytes; dictBytes > lim.MaxPageBytes {
 				return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
 			}
@@ -225,7 +227,7 @@ func checkBlock(src source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchSt
 	if err != nil {
 		return batchStats{}, err
 	}
-	rb, _, err := batchHeader(m)
+	rb, delta, err := batchHeader(m)
 	if err != nil {
 		return batchStats{}, err
 	}
@@ -235,6 +237,7 @@ func checkBlock(src source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchSt
 	}
 	st, err := checkBatch(rb, want, ipcBody{src: src, off: b.off + b.meta, n: b.body}, lim)
 	if err == nil && m.kind == msgDictionary {
+		st.delta = delta
 		st.dictID, err = m.header.int64Field(0, 0)
 	}
 	return st, err
@@ -274,7 +277,7 @@ func checkMessageBody(m ipcMessage, layouts ipcLayouts, body []byte, lim Limits)
 			return err
 		}
 	}
-	return checkBody(rb, want, body, codec, rows, lim)
+	return checkBody(rb, want, layouts.bigEndian, body, codec, rows, lim)
 }
 
 // ReadUnit reads record batch i. Reading is serialised; validation,

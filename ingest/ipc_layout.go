@@ -71,8 +71,9 @@ func (nd ipcNode) bufferCount() int {
 // ipcLayouts is the layout of a schema's record batches and of its
 // dictionary batches by dictionary id.
 type ipcLayouts struct {
-	batch [2]ipcLayout // before metadata version V5, and from V5
-	dicts map[int64]ipcLayout
+	batch     [2]ipcLayout // before metadata version V5, and from V5
+	dicts     map[int64]ipcLayout
+	bigEndian bool // arrow swaps the buffers of a big-endian schema
 }
 
 // flatbuf.Type values the layout depends on.
@@ -113,6 +114,13 @@ const fbMetadataV5 = 4
 // checked the schema with checkSchema, which bounds the walk.
 func schemaLayouts(schema fbTable) (ipcLayouts, error) {
 	ls := ipcLayouts{dicts: map[int64]ipcLayout{}}
+	endian, err := schema.int16Field(0, 0)
+	if err != nil {
+		return ls, err
+	}
+	// flatbuf.Endianness: 0 little, 1 big; arrow takes any other value
+	// for not little, and swaps the buffers.
+	ls.bigEndian = endian != 0
 	fields, err := schema.vectorField(1, 4)
 	if err != nil {
 		return ls, err
@@ -167,13 +175,18 @@ func fieldLayout(f fbTable, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) er
 		}
 		ls.dicts[id] = vl
 	}
-	width := int64(4) // indices default to int32
-	if index, ok, err := dict.tableField(1); err != nil {
+	index, ok, err := dict.tableField(1)
+	if err != nil {
 		return err
-	} else if ok {
-		if width, err = intWidth(index); err != nil {
-			return err
-		}
+	}
+	if !ok {
+		// The format allows it (int32 indices), but arrow reads an absent
+		// table and panics.
+		return fmt.Errorf("%w: dictionary without an index type", ErrUnsupported)
+	}
+	width, err := intWidth(index)
+	if err != nil {
+		return err
 	}
 	l.nodes = append(l.nodes, ipcNode{kind: fbDictIndices, width: width, validity: true})
 	return nil
@@ -201,19 +214,19 @@ func valueLayout(f fbTable, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) er
 	case fbUnion, fbRunEndEncoded:
 		nd.validity = !v5
 		if kind == fbUnion {
-			mode, err := typ.int16Field(0, 0)
-			if err != nil {
+			if nd.dense, err = unionMode(typ, children.n); err != nil {
 				return err
 			}
-			nd.dense = mode == 1
 		}
 	case fbFixedSizeList:
 		size, err := typ.int32Field(0, 0)
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if size < 0 {
+		case size < 0:
 			return corruptf("fixed-size list of %d values", size)
+		case size == 0: // valid Arrow, but arrow's FixedSizeListOf panics
+			return fmt.Errorf("%w: fixed-size list of 0 values", ErrUnsupported)
 		}
 		nd.listSize = int64(size)
 	case fbBinary, fbUtf8, fbLargeBinary, fbLargeUtf8, fbBinaryView, fbUtf8View,
@@ -252,11 +265,13 @@ func fixedWidth(kind byte, typ fbTable) (int64, error) {
 			return 4 << u, nil
 		}
 	case fbTime:
-		if w, err := typ.int32Field(1, 32); err == nil && (w == 32 || w == 64) {
+		if w, err := typ.int32Field(1, 32); err == nil && (w == 32 || w == 64) && timeUnit(short(1)) {
 			return int64(w / 8), nil
 		}
 	case fbTimestamp, fbDuration:
-		return 8, nil
+		if timeUnit(short(1)) {
+			return 8, nil
+		}
 	case fbInterval:
 		if u := short(0); u >= 0 && u <= 2 {
 			return []int64{4, 8, 16}[u], nil
@@ -270,6 +285,35 @@ func fixedWidth(kind byte, typ fbTable) (int64, error) {
 	}
 	return 0, corruptf("type %d with a bad width or unit", kind)
 }
+
+// unionMode checks a Union type table, whose arrow constructor panics on a
+// bad mode or type ids, and reports whether the union is dense.
+func unionMode(typ fbTable, children int) (bool, error) {
+	mode, err := typ.int16Field(0, 0)
+	if err != nil {
+		return false, err
+	}
+	if mode != 0 && mode != 1 {
+		return false, corruptf("union mode %d", mode)
+	}
+	ids, err := typ.vectorField(1, 4)
+	if err != nil {
+		return false, err
+	}
+	if ids.n != 0 && ids.n != children {
+		return false, corruptf("union of %d children with %d type ids", children, ids.n)
+	}
+	for k := 0; k < ids.n; k++ {
+		if id := ids.int32At(k, 0); id < 0 || id > 127 {
+			return false, corruptf("union type id %d", id)
+		}
+	}
+	return mode == 1, nil
+}
+
+// timeUnit reports whether u is a flatbuf.TimeUnit: arrow panics on
+// others.
+func timeUnit(u int16) bool { return u >= 0 && u <= 3 }
 
 // intWidth is the byte width of an Int type table.
 func intWidth(typ fbTable) (int64, error) {

@@ -137,7 +137,9 @@ type streamTally struct {
 func (t *streamTally) add(kind byte, st batchStats, lim Limits) error {
 	switch kind {
 	case msgDictionary:
-		t.dicts.seen(st.dictID)
+		if err := t.dicts.seen(st.dictID, st.delta); err != nil {
+			return err
+		}
 		if t.dictBytes += st.bytes; t.dictBytes > lim.MaxPageBytes {
 			return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
 		}
@@ -163,7 +165,7 @@ func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (bat
 		d.layouts, err = checkSchema(m.header, lim)
 		return batchStats{}, err
 	}
-	rb, _, err := batchHeader(m.ipcMessage)
+	rb, delta, err := batchHeader(m.ipcMessage)
 	if err != nil {
 		return batchStats{}, err
 	}
@@ -173,6 +175,7 @@ func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (bat
 	}
 	st, err := checkBatch(rb, want, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
 	if err == nil && m.kind == msgDictionary {
+		st.delta = delta
 		st.dictID, err = m.header.int64Field(0, 0)
 	}
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,8 @@ var mutationLimits = Limits{MaxPageBytes: 16 << 20, MaxMetadataBytes: 1 << 20, M
 const mutantAllocBound = 8 * (16 << 20)
 
 // mutationSeed is the PCG seed of the campaign; mutant i of a format uses
-// the stream (mutationSeed, i), so a failure names the mutant to rerun.
+// the stream (mutationSeed, i), so a failure names the mutant to rerun
+// (with REFIT_MUTANT_DIR set, it is saved there too).
 const mutationSeed = 14
 
 // TestMutation is the mutation campaign of issue 14 as a test: mutants of
@@ -47,11 +49,12 @@ func TestMutation(t *testing.T) {
 	for _, format := range []string{"parquet", "arrow"} {
 		t.Run(format, func(t *testing.T) {
 			seeds := mutationSeeds(t, format)
-			t.Logf("%d seeds, %d mutants", len(seeds), mutantsPerFormat)
+			count, seed := envInt("REFIT_MUTANTS", mutantsPerFormat), envInt("REFIT_MUTATION_SEED", mutationSeed)
+			t.Logf("%d seeds, %d mutants, seed %d", len(seeds), count, seed)
 			var st mutationStats
 			start := time.Now()
-			for i := range mutantsPerFormat {
-				rng := rand.New(rand.NewPCG(mutationSeed, uint64(i)))
+			for i := range count {
+				rng := rand.New(rand.NewPCG(uint64(seed), uint64(i)))
 				s := seeds[i%len(seeds)]
 				m := s.mutate(rng)
 				if msg := runMutant(m, &st); msg != "" {
@@ -67,28 +70,28 @@ func TestMutation(t *testing.T) {
 	}
 }
 
+// envInt is the integer in environment variable name, else def: the
+// campaign's size and seed can be changed to explore
+// (REFIT_MUTANTS=100000 REFIT_MUTATION_SEED=15).
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
 // mutationStats counts outcomes.
 type mutationStats struct {
-	n, data, limit, maxAlloc int64
-	classes                  map[string]int
-	worst                    string // the mutant that allocated most
+	n, data, maxAlloc int64
+	classes           map[string]int
+	worst             string // the mutant that allocated most
 }
 
 // runMutant decodes m and returns what is wrong with the outcome, "" when
 // nothing is.
 func runMutant(m mutant, st *mutationStats) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	const name = "mutant.bin"
-	var bad error
-	before := heapAllocs()
-	err := decodeAll(ctx, name, bytesSource{m.data}, Options{BatchSize: 100, Limits: mutationLimits}, func(rec arrow.Record) error {
-		if err := checkRecord(rec); err != nil && bad == nil {
-			bad = err
-		}
-		return nil
-	})
-	used := int64(heapAllocs() - before)
+	o := decodeChecked("mutant.bin", m.data, mutationLimits, mutantAllocBound)
+	err, used := o.err, o.used
 	st.n++
 	if used > st.maxAlloc {
 		st.maxAlloc, st.worst = used, fmt.Sprintf("%s (%s)", m.seed, m.kind)
@@ -97,31 +100,58 @@ func runMutant(m mutant, st *mutationStats) string {
 		st.classes = map[string]int{}
 	}
 	st.classes[outcome(err)]++
+	if err == nil {
+		st.data++
+	}
+	return o.problem
+}
+
+// decoded is the outcome of decodeChecked.
+type decoded struct {
+	err     error
+	used    int64  // bytes allocated
+	problem string // what is wrong, "" when nothing is
+}
+
+// decodeChecked decodes data as file name with lim, checking every record,
+// and returns the error, the bytes it allocated and what is wrong with the
+// outcome: it must be data or an error that names the
+// file and has a class, with no recovered panic (by guard or inside
+// arrow), no allocation refused by the safety net, within 20 s and
+// allocating at most bound bytes.
+func decodeChecked(name string, data []byte, lim Limits, bound int64) decoded {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var bad error
+	before := heapAllocs()
+	err := decodeAll(ctx, name, bytesSource{data}, Options{BatchSize: 100, Limits: lim}, func(rec arrow.Record) error {
+		if err := checkRecord(rec); err != nil && bad == nil {
+			bad = err
+		}
+		return nil
+	})
+	used := int64(heapAllocs() - before)
 	switch {
 	case bad != nil:
-		return fmt.Sprintf("invalid record: %v", bad)
+		return decoded{err, used, fmt.Sprintf("invalid record: %v", bad)}
 	case errors.Is(err, context.DeadlineExceeded):
-		return "took more than 20 s"
-	case used > mutantAllocBound:
-		return fmt.Sprintf("allocated %d MiB (err %v)", used>>20, err)
+		return decoded{err, used, "took more than 20 s"}
+	case used > bound:
+		return decoded{err, used, fmt.Sprintf("allocated %d MiB (err %v)", used>>20, err)}
 	case err == nil:
-		st.data++
-		return ""
+		return decoded{nil, used, ""}
 	case strings.Contains(err.Error(), "decoder panicked"):
-		return fmt.Sprintf("recovered panic: %v", err)
+		return decoded{err, used, fmt.Sprintf("recovered panic: %v", err)}
 	case strings.Contains(err.Error(), "unknown error while reading"):
-		return fmt.Sprintf("panic recovered inside arrow: %v", err)
+		return decoded{err, used, fmt.Sprintf("panic recovered inside arrow: %v", err)}
 	case errors.Is(err, errAllocLimit):
-		return fmt.Sprintf("caught by the allocator, not by a check: %v", err)
+		return decoded{err, used, fmt.Sprintf("caught by the allocator, not by a check: %v", err)}
 	case !strings.Contains(err.Error(), name):
-		return fmt.Sprintf("error does not name the file: %v", err)
+		return decoded{err, used, fmt.Sprintf("error does not name the file: %v", err)}
 	case !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrInvalidInput):
-		return fmt.Sprintf("error without a class: %v", err)
+		return decoded{err, used, fmt.Sprintf("error without a class: %v", err)}
 	}
-	if errors.Is(err, ErrLimit) {
-		st.limit++
-	}
-	return ""
+	return decoded{err, used, ""}
 }
 
 // outcome names the class of err for the statistics.
@@ -220,8 +250,8 @@ func mutationSeeds(t *testing.T, format string) []*seedFile {
 	}
 	slices.SortFunc(seeds, func(a, b *seedFile) int { return strings.Compare(a.name, b.name) })
 	for _, s := range seeds {
-		if len(s.fields) == 0 {
-			t.Logf("seed %s: layout not found, generic mutations only", s)
+		if len(s.fields) == 0 || testing.Verbose() {
+			t.Logf("seed %s", s)
 		}
 	}
 	return seeds
