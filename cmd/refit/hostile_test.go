@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -94,7 +95,8 @@ func writeZeroPages(t *testing.T, path string) {
 
 // runChild runs refit with args in a child process (this test binary, which
 // limits its own address space first) and returns its exit code, stderr and
-// peak RSS in bytes.
+// peak RSS in bytes. The child reports its peak RSS itself: the rusage of a
+// child counts the parent's memory it shared until exec.
 func runChild(t *testing.T, args []string) (int, string, int64) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -104,8 +106,9 @@ func runChild(t *testing.T, args []string) (int, string, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rssFile := filepath.Join(t.TempDir(), "rss")
 	cmd := exec.Command(exe, "-test.run=^TestHostileFiles$")
-	cmd.Env = append(os.Environ(), "REFIT_TEST_HOSTILE_ARGS="+string(enc))
+	cmd.Env = append(os.Environ(), "REFIT_TEST_HOSTILE_ARGS="+string(enc), "REFIT_TEST_HOSTILE_RSS="+rssFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()
@@ -113,11 +116,30 @@ func runChild(t *testing.T, args []string) (int, string, int64) {
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatal(err)
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Fatal("no rusage")
+	b, err := os.ReadFile(rssFile)
+	if err != nil {
+		t.Fatalf("the child did not report its peak RSS (%v); stderr:\n%s", err, stderr.String())
 	}
-	return cmd.ProcessState.ExitCode(), stderr.String(), ru.Maxrss << 10
+	rss, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), stderr.String(), rss
+}
+
+// peakRSS is this process's peak resident set size in bytes (VmHWM).
+func peakRSS() (int64, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc/self/status")
 }
 
 // runLimited is the child: it limits its address space, runs refit with
@@ -131,5 +153,13 @@ func runLimited(t *testing.T, enc string) {
 	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
 		t.Fatal(err)
 	}
-	os.Exit(run(context.Background(), args, &bytes.Buffer{}, os.Stderr))
+	code := run(context.Background(), args, &bytes.Buffer{}, os.Stderr)
+	rss, err := peakRSS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(os.Getenv("REFIT_TEST_HOSTILE_RSS"), []byte(strconv.FormatInt(rss, 10)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(code)
 }
