@@ -83,9 +83,6 @@ func checkSchema(schema fbTable, lim Limits) (ipcLayouts, error) {
 	return schemaLayouts(schema)
 }
 
-// fbTypeUnion is the Union member of flatbuf.Type.
-const fbTypeUnion = 14
-
 func countFields(fields fbVector, depth int, count *int, most int) error {
 	if depth > maxNesting {
 		return corruptf("fields nested deeper than %d", maxNesting)

@@ -28,7 +28,8 @@ type ipcNode struct {
 const fbDictIndices = 255
 
 // ipcLayout is what arrow's loader reads for one batch of a schema: its
-// nodes in order, depth first, top-level columns with top set.
+// nodes in order, depth first, and how many of them are top-level columns
+// (the first node, then each node after the subtree of the one before).
 type ipcLayout struct {
 	nodes   []ipcNode
 	columns int // top-level nodes
@@ -91,7 +92,7 @@ const (
 	fbInterval        = 11
 	fbList            = 12
 	fbStruct          = 13
-	fbUnion           = fbTypeUnion
+	fbUnion           = 14
 	fbFixedSizeBinary = 15
 	fbFixedSizeList   = 16
 	fbMap             = 17
