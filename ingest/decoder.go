@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -66,10 +67,15 @@ func openDecoder(f Format, src source, cfg openConfig) (decoder, error) {
 // guard runs fn, the only way ingest calls into third-party decoders. A panic
 // in fn becomes an error that wraps ErrCorrupt and names path; an error from
 // fn is wrapped in a *FileError naming path. This is the single recovery
-// point for untrusted input.
+// point for untrusted input. A panic of a limitAllocator becomes its limit
+// error.
 func guard(path string, fn func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if e, ok := r.(error); ok && errors.Is(e, errAllocLimit) {
+				err = &FileError{Path: path, RowGroup: -1, Err: fmt.Errorf("%w: %w", ErrCorrupt, e)}
+				return
+			}
 			err = &FileError{Path: path, RowGroup: -1, Err: fmt.Errorf("%w: decoder panicked: %v", ErrCorrupt, r)}
 			if debugPanics {
 				err = fmt.Errorf("%w\n%s", err, debug.Stack())

@@ -14,18 +14,37 @@
 //
 // [Dataset.Scan] calls a function for every decoded record from up to
 // [Options.Parallelism] goroutines at once; [Dataset.Records] yields records
-// in file order. In both cases the record is owned by ingest and is valid only
-// until the callback returns (or the iteration continues): callers that keep
-// it call Retain and later Release. Memory is bounded by the batches in
-// flight, never by the size of a file.
+// in file order; [Dataset.Head] yields the first n rows, decoding only the
+// pages they need. In every case the record is owned by ingest and is valid
+// only until the callback returns (or the iteration continues): callers
+// that keep it call Retain and later Release. Memory is bounded by the
+// batches in flight, never by the size of a file: a Parquet row group is
+// decoded a page and a batch at a time, so what one column holds is at most
+// a page and a batch.
 //
 // # Errors
 //
 // Errors about a file are *[FileError] values that name the file (and where
-// known the row group and column) and wrap one of [ErrCorrupt],
-// [ErrUnsupported] or [ErrInvalidInput]; test them with errors.Is. The
-// third-party decoders may panic on malformed bytes: every call into them
-// goes through one guard that turns a panic into an [ErrCorrupt] error naming
-// the file. Files that claim absurd sizes (a page, footer or message of
-// gigabytes) are refused before anything is allocated; see [Limits].
+// known the row group and column, and the page) and wrap one of
+// [ErrCorrupt], [ErrUnsupported] or [ErrInvalidInput]; test them with
+// errors.Is.
+//
+// # Hostile files
+//
+// The third-party decoders (arrow's IPC reader and array constructors,
+// parquet-go's thrift decoder and encodings) panic or allocate whatever the
+// metadata claims when given malformed bytes, so ingest hands them only
+// bytes it has checked: every thrift length and list size against the bytes
+// left before parquet-go allocates it (parquet_thrift.go), every flatbuffer
+// table arrow reads (ipc_meta.go), every IPC batch's nodes and buffers
+// against its schema, offsets, children and decompressed sizes included
+// (ipc_layout.go, ipc_body.go), every page and message size against the
+// file and [Limits]. A file that claims absurd sizes (a page, footer or
+// message of gigabytes, or a page that decompresses thousands of times its
+// size, see [Limits.MaxRatio]) is refused before anything is allocated,
+// with an error wrapping [ErrLimit]. What a check still misses stays
+// contained: one guard per file turns a panic into an [ErrCorrupt] error
+// naming the file ("decoder panicked"), and arrow allocates through an
+// allocator that refuses any buffer beyond MaxPageBytes. Neither is the
+// mechanism: the mutation test (mutation_test.go) fails on either.
 package ingest

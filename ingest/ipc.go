@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -24,7 +25,8 @@ type ipcCommon struct {
 	path     string
 	format   Format
 	size     int64
-	mem      memory.Allocator
+	mem      memory.Allocator // a limitAllocator
+	lim      Limits
 	schema   *arrow.Schema // with dictionaries decoded
 	rows     int64
 	units    int
@@ -190,7 +192,7 @@ func (d *ipcCommon) column(ctx context.Context, rec arrow.Record, c int) (arrow.
 	if err := validateData(col.Data(), 0); err != nil {
 		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name, Err: err}
 	}
-	a, err := plainArray(ctx, col)
+	a, err := plainArray(ctx, col, d.lim)
 	if err != nil {
 		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name, Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
 	}
@@ -206,4 +208,38 @@ func batchErr(path string, i int, err error) error {
 		return fe
 	}
 	return &FileError{Path: path, RowGroup: i, Err: err}
+}
+
+// limitAllocator refuses any one allocation larger than MaxPageBytes.
+// arrow allocates what IPC metadata claims; ingest checks every claim
+// first, and this is the safety net behind those checks: a claim that
+// slipped past them becomes a limit error (a panic with errAllocLimit that
+// guard recovers) instead of the process running out of memory.
+type limitAllocator struct {
+	memory.Allocator
+	max int64
+}
+
+func newLimitAllocator(mem memory.Allocator, lim Limits) limitAllocator {
+	return limitAllocator{Allocator: mem, max: lim.MaxPageBytes + 64}
+}
+
+// errAllocLimit marks an allocation refused by a limitAllocator: a check
+// in ingest is missing.
+var errAllocLimit = errors.New("allocation refused")
+
+func (a limitAllocator) check(n int) {
+	if int64(n) > a.max {
+		panic(fmt.Errorf("%w: %w: arrow asked for %s, beyond the limit of %s", ErrLimit, errAllocLimit, byteSize(int64(n)), byteSize(a.max)))
+	}
+}
+
+func (a limitAllocator) Allocate(n int) []byte {
+	a.check(n)
+	return a.Allocator.Allocate(n)
+}
+
+func (a limitAllocator) Reallocate(n int, b []byte) []byte {
+	a.check(n)
+	return a.Allocator.Reallocate(n, b)
 }

@@ -22,6 +22,7 @@ var codecNames = []string{"LZ4_FRAME", "ZSTD"}
 // ipcMessage is what ingest learns from one message's metadata.
 type ipcMessage struct {
 	kind    byte
+	version int16 // flatbuf.MetadataVersion
 	bodyLen int64
 	header  fbTable
 }
@@ -29,6 +30,10 @@ type ipcMessage struct {
 // parseMessage parses the Message flatbuffer meta.
 func parseMessage(meta []byte) (ipcMessage, error) {
 	root, err := fbRoot(meta)
+	if err != nil {
+		return ipcMessage{}, err
+	}
+	version, err := root.int16Field(0, 0)
 	if err != nil {
 		return ipcMessage{}, err
 	}
@@ -50,46 +55,32 @@ func parseMessage(meta []byte) (ipcMessage, error) {
 	if bodyLen < 0 {
 		return ipcMessage{}, corruptf("negative body length %d", bodyLen)
 	}
-	return ipcMessage{kind: kind, bodyLen: bodyLen, header: header}, nil
+	if err := checkMessageTables(root, kind, header); err != nil {
+		return ipcMessage{}, fmt.Errorf("reading message: %w", err)
+	}
+	return ipcMessage{kind: kind, version: version, bodyLen: bodyLen, header: header}, nil
 }
 
 // checkSchema refuses schemas nested deeper than maxNesting or with more
 // than MaxColumns fields in all, counting children: arrow would build every
-// field, and a flatbuffer can reference one child many times.
-func checkSchema(schema fbTable, lim Limits) error {
+// field, and a flatbuffer can reference one child many times. It returns
+// the layout of the schema's batches.
+func checkSchema(schema fbTable, lim Limits) (ipcLayouts, error) {
+	if err := checkTable(schema, fbSchemaSlots...); err != nil {
+		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
+	}
 	fields, err := schema.vectorField(1, 4)
 	if err != nil {
-		return fmt.Errorf("reading schema: %w", err)
+		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
 	}
 	count := 0
 	if err := countFields(fields, 1, &count, lim.MaxColumns); err != nil {
-		return fmt.Errorf("reading schema: %w", err)
+		return ipcLayouts{}, fmt.Errorf("reading schema: %w", err)
 	}
 	if _, err := schema.vectorField(2, 4); err != nil {
-		return fmt.Errorf("reading schema metadata: %w", err)
+		return ipcLayouts{}, fmt.Errorf("reading schema metadata: %w", err)
 	}
-	return nil
-}
-
-// fbTypeUnion is the Union member of flatbuf.Type.
-const fbTypeUnion = 14
-
-// checkField checks the vectors of one Field that arrow allocates slices
-// for before reading them: custom metadata and union type ids.
-func checkField(f fbTable) error {
-	if _, err := f.vectorField(6, 4); err != nil {
-		return err
-	}
-	kind, err := f.byteField(2, 0)
-	if err != nil || kind != fbTypeUnion {
-		return err
-	}
-	union, ok, err := f.tableField(3)
-	if err != nil || !ok {
-		return err
-	}
-	_, err = union.vectorField(1, 4)
-	return err
+	return schemaLayouts(schema)
 }
 
 func countFields(fields fbVector, depth int, count *int, most int) error {
@@ -105,8 +96,8 @@ func countFields(fields fbVector, depth int, count *int, most int) error {
 		if err != nil {
 			return err
 		}
-		if err := checkField(f); err != nil {
-			return err
+		if err := checkFieldTables(f); err != nil {
+			return fmt.Errorf("field %d: %w", k, err)
 		}
 		children, err := f.vectorField(5, 4)
 		if err != nil {
@@ -128,16 +119,52 @@ type ipcBody struct {
 
 // batchStats is what checkBatch learns from a RecordBatch header.
 type batchStats struct {
-	rows  int64
-	codec int // index into codecNames, -1 when uncompressed
-	bytes int64
+	rows   int64
+	codec  int // index into codecNames, -1 when uncompressed
+	bytes  int64
+	dictID int64 // of a dictionary batch
+	delta  bool  // a delta dictionary batch
 }
 
-// checkBatch validates a RecordBatch header rb against its body: every
-// node's length and null count, every buffer inside the body, the
-// uncompressed sizes of compressed buffers and the variadic buffer counts.
-func checkBatch(rb fbTable, body ipcBody, lim Limits) (batchStats, error) {
+// dictTally checks every dictionary a schema uses comes before the first
+// record batch: arrow panics on a batch whose dictionary is missing.
+type dictTally struct {
+	layouts ipcLayouts
+	ids     map[int64]bool
+}
+
+// seen notes a dictionary batch: a delta needs its dictionary before it,
+// else arrow panics.
+func (t *dictTally) seen(id int64, delta bool) error {
+	if delta && !t.ids[id] {
+		return corruptf("delta dictionary batch of id %d before its dictionary", id)
+	}
+	if t.ids == nil {
+		t.ids = map[int64]bool{}
+	}
+	t.ids[id] = true
+	return nil
+}
+
+// batch checks a record batch may come now.
+func (t *dictTally) batch() error {
+	for id := range t.layouts.dicts {
+		if !t.ids[id] {
+			return corruptf("record batch before the dictionary of id %d", id)
+		}
+	}
+	return nil
+}
+
+// checkBatch validates a RecordBatch header rb against its schema's layout
+// want and its body: the count of nodes and buffers, every node's length
+// and null count, every buffer inside the body, the uncompressed sizes of
+// compressed buffers and the variadic buffer counts.
+func checkBatch(rb fbTable, want ipcLayout, body ipcBody, lim Limits) (batchStats, error) {
 	st := batchStats{codec: -1}
+	if err := want.check(rb); err != nil {
+		return st, err
+	}
 	rows, err := rb.int64Field(0, 0)
 	if err != nil {
 		return st, err
@@ -271,7 +298,7 @@ func uncompressedSize(body ipcBody, off, n int64, lim Limits) (int64, error) {
 	case size > lim.MaxPageBytes:
 		return 0, limitf("uncompressed buffer of %d bytes", size)
 	}
-	return size, nil
+	return size, lim.checkRatio("compressed buffer", n-8, size)
 }
 
 func checkVariadic(rb fbTable, nbufs int) error {

@@ -77,12 +77,12 @@ func plainSchema(s *arrow.Schema) (*arrow.Schema, []string) {
 
 // plainArray returns arr with dictionaries decoded. The result is a new
 // reference: the caller releases it.
-func plainArray(ctx context.Context, arr arrow.Array) (arrow.Array, error) {
+func plainArray(ctx context.Context, arr arrow.Array, lim Limits) (arrow.Array, error) {
 	if !needsPlain(arr.DataType()) {
 		arr.Retain()
 		return arr, nil
 	}
-	d, err := plainData(ctx, arr.Data())
+	d, err := plainData(ctx, arr.Data(), lim)
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +91,13 @@ func plainArray(ctx context.Context, arr arrow.Array) (arrow.Array, error) {
 }
 
 // plainData is plainArray for array data; validateData has checked d.
-func plainData(ctx context.Context, d arrow.ArrayData) (arrow.ArrayData, error) {
+func plainData(ctx context.Context, d arrow.ArrayData, lim Limits) (arrow.ArrayData, error) {
 	if !needsPlain(d.DataType()) {
 		d.Retain()
 		return d, nil
 	}
 	if dt, ok := d.DataType().(*arrow.DictionaryType); ok {
-		return takeDictionary(ctx, dt, d)
+		return takeDictionary(ctx, dt, d, lim)
 	}
 	children := make([]arrow.ArrayData, 0, len(d.Children()))
 	defer func() {
@@ -106,7 +106,7 @@ func plainData(ctx context.Context, d arrow.ArrayData) (arrow.ArrayData, error) 
 		}
 	}()
 	for _, c := range d.Children() {
-		pc, err := plainData(ctx, c)
+		pc, err := plainData(ctx, c, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -116,9 +116,9 @@ func plainData(ctx context.Context, d arrow.ArrayData) (arrow.ArrayData, error) 
 }
 
 // takeDictionary decodes a dictionary array: its (decoded) values taken at
-// its indices.
-func takeDictionary(ctx context.Context, dt *arrow.DictionaryType, d arrow.ArrayData) (arrow.ArrayData, error) {
-	vd, err := plainData(ctx, d.Dictionary())
+// its indices, refusing to build values of more than MaxPageBytes.
+func takeDictionary(ctx context.Context, dt *arrow.DictionaryType, d arrow.ArrayData, lim Limits) (arrow.ArrayData, error) {
+	vd, err := plainData(ctx, d.Dictionary(), lim)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +129,9 @@ func takeDictionary(ctx context.Context, dt *arrow.DictionaryType, d arrow.Array
 	defer id.Release()
 	indices := array.MakeFromData(id)
 	defer indices.Release()
+	if n := takenBytes(values, indices); n > lim.MaxPageBytes {
+		return nil, limitf("dictionary-encoded column decodes to more than %s, beyond the limit of %s", byteSize(n), byteSize(lim.MaxPageBytes))
+	}
 	out, err := compute.TakeArray(ctx, values, indices)
 	if err != nil {
 		return nil, fmt.Errorf("decoding dictionary of %s: %w", dt.ValueType, err)
@@ -137,4 +140,30 @@ func takeDictionary(ctx context.Context, dt *arrow.DictionaryType, d arrow.Array
 	data := out.Data()
 	data.Retain()
 	return data, nil
+}
+
+// takenBytes is at least the size of the values that taking indices from
+// values builds, counting the bytes of binary values and of fixed-width
+// values; it stops counting past 1 TiB. validateData has checked every
+// valid index lies inside values.
+func takenBytes(values, indices arrow.Array) int64 {
+	var size func(int) int64
+	switch v := values.(type) {
+	case interface{ ValueLen(int) int }: // binary, string, their large and view forms
+		size = func(i int) int64 { return int64(v.ValueLen(i)) }
+	default:
+		fw, ok := values.DataType().(arrow.FixedWidthDataType)
+		if !ok {
+			return 0
+		}
+		w := int64(fw.BitWidth() / 8)
+		size = func(int) int64 { return w }
+	}
+	var n int64
+	for i := 0; i < indices.Len() && n < 1<<40; i++ {
+		if indices.IsValid(i) {
+			n += size(int(indexAt(indices.Data(), indices.Data().Offset()+i)))
+		}
+	}
+	return n
 }

@@ -15,8 +15,11 @@ import (
 // ipcFileDecoder reads an Arrow IPC file: one unit per record batch.
 type ipcFileDecoder struct {
 	ipcCommon
-	mu sync.Mutex // guards fr: arrow's FileReader is not safe for concurrent use
-	fr *ipc.FileReader
+	mu      sync.Mutex // guards fr: arrow's FileReader is not safe for concurrent use
+	fr      *ipc.FileReader
+	layouts ipcLayouts // of the footer's schema
+	src     source
+	batches []ipcBlock // the record batch blocks
 }
 
 // ipcBlock is one entry of an IPC file footer.
@@ -33,7 +36,8 @@ const ipcTrailer = 4 + 6
 // openIPCFile checks the footer and every block of an Arrow IPC file, then
 // opens it with arrow's FileReader, which loads the dictionaries.
 func openIPCFile(src source, cfg openConfig) (decoder, error) {
-	d := &ipcFileDecoder{ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowFile, size: src.Size(), mem: cfg.Mem}}
+	mem := newLimitAllocator(cfg.Mem, cfg.Limits)
+	d := &ipcFileDecoder{ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowFile, size: src.Size(), mem: mem, lim: cfg.Limits}, src: src}
 	blocks, err := d.checkFooter(src, cfg.Limits)
 	if err != nil {
 		return nil, err
@@ -41,7 +45,7 @@ func openIPCFile(src source, cfg openConfig) (decoder, error) {
 	if err := d.checkBlocks(src, blocks, cfg.Limits); err != nil {
 		return nil, err
 	}
-	fr, err := ipc.NewFileReader(io.NewSectionReader(src, 0, src.Size()), ipc.WithAllocator(cfg.Mem))
+	fr, err := ipc.NewFileReader(io.NewSectionReader(src, 0, src.Size()), ipc.WithAllocator(mem))
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening arrow file: %w", ErrCorrupt, err)
 	}
@@ -82,7 +86,7 @@ func (d *ipcFileDecoder) checkFooter(src source, lim Limits) ([]ipcBlock, error)
 	if _, err := src.ReadAt(buf, size-ipcTrailer-n); err != nil {
 		return nil, fmt.Errorf("reading footer: %w", err)
 	}
-	blocks, err := parseFooter(buf, lim)
+	blocks, err := d.parseFooter(buf, lim)
 	if err != nil {
 		return nil, fmt.Errorf("reading footer: %w", err)
 	}
@@ -90,10 +94,13 @@ func (d *ipcFileDecoder) checkFooter(src source, lim Limits) ([]ipcBlock, error)
 }
 
 // parseFooter returns the dictionary then record batch blocks of a Footer
-// flatbuffer, after checking its schema.
-func parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
+// flatbuffer, after checking its schema and noting its layouts.
+func (d *ipcFileDecoder) parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
 	root, err := fbRoot(buf)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTable(root, fbFooterSlots...); err != nil {
 		return nil, err
 	}
 	schema, ok, err := root.tableField(1)
@@ -103,7 +110,7 @@ func parseFooter(buf []byte, lim Limits) ([]ipcBlock, error) {
 	if !ok {
 		return nil, corruptf("footer without schema")
 	}
-	if err := checkSchema(schema, lim); err != nil {
+	if d.layouts, err = checkSchema(schema, lim); err != nil {
 		return nil, err
 	}
 	var blocks []ipcBlock
@@ -148,21 +155,34 @@ func checkBlockPlaces(blocks []ipcBlock, end int64, lim Limits) error {
 }
 
 // checkBlocks reads the message of every block and checks it against its
-// body, counting rows and batches.
+// body, counting rows and batches. The bodies of dictionaries, which arrow
+// reads when the file is opened, are checked now; those of record batches
+// when they are read.
 func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) error {
 	var dictBytes, batchBytes int64
+	dicts := dictTally{layouts: d.layouts}
 	for i, b := range blocks {
-		st, err := checkBlock(src, b, lim)
+		st, err := checkBlock(src, b, d.layouts, lim)
+		if err == nil && b.dict {
+			err = checkBlockBody(src, b, d.layouts, lim)
+		}
+		if err == nil && !b.dict {
+			err = dicts.batch()
+		}
 		if err != nil {
 			return fmt.Errorf("block %d at offset %d: %w", i, b.off, err)
 		}
 		d.noteCodec(st.codec)
 		if b.dict {
+			if err := dicts.seen(st.dictID, st.delta); err != nil {
+				return fmt.Errorf("block %d at offset %d: %w", i, b.off, err)
+			}
 			if dictBytes += st.bytes; dictBytes > lim.MaxPageBytes {
 				return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
 			}
 			continue
 		}
+		d.batches = append(d.batches, b)
 		d.rows += st.rows
 		d.units++
 		if batchBytes += st.bytes; checkRows(d.rows, batchBytes) != nil {
@@ -172,11 +192,12 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 	return nil
 }
 
-// checkBlock parses the message of one block and checks its batch.
-func checkBlock(src source, b ipcBlock, lim Limits) (batchStats, error) {
+// blockMessage reads and parses the message of a block, checking it is of
+// the block's kind.
+func blockMessage(src source, b ipcBlock) (ipcMessage, error) {
 	meta := make([]byte, b.meta)
 	if _, err := src.ReadAt(meta, b.off); err != nil {
-		return batchStats{}, fmt.Errorf("reading message: %w", err)
+		return ipcMessage{}, fmt.Errorf("reading message: %w", err)
 	}
 	// The same prefixes arrow's fileBlock.NewMessage skips.
 	switch binary.LittleEndian.Uint32(meta) {
@@ -188,20 +209,75 @@ func checkBlock(src source, b ipcBlock, lim Limits) (batchStats, error) {
 	}
 	m, err := parseMessage(meta)
 	if err != nil {
-		return batchStats{}, err
+		return ipcMessage{}, err
 	}
-	want := byte(msgRecordBatch)
+	kind := byte(msgRecordBatch)
 	if b.dict {
-		want = msgDictionary
+		kind = msgDictionary
 	}
-	if m.kind != want {
-		return batchStats{}, corruptf("message of type %d, want %d", m.kind, want)
+	if m.kind != kind {
+		return ipcMessage{}, corruptf("message of type %d, want %d", m.kind, kind)
 	}
-	rb, _, err := batchHeader(m)
+	return m, nil
+}
+
+// checkBlock parses the message of one block and checks its batch.
+func checkBlock(src source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchStats, error) {
+	m, err := blockMessage(src, b)
 	if err != nil {
 		return batchStats{}, err
 	}
-	return checkBatch(rb, ipcBody{src: src, off: b.off + b.meta, n: b.body}, lim)
+	rb, delta, err := batchHeader(m)
+	if err != nil {
+		return batchStats{}, err
+	}
+	want, err := layouts.forMessage(m)
+	if err != nil {
+		return batchStats{}, err
+	}
+	st, err := checkBatch(rb, want, ipcBody{src: src, off: b.off + b.meta, n: b.body}, lim)
+	if err == nil && m.kind == msgDictionary {
+		st.delta = delta
+		st.dictID, err = m.header.int64Field(0, 0)
+	}
+	return st, err
+}
+
+// checkBlockBody reads the body of a block and checks it with checkBody.
+func checkBlockBody(src source, b ipcBlock, layouts ipcLayouts, lim Limits) error {
+	m, err := blockMessage(src, b)
+	if err != nil {
+		return err
+	}
+	body := make([]byte, b.body)
+	if _, err := src.ReadAt(body, b.off+b.meta); err != nil && !(err == io.EOF && b.body == 0) {
+		return fmt.Errorf("reading message body: %w", err)
+	}
+	return checkMessageBody(m, layouts, body, lim)
+}
+
+// checkMessageBody checks the body of a record or dictionary batch message
+// against its layout.
+func checkMessageBody(m ipcMessage, layouts ipcLayouts, body []byte, lim Limits) error {
+	rb, _, err := batchHeader(m)
+	if err != nil {
+		return err
+	}
+	want, err := layouts.forMessage(m)
+	if err != nil {
+		return err
+	}
+	codec, err := batchCodec(rb)
+	if err != nil {
+		return err
+	}
+	rows := int64(-1)
+	if m.kind == msgRecordBatch {
+		if rows, err = rb.int64Field(0, 0); err != nil {
+			return err
+		}
+	}
+	return checkBody(rb, want, layouts.bigEndian, body, codec, rows, lim)
 }
 
 // ReadUnit reads record batch i. Reading is serialised; validation,
@@ -212,6 +288,9 @@ func (d *ipcFileDecoder) ReadUnit(ctx context.Context, i int, cols []int, batchS
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if err := checkBlockBody(d.src, d.batches[i], d.layouts, d.lim); err != nil {
+		return &FileError{Path: d.path, RowGroup: i, Err: err}
 	}
 	rec, err := d.record(i)
 	if err != nil {

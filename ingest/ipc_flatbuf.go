@@ -83,6 +83,24 @@ func (t fbTable) int64Field(i int, def int64) (int64, error) {
 	return int64(binary.LittleEndian.Uint64(t.buf[p:])), nil
 }
 
+// int16Field reads a scalar short field, def when absent.
+func (t fbTable) int16Field(i int, def int16) (int16, error) {
+	p, ok, err := t.field(i, 2)
+	if err != nil || !ok {
+		return def, err
+	}
+	return int16(binary.LittleEndian.Uint16(t.buf[p:])), nil
+}
+
+// int32Field reads a scalar int field, def when absent.
+func (t fbTable) int32Field(i int, def int32) (int32, error) {
+	p, ok, err := t.field(i, 4)
+	if err != nil || !ok {
+		return def, err
+	}
+	return int32(binary.LittleEndian.Uint32(t.buf[p:])), nil
+}
+
 // byteField reads a scalar byte field (ubyte, bool, enum), def when absent.
 func (t fbTable) byteField(i int, def byte) (byte, error) {
 	p, ok, err := t.field(i, 1)

@@ -9,20 +9,22 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
 // ipcStreamDecoder reads an Arrow IPC stream: one unit, read in order.
 type ipcStreamDecoder struct {
 	ipcCommon
-	src source
-	end int64 // end of the checked messages: arrow reads no further
+	src     source
+	end     int64      // end of the checked messages: arrow reads no further
+	layouts ipcLayouts // of the stream's schema
 }
 
 // openIPCStream walks every message of an Arrow IPC stream, checking its
 // framing and batches, then reads the schema with arrow.
 func openIPCStream(src source, cfg openConfig) (decoder, error) {
 	d := &ipcStreamDecoder{
-		ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowStream, size: src.Size(), mem: cfg.Mem, rows: -1, units: 1},
+		ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowStream, size: src.Size(), mem: newLimitAllocator(cfg.Mem, cfg.Limits), lim: cfg.Limits, rows: -1, units: 1},
 		src:       src,
 	}
 	if err := d.walk(cfg.Limits); err != nil {
@@ -39,13 +41,51 @@ func openIPCStream(src source, cfg openConfig) (decoder, error) {
 	return d, nil
 }
 
+// reader returns arrow's reader over the stream's messages, each read and
+// checked by ingest before arrow sees it.
 func (d *ipcStreamDecoder) reader() (*ipc.Reader, error) {
-	r, err := ipc.NewReader(io.NewSectionReader(d.src, 0, d.end), ipc.WithAllocator(d.mem))
+	r, err := ipc.NewReaderFromMessageReader(&streamMessages{d: d}, ipc.WithAllocator(d.mem))
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading stream schema: %w", ErrCorrupt, err)
 	}
 	return r, nil
 }
+
+// streamMessages is an ipc.MessageReader over the checked messages of a
+// stream: it checks the body of every batch (checkBody) before arrow
+// builds arrays from it.
+type streamMessages struct {
+	d   *ipcStreamDecoder
+	pos int64
+}
+
+func (s *streamMessages) Message() (*ipc.Message, error) {
+	if s.pos >= s.d.end {
+		return nil, io.EOF
+	}
+	m, err := readStreamMessage(s.d.src, s.pos, s.d.lim)
+	if err != nil {
+		return nil, fmt.Errorf("message at offset %d: %w", s.pos, err)
+	}
+	if m.eos {
+		return nil, io.EOF
+	}
+	body := make([]byte, m.bodyLen)
+	if _, err := s.d.src.ReadAt(body, m.body); err != nil && !(err == io.EOF && m.bodyLen == 0) {
+		return nil, fmt.Errorf("reading message body: %w", err)
+	}
+	if m.kind != msgSchema {
+		if err := checkMessageBody(m.ipcMessage, s.d.layouts, body, s.d.lim); err != nil {
+			return nil, fmt.Errorf("message at offset %d: %w", s.pos, err)
+		}
+	}
+	s.pos = m.next
+	return ipc.NewMessage(memory.NewBufferBytes(m.header.buf), memory.NewBufferBytes(body)), nil
+}
+
+// Retain and Release: the messages hold no resources.
+func (s *streamMessages) Retain()  {}
+func (s *streamMessages) Release() {}
 
 // streamMessage is one framed message of a stream.
 type streamMessage struct {
@@ -78,6 +118,7 @@ func (d *ipcStreamDecoder) walk(lim Limits) error {
 		if err != nil {
 			return fmt.Errorf("message %d at offset %d: %w", k, pos, err)
 		}
+		tally.dicts.layouts = d.layouts
 		if err := tally.add(m.kind, st, lim); err != nil {
 			return fmt.Errorf("message %d at offset %d: %w", k, pos, err)
 		}
@@ -88,6 +129,7 @@ func (d *ipcStreamDecoder) walk(lim Limits) error {
 // streamTally sums what a stream's messages decode to.
 type streamTally struct {
 	dictBytes, rows, bytes int64
+	dicts                  dictTally
 }
 
 // add counts one message, refusing dictionaries beyond MaxPageBytes in all
@@ -95,10 +137,16 @@ type streamTally struct {
 func (t *streamTally) add(kind byte, st batchStats, lim Limits) error {
 	switch kind {
 	case msgDictionary:
+		if err := t.dicts.seen(st.dictID, st.delta); err != nil {
+			return err
+		}
 		if t.dictBytes += st.bytes; t.dictBytes > lim.MaxPageBytes {
 			return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
 		}
 	case msgRecordBatch:
+		if err := t.dicts.batch(); err != nil {
+			return err
+		}
 		t.rows += st.rows
 		t.bytes += st.bytes
 		return checkRows(t.rows, t.bytes)
@@ -113,13 +161,23 @@ func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (bat
 		if m.kind != msgSchema {
 			return batchStats{}, corruptf("stream starts with message type %d, not a schema", m.kind)
 		}
-		return batchStats{}, checkSchema(m.header, lim)
+		var err error
+		d.layouts, err = checkSchema(m.header, lim)
+		return batchStats{}, err
 	}
-	rb, _, err := batchHeader(m.ipcMessage)
+	rb, delta, err := batchHeader(m.ipcMessage)
 	if err != nil {
 		return batchStats{}, err
 	}
-	st, err := checkBatch(rb, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
+	want, err := d.layouts.forMessage(m.ipcMessage)
+	if err != nil {
+		return batchStats{}, err
+	}
+	st, err := checkBatch(rb, want, ipcBody{src: d.src, off: m.body, n: m.bodyLen}, lim)
+	if err == nil && m.kind == msgDictionary {
+		st.delta = delta
+		st.dictID, err = m.header.int64Field(0, 0)
+	}
 	if err != nil {
 		return batchStats{}, err
 	}

@@ -286,26 +286,36 @@ func checkIndices(dt *arrow.DictionaryType, d arrow.ArrayData, depth int) error 
 	if err := validateData(dict, depth+1); err != nil {
 		return fmt.Errorf("dictionary: %w", err)
 	}
-	it, ok := dt.IndexType.(arrow.FixedWidthDataType)
-	if !ok {
+	if _, ok := dt.IndexType.(arrow.FixedWidthDataType); !ok || !arrow.IsInteger(dt.IndexType.ID()) {
 		return corruptf("index type %s", dt.IndexType)
 	}
-	width, signed := it.Bytes(), arrow.IsSignedInteger(dt.IndexType.ID())
-	b, valid := bufBytes(d.Buffers(), 1), bufBytes(d.Buffers(), 0)
+	valid := bufBytes(d.Buffers(), 0)
 	size := int64(dict.Len())
 	for i := d.Offset(); i < d.Offset()+d.Len(); i++ {
 		if valid != nil && valid[i/8]&(1<<(i%8)) == 0 {
 			continue
 		}
-		v := intAt(b, width, i)
-		if !signed && width < 8 {
-			v &= int64(1)<<(8*width) - 1
-		}
+		v := indexAt(d, i)
 		if v < 0 || v >= size {
 			return corruptf("index %d at slot %d outside a dictionary of %d", v, i, size)
 		}
 	}
 	return nil
+}
+
+// indexAt reads slot i of the integer array d (of dictionary indices):
+// signed, or unsigned narrower than 64 bits, as an int64.
+func indexAt(d arrow.ArrayData, i int) int64 {
+	dt := d.DataType()
+	if t, ok := dt.(*arrow.DictionaryType); ok {
+		dt = t.IndexType
+	}
+	width := dt.(arrow.FixedWidthDataType).BitWidth() / 8
+	v := intAt(bufBytes(d.Buffers(), 1), width, i)
+	if !arrow.IsSignedInteger(dt.ID()) && width < 8 {
+		v &= int64(1)<<(8*width) - 1
+	}
+	return v
 }
 
 // mulFits reports whether a*b, both not negative, fits an int64.

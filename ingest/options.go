@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"log/slog"
 	"runtime"
 
@@ -54,7 +55,19 @@ type Limits struct {
 	MaxMetadataBytes int64
 	// MaxColumns is the most leaf columns in a file. Defaults to 100000.
 	MaxColumns int
+	// MaxRatio is the most a Parquet page or a compressed Arrow IPC buffer
+	// may expand when decompressed beyond the first RatioFreeBytes: a page
+	// of c compressed bytes may decompress to at most
+	// max(RatioFreeBytes, MaxRatio*c) bytes. Real files stay below 20
+	// (a page of constants compresses further, but such pages are small);
+	// a file that claims more is built to make refit allocate. Defaults
+	// to 1000.
+	MaxRatio int64
 }
+
+// RatioFreeBytes is how many bytes any page or buffer may decompress to
+// whatever its ratio; see Limits.MaxRatio.
+const RatioFreeBytes = 8 << 20
 
 func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
@@ -83,5 +96,35 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxColumns <= 0 {
 		l.MaxColumns = 100000
 	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = 1000
+	}
 	return l
+}
+
+// checkRatio refuses a page or buffer (what) of comp bytes that claims to
+// decompress to unc bytes, more than MaxRatio allows.
+func (l Limits) checkRatio(what string, comp, unc int64) error {
+	if unc <= RatioFreeBytes || unc/l.MaxRatio <= comp {
+		return nil
+	}
+	return limitf("%s of %s expands to %s (%d times), beyond the limit of %d times for more than %s",
+		what, byteSize(comp), byteSize(unc), unc/max(comp, 1), l.MaxRatio, byteSize(RatioFreeBytes))
+}
+
+// byteSize formats n bytes for an error message: "14.2 KiB", "128 MiB".
+func byteSize(n int64) string {
+	const units = "KMGTPE"
+	if n < 1024 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	f, u := float64(n)/1024, 0
+	for f >= 1024 && u < len(units)-1 {
+		f /= 1024
+		u++
+	}
+	if f == float64(int64(f)) {
+		return fmt.Sprintf("%d %ciB", int64(f), units[u])
+	}
+	return fmt.Sprintf("%.1f %ciB", f, units[u])
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -77,6 +78,9 @@ func (d *parquetDecoder) readFooter() error {
 		return fmt.Errorf("reading footer: %w", err)
 	}
 	if err := decodeFooter(buf, &d.meta); err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return err
+		}
 		return corruptf("decoding parquet footer: %v", err)
 	}
 	return nil
@@ -132,9 +136,10 @@ func (d *parquetDecoder) Info() FileInfo     { return d.info }
 func (d *parquetDecoder) Warnings() []string { return d.warnings }
 func (d *parquetDecoder) Close() error       { return nil }
 
-// ReadUnit decodes row group i: the column chunks of the projected columns
-// are read whole, decoded into Arrow arrays of the row group's length, and
-// emitted as zero-copy slices of at most batchSize rows.
+// ReadUnit decodes row group i a batch at a time: for each batch of at most
+// batchSize rows, it decodes the pages of the projected columns that hold
+// them, and no more, and emits their rows. Memory is bounded by a page and
+// a batch per column, not by the size of the row group.
 func (d *parquetDecoder) ReadUnit(ctx context.Context, i int, cols []int, batchSize int, emit func(arrow.Record) error) error {
 	if i < 0 || i >= len(d.meta.RowGroups) {
 		return fmt.Errorf("%w: row group %d out of range", ErrInvalidInput, i)
@@ -142,63 +147,72 @@ func (d *parquetDecoder) ReadUnit(ctx context.Context, i int, cols []int, batchS
 	if batchSize <= 0 {
 		batchSize = 65536
 	}
-	arrays, fields, err := d.decodeRowGroup(ctx, i, cols)
-	defer pqReleaseArrays(arrays)
+	r, err := d.rowGroup(i, cols)
 	if err != nil {
 		return err
 	}
-	rows := d.meta.RowGroups[i].NumRows
-	return emitSlices(ctx, arrow.NewSchema(fields, nil), arrays, rows, batchSize, emit)
+	for done := int64(0); done < r.rows; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k := min(int64(batchSize), r.rows-done)
+		rec, err := r.batch(k)
+		if err != nil {
+			return err
+		}
+		err = emit(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+		done += k
+	}
+	return r.finish()
 }
 
-// decodeRowGroup decodes the projected columns of row group i.
-func (d *parquetDecoder) decodeRowGroup(ctx context.Context, i int, cols []int) ([]arrow.Array, []arrow.Field, error) {
-	rows := d.meta.RowGroups[i].NumRows
-	leafData := make(map[int]*leafData)
-	arrays := make([]arrow.Array, 0, len(cols))
+// rowGroupReader decodes the projected columns of one row group.
+type rowGroupReader struct {
+	d      *parquetDecoder
+	rg     int
+	rows   int64
+	cols   []*anode
+	schema *arrow.Schema
+	leaves []int                // the leaves the columns need, in order
+	chunks map[int]*chunkReader // by leaf
+}
+
+// rowGroup prepares to read columns cols of row group i.
+func (d *parquetDecoder) rowGroup(i int, cols []int) (*rowGroupReader, error) {
+	rg := &d.meta.RowGroups[i]
+	r := &rowGroupReader{d: d, rg: i, rows: rg.NumRows, chunks: map[int]*chunkReader{}}
 	fields := make([]arrow.Field, 0, len(cols))
 	for _, c := range cols {
 		if c < 0 || c >= len(d.cols) {
-			return arrays, nil, fmt.Errorf("%w: column index %d out of range", ErrInvalidInput, c)
+			return nil, fmt.Errorf("%w: column index %d out of range", ErrInvalidInput, c)
 		}
 		an := d.cols[c]
+		r.cols = append(r.cols, an)
+		fields = append(fields, d.schema.Field(c))
 		for _, l := range an.leafIdx {
-			if leafData[l] != nil {
+			if r.chunks[l] != nil {
 				continue
 			}
-			if err := ctx.Err(); err != nil {
-				return arrays, nil, err
-			}
-			ld, err := d.readLeaf(i, l)
+			cc := &rg.Columns[l]
+			start, end, err := d.chunkRange(cc)
 			if err != nil {
-				return arrays, nil, &FileError{Path: d.cfg.Path, RowGroup: i, Column: d.leaves[l].path, Err: err}
+				return nil, &FileError{Path: d.cfg.Path, RowGroup: i, Column: d.leaves[l].path, Err: err}
 			}
-			leafData[l] = ld
+			r.chunks[l] = newChunkReader(d.leaves[l], &cc.MetaData, d.cfg.Limits, rg.NumRows, d.src, start, end)
+			r.leaves = append(r.leaves, l)
 		}
-		arr, err := buildColumn(an, leafData, rows)
-		if err != nil {
-			return arrays, nil, &FileError{Path: d.cfg.Path, RowGroup: i, Column: an.name, Err: err}
-		}
-		arrays = append(arrays, arr)
-		fields = append(fields, d.schema.Field(c))
 	}
-	return arrays, fields, nil
+	r.schema = arrow.NewSchema(fields, nil)
+	return r, nil
 }
 
-// readLeaf reads and decodes the chunk of leaf l in row group i.
-func (d *parquetDecoder) readLeaf(i, l int) (*leafData, error) {
-	cc := &d.meta.RowGroups[i].Columns[l]
-	buf, err := d.readChunkBytes(cc)
-	if err != nil {
-		return nil, err
-	}
-	cr := newChunkReader(d.leaves[l], &cc.MetaData, d.cfg.Limits, d.meta.RowGroups[i].NumRows)
-	return cr.decode(buf)
-}
-
-// readChunkBytes reads the bytes of one column chunk after checking that
-// they lie inside the file.
-func (d *parquetDecoder) readChunkBytes(cc *format.ColumnChunk) ([]byte, error) {
+// chunkRange returns where the bytes of a column chunk start and end after
+// checking that they lie inside the file.
+func (d *parquetDecoder) chunkRange(cc *format.ColumnChunk) (int64, int64, error) {
 	md := &cc.MetaData
 	start := md.DataPageOffset
 	// The chunk starts at its dictionary page, if any. A chunk without data
@@ -210,44 +224,53 @@ func (d *parquetDecoder) readChunkBytes(cc *format.ColumnChunk) ([]byte, error) 
 	size := md.TotalCompressedSize
 	fsize := d.src.Size()
 	if start < 4 || size < 0 || start > fsize || size > fsize-start {
-		return nil, limitf("column chunk at offset %d of %d bytes lies outside the file of %d bytes", start, size, fsize)
+		return 0, 0, limitf("column chunk at offset %d of %d bytes lies outside the file of %d bytes", start, size, fsize)
 	}
-	buf := make([]byte, size)
-	if _, err := d.src.ReadAt(buf, start); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("reading column chunk: %w", err)
-	}
-	return buf, nil
+	return start, start + size, nil
 }
 
-// emitSlices emits arrays (each rows long) as records of at most batchSize
-// rows, releasing each record after emit returns.
-func emitSlices(ctx context.Context, schema *arrow.Schema, arrays []arrow.Array, rows int64, batchSize int, emit func(arrow.Record) error) error {
-	for off := int64(0); off < rows; off += int64(batchSize) {
-		if err := ctx.Err(); err != nil {
-			return err
+// batch decodes the next k rows of every projected column.
+func (r *rowGroupReader) batch(k int64) (arrow.Record, error) {
+	heads := make(map[int]*leafData, len(r.leaves))
+	for _, l := range r.leaves {
+		c := r.chunks[l]
+		if err := c.fill(k); err != nil {
+			return nil, r.leafErr(l, err)
 		}
-		end := min(off+int64(batchSize), rows)
-		rec := sliceRecord(schema, arrays, off, end)
-		err := emit(rec)
-		rec.Release()
+		if got := c.avail(); got < k {
+			return nil, r.leafErr(l, corruptf("column chunk ends after %d rows, row group has %d", c.started-c.starts+got, r.rows))
+		}
+		heads[l] = c.take(k)
+	}
+	arrays := make([]arrow.Array, 0, len(r.cols))
+	defer func() { pqReleaseArrays(arrays) }()
+	for _, an := range r.cols {
+		arr, err := buildColumn(an, heads, k)
 		if err != nil {
-			return err
+			return nil, &FileError{Path: r.d.cfg.Path, RowGroup: r.rg, Column: an.name, Err: err}
+		}
+		arrays = append(arrays, arr)
+	}
+	return array.NewRecord(r.schema, arrays, k), nil
+}
+
+// finish reads what is left of every chunk: nothing but pages without rows
+// may follow the row group's last row.
+func (r *rowGroupReader) finish() error {
+	for _, l := range r.leaves {
+		c := r.chunks[l]
+		if err := c.fill(1); err != nil {
+			return r.leafErr(l, err)
+		}
+		if c.out.n > 0 {
+			return r.leafErr(l, corruptf("column chunk has more rows than the row group's %d", r.rows))
 		}
 	}
 	return nil
 }
 
-func sliceRecord(schema *arrow.Schema, arrays []arrow.Array, off, end int64) arrow.Record {
-	if off == 0 && len(arrays) > 0 && int64(arrays[0].Len()) == end {
-		return array.NewRecord(schema, arrays, end)
-	}
-	cols := make([]arrow.Array, len(arrays))
-	for j, a := range arrays {
-		cols[j] = array.NewSlice(a, off, end)
-	}
-	rec := array.NewRecord(schema, cols, end-off)
-	pqReleaseArrays(cols)
-	return rec
+func (r *rowGroupReader) leafErr(l int, err error) error {
+	return &FileError{Path: r.d.cfg.Path, RowGroup: r.rg, Column: r.d.leaves[l].path, Err: err}
 }
 
 func pqReleaseArrays(arrays []arrow.Array) {

@@ -139,6 +139,9 @@ func buildList(an *anode, leaves map[int]*leafData, ld *leafData, n int, valid [
 	if int32(child.Len()) != cnt {
 		return nil, corruptf("list has %d elements, its values %d", cnt, child.Len())
 	}
+	if an.typ.ID() == arrow.MAP && (child.NullN() != 0 || len(child.Children()) != 2 || child.Children()[0].NullN() != 0) {
+		return nil, corruptf("map entries or keys with nulls") // arrow's Map panics on them
+	}
 	bufs := []*memory.Buffer{validBuf(valid), memory.NewBufferBytes(asBytes(offs))}
 	return array.NewData(an.typ, n, bufs, []arrow.ArrayData{child}, nulls, 0), nil
 }

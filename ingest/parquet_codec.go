@@ -51,7 +51,7 @@ func decompress(codec format.CompressionCodec, scratch *[]byte, src []byte, size
 	case format.Zstd:
 		n, err = unzstd(dst, src)
 	case format.Lz4Raw:
-		n, err = lz4.UncompressBlock(src, dst)
+		n, err = unlz4Block(src, dst)
 	case format.Lz4:
 		n, err = unlz4Hadoop(dst, src)
 	default:
@@ -126,10 +126,21 @@ func unlz4Hadoop(dst, src []byte) (int, error) {
 	if n, ok := hadoopBlocks(dst, src); ok {
 		return n, nil
 	}
-	if n, err := lz4.UncompressBlock(src, dst); err == nil {
+	if n, err := unlz4Block(src, dst); err == nil {
 		return n, nil
 	}
 	return unstream(dst, func() (io.Reader, error) { return lz4.NewReader(bytes.NewReader(src)), nil })
+}
+
+// unlz4Block decodes one LZ4 block into dst. lz4 panics on an empty dst:
+// a block for an empty page decodes into a byte of scratch and must
+// produce nothing.
+func unlz4Block(src, dst []byte) (int, error) {
+	if len(dst) == 0 {
+		var one [1]byte
+		return lz4.UncompressBlock(src, one[:])
+	}
+	return lz4.UncompressBlock(src, dst)
 }
 
 func hadoopBlocks(dst, src []byte) (int, bool) {
@@ -144,7 +155,7 @@ func hadoopBlocks(dst, src []byte) (int, bool) {
 		if cl < 0 || cl > len(src) || ul < 0 || ul > len(dst)-total {
 			return 0, false
 		}
-		n, err := lz4.UncompressBlock(src[:cl], dst[total:total+ul])
+		n, err := unlz4Block(src[:cl], dst[total:total+ul])
 		if err != nil || n != ul {
 			return 0, false
 		}

@@ -17,6 +17,9 @@ import (
 // KeyValue.value optional, and converted; an absent value becomes "".
 // Every other footer takes the strict path alone.
 func decodeFooter(buf []byte, meta *format.FileMetaData) error {
+	if err := checkThrift(buf); err != nil {
+		return thriftErr("parquet footer", err)
+	}
 	var proto thrift.CompactProtocol
 	err := thrift.NewDecoder(proto.NewReaderFromBytes(buf)).Decode(meta)
 	var missing *thrift.MissingField

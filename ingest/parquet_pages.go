@@ -2,126 +2,135 @@ package ingest
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"hash/crc32"
+	"io"
 	"math/bits"
 
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
 
-// leafData is one column chunk decoded: levels for every entry and the
-// dense non-null values.
-type leafData struct {
-	leaf  *pqLeaf
-	n     int     // level entries
-	defs  []uint8 // nil when maxDef is 0
-	reps  []uint8 // nil when maxRep is 0
-	nvals int     // non-null values
-	vals  []byte  // fixed-width values (booleans one byte each)
-	data  []byte  // byte arrays
-	offs  []int32 // byte arrays: nvals+1 end offsets, unless dictMode or leaf.large
-	// offs64 replaces offs for a leaf.large leaf.
-	offs64 []int64
-	// dictMode: every byte array page so far was dictionary encoded; the
-	// values are idx into dictData/dictOffs.
-	dictMode bool
-	dictData []byte
-	dictOffs []int32
-	idx      []int32
-}
-
-// chunkReader decodes the pages of one column chunk.
+// chunkReader decodes the pages of one column chunk, one at a time, into
+// out, from which take cuts batches of whole rows.
 type chunkReader struct {
 	leaf  *pqLeaf
 	md    *format.ColumnMetaData
 	lim   Limits
-	rows  int64
+	rows  int64 // rows of the row group
 	out   *leafData
 	proto thrift.CompactProtocol
+
+	src      source
+	pos, end int64 // the next page and the end of the chunk in src
+	page     int   // pages read
+	done     bool  // no page left
+	seen     int64 // level entries decoded
+	started  int64 // rows started: entries with repetition level 0
+	starts   int64 // rows started in out
 
 	hasDict  bool
 	dictN    int
 	dictVals []byte  // fixed-width dictionary
 	dictData []byte  // byte array dictionary
 	dictOffs []int32 //
+	head     []byte  // page header bytes
+	body     []byte  // compressed page
 	scratch  []byte  // decompressed page
 	scratch2 []byte  // decompressed v2 values
 	idx      []int32 // dictionary indices of a page
 	lv       []int32 // bit-unpacking scratch
 }
 
-func newChunkReader(leaf *pqLeaf, md *format.ColumnMetaData, lim Limits, rows int64) *chunkReader {
-	return &chunkReader{leaf: leaf, md: md, lim: lim, rows: rows, out: &leafData{leaf: leaf}}
+// newChunkReader reads the chunk of leaf at [start, end) of src.
+func newChunkReader(leaf *pqLeaf, md *format.ColumnMetaData, lim Limits, rows int64, src source, start, end int64) *chunkReader {
+	c := &chunkReader{leaf: leaf, md: md, lim: lim, rows: rows, src: src, pos: start, end: end}
+	c.out = newLeafData(leaf)
+	return c
 }
 
-// capHint bounds a pre-allocation by what the chunk bytes could plausibly
-// hold, so that a lying row count cannot make refit allocate.
-func capHint(rows int64, chunkBytes int) int {
-	return int(min(rows, int64(chunkBytes)*64+4096))
+// avail is the number of whole rows in out: the last row started may go on
+// in the next page until the chunk ends.
+func (c *chunkReader) avail() int64 {
+	if c.leaf.maxRep == 0 {
+		return int64(c.out.n)
+	}
+	if c.done || c.starts == 0 {
+		return c.starts
+	}
+	return c.starts - 1
 }
 
-// decode walks the pages of the chunk bytes buf.
-func (c *chunkReader) decode(buf []byte) (*leafData, error) {
-	hint := capHint(c.rows, len(buf))
-	if c.leaf.maxDef > 0 {
-		c.out.defs = make([]uint8, 0, hint)
-	}
-	if c.leaf.maxRep > 0 {
-		c.out.reps = make([]uint8, 0, hint)
-	}
-	if c.leaf.phys != format.ByteArray {
-		c.out.vals = make([]byte, 0, hint*max(c.leaf.width, 1))
-	} else if c.leaf.large {
-		c.out.offs64 = append(make([]int64, 0, hint+1), 0)
-	} else {
-		c.out.offs = append(make([]int32, 0, hint+1), 0)
-	}
-	for pos := 0; pos < len(buf); {
-		if c.md.NumValues > 0 && int64(c.out.n) >= c.md.NumValues {
-			break
+// fill decodes pages until out holds at least k whole rows or the chunk
+// ends.
+func (c *chunkReader) fill(k int64) error {
+	for !c.done && c.avail() < k {
+		if err := c.next(); err != nil {
+			return err
 		}
-		n, err := c.page(buf[pos:])
-		if err != nil {
-			return nil, err
-		}
-		pos += n
-	}
-	return c.out, c.checkRows()
-}
-
-// checkRows compares the decoded entries with the row group's row count.
-func (c *chunkReader) checkRows() error {
-	rows := int64(c.out.n)
-	if c.leaf.maxRep > 0 {
-		rows = 0
-		for _, r := range c.out.reps {
-			if r == 0 {
-				rows++
-			}
-		}
-	}
-	if rows != c.rows {
-		return corruptf("column chunk has %d rows, row group has %d", rows, c.rows)
 	}
 	return nil
 }
 
-// page decodes the page at the start of b and returns the bytes it spans.
-func (c *chunkReader) page(b []byte) (int, error) {
-	var h format.PageHeader
-	r := c.proto.NewReaderFromBytes(b)
-	if err := thrift.NewDecoder(r).Decode(&h); err != nil {
-		return 0, corruptf("decoding page header: %v", err)
+// next decodes the next page, or marks the chunk done when none is left:
+// at its end, or once its num_values entries are read.
+func (c *chunkReader) next() error {
+	if c.pos >= c.end || c.md.NumValues > 0 && c.seen >= c.md.NumValues {
+		c.done = true
+		return c.checkRows()
 	}
-	hl := r.BytesRead()
-	if err := c.checkHeader(&h, len(b)-hl); err != nil {
+	at, n0 := c.pos, c.out.n
+	n, err := c.readPage()
+	if err != nil {
+		return fmt.Errorf("page %d at offset %d: %w", c.page, at, err)
+	}
+	c.page++
+	c.pos += int64(n)
+	added := c.out.n - n0
+	c.seen += int64(added)
+	if c.leaf.maxRep == 0 {
+		c.started += int64(added)
+		return nil
+	}
+	for _, r := range c.out.reps[n0:] {
+		if r == 0 {
+			c.starts++
+			c.started++
+		}
+	}
+	return nil
+}
+
+// checkRows compares the rows of the chunk with the row group's row count.
+func (c *chunkReader) checkRows() error {
+	if c.started != c.rows {
+		return corruptf("column chunk has %d rows, row group has %d", c.started, c.rows)
+	}
+	return nil
+}
+
+// readPage reads and decodes the page at c.pos, returning the bytes it
+// spans.
+func (c *chunkReader) readPage() (int, error) {
+	h, hl, err := c.readHeader()
+	if err != nil {
 		return 0, err
 	}
-	body := b[hl : hl+int(h.CompressedPageSize)]
+	if err := c.checkHeader(&h, c.end-c.pos-int64(hl)); err != nil {
+		return 0, err
+	}
+	n := int(h.CompressedPageSize)
+	if cap(c.body) < n {
+		c.body = make([]byte, n)
+	}
+	body := c.body[:n]
+	if _, err := c.src.ReadAt(body, c.pos+int64(hl)); err != nil && !(err == io.EOF && n == 0) {
+		return 0, fmt.Errorf("reading page: %w", err)
+	}
 	if h.CRC != 0 && uint32(h.CRC) != crc32.ChecksumIEEE(body) {
 		return 0, corruptf("page checksum mismatch")
 	}
-	var err error
 	switch h.Type {
 	case format.DictionaryPage:
 		err = c.dictPage(&h, body)
@@ -130,12 +139,43 @@ func (c *chunkReader) page(b []byte) (int, error) {
 	case format.DataPageV2:
 		err = c.dataPageV2(&h, body)
 	}
-	return hl + int(h.CompressedPageSize), err
+	return hl + n, err
 }
 
-// checkHeader refuses sizes that are negative, beyond the chunk or beyond
-// Limits.MaxPageBytes.
-func (c *chunkReader) checkHeader(h *format.PageHeader, left int) error {
+// headerRead is the first read of a page header; a header that does not
+// decode from it is read again from twice as many bytes, up to the chunk's
+// end or MaxMetadataBytes.
+const headerRead = 16 << 10
+
+// readHeader decodes the page header at c.pos and returns its length.
+func (c *chunkReader) readHeader() (format.PageHeader, int, error) {
+	left := c.end - c.pos
+	for size := min(left, headerRead); ; size = min(2*size, left, c.lim.MaxMetadataBytes) {
+		if int64(cap(c.head)) < size {
+			c.head = make([]byte, size)
+		}
+		b := c.head[:size]
+		if _, err := c.src.ReadAt(b, c.pos); err != nil && err != io.EOF {
+			return format.PageHeader{}, 0, fmt.Errorf("reading page header: %w", err)
+		}
+		if err := checkThrift(b); err != nil {
+			if size < left && size < c.lim.MaxMetadataBytes && errors.Is(err, errThriftShort) {
+				continue
+			}
+			return format.PageHeader{}, 0, thriftErr("page header", err)
+		}
+		var h format.PageHeader
+		r := c.proto.NewReaderFromBytes(b)
+		if err := thrift.NewDecoder(r).Decode(&h); err != nil {
+			return h, 0, corruptf("decoding page header: %v", err)
+		}
+		return h, r.BytesRead(), nil
+	}
+}
+
+// checkHeader refuses sizes that are negative, beyond the chunk, beyond
+// Limits.MaxPageBytes, or that expand more than Limits.MaxRatio allows.
+func (c *chunkReader) checkHeader(h *format.PageHeader, left int64) error {
 	comp, unc := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
 	if comp < 0 || unc < 0 {
 		return corruptf("page header claims negative sizes (%d, %d)", comp, unc)
@@ -143,8 +183,11 @@ func (c *chunkReader) checkHeader(h *format.PageHeader, left int) error {
 	if comp > c.lim.MaxPageBytes || unc > c.lim.MaxPageBytes {
 		return limitf("page of %d compressed and %d uncompressed bytes exceeds the limit of %d", comp, unc, c.lim.MaxPageBytes)
 	}
-	if comp > int64(left) {
+	if comp > left {
 		return limitf("page of %d bytes runs past the end of its column chunk (%d bytes left)", comp, left)
+	}
+	if c.md.Codec != format.Uncompressed {
+		return c.lim.checkRatio("page", comp, unc)
 	}
 	return nil
 }
@@ -158,7 +201,7 @@ func (c *chunkReader) checkCount(n int32) error {
 	if int64(n)*w > c.lim.MaxPageBytes {
 		return limitf("page of %d values exceeds the limit of %d bytes", n, c.lim.MaxPageBytes)
 	}
-	if c.leaf.maxRep == 0 && int64(c.out.n)+int64(n) > c.rows {
+	if c.leaf.maxRep == 0 && c.seen+int64(n) > c.rows {
 		return corruptf("column chunk has more values than the row group's %d rows", c.rows)
 	}
 	return nil

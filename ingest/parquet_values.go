@@ -21,6 +21,9 @@ func unsupportedEncoding(enc format.Encoding) error {
 // plain decodes nn PLAIN values.
 func (c *chunkReader) plain(data []byte, nn int) error {
 	if c.leaf.phys != format.ByteArray {
+		if c.adoptFixed(data, nn) {
+			return nil
+		}
 		var err error
 		c.out.vals, err = plainFixed(c.leaf, data, nn, c.out.vals)
 		return err
@@ -36,6 +39,38 @@ func (c *chunkReader) plain(data []byte, nn int) error {
 		o.data, o.offs, err = plainByteArrays(data, nn, o.data, o.offs)
 	}
 	return err
+}
+
+// adoptBytes is the smallest page whose PLAIN values become the values
+// buffer as they are, rather than a copy.
+const adoptBytes = 1 << 20
+
+// adoptFixed makes the page buffer holding the nn PLAIN fixed-width values
+// at the start of data the values buffer of an empty c.out, and lets the
+// page's buffer go, so that a big page is not held twice. It reports
+// whether it did.
+func (c *chunkReader) adoptFixed(data []byte, nn int) bool {
+	need := nn * c.leaf.width
+	if c.out.nvals > 0 || c.leaf.phys == format.Boolean || need < adoptBytes || need > len(data) {
+		return false
+	}
+	for _, b := range []*[]byte{&c.scratch, &c.scratch2, &c.body} {
+		if within(data, *b) {
+			*b = nil
+			c.out.vals = data[:need:need]
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether inner lies inside the capacity of outer.
+func within(inner, outer []byte) bool {
+	if cap(inner) == 0 || cap(outer) == 0 {
+		return false
+	}
+	i, o := uintptr(unsafe.Pointer(unsafe.SliceData(inner))), uintptr(unsafe.Pointer(unsafe.SliceData(outer)))
+	return i >= o && i < o+uintptr(cap(outer))
 }
 
 // plainFixed appends n PLAIN fixed-width values (booleans bit-packed) to dst.

@@ -101,6 +101,49 @@ func (d *Dataset) Records(ctx context.Context) iter.Seq2[arrow.Record, error] {
 	}
 }
 
+// Head yields the first n rows of the dataset (after Options.Filter) in
+// file order, as Records does, but decodes one part at a time and stops
+// decoding as soon as it has yielded n rows: a Parquet file is read only as
+// far as the pages that hold them. The last record is cut to n rows. A
+// record is valid until the loop continues; call Retain to keep it.
+func (d *Dataset) Head(ctx context.Context, n int64) iter.Seq2[arrow.Record, error] {
+	return func(yield func(arrow.Record, error) bool) {
+		if n <= 0 {
+			return
+		}
+		files := d.openers()
+		defer files.closeAll()
+		left := n
+		emit := d.filtered(func(_ Part, rec arrow.Record) error {
+			if rec.NumRows() > left {
+				rec = rec.NewSlice(0, left)
+				defer rec.Release()
+			}
+			left -= rec.NumRows()
+			if !yield(rec, nil) || left == 0 {
+				return errHeadDone
+			}
+			return nil
+		})
+		for _, p := range d.Parts() {
+			err := d.readPart(ctx, files, p, func(rec arrow.Record) error { return emit(p, rec) })
+			if errors.Is(err, errHeadDone) {
+				return
+			}
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+		}
+	}
+}
+
+// errHeadDone stops the decoding of a part once Head has what it needs.
+var errHeadDone = errors.New("head done")
+
 // partResult is one part being decoded for Records.
 type partResult struct {
 	recs  chan arrow.Record

@@ -61,22 +61,20 @@ print without an offset), binary values as hex, nested values as JSON.`,
 	return cmd
 }
 
+// catRecords writes the rows of ds, only the first limit of them when
+// limit is positive: then ds.Head decodes no more than they need.
 func catRecords(cmd *cobra.Command, ds *ingest.Dataset, w rowtext.Writer, limit int64) error {
-	var n int64
-	for rec, err := range ds.Records(cmd.Context()) {
+	recs := ds.Records(cmd.Context())
+	if limit > 0 {
+		recs = ds.Head(cmd.Context(), limit)
+	}
+	for rec, err := range recs {
 		if err != nil {
-			return err
-		}
-		if limit > 0 && n+rec.NumRows() > limit {
-			part := rec.NewSlice(0, limit-n)
-			err := w.Write(part)
-			part.Release()
 			return err
 		}
 		if err := w.Write(rec); err != nil {
 			return err
 		}
-		n += rec.NumRows()
 	}
 	return nil
 }

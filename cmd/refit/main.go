@@ -56,12 +56,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	fmt.Fprintf(stderr, "refit: %v\n", err)
+	if errors.Is(err, ingest.ErrLimit) {
+		fmt.Fprintln(stderr, "refit: if the file is trusted, raise --max-page-mib or --max-ratio")
+	}
 	return exitError
 }
 
 func newRoot() *cobra.Command {
 	var logLevel string
-	var maxPageMiB int64
+	var maxPageMiB, maxRatio int64
 	root := &cobra.Command{
 		Use:   "refit",
 		Short: "Keep tabular models healthy on a schedule",
@@ -82,11 +85,16 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 			if maxPageMiB <= 0 {
 				return fmt.Errorf("--max-page-mib %d: want a positive size", maxPageMiB)
 			}
+			if maxRatio <= 0 {
+				return fmt.Errorf("--max-ratio %d: want a positive ratio", maxRatio)
+			}
 			inputLimits.MaxPageBytes = maxPageMiB << 20
+			inputLimits.MaxRatio = maxRatio
 			return setLogger(cmd.ErrOrStderr(), logLevel)
 		},
 	}
 	root.PersistentFlags().Int64Var(&maxPageMiB, "max-page-mib", 1024, "refuse Parquet pages and Arrow messages larger than this many MiB (protects against hostile files)")
+	root.PersistentFlags().Int64Var(&maxRatio, "max-ratio", 1000, "refuse Parquet pages and compressed Arrow buffers of more than 8 MiB that decompress to more than this many times their size")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
 	root.AddCommand(newInspectCmd(), newCatCmd(), newTrainCmd(), newPredictCmd(), newEvaluateCmd(), newGateCmd(), newModelsCmd(), newPromoteCmd(), newRollbackCmd(), newDriftCmd(), newDemoCmd(), newOptimizeCmd(), newProfileCmd(), newInferCmd(), newAuditCmd(), newRunCmd(), newBacktestCmd(), newServeCmd(), newScheduleCmd(), newRunsCmd(), newQuarantineCmd())
 	addUsageHints(root)
