@@ -21,6 +21,7 @@ type Model struct {
 	maxWidth int
 	threads  int       // goroutines a Predictor may use: the most any layer allows
 	work     int       // cost per row in int8 multiply-adds (see layerWork)
+	gather   bool      // the first layer runs as a gather on sparse rows
 	pool     sync.Pool // of *Predictor, for Model.Predict
 }
 
@@ -42,6 +43,7 @@ func New(spec Spec, pre *Preprocessor, layers []Layer) (*Model, error) {
 	if err := m.checkLayers(); err != nil {
 		return nil, fmt.Errorf("model: %w: %w", ErrInvalidInput, err)
 	}
+	m.gather = usesGather(pre, m.layers[0])
 	return m, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/refit-ml/refit/model"
@@ -80,6 +81,10 @@ type Config struct {
 	// MinCount is the number of training rows a category needs for its
 	// own one-hot feature (see model.FitConfig). Defaults to 1.
 	MinCount int `yaml:"min_count"`
+	// Threads is the number of goroutines a training step may use. The
+	// model does not depend on it: every sum is formed in the same order
+	// whatever the count. Defaults to runtime.GOMAXPROCS(0).
+	Threads int `yaml:"threads"`
 	// Seed drives the weight initialization, the validation split and the
 	// minibatch order. Defaults to 0 (which is a seed like any other).
 	Seed uint64 `yaml:"seed"`
@@ -102,6 +107,7 @@ func (c Config) withDefaults() Config {
 	c.ValidationSplit = orDefault(c.ValidationSplit, SplitRandom)
 	c.TopK = orDefault(c.TopK, 256)
 	c.MinCount = orDefault(c.MinCount, 1)
+	c.Threads = orDefault(c.Threads, runtime.GOMAXPROCS(0))
 	return c
 }
 
@@ -132,8 +138,9 @@ func (c Config) Validate() error {
 	if c.Activation != model.ReLU && c.Activation != model.Tanh {
 		bad("activation %q: want relu or tanh", c.Activation)
 	}
-	positive := map[string]int{"epochs": c.Epochs, "batch_size": c.BatchSize, "patience": c.Patience, "top_k": c.TopK, "min_count": c.MinCount}
-	for _, name := range []string{"epochs", "batch_size", "patience", "top_k", "min_count"} {
+	positive := map[string]int{"epochs": c.Epochs, "batch_size": c.BatchSize, "patience": c.Patience, "top_k": c.TopK,
+		"min_count": c.MinCount, "threads": c.Threads}
+	for _, name := range []string{"epochs", "batch_size", "patience", "top_k", "min_count", "threads"} {
 		if positive[name] < 0 {
 			bad("%s = %d: want a positive number", name, positive[name])
 		}

@@ -92,14 +92,23 @@ func checkColumns(s *arrow.Schema, d *Data) error {
 	return nil
 }
 
-// dataset is a feature matrix with its targets: class indices for
-// classification, standardized values for regression.
+// dataset holds the features of its rows as sparse rows (see
+// model.SparseRows: k slots per row, indexes into the width features) and
+// their targets: class indices for classification, standardized values
+// for regression.
 type dataset struct {
-	x     []float32 // rows×cols, row-major
+	idx   []int32   // rows×k feature indexes
+	val   []float32 // rows×k values
+	k     int
 	cls   []int32
 	y     []float32
 	rows  int
 	width int
+}
+
+// sparse is d's features as model.SparseRows.
+func (d *dataset) sparse() model.SparseRows {
+	return model.SparseRows{Idx: d.idx, Val: d.val, Rows: d.rows, Width: d.k}
 }
 
 // splitMask marks the validation rows of n training rows: a random or
@@ -167,36 +176,38 @@ func fitPreprocessing(b *batches, mask []bool, d *Data, cfg Config) (*model.Prep
 	return f.Preprocessor()
 }
 
-// features transforms b into the matrices of the rows whose mask is false
-// (first) and true (second).
-func features(ctx context.Context, b *batches, mask []bool, pre *model.Preprocessor) (train, valid []float32, err error) {
-	w := pre.NumFeatures()
+// features transforms b into the sparse rows of the rows whose mask is
+// false (first) and true (second).
+func features(ctx context.Context, b *batches, mask []bool, pre *model.Preprocessor) (train, valid dataset, err error) {
+	k := pre.SparseWidth()
 	nValid := 0
 	for _, v := range mask {
 		if v {
 			nValid++
 		}
 	}
-	train = make([]float32, 0, (b.rows-nValid)*w)
-	valid = make([]float32, 0, nValid*w)
-	var tmp []float32
+	train = dataset{idx: make([]int32, 0, (b.rows-nValid)*k), val: make([]float32, 0, (b.rows-nValid)*k), k: k, width: pre.NumFeatures()}
+	valid = dataset{idx: make([]int32, 0, nValid*k), val: make([]float32, 0, nValid*k), k: k, width: pre.NumFeatures()}
+	var tmp model.SparseRows
 	off := 0
 	for _, rec := range b.recs {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return train, valid, err
 		}
-		if tmp, err = pre.Transform(rec, tmp); err != nil {
-			return nil, nil, err
+		n := int(rec.NumRows())
+		if tmp, err = pre.TransformSparse(rec, 0, n, tmp); err != nil {
+			return train, valid, err
 		}
-		for r := range int(rec.NumRows()) {
-			row := tmp[r*w : (r+1)*w]
+		for r := range n {
+			d := &train
 			if mask != nil && mask[off+r] {
-				valid = append(valid, row...)
-			} else {
-				train = append(train, row...)
+				d = &valid
 			}
+			d.idx = append(d.idx, tmp.Idx[r*k:(r+1)*k]...)
+			d.val = append(d.val, tmp.Val[r*k:(r+1)*k]...)
+			d.rows++
 		}
-		off += int(rec.NumRows())
+		off += n
 	}
 	return train, valid, nil
 }

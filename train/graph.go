@@ -12,50 +12,58 @@ import (
 )
 
 // net is an MLP training graph for a fixed batch size, built once and run
-// for every minibatch: the inputs are tensors over slices net owns, which
-// the caller fills in place before each step. No gorgonia type leaves this
-// file.
+// for every minibatch. The first layer runs outside the graph on sparse
+// rows (see first); the graph takes its output z as an input and computes
+// the rest of the network, the loss and the gradients, dL/dz included.
+// The other inputs are tensors over slices net owns, which the caller
+// fills in place before each step. No gorgonia type leaves this file and
+// first.go.
 type net struct {
 	g       *gorgonia.ExprGraph
 	vm      gorgonia.VM
 	solver  *gorgonia.AdamSolver
-	grads   []gorgonia.ValueGrad
-	params  []*gorgonia.Node // w0, b0, w1, b1, ...; w is [in][out]
-	inputs  []*gorgonia.Node // x, y (weighted targets), r (row weights)
-	values  []*tensor.Dense  // the inputs' values, over xb, yb, rb
-	data    *gorgonia.Node   // the weighted mean loss, without L2
-	xb      []float32        // batch×in
-	yb      []float32        // batch×out
-	rb      []float32        // batch row weights
-	widths  []int            // in, hidden..., out
+	grads   []gorgonia.ValueGrad // first's W and b, then the graph's
+	params  []*gorgonia.Node     // w1, b1, ...; w is [in][out]
+	inputs  []*gorgonia.Node     // z (first's output), y (weighted targets), r (row weights)
+	values  []*tensor.Dense      // the inputs' values, over first.z, yb, rb
+	dz      *gorgonia.Node       // dL/dz
+	data    *gorgonia.Node       // the weighted mean loss, without L2
+	first   *first
+	yb      []float32 // batch×out
+	rb      []float32 // batch row weights
+	widths  []int     // in, hidden..., out
 	batch   int
 	task    model.Task
 	act     model.Activation
 	lastVal float32
-	lr      float64
-	// avg is the exponential moving average of the parameters (in the
-	// graph's layout) with factor avgDecay per step; nil when off.
+	lr, l2  float64
+	// avg is the exponential moving average of the parameters (in
+	// paramData's order and layout) with factor avgDecay per step; nil
+	// when off.
 	avg      [][]float32
 	avgDecay float32
 }
 
 // netSpec is what a net is built from.
 type netSpec struct {
-	widths []int // in, hidden..., out
-	batch  int
-	task   model.Task
-	act    model.Activation
-	lr, l2 float64
+	widths  []int // in, hidden..., out
+	batch   int
+	slots   int // sparse slots per row
+	threads int
+	task    model.Task
+	act     model.Activation
+	lr, l2  float64
 }
 
 // newNet builds the graph with weights drawn from rng: He uniform before
 // a relu, Glorot uniform otherwise, zero biases.
 func newNet(s netSpec, rng *rand.Rand) (*net, error) {
-	n := &net{widths: s.widths, batch: s.batch, task: s.task, act: s.act, g: gorgonia.NewGraph()}
+	n := &net{widths: s.widths, batch: s.batch, task: s.task, act: s.act, l2: s.l2, g: gorgonia.NewGraph()}
 	out := s.widths[len(s.widths)-1]
-	n.xb = make([]float32, s.batch*s.widths[0])
 	n.yb = make([]float32, s.batch*out)
 	n.rb = make([]float32, s.batch)
+	in, h := s.widths[0], s.widths[1]
+	n.first = newFirst(in, h, s.batch, s.slots, s.threads, initWeights(rng, in, h, len(s.widths) > 2 && s.act == model.ReLU))
 	err := guard("building the graph", func() error { return n.build(s, rng) })
 	if err != nil {
 		return nil, err
@@ -65,27 +73,29 @@ func newNet(s netSpec, rng *rand.Rand) (*net, error) {
 
 func (n *net) build(s netSpec, rng *rand.Rand) error {
 	out := s.widths[len(s.widths)-1]
-	x := n.input("x", n.xb, s.batch, s.widths[0])
+	z := n.input("z", n.first.z, s.batch, s.widths[1])
 	y := n.input("y", n.yb, s.batch, out)
 	r := n.input("r", n.rb, s.batch, 1)
-	z, err := n.layers(x, rng)
+	logits, err := n.layers(z, rng)
 	if err != nil {
 		return err
 	}
-	if n.data, err = dataLoss(s.task, z, y, r); err != nil {
+	if n.data, err = dataLoss(s.task, logits, y, r); err != nil {
 		return err
 	}
 	loss, err := n.withL2(n.data, s.l2)
 	if err != nil {
 		return err
 	}
-	if _, err := gorgonia.Grad(loss, n.params...); err != nil {
+	grads, err := gorgonia.Grad(loss, append(slices.Clone(n.params), z)...)
+	if err != nil {
 		return err
 	}
+	n.dz = grads[len(grads)-1]
 	n.vm = gorgonia.NewTapeMachine(n.g, gorgonia.BindDualValues(n.params...))
 	n.lr = s.lr
 	n.solver = gorgonia.NewAdamSolver(gorgonia.WithLearnRate(s.lr))
-	n.grads = gorgonia.NodesToValueGrads(n.params)
+	n.grads = append(n.first.params(), gorgonia.NodesToValueGrads(n.params)...)
 	return nil
 }
 
@@ -98,12 +108,16 @@ func (n *net) input(name string, backing []float32, rows, cols int) *gorgonia.No
 	return node
 }
 
-// layers adds the dense layers and returns the last layer's
-// pre-activation output (the logits).
-func (n *net) layers(x *gorgonia.Node, rng *rand.Rand) (*gorgonia.Node, error) {
-	h := x
+// layers adds the layers after the first to the first's output z and
+// returns the last layer's pre-activation output (the logits).
+func (n *net) layers(z *gorgonia.Node, rng *rand.Rand) (*gorgonia.Node, error) {
+	h := z
 	last := len(n.widths) - 2
-	for i := 0; i <= last; i++ {
+	for i := 1; i <= last; i++ {
+		var err error
+		if h, err = activate(h, n.act); err != nil {
+			return nil, err
+		}
 		in, out := n.widths[i], n.widths[i+1]
 		w := gorgonia.NewMatrix(n.g, tensor.Float32, gorgonia.WithShape(in, out),
 			gorgonia.WithName(fmt.Sprintf("w%d", i)),
@@ -118,11 +132,6 @@ func (n *net) layers(x *gorgonia.Node, rng *rand.Rand) (*gorgonia.Node, error) {
 		}
 		if h, err = gorgonia.BroadcastAdd(xw, b, nil, []byte{0}); err != nil {
 			return nil, err
-		}
-		if i < last {
-			if h, err = activate(h, n.act); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return h, nil
@@ -224,9 +233,10 @@ func (n *net) withL2(loss *gorgonia.Node, l2 float64) (*gorgonia.Node, error) {
 	return loss, nil
 }
 
-// step runs forward, backward and one Adam update on the batch in xb, yb,
-// rb and returns the batch's data loss.
+// step runs forward, backward and one Adam update on the batch in
+// first's slots, yb and rb and returns the batch's data loss.
 func (n *net) step() (float32, error) {
+	n.first.forward()
 	err := guard("training step", func() error {
 		for i, in := range n.inputs {
 			if err := gorgonia.Let(in, n.values[i]); err != nil {
@@ -242,6 +252,11 @@ func (n *net) step() (float32, error) {
 			return fmt.Errorf("loss is %T, want float32", n.data.Value().Data())
 		}
 		n.lastVal = v
+		dz, ok := n.dz.Value().Data().([]float32)
+		if !ok {
+			return fmt.Errorf("gradient is %T, want []float32", n.dz.Value().Data())
+		}
+		n.first.backward(dz, float32(n.l2))
 		return n.solver.Step(n.grads)
 	})
 	if err == nil && n.avg != nil {
@@ -250,22 +265,32 @@ func (n *net) step() (float32, error) {
 	return n.lastVal, err
 }
 
+// paramData returns the parameters' values in layer order: W0, b0, w1,
+// b1, ...; each weight matrix is [in][out].
+func (n *net) paramData() [][]float32 {
+	ps := [][]float32{n.first.weights(), n.first.bias()}
+	for _, p := range n.params {
+		ps = append(ps, p.Value().Data().([]float32))
+	}
+	return ps
+}
+
 // averageWeights makes weights return the exponential moving average of
 // the parameters over the steps from now on, with factor decay per step.
 func (n *net) averageWeights(decay float64) {
 	n.avgDecay = float32(decay)
-	n.avg = make([][]float32, len(n.params))
-	for i, p := range n.params {
-		n.avg[i] = slices.Clone(p.Value().Data().([]float32))
+	n.avg = nil
+	for _, p := range n.paramData() {
+		n.avg = append(n.avg, slices.Clone(p))
 	}
 }
 
 // average folds the current parameters into the moving average.
 func (n *net) average() {
 	d := n.avgDecay
-	for i, p := range n.params {
+	for i, p := range n.paramData() {
 		a := n.avg[i]
-		for j, v := range p.Value().Data().([]float32) {
+		for j, v := range p {
 			a[j] = d*a[j] + (1-d)*v
 		}
 	}
@@ -274,26 +299,26 @@ func (n *net) average() {
 // weights copies the current parameters (or their moving average) out,
 // converting each weight matrix to model's [out][in] layout.
 func (n *net) weights() [][]float32 {
-	ps := make([][]float32, len(n.params))
-	for i, p := range n.params {
-		v := p.Value().Data().([]float32)
-		if n.avg != nil {
-			v = n.avg[i]
-		}
+	ps := n.paramData()
+	if n.avg != nil {
+		ps = n.avg
+	}
+	out := make([][]float32, len(ps))
+	for i, v := range ps {
 		if i%2 == 1 {
-			ps[i] = append([]float32(nil), v...)
+			out[i] = slices.Clone(v)
 			continue
 		}
-		in, out := n.widths[i/2], n.widths[i/2+1]
-		t := make([]float32, in*out)
+		in, o := n.widths[i/2], n.widths[i/2+1]
+		t := make([]float32, in*o)
 		for a := range in {
-			for b := range out {
-				t[b*in+a] = v[a*out+b]
+			for b := range o {
+				t[b*in+a] = v[a*o+b]
 			}
 		}
-		ps[i] = t
+		out[i] = t
 	}
-	return ps
+	return out
 }
 
 // scaleLearningRate multiplies Adam's step size by f; the moment

@@ -97,7 +97,6 @@ func collectAll(ctx context.Context, d Data) (tb, vb *batches, err error) {
 }
 
 func (p *problem) matrices(ctx context.Context, tb, vb *batches, mask []bool) error {
-	w := p.pre.NumFeatures()
 	tx, vx, err := features(ctx, tb, mask, p.pre)
 	if err != nil {
 		return err
@@ -107,8 +106,7 @@ func (p *problem) matrices(ctx context.Context, tb, vb *batches, mask []bool) er
 			return err
 		}
 	}
-	p.train = dataset{x: tx, rows: len(tx) / w, width: w}
-	p.valid = dataset{x: vx, rows: len(vx) / w, width: w}
+	p.train, p.valid = tx, vx
 	return nil
 }
 

@@ -1,0 +1,81 @@
+//go:build !purego
+
+package gather
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// args is what the kernels of gather_amd64.s read; they depend on the
+// field offsets (0, 8, ..., 80 relu).
+type args struct {
+	y    unsafe.Pointer // Rows: first output; ScatterAdd: the weights w
+	ldy  int            // bytes between rows of y
+	w    unsafe.Pointer // Rows: the weights; ScatterAdd: the gradient g
+	ldw  int            // bytes between rows of w
+	b    unsafe.Pointer // Rows: the bias
+	n    int            // outputs, a multiple of 16
+	idx  unsafe.Pointer // slots of the first row
+	val  unsafe.Pointer
+	k    int // slots per row, ≥ 1
+	rows int // ≥ 1
+	relu int // ≠ 0: fused relu
+}
+
+//go:noescape
+func rows512(a *args)
+
+//go:noescape
+func rows256(a *args)
+
+//go:noescape
+func scatter512(a *args)
+
+//go:noescape
+func scatter256(a *args)
+
+func detect() kernelKind {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX2:
+		return kernelAVX512
+	case cpu.X86.HasAVX2:
+		return kernelAVX2
+	}
+	return kernelGo
+}
+
+// rowsSIMD is Rows for outputs [0, n), n a positive multiple of 16.
+func rowsSIMD(y []float32, ldy int, w []float32, ldw int, b []float32, n int, idx []int32, val []float32, k, rows int, relu bool) {
+	if kernel == kernelGo || k == 0 {
+		rowsGo(y, ldy, w, ldw, b, 0, n, idx, val, k, rows, relu)
+		return
+	}
+	a := args{y: unsafe.Pointer(&y[0]), ldy: 4 * ldy, w: unsafe.Pointer(&w[0]), ldw: 4 * ldw, b: unsafe.Pointer(&b[0]),
+		n: n, idx: unsafe.Pointer(&idx[0]), val: unsafe.Pointer(&val[0]), k: k, rows: rows}
+	if relu {
+		a.relu = 1
+	}
+	if kernel == kernelAVX512 {
+		rows512(&a)
+	} else {
+		rows256(&a)
+	}
+}
+
+// scatterSIMD is ScatterAdd for outputs [lo, hi), hi−lo a positive
+// multiple of 16.
+func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
+	if kernel == kernelGo || k == 0 {
+		scatterGo(w, ldw, g, ldg, idx, val, k, rows, lo, hi)
+		return
+	}
+	a := args{y: unsafe.Pointer(&w[lo]), ldy: 4 * ldw, w: unsafe.Pointer(&g[lo]), ldw: 4 * ldg,
+		n: hi - lo, idx: unsafe.Pointer(&idx[0]), val: unsafe.Pointer(&val[0]), k: k, rows: rows}
+	if kernel == kernelAVX512 {
+		scatter512(&a)
+	} else {
+		scatter256(&a)
+	}
+}

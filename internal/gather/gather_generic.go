@@ -1,0 +1,13 @@
+//go:build purego || !amd64
+
+package gather
+
+func detect() kernelKind { return kernelGo }
+
+func rowsSIMD(y []float32, ldy int, w []float32, ldw int, b []float32, n int, idx []int32, val []float32, k, rows int, relu bool) {
+	rowsGo(y, ldy, w, ldw, b, 0, n, idx, val, k, rows, relu)
+}
+
+func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
+	scatterGo(w, ldw, g, ldg, idx, val, k, rows, lo, hi)
+}
