@@ -43,7 +43,7 @@ func newFirst(in, out, batch, k, threads int, w []float32) *first {
 // solver.
 type param struct{ v, g *tensor.Dense }
 
-func (p param) Value() gorgonia.Value          { return p.v }
+func (p param) Value() gorgonia.Value         { return p.v }
 func (p param) Grad() (gorgonia.Value, error) { return p.g, nil }
 
 // params are W and b for the solver.
