@@ -46,10 +46,18 @@ type param struct{ v, g *tensor.Dense }
 func (p param) Value() gorgonia.Value         { return p.v }
 func (p param) Grad() (gorgonia.Value, error) { return p.g, nil }
 
-// params are W and b for the solver.
-func (f *first) params() []gorgonia.ValueGrad {
-	return []gorgonia.ValueGrad{param{f.w, f.gw}, param{f.b, f.gb}}
+// rowsParam is the weight rows [lo, hi) (views of W and its gradient)
+// for the solver.
+func (f *first) rowsParam(lo, hi int) param {
+	w, g := f.weights(), f.gw.Data().([]float32)
+	return param{
+		v: tensor.New(tensor.WithShape(hi-lo, f.out), tensor.WithBacking(w[lo*f.out:hi*f.out])),
+		g: tensor.New(tensor.WithShape(hi-lo, f.out), tensor.WithBacking(g[lo*f.out:hi*f.out])),
+	}
 }
+
+// biasParam is b for the solver.
+func (f *first) biasParam() param { return param{f.b, f.gb} }
 
 func (f *first) weights() []float32 { return f.w.Data().([]float32) }
 func (f *first) bias() []float32    { return f.b.Data().([]float32) }

@@ -79,3 +79,42 @@ func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, val []
 		scatter256(&a)
 	}
 }
+
+// gemmArgs is what the gemm tiles of gather_amd64.s read (offsets 0, 8,
+// ..., 56 n).
+type gemmArgs struct {
+	a   unsafe.Pointer // first row of a
+	lda int            // bytes
+	b   unsafe.Pointer
+	ldb int // bytes
+	c   unsafe.Pointer
+	ldc int // bytes
+	k   int // ≥ 1
+	n   int // a multiple of 16
+}
+
+//go:noescape
+func gemm512x4(a *gemmArgs)
+
+//go:noescape
+func gemm512x1(a *gemmArgs)
+
+// gemmSIMD computes Gemm's columns [0, n), n a multiple of 16, with the
+// AVX-512 tiles (4 rows at a time, then single rows), if the CPU has
+// them; it reports whether it did.
+func gemmSIMD(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) bool {
+	if kernel != kernelAVX512 {
+		return false
+	}
+	g := gemmArgs{lda: 4 * lda, b: unsafe.Pointer(&b[0]), ldb: 4 * ldb, ldc: 4 * ldc, k: k, n: n}
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		g.a, g.c = unsafe.Pointer(&a[i*lda]), unsafe.Pointer(&c[i*ldc])
+		gemm512x4(&g)
+	}
+	for ; i < m; i++ {
+		g.a, g.c = unsafe.Pointer(&a[i*lda]), unsafe.Pointer(&c[i*ldc])
+		gemm512x1(&g)
+	}
+	return true
+}

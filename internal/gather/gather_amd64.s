@@ -333,3 +333,177 @@ sskip256:
 	JNZ  srow256
 	VZEROUPPER
 	RET
+
+// Dense tiles: c = a·b for 4 rows (gemm512x4) or 1 row (gemm512x1) and n
+// columns, reading a *gemmArgs: 0 a, 8 lda (bytes), 16 b, 24 ldb (bytes),
+// 32 c, 40 ldc (bytes), 48 k (≥ 1), 56 n (a multiple of 16). Each lane
+// sums its column in order of p with a rounded product (VMULPS with the
+// element of a broadcast, then VADDPS), as Rows does.
+//
+// Registers: SI a, BX lda, AX 3·lda, R8 b, R9 ldb, DX c, R10 ldc, R13 k,
+// R14 n (bytes), R11 column offset, CX p left, DI a at p, R12 b at p.
+
+#define GEMM_SETUP \
+	MOVQ a+0(FP), AX; \
+	MOVQ 0(AX), SI; \
+	MOVQ 8(AX), BX; \
+	MOVQ 16(AX), R8; \
+	MOVQ 24(AX), R9; \
+	MOVQ 32(AX), DX; \
+	MOVQ 40(AX), R10; \
+	MOVQ 48(AX), R13; \
+	MOVQ 56(AX), R14; \
+	SHLQ $2, R14; \
+	LEAQ (BX)(BX*2), AX; \
+	XORQ R11, R11
+
+#define ZERO8 \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z4, Z4, Z4; \
+	VPXORD Z5, Z5, Z5; \
+	VPXORD Z6, Z6, Z6; \
+	VPXORD Z7, Z7, Z7
+
+#define MACB(m, w, t, acc) \
+	VMULPS.BCST m, w, t; \
+	VADDPS      t, acc, acc
+
+// func gemm512x4(a *gemmArgs)
+TEXT ·gemm512x4(SB), NOSPLIT, $0-8
+	GEMM_SETUP
+
+g4c32:
+	LEAQ 128(R11), R12
+	CMPQ R12, R14
+	JGT  g4c16
+	ZERO8
+	MOVQ SI, DI
+	LEAQ (R8)(R11*1), R12
+	MOVQ R13, CX
+
+g4p32:
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	MACB((DI), Z16, Z20, Z0)
+	MACB((DI), Z17, Z21, Z1)
+	MACB((DI)(BX*1), Z16, Z22, Z2)
+	MACB((DI)(BX*1), Z17, Z23, Z3)
+	MACB((DI)(BX*2), Z16, Z24, Z4)
+	MACB((DI)(BX*2), Z17, Z25, Z5)
+	MACB((DI)(AX*1), Z16, Z26, Z6)
+	MACB((DI)(AX*1), Z17, Z27, Z7)
+	ADDQ    $4, DI
+	ADDQ    R9, R12
+	DECQ    CX
+	JNZ     g4p32
+
+	LEAQ    (DX)(R11*1), R12
+	LEAQ    (R12)(R10*2), DI
+	VMOVUPS Z0, (R12)
+	VMOVUPS Z1, 64(R12)
+	VMOVUPS Z2, (R12)(R10*1)
+	VMOVUPS Z3, 64(R12)(R10*1)
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z5, 64(DI)
+	VMOVUPS Z6, (DI)(R10*1)
+	VMOVUPS Z7, 64(DI)(R10*1)
+	ADDQ    $128, R11
+	JMP     g4c32
+
+g4c16:
+	CMPQ   R11, R14
+	JGE    g4done
+	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+	VPXORD Z4, Z4, Z4
+	VPXORD Z6, Z6, Z6
+	MOVQ   SI, DI
+	LEAQ   (R8)(R11*1), R12
+	MOVQ   R13, CX
+
+g4p16:
+	VMOVUPS (R12), Z16
+	MACB((DI), Z16, Z20, Z0)
+	MACB((DI)(BX*1), Z16, Z22, Z2)
+	MACB((DI)(BX*2), Z16, Z24, Z4)
+	MACB((DI)(AX*1), Z16, Z26, Z6)
+	ADDQ    $4, DI
+	ADDQ    R9, R12
+	DECQ    CX
+	JNZ     g4p16
+
+	LEAQ    (DX)(R11*1), R12
+	LEAQ    (R12)(R10*2), DI
+	VMOVUPS Z0, (R12)
+	VMOVUPS Z2, (R12)(R10*1)
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z6, (DI)(R10*1)
+	ADDQ    $64, R11
+	JMP     g4c16
+
+g4done:
+	VZEROUPPER
+	RET
+
+// func gemm512x1(a *gemmArgs)
+TEXT ·gemm512x1(SB), NOSPLIT, $0-8
+	GEMM_SETUP
+
+g1c64:
+	LEAQ   256(R11), R12
+	CMPQ   R12, R14
+	JGT    g1c16
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ   SI, DI
+	LEAQ   (R8)(R11*1), R12
+	MOVQ   R13, CX
+
+g1p64:
+	VBROADCASTSS (DI), Z8
+	MUL512((R12), Z8, Z20, Z0)
+	MUL512(64(R12), Z8, Z21, Z1)
+	MUL512(128(R12), Z8, Z22, Z2)
+	MUL512(192(R12), Z8, Z23, Z3)
+	ADDQ         $4, DI
+	ADDQ R9, R12
+	DECQ CX
+	JNZ  g1p64
+
+	LEAQ    (DX)(R11*1), R12
+	VMOVUPS Z0, (R12)
+	VMOVUPS Z1, 64(R12)
+	VMOVUPS Z2, 128(R12)
+	VMOVUPS Z3, 192(R12)
+	ADDQ    $256, R11
+	JMP     g1c64
+
+g1c16:
+	CMPQ   R11, R14
+	JGE    g1done
+	VPXORD Z0, Z0, Z0
+	MOVQ   SI, DI
+	LEAQ   (R8)(R11*1), R12
+	MOVQ   R13, CX
+
+g1p16:
+	VMOVUPS (R12), Z16
+	MACB((DI), Z16, Z20, Z0)
+	ADDQ    $4, DI
+	ADDQ    R9, R12
+	DECQ    CX
+	JNZ     g1p16
+
+	LEAQ    (DX)(R11*1), R12
+	VMOVUPS Z0, (R12)
+	ADDQ    $64, R11
+	JMP     g1c16
+
+g1done:
+	VZEROUPPER
+	RET

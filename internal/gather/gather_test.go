@@ -205,3 +205,45 @@ func BenchmarkScatterAdd(b *testing.B) {
 		})
 	}
 }
+
+func TestGemm(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, k := range kernels() {
+		for _, shape := range [][3]int{{1, 1, 1}, {4, 16, 3}, {7, 32, 64}, {9, 48, 5}, {256, 32, 64}, {5, 64, 256}, {3, 70, 9}, {2, 144, 1}, {6, 20, 0}} {
+			m, n, kk := shape[0], shape[1], shape[2]
+			t.Run(fmt.Sprintf("%v/%dx%dx%d", k, m, n, kk), func(t *testing.T) {
+				lda, ldb, ldc := kk+2, n+1, n+3
+				a, b := awkward(r, m*lda), awkward(r, max(kk, 1)*ldb)
+				c := awkward(r, m*ldc)
+				withKernel(k, func() { Gemm(m, n, kk, a, lda, b, ldb, c, ldc) })
+				for i := range m {
+					for j := range n {
+						var s float32
+						for p := range kk {
+							s += float32(a[i*lda+p] * b[p*ldb+j])
+						}
+						if math.Float32bits(s) != math.Float32bits(c[i*ldc+j]) {
+							t.Fatalf("c[%d][%d] = %v, want %v", i, j, c[i*ldc+j], s)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkGemm(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	m, n, k := 256, 32, 64
+	a, w, c := awkward(r, m*k), awkward(r, k*n), make([]float32, m*n)
+	for _, kk := range kernels() {
+		b.Run(kk.String(), func(b *testing.B) {
+			withKernel(kk, func() {
+				for b.Loop() {
+					Gemm(m, n, k, a, k, w, n, c, n)
+				}
+			})
+			b.ReportMetric(float64(m*n*k*b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+		})
+	}
+}
