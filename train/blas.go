@@ -32,8 +32,9 @@ func routeGEMM() {
 // gemmScratch holds transposed operands.
 var gemmScratch = sync.Pool{New: func() any { return new([]float32) }}
 
-// Sgemm computes c = alpha·op(a)·op(b) + beta·c (row-major, as gonum's).
-// Transposed operands are copied untransposed first.
+// Sgemm computes c = alpha·op(a)·op(b) + beta·c (row-major, as gonum's):
+// a transposed b is copied untransposed first; a transposed a (the
+// weight gradients' aᵀ·b) is read in place.
 func (fastBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
@@ -52,20 +53,23 @@ func (fastBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []flo
 		bufs = append(bufs, p)
 		return (*p)[:n]
 	}
-	if tA != blas.NoTrans && k > 0 {
-		a, lda = transposeInto(scratch(m*k), a, lda, k, m), k
-	}
 	if tB != blas.NoTrans && k > 0 {
 		b, ldb = transposeInto(scratch(k*n), b, ldb, n, k), n
 	}
+	dst, ld := c, ldc
+	if alpha != 1 || beta != 0 {
+		dst, ld = scratch(m*n), n
+	}
+	if tA != blas.NoTrans {
+		gather.GemmTransA(m, n, k, a, lda, b, ldb, dst, ld)
+	} else {
+		gather.Gemm(m, n, k, a, lda, b, ldb, dst, ld)
+	}
 	if alpha == 1 && beta == 0 {
-		gather.Gemm(m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
-	t := scratch(m * n)
-	gather.Gemm(m, n, k, a, lda, b, ldb, t, n)
 	for i := range m {
-		ci, ti := c[i*ldc:i*ldc+n], t[i*n:(i+1)*n]
+		ci, ti := c[i*ldc:i*ldc+n], dst[i*n:(i+1)*n]
 		for j, v := range ti {
 			if beta == 0 {
 				ci[j] = alpha * v

@@ -25,6 +25,10 @@ type first struct {
 	z       []float32 // batch × out: the output, the graph's input
 	rows    int       // batch rows
 	threads int
+	// relu applies max(z, 0) to the output, for a relu after the layer:
+	// z then holds the activations, the graph's input, and backward takes
+	// their gradient.
+	relu bool
 }
 
 func newFirst(in, out, batch, k, threads int, w []float32) *first {
@@ -62,22 +66,26 @@ func (f *first) biasParam() param { return param{f.b, f.gb} }
 func (f *first) weights() []float32 { return f.w.Data().([]float32) }
 func (f *first) bias() []float32    { return f.b.Data().([]float32) }
 
-// forward computes z for every batch row (padding rows have value-0
-// slots, so their z is b), the rows split between the threads.
+// forward computes z (or relu(z)) for every batch row (padding rows have
+// value-0 slots, so their z is b), the rows split between the threads.
 func (f *first) forward() {
 	w, b := f.weights(), f.bias()
 	f.parallel(f.rows, 1, func(lo, hi int) {
-		gather.Rows(f.z[lo*f.out:], f.out, w, f.out, b, f.out, f.idx[lo*f.k:hi*f.k], f.val[lo*f.k:hi*f.k], f.k, hi-lo, false)
+		gather.Rows(f.z[lo*f.out:], f.out, w, f.out, b, f.out, f.idx[lo*f.k:hi*f.k], f.val[lo*f.k:hi*f.k], f.k, hi-lo, f.relu)
 	})
 }
 
-// backward adds the gradients of W and b given dz = dL/dz (batch × out),
-// plus l2·W for an L2 penalty l2/2·ΣW². The outputs are split between
-// the threads: each gradient is summed in the same order (rows, then
-// slots) whatever the split, so the result does not depend on the thread
-// count.
+// backward adds the gradients of W and b given dz = dL/dz (batch × out;
+// with relu, the gradient of the activations, which it turns into dL/dz
+// in place), plus l2·W for an L2 penalty l2/2·ΣW². The outputs are split
+// between the threads: each gradient is summed in the same order (rows,
+// then slots) whatever the split, so the result does not depend on the
+// thread count.
 func (f *first) backward(dz []float32, l2 float32) {
 	gw, gb, w := f.gw.Data().([]float32), f.gb.Data().([]float32), f.weights()
+	if f.relu {
+		gather.MaskPositive(dz, f.z)
+	}
 	f.parallel(f.out, 16, func(lo, hi int) {
 		gather.ScatterAdd(gw, f.out, dz, f.out, f.idx, f.val, f.k, f.rows, lo, hi)
 		gather.ColumnSums(gb, dz, f.out, f.rows, lo, hi)

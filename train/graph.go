@@ -84,6 +84,7 @@ func newNet(s netSpec, rng *rand.Rand) (*net, error) {
 	n.rb = make([]float32, s.batch)
 	n.dz = make([]float32, s.batch*s.widths[1])
 	n.first = newFirst(s.widths[0], s.widths[1], s.batch, s.slots, n.threads, initWeights(rng, s.widths[0], s.widths[1], last > 0 && s.act == model.ReLU))
+	n.first.relu = last > 0 && s.act == model.ReLU
 	var ws [][]float32 // the graph's weights
 	for i := 1; i <= last; i++ {
 		ws = append(ws, initWeights(rng, s.widths[i], s.widths[i+1], i < last && s.act == model.ReLU))
@@ -113,7 +114,7 @@ func (n *net) build(sh *shard, s netSpec, ws [][]float32) error {
 	z := sh.input("z", n.first.z[sh.lo*h:sh.hi*h], rows, h)
 	y := sh.input("y", n.yb[sh.lo*out:sh.hi*out], rows, out)
 	r := sh.input("r", n.rb[sh.lo:sh.hi], rows, 1)
-	logits, err := sh.layers(z, s.widths, s.act, ws)
+	logits, err := sh.layers(z, s.widths, s.act, ws, !n.first.relu)
 	if err != nil {
 		return err
 	}
@@ -163,15 +164,18 @@ func (sh *shard) input(name string, backing []float32, rows, cols int) *gorgonia
 	return node
 }
 
-// layers adds the layers after the first to the first's output z, with
-// weights ws (copied), and returns the last layer's pre-activation output
-// (the logits).
-func (sh *shard) layers(z *gorgonia.Node, widths []int, act model.Activation, ws [][]float32) (*gorgonia.Node, error) {
+// layers adds the layers after the first to the first's output z (its
+// activation included unless actFirst is false: the first layer applied
+// it), with weights ws (copied), and returns the last layer's
+// pre-activation output (the logits).
+func (sh *shard) layers(z *gorgonia.Node, widths []int, act model.Activation, ws [][]float32, actFirst bool) (*gorgonia.Node, error) {
 	h := z
 	for i := 1; i+1 < len(widths); i++ {
 		var err error
-		if h, err = activate(h, act); err != nil {
-			return nil, err
+		if i > 1 || actFirst {
+			if h, err = activate(h, act); err != nil {
+				return nil, err
+			}
 		}
 		in, out := widths[i], widths[i+1]
 		w := gorgonia.NewMatrix(sh.g, tensor.Float32, gorgonia.WithShape(in, out),

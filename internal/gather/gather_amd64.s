@@ -6,7 +6,8 @@
 //
 //	0 y, 8 ldy (bytes), 16 w, 24 ldw (bytes), 32 b, 40 n (outputs, a
 //	multiple of 16), 48 idx *int32, 56 val *float32, 64 k (slots per
-//	row, ≥ 1), 72 rows (≥ 1), 80 relu.
+//	row, ≥ 1), 72 rows (≥ 1), 80 relu, 88 and 96 the bytes from one
+//	row's idx and val to the next's.
 //
 // rows: y[r][o] = Σ_s val[r][s]·w[idx[r][s]][o] + b[o], each product
 // rounded (VMULPS) before it is added to the lane's sum (VADDPS), slots in
@@ -46,8 +47,8 @@ GLOBL absmask<>(SB), RODATA|NOPTR, $4
 	ADDQ    R11, R12
 
 #define NEXTROW \
-	LEAQ (SI)(BX*4), SI; \
-	LEAQ (DI)(BX*4), DI; \
+	ADDQ 88(AX), SI; \
+	ADDQ 96(AX), DI; \
 	ADDQ 8(AX), DX; \
 	DECQ R14
 
@@ -282,8 +283,8 @@ sskip512:
 	INCQ CX
 	CMPQ CX, BX
 	JLT  sslot512
-	LEAQ (SI)(BX*4), SI
-	LEAQ (DI)(BX*4), DI
+	ADDQ 88(AX), SI
+	ADDQ 96(AX), DI
 	ADDQ 24(AX), R8
 	DECQ R14
 	JNZ  srow512
@@ -326,8 +327,8 @@ sskip256:
 	INCQ CX
 	CMPQ CX, BX
 	JLT  sslot256
-	LEAQ (SI)(BX*4), SI
-	LEAQ (DI)(BX*4), DI
+	ADDQ 88(AX), SI
+	ADDQ 96(AX), DI
 	ADDQ 24(AX), R8
 	DECQ R14
 	JNZ  srow256
@@ -505,5 +506,165 @@ g1p16:
 	JMP     g1c16
 
 g1done:
+	VZEROUPPER
+	RET
+
+// func gemm512x4t(a *gemmArgs): gemm512x4 for a transposed a (stored
+// k×m, lda its row stride): the 4 rows' elements of one p are adjacent
+// and p steps by lda.
+TEXT ·gemm512x4t(SB), NOSPLIT, $0-8
+	GEMM_SETUP
+
+t4c32:
+	LEAQ 128(R11), R12
+	CMPQ R12, R14
+	JGT  t4c16
+	ZERO8
+	MOVQ SI, DI
+	LEAQ (R8)(R11*1), R12
+	MOVQ R13, CX
+
+t4p32:
+	VMOVUPS (R12), Z16
+	VMOVUPS 64(R12), Z17
+	MACB((DI), Z16, Z20, Z0)
+	MACB((DI), Z17, Z21, Z1)
+	MACB(4(DI), Z16, Z22, Z2)
+	MACB(4(DI), Z17, Z23, Z3)
+	MACB(8(DI), Z16, Z24, Z4)
+	MACB(8(DI), Z17, Z25, Z5)
+	MACB(12(DI), Z16, Z26, Z6)
+	MACB(12(DI), Z17, Z27, Z7)
+	ADDQ    BX, DI
+	ADDQ    R9, R12
+	DECQ    CX
+	JNZ     t4p32
+
+	LEAQ    (DX)(R11*1), R12
+	LEAQ    (R12)(R10*2), DI
+	VMOVUPS Z0, (R12)
+	VMOVUPS Z1, 64(R12)
+	VMOVUPS Z2, (R12)(R10*1)
+	VMOVUPS Z3, 64(R12)(R10*1)
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z5, 64(DI)
+	VMOVUPS Z6, (DI)(R10*1)
+	VMOVUPS Z7, 64(DI)(R10*1)
+	ADDQ    $128, R11
+	JMP     t4c32
+
+t4c16:
+	CMPQ   R11, R14
+	JGE    t4done
+	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+	VPXORD Z4, Z4, Z4
+	VPXORD Z6, Z6, Z6
+	MOVQ   SI, DI
+	LEAQ   (R8)(R11*1), R12
+	MOVQ   R13, CX
+
+t4p16:
+	VMOVUPS (R12), Z16
+	MACB((DI), Z16, Z20, Z0)
+	MACB(4(DI), Z16, Z22, Z2)
+	MACB(8(DI), Z16, Z24, Z4)
+	MACB(12(DI), Z16, Z26, Z6)
+	ADDQ    BX, DI
+	ADDQ    R9, R12
+	DECQ    CX
+	JNZ     t4p16
+
+	LEAQ    (DX)(R11*1), R12
+	LEAQ    (R12)(R10*2), DI
+	VMOVUPS Z0, (R12)
+	VMOVUPS Z2, (R12)(R10*1)
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z6, (DI)(R10*1)
+	ADDQ    $64, R11
+	JMP     t4c16
+
+t4done:
+	VZEROUPPER
+	RET
+
+// func gemm512x1t(a *gemmArgs): gemm512x1 for a transposed a.
+TEXT ·gemm512x1t(SB), NOSPLIT, $0-8
+	GEMM_SETUP
+
+t1c64:
+	LEAQ   256(R11), R12
+	CMPQ   R12, R14
+	JGT    t1c16
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ   SI, DI
+	LEAQ   (R8)(R11*1), R12
+	MOVQ   R13, CX
+
+t1p64:
+	VBROADCASTSS (DI), Z8
+	MUL512((R12), Z8, Z20, Z0)
+	MUL512(64(R12), Z8, Z21, Z1)
+	MUL512(128(R12), Z8, Z22, Z2)
+	MUL512(192(R12), Z8, Z23, Z3)
+	ADDQ         BX, DI
+	ADDQ R9, R12
+	DECQ CX
+	JNZ  t1p64
+
+	LEAQ    (DX)(R11*1), R12
+	VMOVUPS Z0, (R12)
+	VMOVUPS Z1, 64(R12)
+	VMOVUPS Z2, 128(R12)
+	VMOVUPS Z3, 192(R12)
+	ADDQ    $256, R11
+	JMP     t1c64
+
+t1c16:
+	CMPQ   R11, R14
+	JGE    t1done
+	VPXORD Z0, Z0, Z0
+	MOVQ   SI, DI
+	LEAQ   (R8)(R11*1), R12
+	MOVQ   R13, CX
+
+t1p16:
+	VMOVUPS (R12), Z16
+	MACB((DI), Z16, Z20, Z0)
+	ADDQ    BX, DI
+	ADDQ    R9, R12
+	DECQ    CX
+	JNZ     t1p16
+
+	LEAQ    (DX)(R11*1), R12
+	VMOVUPS Z0, (R12)
+	ADDQ    $64, R11
+	JMP     t1c16
+
+t1done:
+	VZEROUPPER
+	RET
+
+// func maskPositive512(dz, h *float32, n int): dz[i] = 0 where !(h[i] >
+// 0), for n a multiple of 16.
+TEXT ·maskPositive512(SB), NOSPLIT, $0-24
+	MOVQ   dz+0(FP), DI
+	MOVQ   h+8(FP), SI
+	MOVQ   n+16(FP), CX
+	SHRQ   $4, CX
+	VPXORD Z1, Z1, Z1
+
+mask512:
+	VMOVUPS (SI), Z0
+	VCMPPS  $0x1e, Z1, Z0, K1 // h > 0, ordered
+	VMOVUPS.Z (DI), K1, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     mask512
 	VZEROUPPER
 	RET

@@ -247,3 +247,52 @@ func BenchmarkGemm(b *testing.B) {
 		})
 	}
 }
+
+func TestGemmTransA(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, k := range kernels() {
+		for _, shape := range [][3]int{{1, 1, 1}, {64, 32, 256}, {9, 48, 5}, {3, 70, 9}, {20, 16, 0}} {
+			m, n, kk := shape[0], shape[1], shape[2]
+			t.Run(fmt.Sprintf("%v/%dx%dx%d", k, m, n, kk), func(t *testing.T) {
+				lda, ldb, ldc := m+2, n+1, n+3
+				a, b := awkward(r, max(kk, 1)*lda), awkward(r, max(kk, 1)*ldb)
+				c := awkward(r, m*ldc)
+				withKernel(k, func() { GemmTransA(m, n, kk, a, lda, b, ldb, c, ldc) })
+				for i := range m {
+					for j := range n {
+						var s float32
+						for p := range kk {
+							s += float32(a[p*lda+i] * b[p*ldb+j])
+						}
+						if math.Float32bits(s) != math.Float32bits(c[i*ldc+j]) {
+							t.Fatalf("c[%d][%d] = %v, want %v", i, j, c[i*ldc+j], s)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestMaskPositive(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 2))
+	for _, k := range kernels() {
+		for _, n := range []int{0, 5, 16, 37, 64} {
+			h, dz := awkward(r, n), awkward(r, n)
+			h = append(h, float32(math.NaN()))
+			if n > 0 {
+				h[0] = float32(math.NaN())
+			}
+			want := slices.Clone(dz)
+			for i := range want {
+				if !(h[i] > 0) {
+					want[i] = 0
+				}
+			}
+			withKernel(k, func() { MaskPositive(dz, h) })
+			if i := sameBits(dz, want); i >= 0 {
+				t.Fatalf("%v n=%d: %d: %v, want %v", k, n, i, dz[i], want[i])
+			}
+		}
+	}
+}

@@ -38,3 +38,42 @@ func gemmGo(m, lo, hi, k int, a []float32, lda int, b []float32, ldb int, c []fl
 		}
 	}
 }
+
+// GemmTransA sets c[i*ldc+j] = Σ_p float32(a[p*lda+i]·b[p*ldb+j]) for
+// i < m and j < n: aᵀ·b for a stored k×m, with Gemm's sums (in order of
+// p from +0, each product rounded).
+func GemmTransA(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if k <= 0 {
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	done := 0
+	if n >= 16 && gemmTransSIMD(m, n&^15, k, a, lda, b, ldb, c, ldc) {
+		done = n &^ 15
+	}
+	for i := range m {
+		for j := done; j < n; j++ {
+			var s float32
+			for p := range k {
+				s += float32(a[p*lda+i] * b[p*ldb+j])
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// MaskPositive sets dz[i] = 0 where h[i] is not positive (the gradient
+// through a relu whose outputs are h). h is at least as long as dz.
+func MaskPositive(dz, h []float32) {
+	h = h[:len(dz)]
+	for i := maskPositiveSIMD(dz, h); i < len(dz); i++ {
+		if !(h[i] > 0) {
+			dz[i] = 0
+		}
+	}
+}
