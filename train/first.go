@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/refit-ml/refit/internal/gather"
-	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -14,7 +13,7 @@ import (
 // the gradient of W is dL/dz, which the graph computes, scattered back
 // into those rows. Most flights features are one-hot, so this skips the
 // products of zeros that a dense x·W would form. W and b are updated by
-// the graph's Adam solver, through the ValueGrads of params.
+// adam: gorgonia's Adam solver, fused.
 type first struct {
 	in, out int
 	w, b    *tensor.Dense // [in][out] and [1][out]
@@ -42,26 +41,6 @@ func newFirst(in, out, batch, k, threads int, w []float32) *first {
 	f.z = make([]float32, batch*out)
 	return f
 }
-
-// param is a tensor and its gradient as a gorgonia.ValueGrad, for the
-// solver.
-type param struct{ v, g *tensor.Dense }
-
-func (p param) Value() gorgonia.Value         { return p.v }
-func (p param) Grad() (gorgonia.Value, error) { return p.g, nil }
-
-// rowsParam is the weight rows [lo, hi) (views of W and its gradient)
-// for the solver.
-func (f *first) rowsParam(lo, hi int) param {
-	w, g := f.weights(), f.gw.Data().([]float32)
-	return param{
-		v: tensor.New(tensor.WithShape(hi-lo, f.out), tensor.WithBacking(w[lo*f.out:hi*f.out])),
-		g: tensor.New(tensor.WithShape(hi-lo, f.out), tensor.WithBacking(g[lo*f.out:hi*f.out])),
-	}
-}
-
-// biasParam is b for the solver.
-func (f *first) biasParam() param { return param{f.b, f.gb} }
 
 func (f *first) weights() []float32 { return f.w.Data().([]float32) }
 func (f *first) bias() []float32    { return f.b.Data().([]float32) }

@@ -27,8 +27,9 @@ import (
 type net struct {
 	first   *first
 	shards  []*shard
-	solvers []*gorgonia.AdamSolver
-	vgs     [][]gorgonia.ValueGrad // what each solver updates
+	solver  *gorgonia.AdamSolver // the graph's parameters
+	vgs     []gorgonia.ValueGrad
+	adam    *adam // the first layer's
 	yb      []float32              // batch×out
 	rb      []float32              // batch row weights
 	dz      []float32              // batch×widths[1]: dL/dz, gathered from the shards
@@ -134,25 +135,13 @@ func (n *net) build(sh *shard, s netSpec, ws [][]float32) error {
 	return nil
 }
 
-// buildSolvers sets up Adam: one solver for the first half of the first
-// layer's weight rows, its bias and the graph's parameters (those of the
-// first shard), and, with more than one thread, a second one for the
-// other half of the rows, so that both update concurrently. Adam updates
-// every parameter on its own, so the split does not change the result.
+// buildSolvers sets up Adam: gorgonia's solver for the graph's
+// parameters (those of the first shard) and its fused equivalent (adam)
+// for the first layer's, whose weight rows the threads share.
 func (n *net) buildSolvers() {
-	f := n.first
-	split := f.in
-	if n.threads > 1 && f.in >= 2 {
-		split = f.in / 2
-	}
-	vgs := []gorgonia.ValueGrad{f.rowsParam(0, split), f.biasParam()}
-	n.vgs = [][]gorgonia.ValueGrad{append(vgs, gorgonia.NodesToValueGrads(n.shards[0].params)...)}
-	if split < f.in {
-		n.vgs = append(n.vgs, []gorgonia.ValueGrad{f.rowsParam(split, f.in)})
-	}
-	for range n.vgs {
-		n.solvers = append(n.solvers, gorgonia.NewAdamSolver(gorgonia.WithLearnRate(n.lr)))
-	}
+	n.solver = gorgonia.NewAdamSolver(gorgonia.WithLearnRate(n.lr))
+	n.vgs = gorgonia.NodesToValueGrads(n.shards[0].params)
+	n.adam = newAdam(n.lr, n.first.in*n.first.out, n.first.out)
 }
 
 // input makes a rows×cols float32 input node over backing.
@@ -401,26 +390,21 @@ func gradData(p *gorgonia.Node) ([]float32, error) {
 	return g.Data().([]float32), nil
 }
 
-// update runs the Adam solvers, concurrently when threads allow, then
+// update runs one Adam step: the first layer's weight rows split between
+// the threads, its bias and the graph's parameters on the first; then it
 // copies the first shard's parameters into the others.
 func (n *net) update() error {
-	errs := make([]error, len(n.solvers))
-	step := func(i int) {
-		errs[i] = guard("optimizer step", func() error { return n.solvers[i].Step(n.vgs[i]) })
-	}
-	if n.threads > 1 && len(n.solvers) > 1 {
-		var wg sync.WaitGroup
-		for i := 1; i < len(n.solvers); i++ {
-			wg.Go(func() { step(i) })
+	f, st := n.first, n.adam.next()
+	var err error
+	gw, gb := f.gw.Data().([]float32), f.gb.Data().([]float32)
+	f.parallel(f.in, 1, func(lo, hi int) {
+		st.update(n.adam, 0, f.weights(), gw, lo*f.out, hi*f.out)
+		if lo == 0 {
+			st.update(n.adam, 1, f.bias(), gb, 0, f.out)
+			err = guard("optimizer step", func() error { return n.solver.Step(n.vgs) })
 		}
-		step(0)
-		wg.Wait()
-	} else {
-		for i := range n.solvers {
-			step(i)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	for _, sh := range n.shards[1:] {
@@ -491,9 +475,8 @@ func (n *net) weights() [][]float32 {
 // estimates are kept.
 func (n *net) scaleLearningRate(f float64) {
 	n.lr *= f
-	for _, s := range n.solvers {
-		gorgonia.WithLearnRate(n.lr)(s)
-	}
+	gorgonia.WithLearnRate(n.lr)(n.solver)
+	n.adam.eta = n.lr
 }
 
 // close releases the machines.
