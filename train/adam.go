@@ -1,6 +1,10 @@
 package train
 
-import "math"
+import (
+	"math"
+
+	"github.com/refit-ml/refit/internal/gather"
+)
 
 // adam is gorgonia's AdamSolver for the first layer's parameters, fused
 // into one pass over each tensor without allocation. It does the
@@ -25,39 +29,22 @@ func newAdam(eta float64, sizes ...int) *adam {
 	return a
 }
 
-// adamStep is one step's constants, as the solver computes them.
-type adamStep struct {
-	omb1, omb2, b1, b2, eps, negEta, cv1, cv2 float32
-}
-
-// next advances the iteration and returns its constants.
-func (a *adam) next() adamStep {
+// next advances the iteration and returns its constants, as the solver
+// computes them.
+func (a *adam) next() *gather.AdamConsts {
 	a.iter++
 	c1 := 1 - math.Pow(a.betas[0], float64(a.iter))
 	c2 := 1 - math.Pow(a.betas[1], float64(a.iter))
-	return adamStep{
-		omb1: float32(1) - float32(a.betas[0]), omb2: float32(1) - float32(a.betas[1]),
-		b1: float32(a.betas[0]), b2: float32(a.betas[1]), eps: float32(1e-8), negEta: -float32(a.eta),
-		cv1: float32(1) / float32(c1), cv2: float32(1) / float32(c2),
+	return &gather.AdamConsts{
+		OneMinusBeta1: float32(1) - float32(a.betas[0]), OneMinusBeta2: float32(1) - float32(a.betas[1]),
+		Beta1: float32(a.betas[0]), Beta2: float32(a.betas[1]), Eps: float32(1e-8), NegEta: -float32(a.eta),
+		Correction1: float32(1) / float32(c1), Correction2: float32(1) / float32(c2),
 	}
 }
 
-// update applies the step to w[lo:hi] of tensor t with gradient g, and
+// update applies the step c to w[lo:hi] of tensor t with gradient g, and
 // zeroes g there, as the solver does. Elements are independent, so
 // callers may split [0, len(w)) between goroutines.
-func (s adamStep) update(a *adam, t int, w, g []float32, lo, hi int) {
-	m, v := a.m[t][lo:hi], a.v[t][lo:hi]
-	w, g = w[lo:hi][:len(m)], g[lo:hi][:len(m)]
-	for i, gi := range g {
-		t1 := float32(gi * s.omb1)
-		gg := float32(float32(gi*gi) * s.omb2)
-		nm := t1 + float32(m[i]*s.b1)
-		nv := gg + float32(v[i]*s.b2)
-		m[i], v[i] = nm, nv
-		mh := float32(nm * s.cv1)
-		vh := float32(math.Sqrt(float64(float32(nv*s.cv2)))) + s.eps // correctly rounded, as the solver's SQRTSS
-		mh = float32(mh*s.negEta) / vh
-		w[i] += mh
-		g[i] = 0
-	}
+func (a *adam) update(c *gather.AdamConsts, t int, w, g []float32, lo, hi int) {
+	gather.AdamUpdate(w[lo:hi], g[lo:hi], a.m[t][lo:hi], a.v[t][lo:hi], c)
 }

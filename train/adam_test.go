@@ -13,7 +13,7 @@ import (
 // solverParam is a tensor and its gradient for gorgonia's solver.
 type solverParam struct{ v, g *tensor.Dense }
 
-func (p solverParam) Value() gorgonia.Value          { return p.v }
+func (p solverParam) Value() gorgonia.Value         { return p.v }
 func (p solverParam) Grad() (gorgonia.Value, error) { return p.g, nil }
 
 // adam gives gorgonia's AdamSolver's parameters bit for bit, over steps
@@ -47,8 +47,8 @@ func TestAdamMatchesGorgonia(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := a.next()
-		st.update(a, 0, got, g, 0, 300)
-		st.update(a, 0, got, g, 300, n)
+		a.update(st, 0, got, g, 0, 300)
+		a.update(st, 0, got, g, 300, n)
 		for i := range want {
 			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
 				t.Fatalf("step %d, weight %d: %v, solver %v", step, i, got[i], want[i])

@@ -29,11 +29,11 @@ type net struct {
 	shards  []*shard
 	solver  *gorgonia.AdamSolver // the graph's parameters
 	vgs     []gorgonia.ValueGrad
-	adam    *adam // the first layer's
-	yb      []float32              // batch×out
-	rb      []float32              // batch row weights
-	dz      []float32              // batch×widths[1]: dL/dz, gathered from the shards
-	widths  []int                  // in, hidden..., out
+	adam    *adam     // the first layer's
+	yb      []float32 // batch×out
+	rb      []float32 // batch row weights
+	dz      []float32 // batch×widths[1]: dL/dz, gathered from the shards
+	widths  []int     // in, hidden..., out
 	batch   int
 	threads int
 	task    model.Task
@@ -398,9 +398,9 @@ func (n *net) update() error {
 	var err error
 	gw, gb := f.gw.Data().([]float32), f.gb.Data().([]float32)
 	f.parallel(f.in, 1, func(lo, hi int) {
-		st.update(n.adam, 0, f.weights(), gw, lo*f.out, hi*f.out)
+		n.adam.update(st, 0, f.weights(), gw, lo*f.out, hi*f.out)
 		if lo == 0 {
-			st.update(n.adam, 1, f.bias(), gb, 0, f.out)
+			n.adam.update(st, 1, f.bias(), gb, 0, f.out)
 			err = guard("optimizer step", func() error { return n.solver.Step(n.vgs) })
 		}
 	})

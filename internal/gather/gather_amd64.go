@@ -158,3 +158,17 @@ func gemmSIMD(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float
 	}
 	return true
 }
+
+//go:noescape
+func adam512(w, grad, m, v *float32, n int, c *AdamConsts)
+
+// adamSIMD runs AdamUpdate on the first len(w)&^15 elements with AVX-512
+// and returns how many it did.
+func adamSIMD(w, g, m, v []float32, c *AdamConsts) int {
+	n := len(w) &^ 15
+	if kernel != kernelAVX512 || n == 0 {
+		return 0
+	}
+	adam512(&w[0], &g[0], &m[0], &v[0], n, c)
+	return n
+}

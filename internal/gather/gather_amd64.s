@@ -668,3 +668,54 @@ mask512:
 	JNZ     mask512
 	VZEROUPPER
 	RET
+
+// func adam512(w, grad, m, v *float32, n int, c *AdamConsts): AdamUpdate on
+// n elements (a multiple of 16), the same operations in the same order
+// (VMULPS, VADDPS, VSQRTPS, VDIVPS round like their scalar forms). c: 0
+// 1−β1, 4 1−β2, 8 β1, 12 β2, 16 ε, 20 −η, 24 c1, 28 c2.
+TEXT ·adam512(SB), NOSPLIT, $0-48
+	MOVQ         w+0(FP), DI
+	MOVQ         grad+8(FP), SI
+	MOVQ         m+16(FP), R8
+	MOVQ         v+24(FP), R9
+	MOVQ         n+32(FP), CX
+	MOVQ         c+40(FP), AX
+	SHRQ         $4, CX
+	VBROADCASTSS 0(AX), Z20
+	VBROADCASTSS 4(AX), Z21
+	VBROADCASTSS 8(AX), Z22
+	VBROADCASTSS 12(AX), Z23
+	VBROADCASTSS 16(AX), Z24
+	VBROADCASTSS 20(AX), Z25
+	VBROADCASTSS 24(AX), Z26
+	VBROADCASTSS 28(AX), Z27
+	VPXORD       Z28, Z28, Z28
+
+adam:
+	VMOVUPS (SI), Z0
+	VMULPS  Z20, Z0, Z1  // t1 = g·(1−β1)
+	VMULPS  Z0, Z0, Z2   // g·g
+	VMULPS  Z21, Z2, Z2  // ·(1−β2)
+	VMULPS  (R8), Z22, Z3 // m·β1
+	VADDPS  Z3, Z1, Z1   // new m = t1 + m·β1
+	VMULPS  (R9), Z23, Z4 // v·β2
+	VADDPS  Z4, Z2, Z2   // new v = gg + v·β2
+	VMOVUPS Z1, (R8)
+	VMOVUPS Z2, (R9)
+	VMULPS  Z26, Z1, Z1  // new m·c1
+	VMULPS  Z27, Z2, Z2  // new v·c2
+	VSQRTPS Z2, Z2
+	VADDPS  Z24, Z2, Z2  // + ε
+	VMULPS  Z25, Z1, Z1  // ·(−η)
+	VDIVPS  Z2, Z1, Z1   // / (√ + ε)
+	VADDPS  (DI), Z1, Z1 // w + update
+	VMOVUPS Z1, (DI)
+	VMOVUPS Z28, (SI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	DECQ    CX
+	JNZ     adam
+	VZEROUPPER
+	RET

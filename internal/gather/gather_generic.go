@@ -21,3 +21,5 @@ func gemmTransSIMD(m, n, k int, a []float32, lda int, b []float32, ldb int, c []
 }
 
 func maskPositiveSIMD(dz, h []float32) int { return 0 }
+
+func adamSIMD(w, g, m, v []float32, c *AdamConsts) int { return 0 }

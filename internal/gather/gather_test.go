@@ -296,3 +296,28 @@ func TestMaskPositive(t *testing.T) {
 		}
 	}
 }
+
+func TestAdamUpdateKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	c := &AdamConsts{OneMinusBeta1: 0.1, OneMinusBeta2: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, NegEta: -0.002,
+		Correction1: 1.7, Correction2: 300}
+	n := 100
+	w0, g0, m0, v0 := awkward(r, n), awkward(r, n), awkward(r, n), awkward(r, n)
+	for i := range v0 {
+		v0[i] = float32(math.Abs(float64(v0[i])))
+	}
+	var want []float32
+	for _, k := range kernels() {
+		w, g, m, v := slices.Clone(w0), slices.Clone(g0), slices.Clone(m0), slices.Clone(v0)
+		withKernel(k, func() { AdamUpdate(w, g, m, v, c) })
+		if want == nil {
+			want = append(append(append([]float32{}, w...), m...), v...)
+		}
+		if i := sameBits(append(append(append([]float32{}, w...), m...), v...), want); i >= 0 {
+			t.Fatalf("%v: value %d differs from Go's", k, i)
+		}
+		if slices.ContainsFunc(g, func(x float32) bool { return x != 0 }) {
+			t.Fatalf("%v: gradient not zeroed", k)
+		}
+	}
+}
