@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
 )
 
 // gatherCases are models whose first layer runs as a gather: every layer
@@ -115,5 +117,45 @@ func TestGatherOnlyWhenSparse(t *testing.T) {
 	}
 	if m.gather {
 		t.Fatal("an all-numeric model uses the gather")
+	}
+}
+
+// Predict on the gather path does not allocate after the first batch,
+// dictionary columns and int8 layers included, on one goroutine or two.
+func TestGatherPredictAllocs(t *testing.T) {
+	names, models := variantModels(t, 64, 64, 32)
+	rec := benchRecord(t, 1024, 9)
+	dict := newRecord(t, col{"n0", f64Arr([]float64{1, 2})}, col{"n1", f64Arr([]float64{1, 2})},
+		col{"n2", f64Arr([]float64{1, 2})}, col{"n3", f64Arr([]float64{1, 2})}, col{"n4", f64Arr([]float64{1, 2})},
+		col{"c0", dictArr([]string{"v1", "zz"})}, col{"c1", dictArr([]string{"v3", "v1"}, 1)},
+		col{"ts", tsArr(arrow.Millisecond, "America/Chicago", []int64{friday * 1000, 0})})
+	for i, m := range models {
+		p := m.NewPredictor()
+		for _, r := range []arrow.Record{rec, dict} {
+			out, err := p.Predict(r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := testing.AllocsPerRun(5, func() { out, _ = p.Predict(r, out) }); n != 0 {
+				t.Errorf("%s, %d rows: %v allocations per batch", names[i], r.NumRows(), n)
+			}
+		}
+	}
+}
+
+// A bad column fails Predict with the same error on one goroutine or two.
+func TestParallelPredictError(t *testing.T) {
+	names, models := variantModels(t, 64, 64, 32)
+	rec := benchRecord(t, 2000, 3)
+	bad := newRecord(t, col{"n0", strArr(make([]string, 2000))})
+	for i, m := range models {
+		_, err := m.NewPredictor().Predict(rec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = m.NewPredictor().Predict(bad, nil)
+		if !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("%s: got %v, want ErrInvalidInput", names[i], err)
+		}
 	}
 }

@@ -42,6 +42,7 @@ type int8GatherScratch struct {
 	d     []int32   // rows×k: code − zp per slot
 	scale []float32 // sx·weight scale per output, padded
 	y     []float32 // rows×ld outputs when out is not a multiple of 16
+	acc   []int32   // the Go kernel's sums, ld
 }
 
 var int8GatherPool = sync.Pool{New: func() any { return new(int8GatherScratch) }}
@@ -74,7 +75,10 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 		}
 		y, ldy = sc.y[:rows*g.ld], g.ld
 	}
-	int8GatherRows(y, ldy, g, sc.scale, l.bpad, floor, idx, sc.d, k, rows)
+	if cap(sc.acc) < g.ld {
+		sc.acc = make([]int32, g.ld)
+	}
+	int8GatherRows(y, ldy, g, sc.scale, l.bpad, floor, idx, sc.d, k, rows, sc.acc[:g.ld])
 	if ldy != l.out {
 		for r := range rows {
 			copy(dst[r*l.out:(r+1)*l.out], y[r*ldy:])
@@ -107,10 +111,9 @@ func slotCodes(d []int32, val []float32, inv, zp float32) []int32 {
 	return d
 }
 
-// int8GatherGo computes rows outputs of ld lanes: the slots' integer sum,
-// then the tiles' epilogue.
-func int8GatherGo(y []float32, ldy int, g *int8Gather, scale, bias []float32, floor float32, idx, d []int32, k, rows int) {
-	acc := make([]int32, g.ld)
+// int8GatherGo computes rows outputs of ld lanes: the slots' integer sum
+// (in acc, g.ld long), then the tiles' epilogue.
+func int8GatherGo(y []float32, ldy int, g *int8Gather, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
 	n := min(ldy, g.ld)
 	for r := range rows {
 		clear(acc)

@@ -26,9 +26,9 @@ func int8Gather512(a *int8GatherArgs)
 
 // int8GatherRows computes the outputs with the AVX-512 kernel when the
 // int8 kernel is VNNI (it needs AVX-512F only), else in Go.
-func int8GatherRows(y []float32, ldy int, g *int8Gather, scale, bias []float32, floor float32, idx, d []int32, k, rows int) {
+func int8GatherRows(y []float32, ldy int, g *int8Gather, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
 	if kernelISA != isaVNNI || k == 0 || rows == 0 || ldy%blockOut != 0 {
-		int8GatherGo(y, ldy, g, scale, bias, floor, idx, d, k, rows)
+		int8GatherGo(y, ldy, g, scale, bias, floor, idx, d, k, rows, acc)
 		return
 	}
 	a := int8GatherArgs{y: unsafe.Pointer(&y[0]), ldy: 4 * ldy, q: unsafe.Pointer(&g.qt[0]), ldq: g.ld,

@@ -44,6 +44,9 @@ func New(spec Spec, pre *Preprocessor, layers []Layer) (*Model, error) {
 		return nil, fmt.Errorf("model: %w: %w", ErrInvalidInput, err)
 	}
 	m.gather = usesGather(pre, m.layers[0])
+	if m.gather { // the first layer adds SparseWidth weight rows
+		m.work += 4*pre.SparseWidth()*m.layers[0].Out() - layerWork(m.layers[0])
+	}
 	return m, nil
 }
 

@@ -31,31 +31,93 @@ type Predictor struct {
 // Smaller batches lose more to the hand-off than they gain.
 const minParallelBatchWork = 16 << 20
 
-// blockJob is one Forward call's blocks, claimed in order by the caller
-// and the helper goroutine: whoever is free takes the next block, so a
-// helper that wakes late, or shares its core with other processes, gets
-// fewer blocks instead of delaying the call.
+// blockJob is one Forward or Predict call's blocks, claimed in order by
+// the caller and the helper goroutine: whoever is free takes the next
+// block, so a helper that wakes late, or shares its core with other
+// processes, gets fewer blocks instead of delaying the call.
 type blockJob struct {
 	x, dst   []float32
+	rec      arrow.Record // Predict's record; x is nil then
 	rows     int
 	nf, ow   int
 	next     atomic.Int64 // next block to claim
 	helperOf *Predictor   // scratch for the helper goroutine
+	// the first failed block of each goroutine (caller, helper) and its
+	// error; -1 for none
+	failed [2]int
+	errs   [2]error
 }
 
-// run computes blocks until none is left, with p's scratch.
-func (j *blockJob) run(p *Predictor) {
+// run computes blocks until none is left, with p's scratch; who is 0 for
+// the caller, 1 for the helper. A goroutine stops at its first error.
+func (j *blockJob) run(p *Predictor, who int) {
 	for {
-		lo := int(j.next.Add(1)-1) * blockRows
+		b := int(j.next.Add(1) - 1)
+		lo := b * blockRows
 		if lo >= j.rows {
 			return
 		}
 		hi := min(lo+blockRows, j.rows)
-		p.forward(j.x[lo*j.nf:hi*j.nf], hi-lo, j.dst[lo*j.ow:hi*j.ow])
+		if j.rec == nil {
+			p.forward(j.x[lo*j.nf:hi*j.nf], hi-lo, j.dst[lo*j.ow:hi*j.ow])
+			continue
+		}
+		if err := p.block(j.rec, lo, hi, j.dst[lo*j.ow:hi*j.ow]); err != nil {
+			j.failed[who], j.errs[who] = b, err
+			return
+		}
 	}
 }
 
-func (j *blockJob) runHelper() { j.run(j.helperOf) }
+func (j *blockJob) runHelper() { j.run(j.helperOf, 1) }
+
+// err is the error of the first failed block: every block before it was
+// computed, so it is the error one goroutine would have met first.
+func (j *blockJob) err() error {
+	switch {
+	case j.errs[0] == nil:
+		return j.errs[1]
+	case j.errs[1] == nil || j.failed[0] < j.failed[1]:
+		return j.errs[0]
+	}
+	return j.errs[1]
+}
+
+// share runs the blocks of j on the caller and, if it is free, the
+// helper goroutine.
+func (p *Predictor) share(j *blockJob) error {
+	if p.helper == nil {
+		p.helper, p.done = &Predictor{m: p.m}, make(chan struct{}, 1)
+	}
+	j.helperOf = p.helper
+	j.next.Store(0)
+	j.failed, j.errs = [2]int{-1, -1}, [2]error{}
+	helpers.enter()
+	started := helpers.tryRun(j, p.done)
+	j.run(p, 0)
+	if started {
+		<-p.done
+	}
+	helpers.leave()
+	err := j.err()
+	j.x, j.dst, j.rec, j.errs = nil, nil, nil, [2]error{}
+	return err
+}
+
+// transformWork estimates the preprocessing of one input column of one
+// row in the units of layerWork: about 20 ns.
+const transformWork = 4 << 10
+
+// parallel reports whether a batch of rows rows is worth sharing with
+// the helper goroutine; transform says whether the batch is preprocessed
+// too (Predict).
+func (p *Predictor) parallel(rows int, transform bool) bool {
+	work := p.m.work
+	if transform {
+		work += transformWork * len(p.m.pre.cols)
+	}
+	return rows > blockRows && p.m.threads >= 2 && rows*work >= minParallelBatchWork && runtime.GOMAXPROCS(0) >= 2
+}
 
 // NewPredictor returns a Predictor for m.
 func (m *Model) NewPredictor() *Predictor { return &Predictor{m: m} }
@@ -72,6 +134,11 @@ func (p *Predictor) Predict(rec arrow.Record, dst []float32) ([]float32, error) 
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
+	if p.parallel(rows, true) {
+		j := &p.job
+		j.rec, j.x, j.dst, j.rows, j.ow = rec, nil, dst, rows, ow
+		return dst, p.share(j)
+	}
 	for lo := 0; lo < rows; lo += blockRows {
 		hi := min(lo+blockRows, rows)
 		if err := p.block(rec, lo, hi, dst[lo*ow:hi*ow]); err != nil {
@@ -162,27 +229,16 @@ func (p *Predictor) Forward(x []float32, rows int, dst []float32) ([]float32, er
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
-	if rows <= blockRows || p.m.threads < 2 || rows*p.m.work < minParallelBatchWork || runtime.GOMAXPROCS(0) < 2 {
+	if !p.parallel(rows, false) {
 		for lo := 0; lo < rows; lo += blockRows {
 			hi := min(lo+blockRows, rows)
 			p.forward(x[lo*nf:hi*nf], hi-lo, dst[lo*ow:hi*ow])
 		}
 		return dst, nil
 	}
-	if p.helper == nil {
-		p.helper, p.done = &Predictor{m: p.m}, make(chan struct{}, 1)
-	}
 	j := &p.job
-	j.x, j.dst, j.rows, j.nf, j.ow, j.helperOf = x, dst, rows, nf, ow, p.helper
-	j.next.Store(0)
-	helpers.enter()
-	started := helpers.tryRun(j, p.done)
-	j.run(p)
-	if started {
-		<-p.done
-	}
-	helpers.leave()
-	j.x, j.dst = nil, nil
+	j.x, j.rec, j.dst, j.rows, j.nf, j.ow = x, nil, dst, rows, nf, ow
+	_ = p.share(j) // forward has no errors
 	return dst, nil
 }
 

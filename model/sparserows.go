@@ -25,6 +25,8 @@ type SparseRows struct {
 	Val   []float32
 	Rows  int
 	Width int
+
+	dict []int32 // TransformSparse's scratch: features of dictionary values
 }
 
 // row returns the slots of row r.
@@ -105,8 +107,11 @@ func (p *Preprocessor) TransformSparse(rec arrow.Record, lo, hi int, dst SparseR
 		if err != nil {
 			return dst, err
 		}
-		w := slotWriter{idx: dst.Idx, val: dst.Val, stride: p.slots, slot: p.slotOffs[i], off: int32(p.offsets[i]), lo: lo}
-		if err := p.sparseColumn(i, &w, arr, hi); err != nil {
+		w := slotWriter{idx: dst.Idx, val: dst.Val, stride: p.slots, slot: p.slotOffs[i], off: int32(p.offsets[i]), lo: lo,
+			dict: dst.dict}
+		err = p.sparseColumn(i, &w, arr, hi)
+		dst.dict = w.dict
+		if err != nil {
 			return dst, fmt.Errorf("model: transform column %q: %w", p.cols[i].Name, err)
 		}
 	}
@@ -139,6 +144,7 @@ type slotWriter struct {
 	slot   int   // first slot of the column
 	off    int32 // first feature of the column
 	lo     int   // first record row
+	dict   []int32
 }
 
 // at returns the position of record row i's first slot of the column.
@@ -188,7 +194,10 @@ func (w *slotWriter) categorical(index map[string]int, arr arrow.Array, hi int) 
 func (w *slotWriter) dictionary(index map[string]int, a *array.Dictionary, hi int) error {
 	k := int32(len(index))
 	dict := a.Dictionary()
-	feat := make([]int32, dict.Len())
+	if cap(w.dict) < dict.Len() {
+		w.dict = make([]int32, dict.Len())
+	}
+	feat := w.dict[:dict.Len()]
 	err := eachString(dict, 0, dict.Len(), func(j int, s string, ok bool) {
 		feat[j] = k + 1
 		if ok {
