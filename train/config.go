@@ -20,6 +20,11 @@ const (
 	// SplitTail holds out the last ValidationFraction of the rows in source
 	// order: a time-based split when the source is ordered by time.
 	SplitTail Split = "tail"
+	// SplitTime holds out the most recent ValidationFraction of the rows
+	// by Data.TimeColumn (ties go by source order, later rows being the
+	// more recent), whatever the source order: early stopping then
+	// watches the rows closest to the data the model will score.
+	SplitTime Split = "time"
 )
 
 // Config configures Fit. The zero value is usable: every field has a
@@ -66,8 +71,8 @@ type Config struct {
 	// ValidationFraction of the training rows is held out for early
 	// stopping when Data.Validation is nil. Defaults to 0.1.
 	ValidationFraction float64 `yaml:"validation_fraction"`
-	// ValidationSplit picks the held-out rows: random or tail. Defaults to
-	// random.
+	// ValidationSplit picks the held-out rows: random, tail or time (which
+	// needs Data.TimeColumn). Defaults to random.
 	ValidationSplit Split `yaml:"validation_split"`
 	// ClassWeights weights each training row's loss by its class: "" gives
 	// every row weight 1; "balanced" gives n/(classes·count(class)).
@@ -163,8 +168,8 @@ func (c Config) Validate() error {
 	if !(c.ValidationFraction > 0 && c.ValidationFraction < 1) {
 		bad("validation_fraction = %v: want 0 < fraction < 1", c.ValidationFraction)
 	}
-	if c.ValidationSplit != SplitRandom && c.ValidationSplit != SplitTail {
-		bad("validation_split %q: want random or tail", c.ValidationSplit)
+	if c.ValidationSplit != SplitRandom && c.ValidationSplit != SplitTail && c.ValidationSplit != SplitTime {
+		bad("validation_split %q: want random, tail or time", c.ValidationSplit)
 	}
 	if c.ClassWeights != "" && c.ClassWeights != "balanced" {
 		bad("class_weights %q: want \"\" or balanced", c.ClassWeights)

@@ -56,7 +56,20 @@ func readData(ctx context.Context, cfg Config, d Data) (tb, vb *batches, lab lab
 		return nil, nil, lab, nil, err
 	}
 	if d.Validation == nil {
-		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)))
+		var times []int64
+		if cfg.ValidationSplit == SplitTime {
+			if d.TimeColumn == "" {
+				err = fmt.Errorf("%w: validation_split time needs a time column", ErrInvalidData)
+			} else {
+				times, err = readTimes(tb, d.TimeColumn)
+			}
+		}
+		if err != nil {
+			tb.release()
+			vb.release()
+			return nil, nil, lab, nil, err
+		}
+		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)), times)
 	}
 	return tb, vb, lab, mask, nil
 }
