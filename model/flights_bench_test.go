@@ -95,17 +95,18 @@ func flightsVariants(b testing.TB, recs []arrow.Record) (names []string, models 
 		for _, threads := range []int{1, 2} {
 			var layers []Layer
 			for i, l := range base.Layers() {
-				layers = append(layers, withThreads(c.conv(i, l.(*Dense)), threads))
+				layers = append(layers, c.conv(i, l.(*Dense)))
 			}
 			for _, gather := range []bool{false, true} {
 				m, err := New(base.Spec(), pre, layers)
 				if err != nil {
 					b.Fatal(err)
 				}
+				m = m.WithThreads(threads)
 				path := "gather"
 				if !gather {
 					m.gather, m.work = false, 0
-					for _, l := range layers {
+					for _, l := range m.layers {
 						m.work += layerWork(l)
 					}
 					path = "dense"
@@ -116,18 +117,6 @@ func flightsVariants(b testing.TB, recs []arrow.Record) (names []string, models 
 		}
 	}
 	return names, models
-}
-
-func withThreads(l Layer, n int) Layer {
-	switch l := l.(type) {
-	case *Dense:
-		return l.WithThreads(n)
-	case *Int8Dense:
-		return l.WithThreads(n)
-	case *Sparse:
-		return l.WithThreads(n)
-	}
-	return l
 }
 
 // BenchmarkPredictFlights measures Predict end to end, Arrow columns in

@@ -162,3 +162,25 @@ func TestParallelPredictError(t *testing.T) {
 		}
 	}
 }
+
+func TestModelWithThreads(t *testing.T) {
+	names, models := variantModels(t, 64, 64, 32)
+	rec := benchRecord(t, 3000, 4)
+	for i, m := range models {
+		two := m.WithThreads(2)
+		if two.threads != 2 || two.gather != m.gather || two.work != m.work {
+			t.Fatalf("%s: threads %d, gather %v, work %d", names[i], two.threads, two.gather, two.work)
+		}
+		want, err := m.WithThreads(1).Predict(rec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := two.Predict(rec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j := firstDiff(want, got); j >= 0 {
+			t.Fatalf("%s: output %d: %v with 2 threads, %v with 1", names[i], j, got[j], want[j])
+		}
+	}
+}

@@ -79,6 +79,28 @@ func (m *Model) checkLayers() error {
 	return nil
 }
 
+// WithThreads returns a model whose layers may use n goroutines (see
+// Dense.WithThreads): a Predictor then shares large batches, their
+// preprocessing included, with the process's helper goroutine. Outputs
+// are the same. Layers without a WithThreads method are kept as they are.
+func (m *Model) WithThreads(n int) *Model {
+	layers := make([]Layer, len(m.layers))
+	for i, l := range m.layers {
+		switch l := l.(type) {
+		case *Dense:
+			layers[i] = l.WithThreads(n)
+		case *Sparse:
+			layers[i] = l.WithThreads(n)
+		case *Int8Dense:
+			layers[i] = l.WithThreads(n)
+		default:
+			layers[i] = l
+		}
+	}
+	c, _ := New(m.spec, m.pre, layers) // the same shapes: New cannot fail
+	return c
+}
+
 // layerWork is a layer's cost per row in int8 multiply-adds, the unit of
 // minParallelBatchWork. Measured on one core here, the int8 kernels run
 // about 200 G multiply-adds/s, the float32 dense kernel about 45 G (4.4×

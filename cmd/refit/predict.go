@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -53,6 +54,7 @@ func runPredict(cmd *cobra.Command, modelPath string, data []string, where strin
 	if err != nil {
 		return err
 	}
+	m = m.WithThreads(runtime.GOMAXPROCS(0)) // large batches on every core
 	ctx := cmd.Context()
 	ds, err := ingest.Open(ctx, data, ingest.Options{Limits: inputLimits})
 	if err != nil {
