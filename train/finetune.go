@@ -126,6 +126,7 @@ func (n *net) setWeights(ds []*model.Dense) {
 		}
 		copy(ps[2*i+1], d.Bias())
 	}
+	n.syncShards()
 }
 
 // applyMasks zeroes the net's weights outside the masks ([in][out]).
@@ -139,6 +140,7 @@ func (n *net) applyMasks(masks [][]bool) {
 			}
 		}
 	}
+	n.syncShards()
 }
 
 // fineTuneEpochs runs the epochs with masks and returns the last weights.

@@ -407,12 +407,18 @@ func (n *net) update() error {
 	if err != nil {
 		return err
 	}
+	n.syncShards()
+	return nil
+}
+
+// syncShards copies the first shard's graph parameters (the ones
+// paramData, the solver, setWeights and applyMasks see) into the others.
+func (n *net) syncShards() {
 	for _, sh := range n.shards[1:] {
 		for i, p := range sh.params {
 			copy(p.Value().Data().([]float32), n.shards[0].params[i].Value().Data().([]float32))
 		}
 	}
-	return nil
 }
 
 // paramData returns the parameters' values in layer order: W0, b0, w1,
