@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/model"
 )
 
@@ -16,18 +17,20 @@ import (
 // {metric: latency_p99_us, max_rise_vs_champion_pct: 20}. They exist for
 // the overall rows only (not per slice).
 const (
-	CostBytes      = "bytes"
-	CostParams     = "params"
-	CostNonzeros   = "nonzeros"
-	CostLatencyP50 = "latency_p50_us"
-	CostLatencyP99 = "latency_p99_us"
-	CostRowsPerSec = "rows_per_sec"
+	CostBytes         = "bytes"
+	CostTensorBytes   = "tensor_bytes"
+	CostParams        = "params"
+	CostNonzeros      = "nonzeros"
+	CostLatencyP50    = "latency_p50_us"
+	CostLatencyP99    = "latency_p99_us"
+	CostRowsPerSec    = "rows_per_sec"
+	CostE2ERowsPerSec = "e2e_rows_per_sec"
 )
 
 // isCost reports whether name is a cost metric.
 func isCost(name string) bool {
 	switch name {
-	case CostBytes, CostParams, CostNonzeros, CostLatencyP50, CostLatencyP99, CostRowsPerSec:
+	case CostBytes, CostTensorBytes, CostParams, CostNonzeros, CostLatencyP50, CostLatencyP99, CostRowsPerSec, CostE2ERowsPerSec:
 		return true
 	}
 	return false
@@ -38,8 +41,9 @@ func isCost(name string) bool {
 func (c Cost) Metrics() map[string]float64 {
 	out := map[string]float64{}
 	for name, v := range map[string]float64{
-		CostBytes: float64(c.Bytes), CostParams: float64(c.Params), CostNonzeros: float64(c.Nonzeros),
-		CostLatencyP50: c.LatencyP50Us, CostLatencyP99: c.LatencyP99Us, CostRowsPerSec: c.RowsPerSec,
+		CostBytes: float64(c.Bytes), CostTensorBytes: float64(c.TensorBytes), CostParams: float64(c.Params),
+		CostNonzeros: float64(c.Nonzeros), CostLatencyP50: c.LatencyP50Us, CostLatencyP99: c.LatencyP99Us,
+		CostRowsPerSec: c.RowsPerSec, CostE2ERowsPerSec: c.EndToEndRowsPerSec,
 	} {
 		if v != 0 {
 			out[name] = v
@@ -52,8 +56,9 @@ func (c Cost) Metrics() map[string]float64 {
 // ready to use.
 type CostOptions struct {
 	// Budget bounds the time spent timing one model, warm-up included: half
-	// for batch-1 latency, half for batch-1024 throughput. MinSamples
-	// samples are taken even past it. Defaults to 1s.
+	// for batch-1 latency, half for batch-1024 throughput (shared with the
+	// end-to-end throughput when it is measured). MinSamples samples are
+	// taken even past it. Defaults to 1s.
 	Budget time.Duration
 	// SampleTarget is the least duration of one timing sample: batch-1
 	// calls (and 1024-row batches) are grouped until a sample takes that
@@ -101,7 +106,7 @@ const ThroughputBatch = 1024
 
 // MeasureCost measures one model's size and speed; see MeasureCosts.
 func MeasureCost(ctx context.Context, m *model.Model, path string, x []float32, rows int, opts CostOptions) (Cost, error) {
-	costs, _, err := measureCosts(ctx, []CostInput{{m, path, x}}, rows, opts)
+	costs, _, err := measureCosts(ctx, []CostInput{{Model: m, Path: path, X: x}}, rows, opts)
 	if err != nil {
 		return Cost{}, err
 	}
@@ -110,11 +115,13 @@ func MeasureCost(ctx context.Context, m *model.Model, path string, x []float32, 
 
 // CostInput is one model to measure: the model, its file ("" when it has
 // none; Bytes is then not measured) and real rows already transformed by
-// its preprocessing (rows×NumFeatures values).
+// its preprocessing (rows×NumFeatures values), and optionally the same
+// rows as Arrow columns for the end-to-end throughput (only read).
 type CostInput struct {
-	Model *model.Model
-	Path  string
-	X     []float32
+	Model  *model.Model
+	Path   string
+	X      []float32
+	Record arrow.Record
 }
 
 // MeasureCosts measures the models' size and speed in one interleaved run,
@@ -155,7 +162,7 @@ func measureCosts(ctx context.Context, in []CostInput, rows int, opts CostOption
 		if costs[i], err = sizeCost(c.Model, c.Path); err != nil {
 			return nil, nil, err
 		}
-		if timers[i], err = newTimer(c.Model, c.X, rows); err != nil {
+		if timers[i], err = newTimer(c.Model, c.X, rows, c.Record); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -167,13 +174,18 @@ func measureCosts(ctx context.Context, in []CostInput, rows int, opts CostOption
 		costs[i].LatencyP50Us = quantile(t[i].latency, 0.50)
 		costs[i].LatencyP99Us = quantile(t[i].groups, 0.99)
 		costs[i].RowsPerSec = quantile(t[i].throughput, 0.50)
+		costs[i].EndToEndRowsPerSec = quantile(t[i].e2e, 0.50)
 	}
 	return costs, t, nil
 }
 
 // sizeCost is the cost without timings.
 func sizeCost(m *model.Model, path string) (Cost, error) {
-	c := Cost{Params: int64(m.NumParams()), Nonzeros: int64(m.NonZeros())}
+	tb, err := m.TensorBytes()
+	if err != nil {
+		return Cost{}, fmt.Errorf("evaluate cost: %w", err)
+	}
+	c := Cost{Params: int64(m.NumParams()), Nonzeros: int64(m.NonZeros()), TensorBytes: tb}
 	if path != "" {
 		b, err := fileSize(path)
 		if err != nil {

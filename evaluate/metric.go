@@ -66,9 +66,10 @@ var metrics = map[string]metricInfo{
 	RMSE: {false, 0, math.Inf(1)}, MAE: {false, 0, math.Inf(1)}, MAPE: {false, 0, math.Inf(1)},
 	R2: {true, math.Inf(-1), 1},
 	// Costs (see Cost.Metrics), overall only.
-	CostBytes: {false, 0, math.Inf(1)}, CostParams: {false, 0, math.Inf(1)},
+	CostBytes: {false, 0, math.Inf(1)}, CostTensorBytes: {false, 0, math.Inf(1)}, CostParams: {false, 0, math.Inf(1)},
 	CostNonzeros: {false, 0, math.Inf(1)}, CostLatencyP50: {false, 0, math.Inf(1)},
 	CostLatencyP99: {false, 0, math.Inf(1)}, CostRowsPerSec: {true, 0, math.Inf(1)},
+	CostE2ERowsPerSec: {true, 0, math.Inf(1)},
 }
 
 // HigherIsBetter reports whether larger values of the named metric are

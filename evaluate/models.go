@@ -86,7 +86,7 @@ func evaluateModels(ctx context.Context, sc *Scores, models []*model.Model, name
 			return nil, nil, fmt.Errorf("evaluate %s: %w", names[i], err)
 		}
 		r.Model = names[i]
-		out[i], in[i] = r, CostInput{m, paths[i], sc.Samples[i]}
+		out[i], in[i] = r, CostInput{Model: m, Path: paths[i], X: sc.Samples[i], Record: sc.SampleRecord}
 	}
 	if opts.NoCost || sc.SampleRows == 0 {
 		return out, nil, nil

@@ -51,13 +51,22 @@ func (r Result) Slice(name string) (SliceResult, bool) {
 // Cost is the model's size and speed. Zero means "not measured"; a gate on
 // an unmeasured cost fails.
 type Cost struct {
-	Bytes    int64 `json:"bytes"`    // artifact size on disk
-	Params   int64 `json:"params"`   // parameters, zeros included
-	Nonzeros int64 `json:"nonzeros"` // parameters that are not zero
+	Bytes int64 `json:"bytes"` // artifact size on disk
+	// TensorBytes is the size of the layers' tensors in the file (the
+	// weights, biases, scales and sparsity masks), without the header:
+	// what quantization and pruning shrink.
+	TensorBytes int64 `json:"tensor_bytes"`
+	Params      int64 `json:"params"`   // parameters, zeros included
+	Nonzeros    int64 `json:"nonzeros"` // parameters that are not zero
 	// LatencyP50Us and LatencyP99Us are per-call latencies at batch size 1,
-	// in microseconds, measured in-process after warm-up.
+	// in microseconds, measured in-process after warm-up, on features
+	// already transformed (the layers only).
 	LatencyP50Us float64 `json:"latency_p50_us"`
 	LatencyP99Us float64 `json:"latency_p99_us"`
-	// RowsPerSec is the throughput at batch size 1024.
+	// RowsPerSec is the throughput of the layers at batch size 1024.
 	RowsPerSec float64 `json:"rows_per_sec"`
+	// EndToEndRowsPerSec is the throughput at batch size 1024 from Arrow
+	// columns to predictions: preprocessing and layers
+	// (model.Predictor.Predict). Zero when no rows were kept as Arrow.
+	EndToEndRowsPerSec float64 `json:"e2e_rows_per_sec"`
 }

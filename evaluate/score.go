@@ -52,6 +52,10 @@ type Scores struct {
 	// ready for MeasureCost.
 	Samples    [][]float32
 	SampleRows int
+	// SampleRecord holds the same rows as Arrow columns, for the
+	// end-to-end throughput. It is a copy in Go memory (releasing it is
+	// optional).
+	SampleRecord arrow.Record
 }
 
 // Score runs every model on the records (one pass; a record is only read
@@ -292,7 +296,24 @@ func (s *scorer) addSample(i int, kept arrow.Record) error {
 	s.out.Samples[i] = append(s.out.Samples[i], x...)
 	if i == len(s.models)-1 {
 		s.out.SampleRows += n
+		return s.addSampleRecord(kept, n)
 	}
+	return nil
+}
+
+// addSampleRecord appends the first n rows of kept to the sample record.
+func (s *scorer) addSampleRecord(kept arrow.Record, n int) error {
+	part := kept.NewSlice(0, int64(n))
+	defer part.Release()
+	parts := []arrow.Record{part}
+	if s.out.SampleRecord != nil {
+		parts = []arrow.Record{s.out.SampleRecord, part}
+	}
+	rec, err := concatRecords(parts)
+	if err != nil {
+		return err
+	}
+	s.out.SampleRecord = rec
 	return nil
 }
 

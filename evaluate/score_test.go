@@ -90,6 +90,13 @@ func TestScore(t *testing.T) {
 	if sc.SampleRows != 50 || len(sc.Samples[0]) != 50*good.Preprocessor().NumFeatures() {
 		t.Fatalf("sample rows %d, %d values", sc.SampleRows, len(sc.Samples[0]))
 	}
+	// The sample record holds the same rows (over two 64-row batches).
+	if sc.SampleRecord == nil || sc.SampleRecord.NumRows() != 50 {
+		t.Fatalf("sample record %v", sc.SampleRecord)
+	}
+	if x, err := good.Preprocessor().Transform(sc.SampleRecord, nil); err != nil || !slices.Equal(x, sc.Samples[0]) {
+		t.Fatalf("sample record's features differ from the samples (%v)", err)
+	}
 	counts := map[string]int{}
 	for _, s := range sc.Slices {
 		counts[s.Name] = len(s.Rows)
@@ -108,6 +115,9 @@ func TestScore(t *testing.T) {
 	}
 	if !(res[0].Metrics[AUC] > 0.9 && res[1].Metrics[AUC] < 0.1) {
 		t.Errorf("auc good %v, bad %v", res[0].Metrics[AUC], res[1].Metrics[AUC])
+	}
+	if c := res[0].Cost; !(c.EndToEndRowsPerSec > 0 && c.RowsPerSec > 0 && c.TensorBytes > 0) {
+		t.Errorf("cost %+v: want end-to-end throughput and tensor bytes", c)
 	}
 	if s, ok := res[0].Slice("far"); !ok || s.Rows != 29 {
 		t.Errorf("far slice %+v", s)
@@ -152,6 +162,14 @@ func TestMeasureCost(t *testing.T) {
 	nf := int64(m.Preprocessor().NumFeatures())
 	if c.Bytes <= 0 || c.Params != nf+1 || c.Nonzeros != 1 {
 		t.Errorf("size: %+v", c)
+	}
+	// One float32 layer: nf weights and a bias, 4 bytes each; the rest of
+	// the file is its length and JSON header.
+	if c.TensorBytes != 4*(nf+1) || c.TensorBytes >= c.Bytes {
+		t.Errorf("tensor bytes %d of %d, want %d", c.TensorBytes, c.Bytes, 4*(nf+1))
+	}
+	if c.EndToEndRowsPerSec != 0 {
+		t.Errorf("end-to-end throughput %v without a record", c.EndToEndRowsPerSec)
 	}
 	if !(c.LatencyP50Us > 0 && c.LatencyP99Us >= c.LatencyP50Us && c.RowsPerSec > 0) || math.IsInf(c.RowsPerSec, 0) {
 		t.Errorf("timing: %+v", c)

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/refit-ml/refit/model"
 )
 
@@ -16,6 +19,7 @@ import (
 type timing struct {
 	latency    []float64 // µs per batch-1 call, one value per sample
 	throughput []float64 // rows per second, one value per sample
+	e2e        []float64 // rows per second from Arrow, one value per sample
 	// groups are the µs per call of each group of batch-1 calls (at least
 	// GroupTarget long) and groupSample the sample each belongs to.
 	groups      []float64
@@ -29,14 +33,18 @@ type timer struct {
 	rows, nf int
 	next     int // row of the next batch-1 call
 	dst      []float32
-	batch    []float32 // ThroughputBatch rows, repeating x
-	group    int       // batch-1 calls per timed group
-	groups   int       // groups per latency sample
-	batches  int       // batches per throughput sample
-	out      *timing   // where samples go
+	batch    []float32    // ThroughputBatch rows, repeating x
+	rec      arrow.Record // ThroughputBatch rows as Arrow, or nil
+	group    int          // batch-1 calls per timed group
+	groups   int          // groups per latency sample
+	batches  int          // batches per throughput sample
+	recs     int          // record batches per end-to-end sample
+	out      *timing      // where samples go
 }
 
-func newTimer(m *model.Model, x []float32, rows int) (*timer, error) {
+// newTimer prepares the timed calls of one model; rec, if not nil, holds
+// the rows of x as Arrow columns (only read).
+func newTimer(m *model.Model, x []float32, rows int, rec arrow.Record) (*timer, error) {
 	nf := m.Preprocessor().NumFeatures()
 	if rows <= 0 || len(x) != rows*nf {
 		return nil, fmt.Errorf("evaluate cost: %w: %d values for %d rows of %d features", ErrInvalidInput, len(x), rows, nf)
@@ -46,7 +54,48 @@ func newTimer(m *model.Model, x []float32, rows int) (*timer, error) {
 	for len(t.batch) < ThroughputBatch*nf {
 		t.batch = append(t.batch, x[:min(len(x), ThroughputBatch*nf-len(t.batch))]...)
 	}
+	if rec != nil && rec.NumRows() > 0 {
+		var err error
+		if t.rec, err = repeatRows(rec, ThroughputBatch); err != nil {
+			return nil, fmt.Errorf("evaluate cost: %w", err)
+		}
+	}
 	return t, nil
+}
+
+// repeatRows returns a record of n rows repeating rec's, in Go memory
+// (no Release needed).
+func repeatRows(rec arrow.Record, n int) (arrow.Record, error) {
+	var parts []arrow.Record
+	for left := n; left > 0; left -= int(rec.NumRows()) {
+		parts = append(parts, rec.NewSlice(0, int64(min(left, int(rec.NumRows())))))
+	}
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	return concatRecords(parts)
+}
+
+// concatRecords copies records of one schema into one, in Go memory.
+func concatRecords(parts []arrow.Record) (arrow.Record, error) {
+	cols := make([]arrow.Array, parts[0].NumCols())
+	rows := int64(0)
+	for _, p := range parts {
+		rows += p.NumRows()
+	}
+	for c := range cols {
+		arrs := make([]arrow.Array, len(parts))
+		for i, p := range parts {
+			arrs[i] = p.Column(c)
+		}
+		var err error
+		if cols[c], err = array.Concatenate(arrs, memory.NewGoAllocator()); err != nil {
+			return nil, fmt.Errorf("copying rows: %w", err)
+		}
+	}
+	return array.NewRecord(parts[0].Schema(), cols, rows), nil
 }
 
 // single runs n batch-1 calls, cycling through the rows.
@@ -100,6 +149,25 @@ func (t *timer) throughputSample() error {
 	return err
 }
 
+// predicted runs n ThroughputBatch-row Predict calls on t.rec.
+func (t *timer) predicted(n int) error {
+	var err error
+	for range n {
+		if t.dst, err = t.p.Predict(t.rec, t.dst); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// e2eSample times t.recs Predict calls: rows per second, Arrow in.
+func (t *timer) e2eSample() error {
+	start := time.Now()
+	err := t.predicted(t.recs)
+	t.out.e2e = append(t.out.e2e, float64(t.recs*ThroughputBatch)/max(time.Since(start).Seconds(), 1e-9))
+	return err
+}
+
 func micros(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 
 // calibrate returns how many runs of one unit take at least target, by
@@ -140,8 +208,17 @@ func interleave(ctx context.Context, timers []*timer, opts CostOptions) ([]timin
 	if err := rounds(ctx, len(timers), opts, budget, func(i int) error { return timers[i].latencySample() }); err != nil {
 		return nil, err
 	}
+	e2e := !slices.ContainsFunc(timers, func(t *timer) bool { return t.rec == nil })
+	if e2e {
+		budget /= 2
+	}
 	if err := rounds(ctx, len(timers), opts, budget, func(i int) error { return timers[i].throughputSample() }); err != nil {
 		return nil, err
+	}
+	if e2e {
+		if err := rounds(ctx, len(timers), opts, budget, func(i int) error { return timers[i].e2eSample() }); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -157,6 +234,9 @@ func (t *timer) calibrate(opts CostOptions) error {
 	}
 	if err == nil {
 		t.batches, err = calibrate(t.batched, opts.SampleTarget)
+	}
+	if err == nil && t.rec != nil {
+		t.recs, err = calibrate(t.predicted, opts.SampleTarget)
 	}
 	return err
 }
@@ -225,12 +305,15 @@ func (tm timing) resampled(metric string, floor float64) (r *timingResampled, n 
 		return newTimingResampled(tm.groups, tm.groupSample, len(tm.latency), floor), len(tm.latency)
 	case CostRowsPerSec:
 		return newTimingResampled(tm.throughput, nil, len(tm.throughput), floor), len(tm.throughput)
+	case CostE2ERowsPerSec:
+		return newTimingResampled(tm.e2e, nil, len(tm.e2e), floor), len(tm.e2e)
 	}
 	return newTimingResampled(tm.latency, nil, len(tm.latency), floor), len(tm.latency)
 }
 
 // timingQuantile is the quantile a cost metric takes of its timings.
-var timingQuantile = map[string]float64{CostLatencyP50: 0.50, CostLatencyP99: 0.99, CostRowsPerSec: 0.50}
+var timingQuantile = map[string]float64{CostLatencyP50: 0.50, CostLatencyP99: 0.99, CostRowsPerSec: 0.50,
+	CostE2ERowsPerSec: 0.50}
 
 // isTiming reports whether a cost metric is timed (and so noisy), not a
 // size.

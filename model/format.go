@@ -105,6 +105,21 @@ func (m *Model) Encode(w io.Writer) error {
 	return nil
 }
 
+// TensorBytes is the size of the tensor data Encode writes (weights,
+// biases, scales, sparsity masks): the file less its 8-byte length and
+// its JSON header of metadata and tensor table.
+func (m *Model) TensorBytes() (int64, error) {
+	ts, _, err := m.tensors()
+	if err != nil {
+		return 0, fmt.Errorf("model: encoding: %w", err)
+	}
+	var n int64
+	for _, t := range ts {
+		n += int64(len(t.data))
+	}
+	return n, nil
+}
+
 // tensors lists the layers' tensors ("layers.<i>.weight", "layers.<i>.bias")
 // and architecture entries, in layer order.
 func (m *Model) tensors() ([]tensor, []layerArch, error) {

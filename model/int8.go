@@ -35,6 +35,7 @@ type Int8Dense struct {
 	scalePad []float32 // scale padded to nb·16
 	bpad     []float32 // b padded to nb·16
 	pool     *sync.Pool
+	gt       *int8Gather // Q laid out for the gather
 }
 
 // Int8Options are the optional parts of an Int8Dense.
@@ -98,6 +99,7 @@ func (l *Int8Dense) pack() {
 	copy(l.scalePad, l.scale)
 	copy(l.bpad, l.b)
 	l.pool = &sync.Pool{}
+	l.gt = &int8Gather{}
 }
 
 // WithThreads returns a copy of l that may use a second goroutine, a

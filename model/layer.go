@@ -108,9 +108,10 @@ type Dense struct {
 	w, b    []float32
 	act     Activation
 	threads int
-	panels  []float32  // W packed for the assembly tiles, nil without them
-	bpad    []float32  // b padded to whole panels
-	pool    *sync.Pool // of *denseJob, for WithThreads
+	panels  []float32   // W packed for the assembly tiles, nil without them
+	bpad    []float32   // b padded to whole panels
+	pool    *sync.Pool  // of *denseJob, for WithThreads
+	gt      *transposed // W as [in][out], for the gather
 }
 
 // NewDense returns a dense layer. w has out*in values, row-major
@@ -128,7 +129,7 @@ func NewDense(in, out int, w, b []float32, act Activation) (*Dense, error) {
 	case !allFinite(w) || !allFinite(b):
 		return nil, fmt.Errorf("model: dense layer %dx%d: %w: non-finite parameter", out, in, ErrInvalidInput)
 	}
-	d := &Dense{in: in, out: out, w: slices.Clone(w), b: slices.Clone(b), act: act, threads: 1}
+	d := &Dense{in: in, out: out, w: slices.Clone(w), b: slices.Clone(b), act: act, threads: 1, gt: &transposed{}}
 	if detectDense() != denseGo {
 		d.panels, d.bpad = packPanels(d.w, d.b, in, out)
 	}

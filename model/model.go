@@ -21,6 +21,7 @@ type Model struct {
 	maxWidth int
 	threads  int       // goroutines a Predictor may use: the most any layer allows
 	work     int       // cost per row in int8 multiply-adds (see layerWork)
+	gather   bool      // the first layer runs as a gather on sparse rows
 	pool     sync.Pool // of *Predictor, for Model.Predict
 }
 
@@ -41,6 +42,10 @@ func New(spec Spec, pre *Preprocessor, layers []Layer) (*Model, error) {
 	m := &Model{spec: spec, pre: pre, layers: slices.Clone(layers), maxWidth: pre.NumFeatures()}
 	if err := m.checkLayers(); err != nil {
 		return nil, fmt.Errorf("model: %w: %w", ErrInvalidInput, err)
+	}
+	m.gather = usesGather(pre, m.layers[0])
+	if m.gather { // the first layer adds SparseWidth weight rows
+		m.work += 4*pre.SparseWidth()*m.layers[0].Out() - layerWork(m.layers[0])
 	}
 	return m, nil
 }
@@ -72,6 +77,28 @@ func (m *Model) checkLayers() error {
 		}
 	}
 	return nil
+}
+
+// WithThreads returns a model whose layers may use n goroutines (see
+// Dense.WithThreads): a Predictor then shares large batches, their
+// preprocessing included, with the process's helper goroutine. Outputs
+// are the same. Layers without a WithThreads method are kept as they are.
+func (m *Model) WithThreads(n int) *Model {
+	layers := make([]Layer, len(m.layers))
+	for i, l := range m.layers {
+		switch l := l.(type) {
+		case *Dense:
+			layers[i] = l.WithThreads(n)
+		case *Sparse:
+			layers[i] = l.WithThreads(n)
+		case *Int8Dense:
+			layers[i] = l.WithThreads(n)
+		default:
+			layers[i] = l
+		}
+	}
+	c, _ := New(m.spec, m.pre, layers) // the same shapes: New cannot fail
+	return c
 }
 
 // layerWork is a layer's cost per row in int8 multiply-adds, the unit of

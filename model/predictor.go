@@ -13,8 +13,9 @@ import (
 // them). After the first batch of a given size it does not allocate.
 type Predictor struct {
 	m    *Model
-	x    []float32 // features of one block
-	a, b []float32 // ping-pong layer outputs
+	x    []float32  // features of one block
+	sx   SparseRows // or its sparse features
+	a, b []float32  // ping-pong layer outputs
 
 	// For models with a layer built WithThreads(2) or more, Forward lets
 	// the helper goroutine claim blocks of a batch too. Each block is
@@ -30,31 +31,93 @@ type Predictor struct {
 // Smaller batches lose more to the hand-off than they gain.
 const minParallelBatchWork = 16 << 20
 
-// blockJob is one Forward call's blocks, claimed in order by the caller
-// and the helper goroutine: whoever is free takes the next block, so a
-// helper that wakes late, or shares its core with other processes, gets
-// fewer blocks instead of delaying the call.
+// blockJob is one Forward or Predict call's blocks, claimed in order by
+// the caller and the helper goroutine: whoever is free takes the next
+// block, so a helper that wakes late, or shares its core with other
+// processes, gets fewer blocks instead of delaying the call.
 type blockJob struct {
 	x, dst   []float32
+	rec      arrow.Record // Predict's record; x is nil then
 	rows     int
 	nf, ow   int
 	next     atomic.Int64 // next block to claim
 	helperOf *Predictor   // scratch for the helper goroutine
+	// the first failed block of each goroutine (caller, helper) and its
+	// error; -1 for none
+	failed [2]int
+	errs   [2]error
 }
 
-// run computes blocks until none is left, with p's scratch.
-func (j *blockJob) run(p *Predictor) {
+// run computes blocks until none is left, with p's scratch; who is 0 for
+// the caller, 1 for the helper. A goroutine stops at its first error.
+func (j *blockJob) run(p *Predictor, who int) {
 	for {
-		lo := int(j.next.Add(1)-1) * blockRows
+		b := int(j.next.Add(1) - 1)
+		lo := b * blockRows
 		if lo >= j.rows {
 			return
 		}
 		hi := min(lo+blockRows, j.rows)
-		p.forward(j.x[lo*j.nf:hi*j.nf], hi-lo, j.dst[lo*j.ow:hi*j.ow])
+		if j.rec == nil {
+			p.forward(j.x[lo*j.nf:hi*j.nf], hi-lo, j.dst[lo*j.ow:hi*j.ow])
+			continue
+		}
+		if err := p.block(j.rec, lo, hi, j.dst[lo*j.ow:hi*j.ow]); err != nil {
+			j.failed[who], j.errs[who] = b, err
+			return
+		}
 	}
 }
 
-func (j *blockJob) runHelper() { j.run(j.helperOf) }
+func (j *blockJob) runHelper() { j.run(j.helperOf, 1) }
+
+// err is the error of the first failed block: every block before it was
+// computed, so it is the error one goroutine would have met first.
+func (j *blockJob) err() error {
+	switch {
+	case j.errs[0] == nil:
+		return j.errs[1]
+	case j.errs[1] == nil || j.failed[0] < j.failed[1]:
+		return j.errs[0]
+	}
+	return j.errs[1]
+}
+
+// share runs the blocks of j on the caller and, if it is free, the
+// helper goroutine.
+func (p *Predictor) share(j *blockJob) error {
+	if p.helper == nil {
+		p.helper, p.done = &Predictor{m: p.m}, make(chan struct{}, 1)
+	}
+	j.helperOf = p.helper
+	j.next.Store(0)
+	j.failed, j.errs = [2]int{-1, -1}, [2]error{}
+	helpers.enter()
+	started := helpers.tryRun(j, p.done)
+	j.run(p, 0)
+	if started {
+		<-p.done
+	}
+	helpers.leave()
+	err := j.err()
+	j.x, j.dst, j.rec, j.errs = nil, nil, nil, [2]error{}
+	return err
+}
+
+// transformWork estimates the preprocessing of one input column of one
+// row in the units of layerWork: about 20 ns.
+const transformWork = 4 << 10
+
+// parallel reports whether a batch of rows rows is worth sharing with
+// the helper goroutine; transform says whether the batch is preprocessed
+// too (Predict).
+func (p *Predictor) parallel(rows int, transform bool) bool {
+	work := p.m.work
+	if transform {
+		work += transformWork * len(p.m.pre.cols)
+	}
+	return rows > blockRows && p.m.threads >= 2 && rows*work >= minParallelBatchWork && runtime.GOMAXPROCS(0) >= 2
+}
 
 // NewPredictor returns a Predictor for m.
 func (m *Model) NewPredictor() *Predictor { return &Predictor{m: m} }
@@ -71,16 +134,85 @@ func (p *Predictor) Predict(rec arrow.Record, dst []float32) ([]float32, error) 
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
+	if p.parallel(rows, true) {
+		j := &p.job
+		j.rec, j.x, j.dst, j.rows, j.ow = rec, nil, dst, rows, ow
+		return dst, p.share(j)
+	}
 	for lo := 0; lo < rows; lo += blockRows {
 		hi := min(lo+blockRows, rows)
-		x, err := p.m.pre.TransformRows(rec, lo, hi, p.x)
-		p.x = x
-		if err != nil {
+		if err := p.block(rec, lo, hi, dst[lo*ow:hi*ow]); err != nil {
 			return dst, err
 		}
-		p.forward(x, hi-lo, dst[lo*ow:hi*ow])
 	}
 	return dst, nil
+}
+
+// block transforms rows [lo, hi) of rec (at most blockRows) and runs them
+// through the layers into out.
+func (p *Predictor) block(rec arrow.Record, lo, hi int, out []float32) error {
+	var err error
+	if p.m.gather {
+		if p.sx, err = p.m.pre.TransformSparse(rec, lo, hi, p.sx); err == nil {
+			p.forwardSparse(p.sx.Idx, p.sx.Val, p.sx.Width, hi-lo, out)
+		}
+		return err
+	}
+	if p.x, err = p.m.pre.TransformRows(rec, lo, hi, p.x); err == nil {
+		p.forward(p.x, hi-lo, out)
+	}
+	return err
+}
+
+// ForwardSparse runs the layers on sparse feature rows (as
+// Preprocessor.TransformSparse makes them) and writes the predictions
+// into dst like Predict. The outputs are Forward's on x.Dense. Errors (a
+// width that is not the preprocessing's, an index out of range) wrap
+// ErrInvalidInput.
+func (p *Predictor) ForwardSparse(x SparseRows, dst []float32) ([]float32, error) {
+	nf, ow, k := p.m.pre.NumFeatures(), p.m.OutputWidth(), p.m.pre.SparseWidth()
+	if x.Rows < 0 || x.Width != k || len(x.Idx) != x.Rows*k || len(x.Val) != x.Rows*k {
+		return dst, fmt.Errorf("model: forward: %w: %d rows of %d slots (%d indexes, %d values), want %d slots",
+			ErrInvalidInput, x.Rows, x.Width, len(x.Idx), len(x.Val), k)
+	}
+	for _, f := range x.Idx {
+		if f < 0 || int(f) >= nf {
+			return dst, fmt.Errorf("model: forward: %w: feature index %d of %d", ErrInvalidInput, f, nf)
+		}
+	}
+	if cap(dst) < x.Rows*ow {
+		dst = make([]float32, x.Rows*ow)
+	}
+	dst = dst[:x.Rows*ow]
+	for lo := 0; lo < x.Rows; lo += blockRows {
+		hi := min(lo+blockRows, x.Rows)
+		p.forwardSparse(x.Idx[lo*k:hi*k], x.Val[lo*k:hi*k], k, hi-lo, dst[lo*ow:hi*ow])
+	}
+	return dst, nil
+}
+
+// forwardSparse runs rows ≤ blockRows sparse rows through the layers into
+// out: the first layer as a gather if the model uses it, else on the
+// dense rows.
+func (p *Predictor) forwardSparse(idx []int32, val []float32, k, rows int, out []float32) {
+	if !p.m.gather {
+		sr := SparseRows{Idx: idx, Val: val, Rows: rows, Width: k}
+		p.x = sr.Dense(p.m.pre.NumFeatures(), p.x)
+		p.forward(p.x, rows, out)
+		return
+	}
+	p.scratch()
+	first := p.m.layers[0]
+	dst := p.a
+	if len(p.m.layers) == 1 {
+		dst = out
+	}
+	first.(gatherer).gatherRows(dst[:rows*first.Out()], idx, val, k, rows)
+	if len(p.m.layers) > 1 {
+		p.run(1, dst[:rows*first.Out()], rows, out)
+		return
+	}
+	p.finish(out)
 }
 
 // Forward runs the layers on a feature matrix x (rows×NumFeatures, as
@@ -97,40 +229,45 @@ func (p *Predictor) Forward(x []float32, rows int, dst []float32) ([]float32, er
 		dst = make([]float32, rows*ow)
 	}
 	dst = dst[:rows*ow]
-	if rows <= blockRows || p.m.threads < 2 || rows*p.m.work < minParallelBatchWork || runtime.GOMAXPROCS(0) < 2 {
+	if !p.parallel(rows, false) {
 		for lo := 0; lo < rows; lo += blockRows {
 			hi := min(lo+blockRows, rows)
 			p.forward(x[lo*nf:hi*nf], hi-lo, dst[lo*ow:hi*ow])
 		}
 		return dst, nil
 	}
-	if p.helper == nil {
-		p.helper, p.done = &Predictor{m: p.m}, make(chan struct{}, 1)
-	}
 	j := &p.job
-	j.x, j.dst, j.rows, j.nf, j.ow, j.helperOf = x, dst, rows, nf, ow, p.helper
-	j.next.Store(0)
-	helpers.enter()
-	started := helpers.tryRun(j, p.done)
-	j.run(p)
-	if started {
-		<-p.done
-	}
-	helpers.leave()
-	j.x, j.dst = nil, nil
+	j.x, j.rec, j.dst, j.rows, j.nf, j.ow = x, nil, dst, rows, nf, ow
+	_ = p.share(j) // forward has no errors
 	return dst, nil
 }
 
 // forward runs rows ≤ blockRows rows through the layers into out.
 func (p *Predictor) forward(x []float32, rows int, out []float32) {
+	p.scratch()
+	p.run(0, x, rows, out)
+}
+
+// scratch makes sure the ping-pong buffers hold a block of the widest
+// layer.
+func (p *Predictor) scratch() {
 	need := blockRows * p.m.maxWidth
 	if len(p.a) < need {
 		p.a, p.b = make([]float32, need), make([]float32, need)
 	}
-	src, dst := x, p.a
+}
+
+// run runs rows rows through layers first… of the model into out; src
+// holds the rows' inputs to layer first (it may be p.a).
+func (p *Predictor) run(first int, src []float32, rows int, out []float32) {
+	dst := p.a
+	if len(src) > 0 && &src[0] == &p.a[0] {
+		dst = p.b
+	}
 	last := len(p.m.layers) - 1
 	var codes *int8Tiles // the next layer's input codes, when fused
-	for i, l := range p.m.layers {
+	for i := first; i <= last; i++ {
+		l := p.m.layers[i]
 		if i == last {
 			dst = out
 		}
@@ -152,6 +289,11 @@ func (p *Predictor) forward(x []float32, rows int, out []float32) {
 			dst = p.a
 		}
 	}
+	p.finish(out)
+}
+
+// finish undoes the standardization of a regression target in out.
+func (p *Predictor) finish(out []float32) {
 	if p.m.spec.Task == TaskRegression {
 		mean, std := float32(p.m.spec.TargetMean), float32(p.m.spec.TargetStd)
 		for i, v := range out {

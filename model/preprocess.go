@@ -206,6 +206,10 @@ type Preprocessor struct {
 	rare    []map[string]bool // categorical: the Rare values
 	locs    []*time.Location  // time: zone of the wall clock
 	masks   []calendarMask    // time and date with a Calendar
+	fixed   []fixedZone       // time: the zone when it is a fixed offset
+	// slots is the SparseWidth; slotOffs the first slot of each column.
+	slots    int
+	slotOffs []int
 }
 
 // NewPreprocessor validates fitted columns and builds a Preprocessor. The
@@ -233,6 +237,8 @@ func (p *Preprocessor) addColumn(i int, c Column) error {
 	p.cols[i] = c
 	p.offsets = append(p.offsets, p.width)
 	p.width += c.width()
+	p.slotOffs = append(p.slotOffs, p.slots)
+	p.slots += c.slotCount()
 	p.names = c.featureNames(p.names)
 	var idx map[string]int
 	if c.Kind == KindCategorical {
@@ -263,6 +269,11 @@ func (p *Preprocessor) addColumn(i int, c Column) error {
 		}
 	}
 	p.locs = append(p.locs, loc)
+	var fz fixedZone
+	if loc != nil {
+		fz = fixedOffset(c.Zone, loc)
+	}
+	p.fixed = append(p.fixed, fz)
 	return nil
 }
 

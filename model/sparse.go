@@ -28,6 +28,7 @@ type Sparse struct {
 
 	pk   *sparsePacked // the weights laid out for the assembly, or nil
 	pool *sync.Pool    // of *sparseScratch
+	gt   *transposed   // W as [in][out], for the gather
 }
 
 // sparseKernel is an implementation of Sparse.Forward.
@@ -68,7 +69,7 @@ func NewSparse(in, out int, w, b []float32, act Activation) (*Sparse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: sparse layer: %w", err)
 	}
-	s := &Sparse{in: in, out: out, ptr: make([]int32, out+1), b: d.b, act: act, threads: 1, pool: &sync.Pool{}}
+	s := &Sparse{in: in, out: out, ptr: make([]int32, out+1), b: d.b, act: act, threads: 1, pool: &sync.Pool{}, gt: &transposed{}}
 	for o := range out {
 		for k, v := range w[o*in : (o+1)*in] {
 			if v != 0 {

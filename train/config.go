@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/refit-ml/refit/model"
@@ -19,6 +20,11 @@ const (
 	// SplitTail holds out the last ValidationFraction of the rows in source
 	// order: a time-based split when the source is ordered by time.
 	SplitTail Split = "tail"
+	// SplitTime holds out the most recent ValidationFraction of the rows
+	// by Data.TimeColumn (ties go by source order, later rows being the
+	// more recent), whatever the source order: early stopping then
+	// watches the rows closest to the data the model will score.
+	SplitTime Split = "time"
 )
 
 // Config configures Fit. The zero value is usable: every field has a
@@ -65,8 +71,8 @@ type Config struct {
 	// ValidationFraction of the training rows is held out for early
 	// stopping when Data.Validation is nil. Defaults to 0.1.
 	ValidationFraction float64 `yaml:"validation_fraction"`
-	// ValidationSplit picks the held-out rows: random or tail. Defaults to
-	// random.
+	// ValidationSplit picks the held-out rows: random, tail or time (which
+	// needs Data.TimeColumn). Defaults to random.
 	ValidationSplit Split `yaml:"validation_split"`
 	// ClassWeights weights each training row's loss by its class: "" gives
 	// every row weight 1; "balanced" gives n/(classes·count(class)).
@@ -80,6 +86,10 @@ type Config struct {
 	// MinCount is the number of training rows a category needs for its
 	// own one-hot feature (see model.FitConfig). Defaults to 1.
 	MinCount int `yaml:"min_count"`
+	// Threads is the number of goroutines a training step may use. The
+	// model does not depend on it: every sum is formed in the same order
+	// whatever the count. Defaults to runtime.GOMAXPROCS(0).
+	Threads int `yaml:"threads"`
 	// Seed drives the weight initialization, the validation split and the
 	// minibatch order. Defaults to 0 (which is a seed like any other).
 	Seed uint64 `yaml:"seed"`
@@ -102,6 +112,7 @@ func (c Config) withDefaults() Config {
 	c.ValidationSplit = orDefault(c.ValidationSplit, SplitRandom)
 	c.TopK = orDefault(c.TopK, 256)
 	c.MinCount = orDefault(c.MinCount, 1)
+	c.Threads = orDefault(c.Threads, runtime.GOMAXPROCS(0))
 	return c
 }
 
@@ -132,8 +143,9 @@ func (c Config) Validate() error {
 	if c.Activation != model.ReLU && c.Activation != model.Tanh {
 		bad("activation %q: want relu or tanh", c.Activation)
 	}
-	positive := map[string]int{"epochs": c.Epochs, "batch_size": c.BatchSize, "patience": c.Patience, "top_k": c.TopK, "min_count": c.MinCount}
-	for _, name := range []string{"epochs", "batch_size", "patience", "top_k", "min_count"} {
+	positive := map[string]int{"epochs": c.Epochs, "batch_size": c.BatchSize, "patience": c.Patience, "top_k": c.TopK,
+		"min_count": c.MinCount, "threads": c.Threads}
+	for _, name := range []string{"epochs", "batch_size", "patience", "top_k", "min_count", "threads"} {
 		if positive[name] < 0 {
 			bad("%s = %d: want a positive number", name, positive[name])
 		}
@@ -156,8 +168,8 @@ func (c Config) Validate() error {
 	if !(c.ValidationFraction > 0 && c.ValidationFraction < 1) {
 		bad("validation_fraction = %v: want 0 < fraction < 1", c.ValidationFraction)
 	}
-	if c.ValidationSplit != SplitRandom && c.ValidationSplit != SplitTail {
-		bad("validation_split %q: want random or tail", c.ValidationSplit)
+	if c.ValidationSplit != SplitRandom && c.ValidationSplit != SplitTail && c.ValidationSplit != SplitTime {
+		bad("validation_split %q: want random, tail or time", c.ValidationSplit)
 	}
 	if c.ClassWeights != "" && c.ClassWeights != "balanced" {
 		bad("class_weights %q: want \"\" or balanced", c.ClassWeights)

@@ -1,12 +1,16 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/model"
 )
 
@@ -42,6 +46,10 @@ type Data struct {
 	// Label is the label column: bool, string or numeric. Required; rows
 	// with a missing label are an error (filter them out first).
 	Label string
+	// TimeColumn orders the rows in time for Config.ValidationSplit
+	// "time": a timestamp, date or numeric column without nulls. It need
+	// not be a feature. Required for that split only.
+	TimeColumn string
 	// Lineage is copied into the model's Spec.Lineage, for instance the
 	// label expression under evaluate.LineageLabel ("label") and the
 	// dataset fingerprint. Optional.
@@ -92,31 +100,114 @@ func checkColumns(s *arrow.Schema, d *Data) error {
 	return nil
 }
 
-// dataset is a feature matrix with its targets: class indices for
-// classification, standardized values for regression.
+// dataset holds the features of its rows as sparse rows (see
+// model.SparseRows: k slots per row, indexes into the width features) and
+// their targets: class indices for classification, standardized values
+// for regression.
 type dataset struct {
-	x     []float32 // rows×cols, row-major
+	idx   []int32   // rows×k feature indexes
+	val   []float32 // rows×k values
+	k     int
 	cls   []int32
 	y     []float32
 	rows  int
 	width int
 }
 
-// splitMask marks the validation rows of n training rows: a random or
-// trailing fraction, never all and never none (n ≥ 2).
-func splitMask(n int, cfg Config, rng *rand.Rand) []bool {
+// sparse is d's features as model.SparseRows.
+func (d *dataset) sparse() model.SparseRows {
+	return model.SparseRows{Idx: d.idx, Val: d.val, Rows: d.rows, Width: d.k}
+}
+
+// splitMask marks the validation rows of n training rows: a random,
+// trailing or most recent (times, one per row) fraction, never all and
+// never none (n ≥ 2).
+func splitMask(n int, cfg Config, rng *rand.Rand, times []int64) []bool {
 	k := min(max(int(float64(n)*cfg.ValidationFraction+0.5), 1), n-1)
 	mask := make([]bool, n)
-	if cfg.ValidationSplit == SplitTail {
+	switch cfg.ValidationSplit {
+	case SplitTail:
 		for i := n - k; i < n; i++ {
 			mask[i] = true
 		}
-		return mask
-	}
-	for _, i := range rng.Perm(n)[:k] {
-		mask[i] = true
+	case SplitTime:
+		order := make([]int, n)
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(times[a], times[b]) })
+		for _, i := range order[n-k:] {
+			mask[i] = true
+		}
+	default:
+		for _, i := range rng.Perm(n)[:k] {
+			mask[i] = true
+		}
 	}
 	return mask
+}
+
+// readTimes reads column col of every record of b as int64 (a timestamp
+// or date in its unit, an integer, or a float's order-preserving bits).
+func readTimes(b *batches, col string) ([]int64, error) {
+	out := make([]int64, 0, b.rows)
+	for _, rec := range b.recs {
+		idx := rec.Schema().FieldIndices(col)
+		if len(idx) != 1 {
+			return nil, fmt.Errorf("%w: time column %q: %d columns of that name, want 1", ErrInvalidData, col, len(idx))
+		}
+		arr := rec.Column(idx[0])
+		if arr.NullN() > 0 {
+			return nil, fmt.Errorf("%w: time column %q has %d missing values", ErrInvalidData, col, arr.NullN())
+		}
+		var err error
+		if out, err = appendTimes(out, arr); err != nil {
+			return nil, fmt.Errorf("%w: time column %q: %w", ErrInvalidData, col, err)
+		}
+	}
+	return out, nil
+}
+
+func appendTimes(out []int64, arr arrow.Array) ([]int64, error) {
+	switch a := arr.(type) {
+	case *array.Timestamp:
+		for _, v := range a.TimestampValues() {
+			out = append(out, int64(v))
+		}
+	case *array.Date32:
+		for _, v := range a.Date32Values() {
+			out = append(out, int64(v))
+		}
+	case *array.Date64:
+		for _, v := range a.Date64Values() {
+			out = append(out, int64(v))
+		}
+	case *array.Int64:
+		out = append(out, a.Int64Values()...)
+	case *array.Int32:
+		for _, v := range a.Int32Values() {
+			out = append(out, int64(v))
+		}
+	case *array.Float64:
+		for _, v := range a.Float64Values() {
+			out = append(out, orderedBits(v))
+		}
+	default:
+		return nil, fmt.Errorf("type %s: want a timestamp, date or number", arr.DataType())
+	}
+	return out, nil
+}
+
+// orderedBits maps a float64 to an int64 of the same order (NaN last).
+func orderedBits(v float64) int64 {
+	if math.IsNaN(v) {
+		return math.MaxInt64
+	}
+	b := int64(math.Float64bits(v))
+	if b < 0 {
+		b ^= math.MaxInt64
+	}
+	return b
 }
 
 // eachRun calls fn for every maximal run [lo, hi) of rows in [off,
@@ -167,36 +258,38 @@ func fitPreprocessing(b *batches, mask []bool, d *Data, cfg Config) (*model.Prep
 	return f.Preprocessor()
 }
 
-// features transforms b into the matrices of the rows whose mask is false
-// (first) and true (second).
-func features(ctx context.Context, b *batches, mask []bool, pre *model.Preprocessor) (train, valid []float32, err error) {
-	w := pre.NumFeatures()
+// features transforms b into the sparse rows of the rows whose mask is
+// false (first) and true (second).
+func features(ctx context.Context, b *batches, mask []bool, pre *model.Preprocessor) (train, valid dataset, err error) {
+	k := pre.SparseWidth()
 	nValid := 0
 	for _, v := range mask {
 		if v {
 			nValid++
 		}
 	}
-	train = make([]float32, 0, (b.rows-nValid)*w)
-	valid = make([]float32, 0, nValid*w)
-	var tmp []float32
+	train = dataset{idx: make([]int32, 0, (b.rows-nValid)*k), val: make([]float32, 0, (b.rows-nValid)*k), k: k, width: pre.NumFeatures()}
+	valid = dataset{idx: make([]int32, 0, nValid*k), val: make([]float32, 0, nValid*k), k: k, width: pre.NumFeatures()}
+	var tmp model.SparseRows
 	off := 0
 	for _, rec := range b.recs {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return train, valid, err
 		}
-		if tmp, err = pre.Transform(rec, tmp); err != nil {
-			return nil, nil, err
+		n := int(rec.NumRows())
+		if tmp, err = pre.TransformSparse(rec, 0, n, tmp); err != nil {
+			return train, valid, err
 		}
-		for r := range int(rec.NumRows()) {
-			row := tmp[r*w : (r+1)*w]
+		for r := range n {
+			d := &train
 			if mask != nil && mask[off+r] {
-				valid = append(valid, row...)
-			} else {
-				train = append(train, row...)
+				d = &valid
 			}
+			d.idx = append(d.idx, tmp.Idx[r*k:(r+1)*k]...)
+			d.val = append(d.val, tmp.Val[r*k:(r+1)*k]...)
+			d.rows++
 		}
-		off += int(rec.NumRows())
+		off += n
 	}
 	return train, valid, nil
 }

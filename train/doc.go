@@ -16,7 +16,8 @@
 //     standard deviation, undone by the model) or classes when the task
 //     says so. A missing label is an error.
 //  2. Without a validation source, Config.ValidationFraction of the rows
-//     is held out, at random (seeded) or the tail in source order.
+//     is held out: at random (seeded), the tail in source order, or the
+//     most recent rows by Data.TimeColumn.
 //  3. model.Fitter fits the preprocessing on the training rows only;
 //     Preprocessor.Transform builds the matrices column by column.
 //  4. A gorgonia graph for one fixed-size minibatch (x·W + b, relu or tanh

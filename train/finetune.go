@@ -112,10 +112,11 @@ func prepareFor(ctx context.Context, cfg Config, m *model.Model, d Data) (*probl
 	return p, nil
 }
 
-// setWeights copies the dense layers' parameters into the graph.
+// setWeights copies the dense layers' parameters into the net.
 func (n *net) setWeights(ds []*model.Dense) {
+	ps := n.paramData()
 	for i, d := range ds {
-		w := n.params[2*i].Value().Data().([]float32)
+		w := ps[2*i]
 		in, out := d.In(), d.Out()
 		src := d.Weights()
 		for a := range in {
@@ -123,20 +124,23 @@ func (n *net) setWeights(ds []*model.Dense) {
 				w[a*out+b] = src[b*in+a]
 			}
 		}
-		copy(n.params[2*i+1].Value().Data().([]float32), d.Bias())
+		copy(ps[2*i+1], d.Bias())
 	}
+	n.syncShards()
 }
 
-// applyMasks zeroes the graph's weights outside the masks ([in][out]).
+// applyMasks zeroes the net's weights outside the masks ([in][out]).
 func (n *net) applyMasks(masks [][]bool) {
+	ps := n.paramData()
 	for i, mk := range masks {
-		w := n.params[2*i].Value().Data().([]float32)
+		w := ps[2*i]
 		for j, keep := range mk {
 			if !keep {
 				w[j] = 0
 			}
 		}
 	}
+	n.syncShards()
 }
 
 // fineTuneEpochs runs the epochs with masks and returns the last weights.

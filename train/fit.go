@@ -132,8 +132,8 @@ func (t *trainer) netSpec() netSpec {
 		widths[len(widths)-1] = 1
 	}
 	return netSpec{
-		widths: widths, batch: min(t.cfg.BatchSize, t.p.train.rows), task: t.p.task,
-		act: t.cfg.Activation, lr: t.cfg.LearningRate, l2: t.cfg.L2,
+		widths: widths, batch: min(t.cfg.BatchSize, t.p.train.rows), slots: t.p.train.k, threads: t.cfg.Threads,
+		task: t.p.task, act: t.cfg.Activation, lr: t.cfg.LearningRate, l2: t.cfg.L2,
 	}
 }
 
@@ -197,14 +197,15 @@ func (t *trainer) epoch(ctx context.Context, masks [][]bool) (float64, error) {
 }
 
 // fill copies the rows idx into the net's batch inputs; unused slots get
-// weight 0.
+// weight 0 (and no features).
 func (t *trainer) fill(idx []int) {
 	n, d := t.net, &t.p.train
-	in, out := d.width, n.widths[len(n.widths)-1]
+	f, k, out := n.first, d.k, n.widths[len(n.widths)-1]
 	inv := 1 / float32(len(idx))
 	clear(n.yb)
 	for j, r := range idx {
-		copy(n.xb[j*in:(j+1)*in], d.x[r*in:(r+1)*in])
+		copy(f.idx[j*k:(j+1)*k], d.idx[r*k:(r+1)*k])
+		copy(f.val[j*k:(j+1)*k], d.val[r*k:(r+1)*k])
 		switch t.p.task {
 		case model.TaskRegression:
 			n.rb[j], n.yb[j] = inv, d.y[r]
@@ -218,7 +219,8 @@ func (t *trainer) fill(idx []int) {
 			n.yb[j*out+int(c)] = n.rb[j]
 		}
 	}
-	clear(n.xb[len(idx)*in:])
+	clear(f.idx[len(idx)*k:])
+	clear(f.val[len(idx)*k:])
 	clear(n.rb[len(idx):])
 }
 

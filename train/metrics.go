@@ -34,7 +34,7 @@ type evaluator struct {
 // be the standardized-output model for regression.
 func (e *evaluator) score(m *model.Model, p *problem) (loss, metric float64, err error) {
 	v := &p.valid
-	e.pred, err = m.NewPredictor().Forward(v.x, v.rows, e.pred)
+	e.pred, err = m.NewPredictor().ForwardSparse(v.sparse(), e.pred)
 	if err != nil {
 		return 0, 0, err
 	}

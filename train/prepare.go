@@ -56,7 +56,20 @@ func readData(ctx context.Context, cfg Config, d Data) (tb, vb *batches, lab lab
 		return nil, nil, lab, nil, err
 	}
 	if d.Validation == nil {
-		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)))
+		var times []int64
+		if cfg.ValidationSplit == SplitTime {
+			if d.TimeColumn == "" {
+				err = fmt.Errorf("%w: validation_split time needs a time column", ErrInvalidData)
+			} else {
+				times, err = readTimes(tb, d.TimeColumn)
+			}
+		}
+		if err != nil {
+			tb.release()
+			vb.release()
+			return nil, nil, lab, nil, err
+		}
+		mask = splitMask(tb.rows, cfg, rand.New(rand.NewPCG(cfg.Seed, 1)), times)
 	}
 	return tb, vb, lab, mask, nil
 }
@@ -97,7 +110,6 @@ func collectAll(ctx context.Context, d Data) (tb, vb *batches, err error) {
 }
 
 func (p *problem) matrices(ctx context.Context, tb, vb *batches, mask []bool) error {
-	w := p.pre.NumFeatures()
 	tx, vx, err := features(ctx, tb, mask, p.pre)
 	if err != nil {
 		return err
@@ -107,8 +119,7 @@ func (p *problem) matrices(ctx context.Context, tb, vb *batches, mask []bool) er
 			return err
 		}
 	}
-	p.train = dataset{x: tx, rows: len(tx) / w, width: w}
-	p.valid = dataset{x: vx, rows: len(vx) / w, width: w}
+	p.train, p.valid = tx, vx
 	return nil
 }
 

@@ -24,8 +24,10 @@ func newEvaluateCmd() *cobra.Command {
 		Short: "Evaluate models side by side on the same rows: metrics, slices, cost",
 		Long: `evaluate scores every model on the same rows in one pass over the data and
 prints their metrics side by side, overall and per slice, with their cost:
-file size, parameters, nonzeros, latency p50/p99 at batch 1 (µs) and rows/s
-at batch 1024, measured in this process after warm-up on the evaluated rows.
+file size and the tensors' share of it, parameters, nonzeros, latency
+p50/p99 at batch 1 (µs) and rows/s at batch 1024 of the layers, and rows/s
+at batch 1024 end to end (Arrow columns in, preprocessing included),
+measured in this process after warm-up on the evaluated rows.
 
 A model is a model file, or a version (v0003) or alias (champion) of the
 registry in --workspace. The label is --label, an expression or column, or
@@ -84,8 +86,8 @@ func writeEvaluateText(w io.Writer, out evaluateOutput) error {
 		header(tw, name, out.Results, func(r evaluate.Result) string { return num(r.Metrics, name) })
 	}
 	fmt.Fprintln(tw, "\t")
-	for _, name := range []string{evaluate.CostBytes, evaluate.CostParams, evaluate.CostNonzeros,
-		evaluate.CostLatencyP50, evaluate.CostLatencyP99, evaluate.CostRowsPerSec} {
+	for _, name := range []string{evaluate.CostBytes, evaluate.CostTensorBytes, evaluate.CostParams, evaluate.CostNonzeros,
+		evaluate.CostLatencyP50, evaluate.CostLatencyP99, evaluate.CostRowsPerSec, evaluate.CostE2ERowsPerSec} {
 		header(tw, name, out.Results, func(r evaluate.Result) string { return num(r.Cost.Metrics(), name) })
 	}
 	if err := tw.Flush(); err != nil {

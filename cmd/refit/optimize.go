@@ -213,7 +213,7 @@ func writeOptimizeText(w io.Writer, out optimizeOutput) error {
 	fmt.Fprintf(w, "\nint8 kernel %s\n\n", out.Kernel)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\tbefore\tafter\t")
-	for _, k := range []string{evaluate.CostParams, evaluate.CostNonzeros, evaluate.CostBytes,
+	for _, k := range []string{evaluate.CostParams, evaluate.CostNonzeros, evaluate.CostBytes, evaluate.CostTensorBytes,
 		evaluate.CostLatencyP50, evaluate.CostRowsPerSec, out.Result.Metric} {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", k, num(out.Before, k), num(out.After, k))
 	}

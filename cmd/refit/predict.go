@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -60,7 +61,7 @@ func runPredict(cmd *cobra.Command, ref, workspace string, data []string, where 
 	if err != nil {
 		return err
 	}
-	m := lm.m
+	m := lm.m.WithThreads(runtime.GOMAXPROCS(0)) // large batches on every core
 	ds, err := ingest.Open(ctx, data, ingest.Options{Limits: inputLimits})
 	if err != nil {
 		return err

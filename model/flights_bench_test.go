@@ -1,0 +1,147 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/ingest"
+)
+
+// flightsRecords reads the first two records (65,536 rows each, January)
+// of ../shared/datasets/flights-3m.parquet with the flights model's
+// columns, or skips.
+func flightsRecords(b testing.TB) []arrow.Record {
+	b.Helper()
+	dir := os.Getenv("REFIT_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared")
+	}
+	path := filepath.Join(dir, "datasets", "flights-3m.parquet")
+	if _, err := os.Stat(path); err != nil {
+		b.Skip("flights data not available (set REFIT_SHARED):", err)
+	}
+	ds, err := ingest.Open(context.Background(), []string{path},
+		ingest.Options{Columns: []string{"date", "distance", "origin", "destination"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []arrow.Record
+	for rec, err := range ds.Records(context.Background()) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec.Retain()
+		b.Cleanup(rec.Release)
+		if recs = append(recs, rec); len(recs) == 2 {
+			break
+		}
+	}
+	return recs
+}
+
+// flightsVariants are the flights model's shape (distance, date,
+// origin, destination: 482 features with the first record's airports,
+// about 75 % of them every airport; hidden 64, 32) with random weights,
+// as float32, int8 (dynamic and static), 50 % sparse and 50 % sparse
+// int8 layers, each on one goroutine and on two (WithThreads(2)), and
+// each with the gather first layer and, as before it, the dense one.
+func flightsVariants(b testing.TB, recs []arrow.Record) (names []string, models []*Model) {
+	pre, err := Fit([]string{"distance", "date", "origin", "destination"}, FitConfig{}, recs[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	base, err := New(Spec{Task: TaskBinary, Labels: []string{"0", "1"}}, pre, mlp(b, 7, Sigmoid, pre.NumFeatures(), 64, 32, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, err := pre.Transform(recs[1], nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	calib := staticRanges(base, x, int(recs[1].NumRows()))
+	r := rand.New(rand.NewPCG(2, 2))
+	pruned := func(d *Dense) *Dense {
+		p, err := NewDense(d.In(), d.Out(), pruneRandom(r, d.Weights(), 0.5), d.Bias(), d.Activation())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	convs := []struct {
+		name string
+		conv func(i int, d *Dense) Layer
+	}{
+		{"float32", func(_ int, d *Dense) Layer { return d }},
+		{"int8", func(_ int, d *Dense) Layer { return benchInt8(b, d) }},
+		{"int8static", func(i int, d *Dense) Layer {
+			sx, zp := dynamicParams(calib[i][0], calib[i][1])
+			return benchInt8Opts(b, d, Int8Options{InputScale: sx, InputZero: zp})
+		}},
+		{"sparse50", func(_ int, d *Dense) Layer {
+			s, err := NewSparse(d.In(), d.Out(), pruned(d).Weights(), d.Bias(), d.Activation())
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
+		{"sparse50int8", func(_ int, d *Dense) Layer { return benchInt8(b, pruned(d)) }},
+	}
+	for _, c := range convs {
+		for _, threads := range []int{1, 2} {
+			var layers []Layer
+			for i, l := range base.Layers() {
+				layers = append(layers, c.conv(i, l.(*Dense)))
+			}
+			for _, gather := range []bool{false, true} {
+				m, err := New(base.Spec(), pre, layers)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m = m.WithThreads(threads)
+				path := "gather"
+				if !gather {
+					m.gather, m.work = false, 0
+					for _, l := range m.layers {
+						m.work += layerWork(l)
+					}
+					path = "dense"
+				}
+				names = append(names, fmt.Sprintf("%s/threads=%d/%s", c.name, threads, path))
+				models = append(models, m)
+			}
+		}
+	}
+	return names, models
+}
+
+// BenchmarkPredictFlights measures Predict end to end, Arrow columns in
+// and probabilities out (preprocessing included), on the flights model's
+// shape, at batch 1024 and batch 1, for every layer variant, with the
+// dense first layer (the path before the gather) and the gather.
+func BenchmarkPredictFlights(b *testing.B) {
+	recs := flightsRecords(b)
+	names, models := flightsVariants(b, recs)
+	for _, rows := range []int{1024, 1} {
+		rec := recs[1].NewSlice(0, int64(rows))
+		defer rec.Release()
+		for i, m := range models {
+			b.Run(fmt.Sprintf("batch=%d/%s", rows, names[i]), func(b *testing.B) {
+				p := m.NewPredictor()
+				out, err := p.Predict(rec, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					out, _ = p.Predict(rec, out)
+				}
+				b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
