@@ -100,6 +100,14 @@ func (b *builder) i64(hint string, dims []int64, v ...int64) string {
 	return b.tensor(hint, &pb.TensorProto{DataType: int32(pb.TensorProto_INT64), Dims: dims, RawData: raw})
 }
 
+func (b *builder) i32(hint string, dims []int64, v []int32) string {
+	raw := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(raw[4*i:], uint32(x))
+	}
+	return b.tensor(hint, &pb.TensorProto{DataType: int32(pb.TensorProto_INT32), Dims: dims, RawData: raw})
+}
+
 func (b *builder) i8(hint string, dims []int64, v []int8) string {
 	raw := make([]byte, len(v))
 	for i, x := range v {

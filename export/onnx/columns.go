@@ -100,7 +100,7 @@ func encodeCategorical(b *builder, c model.Column) ([]string, error) {
 	}
 	vals = append(vals, k+1)
 	idx := b.ml("LabelEncoder", c.Name+"/index", []string{c.Name},
-		attrStrings("keys_strings", keys), attrInts("values_int64", vals...), attrInt("default_int64", k))
+		attrStrings("keys_strings", keys), attrInts("values_int64s", vals...), attrInt("default_int64", k))
 	return []string{oneHot(b, c.Name+"/onehot", idx, iota64(0, k+2))}, nil
 }
 

@@ -117,13 +117,13 @@ func Export(m *model.Model, opts Options) (*File, error) {
 	}
 	outputs(b, m, x)
 	mp := &pb.ModelProto{
-		IrVersion:       IRVersion,
-		OpsetImport:     []*pb.OperatorSetIdProto{{Domain: "", Version: Opset}, {Domain: domainML, Version: OpsetML}},
-		ProducerName:    "refit",
-		Domain:          "ai.refit",
-		DocString:       "A refit model with its preprocessing: one input per raw feature column, see each input's doc_string.",
-		Graph:           b.g,
-		MetadataProps:   props,
+		IrVersion:     IRVersion,
+		OpsetImport:   []*pb.OperatorSetIdProto{{Domain: "", Version: Opset}, {Domain: domainML, Version: OpsetML}},
+		ProducerName:  "refit",
+		Domain:        "ai.refit",
+		DocString:     "A refit model with its preprocessing: one input per raw feature column, see each input's doc_string.",
+		Graph:         b.g,
+		MetadataProps: props,
 	}
 	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(mp)
 	if err != nil {
