@@ -141,6 +141,17 @@ func TestExportWeights(t *testing.T) {
 	}
 }
 
+// transpose returns the cols×rows transpose of the row-major rows×cols v.
+func transpose(v []int8, rows, cols int) []int8 {
+	out := make([]int8, len(v))
+	for r := range rows {
+		for c := range cols {
+			out[c*rows+r] = v[r*cols+c]
+		}
+	}
+	return out
+}
+
 func isGemm(n *pb.NodeProto) bool { return n.OpType == "Gemm" }
 
 func countZeros(v []float32) int {
@@ -153,42 +164,55 @@ func countZeros(v []float32) int {
 	return n
 }
 
-// TestExportInt8 checks the QDQ form: per-channel int8 weights (Q [out][in],
-// axis 0, zero points 0) and, for static layers, constant input scales, for
-// dynamic ones the per-block range.
+// TestExportInt8 checks the int8 layers: static ones in QDQ form
+// (per-channel int8 weights Q [out][in], DequantizeLinear along axis 0,
+// zero points 0, Gemm), dynamic ones as MatMulInteger with Qᵀ after the
+// per-block range.
 func TestExportInt8(t *testing.T) {
 	for _, static := range []bool{true, false} {
 		name := map[bool]string{true: "static", false: "dynamic"}[static]
 		t.Run(name, func(t *testing.T) {
 			m := quantized(t, testModel(t, model.TaskBinary, 3), static)
 			f, mp := exportProto(t, m, Options{})
-			if f.Ops["QuantizeLinear"] != 3 || f.Ops["DequantizeLinear"] != 6 || f.Ops["Gemm"] != 3 || f.Ops["Relu"] != 0 || f.Ops["Max"] < 2 {
-				t.Errorf("ops %v", f.Ops)
+			want := map[string]int{"QuantizeLinear": 3, "Relu": 0, "Max": 2}
+			if static {
+				want["DequantizeLinear"], want["Gemm"], want["MatMulInteger"], want["ReduceMin"] = 6, 3, 0, 0
+			} else {
+				want["DequantizeLinear"], want["Gemm"], want["MatMulInteger"], want["ReduceMin"] = 0, 0, 3, 6
 			}
-			if got, want := f.Ops["ReduceMin"], map[bool]int{true: 0, false: 3}[static]; got != want {
-				t.Errorf("%d ReduceMin nodes, want %d", got, want)
+			for op, n := range want {
+				if f.Ops[op] != n && (op != "Max" || f.Ops[op] < n) {
+					t.Errorf("%d %s nodes, want %d", f.Ops[op], op, n)
+				}
 			}
 			inits := initializers(mp.Graph)
 			layer := 0
 			for _, n := range mp.Graph.Node {
-				if n.OpType != "DequantizeLinear" || inits[n.Input[0]] == nil {
+				weightDQ := n.OpType == "DequantizeLinear" && inits[n.Input[0]] != nil
+				if !weightDQ && n.OpType != "MatMulInteger" {
 					continue
 				}
 				l := m.Layers()[layer].(*model.Int8Dense)
-				q, s, z := inits[n.Input[0]], inits[n.Input[1]], inits[n.Input[2]]
-				if len(n.Attribute) != 1 || n.Attribute[0].Name != "axis" || n.Attribute[0].I != 0 {
-					t.Errorf("layer %d: weight DequantizeLinear attributes %v", layer, n.Attribute)
+				want, dims := l.Quantized(), []int64{int64(l.Out()), int64(l.In())}
+				q := inits[n.Input[0]]
+				if weightDQ {
+					s, z := inits[n.Input[1]], inits[n.Input[2]]
+					if len(n.Attribute) != 1 || n.Attribute[0].Name != "axis" || n.Attribute[0].I != 0 {
+						t.Errorf("layer %d: weight DequantizeLinear attributes %v", layer, n.Attribute)
+					}
+					if !slices.Equal(floats(s), l.Scales()) || !bytes.Equal(z.RawData, make([]byte, l.Out())) {
+						t.Errorf("layer %d: scales or zero points differ", layer)
+					}
+				} else { // MatMulInteger(codes, Qᵀ)
+					q, want, dims = inits[n.Input[1]], transpose(want, l.Out(), l.In()), []int64{int64(l.In()), int64(l.Out())}
 				}
-				if q.DataType != int32(pb.TensorProto_INT8) || !slices.Equal(q.Dims, []int64{int64(l.Out()), int64(l.In())}) {
+				if q.DataType != int32(pb.TensorProto_INT8) || !slices.Equal(q.Dims, dims) {
 					t.Errorf("layer %d: weights %v %v", layer, q.DataType, q.Dims)
 				}
-				for i, v := range l.Quantized() {
+				for i, v := range want {
 					if int8(q.RawData[i]) != v {
 						t.Fatalf("layer %d: weight %d differs", layer, i)
 					}
-				}
-				if !slices.Equal(floats(s), l.Scales()) || !bytes.Equal(z.RawData, make([]byte, l.Out())) {
-					t.Errorf("layer %d: scales or zero points differ", layer)
 				}
 				layer++
 			}

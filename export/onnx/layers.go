@@ -20,7 +20,10 @@ func layer(b *builder, i int, l model.Layer, x string) (string, error) {
 		// fastest.
 		return activation(b, h, gemm(b, h, x, l.In(), l.Out(), l.Weights(), l.Bias()), l.Activation())
 	case *model.Int8Dense:
-		return int8Layer(b, h, x, l)
+		if l.Options().InputScale == 0 {
+			return dynamicLayer(b, h, x, l)
+		}
+		return staticLayer(b, h, x, l)
 	}
 	return "", fmt.Errorf("%w: layer %d has type %T", ErrUnsupported, i, l)
 }
@@ -47,90 +50,6 @@ func activation(b *builder, h, x string, act model.Activation) (string, error) {
 		return b.op("Softmax", h+"/softmax", []string{x}, attrInt("axis", -1)), nil
 	}
 	return "", fmt.Errorf("%w: activation %q", ErrUnsupported, act)
-}
-
-// int8Layer is the QDQ form of an int8 layer. refit quantizes the layer's
-// input to 7-bit codes, code = roundeven(min(max(x·(1/scale) + zero, 0),
-// 127)), and its weights symmetrically per output channel, W =
-// Q·scale[o]. In the graph the codes are computed with the same float32
-// operations (Mul, Add, Clip) and QuantizeLinear with scale 1 and zero
-// point 0 rounds them to uint8, so they are refit's codes bit for bit;
-// DequantizeLinear with the layer's scale and zero point gives the
-// Gemm's input. The weights are int8 Q [out][in] with DequantizeLinear
-// along axis 0 (one scale per output channel, zero point 0); Gemm
-// (transB=1) without bias, then Add of the float bias (an int32 bias
-// would round it) and the activation, a relu as Max(y, 0).
-//
-// ONNX Runtime fuses the DequantizeLinear pair and the Gemm of a static
-// layer into QGemm, its int8 kernel, with float output. Dynamic layers
-// take the scale and zero point from the range of each block of
-// model.BlockRows rows, as refit does (see blockQDQ); their scales are
-// not constants, so ONNX Runtime runs their Gemm in float32 on the
-// dequantized values.
-func int8Layer(b *builder, h string, x string, l *model.Int8Dense) (string, error) {
-	in, out := l.In(), l.Out()
-	var xd string
-	if o := l.Options(); o.InputScale != 0 {
-		codes := inputCodes(b, h, x, b.f32(h+"/x_inv_scale", scalar, 1/o.InputScale), b.f32(h+"/x_zero", scalar, o.InputZero))
-		scale := b.f32(h+"/x_scale", scalar, o.InputScale)
-		xd = b.op("DequantizeLinear", h+"/x_dq", []string{codes, scale, b.u8(h+"/x_zero_point", scalar, uint8(o.InputZero))})
-	} else {
-		xd = blockQDQ(b, h, x, in)
-	}
-	wq := b.i8(h+"/weight_q", []int64{int64(out), int64(in)}, l.Quantized())
-	ws := b.f32(h+"/weight_scale", []int64{int64(out)}, l.Scales()...)
-	wz := b.i8(h+"/weight_zero_point", []int64{int64(out)}, make([]int8, out))
-	wd := b.op("DequantizeLinear", h+"/weight_dq", []string{wq, ws, wz}, attrInt("axis", 0))
-	y := b.op("Gemm", h+"/gemm", []string{xd, wd}, attrInt("transB", 1))
-	y = b.op("Add", h+"/bias", []string{y, b.f32(h+"/bias", []int64{int64(out)}, l.Bias()...)})
-	if l.Activation() == model.ReLU {
-		// Max rather than Relu: ONNX Runtime takes a Relu after a QDQ
-		// Gemm for a clip that a QuantizeLinear must follow, and without
-		// one leaves the Gemm unfused.
-		return b.op("Max", h+"/relu", []string{y, b.f32("zero", scalar, 0)}), nil
-	}
-	return activation(b, h, y, l.Activation())
-}
-
-// inputCodes is refit's input quantization, roundeven(min(max(x·inv +
-// zero, 0), 127)), as uint8: the clamped float32 value quantized with
-// scale 1 and zero point 0.
-func inputCodes(b *builder, h, x, inv, zero string) string {
-	v := b.op("Add", h+"/x_codes", []string{b.op("Mul", h+"/x_codes", []string{x, inv}), zero})
-	v = b.op("Clip", h+"/x_codes", []string{v, b.f32("c", scalar, 0), b.f32("c", scalar, 127)})
-	return b.op("QuantizeLinear", h+"/x_q", []string{v, b.f32("c", scalar, 1), b.u8("c", scalar, 0)})
-}
-
-// blockQDQ quantizes and dequantizes the [N, in] tensor x as refit's
-// dynamic int8 layers do: per block of model.BlockRows rows, lo =
-// min(min x, 0), hi = max(max x, 0), scale = (hi−lo)/127 (1 with zero 0
-// if that is not positive and finite), zero = clamp(roundeven(−lo/scale),
-// 0, 127). x is padded to whole blocks by repeating its last row (which
-// leaves the last block's range alone) and reshaped to [blocks,
-// BlockRows·in]; the codes use each block's scale and zero point, and
-// DequantizeLinear along axis 0 restores the values, which are cut back
-// to N rows. ONNX Runtime runs the MatMul after it in float32.
-func blockQDQ(b *builder, h, x string, in int) string {
-	rows := int64(model.BlockRows)
-	f := func(v float32) string { return b.f32("c", scalar, v) }
-	i := func(v ...int64) string { return b.i64("c", []int64{int64(len(v))}, v...) }
-	op := func(o string, in ...string) string { return b.op(o, h+"/x_blocks", in) }
-	n := b.op("Shape", h+"/rows", []string{x}, attrInt("start", 0), attrInt("end", 1))
-	pad := op("Mod", op("Sub", i(rows), op("Mod", n, i(rows))), i(rows))
-	pads := b.op("Concat", h+"/x_pads", []string{i(0, 0), pad, i(0)}, attrInt("axis", 0))
-	xp := b.op("Pad", h+"/x_pad", []string{x, pads}, attrString("mode", "edge"))
-	xb := op("Reshape", xp, i(-1, rows*int64(in)))
-	lo := op("Min", b.op("ReduceMin", h+"/x_min", []string{xb}, attrInts("axes", 1), attrInt("keepdims", 0)), f(0))
-	hi := op("Max", b.op("ReduceMax", h+"/x_max", []string{xb}, attrInts("axes", 1), attrInt("keepdims", 0)), f(0))
-	s := op("Div", op("Sub", hi, lo), f(127))
-	ok := op("And", op("Greater", s, f(0)), op("Not", op("IsInf", s)))
-	scale := op("Where", ok, s, f(1))
-	zero := op("Where", ok, op("Clip", op("Round", op("Div", op("Neg", lo), scale)), f(0), f(127)), f(0))
-	column := i(-1, 1)
-	codes := inputCodes(b, h, xb, op("Reshape", op("Div", f(1), scale), column), op("Reshape", zero, column))
-	xd := b.op("DequantizeLinear", h+"/x_dq", []string{codes, scale, cast(b, zero, pb.TensorProto_UINT8)}, attrInt("axis", 0))
-	xd = op("Reshape", xd, i(-1, int64(in)))
-	return b.op("Slice", h+"/x_rows", []string{xd, i(0), n, i(0)})
 }
 
 // outputs adds the graph's outputs. Classifiers: "probabilities" [N,
