@@ -21,10 +21,9 @@ function tensor(col, rows) {
 
 async function runCase(dir, name) {
   const c = JSON.parse(fs.readFileSync(path.join(dir, name + '.json'), 'utf8'));
-  const sess = await ort.InferenceSession.create(path.join(dir, name + '.onnx'), {
-    graphOptimizationLevel: 'all', intraOpNumThreads: 1,
-    optimizedModelFilePath: process.env.OPTIMIZED ? path.join(process.env.OPTIMIZED, name + '.onnx') : undefined,
-  });
+  const opts = { graphOptimizationLevel: 'all', intraOpNumThreads: 1 };
+  if (process.env.OPTIMIZED) opts.optimizedModelFilePath = path.join(process.env.OPTIMIZED, name + '.onnx');
+  const sess = await ort.InferenceSession.create(path.join(dir, name + '.onnx'), opts);
   const feeds = {};
   for (const col of c.inputs) feeds[col.name] = tensor(col, c.rows);
   const out = await sess.run(feeds);
