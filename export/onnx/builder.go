@@ -135,6 +135,10 @@ func attrString(name, v string) *pb.AttributeProto {
 	return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_STRING, S: []byte(v)}
 }
 
+func attrTensor(name string, t *pb.TensorProto) *pb.AttributeProto {
+	return &pb.AttributeProto{Name: name, Type: pb.AttributeProto_TENSOR, T: t}
+}
+
 func attrStrings(name string, v []string) *pb.AttributeProto {
 	s := make([][]byte, len(v))
 	for i, x := range v {

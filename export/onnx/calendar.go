@@ -16,14 +16,6 @@ const (
 	usPerDay    = 24 * usPerHour
 )
 
-// Codes in the calendar one-hots: a missing value becomes missingCode and
-// a calendar value training never had compares with unseenCode, so
-// neither matches anything and both encode as all zeros.
-const (
-	missingCode = -1
-	unseenCode  = -2
-)
-
 // calendarParts are the int64 [N, 1] tensors of a time or date column's
 // wall clock: days since 1970-01-01, and for timestamps the microseconds
 // into the day. Both are 0 where the value is missing.
@@ -96,9 +88,27 @@ func zoneOffset(zone string) (int64, error) {
 	return 0, fmt.Errorf("time zone %q: only naive timestamps, UTC and fixed offsets (+hh:mm) can be exported", zone)
 }
 
-// part replaces missing values of the int64 tensor x by missingCode.
-func (p calendarParts) part(b *builder, x string) string {
-	return b.op("Where", p.h+"/or_missing", []string{p.miss, b.i64("missing_code", scalar, missingCode), x})
+// code maps the int64 calendar part v (lo…lo+n−1) to its one-hot index
+// v−lo, or to n (all zeros) where training never had the value (a Gather
+// from a table, left out when training had every value) or the timestamp
+// is missing.
+func (p calendarParts) code(b *builder, hint, v string, seen []int, lo, n int) string {
+	if lo != 0 {
+		v = b.op("Sub", hint, []string{v, b.i64("c", scalar, int64(lo))})
+	}
+	if len(seen) < n {
+		table := make([]int64, n)
+		for i := range table {
+			table[i] = int64(n)
+		}
+		for _, s := range seen {
+			if s >= lo && s < lo+n {
+				table[s-lo] = int64(s - lo)
+			}
+		}
+		v = b.op("Gather", hint, []string{b.i64(hint+"/seen", []int64{int64(n)}, table...), v})
+	}
+	return b.op("Where", hint, []string{p.miss, b.i64("c", scalar, int64(n)), v})
 }
 
 // oneHotCalendar: hour of day (24), day of week (7, Sunday first), month
@@ -108,28 +118,18 @@ func oneHotCalendar(b *builder, p calendarParts, c model.Column) []string {
 	var feats []string
 	if c.Kind == model.KindTime {
 		hour := b.op("Div", p.h+"/hour", []string{p.usOf, b.i64("us_per_hour", scalar, usPerHour)})
-		feats = append(feats, oneHot(b, p.h+"/hour_onehot", p.part(b, hour), seenCodes(cal.Hours, 0, 24)))
+		feats = append(feats, oneHot(b, p.h+"/hour_onehot", p.code(b, p.h+"/hour_code", hour, cal.Hours, 0, 24), 24))
 	}
-	feats = append(feats, oneHot(b, p.h+"/weekday_onehot", p.part(b, weekday(b, p)), seenCodes(cal.Weekdays, 0, 7)))
+	feats = append(feats, oneHot(b, p.h+"/weekday_onehot", p.code(b, p.h+"/weekday_code", weekday(b, p), cal.Weekdays, 0, 7), 7))
 	if cal.Month {
-		feats = append(feats, oneHot(b, p.h+"/month_onehot", p.part(b, month(b, p)), seenCodes(cal.Months, 1, 12)))
+		// month0 is 0-based: shift the seen months by one
+		seen := make([]int, len(cal.Months))
+		for i, m := range cal.Months {
+			seen[i] = m - 1
+		}
+		feats = append(feats, oneHot(b, p.h+"/month_onehot", p.code(b, p.h+"/month_code", month0(b, p), seen, 0, 12), 12))
 	}
 	return feats
-}
-
-// seenCodes returns lo, …, lo+n−1 with the values not in seen replaced by
-// unseenCode.
-func seenCodes(seen []int, lo, n int) []int64 {
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = unseenCode
-	}
-	for _, v := range seen {
-		if v >= lo && v < lo+n {
-			out[v-lo] = int64(v)
-		}
-	}
-	return out
 }
 
 // weekday is (days + 4) mod 7, 0 = Sunday: 1970-01-01 was a Thursday.
@@ -138,11 +138,11 @@ func weekday(b *builder, p calendarParts) string {
 	return b.op("Mod", p.h+"/weekday", []string{d, b.i64("seven", scalar, 7)}, attrInt("fmod", 0))
 }
 
-// month is the month (1–12) of days since 1970-01-01, by Howard Hinnant's
+// month0 is the month (0 = January … 11) of days since 1970-01-01, by Howard Hinnant's
 // civil_from_days on non-negative integers: the day of the 400-year era
 // (Mod with the sign of the divisor), the year of the era, the day of the
 // year starting in March, the month starting in March.
-func month(b *builder, p calendarParts) string {
+func month0(b *builder, p calendarParts) string {
 	h := p.h + "/month"
 	c := func(v int64) string { return b.i64("c", scalar, v) }
 	op := func(o string, x, y string) string { return b.op(o, h, []string{x, y}) }
@@ -157,10 +157,9 @@ func month(b *builder, p calendarParts) string {
 	s := op("Add", op("Mul", yoe, c(365)), op("Div", yoe, c(4)))
 	s = op("Sub", s, op("Div", yoe, c(100)))
 	doy := op("Sub", doe, s)
-	// mp = (5·doy + 2)/153; month = (mp + 2) mod 12 + 1
+	// mp = (5·doy + 2)/153; month0 = (mp + 2) mod 12
 	mp := op("Div", op("Add", op("Mul", doy, c(5)), c(2)), c(153))
-	m := b.op("Mod", h, []string{op("Add", mp, c(2)), c(12)}, attrInt("fmod", 0))
-	return op("Add", m, c(1))
+	return b.op("Mod", h, []string{op("Add", mp, c(2)), c(12)}, attrInt("fmod", 0))
 }
 
 // cyclicCalendar is the sin/cos encoding of models of format version 1:
@@ -181,8 +180,7 @@ func cyclicCalendar(b *builder, p calendarParts, hour bool) []string {
 		feats = append(feats, sinCos(b, p, op("Div", frac, d(24)))...)
 	}
 	feats = append(feats, sinCos(b, p, op("Div", f(weekday(b, p)), d(7)))...)
-	mo := op("Sub", month(b, p), i(1))
-	return append(feats, sinCos(b, p, op("Div", f(mo), d(12)))...)
+	return append(feats, sinCos(b, p, op("Div", f(month0(b, p)), d(12)))...)
 }
 
 // sinCos returns sin and cos of 2π·frac as float32, zero where missing.

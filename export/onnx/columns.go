@@ -85,7 +85,7 @@ func encodeNumeric(b *builder, c model.Column, t InputType) []string {
 
 // encodeCategorical: a LabelEncoder maps the categories to 0…k−1, the
 // empty string (missing) to k+1 and every other string to k ("#other");
-// comparing that index with 0…k+1 gives the k+2 one-hot features.
+// the one-hot of that index gives the k+2 features.
 func encodeCategorical(b *builder, c model.Column) ([]string, error) {
 	if slices.Contains(c.Categories, "") || slices.Contains(c.Rare, "") {
 		return nil, fmt.Errorf("%w: column %q: training saw the empty string, which the exported model reads as missing",
@@ -101,14 +101,27 @@ func encodeCategorical(b *builder, c model.Column) ([]string, error) {
 	vals = append(vals, k+1)
 	idx := b.ml("LabelEncoder", c.Name+"/index", []string{c.Name},
 		attrStrings("keys_strings", keys), attrInts("values_int64s", vals...), attrInt("default_int64", k))
-	return []string{oneHot(b, c.Name+"/onehot", idx, iota64(0, k+2))}, nil
+	return []string{oneHot(b, c.Name+"/onehot", idx, k+2)}, nil
 }
 
-// oneHot compares the [N, 1] int64 tensor x with codes, giving [N,
-// len(codes)] floats: 1 where equal, else 0.
-func oneHot(b *builder, hint, x string, codes []int64) string {
-	eq := b.op("Equal", hint, []string{x, b.i64("codes", []int64{1, int64(len(codes))}, codes...)})
-	return cast(b, eq, pb.TensorProto_FLOAT)
+// oneHot is the [N, depth] float one-hot of the [N, 1] int64 tensor x,
+// whose values are 0…depth: depth encodes as all zeros. It gathers rows
+// of a (depth+1)×depth identity matrix (EyeLike of ConstantOfShape, which
+// ONNX Runtime folds into a constant when the session loads, so the file
+// stays small): a copy per row, much faster in ONNX Runtime than Equal
+// with every code or OneHot.
+func oneHot(b *builder, hint, x string, depth int64) string {
+	key := fmt.Sprint("eye", depth)
+	eye, ok := b.cache[key]
+	if !ok {
+		shape := b.i64("eye_shape", []int64{2}, depth+1, depth)
+		zeros := b.op("ConstantOfShape", "eye", []string{shape}, attrTensor("value", &pb.TensorProto{
+			DataType: int32(pb.TensorProto_FLOAT), Dims: []int64{1}, RawData: make([]byte, 4)}))
+		eye = b.op("EyeLike", "eye", []string{zeros})
+		b.cache[key] = eye
+	}
+	flat := b.op("Reshape", hint, []string{x, b.i64("flat", []int64{1}, -1)})
+	return b.op("Gather", hint, []string{eye, flat}, attrInt("axis", 0))
 }
 
 // iota64 returns lo, lo+1, …, lo+n−1.

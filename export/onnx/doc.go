@@ -41,14 +41,18 @@
 //     median, Sub mean and Mul 1/std in float64, Cast to float, and the
 //     0/1 missing indicator if the model has one;
 //   - categorical: ai.onnx.ml LabelEncoder from the top categories to
-//     0…k−1, "" to k+1 and anything else to k ("#other"), then Equal with
-//     0…k+1 and Cast: the one-hot with "#other" and "#missing";
+//     0…k−1, "" to k+1 and anything else to k ("#other"): the index of
+//     the one-hot with "#other" and "#missing";
 //   - time and date: integer Mod (sign of the divisor) and Div give the
 //     day, the time of day, the hour, the weekday ((days + 4) mod 7) and
-//     the month (civil_from_days), compared with the calendar values
-//     training saw: an hour, weekday or month training never had encodes
-//     as all zeros, as in refit. Models of format version 1 get their
-//     sin/cos encoding (Sin, Cos in float64).
+//     the month (civil_from_days); a Gather from a table sends an hour,
+//     weekday or month training never had, and a missing value, to an
+//     index that encodes as all zeros, as in refit. Models of format
+//     version 1 get their sin/cos encoding (Sin, Cos in float64).
+//
+// A one-hot is a Gather of rows of an identity matrix (with one more row
+// of zeros) that EyeLike builds when the session loads: in ONNX Runtime a
+// row copy is several times faster than Equal with every code or OneHot.
 //
 // The features are concatenated into one [N, NumFeatures] float tensor.
 //

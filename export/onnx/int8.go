@@ -97,8 +97,8 @@ func dynamicLayer(b *builder, h string, x string, l *model.Int8Dense) (string, e
 // scale = (hi−lo)/127 (1 with zero 0 if that is not positive and finite),
 // zero = clamp(roundeven(−lo/scale), 0, 127). The row minima and maxima
 // are padded to whole blocks by repeating the last (which leaves the last
-// block's range alone), reduced per block, and the block values repeated
-// for each row.
+// block's range alone), reduced per block, and gathered back by each
+// row's block number.
 func blockParams(b *builder, h, x string) (scale, zero string) {
 	rows := int64(model.BlockRows)
 	f := func(v float32) string { return b.f32("c", scalar, v) }
@@ -110,7 +110,7 @@ func blockParams(b *builder, h, x string) (scale, zero string) {
 	perBlock := func(reduce string) string {
 		r := b.op(reduce, h+"/row_range", []string{x}, attrInts("axes", 1), attrInt("keepdims", 0))
 		r = b.op("Pad", h+"/row_range", []string{r, pads}, attrString("mode", "edge"))
-		return b.op(reduce, h+"/block_range", []string{op("Reshape", r, i(-1, rows))}, attrInts("axes", 1), attrInt("keepdims", 1))
+		return b.op(reduce, h+"/block_range", []string{op("Reshape", r, i(-1, rows))}, attrInts("axes", 1), attrInt("keepdims", 0))
 	}
 	lo := op("Min", perBlock("ReduceMin"), f(0))
 	hi := op("Max", perBlock("ReduceMax"), f(0))
@@ -118,9 +118,8 @@ func blockParams(b *builder, h, x string) (scale, zero string) {
 	ok := op("And", op("Greater", s, f(0)), op("Not", op("IsInf", s)))
 	s = op("Where", ok, s, f(1))
 	z := op("Where", ok, op("Clip", op("Round", op("Div", op("Neg", lo), s)), f(0), f(127)), f(0))
-	perRow := func(v string) string {
-		v = op("Reshape", op("Expand", v, i(1, rows)), i(-1, 1))
-		return b.op("Slice", h+"/x_range", []string{v, i(0), n, i(0)})
-	}
-	return perRow(s), perRow(z)
+	count := b.op("Reshape", h+"/rows", []string{n, b.i64("scalar_shape", []int64{0})}) // [1] to a scalar
+	rowNumbers := b.op("Range", h+"/row_block", []string{b.i64("c", scalar, 0), count, b.i64("c", scalar, 1)})
+	block := op("Reshape", op("Div", rowNumbers, b.i64("c", scalar, rows)), i(-1, 1))
+	return b.op("Gather", h+"/row_scale", []string{s, block}), b.op("Gather", h+"/row_zero", []string{z, block})
 }
