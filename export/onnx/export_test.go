@@ -250,6 +250,37 @@ func TestExportTasks(t *testing.T) {
 	}
 }
 
+// opset17 are the operators the exporter may use, with the ai.onnx
+// opset that gave each its current form: all at most Opset, so ONNX
+// Runtime 1.12 and later run the graphs.
+var opset17 = map[string]int{
+	"Add": 14, "And": 7, "ArgMax": 13, "Cast": 13, "Clip": 13, "Concat": 13, "ConstantOfShape": 9, "Cos": 7,
+	"DequantizeLinear": 13, "Div": 14, "Equal": 13, "EyeLike": 9, "Gather": 13, "Gemm": 13, "Greater": 13,
+	"GreaterOrEqual": 16, "Identity": 16, "IsInf": 10, "IsNaN": 13, "MatMulInteger": 10, "Max": 13, "Min": 13,
+	"Mod": 13, "Mul": 14, "Neg": 13, "Not": 1, "Or": 7, "Pad": 13, "QuantizeLinear": 13, "Range": 11,
+	"Reciprocal": 13, "ReduceMax": 13, "ReduceMin": 13, "Relu": 14, "Reshape": 14, "Round": 11, "Shape": 15,
+	"Sigmoid": 13, "Sin": 7, "Slice": 13, "Softmax": 13, "Sub": 14, "Tanh": 13, "Where": 16,
+	"ai.onnx.ml:LabelEncoder": 2,
+}
+
+// TestExportOpsets checks that every model the tests build uses only
+// operators of opset17.
+func TestExportOpsets(t *testing.T) {
+	for _, m := range []*model.Model{testModel(t, model.TaskBinary, 6), testModel(t, model.TaskMulticlass, 7),
+		testModel(t, model.TaskRegression, 8), quantized(t, testModel(t, model.TaskBinary, 9), true),
+		quantized(t, testModel(t, model.TaskMulticlass, 10), false)} {
+		f, err := Export(m, testOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for op := range f.Ops {
+			if v, ok := opset17[op]; !ok || v > Opset {
+				t.Errorf("operator %s is not in opset %d", op, Opset)
+			}
+		}
+	}
+}
+
 func TestExportDeterministic(t *testing.T) {
 	m := quantized(t, testModel(t, model.TaskBinary, 5), false)
 	a, err := Export(m, testOptions)
