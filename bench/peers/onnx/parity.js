@@ -10,7 +10,8 @@
 // TOLERANCE (default 1e-5) and the labels must agree, and ROC AUC on
 // `delay > 15` is printed for both. Then it times ONNX Runtime: batch 1
 // (µs per call) and batch 1,024 (rows/s), 1 and 2 intra-op threads, the
-// shapes refit evaluate times. Types: int64 for integer columns
+// shapes refit evaluate times (THREADS=1,2 by default; TIMING_ONLY=1
+// prints only the timings). Types: int64 for integer columns
 // (distance), int64 microseconds for timestamps, strings for the rest.
 // Exits 1 if the parity check fails.
 'use strict';
@@ -90,17 +91,10 @@ async function timeIt(sess, inputs, rows, batch, ms) {
   return per[2]; // median ns per call
 }
 
-(async () => {
-  const [file, csv, tolArg] = process.argv.slice(2);
-  if (!file || !csv) { console.error('usage: node parity.js MODEL.onnx PREDICTIONS.csv [TOLERANCE]'); process.exit(2); }
-  const tol = Number(tolArg || 1e-5);
-  const { rows, cols } = readCSV(csv);
-  const sess = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  const inputs = {};
-  for (const name of sess.inputNames) {
-    const meta = sess.inputMetadata.find((m) => m.name === name);
-    inputs[name] = { type: meta.type, data: column(meta, cols[name]) };
-  }
+// parity runs every row through the model, 65,536 rows a call, compares
+// probabilities[:, 1] and the labels with refit's, and prints the result
+// and both ROC AUCs.
+async function parity(sess, inputs, rows, cols, file, tol) {
   const probs = new Float64Array(rows);
   let labelsOff = 0;
   for (let lo = 0; lo < rows; lo += 65536) {
@@ -126,11 +120,26 @@ async function timeIt(sess, inputs, rows, batch, ms) {
     ` ${over} rows > 1e-5, ${labelsOff} labels differ`);
   console.log(`  ROC AUC onnx ${aucOnnx.toFixed(6)} refit ${aucRefit.toFixed(6)} (|diff| ${Math.abs(aucOnnx - aucRefit).toExponential(1)})`);
   console.log(`  parity ${ok ? 'ok' : 'FAILED'} (tolerance ${tol})`);
-  for (const threads of [1, 2]) {
+  return ok;
+}
+
+(async () => {
+  const [file, csv, tolArg] = process.argv.slice(2);
+  if (!file || !csv) { console.error('usage: node parity.js MODEL.onnx PREDICTIONS.csv [TOLERANCE]'); process.exit(2); }
+  const tol = Number(tolArg || 1e-5);
+  const { rows, cols } = readCSV(csv);
+  const sess = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const inputs = {};
+  for (const name of sess.inputNames) {
+    const meta = sess.inputMetadata.find((m) => m.name === name);
+    inputs[name] = { type: meta.type, data: column(meta, cols[name]) };
+  }
+  const ok = process.env.TIMING_ONLY ? true : await parity(sess, inputs, rows, cols, file, tol);
+  for (const threads of (process.env.THREADS || '1,2').split(',').map(Number)) {
     const s = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     const one = await timeIt(s, inputs, rows, 1, 300);
     const big = await timeIt(s, inputs, rows, 1024, 600);
-    console.log(`  threads=${threads}: batch 1 ${(one / 1e3).toFixed(1)} µs/call, batch 1024 ${(1024e9 / big / 1e6).toFixed(3)} M rows/s`);
+    console.log(`  onnxruntime ${file.split('/').pop()} threads=${threads}: batch 1 ${(one / 1e3).toFixed(1)} µs/call, batch 1024 ${(1024e9 / big / 1e6).toFixed(3)} M rows/s`);
   }
   process.exit(ok ? 0 : 1);
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -10,7 +10,10 @@
 # keeping the input columns and delay, refit cat to CSV, then
 # refitbench (refit's Predict, batch 1 and 1,024, preprocessing included)
 # and parity.js (ONNX Runtime: parity, ROC AUC, the same timings).
-# Run `npm install --ignore-scripts` here first. Exits 1 if a check fails.
+# Then ROUNDS (default 3) more rounds of the timings alone, refit and ONNX
+# Runtime (1 thread) alternating, so that load on the machine falls on
+# both alike. Run `npm install --ignore-scripts` here first. Exits 1 if a
+# check fails.
 set -eu
 refit=$(realpath "$1"); data=$(realpath "$2"); work=$(realpath "$3"); shift 3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,5 +27,13 @@ for m in "$@"; do
   "$refit" cat "$work/$name.pred.parquet" > "$work/$name.pred.csv"
   "$work/refitbench" -model "$m" -data "$data"
   node "$here/parity.js" "$work/$name.onnx" "$work/$name.pred.csv" || status=1
+done
+for r in $(seq "${ROUNDS:-3}"); do
+  echo "round $r, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for m in "$@"; do
+    name=$(basename "$m" .refit)
+    "$work/refitbench" -model "$m" -data "$data"
+    TIMING_ONLY=1 THREADS=1 node "$here/parity.js" "$work/$name.onnx" "$work/$name.pred.csv" || status=1
+  done
 done
 exit $status

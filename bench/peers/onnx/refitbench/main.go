@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -47,8 +48,8 @@ func main() {
 	p := m.NewPredictor()
 	one := timeIt(p, slices1(recs, 1, 256), *ms/2)
 	big := timeIt(p, slices1(recs, 1024, 256), *ms)
-	fmt.Printf("refit %s (int8 kernel %s): batch 1 %.1f µs/call, batch 1024 %.3f M rows/s\n",
-		*modelPath, model.KernelISA(), one.Seconds()*1e6, 1024/big.Seconds()/1e6)
+	fmt.Printf("  refit       %s (int8 kernel %s): batch 1 %.1f µs/call, batch 1024 %.3f M rows/s\n",
+		filepath.Base(*modelPath), model.KernelISA(), one.Seconds()*1e6, 1024/big.Seconds()/1e6)
 }
 
 // slices1 cuts up to n batches of rows rows from the records.
