@@ -12,6 +12,13 @@ import (
 // time, bounding its scratch memory independently of the batch size.
 const blockRows = 256
 
+// BlockRows is how many rows a Predictor pushes through the layers at a
+// time: batches are cut into blocks of BlockRows rows from their first
+// row (the last block may be shorter). An int8 layer with dynamic input
+// quantization takes its input range from each block, so its outputs
+// for a row depend on the other rows of the row's block.
+const BlockRows = blockRows
+
 // Model is a trained model: preprocessing, then layers, for one task. It is
 // immutable after New and safe for concurrent use.
 type Model struct {
