@@ -224,3 +224,12 @@ func resetMasks(ms [][]bool, k, n int) [][]bool {
 	}
 	return ms
 }
+
+// b2i is 1 for true, compiled without a branch.
+func b2i(b bool) int64 {
+	var i int64
+	if b {
+		i = 1
+	}
+	return i
+}
