@@ -23,6 +23,9 @@ const MaxKeptValue = 256
 // [Distinct]: xxh3-64 with seed 0.
 func HashBytes(b []byte) uint64 { return xxh3.Hash(b) }
 
+// HashString is HashBytes of the bytes of s.
+func HashString(s string) uint64 { return xxh3.HashString(s) }
+
 // TopK counts values by 64-bit key: the value itself for numbers and times,
 // [HashBytes] for strings and binaries (whose bytes are kept beside the
 // count).
@@ -116,7 +119,13 @@ func (t *TopK) AddKeys(keys []uint64) bool {
 
 // AddBytes counts w occurrences of value b with key (HashBytes(b) for
 // strings and binaries). b is copied.
-func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
+func (t *TopK) AddBytes(key uint64, b []byte, w int64) { addValue(t, key, b, w) }
+
+// AddString counts w occurrences of s, keyed by HashString(s), as
+// AddBytes would count its bytes. s is copied.
+func (t *TopK) AddString(s string, w int64) { addValue(t, HashString(s), s, w) }
+
+func addValue[S ~string | ~[]byte](t *TopK, key uint64, b S, w int64) {
 	t.N += w
 	if i, ok := t.index.get(key); ok {
 		t.entries[i].count += w
