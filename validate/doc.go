@@ -33,7 +33,11 @@
 // # Sketches
 //
 // The accumulators are package stats's (see its doc for their algorithms
-// and errors); a column profile is made of them.
+// and errors); a column profile is made of them, and a whole profile is a
+// stats.Combiner over records ([ProfileFn]), the contract Apache Beam's
+// combiners share. Every pass over a dataset here (profiles, the row pass
+// of expectations, coverage counts) runs one accumulator per part in
+// parallel and merges them in part order with stats.Ordered.
 //
 // Value counts ([stats.TopK]): exact while a column has at most
 // 4·Capacity distinct values (4096 by default), then a Misra-Gries summary
