@@ -58,6 +58,15 @@
 // FeatureNames lists the expanded columns. Transform writes a row-major
 // rows×NumFeatures matrix, column by column, without per-row allocation.
 //
+// # Labels
+//
+// The label rules live here, once: ClassName names the class of a label
+// value (strings as they are, booleans "false"/"true", numbers in shortest
+// decimal form), which is how training names Spec.Labels; a Model's
+// LabelEncoder turns label values back into class indexes (a binary model
+// also takes true/false and 1/0) or, for regression, numbers, which is how
+// evaluation and refit optimize read labels.
+//
 // # Inference
 //
 // Layers are applied in order; each Layer computes a batch of rows at a
