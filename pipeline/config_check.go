@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -9,17 +10,10 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/optimize"
+	"github.com/refit-ml/refit/schedules"
 	"github.com/refit-ml/refit/train"
-	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
-
-// cronParser accepts five fields, an optional leading seconds field,
-// descriptors (@hourly, @every 5m) and CRON_TZ= prefixes.
-var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// ParseCron parses a schedule spec as `refit serve` does.
-func ParseCron(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
 
 // problems collects every problem of a config with its line.
 type problems struct {
@@ -203,7 +197,11 @@ func (c *Config) checkSchedules(p *problems) {
 			p.add(keys, "name %q: want a unique, non-empty name", s.Name)
 		}
 		seen[s.Name] = true
-		if _, err := ParseCron(s.Cron); err != nil {
+		if _, err := schedules.Parse(s.Cron); err != nil {
+			var se *schedules.SpecError
+			if errors.As(err, &se) {
+				err = se.Err
+			}
 			p.add(append(keys, "cron"), "%q: %v (e.g. \"CRON_TZ=UTC 0 2 * * *\" or \"@hourly\")", s.Cron, err)
 		}
 		if s.Job != "run" && s.Job != "audit" {
