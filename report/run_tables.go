@@ -28,7 +28,7 @@ func optimizationRows(r *Run) []compareRow {
 		compareNum(metric+" (holdout)", parent.Metrics[metric], opt.Metrics[metric], "%.4f"),
 		compareNum("parameters", float64(pc.Params), float64(oc.Params), "%.0f"),
 		compareNum("non-zero parameters", float64(pc.Nonzeros), float64(oc.Nonzeros), "%.0f"),
-		{"size", bytesText(pc.Bytes), bytesText(oc.Bytes), change(float64(pc.Bytes), float64(oc.Bytes))},
+		{"size", numfmt.Bytes(pc.Bytes), numfmt.Bytes(oc.Bytes), change(float64(pc.Bytes), float64(oc.Bytes))},
 		compareNum("latency p50 (µs)", pc.LatencyP50Us, oc.LatencyP50Us, "%.1f"),
 		compareNum("latency p99 (µs)", pc.LatencyP99Us, oc.LatencyP99Us, "%.1f"),
 		compareNum("rows/s (batch 1024)", pc.RowsPerSec, oc.RowsPerSec, "%.0f"),

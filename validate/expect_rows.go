@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // rowCheck is a check evaluated on every record of the row pass. check may
@@ -193,6 +193,4 @@ func unpackRow(k uint64, offsets []int64) int64 {
 
 // percent formats a fraction as a percentage with up to 4 significant
 // digits: 0.0312 → "3.12%".
-func percent(f float64) string {
-	return strconv.FormatFloat(f*100, 'g', 4, 64) + "%"
-}
+func percent(f float64) string { return numfmt.Percent(f*100, 4) }
