@@ -100,7 +100,7 @@ func (s *scenario) do(line string) error {
 	case "run":
 		return s.run(rest == "force")
 	case "outcome":
-		return s.expect(s.last != nil && s.last.Outcome == rest, "outcome %s", s.outcome())
+		return s.expect(s.last != nil && s.last.Outcome == pipeline.Outcome(rest), "outcome %s", s.outcome())
 	case "reasons":
 		return s.reasons(rest)
 	case "trigger", "no":

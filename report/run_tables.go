@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/internal/numfmt"
 )
 
@@ -18,7 +19,7 @@ type compareRow struct {
 // optimizationRows compares the float parent with the optimized candidate
 // from their evaluations; nil without a float parent.
 func optimizationRows(r *Run) []compareRow {
-	parent, opt := r.model(RoleFloatParent), r.model(RoleCandidate)
+	parent, opt := r.model(evaluate.RoleParent), r.model(evaluate.RoleCandidate)
 	if parent == nil || opt == nil {
 		return nil
 	}
@@ -119,8 +120,8 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 	header := make([]string, len(models))
 	keys := map[string]bool{}
 	for i, m := range models {
-		header[i] = m.Role
-		if m.Name != "" && m.Name != m.Role {
+		header[i] = roleTitle(m.Role)
+		if m.Name != "" && m.Name != header[i] {
 			header[i] += " (" + m.Name + ")"
 		}
 		for k := range m.Metrics {
@@ -196,4 +197,12 @@ func optNum(v *float64) string {
 		return "-"
 	}
 	return strconv.FormatFloat(*v, 'g', 5, 64)
+}
+
+// roleTitle names a role in tables: the parent is the float parent.
+func roleTitle(r evaluate.Role) string {
+	if r == evaluate.RoleParent {
+		return "float parent"
+	}
+	return string(r)
 }

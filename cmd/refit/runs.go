@@ -104,7 +104,7 @@ func runsList(cmd *cobra.Command, f runsFlags) error {
 	for i, r := range runs {
 		rows[i] = runRow{Run: r}
 		if rec, err := readRunRecord(ws, r.ID); err == nil {
-			rows[i].Outcome = rec.Outcome
+			rows[i].Outcome = string(rec.Outcome)
 		}
 	}
 	if f.format == "json" {
