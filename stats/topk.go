@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"iter"
 	"slices"
+	"unsafe"
 
 	"github.com/zeebo/xxh3"
 )
@@ -117,15 +118,17 @@ func (t *TopK) AddKeys(keys []uint64) bool {
 	return t.Overflowing()
 }
 
+// AddString counts w occurrences of s, keyed by HashString(s), as
+// AddBytes counts its bytes. s is copied.
+func (t *TopK) AddString(s string, w int64) {
+	// AddBytes only reads the bytes (it copies them into the arena), so
+	// viewing the string's bytes without a copy is safe.
+	t.AddBytes(HashString(s), unsafe.Slice(unsafe.StringData(s), len(s)), w)
+}
+
 // AddBytes counts w occurrences of value b with key (HashBytes(b) for
 // strings and binaries). b is copied.
-func (t *TopK) AddBytes(key uint64, b []byte, w int64) { addValue(t, key, b, w) }
-
-// AddString counts w occurrences of s, keyed by HashString(s), as
-// AddBytes would count its bytes. s is copied.
-func (t *TopK) AddString(s string, w int64) { addValue(t, HashString(s), s, w) }
-
-func addValue[S ~string | ~[]byte](t *TopK, key uint64, b S, w int64) {
+func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
 	t.N += w
 	if i, ok := t.index.get(key); ok {
 		t.entries[i].count += w
