@@ -52,7 +52,7 @@ func BenchmarkPairedBootstrap(b *testing.B) {
 				b.ReportAllocs()
 				opts := Options{Threshold: 0.5}
 				ev := evidence{pol: pol, sc: sc, tasks: []Task{TaskBinary, TaskBinary}, modelOpts: []Options{opts, opts},
-					roles: []string{"", RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: resamples}}}
+					roles: []Role{RoleCandidate, RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: resamples}}}
 				for b.Loop() {
 					r := Result{Metrics: map[string]float64{}}
 					if err := ev.add(&r); err != nil || len(r.Paired) != 1 {

@@ -59,7 +59,7 @@ type Decision struct {
 	// (Intervals).
 	Results []Result
 	Verdict Verdict
-	roles   []string // per result: "" for the candidate, then RoleParent, RoleChampion
+	roles   []Role // per result: RoleCandidate, then RoleParent, RoleChampion
 }
 
 // Candidate, Champion and Parent pick a role's Result (nil when absent).
@@ -71,7 +71,7 @@ func (d *Decision) Champion() *Result { return d.find(RoleChampion) }
 // Parent is the float parent's Result, or nil.
 func (d *Decision) Parent() *Result { return d.find(RoleParent) }
 
-func (d *Decision) find(role string) *Result {
+func (d *Decision) find(role Role) *Result {
 	for i := 1; i < len(d.Results); i++ {
 		if d.roles[i] == role {
 			return &d.Results[i]
@@ -124,10 +124,9 @@ func Compare(ctx context.Context, pol *Policy, roles Roles, schema *arrow.Schema
 	return d, nil
 }
 
-// entries lists the models in result order with their roles ("" for the
-// candidate).
-func (r Roles) entries() ([]Entry, []string) {
-	out, roles := []Entry{r.Candidate}, []string{""}
+// entries lists the models in result order with their roles.
+func (r Roles) entries() ([]Entry, []Role) {
+	out, roles := []Entry{r.Candidate}, []Role{RoleCandidate}
 	if r.Parent != nil {
 		out, roles = append(out, *r.Parent), append(roles, RoleParent)
 	}
@@ -153,7 +152,7 @@ type evidence struct {
 	tasks     []Task
 	modelOpts []Options
 	timings   []timing // nil when not timed
-	roles     []string // "" for the candidate, RoleParent, RoleChampion
+	roles     []Role   // RoleCandidate, then RoleParent, RoleChampion
 	opts      CompareOptions
 }
 
@@ -174,10 +173,11 @@ func (e evidence) decide(results []Result) (Verdict, error) {
 }
 
 // need is one bootstrap to run: the candidate against role (or alone when
-// role is "") on slice, for these metrics.
+// role is RoleCandidate) on slice, for these metrics.
 type need struct {
-	role, slice string
-	metrics     []string
+	role    Role
+	slice   string
+	metrics []string
 }
 
 func (e evidence) add(cand *Result) error {
@@ -199,7 +199,7 @@ func (e evidence) add(cand *Result) error {
 // slice. Cost needs are grouped by metric and floor.
 func (e evidence) needs(cand *Result) []need {
 	var out []need
-	want := func(role, slice, metric string) {
+	want := func(role Role, slice, metric string) {
 		for i := range out {
 			n := &out[i]
 			switch {
@@ -239,9 +239,9 @@ func (g Gate) slicesOf(cand *Result) []string {
 	return out
 }
 
-// role is the model a gate compares the candidate with; "" is the
-// candidate alone (range gates and budgets, for the interval shown).
-func (g Gate) role() string {
+// role is the model a gate compares the candidate with; RoleCandidate is
+// the candidate alone (range gates and budgets, for the interval shown).
+func (g Gate) role() Role {
 	k := g.kinds()
 	switch {
 	case k["champion"] != nil, k["ci"] != nil:
@@ -249,7 +249,7 @@ func (g Gate) role() string {
 	case k["parent"] != nil:
 		return RoleParent
 	}
-	return ""
+	return RoleCandidate
 }
 
 // measuredMetric is the metric whose interval a gate uses, "" for none
@@ -274,7 +274,7 @@ func (g Gate) measuredMetric() string {
 }
 
 // index is the position of role's model, -1 when absent.
-func (e evidence) index(role string) int {
+func (e evidence) index(role Role) int {
 	return slices.Index(e.roles, role)
 }
 
@@ -292,7 +292,7 @@ func (e evidence) addMetrics(cand *Result, n need) error {
 	}
 	size := len(rows)
 	opts := e.bootstrapOptions(n.slice, size)
-	if n.role == "" {
+	if n.role == RoleCandidate {
 		cand.Intervals = append(cand.Intervals, ownBootstrap(a, size, n.metrics, n.slice, opts)...)
 		return nil
 	}
@@ -385,7 +385,7 @@ func (e evidence) addTiming(cand *Result, n need) {
 		return
 	}
 	metric := n.metrics[0]
-	if n.role == "" {
+	if n.role == RoleCandidate {
 		a, units := e.timings[0].resampled(metric, 0)
 		opts := e.bootstrapOptions("", units)
 		cand.Intervals = append(cand.Intervals, ownBootstrap(a, units, n.metrics, "", opts)...)
@@ -407,7 +407,7 @@ func (e evidence) addTiming(cand *Result, n need) {
 
 // floors lists the distinct floors of the gates comparing metric against
 // role (0 for throughput, which has none).
-func (e evidence) floors(metric, role string) []float64 {
+func (e evidence) floors(metric string, role Role) []float64 {
 	var out []float64
 	for _, g := range e.pol.Gates {
 		if g.Metric != metric || g.role() != role {

@@ -65,6 +65,10 @@
 // batch-1 call of a small model lasts less than a microsecond, a few
 // ticks of the timer.
 //
-// Errors wrap ErrInvalidInput or ErrInvalidPolicy; nothing panics on bad
-// input.
+// The models of a decision play a [Role]: the candidate, its float parent
+// and the champion; gate reasons and paired evidence name them by it.
+//
+// Errors wrap ErrInvalidInput or ErrInvalidPolicy (policy problems are
+// *yamlstrict.Error values at their file, line and column); label errors
+// also wrap model.ErrInvalidInput; nothing panics on bad input.
 package evaluate

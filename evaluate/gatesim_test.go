@@ -63,7 +63,7 @@ func simulateSliceGate(t *testing.T, trials, n int, aucCand, aucChamp, limit flo
 			results[i] = r
 		}
 		ev := evidence{pol: pol, sc: sc, tasks: []Task{TaskBinary, TaskBinary}, modelOpts: []Options{opts, opts},
-			roles: []string{"", RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Seed: uint64(trial)}}}
+			roles: []Role{RoleCandidate, RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Seed: uint64(trial)}}}
 		v, err := ev.decide(results)
 		if err != nil {
 			t.Fatal(err)

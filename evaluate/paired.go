@@ -5,10 +5,16 @@ import (
 	"slices"
 )
 
-// Roles of the models a candidate is compared with.
+// Role is the part a model plays in a promotion decision. Gate reasons
+// and Paired.Against name roles by these values.
+type Role string
+
+// Roles of the models of a decision: the candidate, and the models it is
+// compared with.
 const (
-	RoleChampion = "champion"
-	RoleParent   = "parent"
+	RoleCandidate Role = "candidate"
+	RoleParent    Role = "parent" // the float model an optimized candidate came from
+	RoleChampion  Role = "champion"
 )
 
 // Paired is the evidence for one comparison of the candidate with another
@@ -18,7 +24,7 @@ const (
 // difficulty the rows share cancels out; for latency and throughput the
 // resampled units are pairs of timing samples taken one after the other.
 type Paired struct {
-	Against string `json:"against"` // RoleChampion or RoleParent
+	Against Role   `json:"against"` // RoleChampion or RoleParent
 	Metric  string `json:"metric"`
 	Slice   string `json:"slice,omitempty"`
 	// FloorUs is the floor latency comparisons were measured at: timing
@@ -36,7 +42,7 @@ type Paired struct {
 
 // PairedWith returns the evidence for metric on slice ("" for all rows)
 // against the model in role, if it was computed.
-func (r Result) PairedWith(role, metric, slice string) (Paired, bool) {
+func (r Result) PairedWith(role Role, metric, slice string) (Paired, bool) {
 	for _, p := range r.Paired {
 		if p.Against == role && p.Metric == metric && p.Slice == slice {
 			return p, true

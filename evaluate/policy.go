@@ -100,75 +100,42 @@ type Gate struct {
 	MaxParams     *int64   `yaml:"max_params,omitempty"`
 	MaxNonzeros   *int64   `yaml:"max_nonzeros,omitempty"`
 
-	pos map[string]Position // key positions; "" is the gate itself
+	pos map[string]yamlstrict.Pos // key positions; "" is the gate itself
 }
 
-// Position is a place in a policy file.
-type Position struct {
-	File         string
-	Line, Column int
-}
-
-func (p Position) String() string {
-	s := p.File
-	if s == "" {
-		s = "policy"
-	}
-	if p.Line > 0 {
-		s += fmt.Sprintf(":%d:%d", p.Line, p.Column)
-	}
-	return s
-}
-
-// PolicyError is one problem in a policy, at a place.
-type PolicyError struct {
-	Pos  Position
-	Gate int // 1-based gate number; 0 when not about one gate
-	Msg  string
-}
-
-func (e *PolicyError) Error() string {
-	if e.Gate > 0 {
-		return fmt.Sprintf("%s: gate %d: %s", e.Pos, e.Gate, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
-}
-
-// Unwrap makes every PolicyError match ErrInvalidPolicy.
-func (e *PolicyError) Unwrap() error { return ErrInvalidPolicy }
+// unnamedPolicy is the file name errors give a policy without one.
+const unnamedPolicy = "policy"
 
 // DecodePolicy reads a policy strictly (unknown keys and wrong types are
 // errors), then validates it. All problems are reported at once, as a
-// joined error of *PolicyError each naming file, line and column.
+// joined error of *yamlstrict.Error each naming file, line, column and
+// gate ("gate 2") and wrapping ErrInvalidPolicy.
 func DecodePolicy(r io.Reader, file string) (*Policy, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: read policy %s: %w", file, err)
 	}
 	var p Policy
-	root, probs, err := yamlstrict.Decode(data, &p)
+	named := file
+	if named == "" {
+		named = unnamedPolicy
+	}
+	root, probs, err := yamlstrict.Decode(data, &p, named, ErrInvalidPolicy)
 	if errors.Is(err, yamlstrict.ErrEmpty) {
 		root = &yaml.Node{}
 	}
 	if len(probs) > 0 {
-		return nil, decodeErrors(probs, file)
+		errs := make([]error, len(probs))
+		for i, pe := range probs {
+			errs[i] = pe
+		}
+		return nil, errors.Join(errs...)
 	}
 	p.recordPositions(root, file)
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	return &p, nil
-}
-
-// decodeErrors turns decoding problems ("field x not found in type
-// evaluate.Gate") into positioned PolicyErrors.
-func decodeErrors(probs []yamlstrict.Problem, file string) error {
-	errs := make([]error, len(probs))
-	for i, pr := range probs {
-		msg := strings.Replace(pr.Msg, " in type evaluate.", " in ", 1)
-		errs[i] = &PolicyError{Pos: Position{File: file, Line: pr.Line}, Msg: msg}
-	}
-	return errors.Join(errs...)
 }
 
 // recordPositions stores the position of every gate and key.
@@ -185,10 +152,10 @@ func (p *Policy) recordPositions(root *yaml.Node, file string) {
 			if g >= len(p.Gates) {
 				break
 			}
-			pos := map[string]Position{"": {file, item.Line, item.Column}}
+			pos := map[string]yamlstrict.Pos{"": yamlstrict.NodePos(file, item)}
 			for k := 0; k+1 < len(item.Content); k += 2 {
 				key := item.Content[k]
-				pos[key.Value] = Position{file, key.Line, key.Column}
+				pos[key.Value] = yamlstrict.NodePos(file, key)
 			}
 			p.Gates[g].pos = pos
 		}
@@ -196,23 +163,27 @@ func (p *Policy) recordPositions(root *yaml.Node, file string) {
 }
 
 // at returns the position of key in the gate, or of the gate.
-func (g Gate) at(key string) Position {
-	if p, ok := g.pos[key]; ok {
-		return p
+func (g Gate) at(key string) yamlstrict.Pos {
+	p, ok := g.pos[key]
+	if !ok {
+		p = g.pos[""]
 	}
-	return g.pos[""]
+	if p.File == "" {
+		p.File = unnamedPolicy
+	}
+	return p
 }
 
 // Validate reports every problem of the policy at once (a joined error of
-// *PolicyError), or nil.
+// *yamlstrict.Error wrapping ErrInvalidPolicy), or nil.
 func (p *Policy) Validate() error {
 	if len(p.Gates) == 0 {
-		return &PolicyError{Msg: "no gates: a policy without gates would pass every model"}
+		return yamlstrict.Pos{File: unnamedPolicy}.Errorf(ErrInvalidPolicy, "", "no gates: a policy without gates would pass every model")
 	}
 	var errs []error
 	for i, g := range p.Gates {
 		for _, pr := range g.problems() {
-			errs = append(errs, &PolicyError{Pos: g.at(pr.key), Gate: i + 1, Msg: pr.msg})
+			errs = append(errs, g.at(pr.key).Errorf(ErrInvalidPolicy, fmt.Sprintf("gate %d", i+1), "%s", pr.msg))
 		}
 	}
 	return errors.Join(errs...)

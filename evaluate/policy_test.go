@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/refit-ml/refit/internal/yamlstrict"
 )
 
 func TestPolicyGoodFiles(t *testing.T) {
@@ -53,8 +55,8 @@ func TestPolicyBadFiles(t *testing.T) {
 			}
 			for _, w := range wants {
 				at := fmt.Sprintf("%s:%s", w[1], w[2])
-				if !slices.ContainsFunc(got, func(e *PolicyError) bool {
-					return fmt.Sprintf("%d:%d", e.Pos.Line, e.Pos.Column) == at && strings.Contains(e.Msg, w[3])
+				if !slices.ContainsFunc(got, func(e *yamlstrict.Error) bool {
+					return fmt.Sprintf("%d:%d", e.Line, e.Column) == at && strings.Contains(e.Msg, w[3])
 				}) {
 					t.Errorf("missing error at %s: %q; got:\n%v", at, w[3], err)
 				}
@@ -63,15 +65,15 @@ func TestPolicyBadFiles(t *testing.T) {
 	}
 }
 
-func policyErrors(err error) []*PolicyError {
-	var out []*PolicyError
+func policyErrors(err error) []*yamlstrict.Error {
+	var out []*yamlstrict.Error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range j.Unwrap() {
 			out = append(out, policyErrors(e)...)
 		}
 		return out
 	}
-	var pe *PolicyError
+	var pe *yamlstrict.Error
 	if errors.As(err, &pe) {
 		out = append(out, pe)
 	}

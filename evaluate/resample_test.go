@@ -164,7 +164,7 @@ func TestEvidenceRegression(t *testing.T) {
 		results[i] = r
 	}
 	ev := evidence{pol: pol, sc: sc, tasks: []Task{TaskRegression, TaskRegression}, modelOpts: []Options{{}, {}},
-		roles: []string{"", RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: 200}}}
+		roles: []Role{RoleCandidate, RoleChampion}, opts: CompareOptions{Bootstrap: BootstrapOptions{Resamples: 200}}}
 	v, err := ev.decide(results)
 	if err != nil {
 		t.Fatal(err)

@@ -90,7 +90,7 @@ func LabelOf(m *model.Model) string { return m.Spec().Lineage[LineageLabel] }
 type scorer struct {
 	models []*model.Model
 	preds  []*model.Predictor
-	enc    []labelEncoder
+	enc    []*model.LabelEncoder
 	label  *colexpr.Program
 	where  *colexpr.Program
 	exprs  []*colexpr.Program
@@ -149,7 +149,7 @@ func (s *scorer) setModels(schema *arrow.Schema, auto bool) {
 	var inputs []string
 	for _, m := range s.models {
 		s.preds = append(s.preds, m.NewPredictor())
-		s.enc = append(s.enc, newLabelEncoder(m))
+		s.enc = append(s.enc, m.LabelEncoder())
 		for _, in := range m.Preprocessor().Inputs() {
 			if !slices.Contains(inputs, in) {
 				inputs = append(inputs, in)
@@ -266,9 +266,9 @@ func (s *scorer) addModel(i int, rec, kept arrow.Record, labels arrow.Array, kee
 		if !keep.Value(r) {
 			continue
 		}
-		y, err := s.enc[i].encode(labels, r)
+		y, err := s.enc[i].Encode(labels, r)
 		if err != nil {
-			return fmt.Errorf("model %d: label of row %d: %w", i+1, len(s.out.Labels[i]), err)
+			return fmt.Errorf("model %d: label of row %d: %w", i+1, len(s.out.Labels[i]), invalidLabel{err})
 		}
 		s.out.Labels[i] = append(s.out.Labels[i], y)
 	}

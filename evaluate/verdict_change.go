@@ -16,7 +16,8 @@ const DefaultLatencyFloorUs = 1.0
 // metric, in the gate's terms.
 type change struct {
 	g           Gate
-	role, slice string
+	role        Role
+	slice       string
 	val, base   float64 // candidate's and the other model's values
 	limit       float64
 	pct, higher bool
@@ -56,11 +57,11 @@ func (c change) unit() string {
 // (1+Level)/2, exceeds it. Without evidence it compares point values and
 // says so. Latency changes are not compared when the candidate is below
 // the gate's floor; below it the other model counts as at the floor.
-func (g Gate) checkChange(cand *Result, val float64, ref *Result, slice, role string) GateResult {
+func (g Gate) checkChange(cand *Result, val float64, ref *Result, slice string, role Role) GateResult {
 	refMetrics, ok := metricsOf(ref, slice)
 	switch {
 	case ref == nil:
-		return GateResult{Pass: true, Reason: "no " + role}
+		return GateResult{Pass: true, Reason: "no " + string(role)}
 	case !ok:
 		return GateResult{Pass: true, Reason: fmt.Sprintf("no %s slice %q", role, slice)}
 	}
@@ -153,7 +154,7 @@ func (g Gate) latencyFloor() (floor float64, ok bool) {
 
 // pairedFor finds the candidate's evidence for gate g against role on
 // slice; latency evidence must have been measured at the gate's floor.
-func (r *Result) pairedFor(g Gate, role, slice string) (Paired, bool) {
+func (r *Result) pairedFor(g Gate, role Role, slice string) (Paired, bool) {
 	floor, latency := g.latencyFloor()
 	for _, p := range r.Paired {
 		if p.Against == role && p.Metric == g.Metric && p.Slice == slice && (!latency || p.FloorUs == floor) {

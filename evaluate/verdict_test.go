@@ -146,7 +146,7 @@ func TestCheckPairedInterval(t *testing.T) {
 // only when the whole interval of the worsening lies beyond the limit.
 func TestCheckChangeWithInterval(t *testing.T) {
 	cand, champ := resultOf(0.70, 0.40), resultOf(0.725, 0.39)
-	paired := func(against, metric, slice string, est, lo, hi float64) Paired {
+	paired := func(against Role, metric, slice string, est, lo, hi float64) Paired {
 		iv := Interval{Metric: metric, Estimate: est, Lo: lo, Hi: hi, Level: 0.9, Resamples: 1000}
 		pct := Interval{Metric: metric, Estimate: est * 100, Lo: lo * 100, Hi: hi * 100, Level: 0.9, Resamples: 1000}
 		return Paired{Against: against, Metric: metric, Slice: slice, N: 1000, Diff: iv, Pct: pct}

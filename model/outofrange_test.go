@@ -103,22 +103,29 @@ func TestCategoricalRareValues(t *testing.T) {
 		categories []string
 		rare       []string
 		complete   bool
-		oor        int64 // of serving values a, c, e
+		oor        int64    // of serving values a, c, e
+		vals       []string // training values when not vals
 	}{
-		{"all one-hot", FitConfig{}, []string{"a", "b", "c", "d"}, nil, true, 1},
-		{"top 2", FitConfig{TopK: 2}, []string{"a", "b"}, []string{"c", "d"}, true, 1},
-		{"min count 2", FitConfig{MinCount: 2}, []string{"a", "b"}, []string{"c", "d"}, true, 1},
-		{"min count 3", FitConfig{MinCount: 3}, []string{"a"}, []string{"b", "c", "d"}, true, 1},
+		{"all one-hot", FitConfig{}, []string{"a", "b", "c", "d"}, nil, true, 1, nil},
+		{"top 2", FitConfig{TopK: 2}, []string{"a", "b"}, []string{"c", "d"}, true, 1, nil},
+		{"min count 2", FitConfig{MinCount: 2}, []string{"a", "b"}, []string{"c", "d"}, true, 1, nil},
+		{"min count 3", FitConfig{MinCount: 3}, []string{"a"}, []string{"b", "c", "d"}, true, 1, nil},
 		// b (2 rows) is kept before c and d (1 row each, ties by value).
-		{"max rare 2", FitConfig{TopK: 1, MaxRare: 2}, []string{"a"}, []string{"b", "c"}, false, 1},
-		{"max rare 1", FitConfig{TopK: 1, MaxRare: 1}, []string{"a"}, []string{"b"}, false, 2},
-		// Counting more than MaxDistinct values drops the rarer half: b and
-		// c are forgotten when c arrives.
-		{"pruned counts", FitConfig{TopK: 1, MaxDistinct: 2}, []string{"a"}, []string{"d"}, false, 2},
+		{"max rare 2", FitConfig{TopK: 1, MaxRare: 2}, []string{"a"}, []string{"b", "c"}, false, 1, nil},
+		{"max rare 1", FitConfig{TopK: 1, MaxRare: 1}, []string{"a"}, []string{"b"}, false, 2, nil},
+		// Counting more than MaxDistinct distinct values turns the counts
+		// into a Misra-Gries summary of MaxDistinct/4 values: the fifth
+		// value, e, prunes every count but a's (3, less b's 2).
+		{"pruned counts", FitConfig{TopK: 1, MaxDistinct: 4}, []string{"a"}, nil, false, 2,
+			[]string{"a", "a", "a", "b", "b", "c", "d", "e"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Fit([]string{"s"}, tt.cfg, newRecord(t, col{"s", strArr(vals)}))
+			train := vals
+			if tt.vals != nil {
+				train = tt.vals
+			}
+			p, err := Fit([]string{"s"}, tt.cfg, newRecord(t, col{"s", strArr(train)}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
+	"github.com/refit-ml/refit/stats"
 )
 
 func TestFitNumeric(t *testing.T) {
@@ -312,27 +313,30 @@ func TestSketchMedian(t *testing.T) {
 		"ascending":  func(i, n int) float64 { return float64(i) },
 		"descending": func(i, n int) float64 { return float64(n - 1 - i) },
 	}
+	const exactBelow = 4 * medianK
 	for name, value := range orders {
-		for _, n := range []int{1, 2, 3, sketchSize, 10 * sketchSize, 100_003} {
+		for _, n := range []int{1, 2, 3, exactBelow - 1, exactBelow, 10 * exactBelow, 300_007} {
 			// Add the first third to one sketch and the rest to another,
-			// then merge, as Fitter.Merge does.
-			var s, o quantileSketch
-			for i := range n {
-				if i < n/3 {
-					s.add(value(i, n))
-				} else {
-					o.add(value(i, n))
+			// in chunks as Fitter does, then merge as Fitter.Merge does.
+			s, o := stats.NewQuantiles(medianK), stats.NewQuantiles(medianK)
+			for lo := 0; lo < n; lo += chunkLen {
+				var chunk []float64
+				for i := lo; i < min(lo+chunkLen, n); i++ {
+					chunk = append(chunk, value(i, n))
 				}
+				split := min(max(n/3-lo, 0), len(chunk))
+				s.Update(chunk[:split])
+				o.Update(chunk[split:])
 			}
-			s.merge(&o)
-			got, ok := s.median()
+			s.Merge(o)
+			got := sketchMedian(s)
 			want := float64(n-1) / 2
 			tol := 0.0
-			if n > sketchSize {
+			if n >= exactBelow {
 				tol = 0.001 * float64(n) // rank error under 0.1%
 			}
-			if !ok || !near(got, want, tol) {
-				t.Errorf("%s n=%d: median %v, want %v ± %v", name, n, got, want, tol)
+			if !near(got, want, tol) || s.Exact() != (n < exactBelow) {
+				t.Errorf("%s n=%d: median %v, want %v ± %v (exact %v)", name, n, got, want, tol, s.Exact())
 			}
 		}
 	}

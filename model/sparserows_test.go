@@ -46,7 +46,7 @@ func sparseCases(t *testing.T) map[string]struct {
 			trCats[i] = fmt.Sprint("v", i%9)
 		}
 		rec := newRecord(t, col{"n", f64Arr(nums[:64], 5)}, col{"c", strArr(trCats, 7)}, col{"d", dictArr(trCats)},
-			col{"b", boolArr(64)}, col{"ts", tsArr(arrow.Second, zone, tr, 9)})
+			col{"b", boolPattern(64)}, col{"ts", tsArr(arrow.Second, zone, tr, 9)})
 		p, err := Fit([]string{"n", "c", "d", "b", "ts"}, FitConfig{TopK: 6}, rec)
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +59,7 @@ func sparseCases(t *testing.T) map[string]struct {
 			ts[i] = v * mul
 		}
 		return newRecord(t, col{"n", f64Arr(nums, nulls...)}, col{"c", strArr(cats, nulls...)}, col{"d", dictArr(cats, nulls...)},
-			col{"b", boolArr(n)}, col{"ts", tsArr(unit, zone, ts, nulls...)})
+			col{"b", boolPattern(n)}, col{"ts", tsArr(unit, zone, ts, nulls...)})
 	}
 	cyclic, err := NewPreprocessor([]Column{{Name: "ts", Kind: KindTime, Zone: "Asia/Tokyo", MissingIndicator: true},
 		{Name: "n", Kind: KindNumeric, Mean: 1, Std: 2, Median: 3}})
@@ -91,7 +91,7 @@ func sparseCases(t *testing.T) map[string]struct {
 	}
 }
 
-func boolArr(n int) arrow.Array {
+func boolPattern(n int) arrow.Array {
 	b := array.NewBooleanBuilder(mem)
 	defer b.Release()
 	for i := range n {

@@ -11,9 +11,6 @@ import (
 	"github.com/refit-ml/refit/registry"
 )
 
-// OutcomeAudited is the outcome of an audit that found no data errors.
-const OutcomeAudited = "audited"
-
 // Audit is the data half of Run, for `refit serve`'s audit job: it finds
 // the files not processed yet, profiles and checks them against the
 // expectations (and their coverage), and measures their drift against the

@@ -78,7 +78,7 @@ type PolicyPeriod struct {
 	Metric *float64 `json:"metric"`
 	// Run, Outcome and Reasons are the run at the period's end.
 	Run     string   `json:"run"`
-	Outcome string   `json:"outcome"`
+	Outcome Outcome  `json:"outcome"`
 	Reasons []string `json:"reasons"`
 	// Retrained is true when the run trained a candidate; TrainSeconds
 	// is the time of its train and optimize stages (fine-tuning is
@@ -265,7 +265,7 @@ func (rp *replay) runPeriod(ctx context.Context, s span) (PolicyPeriod, error) {
 	}
 	pp.Run, pp.Outcome, pp.Reasons, pp.ChampionAfter, pp.newRows = rec.ID, rec.Outcome, rec.Reasons, rec.ChampionAfter, rec.NewRows
 	for _, st := range rec.Stages {
-		if st.Name == "train" && st.Status == "ok" {
+		if st.Name == "train" && st.Status == StageOK {
 			pp.Retrained = true
 		}
 		if st.Name == "train" || st.Name == "optimize" {

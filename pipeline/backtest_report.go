@@ -17,7 +17,7 @@ func (b *BacktestResult) Report() *report.Backtest {
 		rp := report.BacktestPeriod{From: per.From, To: per.To, Rows: per.Rows, Scored: per.Scored}
 		for _, p := range per.Policies {
 			rp.Policies = append(rp.Policies, report.BacktestPolicy{Policy: string(p.Policy), Champion: p.Champion, Metric: p.Metric,
-				Run: p.Run, Outcome: p.Outcome, Reasons: p.Reasons, Retrained: p.Retrained, TrainSeconds: p.TrainSeconds,
+				Run: p.Run, Outcome: string(p.Outcome), Reasons: p.Reasons, Retrained: p.Retrained, TrainSeconds: p.TrainSeconds,
 				ChampionAfter: p.ChampionAfter, Error: p.Error})
 		}
 		out.Periods = append(out.Periods, rp)

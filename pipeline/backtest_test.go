@@ -18,7 +18,7 @@ import (
 )
 
 // story is what the configured policy does with the demo's months.
-var story = []string{pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeKept, pipeline.OutcomePromoted, pipeline.OutcomeBlockedData}
+var story = []pipeline.Outcome{pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeKept, pipeline.OutcomePromoted, pipeline.OutcomeBlockedData}
 
 // demoData writes the demo's refit.yaml and its months: as monthly
 // partitions, or all in one file.
@@ -58,8 +58,8 @@ func TestBacktest(t *testing.T) {
 		t.Fatalf("backtest %s to %s every %s, %d periods, metric %q: want the data's five months, auc", bt.From, bt.To, bt.Every, len(bt.Periods), bt.Metric)
 	}
 	checkOutcomes(t, bt, pipeline.PolicyConfigured, story)
-	checkOutcomes(t, bt, pipeline.PolicyNever, []string{"promoted", "kept", "kept", "kept", "blocked-data"})
-	checkOutcomes(t, bt, pipeline.PolicyAlways, []string{"promoted", "promoted", "promoted", "promoted", "blocked-data"})
+	checkOutcomes(t, bt, pipeline.PolicyNever, []pipeline.Outcome{"promoted", "kept", "kept", "kept", "blocked-data"})
+	checkOutcomes(t, bt, pipeline.PolicyAlways, []pipeline.Outcome{"promoted", "promoted", "promoted", "promoted", "blocked-data"})
 	checkPeriods(t, bt)
 	checkSummary(t, bt)
 	checkJSON(t, bt)
@@ -67,7 +67,7 @@ func TestBacktest(t *testing.T) {
 }
 
 // checkOutcomes checks one policy's run outcome per period.
-func checkOutcomes(t *testing.T, bt *pipeline.BacktestResult, p pipeline.Policy, want []string) {
+func checkOutcomes(t *testing.T, bt *pipeline.BacktestResult, p pipeline.Policy, want []pipeline.Outcome) {
 	t.Helper()
 	for i, per := range bt.Periods {
 		pp := policyIn(per, p)
@@ -281,7 +281,7 @@ func TestPolicies(t *testing.T) {
 	feb, mar := demo.Start.AddDate(0, 1, 0), demo.Start.AddDate(0, 2, 0)
 	for _, tc := range []struct {
 		policy      pipeline.Policy
-		jan, feb    string
+		jan, feb    pipeline.Outcome
 		janReason   string
 		febRetrains bool
 	}{

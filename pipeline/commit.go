@@ -200,7 +200,7 @@ func orNone(s string) string {
 func (r *run) commit(ctx context.Context) error {
 	reasons, _ := json.Marshal(r.rec.Reasons) // a []string always encodes
 	return r.reg.CommitRun(ctx, r.rec.ID, registry.RunCommit{
-		Status: r.status, Outcome: r.rec.Outcome, Reasons: reasons,
+		Status: r.status, Outcome: string(r.rec.Outcome), Reasons: reasons,
 		Processed: r.consumed, Promote: r.promo,
 	})
 }

@@ -264,20 +264,12 @@ func Load(path string) (*Config, error) {
 // relative paths.
 func Parse(data []byte, path string) (*Config, error) {
 	var c Config
-	root, probs, err := yamlstrict.Decode(data, &c)
+	root, probs, err := yamlstrict.Decode(data, &c, path, ErrConfig)
 	if errors.Is(err, yamlstrict.ErrEmpty) {
 		return nil, fmt.Errorf("%w: %s: empty file (a config needs at least the data and train sections)", ErrConfig, path)
 	}
 	if len(probs) > 0 {
-		p := &problems{path: path}
-		for _, pr := range probs {
-			msg := strings.Replace(pr.Msg, " in type pipeline.", " in ", 1)
-			if pr.Path != "" {
-				msg = pr.Path + ": " + msg
-			}
-			p.addLine(pr.Line, msg)
-		}
-		return nil, p.err()
+		return nil, configErrors(probs)
 	}
 	c.dir, c.file, c.root = filepath.Dir(path), path, root
 	c.setDefaults()

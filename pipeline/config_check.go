@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -8,48 +9,52 @@ import (
 
 	"github.com/expr-lang/expr/parser"
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/internal/yamlstrict"
 	"github.com/refit-ml/refit/optimize"
+	"github.com/refit-ml/refit/schedules"
 	"github.com/refit-ml/refit/train"
-	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
-
-// cronParser accepts five fields, an optional leading seconds field,
-// descriptors (@hourly, @every 5m) and CRON_TZ= prefixes.
-var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// ParseCron parses a schedule spec as `refit serve` does.
-func ParseCron(spec string) (cron.Schedule, error) { return cronParser.Parse(spec) }
 
 // problems collects every problem of a config with its line.
 type problems struct {
 	path string
 	root *yaml.Node
-	errs []string
+	errs configErrors
 }
 
 func (p *problems) add(keys []string, format string, args ...any) {
-	loc := p.path
-	if line := lineOf(p.root, keys); line > 0 {
-		loc = fmt.Sprintf("%s:%d", p.path, line)
-	}
-	p.errs = append(p.errs, fmt.Sprintf("%s: %s: %s", loc, strings.Join(keys, "."), fmt.Sprintf(format, args...)))
-}
-
-// addLine records a problem yaml found at a line (0: unknown).
-func (p *problems) addLine(line int, msg string) {
-	loc := p.path
-	if line > 0 {
-		loc = fmt.Sprintf("%s:%d", p.path, line)
-	}
-	p.errs = append(p.errs, loc+": "+msg)
+	pos := yamlstrict.Pos{File: p.path, Line: lineOf(p.root, keys)}
+	p.errs = append(p.errs, pos.Errorf(ErrConfig, strings.Join(keys, "."), format, args...))
 }
 
 func (p *problems) err() error {
 	if len(p.errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w:\n  %s", ErrConfig, strings.Join(p.errs, "\n  "))
+	return p.errs
+}
+
+// configErrors is every problem of a config, listed one per line under
+// ErrConfig's message. It matches ErrConfig and each *yamlstrict.Error.
+type configErrors []*yamlstrict.Error
+
+func (e configErrors) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrConfig.Error() + ":")
+	for _, pe := range e {
+		b.WriteString("\n  " + pe.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems.
+func (e configErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, pe := range e {
+		out[i] = pe
+	}
+	return out
 }
 
 // lineOf finds the line of a key path ("evaluate", "gates", "2") in a
@@ -206,7 +211,11 @@ func (c *Config) checkSchedules(p *problems) {
 			p.add(keys, "name %q: want a unique, non-empty name", s.Name)
 		}
 		seen[s.Name] = true
-		if _, err := ParseCron(s.Cron); err != nil {
+		if _, err := schedules.Parse(s.Cron); err != nil {
+			var se *schedules.SpecError
+			if errors.As(err, &se) {
+				err = se.Err
+			}
 			p.add(append(keys, "cron"), "%q: %v (e.g. \"CRON_TZ=UTC 0 2 * * *\" or \"@hourly\")", s.Cron, err)
 		}
 		if s.Job != "run" && s.Job != "audit" {

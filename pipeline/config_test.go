@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/refit-ml/refit/internal/yamlstrict"
 )
 
 // TestConfigFiles loads testdata/config: *.good.yaml must load; each
@@ -62,5 +64,21 @@ func TestConfigDefaultsAndPaths(t *testing.T) {
 	}
 	if m.Drift.Warn != 0.1 || m.Drift.Alert != 0.25 || m.Evaluate.Holdout != 0.1 || m.Workspace != "refit-workspace" {
 		t.Errorf("defaults not applied: %+v", m)
+	}
+}
+
+// Every config problem is a *yamlstrict.Error with its line and key path,
+// and the error matches ErrConfig.
+func TestConfigErrorsPositioned(t *testing.T) {
+	_, err := Parse([]byte("data: {source: x, time_column: t}\ntrain: {label: y, features: [a]}\nschedules:\n  - {name: s, cron: \"0 99 * * *\", job: run}\n"), "c.yaml")
+	var pe *yamlstrict.Error
+	if !errors.Is(err, ErrConfig) || !errors.As(err, &pe) {
+		t.Fatalf("got %v, want ErrConfig and a *yamlstrict.Error", err)
+	}
+	if pe.File != "c.yaml" || pe.Line != 4 || pe.Path != "schedules.0.cron" || !strings.Contains(pe.Msg, "above maximum") {
+		t.Errorf("problem %+v", *pe)
+	}
+	if want := "invalid configuration:\n  c.yaml:4: schedules.0.cron: \"0 99 * * *\": "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message %q, want prefix %q", err, want)
 	}
 }

@@ -51,11 +51,12 @@
 // and leaves the files for the next run). A kill before the commit
 // changes nothing but the "running" run row, which the next start closes.
 //
-// Every stage's status, timing and notes, the reasons of the decision and
-// every number go into a [Record], written as runs/<id>/run.json with a
-// self-contained report.html. Errors wrapping [ErrBlocked] mean the run
-// completed but data quality or gates stopped it; other errors mean it
-// failed. [Audit] runs only the checks, without training.
+// Every stage's status ([StageStatus]), timing and notes, the reasons of
+// the decision, the [Outcome] and every number go into a [Record], written
+// as runs/<id>/run.json with a self-contained report.html. Errors wrapping
+// [ErrBlocked] mean the run completed but data quality or gates stopped
+// it; other errors mean it failed. [Audit] runs only the checks, without
+// training.
 //
 // # Time
 //

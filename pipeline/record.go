@@ -11,15 +11,30 @@ import (
 	"github.com/refit-ml/refit/validate"
 )
 
+// Outcome is what a run (or an audit) came to.
+type Outcome string
+
 // Outcomes of a run.
 const (
-	OutcomePromoted    = "promoted"     // a new champion
-	OutcomeRejected    = "rejected"     // a candidate failed its gates
-	OutcomeKept        = "kept"         // no retrain was needed
-	OutcomeNoData      = "no-new-data"  // nothing to process
-	OutcomeBlockedData = "blocked-data" // data-quality errors stopped the run
-	OutcomeFailed      = "failed"       // an error stopped the run
-	OutcomeNotPromoted = "not-promoted" // gates passed but promotion was off
+	OutcomePromoted    Outcome = "promoted"     // a new champion
+	OutcomeRejected    Outcome = "rejected"     // a candidate failed its gates
+	OutcomeKept        Outcome = "kept"         // no retrain was needed
+	OutcomeNoData      Outcome = "no-new-data"  // nothing to process
+	OutcomeBlockedData Outcome = "blocked-data" // data-quality errors stopped the run
+	OutcomeFailed      Outcome = "failed"       // an error stopped the run
+	OutcomeNotPromoted Outcome = "not-promoted" // gates passed but promotion was off
+	OutcomeAudited     Outcome = "audited"      // an audit found no data errors
+)
+
+// StageStatus is how a stage of a run ended.
+type StageStatus string
+
+// Statuses of a stage.
+const (
+	StageOK      StageStatus = "ok"
+	StageSkipped StageStatus = "skipped" // not needed (see its notes)
+	StageBlocked StageStatus = "blocked" // data errors or failed gates stopped it
+	StageFailed  StageStatus = "failed"  // an error stopped it
 )
 
 // Record is everything a run did and decided; it is written as run.json.
@@ -29,7 +44,7 @@ type Record struct {
 	Clock    time.Time `json:"clock"` // the run's notion of now
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
-	Outcome  string    `json:"outcome"`
+	Outcome  Outcome   `json:"outcome"`
 	Error    string    `json:"error,omitempty"`
 	// Reasons explain the decision to retrain or not, and the outcome.
 	Reasons []string `json:"reasons"`
@@ -67,7 +82,7 @@ type Record struct {
 // Stage is one step of a run.
 type Stage struct {
 	Name     string        `json:"name"`
-	Status   string        `json:"status"` // ok, skipped, blocked, failed
+	Status   StageStatus   `json:"status"`
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration_ns"`
 	Notes    []string      `json:"notes,omitempty"`

@@ -20,14 +20,14 @@ func writeReport(dir string, rec *Record) error {
 // reportRun converts a run record into the report's plain model.
 func reportRun(rec *Record) *report.Run {
 	r := &report.Run{ID: rec.ID, Trigger: rec.Trigger, Clock: rec.Clock, Started: rec.Started, Finished: rec.Finished,
-		Outcome: rec.Outcome, Error: rec.Error, Reasons: rec.Reasons, ChampionBefore: rec.ChampionBefore,
+		Outcome: string(rec.Outcome), Error: rec.Error, Reasons: rec.Reasons, ChampionBefore: rec.ChampionBefore,
 		ChampionAfter: rec.ChampionAfter, Candidate: rec.Candidate, Drift: rec.Drift, Coverage: rec.Coverage,
 		Dataset: report.Dataset{Sources: rec.NewFiles, Files: len(rec.NewFiles), Rows: rec.NewRows}, NewSpan: rec.NewSpan}
 	if rec.ChampionBefore != "" {
 		r.DriftReference = "training data of champion " + rec.ChampionBefore
 	}
 	for _, s := range rec.Stages {
-		r.Stages = append(r.Stages, report.Stage{Name: s.Name, Status: s.Status, Started: s.Started, Duration: s.Duration, Notes: s.Notes})
+		r.Stages = append(r.Stages, report.Stage{Name: s.Name, Status: string(s.Status), Started: s.Started, Duration: s.Duration, Notes: s.Notes})
 	}
 	if f := rec.Findings; f != nil {
 		r.Checks, r.Findings = f.Checks, f.Findings
@@ -74,17 +74,21 @@ func reportOptimization(o *optimize.Result) *report.Optimization {
 	return out
 }
 
+// floatParentName names the float parent's evaluation result (the
+// champion's is its version id).
+const floatParentName = "float parent"
+
 // reportModels names each result's role from the evaluation order:
 // candidate, then the float parent if any, then the champion if any.
 func reportModels(results []evaluate.Result, hasChamp bool) []report.ModelResult {
 	out := make([]report.ModelResult, len(results))
 	for i, res := range results {
-		role := report.RoleCandidate
+		role := evaluate.RoleCandidate
 		switch {
-		case i > 0 && res.Model == "float parent":
-			role = report.RoleFloatParent
+		case i > 0 && res.Model == floatParentName:
+			role = evaluate.RoleParent
 		case i > 0 && hasChamp:
-			role = report.RoleChampion
+			role = evaluate.RoleChampion
 		}
 		c := res.Cost
 		var slices []report.SliceResult

@@ -111,7 +111,7 @@ func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []
 	err := r.stage("evaluate", func(s *Stage) error {
 		roles := evaluate.Roles{Candidate: evaluate.Entry{Model: c.model, Name: "candidate", Path: c.path}}
 		if c.parent != nil {
-			roles.Parent = &evaluate.Entry{Model: c.parent, Name: "float parent", Path: c.parentPath}
+			roles.Parent = &evaluate.Entry{Model: c.parent, Name: floatParentName, Path: c.parentPath}
 		}
 		if r.rec.ChampionBefore != "" {
 			champ, err := r.loadChampion(ctx)

@@ -161,14 +161,14 @@ func (r *run) resolveChampion(ctx context.Context) error {
 
 // stage times one step and records it.
 func (r *run) stage(name string, fn func(s *Stage) error) error {
-	s := Stage{Name: name, Status: "ok", Started: time.Now()}
+	s := Stage{Name: name, Status: StageOK, Started: time.Now()}
 	err := fn(&s)
 	s.Duration = time.Since(s.Started)
 	switch {
 	case errors.Is(err, ErrBlocked):
-		s.Status = "blocked"
+		s.Status = StageBlocked
 	case err != nil:
-		s.Status = "failed"
+		s.Status = StageFailed
 		s.Notes = append(s.Notes, err.Error())
 	}
 	r.rec.Stages = append(r.rec.Stages, s)
@@ -177,7 +177,7 @@ func (r *run) stage(name string, fn func(s *Stage) error) error {
 }
 
 func (r *run) skip(name, why string) {
-	r.rec.Stages = append(r.rec.Stages, Stage{Name: name, Status: "skipped", Started: time.Now(), Notes: []string{why}})
+	r.rec.Stages = append(r.rec.Stages, Stage{Name: name, Status: StageSkipped, Started: time.Now(), Notes: []string{why}})
 }
 
 func (r *run) reason(format string, args ...any) {

@@ -123,7 +123,7 @@ func (s *scenario) do(line string) error {
 	case "run":
 		return s.run(rest)
 	case "outcome":
-		return s.expect(s.last != nil && s.last.Outcome == rest, "outcome %s", s.outcome())
+		return s.expect(s.last != nil && s.last.Outcome == pipeline.Outcome(rest), "outcome %s", s.outcome())
 	case "reasons":
 		return s.reasons(rest)
 	case "trigger", "no":
@@ -449,7 +449,7 @@ func (s *scenario) recordOutcome(args string) error {
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return err
 	}
-	return s.expect(rec.Outcome == want, "%s's run.json outcome %s", id, rec.Outcome)
+	return s.expect(string(rec.Outcome) == want, "%s's run.json outcome %s", id, rec.Outcome)
 }
 
 // noTemp checks the workspace holds no temporary work: tmp/ empty,

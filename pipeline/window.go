@@ -13,10 +13,11 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/train"
 )
 
 // labelColumn is the column the label expression's values are added as.
-const labelColumn = "__label"
+const labelColumn = train.LabelColumn
 
 // span is a half-open time range [from, to); a zero bound is open. Naive
 // (zone-less) timestamps are compared as wall clocks in UTC.

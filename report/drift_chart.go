@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -103,7 +104,7 @@ func scale(v, top, size float64) float64 {
 }
 
 // share formats a fraction as a percentage.
-func share(f float64) string { return fmt.Sprintf("%.3g%%", 100*f) }
+func share(f float64) string { return numfmt.Percent(100*f, 3) }
 
 // shorten keeps the first n runes of s.
 func shorten(s string, n int) string {

@@ -31,7 +31,7 @@ func pct(part, whole int64) string {
 	if whole == 0 {
 		return "0%"
 	}
-	return strconv.FormatFloat(100*float64(part)/float64(whole), 'g', 3, 64) + "%"
+	return numfmt.Percent(100*float64(part)/float64(whole), 3)
 }
 
 // examplesText lists examples as "a.parquet:4: 1000; a.parquet:9: x"
@@ -53,17 +53,4 @@ func subject(f validate.Finding) string {
 		return f.Column
 	}
 	return "(table)"
-}
-
-func bytesText(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
 }

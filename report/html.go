@@ -17,10 +17,10 @@ var files embed.FS
 // parts they share (sections.html.tmpl); every page inlines report.css.
 var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"count":    numfmt.Count,
-	"bytes":    bytesText,
+	"bytes":    numfmt.Bytes,
 	"examples": examplesText,
 	"subject":  subject,
-	"percent":  func(f float64) string { return fmt.Sprintf("%.3g%%", 100*f) },
+	"percent":  share,
 	"join":     strings.Join,
 	"short":    short,
 	"css":      func() template.CSS { return template.CSS(stylesheet()) },

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -126,17 +127,10 @@ type Attempt struct {
 	Reason      string
 }
 
-// Roles of evaluated models.
-const (
-	RoleCandidate   = "candidate"
-	RoleFloatParent = "float parent"
-	RoleChampion    = "champion"
-)
-
 // ModelResult is one model's evaluation on the holdout.
 type ModelResult struct {
-	Role    string // RoleCandidate, RoleFloatParent or RoleChampion
-	Name    string // version id or file name
+	Role    evaluate.Role // evaluate.RoleCandidate, RoleParent or RoleChampion
+	Name    string        // version id or file name
 	Rows    int
 	Metrics map[string]float64
 	Slices  []SliceResult
@@ -220,7 +214,7 @@ func (r *Run) driftReference() string {
 }
 
 // model returns the first model with role, or nil.
-func (r *Run) model(role string) *ModelResult {
+func (r *Run) model(role evaluate.Role) *ModelResult {
 	for i := range r.Models {
 		if r.Models[i].Role == role {
 			return &r.Models[i]

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/internal/numfmt"
 )
 
@@ -18,7 +19,7 @@ type compareRow struct {
 // optimizationRows compares the float parent with the optimized candidate
 // from their evaluations; nil without a float parent.
 func optimizationRows(r *Run) []compareRow {
-	parent, opt := r.model(RoleFloatParent), r.model(RoleCandidate)
+	parent, opt := r.model(evaluate.RoleParent), r.model(evaluate.RoleCandidate)
 	if parent == nil || opt == nil {
 		return nil
 	}
@@ -28,7 +29,7 @@ func optimizationRows(r *Run) []compareRow {
 		compareNum(metric+" (holdout)", parent.Metrics[metric], opt.Metrics[metric], "%.4f"),
 		compareNum("parameters", float64(pc.Params), float64(oc.Params), "%.0f"),
 		compareNum("non-zero parameters", float64(pc.Nonzeros), float64(oc.Nonzeros), "%.0f"),
-		{"size", bytesText(pc.Bytes), bytesText(oc.Bytes), change(float64(pc.Bytes), float64(oc.Bytes))},
+		{"size", numfmt.Bytes(pc.Bytes), numfmt.Bytes(oc.Bytes), change(float64(pc.Bytes), float64(oc.Bytes))},
 		compareNum("latency p50 (µs)", pc.LatencyP50Us, oc.LatencyP50Us, "%.1f"),
 		compareNum("latency p99 (µs)", pc.LatencyP99Us, oc.LatencyP99Us, "%.1f"),
 		compareNum("rows/s (batch 1024)", pc.RowsPerSec, oc.RowsPerSec, "%.0f"),
@@ -119,8 +120,8 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 	header := make([]string, len(models))
 	keys := map[string]bool{}
 	for i, m := range models {
-		header[i] = m.Role
-		if m.Name != "" && m.Name != m.Role {
+		header[i] = roleTitle(m.Role)
+		if m.Name != "" && m.Name != header[i] {
 			header[i] += " (" + m.Name + ")"
 		}
 		for k := range m.Metrics {
@@ -196,4 +197,12 @@ func optNum(v *float64) string {
 		return "-"
 	}
 	return strconv.FormatFloat(*v, 'g', 5, 64)
+}
+
+// roleTitle names a role in tables: the parent is the float parent.
+func roleTitle(r evaluate.Role) string {
+	if r == evaluate.RoleParent {
+		return "float parent"
+	}
+	return string(r)
 }

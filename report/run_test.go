@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/validate"
 	"golang.org/x/net/html"
 )
@@ -73,12 +74,12 @@ func sampleRun() *Run {
 			{Sparsity: 0.5, Quantized: true, Metric: 0.8678, Drop: 0.0053, Kept: true, Reason: "auc drop 0.0053 ≤ 0.01"},
 			{Sparsity: 0.8, Structured: true, Quantized: true, FloatLayers: []int{0}, Metric: 0.80, Drop: 0.07, Reason: "drop too large"}}},
 		Models: []ModelResult{
-			{Role: RoleCandidate, Name: "candidate", Rows: 668, Metrics: map[string]float64{"auc": 0.8545, "accuracy": 0.8713},
+			{Role: evaluate.RoleCandidate, Name: "candidate", Rows: 668, Metrics: map[string]float64{"auc": 0.8545, "accuracy": 0.8713},
 				Slices: []SliceResult{{Name: "long <haul>", Rows: 211, Metrics: map[string]float64{"auc": 0.8123}}},
 				Cost:   Cost{Bytes: 3380, Params: 1025, Nonzeros: 537, LatencyP50Us: 0.3, LatencyP99Us: 0.35, RowsPerSec: 6.5e6}},
-			{Role: RoleFloatParent, Name: "float parent", Rows: 668, Metrics: map[string]float64{"auc": 0.8549, "accuracy": 0.8713},
+			{Role: evaluate.RoleParent, Name: "float parent", Rows: 668, Metrics: map[string]float64{"auc": 0.8549, "accuracy": 0.8713},
 				Cost: Cost{Bytes: 6042, Params: 1025, Nonzeros: 1025, LatencyP50Us: 0.4, LatencyP99Us: 0.4, RowsPerSec: 1.9e6}},
-			{Role: RoleChampion, Name: "v0001", Rows: 668, Metrics: map[string]float64{"auc": 0.7147, "brier": 0.17}},
+			{Role: evaluate.RoleChampion, Name: "v0001", Rows: 668, Metrics: map[string]float64{"auc": 0.7147, "brier": 0.17}},
 		},
 		GatesPass: true,
 		Gates: []Gate{{Gate: "{metric: auc, min: 0.7}", Observed: ptr(0.8545), Threshold: ptr(0.7), Pass: true, Reason: "auc 0.8545 is within bounds"},

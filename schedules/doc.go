@@ -5,7 +5,8 @@
 //
 // # Specs
 //
-// A spec is a robfig/cron/v3 expression as pipeline.ParseCron accepts it:
+// A spec is a robfig/cron/v3 expression as [Parse] accepts it (and so do
+// config checks):
 // five fields with an optional leading seconds field, descriptors such as
 // @hourly or @every 90s, and a CRON_TZ=Zone prefix. A spec without a zone
 // fires in the zone of the scheduler's clock (Options.Now). Fire times in

@@ -40,19 +40,31 @@ type Schedule struct {
 	Priority int
 }
 
-// parser matches pipeline.ParseCron: optional seconds, descriptors and
-// CRON_TZ.
+// parser accepts optional seconds, descriptors and CRON_TZ (see the
+// package doc). It is the only cron parser: config checks use Parse too.
 var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// Parse parses a spec as the scheduler does. The schedule's Next gives
-// times in the zone of the spec's CRON_TZ or TZ prefix (without one, and
-// for @every, in the zone of the time given, as robfig/cron does), and a
-// spec at fixed times fires once at a wall-clock time that the fall back
-// of daylight saving time repeats (see the package doc).
+// SpecError is a cron spec that does not parse. It matches ErrInvalid.
+type SpecError struct {
+	Spec string
+	Err  error // robfig/cron's reason
+}
+
+func (e *SpecError) Error() string { return fmt.Sprintf("%v: cron %q: %v", ErrInvalid, e.Spec, e.Err) }
+
+// Unwrap returns ErrInvalid and the reason.
+func (e *SpecError) Unwrap() []error { return []error{ErrInvalid, e.Err} }
+
+// Parse parses a spec as the scheduler does; a spec that does not parse
+// is a *SpecError. The schedule's Next gives times in the zone of the
+// spec's CRON_TZ or TZ prefix (without one, and for @every, in the zone of
+// the time given, as robfig/cron does), and a spec at fixed times fires
+// once at a wall-clock time that the fall back of daylight saving time
+// repeats (see the package doc).
 func Parse(spec string) (cron.Schedule, error) {
 	c, err := parser.Parse(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cron %q: %w", ErrInvalid, spec, err)
+		return nil, &SpecError{Spec: spec, Err: err}
 	}
 	if s, ok := c.(*cron.SpecSchedule); ok {
 		return specSchedule{SpecSchedule: s, once: !wildcardTimes(spec)}, nil

@@ -586,6 +586,11 @@ func TestNext(t *testing.T) {
 	if _, err := Next("not a spec", time.Now(), 1); !errors.Is(err, ErrInvalid) {
 		t.Errorf("bad spec: %v, want ErrInvalid", err)
 	}
+	var se *SpecError
+	if _, err := Parse("0 99 * * *"); !errors.As(err, &se) || se.Spec != "0 99 * * *" || se.Err == nil ||
+		err.Error() != `invalid schedule: cron "0 99 * * *": `+se.Err.Error() {
+		t.Errorf("bad spec: %v, want a *SpecError with the spec and robfig/cron's reason", err)
+	}
 }
 
 func loadZone(t *testing.T, name string) *time.Location {

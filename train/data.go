@@ -33,6 +33,12 @@ func Records(recs ...arrow.Record) Source {
 	}
 }
 
+// LabelColumn is the name of the column a derived label (the values of a
+// label expression such as "delay > 15") is appended to records as, before
+// they reach Fit with Data.Label set to it. The pipeline and refit train
+// and optimize all use it.
+const LabelColumn = "__label"
+
 // Data is what Fit learns from.
 type Data struct {
 	// Train yields the training rows. Required.
@@ -44,7 +50,8 @@ type Data struct {
 	// Features are the input columns, in order. Required.
 	Features []string
 	// Label is the label column: bool, string or numeric. Required; rows
-	// with a missing label are an error (filter them out first).
+	// with a missing label are an error (filter them out first). A label
+	// derived from an expression is appended as LabelColumn.
 	Label string
 	// TimeColumn orders the rows in time for Config.ValidationSplit
 	// "time": a timestamp, date or numeric column without nulls. It need

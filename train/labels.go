@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/model"
 )
 
@@ -69,68 +68,30 @@ func kindOfLabel(dt arrow.DataType) (labelKind, error) {
 	return 0, fmt.Errorf("%w: label type %s: want bool, string or a number", ErrInvalidData, dt)
 }
 
+// readArray appends the labels of arr: class names as model.ClassName
+// gives them, or numbers.
 func (l *labels) readArray(arr arrow.Array) error {
-	if a, ok := arr.(*array.Boolean); ok {
-		for i := range a.Len() {
-			l.addClass(strconv.FormatBool(a.Value(i)))
-		}
-		return nil
-	}
 	if l.kind == labelClass {
 		for i := range arr.Len() {
-			l.addClass(valueString(arr, i))
+			name, err := model.ClassName(arr, i)
+			if err != nil {
+				return err
+			}
+			l.addClass(name)
 		}
 		return nil
 	}
 	for i := range arr.Len() {
-		v := numberAt(arr, i)
+		v, err := model.LabelValue(arr, i)
+		if err != nil {
+			return err
+		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("row %d: value %v is not a finite number", i, v)
 		}
 		l.num = append(l.num, v)
 	}
 	return nil
-}
-
-// numberAt is row i of a numeric array as a float64.
-func numberAt(arr arrow.Array, i int) float64 {
-	switch a := arr.(type) {
-	case *array.Int8:
-		return float64(a.Value(i))
-	case *array.Int16:
-		return float64(a.Value(i))
-	case *array.Int32:
-		return float64(a.Value(i))
-	case *array.Int64:
-		return float64(a.Value(i))
-	case *array.Uint8:
-		return float64(a.Value(i))
-	case *array.Uint16:
-		return float64(a.Value(i))
-	case *array.Uint32:
-		return float64(a.Value(i))
-	case *array.Uint64:
-		return float64(a.Value(i))
-	case *array.Float32:
-		return float64(a.Value(i))
-	case *array.Float64:
-		return a.Value(i)
-	}
-	return math.NaN()
-}
-
-// valueString is the string value of row i of a string or dictionary
-// array.
-func valueString(arr arrow.Array, i int) string {
-	switch a := arr.(type) {
-	case *array.String:
-		return a.Value(i)
-	case *array.LargeString:
-		return a.Value(i)
-	case *array.Dictionary:
-		return valueString(a.Dictionary(), a.GetValueIndex(i))
-	}
-	return arr.ValueStr(i)
 }
 
 func (l *labels) addClass(s string) {
@@ -188,7 +149,7 @@ func (l *labels) classes(task model.Task) ([]string, []int32, error) {
 func (l *labels) numericToClasses() {
 	l.ids, l.names, l.class = map[string]int32{}, nil, make([]int32, 0, len(l.num))
 	for _, v := range l.num {
-		l.addClass(strconv.FormatFloat(v, 'g', -1, 64))
+		l.addClass(model.NumberClass(v))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/stats"
 )
 
 // BenchmarkProfile profiles generated mixed records (int64, float64 with
@@ -90,31 +91,31 @@ func BenchmarkAccumulators(b *testing.B) {
 		}
 	})
 	run("moments", func() {
-		var m Moments
+		var m stats.Moments
 		for s := 0; s < n; s += chunkLen {
 			m.AddFinite(floats[s : s+chunkLen])
 		}
 	})
 	run("quantiles", func() {
-		q := NewQuantiles(0)
+		q := stats.NewQuantiles(0)
 		for s := 0; s < n; s += chunkLen {
 			q.Update(floats[s : s+chunkLen])
 		}
 	})
 	run("hll", func() {
-		d := &Distinct{}
-		_ = d.materialize(func(func(uint64)) {})
-		d.insertKeys(highKeys)
+		d := &stats.Distinct{}
+		_ = d.Materialize(func(func(uint64) bool) {})
+		d.InsertKeys(highKeys)
 	})
 	run("topk-keys-low", func() {
-		t := NewTopK(0)
-		t.addKeys(lowKeys)
+		t := stats.NewTopK(0)
+		t.AddKeys(lowKeys)
 	})
 	run("topk-keys-high", func() { // until the numeric summary overflows
-		t := NewTopK(0)
+		t := stats.NewTopK(0)
 		for s := 0; s < n; s += chunkLen {
-			if t.addKeys(highKeys[s : s+chunkLen]) {
-				t.drop()
+			if t.AddKeys(highKeys[s : s+chunkLen]) {
+				t.Drop()
 				break
 			}
 		}
@@ -124,11 +125,11 @@ func BenchmarkAccumulators(b *testing.B) {
 		vals [][]byte
 	}{{"strings-low", lowStr}, {"strings-high", highStr}} {
 		run("hash+topk-"+tc.name, func() {
-			t := NewTopK(0)
+			t := stats.NewTopK(0)
 			for i, v := range tc.vals {
-				t.addBytes(hashBytes(v), v, 1)
-				if i%chunkLen == 0 && t.overflowing() {
-					t.prune()
+				t.AddBytes(stats.HashBytes(v), v, 1)
+				if i%chunkLen == 0 && t.Overflowing() {
+					t.Prune()
 				}
 			}
 		})

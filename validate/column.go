@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/refit-ml/refit/stats"
 )
 
 // Kind is the family of statistics a column gets.
@@ -44,12 +45,12 @@ type ColumnProfile struct {
 	Count int64          `json:"count"` // non-null values, NaN included
 	Nulls int64          `json:"nulls"`
 
-	Moments   *Moments   `json:"moments,omitempty"`
-	IntRange  *IntRange  `json:"int_range,omitempty"`
-	Quantiles *Quantiles `json:"quantiles,omitempty"`
-	TopK      *TopK      `json:"topk,omitempty"`
-	Distinct  *Distinct  `json:"distinct,omitempty"`
-	Lengths   *Lengths   `json:"lengths,omitempty"`
+	Moments   *stats.Moments   `json:"moments,omitempty"`
+	IntRange  *IntRange        `json:"int_range,omitempty"`
+	Quantiles *stats.Quantiles `json:"quantiles,omitempty"`
+	TopK      *stats.TopK      `json:"topk,omitempty"`
+	Distinct  *stats.Distinct  `json:"distinct,omitempty"`
+	Lengths   *Lengths         `json:"lengths,omitempty"`
 	// Calendar counts instants (timestamps, dates) by hour and weekday.
 	// Profiles saved before it existed decode with a nil Calendar.
 	Calendar *Calendar `json:"calendar,omitempty"`
@@ -72,21 +73,21 @@ func NewColumnProfile(name string, dt arrow.DataType, opts Options) *ColumnProfi
 	c := &ColumnProfile{Name: name, Type: dt, Kind: kindOf(dt)}
 	switch c.Kind {
 	case KindInt, KindFloat, KindTemporal:
-		c.Moments = &Moments{}
-		c.Quantiles = NewQuantiles(opts.QuantileK)
-		c.TopK = NewTopK(opts.TopKCapacity)
-		c.Distinct = &Distinct{}
+		c.Moments = &stats.Moments{}
+		c.Quantiles = stats.NewQuantiles(opts.QuantileK)
+		c.TopK = stats.NewTopK(opts.TopKCapacity)
+		c.Distinct = &stats.Distinct{}
 		if c.Kind != KindFloat && dt.ID() != arrow.UINT64 {
 			c.IntRange = &IntRange{}
 		}
 		c.Calendar = newCalendar(dt)
 	case KindString, KindBinary:
-		c.TopK = NewTopK(opts.TopKCapacity)
-		c.Distinct = &Distinct{}
+		c.TopK = stats.NewTopK(opts.TopKCapacity)
+		c.Distinct = &stats.Distinct{}
 		c.Lengths = &Lengths{}
 	case KindBool:
-		c.TopK = NewTopK(opts.TopKCapacity)
-		c.Distinct = &Distinct{}
+		c.TopK = stats.NewTopK(opts.TopKCapacity)
+		c.Distinct = &stats.Distinct{}
 	}
 	return c
 }
@@ -175,14 +176,14 @@ func isValid(bm []byte, off, i int) bool {
 func (c *ColumnProfile) countKeys(keys []uint64, byteValued bool) error {
 	t, d := c.TopK, c.Distinct
 	if d.Sketch != nil {
-		d.insertKeys(keys)
+		d.InsertKeys(keys)
 	}
 	if t.Dropped {
 		t.N += int64(len(keys))
 		return nil
 	}
 	if !byteValued {
-		t.addKeys(keys)
+		t.AddKeys(keys)
 	}
 	return c.settle(byteValued)
 }
@@ -192,16 +193,16 @@ func (c *ColumnProfile) countKeys(keys []uint64, byteValued bool) error {
 // dropped.
 func (c *ColumnProfile) settle(byteValued bool) error {
 	t := c.TopK
-	if !t.overflowing() {
+	if !t.Overflowing() {
 		return nil
 	}
-	if err := c.Distinct.materialize(t.keys); err != nil {
+	if err := c.Distinct.Materialize(t.Keys()); err != nil {
 		return err
 	}
 	if byteValued {
-		t.prune()
+		t.Prune()
 	} else {
-		t.drop()
+		t.Drop()
 	}
 	return nil
 }

@@ -112,29 +112,36 @@ func (c *counts) add(o counts) {
 	c.rows, c.labeled, c.positive = c.rows+o.rows, c.labeled+o.labeled, c.positive+o.positive
 }
 
+// countSlices counts the slices of every row of ds, one counter per part,
+// merged in part order (scanOrdered).
 func countSlices(ctx context.Context, ds *ingest.Dataset, plan *slicePlan) (*sliceCounts, error) {
-	parts := ds.Parts()
-	partial := make([]*sliceCounts, len(parts))
-	index := make(map[ingest.Part]int, len(parts))
-	for i, p := range parts {
-		index[p] = i
-		partial[i] = &sliceCounts{slices: make([]counts, len(plan.defs))}
-	}
-	err := ds.Scan(ctx, func(p ingest.Part, rec arrow.Record) error {
-		if err := plan.count(partial[index[p]], rec); err != nil {
-			return fmt.Errorf("validate: coverage %s: %w", p.Path, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	total := &sliceCounts{slices: make([]counts, len(plan.defs))}
-	for _, c := range partial {
-		total.merge(c)
-	}
-	return total, nil
+	return scanOrdered(ctx, ds, coverageFn{plan}, nil)
 }
+
+// coverageFn counts slices as a stats.Combiner.
+type coverageFn struct{ plan *slicePlan }
+
+// CreateAccumulator returns zero counts.
+func (f coverageFn) CreateAccumulator() *sliceCounts {
+	return &sliceCounts{slices: make([]counts, len(f.plan.defs))}
+}
+
+// AddInput counts a record's rows.
+func (f coverageFn) AddInput(c *sliceCounts, in partRecord) (*sliceCounts, error) {
+	if err := f.plan.count(c, in.rec); err != nil {
+		return c, fmt.Errorf("validate: coverage %s: %w", in.part.Path, err)
+	}
+	return c, nil
+}
+
+// MergeAccumulators adds o's counts to c.
+func (coverageFn) MergeAccumulators(c, o *sliceCounts) (*sliceCounts, error) {
+	c.merge(o)
+	return c, nil
+}
+
+// ExtractOutput returns the counts.
+func (coverageFn) ExtractOutput(c *sliceCounts) (*sliceCounts, error) { return c, nil }
 
 // count marks every slice of rec and adds the rows to c.
 func (p *slicePlan) count(c *sliceCounts, rec arrow.Record) error {
@@ -223,4 +230,13 @@ func resetMasks(ms [][]bool, k, n int) [][]bool {
 		clear(ms[i])
 	}
 	return ms
+}
+
+// b2i is 1 for true, compiled without a branch.
+func b2i(b bool) int64 {
+	var i int64
+	if b {
+		i = 1
+	}
+	return i
 }

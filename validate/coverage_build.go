@@ -94,14 +94,14 @@ func (p *slicePlan) addTailSlices(c *ColumnProfile, rows int64, isRef bool) {
 	if (c.Kind != KindInt && c.Kind != KindFloat) || c.Quantiles.N == 0 {
 		return
 	}
-	v := c.Quantiles.view()
-	g := tailGroup{col: c.Name, lo: v.quantile(0.01), hi: v.quantile(0.99), below: -1, over: -1}
-	if g.lo > v.lo {
-		below := v.rank(g.lo) - v.countEqual(g.lo)
+	v := c.Quantiles.SortedView()
+	g := tailGroup{col: c.Name, lo: v.Quantile(0.01), hi: v.Quantile(0.99), below: -1, over: -1}
+	if g.lo > v.Min {
+		below := v.Rank(g.lo) - v.CountEqual(g.lo)
 		g.below = p.add(fmt.Sprintf("%s < p1", c.Name), fmt.Sprintf("%s < %g", c.Name, g.lo), SliceTail, refShareOf(isRef, below, rows))
 	}
-	if g.hi < v.hi {
-		g.over = p.add(fmt.Sprintf("%s > p99", c.Name), fmt.Sprintf("%s > %g", c.Name, g.hi), SliceTail, refShareOf(isRef, v.n-v.rank(g.hi), rows))
+	if g.hi < v.Max {
+		g.over = p.add(fmt.Sprintf("%s > p99", c.Name), fmt.Sprintf("%s > %g", c.Name, g.hi), SliceTail, refShareOf(isRef, v.N-v.Rank(g.hi), rows))
 	}
 	if g.below >= 0 || g.over >= 0 {
 		p.groups = append(p.groups, g)

@@ -5,3 +5,5 @@ package validate
 import "time"
 
 func threadCPU() time.Duration { return 0 }
+
+func processCPU() time.Duration { return 0 }

@@ -18,8 +18,9 @@
 //
 //   - numbers (int8–64, uint8–64, float16/32/64, decimal128 as float64) and
 //     times (date32/64, time32/64, timestamp, duration, as their raw int64):
-//     [Moments] over finite values, a KLL [Quantiles] sketch (rank error
-//     about 0.3 %, below 0.5 %), value counts and a distinct count;
+//     [stats.Moments] over finite values, a KLL [stats.Quantiles] sketch
+//     (rank error about 0.3 %, below 0.5 %), value counts and a distinct
+//     count;
 //   - strings, binaries and dictionary<string> (counted by value, not by
 //     index): byte [Lengths], value counts, distinct count;
 //   - booleans: true and false counts;
@@ -31,18 +32,20 @@
 //
 // # Sketches
 //
-// Quantiles: KLL (Karnin, Lang, Liberty 2016), hand-written because no
-// maintained Go KLL is available; t-digest has no rank guarantee under heavy
-// ties and DDSketch bounds relative value error, not rank error. Coins are
-// derived from the sketch state and data, so runs are deterministic.
+// The accumulators are package stats's (see its doc for their algorithms
+// and errors); a column profile is made of them, and a whole profile is a
+// stats.Combiner over records ([ProfileFn]), the contract Apache Beam's
+// combiners share. Every pass over a dataset here (profiles, the row pass
+// of expectations, coverage counts) runs one accumulator per part in
+// parallel and merges them in part order with stats.Ordered.
 //
-// Value counts ([TopK]): exact while a column has at most 4·Capacity distinct
-// values (4096 by default), then a Misra-Gries summary for strings and
-// binaries, or dropped for numbers (their distribution lives in the quantile
-// sketch). String and binary values are kept up to [MaxKeptValue] bytes
-// (counted by the hash of all their bytes). Distinct counts are exact while
-// value counts are exact, then HyperLogLog with 2^16 registers ([Distinct],
-// standard error 0.41 %).
+// Value counts ([stats.TopK]): exact while a column has at most
+// 4·Capacity distinct values (4096 by default), then a Misra-Gries summary
+// for strings and binaries, or dropped for numbers (their distribution
+// lives in the quantile sketch). String and binary values are kept up to
+// [stats.MaxKeptValue] bytes (counted by the hash of all their bytes).
+// Distinct counts are exact while value counts are exact, then HyperLogLog
+// with 2^16 registers ([stats.Distinct], standard error 0.41 %).
 //
 // Histograms are not accumulated: equi-width and equal-mass (quantile) bins
 // are derived from the quantile sketch by [Profile.Result], since one-pass

@@ -1,5 +1,7 @@
 package validate
 
+import "github.com/refit-ml/refit/stats"
+
 // maxListed is the number of unseen or vanished categories listed.
 const maxListed = 10
 
@@ -71,7 +73,7 @@ func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *C
 
 // categoryBins returns the counts of the kept reference categories and of
 // the other bin on both sides, and the bins' labels.
-func categoryBins(rc *ColumnProfile, re, ce []FreqEntry, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
+func categoryBins(rc *ColumnProfile, re, ce []stats.FreqEntry, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
 	curByKey := make(map[uint64]int64, len(ce))
 	for _, e := range ce {
 		curByKey[e.Key] = e.Count
@@ -93,7 +95,7 @@ func categoryBins(rc *ColumnProfile, re, ce []FreqEntry, maxCats int, nr, nc int
 // missingFrom lists the entries of side (sorted by count, with total n)
 // whose keys other lacks, and their total share. reversed puts side's share
 // in Reference.
-func missingFrom(c *ColumnProfile, side, other []FreqEntry, n int64, reversed bool) ([]CategoryShare, float64) {
+func missingFrom(c *ColumnProfile, side, other []stats.FreqEntry, n int64, reversed bool) ([]CategoryShare, float64) {
 	seen := make(map[uint64]bool, len(other))
 	for _, e := range other {
 		seen[e.Key] = true

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/refit-ml/refit/stats"
 )
 
 // NumericDrift holds the distribution distances of a numeric or temporal
@@ -87,9 +89,9 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 		}
 		return d
 	}
-	rv, cv := rc.Quantiles.view(), cc.Quantiles.view()
+	rv, cv := rc.Quantiles.SortedView(), cc.Quantiles.SortedView()
 	if converted {
-		cv = cv.rescaled(conv)
+		cv = cv.Rescaled(conv)
 	}
 	d.Bins = psiBins(rv, cv, o.Bins)
 	f.PSI = psi(d.Bins.Reference, d.Bins.Current)
@@ -99,7 +101,7 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 		sec := d.Wasserstein * float64(unit) / float64(time.Second)
 		d.WassersteinSeconds = &sec
 	}
-	n, m := float64(rv.n), float64(cv.n)
+	n, m := float64(rv.N), float64(cv.N)
 	d.EffectiveN = n * m / (n + m)
 	if d.EffectiveN <= o.PValueMaxN {
 		p := kolmogorovSF(math.Sqrt(d.EffectiveN) * d.KS)
@@ -115,10 +117,10 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 }
 
 // psiBins returns the reference's quantile bins and both sides' shares.
-func psiBins(rv, cv quantileView, bins int) BinShares {
+func psiBins(rv, cv stats.SortedView, bins int) BinShares {
 	var edges []float64
 	for i := 1; i < bins; i++ {
-		e := rv.quantile(float64(i) / float64(bins))
+		e := rv.Quantile(float64(i) / float64(bins))
 		if len(edges) == 0 || e > edges[len(edges)-1] {
 			edges = append(edges, e)
 		}
@@ -127,36 +129,36 @@ func psiBins(rv, cv quantileView, bins int) BinShares {
 }
 
 // openBinShares returns the shares of (−∞, e0], (e0, e1], …, (e_last, +∞).
-func openBinShares(v quantileView, edges []float64) []float64 {
+func openBinShares(v stats.SortedView, edges []float64) []float64 {
 	out := make([]float64, len(edges)+1)
 	var prev int64
 	for i, e := range edges {
-		r := v.rank(e)
-		out[i] = float64(r-prev) / float64(v.n)
+		r := v.Rank(e)
+		out[i] = float64(r-prev) / float64(v.N)
 		prev = r
 	}
-	out[len(edges)] = float64(v.n-prev) / float64(v.n)
+	out[len(edges)] = float64(v.N-prev) / float64(v.N)
 	return out
 }
 
 // cdfDistances returns sup |F_r − F_c| and ∫ |F_r − F_c| dx, walking the
 // merged retained values of both sketches; both CDFs are step functions
 // that only change at those values.
-func cdfDistances(rv, cv quantileView) (ks, w1 float64) {
+func cdfDistances(rv, cv stats.SortedView) (ks, w1 float64) {
 	i, j := 0, 0
 	var fr, fc float64
 	prev := math.Inf(-1)
-	for i < len(rv.vals) || j < len(cv.vals) {
-		x := nextValue(rv.vals, i, cv.vals, j)
+	for i < len(rv.Values) || j < len(cv.Values) {
+		x := nextValue(rv.Values, i, cv.Values, j)
 		if !math.IsInf(prev, -1) {
 			w1 += (x - prev) * math.Abs(fr-fc)
 		}
-		for i < len(rv.vals) && rv.vals[i] == x {
-			fr = float64(rv.cum[i]) / float64(rv.n)
+		for i < len(rv.Values) && rv.Values[i] == x {
+			fr = float64(rv.Cum[i]) / float64(rv.N)
 			i++
 		}
-		for j < len(cv.vals) && cv.vals[j] == x {
-			fc = float64(cv.cum[j]) / float64(cv.n)
+		for j < len(cv.Values) && cv.Values[j] == x {
+			fc = float64(cv.Cum[j]) / float64(cv.N)
 			j++
 		}
 		ks = max(ks, math.Abs(fr-fc))
@@ -176,8 +178,8 @@ func nextValue(a []float64, i int, b []float64, j int) float64 {
 }
 
 // overlayHistogram returns equal-width bins over both sides' range.
-func overlayHistogram(rv, cv quantileView, bins int) BinShares {
-	lo, hi := min(rv.lo, cv.lo), max(rv.hi, cv.hi)
+func overlayHistogram(rv, cv stats.SortedView, bins int) BinShares {
+	lo, hi := min(rv.Min, cv.Min), max(rv.Max, cv.Max)
 	if lo == hi {
 		bins = 1
 	}
@@ -190,12 +192,12 @@ func overlayHistogram(rv, cv quantileView, bins int) BinShares {
 }
 
 // closedBinShares returns the shares of [e0, e1], (e1, e2], …
-func closedBinShares(v quantileView, edges []float64) []float64 {
+func closedBinShares(v stats.SortedView, edges []float64) []float64 {
 	out := make([]float64, len(edges)-1)
 	var prev int64
 	for i := range out {
-		r := v.rank(edges[i+1])
-		out[i] = float64(r-prev) / float64(v.n)
+		r := v.Rank(edges[i+1])
+		out[i] = float64(r-prev) / float64(v.N)
 		prev = r
 	}
 	return out

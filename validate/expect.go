@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/refit-ml/refit/internal/yamlstrict"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -47,8 +48,8 @@ type Expectations struct {
 	ColumnOrder []string `yaml:"-"`
 
 	file  string
-	pos   map[string]Position // "columns.delay.range" → place of the key
-	notes map[string]string   // comments written above keys by Encode
+	pos   map[string]yamlstrict.Pos // "columns.delay.range" → place of the key
+	notes map[string]string         // comments written above keys by Encode
 }
 
 // ColumnExpectation holds the checks of one column; nil checks are off.

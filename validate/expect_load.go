@@ -15,37 +15,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Position is a place in an expectations file.
-type Position struct {
-	File         string
-	Line, Column int
-}
-
-func (p Position) String() string {
-	s := p.File
-	if s == "" {
-		s = "expectations"
-	}
-	if p.Line > 0 {
-		s += fmt.Sprintf(":%d", p.Line)
-	}
-	if p.Column > 0 {
-		s += fmt.Sprintf(":%d", p.Column)
-	}
-	return s
-}
-
-// ExpectError is one problem of an expectations file, at a place. It wraps
-// ErrInvalidExpectations.
-type ExpectError struct {
-	Pos Position
-	Msg string
-}
-
-func (e *ExpectError) Error() string { return e.Pos.String() + ": " + e.Msg }
-
-// Unwrap makes every ExpectError match ErrInvalidExpectations.
-func (e *ExpectError) Unwrap() error { return ErrInvalidExpectations }
+// unnamedFile is the file name errors give expectations decoded without
+// one.
+const unnamedFile = "expectations"
 
 // LoadExpectations reads and validates an expectations file.
 func LoadExpectations(path string) (*Expectations, error) {
@@ -58,15 +30,20 @@ func LoadExpectations(path string) (*Expectations, error) {
 
 // DecodeExpectations reads expectations strictly (unknown keys and wrong
 // types are errors) and validates them. Every problem is reported at once,
-// as a joined error of *ExpectError naming file, line and column.
+// as a joined error of *yamlstrict.Error naming file, line and column and
+// wrapping ErrInvalidExpectations.
 func DecodeExpectations(data []byte, file string) (*Expectations, error) {
 	var e Expectations
-	root, probs, err := yamlstrict.Decode(data, &e)
+	named := file
+	if named == "" {
+		named = unnamedFile
+	}
+	root, probs, err := yamlstrict.Decode(data, &e, named, ErrInvalidExpectations)
 	if errors.Is(err, yamlstrict.ErrEmpty) {
-		return nil, &ExpectError{Pos: Position{File: file}, Msg: "empty file: start with `version: 1`"}
+		return nil, yamlstrict.Pos{File: named}.Errorf(ErrInvalidExpectations, "", "empty file: start with `version: 1`")
 	}
 	if len(probs) > 0 {
-		return nil, decodeErrors(probs, file)
+		return nil, decodeErrors(probs)
 	}
 	e.file = file
 	e.recordPositions(root)
@@ -76,15 +53,13 @@ func DecodeExpectations(data []byte, file string) (*Expectations, error) {
 	return &e, nil
 }
 
-// decodeErrors turns decoding problems ("field x not found in type
-// validate.NullsCheck") into positioned ExpectErrors with a hint.
-func decodeErrors(probs []yamlstrict.Problem, file string) error {
+// decodeErrors adds a hint to unknown keys ("field x not found in
+// NullsCheck") and joins the problems.
+func decodeErrors(probs []*yamlstrict.Error) error {
 	errs := make([]error, len(probs))
-	for i, pr := range probs {
-		pe := &ExpectError{Pos: Position{File: file, Line: pr.Line}, Msg: pr.Msg}
-		if strings.Contains(pe.Msg, "not found in type") {
-			pe.Msg = strings.Replace(pe.Msg, "in type validate.", "in ", 1) +
-				" (check the spelling; see `refit infer` output for every key)"
+	for i, pe := range probs {
+		if strings.Contains(pe.Msg, "not found in ") {
+			pe.Msg += " (check the spelling; see `refit infer` output for every key)"
 		}
 		errs[i] = pe
 	}
@@ -93,7 +68,7 @@ func decodeErrors(probs []yamlstrict.Problem, file string) error {
 
 // recordPositions remembers where each key is and the order of columns.
 func (e *Expectations) recordPositions(root *yaml.Node) {
-	e.pos = map[string]Position{}
+	e.pos = map[string]yamlstrict.Pos{}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return
 	}
@@ -111,13 +86,13 @@ func (e *Expectations) walk(n *yaml.Node, path string) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			p := joinPath(path, k.Value)
-			e.pos[p] = Position{e.file, k.Line, k.Column}
+			e.pos[p] = yamlstrict.NodePos(e.file, k)
 			e.walk(n.Content[i+1], p)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
 			p := joinPath(path, strconv.Itoa(i))
-			e.pos[p] = Position{e.file, item.Line, item.Column}
+			e.pos[p] = yamlstrict.NodePos(e.file, item)
 			e.walk(item, p)
 		}
 	}
@@ -143,10 +118,12 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 }
 
 // at returns the position of the most specific known key of path.
-func (e *Expectations) at(path string) Position {
+func (e *Expectations) at(path string) yamlstrict.Pos {
+	pos := yamlstrict.Pos{File: e.file}
 	for p := path; p != ""; {
-		if pos, ok := e.pos[p]; ok {
-			return pos
+		if found, ok := e.pos[p]; ok {
+			pos = found
+			break
 		}
 		i := strings.LastIndexByte(p, '.')
 		if i < 0 {
@@ -154,7 +131,10 @@ func (e *Expectations) at(path string) Position {
 		}
 		p = p[:i]
 	}
-	return Position{File: e.file}
+	if pos.File == "" {
+		pos.File = unnamedFile
+	}
+	return pos
 }
 
 // columnNames lists the expected columns in file order.
@@ -182,7 +162,7 @@ type problems struct {
 }
 
 func (p *problems) add(path, format string, args ...any) {
-	p.errs = append(p.errs, &ExpectError{Pos: p.e.at(path), Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, p.e.at(path).Errorf(ErrInvalidExpectations, "", format, args...))
 }
 
 func (p *problems) fraction(path string, v float64) {
@@ -197,8 +177,8 @@ func (p *problems) severity(path string, s Severity) {
 	}
 }
 
-// Validate reports every problem at once (a joined error of *ExpectError),
-// or nil.
+// Validate reports every problem at once (a joined error of
+// *yamlstrict.Error wrapping ErrInvalidExpectations), or nil.
 func (e *Expectations) Validate() error {
 	p := &problems{e: e}
 	if e.Version != ExpectVersion {

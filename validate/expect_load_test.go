@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refit-ml/refit/internal/yamlstrict"
 )
 
 func TestDecodeExpectationsFiles(t *testing.T) {
@@ -76,5 +78,19 @@ func TestExpectationsRoundTrip(t *testing.T) {
 	}
 	if got := strings.Join(back.ColumnOrder, ","); got != "date,delay,origin,id" {
 		t.Errorf("column order %s", got)
+	}
+}
+
+// Problems are *yamlstrict.Error values at their key, matching
+// ErrInvalidExpectations; expectations without a file name are called
+// "expectations".
+func TestExpectationsErrorPositioned(t *testing.T) {
+	_, err := DecodeExpectations([]byte("version: 1\ncolumns:\n  a:\n    nulls: {max_fraction: 2}\n"), "")
+	var pe *yamlstrict.Error
+	if !errors.Is(err, ErrInvalidExpectations) || !errors.As(err, &pe) {
+		t.Fatalf("got %v, want ErrInvalidExpectations and a *yamlstrict.Error", err)
+	}
+	if pe.File != "expectations" || pe.Line != 4 || pe.Column == 0 || !strings.Contains(pe.Msg, "max_fraction 2") {
+		t.Errorf("problem %+v", *pe)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/stats"
 )
 
 // planner turns expectations into pending checks, answering from the
@@ -281,7 +282,7 @@ func (pl *planner) planValues(p *pending, path string, col int, v *ValuesCheck) 
 // exactFailing counts the values failing ok from exact value counts, when
 // the profile has them in full (every value kept whole).
 func exactFailing(cp *ColumnProfile, ok func(string) bool) (int64, bool) {
-	if !cp.TopK.Exact() || cp.Lengths != nil && cp.Lengths.Max > MaxKeptValue {
+	if !cp.TopK.Exact() || cp.Lengths != nil && cp.Lengths.Max > stats.MaxKeptValue {
 		return 0, false
 	}
 	var n int64

@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/numfmt"
 )
 
 // rowCheck is a check evaluated on every record of the row pass. check may
@@ -53,42 +52,93 @@ func (s *checkState) example(row int64, value string) {
 }
 
 // rowPass scans ds once, in parallel by part, evaluating every check;
-// per-part states are merged in part order, so the result does not depend
-// on scheduling.
+// per-part states are merged in part order (scanOrdered), so the result
+// does not depend on scheduling.
 func rowPass(ctx context.Context, ds *ingest.Dataset, checks []rowCheck, opts CheckOptions) ([]checkState, error) {
-	parts := ds.Parts()
-	index := make(map[ingest.Part]int, len(parts))
-	states := make([][]checkState, len(parts))
-	partRows := make([]int64, len(parts))
-	for i, p := range parts {
-		index[p] = i
-		states[i] = make([]checkState, len(checks))
-		for j := range checks {
-			states[i][j].max = opts.MaxExamples
-		}
+	return scanOrdered(ctx, ds, rowPassFn{checks: checks, parts: ds.Parts(), max: opts.MaxExamples}, opts.Progress)
+}
+
+// rowPassFn evaluates the row checks as a stats.Combiner: an accumulator
+// covers consecutive parts, the first one's accumulator being created for
+// it alone.
+type rowPassFn struct {
+	checks []rowCheck
+	parts  []ingest.Part
+	max    int
+}
+
+// rowAcc is what the checks found in consecutive parts: the rows of each
+// part and one state per check, whose examples are at rows counted from
+// the first part's first row, and whose partFailing has one count per part.
+type rowAcc struct {
+	partRows []int64
+	rows     int64
+	states   []checkState
+}
+
+// CreateAccumulator returns the state of one part without rows.
+func (f rowPassFn) CreateAccumulator() *rowAcc {
+	a := &rowAcc{partRows: []int64{0}, states: make([]checkState, len(f.checks))}
+	for j := range a.states {
+		a.states[j].max = f.max
+		a.states[j].partFailing = []int64{0}
 	}
-	var rows atomic.Int64
-	err := ds.Scan(ctx, func(p ingest.Part, rec arrow.Record) error {
-		pi := index[p]
-		at := rowLoc{part: pi, base: partRows[pi]}
-		for j, c := range checks {
-			if err := c.check(rec, at, &states[pi][j]); err != nil {
-				return fmt.Errorf("validate: check %s: %w", p.Path, err)
+	return a
+}
+
+// AddInput evaluates every check on a record of a's part.
+func (f rowPassFn) AddInput(a *rowAcc, in partRecord) (*rowAcc, error) {
+	at := rowLoc{part: in.index, base: a.rows}
+	for j, c := range f.checks {
+		if err := c.check(in.rec, at, &a.states[j]); err != nil {
+			return a, fmt.Errorf("validate: check %s: %w", in.part.Path, err)
+		}
+		a.states[j].partFailing[0] = a.states[j].failing
+	}
+	a.partRows[0] += in.rec.NumRows()
+	a.rows += in.rec.NumRows()
+	return a, nil
+}
+
+// MergeAccumulators appends o, the parts right after a's, to a. Checks
+// that keep shared state (finisher) are left to ExtractOutput.
+func (f rowPassFn) MergeAccumulators(a, o *rowAcc) (*rowAcc, error) {
+	for j, c := range f.checks {
+		if _, ok := c.(finisher); ok {
+			continue
+		}
+		st, ost := &a.states[j], &o.states[j]
+		st.failing += ost.failing
+		st.total += ost.total
+		st.partFailing = append(st.partFailing, ost.partFailing...)
+		for _, ex := range ost.examples {
+			if len(st.examples) < f.max {
+				st.example(a.rows+ex.Row, ex.Value)
 			}
 		}
-		partRows[pi] += rec.NumRows()
-		if n := rows.Add(rec.NumRows()); opts.Progress != nil {
-			opts.Progress(n)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	out := mergeStates(checks, states, partRows, opts.MaxExamples)
-	placeExamples(out, parts, partRows)
+	a.partRows = append(a.partRows, o.partRows...)
+	a.rows += o.rows
+	return a, nil
+}
+
+// ExtractOutput finishes the shared-state checks and places every example
+// and failing count in its file.
+func (f rowPassFn) ExtractOutput(a *rowAcc) ([]checkState, error) {
+	offsets := make([]int64, len(a.partRows))
+	var off int64
+	for i, n := range a.partRows {
+		offsets[i], off = off, off+n
+	}
+	out := a.states
+	for j, c := range f.checks {
+		if fin, ok := c.(finisher); ok {
+			out[j] = fin.finish(offsets, f.max)
+		}
+	}
+	placeExamples(out, f.parts, a.partRows)
 	for j := range out {
-		out[j].files = fileCounts(out[j].partFailing, parts)
+		out[j].files = fileCounts(out[j].partFailing, f.parts)
 	}
 	return out, nil
 }
@@ -134,34 +184,6 @@ func placeExamples(states []checkState, parts []ingest.Part, partRows []int64) {
 	}
 }
 
-func mergeStates(checks []rowCheck, states [][]checkState, partRows []int64, maxExamples int) []checkState {
-	offsets := make([]int64, len(partRows))
-	var off int64
-	for i, n := range partRows {
-		offsets[i], off = off, off+n
-	}
-	out := make([]checkState, len(checks))
-	for j, c := range checks {
-		if f, ok := c.(finisher); ok {
-			out[j] = f.finish(offsets, maxExamples)
-			continue
-		}
-		out[j].partFailing = make([]int64, len(states))
-		for pi := range states {
-			st := states[pi][j]
-			out[j].failing += st.failing
-			out[j].partFailing[pi] = st.failing
-			out[j].total += st.total
-			for _, ex := range st.examples {
-				if len(out[j].examples) < maxExamples {
-					out[j].example(offsets[pi]+ex.Row, ex.Value)
-				}
-			}
-		}
-	}
-	return out
-}
-
 // packRow packs a part index and a part-local row into one sortable key.
 func packRow(part int, row int64) uint64 { return uint64(part)<<40 | uint64(row) }
 
@@ -171,6 +193,4 @@ func unpackRow(k uint64, offsets []int64) int64 {
 
 // percent formats a fraction as a percentage with up to 4 significant
 // digits: 0.0312 → "3.12%".
-func percent(f float64) string {
-	return strconv.FormatFloat(f*100, 'g', 4, 64) + "%"
-}
+func percent(f float64) string { return numfmt.Percent(f*100, 4) }

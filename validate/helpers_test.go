@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sort"
-	"testing"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -75,37 +73,4 @@ func floatRecord(vals []float64) arrow.Record {
 	arr := b.NewArray()
 	defer arr.Release()
 	return array.NewRecord(schema, []arrow.Array{arr}, int64(len(vals)))
-}
-
-// distributions of 1e6-value accuracy tests.
-func distributions(rng *rand.Rand, n int) map[string][]float64 {
-	gen := func(f func() float64) []float64 {
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = f()
-		}
-		return v
-	}
-	return map[string][]float64{
-		"uniform":   gen(rng.Float64),
-		"normal":    gen(rng.NormFloat64),
-		"lognormal": gen(func() float64 { return math.Exp(2 * rng.NormFloat64()) }),
-		"ties":      gen(func() float64 { return float64(int(10 * math.Pow(rng.Float64(), 4))) }),
-		"zipf":      gen(func() float64 { return float64(int(1 / (rng.Float64() + 1e-6))) }),
-		"sorted":    slices.Sorted(slices.Values(gen(rng.ExpFloat64))),
-	}
-}
-
-func checkQuantiles(t *testing.T, q *Quantiles, sorted []float64) {
-	t.Helper()
-	ps := []float64{0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999}
-	worst := 0.0
-	for i, v := range q.QuantilesAt(ps) {
-		e := rankError(sorted, ps[i], v)
-		worst = max(worst, e)
-		if e > 0.005 {
-			t.Errorf("p%g: got %g, rank error %.4f > 0.005", 100*ps[i], v, e)
-		}
-	}
-	t.Logf("worst rank error %.5f over %d values, %d retained", worst, len(sorted), q.retained())
 }

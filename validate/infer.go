@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/stats"
 )
 
 // InferOptions control Infer. The zero value gives the defaults.
@@ -171,7 +172,7 @@ func inferValues(cp *ColumnProfile, opts InferOptions) *ValuesCheck {
 	if cp.Kind != KindString && cp.Kind != KindBool || !cp.TopK.Exact() || cp.Count == 0 {
 		return nil
 	}
-	if cp.Lengths != nil && cp.Lengths.Max > MaxKeptValue {
+	if cp.Lengths != nil && cp.Lengths.Max > stats.MaxKeptValue {
 		return nil
 	}
 	entries := cp.TopK.Entries()

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
 	"github.com/apache/arrow/go/v17/arrow/float16"
+	"github.com/refit-ml/refit/stats"
 )
 
 type integer interface {
@@ -112,13 +113,13 @@ func (c *ColumnProfile) countDense(keys []uint64, base uint64, span int) error {
 	for i, n := range dense {
 		if n != 0 {
 			k := base + uint64(i)
-			t.addWeighted(k, int64(n))
+			t.AddWeighted(k, int64(n))
 			uniq = append(uniq, k)
 		}
 	}
 	c.dense = dense
 	if d := c.Distinct; d.Sketch != nil {
-		d.insertKeys(uniq)
+		d.InsertKeys(uniq)
 	}
 	return c.settle(false)
 }
@@ -189,7 +190,7 @@ func floatChunk[T float](c *ColumnProfile, v []T, bm []byte, off int) error {
 		}
 		f := float64(x)
 		if f-f != 0 {
-			m.addNonFinite(f)
+			m.AddNonFinite(f)
 			continue
 		}
 		if f == 0 {
@@ -223,14 +224,14 @@ func (c *ColumnProfile) addBools(a *array.Boolean) {
 		}
 	}
 	t := c.TopK
-	t.addWeighted(1, int64(trues))
-	t.addWeighted(0, int64(n-trues))
+	t.AddWeighted(1, int64(trues))
+	t.AddWeighted(0, int64(n-trues))
 }
 
 // addFinite feeds a chunk of finite values to Moments and Quantiles, which
 // share the chunk's range.
 func (c *ColumnProfile) addFinite(buf []float64) {
-	b := chunkMoments(buf)
+	b := stats.MomentsOf(buf)
 	c.Moments.Merge(&b)
-	c.Quantiles.update(buf, b.Min, b.Max)
+	c.Quantiles.UpdateRange(buf, b.Min, b.Max)
 }

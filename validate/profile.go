@@ -4,16 +4,17 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/stats"
 )
 
 // Options configure a profile. The zero value is ready to use.
 type Options struct {
 	// QuantileK is the KLL sketch's top-level capacity. Defaults to
-	// DefaultQuantileK (rank error about 0.3 %).
+	// stats.DefaultQuantileK (rank error about 0.3 %).
 	QuantileK int `json:"quantile_k"`
 	// TopKCapacity is the number of counters kept by a frequency summary
 	// after a prune; counts are exact up to 4× this many distinct values.
-	// Defaults to DefaultTopKCapacity.
+	// Defaults to stats.DefaultTopKCapacity.
 	TopKCapacity int `json:"topk_capacity"`
 }
 
@@ -116,20 +117,20 @@ func (c *ColumnProfile) mergeIntRange(o *IntRange) {
 // its keys).
 func (c *ColumnProfile) mergeFrequencies(o *ColumnProfile) error {
 	if c.Distinct.Sketch != nil || o.Distinct.Sketch != nil {
-		if err := c.Distinct.materialize(c.TopK.keys); err != nil {
+		if err := c.Distinct.Materialize(c.TopK.Keys()); err != nil {
 			return err
 		}
 		od := o.Distinct
 		if od.Sketch == nil {
-			od = &Distinct{}
-			if err := od.materialize(o.TopK.keys); err != nil {
+			od = &stats.Distinct{}
+			if err := od.Materialize(o.TopK.Keys()); err != nil {
 				return err
 			}
 		}
-		if err := c.Distinct.merge(od); err != nil {
+		if err := c.Distinct.Merge(od); err != nil {
 			return err
 		}
 	}
-	c.TopK.merge(o.TopK)
+	c.TopK.Merge(o.TopK)
 	return c.settle(c.Kind == KindString || c.Kind == KindBinary)
 }

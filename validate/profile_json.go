@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
@@ -113,32 +112,12 @@ func (c *ColumnProfile) check(name string) error {
 		}
 	}
 	if c.Quantiles != nil {
-		if err := c.Quantiles.check(); err != nil {
+		if err := c.Quantiles.Check(); err != nil {
 			return err
 		}
 	}
 	if c.TopK != nil && c.TopK.Dropped && c.Distinct.Sketch == nil {
 		return fmt.Errorf("dropped value counts without a distinct sketch")
-	}
-	return nil
-}
-
-// check verifies the sketch's weights and order.
-func (q *Quantiles) check() error {
-	if q.K < minLevelCap || q.K > 1<<20 || len(q.Levels) == 0 || len(q.Levels) > 62 {
-		return fmt.Errorf("quantile sketch: bad k %d or %d levels", q.K, len(q.Levels))
-	}
-	var w int64
-	for h, l := range q.Levels {
-		for i, v := range l {
-			if v-v != 0 || (h > 0 && i > 0 && l[i-1] > v) {
-				return fmt.Errorf("quantile sketch: level %d unsorted or not finite", h)
-			}
-		}
-		w += int64(len(l)) << h
-	}
-	if w != q.N || q.N < 0 {
-		return fmt.Errorf("quantile sketch: weights sum to %d, n is %d", w, q.N)
 	}
 	return nil
 }
@@ -164,97 +143,6 @@ func decodeSchema(b []byte) (s *arrow.Schema, err error) {
 	}
 	defer r.Release()
 	return r.Schema(), nil
-}
-
-type topKJSON struct {
-	Capacity int         `json:"capacity"`
-	N        int64       `json:"n"`
-	Pruned   bool        `json:"pruned"`
-	MaxError int64       `json:"max_error"`
-	Dropped  bool        `json:"dropped"`
-	Entries  []entryJSON `json:"entries"`
-}
-
-// entryJSON holds a value as text when it is valid UTF-8, else as base64.
-type entryJSON struct {
-	Key    uint64 `json:"key"`
-	Count  int64  `json:"count"`
-	Value  string `json:"value,omitempty"`
-	Base64 []byte `json:"value_b64,omitempty"`
-}
-
-// MarshalJSON encodes every counter, sorted by count then key.
-func (t *TopK) MarshalJSON() ([]byte, error) {
-	out := topKJSON{Capacity: t.Capacity, N: t.N, Pruned: t.Pruned, MaxError: t.MaxError,
-		Dropped: t.Dropped, Entries: []entryJSON{}}
-	for _, e := range t.Entries() {
-		j := entryJSON{Key: e.Key, Count: e.Count}
-		if utf8.Valid(e.Value) {
-			j.Value = string(e.Value)
-		} else {
-			j.Base64 = e.Value
-		}
-		out.Entries = append(out.Entries, j)
-	}
-	return json.Marshal(out)
-}
-
-// UnmarshalJSON decodes counters written by MarshalJSON.
-func (t *TopK) UnmarshalJSON(data []byte) error {
-	var in topKJSON
-	if err := json.Unmarshal(data, &in); err != nil {
-		return err
-	}
-	if in.Capacity <= 0 {
-		return fmt.Errorf("top-k capacity %d", in.Capacity)
-	}
-	*t = *NewTopK(in.Capacity)
-	t.Pruned, t.MaxError, t.Dropped = in.Pruned, in.MaxError, in.Dropped
-	for _, e := range in.Entries {
-		if _, dup := t.index.get(e.Key); dup || e.Count <= 0 {
-			return fmt.Errorf("top-k entry %d repeated or not positive", e.Key)
-		}
-		v := e.Base64
-		if v == nil && e.Value != "" {
-			v = []byte(e.Value)
-		}
-		t.addBytes(e.Key, v, e.Count)
-	}
-	t.N = in.N
-	return nil
-}
-
-type distinctJSON struct {
-	HLL []byte `json:"hll,omitempty"`
-}
-
-// MarshalJSON encodes the HyperLogLog registers (base64), if any.
-func (d *Distinct) MarshalJSON() ([]byte, error) {
-	var out distinctJSON
-	if d.Sketch != nil {
-		b, err := d.Sketch.MarshalBinary()
-		if err != nil {
-			return nil, err
-		}
-		out.HLL = b
-	}
-	return json.Marshal(out)
-}
-
-// UnmarshalJSON decodes registers written by MarshalJSON.
-func (d *Distinct) UnmarshalJSON(data []byte) error {
-	var in distinctJSON
-	if err := json.Unmarshal(data, &in); err != nil {
-		return err
-	}
-	d.Sketch = nil
-	if in.HLL == nil {
-		return nil
-	}
-	if err := d.materialize(func(func(uint64)) {}); err != nil {
-		return err
-	}
-	return d.Sketch.UnmarshalBinary(in.HLL)
 }
 
 // DecodeProfile decodes a profile saved with json.Marshal. Every decoding

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/stats"
 )
 
 // column profiles one array built from JSON (arrow's JSON reader).
@@ -361,4 +362,12 @@ func near(t *testing.T, what string, got, want, tol float64) {
 	if math.Abs(got-want) > tol {
 		t.Errorf("%s: got %v, want %v ± %g", what, got, want, tol)
 	}
+}
+
+func TestTopKLongValuesTruncated(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	r := column(t, arrow.BinaryTypes.String, `["`+long+`", "`+long+`y", "`+long+`"]`)
+	eq(t, "distinct", r.Distinct, int64(2)) // counted by full hash
+	eq(t, "top", r.TopK[0], ValueCount{long[:stats.MaxKeptValue], 2})
+	eq(t, "max length", r.Lengths.Max, int64(1001))
 }

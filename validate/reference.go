@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/stats"
 )
 
 // ReferenceOptions control [InferReference]. The zero value gives the
@@ -181,7 +182,7 @@ func referenceRange(rc *ColumnProfile, n int64, o ReferenceOptions) *RangeCheck 
 // referenceValues lists the reference's values of a string column whose
 // counts are exact, with the allowed share of unseen values.
 func referenceValues(rc *ColumnProfile, n int64, o ReferenceOptions) *ValuesCheck {
-	if rc.Kind != KindString || rc.Count == 0 || !rc.TopK.Exact() || rc.Lengths != nil && rc.Lengths.Max > MaxKeptValue {
+	if rc.Kind != KindString || rc.Count == 0 || !rc.TopK.Exact() || rc.Lengths != nil && rc.Lengths.Max > stats.MaxKeptValue {
 		return nil
 	}
 	entries := rc.TopK.Entries()

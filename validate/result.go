@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/stats"
 )
 
 // DefaultQuantiles are the quantiles a result reports when none are asked.
@@ -91,10 +92,7 @@ type QuantileValue struct {
 
 // Histogram has len(Edges)-1 bins; bin i covers (Edges[i], Edges[i+1]], the
 // first also Edges[0]. Counts are estimated from the quantile sketch.
-type Histogram struct {
-	Edges  []float64 `json:"edges"`
-	Counts []int64   `json:"counts"`
-}
+type Histogram = stats.Histogram
 
 // TimeRange is the range of a temporal column. Timestamps are in the
 // column's zone (UTC when naive); dates at midnight UTC; times of day on
@@ -208,7 +206,7 @@ func (c *ColumnProfile) topValues(n int) []ValueCount {
 	return out
 }
 
-func (c *ColumnProfile) formatValue(e FreqEntry) string {
+func (c *ColumnProfile) formatValue(e stats.FreqEntry) string {
 	switch c.Kind {
 	case KindString:
 		return string(e.Value)

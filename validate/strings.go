@@ -5,7 +5,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/zeebo/xxh3"
+	"github.com/refit-ml/refit/stats"
 )
 
 // Lengths accumulates byte lengths of string and binary values.
@@ -48,9 +48,6 @@ func (l *Lengths) Merge(o *Lengths) {
 	l.Count += o.Count
 	l.Sum += o.Sum
 }
-
-// hashBytes is the key of a string or binary value: xxh3-64, seed 0.
-func hashBytes(b []byte) uint64 { return xxh3.Hash(b) }
 
 // varBytes reads the values of a variable- or fixed-width binary array
 // without copying.
@@ -128,8 +125,8 @@ func (c *ColumnProfile) bytesChunk(v *varBytes, s, e int) error {
 		b := v.at(i)
 		n := int64(len(b))
 		lmin, lmax, lsum = min(lmin, n), max(lmax, n), lsum+n
-		k := hashBytes(b)
-		t.addBytes(k, b, 1)
+		k := stats.HashBytes(b)
+		t.AddBytes(k, b, 1)
 		keys = append(keys, k)
 	}
 	c.keys = keys
@@ -166,9 +163,9 @@ func (c *ColumnProfile) addDictionary(d *array.Dictionary) error {
 			continue
 		}
 		b := v.at(j)
-		k := hashBytes(b)
+		k := stats.HashBytes(b)
 		c.Lengths.add(int64(len(b)), n)
-		c.TopK.addBytes(k, b, n)
+		c.TopK.AddBytes(k, b, n)
 		keys = append(keys, k)
 	}
 	c.keys = keys

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/spf13/cobra"
 )
 
@@ -127,26 +128,12 @@ func yesNo(b bool) string {
 	return "no"
 }
 
+// countText is numfmt.Count, or "?" for an unknown (negative) count.
 func countText(n int64) string {
 	if n < 0 {
 		return "?"
 	}
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return numfmt.Count(n)
 }
 
-func bytesText(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
+func bytesText(n int64) string { return numfmt.Bytes(n) }

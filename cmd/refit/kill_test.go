@@ -265,7 +265,7 @@ func (k *killBench) trial(t *testing.T, at killAt) killResult {
 	res.restart = outcomeOf(t, out)
 	res.interrupted = runsAfterBase(t, ws, registry.RunInterrupted)
 	out, code = k.refit(dir, nil, k.runArgs(dir)...)
-	if code != 0 || outcomeOf(t, out) != pipeline.OutcomeNoData {
+	if code != 0 || outcomeOf(t, out) != string(pipeline.OutcomeNoData) {
 		t.Fatalf("third run: exit %d: %s (the new month was processed again)", code, out)
 	}
 	k.checkAfterRestart(t, dir)
@@ -354,7 +354,7 @@ func outcomeOf(t *testing.T, out string) string {
 	if err := json.NewDecoder(strings.NewReader(out)).Decode(&rec); err != nil {
 		t.Fatalf("run output: %v: %s", err, out)
 	}
-	return rec.Outcome
+	return string(rec.Outcome)
 }
 
 // checkAfterRestart checks the invariants once the killed run's workspace
@@ -371,7 +371,7 @@ func (k *killBench) checkAfterRestart(t *testing.T, dir string) {
 		case r.Finished.IsZero():
 			t.Errorf("run %s (%s) has no finish time", r.ID, r.Status)
 		}
-		switch r.Outcome {
+		switch pipeline.Outcome(r.Outcome) {
 		case pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeRejected, pipeline.OutcomeNotPromoted:
 			consumers++
 		}

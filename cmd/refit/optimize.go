@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -181,26 +180,13 @@ func appendValidation(m *model.Model, rec arrow.Record, val optimize.Validation)
 	if len(idx) == 0 {
 		return val, fmt.Errorf("no label column")
 	}
-	col := rec.Column(idx[0])
-	classes := map[string]int{}
-	for i, l := range m.Labels() {
-		classes[l] = i
-	}
+	col, enc := rec.Column(idx[0]), m.LabelEncoder()
 	for i := range col.Len() {
-		s := col.ValueStr(i)
-		if m.Task() == model.TaskRegression {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return val, fmt.Errorf("label %q: %w", s, err)
-			}
-			val.Labels = append(val.Labels, v)
-			continue
+		y, err := enc.Encode(col, i)
+		if err != nil {
+			return val, err
 		}
-		c, ok := classes[s]
-		if !ok {
-			return val, fmt.Errorf("label %q is not a class of the model %q", s, m.Labels())
-		}
-		val.Labels = append(val.Labels, float64(c))
+		val.Labels = append(val.Labels, y)
 	}
 	return val, nil
 }

@@ -97,7 +97,7 @@ func runsList(cmd *cobra.Command, f runsFlags) error {
 			continue // committed with the run (catalog schema 2)
 		}
 		if rec, err := readRunRecord(ws, r.ID); err == nil {
-			rows[i].Outcome = rec.Outcome
+			rows[i].Outcome = string(rec.Outcome)
 		}
 	}
 	if f.format == "json" {

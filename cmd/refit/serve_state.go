@@ -89,8 +89,8 @@ func (d *daemon) observe(kind, name string, rec *pipeline.Record, err error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.m.Runs[[2]string{kind, outcome}]++
-	d.m.LastOutcome[name] = outcome
+	d.m.Runs[[2]string{kind, string(outcome)}]++
+	d.m.LastOutcome[name] = string(outcome)
 	if err == nil {
 		d.m.LastSuccess[kind] = time.Now()
 	}

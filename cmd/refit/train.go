@@ -23,7 +23,7 @@ import (
 )
 
 // labelColumn is the column refit train adds for the --label expression.
-const labelColumn = "_label"
+const labelColumn = train.LabelColumn
 
 type trainFlags struct {
 	data                         []string

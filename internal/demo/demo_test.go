@@ -25,7 +25,7 @@ func TestStory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	want := []string{pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeKept, pipeline.OutcomePromoted, pipeline.OutcomeBlockedData}
+	want := []pipeline.Outcome{pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeKept, pipeline.OutcomePromoted, pipeline.OutcomeBlockedData}
 	var champs []string
 	for i, m := range res.Months {
 		if m.Configured.Outcome != want[i] {
@@ -90,7 +90,7 @@ func TestRunMonths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeKept, pipeline.OutcomePromoted, pipeline.OutcomeBlockedData}
+	want := []pipeline.Outcome{pipeline.OutcomePromoted, pipeline.OutcomeKept, pipeline.OutcomeKept, pipeline.OutcomePromoted, pipeline.OutcomeBlockedData}
 	for i, rec := range recs {
 		if rec.Outcome != want[i] || len(rec.NewFiles) != 1 {
 			t.Errorf("month %d: outcome %s with %d new files, want %s with 1; reasons %q", i+1, rec.Outcome, len(rec.NewFiles), want[i], rec.Reasons)

@@ -17,3 +17,24 @@ func Count(n int64) string {
 	}
 	return s
 }
+
+// Bytes formats a size in binary units with one decimal: 512 is "512 B",
+// 1536 is "1.5 KiB", 3<<30 is "3.0 GiB".
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
+}
+
+// Percent formats a percentage (already multiplied by 100) with up to
+// digits significant digits: Percent(3.125, 3) is "3.12%".
+func Percent(pct float64, digits int) string {
+	return strconv.FormatFloat(pct, 'g', digits, 64) + "%"
+}

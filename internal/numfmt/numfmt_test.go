@@ -9,3 +9,24 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 1536: "1.5 KiB",
+		5 << 20: "5.0 MiB", 3 << 30: "3.0 GiB", 1<<40 + 1<<39: "1.5 TiB"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestPercent(t *testing.T) {
+	for _, tc := range []struct {
+		pct    float64
+		digits int
+		want   string
+	}{{3.125, 3, "3.12%"}, {0.0312 * 100, 4, "3.12%"}, {100, 3, "100%"}, {0, 4, "0%"}, {12.3456, 4, "12.35%"}} {
+		if got := Percent(tc.pct, tc.digits); got != tc.want {
+			t.Errorf("Percent(%g, %d) = %q, want %q", tc.pct, tc.digits, got, tc.want)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	unknownField    = regexp.MustCompile(`^field (\S+) not found in type \S.*$`)
+	unknownField    = regexp.MustCompile(`^field (\S+) not found in (?:type )?\S.*$`)
 	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
 )
 
@@ -22,15 +22,15 @@ var (
 // time_colum not found in type pipeline.Data", "want a whole number, got
 // "many"" rather than "cannot unmarshal !!str `many` into int". t is the
 // type decoded into, whose yaml keys give the suggestions.
-func explain(root *yaml.Node, t reflect.Type, p Problem) Problem {
+func explain(root *yaml.Node, t reflect.Type, p *Error) {
 	if m := unknownField.FindStringSubmatch(p.Msg); m != nil {
 		path := locate(root, p.Line, m[1], true)
 		if path == nil {
-			return p
+			return
 		}
 		p.Path = strings.Join(path, ".")
 		p.Msg = "unknown key" + suggest.Hint(m[1], keysAt(t, path[:len(path)-1]))
-		return p
+		return
 	}
 	if m := cannotUnmarshal.FindStringSubmatch(p.Msg); m != nil {
 		if path := locate(root, p.Line, m[2], false); path != nil {
@@ -38,7 +38,6 @@ func explain(root *yaml.Node, t reflect.Type, p Problem) Problem {
 		}
 		p.Msg = fmt.Sprintf("want %s, got %q", typeWord(m[3]), m[2])
 	}
-	return p
 }
 
 // locate returns the path of the key named text at line (isKey), or of

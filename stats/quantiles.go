@@ -1,6 +1,7 @@
-package validate
+package stats
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -14,6 +15,10 @@ const DefaultQuantileK = 1024
 // minLevelCap is the smallest capacity of a level (DataSketches' M).
 const minLevelCap = 8
 
+// level0Factor sizes the input buffer in units of K: a larger buffer
+// amortizes the radix sort's fixed cost and only lowers the error.
+const level0Factor = 4
+
 // Quantiles is a KLL quantile sketch (Karnin, Lang, Liberty, "Optimal
 // Quantile Approximation in Streams", FOCS 2016) over finite float64 values.
 //
@@ -22,11 +27,14 @@ const minLevelCap = 8
 // When the buffer fills, it is radix-sorted and compacted, then every level
 // at or above its capacity (K·(2/3)^depth, at least 8) is compacted, bottom
 // up: every other item, starting at a pseudo-random offset, moves up one
-// level with twice the weight. The coin is derived from Seed, N and the data, so the
-// same inputs merged in the same order give the same bytes, and partial
-// sketches of different data do not share a coin sequence.
+// level with twice the weight. The coin is derived from Seed, N and the
+// data, so the same inputs merged in the same order give the same bytes,
+// and partial sketches of different data do not share a coin sequence.
+// Until the buffer first fills (fewer than 4·K values) nothing is
+// compacted and the sketch is exact ([Quantiles.Exact]).
 //
-// The zero value is not ready; use [NewQuantiles]. Merge is commutative.
+// Every field is plain state and encodes with encoding/json. The zero
+// value is not ready; use [NewQuantiles]. Merge is commutative.
 type Quantiles struct {
 	K      int         `json:"k"`      // top-level capacity
 	N      int64       `json:"n"`      // total weight: the number of values added
@@ -54,7 +62,8 @@ func levelCap(k, h, nLevels int) int {
 	return max(minLevelCap, int(c+0.5))
 }
 
-func (q *Quantiles) retained() int {
+// Retained returns the number of items the sketch holds.
+func (q *Quantiles) Retained() int {
 	n := 0
 	for _, l := range q.Levels {
 		n += len(l)
@@ -62,18 +71,25 @@ func (q *Quantiles) retained() int {
 	return n
 }
 
+// Exact reports whether every value added is still held with weight 1, so
+// every answer is exact.
+func (q *Quantiles) Exact() bool {
+	return len(q.Levels) > 0 && int64(len(q.Levels[0])) == q.N
+}
+
 // Update adds finite values. NaN and ±Inf must be filtered by the caller
-// (the column accumulators count them separately).
+// (see [Moments.AddNonFinite]).
 func (q *Quantiles) Update(vals []float64) {
 	if len(vals) == 0 {
 		return
 	}
 	lo, hi := minMax(vals)
-	q.update(vals, lo, hi)
+	q.UpdateRange(vals, lo, hi)
 }
 
-// update is Update with the range of vals already known.
-func (q *Quantiles) update(vals []float64, lo, hi float64) {
+// UpdateRange is Update for non-empty vals whose smallest and largest
+// values, lo and hi, the caller already knows (from [MomentsOf], say).
+func (q *Quantiles) UpdateRange(vals []float64, lo, hi float64) {
 	if q.N == 0 {
 		q.Min, q.Max = lo, hi
 	} else {
@@ -200,6 +216,24 @@ func (q *Quantiles) Clone() *Quantiles {
 	return c
 }
 
-// level0Factor sizes the input buffer in units of K: a larger buffer
-// amortizes the radix sort's fixed cost and only lowers the error.
-const level0Factor = 4
+// Check verifies the invariants of a decoded sketch (capacity, level
+// count, sorted finite levels, weights summing to N), so that no query
+// panics on it.
+func (q *Quantiles) Check() error {
+	if q.K < minLevelCap || q.K > 1<<20 || len(q.Levels) == 0 || len(q.Levels) > 62 {
+		return fmt.Errorf("quantile sketch: bad k %d or %d levels", q.K, len(q.Levels))
+	}
+	var w int64
+	for h, l := range q.Levels {
+		for i, v := range l {
+			if v-v != 0 || (h > 0 && i > 0 && l[i-1] > v) {
+				return fmt.Errorf("quantile sketch: level %d unsorted or not finite", h)
+			}
+		}
+		w += int64(len(l)) << h
+	}
+	if w != q.N || q.N < 0 {
+		return fmt.Errorf("quantile sketch: weights sum to %d, n is %d", w, q.N)
+	}
+	return nil
+}

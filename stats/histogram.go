@@ -1,10 +1,18 @@
-package validate
+package stats
 
-// Histograms are derived from the quantile sketch when a result is asked
-// for, not accumulated: a one-pass equi-width histogram cannot know its
-// range before the data ends, and partial histograms with different ranges
-// do not merge. The sketch merges exactly, and every bin count it gives is
-// within the rank error (0.5 % of the column's count) of the true count.
+// Histograms are derived from the quantile sketch when they are asked for,
+// not accumulated: a one-pass equi-width histogram cannot know its range
+// before the data ends, and partial histograms with different ranges do
+// not merge. The sketch merges exactly, and every bin count it gives is
+// within its rank error of the true count.
+
+// Histogram has len(Edges)-1 bins; bin i covers (Edges[i], Edges[i+1]], the
+// first bin also includes Edges[0]. Counts are estimates within the
+// sketch's rank error.
+type Histogram struct {
+	Edges  []float64 `json:"edges"`
+	Counts []int64   `json:"counts"`
+}
 
 // EquiWidth returns a histogram of bins equal-width bins from Min to Max.
 // A sketch with one distinct value gets one bin.
@@ -26,7 +34,7 @@ func (q *Quantiles) EquiWidth(bins int) Histogram {
 
 // EquiDepth returns bins of about equal mass, with edges at the
 // quantiles i/bins; repeated edges (heavy ties) are merged, so the result may
-// have fewer bins. These are the reference bins of PSI drift.
+// have fewer bins.
 func (q *Quantiles) EquiDepth(bins int) Histogram {
 	if q.N == 0 || bins <= 0 {
 		return Histogram{}

@@ -1,8 +1,12 @@
-package validate
+package stats
 
 import (
 	"cmp"
+	"iter"
 	"slices"
+	"unsafe"
+
+	"github.com/zeebo/xxh3"
 )
 
 // DefaultTopKCapacity is the number of counters a [TopK] keeps after a
@@ -10,24 +14,44 @@ import (
 // values.
 const DefaultTopKCapacity = 1024
 
+// MaxKeptValue is the number of bytes of a string or binary value a [TopK]
+// keeps beside its count unless TopK.MaxValue says otherwise; longer
+// values are counted by the hash of all their bytes but kept truncated,
+// which bounds a summary's memory.
+const MaxKeptValue = 256
+
+// HashBytes is the key of a string or binary value in a [TopK] and a
+// [Distinct]: xxh3-64 with seed 0.
+func HashBytes(b []byte) uint64 { return xxh3.Hash(b) }
+
+// HashString is HashBytes of the bytes of s.
+func HashString(s string) uint64 { return xxh3.HashString(s) }
+
 // TopK counts values by 64-bit key: the value itself for numbers and times,
-// an xxh3 hash for strings and binaries (whose bytes are kept beside the
+// [HashBytes] for strings and binaries (whose bytes are kept beside the
 // count).
 //
 // While the number of distinct keys stays at most 4·Capacity every count is
-// exact. Past that, a byte-valued summary is pruned Misra-Gries style (the
-// mergeable summaries of Agarwal et al., 2012): the (Capacity+1)-th largest
-// count is subtracted from every counter and non-positive counters are
-// dropped, so each count is a lower bound at most MaxError below the truth
-// and every value more frequent than N/(Capacity+1) is kept. Numeric
-// summaries are dropped instead (Dropped): their distribution is described by
-// the quantile sketch, and the distinct count moves to HyperLogLog.
+// exact. Past that ([TopK.Overflowing]) the owner either prunes the summary
+// Misra-Gries style ([TopK.Prune]; the mergeable summaries of Agarwal et
+// al., 2012): the (Capacity+1)-th largest count is subtracted from every
+// counter and non-positive counters are dropped, so each count is a lower
+// bound at most MaxError below the truth and every value more frequent
+// than N/(Capacity+1) is kept; or drops it ([TopK.Drop]), as profiles do
+// for numbers, whose distribution a quantile sketch describes.
+//
+// The counters encode with encoding/json (MarshalJSON); the zero value is
+// not ready, use [NewTopK].
 type TopK struct {
 	Capacity int   // counters kept after a prune
 	N        int64 // values counted
 	Pruned   bool  // counters were pruned: counts are lower bounds
 	MaxError int64 // largest possible undercount of any value
-	Dropped  bool  // numeric summary abandoned after overflow
+	Dropped  bool  // summary abandoned after overflow
+	// MaxValue is the number of bytes of a value kept beside its count.
+	// Defaults to MaxKeptValue. It is not saved: a decoded summary keeps
+	// the default.
+	MaxValue int
 
 	entries []topEntry
 	index   keyIndex
@@ -67,12 +91,13 @@ func (t *TopK) Exact() bool { return !t.Pruned && !t.Dropped }
 // Len returns the number of counters.
 func (t *TopK) Len() int { return len(t.entries) }
 
-// overflowing reports whether the summary must be pruned or dropped.
-func (t *TopK) overflowing() bool { return len(t.entries) > 4*t.Capacity }
+// Overflowing reports whether the summary holds more than 4·Capacity
+// counters and must be pruned or dropped.
+func (t *TopK) Overflowing() bool { return len(t.entries) > 4*t.Capacity }
 
-// addKeys counts numeric keys; it reports whether the summary overflowed
-// (the caller then drops it after feeding the keys to HyperLogLog).
-func (t *TopK) addKeys(keys []uint64) bool {
+// AddKeys counts numeric keys once each; it reports whether the summary
+// overflowed.
+func (t *TopK) AddKeys(keys []uint64) bool {
 	idx, last := t.lastIdx, t.last
 	for _, k := range keys {
 		if k == last && idx >= 0 {
@@ -90,26 +115,42 @@ func (t *TopK) addKeys(keys []uint64) bool {
 	}
 	t.lastIdx, t.last = idx, last
 	t.N += int64(len(keys))
-	return t.overflowing()
+	return t.Overflowing()
 }
 
-// MaxKeptValue is the number of bytes of a string or binary value kept
-// beside its count; longer values are counted by the hash of all their
-// bytes but kept truncated, which bounds a summary's memory.
-const MaxKeptValue = 256
+// AddString counts w occurrences of s, keyed by HashString(s), as
+// AddBytes counts its bytes. s is copied.
+func (t *TopK) AddString(s string, w int64) {
+	// AddBytes only reads the bytes (it copies them into the arena), so
+	// viewing the string's bytes without a copy is safe.
+	t.AddBytes(HashString(s), unsafe.Slice(unsafe.StringData(s), len(s)), w)
+}
 
-// addBytes counts w occurrences of value b with hash key.
-func (t *TopK) addBytes(key uint64, b []byte, w int64) {
+// AddBytes counts w occurrences of value b with key (HashBytes(b) for
+// strings and binaries). b is copied.
+func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
 	t.N += w
 	if i, ok := t.index.get(key); ok {
 		t.entries[i].count += w
 		return
 	}
-	b = b[:min(len(b), MaxKeptValue)]
+	keep := t.MaxValue
+	if keep <= 0 {
+		keep = MaxKeptValue
+	}
+	b = b[:min(len(b), keep)]
 	t.index.put(key, int32(len(t.entries)))
 	t.entries = append(t.entries, topEntry{key: key, count: w,
 		off: uint32(len(t.arena)), len: uint32(len(b))})
 	t.arena = append(t.arena, b...)
+}
+
+// AddWeighted counts w occurrences of a numeric key (w may be 0).
+func (t *TopK) AddWeighted(key uint64, w int64) {
+	if w == 0 {
+		return
+	}
+	t.AddBytes(key, nil, w)
 }
 
 // value returns the bytes kept for entry e.
@@ -120,9 +161,9 @@ func (t *TopK) value(e topEntry) []byte {
 	return t.arena[e.off : e.off+e.len]
 }
 
-// prune keeps the counters above the (Capacity+1)-th largest count, minus
+// Prune keeps the counters above the (Capacity+1)-th largest count, minus
 // that count, and compacts the arena. Buffers are recycled.
-func (t *TopK) prune() {
+func (t *TopK) Prune() {
 	if len(t.entries) <= t.Capacity {
 		return
 	}
@@ -183,8 +224,9 @@ func nthLargest(v []int64, n int) int64 {
 	return v[n]
 }
 
-// drop abandons a numeric summary.
-func (t *TopK) drop() {
+// Drop abandons the summary: its counters are freed and Dropped is set.
+// N still counts the values added later.
+func (t *TopK) Drop() {
 	t.Dropped = true
 	t.entries, t.arena, t.spare, t.spareArena, t.counts = nil, nil, nil, nil, nil
 	t.index = keyIndex{}
@@ -192,6 +234,7 @@ func (t *TopK) drop() {
 }
 
 // Entries returns the counters sorted by count (descending), then key.
+// The Value bytes are the summary's own: valid until the next change.
 func (t *TopK) Entries() []FreqEntry {
 	out := make([]FreqEntry, len(t.entries))
 	for i, e := range t.entries {
@@ -206,33 +249,31 @@ func (t *TopK) Entries() []FreqEntry {
 	return out
 }
 
-// keys yields every key (for HyperLogLog materialization).
-func (t *TopK) keys(yield func(uint64)) {
-	for _, e := range t.entries {
-		yield(e.key)
+// Keys yields the key of every counter, in no particular order (to seed a
+// [Distinct]).
+func (t *TopK) Keys() iter.Seq[uint64] {
+	return func(yield func(uint64) bool) {
+		for _, e := range t.entries {
+			if !yield(e.key) {
+				return
+			}
+		}
 	}
 }
 
-// merge adds o's counters to t. byteValued selects pruning over dropping.
-func (t *TopK) merge(o *TopK) {
+// Merge adds o's counters to t; o is not modified. A dropped side drops
+// the result. Merge does not prune: the owner checks Overflowing.
+func (t *TopK) Merge(o *TopK) {
 	t.N += o.N
 	t.MaxError += o.MaxError
 	t.Pruned = t.Pruned || o.Pruned
 	if t.Dropped || o.Dropped {
-		t.drop()
+		t.Drop()
 		return
 	}
 	for _, e := range o.entries {
-		t.addBytes(e.key, o.value(e), e.count)
-		t.N -= e.count // addBytes counted it; N was merged above
+		t.AddBytes(e.key, o.value(e), e.count)
+		t.N -= e.count // AddBytes counted it; N was merged above
 	}
 	t.lastIdx = -1
-}
-
-// addWeighted counts w occurrences of a numeric key (w may be 0).
-func (t *TopK) addWeighted(key uint64, w int64) {
-	if w == 0 {
-		return
-	}
-	t.addBytes(key, nil, w)
 }

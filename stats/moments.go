@@ -1,12 +1,13 @@
-package validate
+package stats
 
 import "math"
 
 // Moments accumulates count, extremes, sum, mean and variance of finite
-// values, and counts NaN, ±Inf, zeros and negatives. Batches are reduced with
-// a two-pass mean and sum of squares and combined with the parallel algorithm
-// of Chan, Golub and LeVeque (1979), so merging partial results is
-// numerically stable. All fields are plain state; the zero value is empty.
+// values, and counts NaN, ±Inf, zeros and negatives. Chunks of values are
+// reduced with a two-pass mean and sum of squares ([MomentsOf]) and
+// combined with the parallel algorithm of Chan, Golub and LeVeque (1979),
+// so merging partial results is numerically stable. All fields are plain
+// state; the zero value is empty.
 type Moments struct {
 	Count     int64   `json:"count"`     // finite values
 	NaN       int64   `json:"nan"`       // NaN values (not in Count)
@@ -33,8 +34,17 @@ func (m *Moments) Variance() float64 {
 // StdDev returns the sample standard deviation.
 func (m *Moments) StdDev() float64 { return math.Sqrt(m.Variance()) }
 
-// addNonFinite counts one NaN or infinite value.
-func (m *Moments) addNonFinite(v float64) {
+// PopulationStdDev returns the population standard deviation (n
+// denominator), or 0 when empty.
+func (m *Moments) PopulationStdDev() float64 {
+	if m.Count == 0 {
+		return 0
+	}
+	return math.Sqrt(m.M2 / float64(m.Count))
+}
+
+// AddNonFinite counts one NaN or infinite value.
+func (m *Moments) AddNonFinite(v float64) {
 	switch {
 	case v != v:
 		m.NaN++
@@ -50,13 +60,27 @@ func (m *Moments) AddFinite(vals []float64) {
 	if len(vals) == 0 {
 		return
 	}
-	b := chunkMoments(vals)
+	b := MomentsOf(vals)
 	m.Merge(&b)
 }
 
-// chunkMoments reduces non-empty finite values in two passes: sums and
-// extremes, then squared deviations from the chunk mean.
-func chunkMoments(vals []float64) Moments {
+// AddRepeated adds n copies of the finite value v, in constant time.
+func (m *Moments) AddRepeated(v float64, n int64) {
+	if n <= 0 {
+		return
+	}
+	b := Moments{Count: n, Min: v, Max: v, Sum: v * float64(n), Mean: v}
+	if v == 0 {
+		b.Zeros = n
+	} else if v < 0 {
+		b.Negatives = n
+	}
+	m.Merge(&b)
+}
+
+// MomentsOf returns the moments of non-empty finite values, reduced in
+// two passes: sums and extremes, then squared deviations from the mean.
+func MomentsOf(vals []float64) Moments {
 	b := Moments{Count: int64(len(vals)), Min: vals[0], Max: vals[0]}
 	var zeros, neg int64
 	lo, hi := vals[0], vals[0]

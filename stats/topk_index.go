@@ -1,4 +1,4 @@
-package validate
+package stats
 
 // keyIndex maps 64-bit keys to entry indexes with open addressing and
 // linear probing. Keys are spread with Fibonacci hashing, which is enough

@@ -1,4 +1,4 @@
-package validate
+package stats
 
 import (
 	"math/rand/v2"

@@ -1,0 +1,64 @@
+package validate
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"testing"
+)
+
+// testdata/profile_v1.json was saved by refit before the statistics core
+// moved into package stats (commit 49bfa8d). The same data must still give
+// the same bytes, and the saved profile must decode and save again
+// unchanged, so profiles saved by older versions keep working.
+func TestProfileJSONGolden(t *testing.T) {
+	want, err := os.ReadFile("testdata/profile_v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := goldenProfile(t)
+	got, err := p.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("profile of the golden data encodes differently (%d bytes, want %d)", len(got), len(want))
+	}
+	old, err := DecodeProfile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := old.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, want) {
+		t.Error("the saved profile does not encode to the same bytes after decoding")
+	}
+	if !reflect.DeepEqual(old.Result(ResultOptions{}), p.Result(ResultOptions{})) {
+		t.Error("the saved profile's results differ from the rebuilt profile's")
+	}
+}
+
+// goldenProfile profiles 400 generated rows in four merged parts, with a
+// small quantile sketch so that it compacts.
+func goldenProfile(t *testing.T) *Profile {
+	rng := rand.New(rand.NewPCG(31, 32))
+	var parts []*Profile
+	for s := 0; s < 400; s += 100 {
+		p := NewProfile(mixedSchema, Options{QuantileK: 16})
+		rec := genRecord(rng, s, 100)
+		if err := p.Add(rec); err != nil {
+			t.Fatal(err)
+		}
+		rec.Release()
+		parts = append(parts, p)
+	}
+	for _, o := range parts[1:] {
+		if err := parts[0].Merge(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return parts[0]
+}
