@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "refit: %v\n", err)
 	if errors.Is(err, ingest.ErrLimit) {
-		fmt.Fprintln(stderr, "refit: if the file is trusted, raise --max-page-mib or --max-ratio")
+		fmt.Fprintln(stderr, "refit: if the file is trusted, --max-page-mib and --max-ratio raise the page limits")
 	}
 	return exitError
 }
