@@ -8,7 +8,9 @@
 // # Inputs
 //
 // One graph input per input column of the model, named as the column, in
-// the model's column order, shape [N, 1]:
+// the model's column order, shape [N, 1]. These are the columns the model
+// reads: a column a pipeline derives (data.derive in refit.yaml) is an
+// input the caller computes.
 //
 //   - numeric: tensor(float) by default, or tensor(double) or
 //     tensor(int64) (Options.Numeric; `refit export` picks int64 for

@@ -104,9 +104,7 @@ func blockParams(b *builder, h, x string) (scale, zero string) {
 	f := func(v float32) string { return b.f32("c", scalar, v) }
 	i := func(v ...int64) string { return b.i64("c", []int64{int64(len(v))}, v...) }
 	op := func(o string, in ...string) string { return b.op(o, h+"/x_range", in) }
-	n := b.op("Shape", h+"/rows", []string{x}, attrInt("start", 0), attrInt("end", 1))
-	pad := op("Mod", op("Sub", i(rows), op("Mod", n, i(rows))), i(rows))
-	pads := b.op("Concat", h+"/pads", []string{i(0), pad}, attrInt("axis", 0))
+	pads, block := blockIndex(b, x)
 	perBlock := func(reduce string) string {
 		r := b.op(reduce, h+"/row_range", []string{x}, attrInts("axes", 1), attrInt("keepdims", 0))
 		r = b.op("Pad", h+"/row_range", []string{r, pads}, attrString("mode", "edge"))
@@ -118,8 +116,26 @@ func blockParams(b *builder, h, x string) (scale, zero string) {
 	ok := op("And", op("Greater", s, f(0)), op("Not", op("IsInf", s)))
 	s = op("Where", ok, s, f(1))
 	z := op("Where", ok, op("Clip", op("Round", op("Div", op("Neg", lo), s)), f(0), f(127)), f(0))
-	count := b.op("Reshape", h+"/rows", []string{n, b.i64("scalar_shape", []int64{0})}) // [1] to a scalar
-	rowNumbers := b.op("Range", h+"/row_block", []string{b.i64("c", scalar, 0), count, b.i64("c", scalar, 1)})
-	block := op("Reshape", op("Div", rowNumbers, b.i64("c", scalar, rows)), i(-1, 1))
 	return b.op("Gather", h+"/row_scale", []string{s, block}), b.op("Gather", h+"/row_zero", []string{z, block})
+}
+
+// blockIndex returns, for the [N, …] tensor x, the Pad pads that bring
+// N to whole blocks of model.BlockRows rows and each row's block number
+// [N, 1]. Every layer has the same N: the first call builds them from x,
+// later ones reuse them.
+func blockIndex(b *builder, x string) (pads, block string) {
+	if pads, ok := b.cache["block_pads"]; ok {
+		return pads, b.cache["block_index"]
+	}
+	rows := int64(model.BlockRows)
+	i := func(v ...int64) string { return b.i64("c", []int64{int64(len(v))}, v...) }
+	op := func(o string, in ...string) string { return b.op(o, "blocks", in) }
+	n := b.op("Shape", "rows", []string{x}, attrInt("start", 0), attrInt("end", 1))
+	pad := op("Mod", op("Sub", i(rows), op("Mod", n, i(rows))), i(rows))
+	pads = b.op("Concat", "pads", []string{i(0), pad}, attrInt("axis", 0))
+	count := b.op("Reshape", "rows", []string{n, b.i64("scalar_shape", []int64{0})}) // [1] to a scalar
+	rowNumbers := b.op("Range", "row_numbers", []string{b.i64("c", scalar, 0), count, b.i64("c", scalar, 1)})
+	block = op("Reshape", op("Div", rowNumbers, b.i64("c", scalar, rows)), i(-1, 1))
+	b.cache["block_pads"], b.cache["block_index"] = pads, block
+	return pads, block
 }

@@ -15,9 +15,9 @@ func layer(b *builder, i int, l model.Layer, x string) (string, error) {
 	case *model.Dense:
 		return activation(b, h, gemm(b, h, x, l.In(), l.Out(), l.Weights(), l.Bias()), l.Activation())
 	case *model.Sparse:
-		// The pruned zeros are stored as zeros: ONNX Runtime has no
-		// sparse kernel for this shape, and a dense Gemm is what it runs
-		// fastest.
+		// The pruned zeros stay zeros in a dense Gemm: ONNX Runtime's CPU
+		// Gemm has no sparse path (it densifies sparse initializers when
+		// the session loads).
 		return activation(b, h, gemm(b, h, x, l.In(), l.Out(), l.Weights(), l.Bias()), l.Activation())
 	case *model.Int8Dense:
 		if l.Options().InputScale == 0 {
