@@ -255,7 +255,7 @@ func Parse(data []byte, path string) (*Config, error) {
 	if len(probs) > 0 {
 		p := &problems{path: path}
 		for _, pr := range probs {
-			msg := strings.Replace(pr.Msg, " in type pipeline.", " in ", 1)
+			msg := strings.Replace(pr.Explained(), " in type pipeline.", " in ", 1)
 			if pr.Path != "" {
 				msg = pr.Path + ": " + msg
 			}

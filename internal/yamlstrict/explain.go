@@ -17,10 +17,7 @@ var (
 	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
 )
 
-// explain gives a problem its YAML path and says it in the YAML's terms:
-// "unknown key (did you mean "time_column"?)" rather than "field
-// time_colum not found in type pipeline.Data", "want a whole number, got
-// "many"" rather than "cannot unmarshal !!str `many` into int". t is the
+// explain gives a problem its YAML path and its Explained text. t is the
 // type decoded into, whose yaml keys give the suggestions.
 func explain(root *yaml.Node, t reflect.Type, p Problem) Problem {
 	if m := unknownField.FindStringSubmatch(p.Msg); m != nil {
@@ -29,14 +26,14 @@ func explain(root *yaml.Node, t reflect.Type, p Problem) Problem {
 			return p
 		}
 		p.Path = strings.Join(path, ".")
-		p.Msg = "unknown key" + suggest.Hint(m[1], keysAt(t, path[:len(path)-1]))
+		p.explained = "unknown key" + suggest.Hint(m[1], keysAt(t, path[:len(path)-1]))
 		return p
 	}
 	if m := cannotUnmarshal.FindStringSubmatch(p.Msg); m != nil {
 		if path := locate(root, p.Line, m[2], false); path != nil {
 			p.Path = strings.Join(path, ".")
 		}
-		p.Msg = fmt.Sprintf("want %s, got %q", typeWord(m[3]), m[2])
+		p.explained = fmt.Sprintf("want %s, got %q", typeWord(m[3]), m[2])
 	}
 	return p
 }
@@ -153,6 +150,8 @@ func eachKey(t reflect.Type, fn func(key string, ft reflect.Type) bool) bool {
 // typeWord says what a Go type named in a yaml error wants, in words.
 func typeWord(goType string) string {
 	switch {
+	case goType == "time.Duration":
+		return "a duration such as 90m"
 	case strings.HasPrefix(goType, "[]"):
 		return "a list"
 	case strings.HasPrefix(goType, "map["):

@@ -18,12 +18,27 @@ import (
 
 // Problem is one decoding problem: its 1-based line (0 when yaml gives
 // none), the YAML path of the key it is about ("data.time_colum",
-// "schedules.0.cron"; "" when unknown) and what is wrong, in the YAML's
-// terms when it could be translated, else yaml's message.
+// "schedules.0.cron"; "" when unknown) and yaml's message without the line
+// prefix. Explained says the same in the YAML's terms.
 type Problem struct {
 	Line int
 	Path string
 	Msg  string
+
+	explained string
+}
+
+// Explained says what is wrong in the YAML's terms, for a reader who
+// knows the file and not the Go types: "unknown key (did you mean
+// "time_column"?)" rather than "field time_colum not found in type
+// pipeline.Data", "want a whole number, got "many"" rather than "cannot
+// unmarshal !!str `many` into int". It is Msg when there is no better way
+// to say it.
+func (p Problem) Explained() string {
+	if p.explained == "" {
+		return p.Msg
+	}
+	return p.explained
 }
 
 // ErrEmpty is returned alone for a document with no content.
