@@ -49,7 +49,17 @@
 // of record is still the one the candidate was gated against (an
 // operator's rollback during the run makes the outcome champion-changed
 // and leaves the files for the next run). A kill before the commit
-// changes nothing but the "running" run row, which the next start closes.
+// changes nothing but the "running" run row, which the next start closes
+// ([Recover]: interrupted runs closed, their candidates abandoned, the
+// temporary work under the workspace's tmp/ removed).
+//
+// Before any of it, [Preflight] checks the configuration against the
+// data's schema (footers only): sources that match nothing and columns
+// that do not exist fail at once with file:line and a "did you mean", and
+// leave no run record. Files of the source that are not data are skipped
+// and named (data.strict fails instead), and so are quarantined files
+// (refit quarantine). A run with no new data records one catalog row and
+// no folder; retention (keep_runs, max_age) removes old runs.
 //
 // Every stage's status ([StageStatus]), timing and notes, the reasons of
 // the decision, the [Outcome] and every number go into a [Record], written

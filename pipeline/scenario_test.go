@@ -59,6 +59,8 @@ import (
 //	quarantine PATH "REASON" quarantine a file (refit quarantine)
 //	release PATH             lift its quarantine (refit quarantine release)
 //	lose catalog             delete the workspace's catalog.db
+//	rebuild catalog [V]      refit catalog rebuild [--champion V]
+//	new files N              the last run read N new files
 //	fail run "TEXT"          refit run fails with an error containing TEXT
 //
 // The data come from the demo's generator (internal/demo), seeded, so a
@@ -172,6 +174,16 @@ func (s *scenario) do(line string) error {
 			_, err := reg.Release(ctx, filepath.Join(s.dir, rest), "scenario")
 			return err
 		})
+	case "rebuild":
+		_, champ, _ := strings.Cut(rest, " ")
+		_, err := pipeline.RebuildCatalog(context.Background(), s.workspace(), champ)
+		return err
+	case "new":
+		n := 0
+		if s.last != nil {
+			n = len(s.last.NewFiles)
+		}
+		return s.expect(rest == fmt.Sprintf("files %d", n), "%d new files", n)
 	case "lose":
 		return os.Remove(filepath.Join(s.workspace(), "catalog.db"))
 	case "fail":

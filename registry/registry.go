@@ -121,19 +121,19 @@ func openDB(ctx context.Context, dir string, opts Options, exclusive bool) (*sql
 // otherwise, in which case models/ is created.
 func prepareDir(dir string, mustExist bool) error {
 	st, err := os.Stat(filepath.Join(dir, catalogFile))
-	hasCatalog := err == nil && st.Size() > 0
-	if mustExist {
-		if !hasCatalog {
-			return noWorkspace(dir, err)
+	if err == nil && st.Size() > 0 {
+		if mustExist {
+			return nil
 		}
-		return nil
+		return os.MkdirAll(filepath.Join(dir, modelsDir), 0o755)
 	}
-	if !hasCatalog {
-		if work := earlierWork(dir); len(work) > 0 {
-			return fmt.Errorf("%w: no catalog (%s is missing or empty) but the workspace holds earlier work (%s): "+
-				"refusing to start a new catalog over it; rebuild the catalog from the artifacts (refit catalog rebuild) or move them away",
-				ErrCorrupt, catalogFile, strings.Join(work, ", "))
-		}
+	if work := earlierWork(dir); len(work) > 0 {
+		return fmt.Errorf("%w: no catalog (%s is missing or empty) but the workspace holds earlier work (%s): "+
+			"refusing to start a new catalog over it; rebuild the catalog from the artifacts (refit catalog rebuild) or move them away",
+			ErrCorrupt, catalogFile, strings.Join(work, ", "))
+	}
+	if mustExist {
+		return noWorkspace(dir, err)
 	}
 	return os.MkdirAll(filepath.Join(dir, modelsDir), 0o755)
 }

@@ -10,7 +10,7 @@ import (
 // Closest returns the candidate nearest to word by edit distance
 // (Levenshtein, case-insensitive), if one is near enough to be a likely
 // typo: at most a third of the longer name's length (at least 1, at most
-// 3 edits), and not every character.
+// 3 edits), and not every character; or one that word abbreviates.
 // Ties go to the earlier candidate.
 func Closest(word string, candidates []string) (string, bool) {
 	best, bestD := "", -1
@@ -18,7 +18,7 @@ func Closest(word string, candidates []string) (string, bool) {
 	for _, c := range candidates {
 		d := distance(w, strings.ToLower(c))
 		longer := max(len(word), len(c))
-		if limit := min(3, max(1, longer/3)); d > limit || d >= longer {
+		if limit := min(3, max(1, longer/3)); (d > limit || d >= longer) && !abbreviates(w, strings.ToLower(c)) {
 			continue
 		}
 		if bestD < 0 || d < bestD {
@@ -27,6 +27,10 @@ func Closest(word string, candidates []string) (string, bool) {
 	}
 	return best, bestD >= 0
 }
+
+// abbreviates says whether w is a start of c long enough to mean it
+// (max_frac for max_fraction).
+func abbreviates(w, c string) bool { return len(w) >= 4 && len(w) < len(c) && strings.HasPrefix(c, w) }
 
 // Hint is " (did you mean "x"?)" for the closest candidate, or, when none
 // is close and there are few, " (one of: a, b, c)"; else "".

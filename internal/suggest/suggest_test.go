@@ -14,6 +14,7 @@ func TestClosest(t *testing.T) {
 		{"strikt", "strict", true},
 		{"window", "", false},
 		{"x", "", false},
+		{"stri", "strict", true},
 	} {
 		got, ok := Closest(tt.word, keys)
 		if got != tt.want || ok != tt.ok {

@@ -152,6 +152,8 @@ func eachKey(t reflect.Type, fn func(key string, ft reflect.Type) bool) bool {
 // typeWord says what a Go type named in a yaml error wants, in words.
 func typeWord(goType string) string {
 	switch {
+	case goType == "time.Duration":
+		return "a duration such as 90m"
 	case strings.HasPrefix(goType, "[]"):
 		return "a list"
 	case strings.HasPrefix(goType, "map["):
