@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -164,16 +163,13 @@ func (r *run) register(ctx context.Context, c *candidate, v *evaluate.Verdict, r
 		if err != nil {
 			return err
 		}
-		metrics, _ := json.Marshal(results[0].Metrics)
-		reasons, _ := json.Marshal(v)
-		gate := registry.GateFailed
-		if v.Pass {
-			gate = registry.GatePassed
+		req, err := VerdictRequest(results[0], v)
+		if err != nil {
+			return err
 		}
-		ver, err := r.reg.Register(ctx, registry.RegisterRequest{
-			Parent: r.rec.ChampionBefore, DatasetFingerprint: c.fp, ConfigHash: r.cfg.hash(),
-			Metrics: metrics, Gate: gate, GateReasons: reasons, Files: files, RunID: r.rec.ID,
-		})
+		req.Parent, req.DatasetFingerprint, req.ConfigHash = r.rec.ChampionBefore, c.fp, r.cfg.hash()
+		req.Files, req.RunID = files, r.rec.ID
+		ver, err := r.reg.Register(ctx, req)
 		if err != nil {
 			return err
 		}

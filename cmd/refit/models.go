@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
@@ -211,17 +212,9 @@ func registerModel(ctx context.Context, workspace, path string, req registry.Reg
 
 // registerVerdict registers the gate's candidate with its metrics and verdict.
 func registerVerdict(ctx context.Context, workspace string, out gateOutput) (*registry.Version, error) {
-	metrics, err := json.Marshal(out.Results[0])
+	req, err := pipeline.VerdictRequest(out.Results[0], &out.Verdict)
 	if err != nil {
 		return nil, err
-	}
-	reasons, err := json.Marshal(out.Verdict)
-	if err != nil {
-		return nil, err
-	}
-	req := registry.RegisterRequest{Metrics: metrics, GateReasons: reasons, Gate: registry.GateFailed}
-	if out.Verdict.Pass {
-		req.Gate = registry.GatePassed
 	}
 	if out.Parent != nil {
 		req.Parent = out.Parent.Version
