@@ -75,30 +75,24 @@ func rowsGo(y []float32, ldy int, w []float32, ldw int, b []float32, lo, hi int,
 // in the same order whatever [lo, hi) is, so callers may split the
 // outputs between goroutines.
 func ScatterAdd(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
-	scatter(w, ldw, g, ldg, idx, k, val, k, k, rows, lo, hi)
-}
-
-// scatter is ScatterAdd with the slots of row r at idx[r*is:] and
-// val[r*vs:].
-func scatter(w []float32, ldw int, g []float32, ldg int, idx []int32, is int, val []float32, vs, k, rows, lo, hi int) {
 	if rows <= 0 || hi <= lo {
 		return
 	}
 	done := lo
 	if hi-lo >= 16 && kernel != kernelGo {
 		done = lo + (hi-lo)&^15
-		scatterSIMD(w, ldw, g, ldg, idx, is, val, vs, k, rows, lo, done)
+		scatterSIMD(w, ldw, g, ldg, idx, val, k, rows, lo, done)
 	}
 	if done < hi {
-		scatterGo(w, ldw, g, ldg, idx, is, val, vs, k, rows, done, hi)
+		scatterGo(w, ldw, g, ldg, idx, val, k, rows, done, hi)
 	}
 }
 
-func scatterGo(w []float32, ldw int, g []float32, ldg int, idx []int32, is int, val []float32, vs, k, rows, lo, hi int) {
+func scatterGo(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
 	for r := range rows {
 		gr := g[r*ldg+lo : r*ldg+hi]
-		for s, f := range idx[r*is : r*is+k] {
-			v := val[r*vs+s]
+		for s, f := range idx[r*k : (r+1)*k] {
+			v := val[r*k+s]
 			if v == 0 {
 				continue
 			}
