@@ -4,7 +4,10 @@
 // slot's value (a gather), and the gradient of the weights is the
 // gradient of the outputs scattered back into those rows (a
 // scatter-add). Packages model (inference) and train (the first layer of
-// a network) share these kernels.
+// a network) share these kernels. Train also uses the rest: Gemm and
+// GemmTransA, the dense products gorgonia's graphs run on (see
+// train/blas.go), MaskPositive (the gradient through a relu) and
+// AdamUpdate (the first layer's optimizer step).
 //
 // Weights are row-major [input][ldw]: the weights of one input for every
 // output are contiguous. A row's sparse slots are idx[r*k:(r+1)*k] and
@@ -16,7 +19,9 @@
 // kernel forms over the whole row in index order, because adding a ±0
 // product leaves a sum that is never −0 unchanged. The assembly (AVX2 or
 // AVX-512, 16 outputs per vector step) and the Go code give the same
-// bits; which runs depends only on the CPU and the purego tag.
+// bits (Gemm and GemmTransA have AVX-512 tiles only: elsewhere train
+// keeps gonum's products); which runs depends only on the CPU and the
+// purego tag.
 //
 // Functions trust their caller for slice lengths and index ranges; they
 // do not allocate.
