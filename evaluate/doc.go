@@ -31,8 +31,9 @@
 // Evaluate bundles these into a Result for one model: overall metrics,
 // metrics per Slice (row indices, e.g. from validate's slice expressions)
 // with row counts, and the headline metric's bootstrap interval. Cost
-// (bytes, parameters, latency) is measured through the model and filled in
-// by the caller.
+// (the file's bytes and its tensors' bytes, parameters, latency, rows/s
+// of the layers and end to end from Arrow) is measured through the model
+// and filled in by the caller.
 //
 // # Gates
 //

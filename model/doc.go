@@ -56,7 +56,10 @@
 // weekdays or months.
 //
 // FeatureNames lists the expanded columns. Transform writes a row-major
-// rows×NumFeatures matrix, column by column, without per-row allocation.
+// rows×NumFeatures matrix, column by column, without per-row allocation;
+// TransformSparse writes the same features as SparseRows, a fixed number
+// of (feature, value) slots per row (one per one-hot group), without
+// materializing the zeros.
 //
 // # Labels
 //
@@ -75,8 +78,19 @@
 // every dot product in index order, so a row's prediction is bit-identical
 // whatever batch it is in.
 //
+// When at most a quarter of the features are slots (one-hot columns
+// dominate, as on flights: 5 slots of 482 features), a Predictor builds
+// sparse rows and computes the first layer as a gather of weight rows
+// (float32, sparse and int8 layers alike; package internal/gather and
+// int8gather.go). The sums are the dense kernels' sums without their zero
+// products, so the outputs are bit-identical to the dense path's
+// (TestGatherMatchesDense); Forward, which takes dense features, keeps
+// the dense first layer.
+//
 // A Predictor owns scratch buffers and processes a record 256 rows at a
-// time; after the first batch it does not allocate. Model.Predict uses a
+// time; after the first batch it does not allocate. For a model built
+// WithThreads(2), Predict shares large batches' blocks, preprocessing
+// included, with one helper goroutine. Model.Predict uses a
 // pool of Predictors. Output per row: binary, the probability of Labels[1];
 // multiclass, one probability per class (see Argmax); regression, the
 // value de-standardized with Spec.TargetMean and TargetStd.

@@ -21,8 +21,8 @@ const gatherMaxSlots = 4 // SparseWidth ≤ NumFeatures / 4
 // gatherer is a first layer that can run on sparse rows.
 type gatherer interface {
 	// gatherRows computes rows output rows into dst (rows×Out) from rows
-	// sparse rows of k slots.
-	gatherRows(dst []float32, idx []int32, val []float32, k, rows int)
+	// sparse rows of k slots, with the caller's scratch sc.
+	gatherRows(dst []float32, idx []int32, val []float32, k, rows int, sc *gatherScratch)
 }
 
 // transposed is a layer's float32 weights as [in][out], built on first
@@ -49,7 +49,7 @@ func transpose(w []float32, rows, cols int) []float32 {
 	return t
 }
 
-func (d *Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int) {
+func (d *Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int, _ *gatherScratch) {
 	wt := d.gt.get(func() []float32 { return transpose(d.w, d.out, d.in) })
 	gather.Rows(dst, d.out, wt, d.out, d.b, d.out, idx, val, k, rows, d.act == ReLU)
 	if d.act != ReLU {
@@ -57,7 +57,7 @@ func (d *Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows in
 	}
 }
 
-func (s *Sparse) gatherRows(dst []float32, idx []int32, val []float32, k, rows int) {
+func (s *Sparse) gatherRows(dst []float32, idx []int32, val []float32, k, rows int, _ *gatherScratch) {
 	wt := s.gt.get(func() []float32 { return transpose(s.Weights(), s.out, s.in) })
 	gather.Rows(dst, s.out, wt, s.out, s.b, s.out, idx, val, k, rows, s.act == ReLU)
 	if s.act != ReLU {

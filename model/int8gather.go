@@ -19,9 +19,10 @@ import (
 // first use: Q transposed, [in][ld] with ld the outputs rounded up to 16,
 // zero padded.
 type int8Gather struct {
-	once sync.Once
-	qt   []int8
-	ld   int
+	once   sync.Once
+	qt     []int8
+	ld     int
+	static []float32 // a static layer's input scale × weight scales, padded
 }
 
 func (g *int8Gather) get(l *Int8Dense) *int8Gather {
@@ -33,36 +34,41 @@ func (g *int8Gather) get(l *Int8Dense) *int8Gather {
 				g.qt[k*g.ld+o] = v
 			}
 		}
+		if l.inScale != 0 {
+			g.static = make([]float32, g.ld)
+			for o := range g.static {
+				g.static[o] = l.inScale * l.scalePad[o]
+			}
+		}
 	})
 	return g
 }
 
-// int8GatherScratch is the scratch of one gatherRows call.
-type int8GatherScratch struct {
+// gatherScratch is a Predictor's scratch for the int8 gather.
+type gatherScratch struct {
 	d     []int32   // rows×k: code − zp per slot
 	scale []float32 // sx·weight scale per output, padded
 	y     []float32 // rows×ld outputs when out is not a multiple of 16
 	acc   []int32   // the Go kernel's sums, ld
 }
 
-var int8GatherPool = sync.Pool{New: func() any { return new(int8GatherScratch) }}
-
-func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int) {
+func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int, sc *gatherScratch) {
 	g := l.gt.get(l)
-	sc := int8GatherPool.Get().(*int8GatherScratch)
-	defer int8GatherPool.Put(sc)
 	val = val[:rows*k]
 	sx, zp := l.inScale, l.inZero
 	if sx == 0 {
 		sx, zp = dynamicParams(minmax(kernelISA, val))
 	}
 	sc.d = slotCodes(sc.d, val, 1/sx, zp)
-	if cap(sc.scale) < g.ld {
-		sc.scale = make([]float32, g.ld)
-	}
-	sc.scale = sc.scale[:g.ld]
-	for o := range sc.scale {
-		sc.scale[o] = sx * l.scalePad[o]
+	scale := g.static
+	if scale == nil {
+		if cap(sc.scale) < g.ld {
+			sc.scale = make([]float32, g.ld)
+		}
+		scale = sc.scale[:g.ld]
+		for o := range scale {
+			scale[o] = sx * l.scalePad[o]
+		}
 	}
 	floor := float32(math.Inf(-1))
 	if l.act == ReLU {
@@ -78,7 +84,7 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 	if cap(sc.acc) < g.ld {
 		sc.acc = make([]int32, g.ld)
 	}
-	int8GatherRows(y, ldy, g, sc.scale, l.bpad, floor, idx, sc.d, k, rows, sc.acc[:g.ld])
+	int8GatherRows(y, ldy, g, scale, l.bpad, floor, idx, sc.d, k, rows, sc.acc[:g.ld])
 	if ldy != l.out {
 		for r := range rows {
 			copy(dst[r*l.out:(r+1)*l.out], y[r*ldy:])

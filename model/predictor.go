@@ -15,7 +15,8 @@ type Predictor struct {
 	m    *Model
 	x    []float32  // features of one block
 	sx   SparseRows // or its sparse features
-	a, b []float32  // ping-pong layer outputs
+	gs   gatherScratch
+	a, b []float32 // ping-pong layer outputs
 
 	// For models with a layer built WithThreads(2) or more, Forward lets
 	// the helper goroutine claim blocks of a batch too. Each block is
@@ -207,7 +208,7 @@ func (p *Predictor) forwardSparse(idx []int32, val []float32, k, rows int, out [
 	if len(p.m.layers) == 1 {
 		dst = out
 	}
-	first.(gatherer).gatherRows(dst[:rows*first.Out()], idx, val, k, rows)
+	first.(gatherer).gatherRows(dst[:rows*first.Out()], idx, val, k, rows, &p.gs)
 	if len(p.m.layers) > 1 {
 		p.run(1, dst[:rows*first.Out()], rows, out)
 		return

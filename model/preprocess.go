@@ -203,6 +203,7 @@ type Preprocessor struct {
 	width   int
 	names   []string
 	index   []map[string]int  // categorical: value -> position in Categories
+	sidx    []*strIndex       // the same, faster
 	rare    []map[string]bool // categorical: the Rare values
 	locs    []*time.Location  // time: zone of the wall clock
 	masks   []calendarMask    // time and date with a Calendar
@@ -248,6 +249,11 @@ func (p *Preprocessor) addColumn(i int, c Column) error {
 		}
 	}
 	p.index = append(p.index, idx)
+	var sx *strIndex
+	if c.Kind == KindCategorical {
+		sx = newStrIndex(c.Categories)
+	}
+	p.sidx = append(p.sidx, sx)
 	var rare map[string]bool
 	if len(c.Rare) > 0 {
 		rare = make(map[string]bool, len(c.Rare))
@@ -370,7 +376,7 @@ func (p *Preprocessor) transformColumn(i int, arr arrow.Array, lo, hi int, dst [
 	case KindNumeric:
 		return w.numeric(c, arr, hi)
 	case KindCategorical:
-		return w.categorical(p.index[i], arr, hi)
+		return w.categorical(p.sidx[i], len(c.Categories), arr, hi)
 	case KindTime, KindDate:
 		return w.timeParts(c, p.locs[i], p.masks[i], arr, hi)
 	}
@@ -408,12 +414,11 @@ func (w *colWriter) numeric(c *Column, arr arrow.Array, hi int) error {
 	})
 }
 
-func (w *colWriter) categorical(index map[string]int, arr arrow.Array, hi int) error {
-	k := len(index)
+func (w *colWriter) categorical(index *strIndex, k int, arr arrow.Array, hi int) error {
 	return eachString(arr, w.lo, hi, func(i int, s string, ok bool) {
 		r := w.row(i)[:k+2]
 		clear(r)
-		switch j, found := index[s]; {
+		switch j, found := index.get(s); {
 		case !ok:
 			r[k+1] = 1
 		case found:

@@ -124,7 +124,7 @@ func (p *Preprocessor) sparseColumn(i int, w *slotWriter, arr arrow.Array, hi in
 	case KindNumeric:
 		return w.numeric(c, arr, hi)
 	case KindCategorical:
-		return w.categorical(p.index[i], arr, hi)
+		return w.categorical(p.sidx[i], len(c.Categories), arr, hi)
 	case KindTime, KindDate:
 		if c.Calendar != nil && c.Kind == KindTime && !c.Calendar.Month && p.fixed[i].ok {
 			if a, ok := arr.(*array.Timestamp); ok {
@@ -172,17 +172,17 @@ func (w *slotWriter) numeric(c *Column, arr arrow.Array, hi int) error {
 	})
 }
 
-func (w *slotWriter) categorical(index map[string]int, arr arrow.Array, hi int) error {
-	k := int32(len(index))
+func (w *slotWriter) categorical(index *strIndex, cats int, arr arrow.Array, hi int) error {
+	k := int32(cats)
 	if d, ok := arr.(*array.Dictionary); ok {
-		return w.dictionary(index, d, hi)
+		return w.dictionary(index, k, d, hi)
 	}
 	return eachString(arr, w.lo, hi, func(i int, s string, ok bool) {
 		f := k + 1
 		if ok {
 			f = k
-			if j, found := index[s]; found {
-				f = int32(j)
+			if j, found := index.get(s); found {
+				f = j
 			}
 		}
 		w.set(i, 0, w.off+f, 1)
@@ -191,8 +191,7 @@ func (w *slotWriter) categorical(index map[string]int, arr arrow.Array, hi int) 
 
 // dictionary looks every dictionary value up once, then each row by its
 // dictionary index.
-func (w *slotWriter) dictionary(index map[string]int, a *array.Dictionary, hi int) error {
-	k := int32(len(index))
+func (w *slotWriter) dictionary(index *strIndex, k int32, a *array.Dictionary, hi int) error {
 	dict := a.Dictionary()
 	if cap(w.dict) < dict.Len() {
 		w.dict = make([]int32, dict.Len())
@@ -202,8 +201,8 @@ func (w *slotWriter) dictionary(index map[string]int, a *array.Dictionary, hi in
 		feat[j] = k + 1
 		if ok {
 			feat[j] = k
-			if f, found := index[s]; found {
-				feat[j] = int32(f)
+			if f, found := index.get(s); found {
+				feat[j] = f
 			}
 		}
 	})

@@ -165,3 +165,30 @@ func TestTransformSparseErrors(t *testing.T) {
 		t.Fatalf("rows out of range: got %v", err)
 	}
 }
+
+// strIndex finds exactly the values of its list, short and long ones, and
+// nothing else.
+func TestStrIndex(t *testing.T) {
+	vals := []string{"", "a", "ATL", "SFO", "1234567", "12345678", "a much longer value", "\x00", "\x00\x00"}
+	x := newStrIndex(vals)
+	for i, v := range vals {
+		if p, ok := x.get(v); !ok || p != int32(i) {
+			t.Errorf("%q: %d %v, want %d", v, p, ok, i)
+		}
+	}
+	for _, v := range []string{"b", "AT", "ATL ", "123456", "123456789", "a much longer valuE", "\x00\x00\x00"} {
+		if p, ok := x.get(v); ok {
+			t.Errorf("%q found at %d", v, p)
+		}
+	}
+	many := make([]string, 300)
+	for i := range many {
+		many[i] = fmt.Sprintf("K%d", i)
+	}
+	y := newStrIndex(many)
+	for i, v := range many {
+		if p, ok := y.get(v); !ok || p != int32(i) {
+			t.Fatalf("%q: %d %v", v, p, ok)
+		}
+	}
+}

@@ -53,8 +53,8 @@ func TestFitQuality(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	rec := synth(t, 3000, 2, ring)
 	dir := t.TempDir()
-	save := func(name string, seed uint64) []byte {
-		cfg := Config{Hidden: []int{8, 4}, Epochs: 5, Seed: seed}
+	save := func(name string, seed uint64, threads int) []byte {
+		cfg := Config{Hidden: []int{8, 4}, Epochs: 5, Seed: seed, Threads: threads}
 		m, _, err := Fit(context.Background(), cfg, data(rec))
 		if err != nil {
 			t.Fatal(err)
@@ -69,12 +69,17 @@ func TestDeterministic(t *testing.T) {
 		}
 		return b
 	}
-	a, b, c := save("a.refit", 42), save("b.refit", 42), save("c.refit", 43)
+	a, b, c := save("a.refit", 42, 2), save("b.refit", 42, 2), save("c.refit", 43, 2)
 	if !bytes.Equal(a, b) {
 		t.Error("same data, config and seed gave different model bytes")
 	}
 	if bytes.Equal(a, c) {
 		t.Error("different seeds gave the same model bytes")
+	}
+	// Threads split rows and outputs, never a sum: one thread gives the
+	// same bytes.
+	if d := save("d.refit", 42, 1); !bytes.Equal(a, d) {
+		t.Error("1 and 2 threads gave different model bytes")
 	}
 }
 

@@ -4,7 +4,10 @@
 // slot's value (a gather), and the gradient of the weights is the
 // gradient of the outputs scattered back into those rows (a
 // scatter-add). Packages model (inference) and train (the first layer of
-// a network) share these kernels.
+// a network) share these kernels. Train also uses the rest: Gemm and
+// GemmTransA, the dense products gorgonia's graphs run on (see
+// train/blas.go), MaskPositive (the gradient through a relu) and
+// AdamUpdate (the first layer's optimizer step).
 //
 // Weights are row-major [input][ldw]: the weights of one input for every
 // output are contiguous. A row's sparse slots are idx[r*k:(r+1)*k] and
@@ -16,7 +19,9 @@
 // kernel forms over the whole row in index order, because adding a ±0
 // product leaves a sum that is never −0 unchanged. The assembly (AVX2 or
 // AVX-512, 16 outputs per vector step) and the Go code give the same
-// bits; which runs depends only on the CPU and the purego tag.
+// bits (Gemm and GemmTransA have AVX-512 tiles only: elsewhere train
+// keeps gonum's products); which runs depends only on the CPU and the
+// purego tag.
 //
 // Functions trust their caller for slice lengths and index ranges; they
 // do not allocate.
@@ -75,30 +80,24 @@ func rowsGo(y []float32, ldy int, w []float32, ldw int, b []float32, lo, hi int,
 // in the same order whatever [lo, hi) is, so callers may split the
 // outputs between goroutines.
 func ScatterAdd(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
-	scatter(w, ldw, g, ldg, idx, k, val, k, k, rows, lo, hi)
-}
-
-// scatter is ScatterAdd with the slots of row r at idx[r*is:] and
-// val[r*vs:].
-func scatter(w []float32, ldw int, g []float32, ldg int, idx []int32, is int, val []float32, vs, k, rows, lo, hi int) {
 	if rows <= 0 || hi <= lo {
 		return
 	}
 	done := lo
 	if hi-lo >= 16 && kernel != kernelGo {
 		done = lo + (hi-lo)&^15
-		scatterSIMD(w, ldw, g, ldg, idx, is, val, vs, k, rows, lo, done)
+		scatterSIMD(w, ldw, g, ldg, idx, val, k, rows, lo, done)
 	}
 	if done < hi {
-		scatterGo(w, ldw, g, ldg, idx, is, val, vs, k, rows, done, hi)
+		scatterGo(w, ldw, g, ldg, idx, val, k, rows, done, hi)
 	}
 }
 
-func scatterGo(w []float32, ldw int, g []float32, ldg int, idx []int32, is int, val []float32, vs, k, rows, lo, hi int) {
+func scatterGo(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
 	for r := range rows {
 		gr := g[r*ldg+lo : r*ldg+hi]
-		for s, f := range idx[r*is : r*is+k] {
-			v := val[r*vs+s]
+		for s, f := range idx[r*k : (r+1)*k] {
+			v := val[r*k+s]
 			if v == 0 {
 				continue
 			}

@@ -22,7 +22,7 @@ type args struct {
 	k    int // slots per row, ≥ 1
 	rows int // ≥ 1
 	relu int // ≠ 0: fused relu
-	// bytes from one row's slots to the next's: 4·k for sparse rows
+	// bytes from one row's slots to the next's: 4·k
 	idxStride, valStride int
 }
 
@@ -67,14 +67,14 @@ func rowsSIMD(y []float32, ldy int, w []float32, ldw int, b []float32, n int, id
 }
 
 // scatterSIMD is ScatterAdd for outputs [lo, hi), hi−lo a positive
-// multiple of 16, with the slots of row r at idx[r*is:] and val[r*vs:].
-func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, is int, val []float32, vs, k, rows, lo, hi int) {
+// multiple of 16.
+func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
 	if kernel == kernelGo || k == 0 {
-		scatterGo(w, ldw, g, ldg, idx, is, val, vs, k, rows, lo, hi)
+		scatterGo(w, ldw, g, ldg, idx, val, k, rows, lo, hi)
 		return
 	}
 	a := args{y: unsafe.Pointer(&w[lo]), ldy: 4 * ldw, w: unsafe.Pointer(&g[lo]), ldw: 4 * ldg,
-		n: hi - lo, idx: unsafe.Pointer(&idx[0]), val: unsafe.Pointer(&val[0]), k: k, rows: rows, idxStride: 4 * is, valStride: 4 * vs}
+		n: hi - lo, idx: unsafe.Pointer(&idx[0]), val: unsafe.Pointer(&val[0]), k: k, rows: rows, idxStride: 4 * k, valStride: 4 * k}
 	if kernel == kernelAVX512 {
 		scatter512(&a)
 	} else {

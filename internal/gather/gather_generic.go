@@ -8,8 +8,8 @@ func rowsSIMD(y []float32, ldy int, w []float32, ldw int, b []float32, n int, id
 	rowsGo(y, ldy, w, ldw, b, 0, n, idx, val, k, rows, relu)
 }
 
-func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, is int, val []float32, vs, k, rows, lo, hi int) {
-	scatterGo(w, ldw, g, ldg, idx, is, val, vs, k, rows, lo, hi)
+func scatterSIMD(w []float32, ldw int, g []float32, ldg int, idx []int32, val []float32, k, rows, lo, hi int) {
+	scatterGo(w, ldw, g, ldg, idx, val, k, rows, lo, hi)
 }
 
 func gemmSIMD(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) bool {
