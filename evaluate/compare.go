@@ -323,10 +323,15 @@ func (e evidence) rowsByScore(slice string) []int {
 		rows = slices.Clone(e.sc.Slices[i].Rows)
 	}
 	if e.tasks[0] == TaskBinary {
-		p := e.sc.Preds[0]
-		slices.SortFunc(rows, func(i, j int) int { return cmp.Or(cmp.Compare(p[i], p[j]), cmp.Compare(i, j)) })
+		sortByScore(rows, e.sc.Preds[0])
 	}
 	return rows
+}
+
+// sortByScore orders rows by their binary score p (ties by row), the order
+// the resampled rank scan reads them in.
+func sortByScore(rows []int, p []float32) {
+	slices.SortFunc(rows, func(i, j int) int { return cmp.Or(cmp.Compare(p[i], p[j]), cmp.Compare(i, j)) })
 }
 
 func (e evidence) resampled(i int, rows []int) (resampled, error) {

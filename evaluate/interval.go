@@ -1,9 +1,7 @@
 package evaluate
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/refit-ml/refit/model"
 )
@@ -26,8 +24,7 @@ func MetricInterval(sc *Scores, i int, m *model.Model, metric string, opts Boots
 		rows[r] = r
 	}
 	if task == TaskBinary {
-		p := sc.Preds[i]
-		slices.SortFunc(rows, func(a, b int) int { return cmp.Or(cmp.Compare(p[a], p[b]), cmp.Compare(a, b)) })
+		sortByScore(rows, sc.Preds[i])
 	}
 	a, err := newResampled(task, sc.Labels[i], sc.Preds[i], rows, modelOptions(m, sc, Options{}))
 	if err != nil {

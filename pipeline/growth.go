@@ -66,7 +66,7 @@ func (c *champion) trainedSpan(timeCol string) (first, trainedAt time.Time, ok b
 	return
 }
 
-// growthText describes a growth trigger.
+// String describes a growth trigger for the run's reasons.
 func (g *Growth) String() string {
 	return fmt.Sprintf("the training window now holds %s of data, %.1f× the %s the champion was trained on (window_growth %.1f)",
 		fmtSpan(g.Available), float64(g.Available)/float64(g.Trained), fmtSpan(g.Trained), g.Factor)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,25 +56,8 @@ An existing catalog is never overwritten. It holds the workspace lock.`,
 	return cmd
 }
 
-func catalogWorkspace(cmd *cobra.Command, f catalogFlags) (string, error) {
-	if err := checkFormat(f.format, "text", "json"); err != nil {
-		return "", err
-	}
-	if f.config == "" {
-		return f.workspace, nil
-	}
-	if cmd.Flags().Changed("workspace") {
-		return "", errors.New("--workspace and --config: give one")
-	}
-	cfg, err := pipeline.Load(f.config)
-	if err != nil {
-		return "", err
-	}
-	return cfg.Path(cfg.Workspace), nil
-}
-
 func catalogCheck(cmd *cobra.Command, f catalogFlags) error {
-	ws, err := catalogWorkspace(cmd, f)
+	ws, err := workspaceOf(cmd, f.format, f.workspace, f.config)
 	if err != nil {
 		return err
 	}
@@ -95,7 +77,7 @@ func catalogCheck(cmd *cobra.Command, f catalogFlags) error {
 }
 
 func catalogRebuild(cmd *cobra.Command, f catalogFlags) error {
-	ws, err := catalogWorkspace(cmd, f)
+	ws, err := workspaceOf(cmd, f.format, f.workspace, f.config)
 	if err != nil {
 		return err
 	}

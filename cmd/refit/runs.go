@@ -53,18 +53,19 @@ func newRunsCmd() *cobra.Command {
 	return cmd
 }
 
-// runsWorkspace is --workspace, or the workspace of --config.
-func runsWorkspace(cmd *cobra.Command, f runsFlags) (string, error) {
-	if err := checkFormat(f.format, "text", "json"); err != nil {
+// workspaceOf checks --format (text or json) and returns --workspace, or
+// the workspace of --config; the runs and catalog commands take either.
+func workspaceOf(cmd *cobra.Command, format, workspace, config string) (string, error) {
+	if err := checkFormat(format, "text", "json"); err != nil {
 		return "", err
 	}
-	if f.config == "" {
-		return f.workspace, nil
+	if config == "" {
+		return workspace, nil
 	}
 	if cmd.Flags().Changed("workspace") {
 		return "", errors.New("--workspace and --config: give one")
 	}
-	cfg, err := pipeline.Load(f.config)
+	cfg, err := pipeline.Load(config)
 	if err != nil {
 		return "", err
 	}
@@ -77,7 +78,7 @@ type runRow struct {
 }
 
 func runsList(cmd *cobra.Command, f runsFlags) error {
-	ws, err := runsWorkspace(cmd, f)
+	ws, err := workspaceOf(cmd, f.format, f.workspace, f.config)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
-	ws, err := runsWorkspace(cmd, f)
+	ws, err := workspaceOf(cmd, f.format, f.workspace, f.config)
 	if err != nil {
 		return err
 	}
