@@ -20,7 +20,7 @@ type auditFlags struct {
 	extra                                    auditExtraFlags
 }
 
-func newAuditCmd() *cobra.Command {
+func newAuditCmd(c *cli) *cobra.Command {
 	var f auditFlags
 	cmd := &cobra.Command{
 		Use:   "audit DATA... --expect FILE",
@@ -50,7 +50,7 @@ input or usage.`,
   refit audit new.parquet --expect expectations.yaml --reference train-profile.json \
       --coverage coverage.yaml --fail-on-drift`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runAuditCmd(cmd, args, f) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runAuditCmd(cmd, c, args, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.expect, "expect", "", "expectations file (YAML; required)")
@@ -66,7 +66,7 @@ input or usage.`,
 	return cmd
 }
 
-func runAuditCmd(cmd *cobra.Command, args []string, f auditFlags) error {
+func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error {
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return err
 	}
@@ -81,12 +81,13 @@ func runAuditCmd(cmd *cobra.Command, args []string, f auditFlags) error {
 	if err != nil {
 		return err
 	}
+	f.extra.reference.open = c.ingestOptions()
 	extra, err := auditSteps(f.extra, args)
 	if err != nil {
 		return err
 	}
 	ctx := cmd.Context()
-	ds, err := ingest.Open(ctx, args, ingest.Options{Limits: inputLimits})
+	ds, err := ingest.Open(ctx, args, c.ingestOptions())
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ const auditRefCoverage = "min_rows: 50\nlabel: \"delay > 15\"\nslices:\n  night:
 // January alone: every feature alerts, which is a warning unless
 // --fail-on-drift.
 func TestAuditReference(t *testing.T) {
+	t.Parallel()
 	dir := driftData(t)
 	for name, body := range map[string]string{"expect.yaml": auditRefExpect, "coverage.yaml": auditRefCoverage} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -43,6 +44,7 @@ func TestAuditReference(t *testing.T) {
 // TestAuditReferenceFiles checks that the HTML report and the JSON carry
 // the drift and coverage parts.
 func TestAuditReferenceFiles(t *testing.T) {
+	t.Parallel()
 	dir := driftData(t)
 	for name, body := range map[string]string{"expect.yaml": auditRefExpect, "coverage.yaml": auditRefCoverage} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {

@@ -27,6 +27,7 @@ columns:
 `
 
 func TestProfileInferAudit(t *testing.T) {
+	t.Parallel()
 	dir := smallData(t)
 	exp := filepath.Join(dir, "expect.yaml")
 	if err := os.WriteFile(exp, []byte(auditExpect), 0o644); err != nil {
@@ -50,6 +51,7 @@ func TestProfileInferAudit(t *testing.T) {
 }
 
 func TestAuditReportFiles(t *testing.T) {
+	t.Parallel()
 	dir := smallData(t)
 	exp := filepath.Join(dir, "expect.yaml")
 	if err := os.WriteFile(exp, []byte(auditExpect), 0o644); err != nil {
@@ -75,6 +77,7 @@ func TestAuditReportFiles(t *testing.T) {
 // TestAuditFlights infers expectations from flights-3m and audits the same
 // data against them: no error findings.
 func TestAuditFlights(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(sharedDir(t), "datasets", "flights-3m.parquet")
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("%s not found", path)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
@@ -16,7 +15,7 @@ type backtestFlags struct {
 	policies                                     []string
 }
 
-func newBacktestCmd() *cobra.Command {
+func newBacktestCmd(c *cli) *cobra.Command {
 	var f backtestFlags
 	cmd := &cobra.Command{
 		Use:   "backtest",
@@ -45,7 +44,7 @@ Exit codes: 0 the backtest completed, 2 errors (including runs that failed).`,
 		Example: `  refit backtest --config refit.yaml --from 2001-02-01 --to 2001-07-01 --every 1mo
   refit backtest --config refit.yaml --format json --report backtest.html`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return backtest(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return backtest(cmd, c, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "refit.yaml", "pipeline configuration (its data source is replayed)")
@@ -59,8 +58,8 @@ Exit codes: 0 the backtest completed, 2 errors (including runs that failed).`,
 	return cmd
 }
 
-func backtest(cmd *cobra.Command, f backtestFlags) error {
-	opts, err := backtestOptions(f)
+func backtest(cmd *cobra.Command, c *cli, f backtestFlags) error {
+	opts, err := backtestOptions(c, f)
 	if err != nil {
 		return err
 	}
@@ -95,8 +94,8 @@ func backtest(cmd *cobra.Command, f backtestFlags) error {
 }
 
 // backtestOptions checks the flags and turns them into options.
-func backtestOptions(f backtestFlags) (pipeline.BacktestOptions, error) {
-	opts := pipeline.BacktestOptions{Dir: f.dir, Limits: inputLimits, Logger: slog.Default()}
+func backtestOptions(c *cli, f backtestFlags) (pipeline.BacktestOptions, error) {
+	opts := pipeline.BacktestOptions{Dir: f.dir, Limits: c.limits, Logger: c.log}
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return opts, err
 	}

@@ -32,6 +32,7 @@ func backtestDir(t *testing.T) string {
 // TestBacktestCommand replays two months: JSON with the report, text, and
 // flags that cannot work.
 func TestBacktestCommand(t *testing.T) {
+	t.Parallel()
 	dir := backtestDir(t)
 	var stdout, stderr bytes.Buffer
 	args := []string{"backtest", "--config", filepath.Join(dir, "refit.yaml"), "--from", "2024-01-01", "--to", "2024-03-01",

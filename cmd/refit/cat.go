@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newCatCmd() *cobra.Command {
+func newCatCmd(c *cli) *cobra.Command {
 	var (
 		format  string
 		columns string
@@ -30,7 +30,7 @@ print without an offset), binary values as hex, nested values as JSON.`,
 			if limit < 0 {
 				return fmt.Errorf("--limit %d: want 0 (all rows) or more", limit)
 			}
-			opts := ingest.Options{Limits: inputLimits}
+			opts := c.ingestOptions()
 			if columns != "" {
 				opts.Columns = strings.Split(columns, ",")
 			}

@@ -15,7 +15,7 @@ type catalogFlags struct {
 	workspace, config, format, champion string
 }
 
-func newCatalogCmd() *cobra.Command {
+func newCatalogCmd(c *cli) *cobra.Command {
 	var f catalogFlags
 	cmd := &cobra.Command{
 		Use:   "catalog",

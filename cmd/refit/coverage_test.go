@@ -14,6 +14,7 @@ import (
 // TestCoverageText runs a coverage config over the drift test data, with
 // January as the reference, and compares the table with a golden file.
 func TestCoverageText(t *testing.T) {
+	t.Parallel()
 	dir := driftData(t)
 	cfgPath := filepath.Join(dir, "coverage.yaml")
 	yaml := "min_rows: 50\nlabel: \"delay > 15\"\nslices:\n  night: \"hour(date) < 5\"\n  alaska: 'origin in [\"ANC\", \"HNL\"]'\n"

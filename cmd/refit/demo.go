@@ -5,7 +5,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newDemoCmd() *cobra.Command {
+func newDemoCmd(c *cli) *cobra.Command {
 	var opts demo.Options
 	cmd := &cobra.Command{
 		Use:   "demo",

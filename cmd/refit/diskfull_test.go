@@ -47,6 +47,7 @@ func fill(t *testing.T, dir string, free int64) {
 // on device in WORKSPACE" and leaves the champion; with nothing free, the
 // read-only commands still answer.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("mounts file systems and trains: not in -short")
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newDriftCmd() *cobra.Command {
+func newDriftCmd(c *cli) *cobra.Command {
 	var (
 		ref, cur         sideSpec
 		opts             validate.DriftOptions
@@ -55,6 +55,7 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 			if err := opts.Validate(); err != nil {
 				return err
 			}
+			ref.open, cur.open = c.ingestOptions(), c.ingestOptions()
 			rp, err := ref.load(cmd.Context(), opts.Columns)
 			if err != nil {
 				return err

@@ -58,6 +58,7 @@ func saveProfile(t *testing.T, data, where, out string) {
 }
 
 func TestDriftCommand(t *testing.T) {
+	t.Parallel()
 	dir := driftData(t)
 	jan, jun := "--reference-where=month(date) == 1", "--where=month(date) == 6"
 	data := "$DIR/flights.parquet"
@@ -78,6 +79,7 @@ func TestDriftCommand(t *testing.T) {
 // and weekday mix of the flights barely changed, nor did anything else, so
 // the command exits 0 (it exited 1 on the raw dates before).
 func TestDriftFlights(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(sharedDir(t), "datasets", "flights-3m.parquet")
 	var stdout, stderr bytes.Buffer
 	start := time.Now()

@@ -18,6 +18,7 @@ import (
 type sideSpec struct {
 	sources []string
 	where   string
+	open    ingest.Options // what the data is read with
 }
 
 func (s sideSpec) String() string {
@@ -58,7 +59,7 @@ func (s sideSpec) load(ctx context.Context, columns []string) (*validate.Profile
 }
 
 func (s sideSpec) profileData(ctx context.Context, columns []string) (*validate.Profile, error) {
-	opts := ingest.Options{Limits: inputLimits}
+	opts := s.open
 	ds, err := ingest.Open(ctx, s.sources, opts)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newEvaluateCmd() *cobra.Command {
+func newEvaluateCmd(c *cli) *cobra.Command {
 	var (
 		refs      []string
 		format    string
@@ -53,7 +53,7 @@ null input.`,
 				}
 				models[i] = lm
 			}
-			sc, res, err := sf.evaluateAll(cmd.Context(), models)
+			sc, res, err := sf.evaluateAll(cmd.Context(), c.ingestOptions(), models)
 			if err != nil {
 				return err
 			}

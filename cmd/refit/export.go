@@ -22,7 +22,7 @@ type exportFlags struct {
 	inputTypes                    []string
 }
 
-func newExportCmd() *cobra.Command {
+func newExportCmd(c *cli) *cobra.Command {
 	var f exportFlags
 	cmd := &cobra.Command{
 		Use:   "export --model M|champion --format onnx -o model.onnx",
@@ -42,7 +42,7 @@ metadata. See the export/onnx package documentation.`,
 		Example: `  refit export --model champion --format onnx -o late.onnx
   refit export --model late.refit --input-type distance=int64 -o late.onnx`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runExport(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runExport(cmd, c, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.model, "model", "", "model file, registry version (v0003) or alias (champion)")
@@ -54,7 +54,7 @@ metadata. See the export/onnx package documentation.`,
 	return cmd
 }
 
-func runExport(cmd *cobra.Command, f exportFlags) error {
+func runExport(cmd *cobra.Command, c *cli, f exportFlags) error {
 	if f.model == "" || f.out == "" {
 		return fmt.Errorf("--model and --output are required (see '%s --help')", cmd.CommandPath())
 	}
@@ -73,7 +73,7 @@ func runExport(cmd *cobra.Command, f exportFlags) error {
 			return err
 		}
 	}
-	if err := f.numericTypes(ctx, lm.m, schema, opts.Numeric); err != nil {
+	if err := f.numericTypes(ctx, c.ingestOptions(), lm.m, schema, opts.Numeric); err != nil {
 		return err
 	}
 	file, err := onnx.Export(lm.m, opts)
@@ -90,9 +90,9 @@ func runExport(cmd *cobra.Command, f exportFlags) error {
 // numericTypes sets the input types of the model's numeric columns from
 // their arrow types (schema, updated from the --data schema if given),
 // then from --input-type.
-func (f exportFlags) numericTypes(ctx context.Context, m *model.Model, schema map[string]string, types map[string]onnx.InputType) error {
+func (f exportFlags) numericTypes(ctx context.Context, open ingest.Options, m *model.Model, schema map[string]string, types map[string]onnx.InputType) error {
 	if len(f.data) > 0 {
-		ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+		ds, err := ingest.Open(ctx, f.data, open)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 // TestExportFlags checks that bad export flags exit 2 with one line
 // naming the problem.
 func TestExportFlags(t *testing.T) {
+	t.Parallel()
 	dir := trainData(t)
 	model := trainSmall(t, dir)
 	for _, tc := range []struct {
@@ -52,6 +53,7 @@ func trainSmall(t *testing.T, dir string) string {
 // TestExportFile exports a model file with input types from --data:
 // distance is an int64 column there.
 func TestExportFile(t *testing.T) {
+	t.Parallel()
 	dir := trainData(t)
 	model := trainSmall(t, dir)
 	var stdout, stderr bytes.Buffer
@@ -74,6 +76,7 @@ func TestExportFile(t *testing.T) {
 // TestExportChampion exports the demo's champion and checks that the
 // registry's record of it is in the metadata.
 func TestExportChampion(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("plays the demo")
 	}

@@ -21,7 +21,7 @@ type gateFlags struct {
 	sf                          scoreFlags
 }
 
-func newGateCmd() *cobra.Command {
+func newGateCmd(c *cli) *cobra.Command {
 	var f gateFlags
 	cmd := &cobra.Command{
 		Use:   "gate --candidate M --champion M|ALIAS --data HOLDOUT",
@@ -57,7 +57,7 @@ verdict (passed or failed); only a passed version can be promoted without
 		Example: `  refit gate --candidate new.safetensors --champion champion --data holdout.parquet --label 'delay > 15'
   refit gate --candidate new.safetensors --champion champion --data holdout.parquet --policy gates.yaml --register`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runGate(cmd, &f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runGate(cmd, c, &f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.candidate, "candidate", "", "candidate model file (or registry version)")
@@ -83,7 +83,7 @@ type gateOutput struct {
 	Registered *registry.Version `json:"registered,omitempty"`
 }
 
-func runGate(cmd *cobra.Command, f *gateFlags) error {
+func runGate(cmd *cobra.Command, c *cli, f *gateFlags) error {
 	ctx := cmd.Context()
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return err
@@ -103,7 +103,7 @@ func runGate(cmd *cobra.Command, f *gateFlags) error {
 	if out.Policy == "" {
 		out.Policy = "default"
 	}
-	d, err := f.compare(ctx, pol, roles)
+	d, err := f.compare(ctx, c.ingestOptions(), pol, roles)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func runGate(cmd *cobra.Command, f *gateFlags) error {
 }
 
 // compare runs evaluate.Compare on --data with the score flags.
-func (f *gateFlags) compare(ctx context.Context, pol *evaluate.Policy, roles evaluate.Roles) (*evaluate.Decision, error) {
+func (f *gateFlags) compare(ctx context.Context, open ingest.Options, pol *evaluate.Policy, roles evaluate.Roles) (*evaluate.Decision, error) {
 	if len(f.sf.data) == 0 {
 		return nil, errors.New("--data is required")
 	}
@@ -131,7 +131,7 @@ func (f *gateFlags) compare(ctx context.Context, pol *evaluate.Policy, roles eva
 	if err != nil {
 		return nil, err
 	}
-	ds, err := ingest.Open(ctx, f.sf.data, ingest.Options{Limits: inputLimits})
+	ds, err := ingest.Open(ctx, f.sf.data, open)
 	if err != nil {
 		return nil, err
 	}

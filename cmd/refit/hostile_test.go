@@ -34,6 +34,7 @@ const (
 // end in a clean exit-2 error naming the file, with no Go runtime crash,
 // and stay under 256 MiB of peak RSS.
 func TestHostileFiles(t *testing.T) {
+	t.Parallel()
 	if args := os.Getenv("REFIT_TEST_HOSTILE_ARGS"); args != "" {
 		runLimited(t, args)
 		return

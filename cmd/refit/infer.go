@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newInferCmd() *cobra.Command {
+func newInferCmd(c *cli) *cobra.Command {
 	var output, where string
 	cmd := &cobra.Command{
 		Use:   "infer DATA...",
@@ -23,7 +23,7 @@ with 'refit audit DATA --expect FILE'.`,
 		Example: `  refit infer data/flights.parquet -o expectations.yaml`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ds, err := ingest.Open(cmd.Context(), args, ingest.Options{Limits: inputLimits})
+			ds, err := ingest.Open(cmd.Context(), args, c.ingestOptions())
 			if err != nil {
 				return err
 			}

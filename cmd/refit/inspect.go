@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newInspectCmd() *cobra.Command {
+func newInspectCmd(c *cli) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "inspect PATH...",
@@ -24,7 +24,7 @@ func newInspectCmd() *cobra.Command {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			ds, err := ingest.Open(cmd.Context(), args, ingest.Options{Limits: inputLimits})
+			ds, err := ingest.Open(cmd.Context(), args, c.ingestOptions())
 			if err != nil {
 				return err
 			}

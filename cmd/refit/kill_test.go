@@ -90,6 +90,7 @@ const killClock = "2024-03-01"
 // -short kills at 3 instants; the default at 12; REFIT_BIG_TESTS=1 after
 // every durable step and at 100 random instants (BENCHMARKS.md, issue 14).
 func TestKillRun(t *testing.T) {
+	t.Parallel()
 	k := newKillBench(t)
 	points, randoms := k.plan()
 	var stats killStats

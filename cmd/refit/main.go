@@ -28,9 +28,22 @@ const (
 	exitError  = 2 // bad input or usage
 )
 
-// inputLimits are the limits every command reads data with, set from the
-// root command's flags.
-var inputLimits ingest.Limits
+// cli is the state the commands share, handed to each command constructor
+// (as pebble's tool.T is) instead of kept in package variables, so that
+// commands, and their tests, can run side by side in one process. The root
+// command's flags set it before any command runs.
+type cli struct {
+	// limits are the limits every command reads data with.
+	limits ingest.Limits
+	// log is where commands log: stderr at --log-level. Commands pass it
+	// down explicitly; nothing uses slog's default logger.
+	log *slog.Logger
+}
+
+// ingestOptions are the options every command opens data with.
+func (c *cli) ingestOptions() ingest.Options {
+	return ingest.Options{Limits: c.limits, Logger: c.log}
+}
 
 // errFailed marks a run that worked but whose checks or gates failed.
 var errFailed = errors.New("checks failed")
@@ -63,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func newRoot() *cobra.Command {
+	c := &cli{log: slog.New(slog.DiscardHandler)}
 	var logLevel string
 	var maxPageMiB, maxRatio int64
 	root := &cobra.Command{
@@ -88,26 +102,29 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 			if maxRatio <= 0 {
 				return fmt.Errorf("--max-ratio %d: want a positive ratio", maxRatio)
 			}
-			inputLimits.MaxPageBytes = maxPageMiB << 20
-			inputLimits.MaxRatio = maxRatio
-			return setLogger(cmd.ErrOrStderr(), logLevel)
+			c.limits.MaxPageBytes = maxPageMiB << 20
+			c.limits.MaxRatio = maxRatio
+			log, err := newLogger(cmd.ErrOrStderr(), logLevel)
+			c.log = log
+			return err
 		},
 	}
 	root.PersistentFlags().Int64Var(&maxPageMiB, "max-page-mib", 1024, "refuse Parquet pages and Arrow messages larger than this many MiB (protects against hostile files)")
 	root.PersistentFlags().Int64Var(&maxRatio, "max-ratio", 1000, "refuse Parquet pages and compressed Arrow buffers of more than 8 MiB that decompress to more than this many times their size")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
-	root.AddCommand(newInspectCmd(), newCatCmd(), newTrainCmd(), newPredictCmd(), newEvaluateCmd(), newGateCmd(), newModelsCmd(), newPromoteCmd(), newRollbackCmd(), newDriftCmd(), newDemoCmd(), newOptimizeCmd(), newProfileCmd(), newInferCmd(), newAuditCmd(), newRunCmd(), newBacktestCmd(), newServeCmd(), newScheduleCmd(), newRunsCmd(), newQuarantineCmd(), newExportCmd(), newCatalogCmd())
+	root.AddCommand(newInspectCmd(c), newCatCmd(c), newTrainCmd(c), newPredictCmd(c), newEvaluateCmd(c), newGateCmd(c), newModelsCmd(c), newPromoteCmd(c), newRollbackCmd(c), newDriftCmd(c), newDemoCmd(c), newOptimizeCmd(c), newProfileCmd(c), newInferCmd(c), newAuditCmd(c), newRunCmd(c), newBacktestCmd(c), newServeCmd(c), newScheduleCmd(c), newRunsCmd(c), newQuarantineCmd(c), newExportCmd(c), newCatalogCmd(c))
 	addUsageHints(root)
 	return root
 }
 
-func setLogger(w io.Writer, level string) error {
+// newLogger returns a text logger writing to w at level, or a discarding
+// one and an error when level is not a level's name.
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+		return slog.New(slog.DiscardHandler), fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})))
-	return nil
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
 // addUsageHints makes argument and flag errors point at the command's help.

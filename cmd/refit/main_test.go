@@ -41,6 +41,7 @@ func smallData(t *testing.T) string {
 }
 
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	dir := smallData(t)
 	tests := []cliCase{
 		{"inspect", []string{"inspect", "$DIR/small.parquet"}, 0},
@@ -122,6 +123,7 @@ func sharedDir(t *testing.T) string {
 }
 
 func TestFlights(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(sharedDir(t), "datasets", "flights-3m.parquet")
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"inspect", path}, &stdout, &stderr); code != 0 {

@@ -139,7 +139,7 @@ func (f *scoreFlags) sliceExprs() ([]evaluate.SliceExpr, error) {
 
 // evaluateAll scores every model on the data in one pass and evaluates
 // each; results are in the order of models.
-func (f *scoreFlags) evaluateAll(ctx context.Context, models []*loadedModel) (*evaluate.Scores, []evaluate.Result, error) {
+func (f *scoreFlags) evaluateAll(ctx context.Context, open ingest.Options, models []*loadedModel) (*evaluate.Scores, []evaluate.Result, error) {
 	if len(f.data) == 0 {
 		return nil, nil, errors.New("--data is required")
 	}
@@ -147,7 +147,7 @@ func (f *scoreFlags) evaluateAll(ctx context.Context, models []*loadedModel) (*e
 	if err != nil {
 		return nil, nil, err
 	}
-	ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+	ds, err := ingest.Open(ctx, f.data, open)
 	if err != nil {
 		return nil, nil, err
 	}

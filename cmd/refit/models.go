@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newModelsCmd() *cobra.Command {
+func newModelsCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "models",
 		Short: "List, show and register model versions of the registry",
@@ -24,7 +24,7 @@ registers model files. A version registered here has a missing gate verdict
 and is promoted only with --force --reason; register with
 'refit gate --register' to record a verdict that allows promotion.`,
 	}
-	cmd.AddCommand(newModelsListCmd(), newModelsShowCmd(), newModelsRegisterCmd())
+	cmd.AddCommand(newModelsListCmd(c), newModelsShowCmd(c), newModelsRegisterCmd(c))
 	return cmd
 }
 
@@ -34,7 +34,7 @@ type versionView struct {
 	Aliases []string `json:"aliases"`
 }
 
-func newModelsListCmd() *cobra.Command {
+func newModelsListCmd(c *cli) *cobra.Command {
 	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -101,7 +101,7 @@ func writeVersionTable(w io.Writer, views []versionView) error {
 	return tw.Flush()
 }
 
-func newModelsShowCmd() *cobra.Command {
+func newModelsShowCmd(c *cli) *cobra.Command {
 	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "show VERSION|ALIAS",
@@ -161,7 +161,7 @@ func compactJSON(raw json.RawMessage) string {
 	return string(b)
 }
 
-func newModelsRegisterCmd() *cobra.Command {
+func newModelsRegisterCmd(c *cli) *cobra.Command {
 	var format, workspace, parent string
 	cmd := &cobra.Command{
 		Use:   "register MODEL_FILE",

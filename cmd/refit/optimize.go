@@ -23,7 +23,7 @@ type optimizeFlags struct {
 	epochs                                     int
 }
 
-func newOptimizeCmd() *cobra.Command {
+func newOptimizeCmd(c *cli) *cobra.Command {
 	var f optimizeFlags
 	cmd := &cobra.Command{
 		Use:   "optimize --model M --data VALIDATION -o M2",
@@ -45,7 +45,7 @@ are taken per batch), and --keep-float first,last keeps those layers in
 float32. It prints parameters, nonzeros, bytes, latency and throughput
 before and after, and every attempt.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, c, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.model, "model", "", "model file")
@@ -96,7 +96,7 @@ func (f optimizeFlags) quantizeOptions(o *optimize.Options) error {
 	return nil
 }
 
-func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
+func runOptimize(cmd *cobra.Command, c *cli, f optimizeFlags) error {
 	if f.model == "" || len(f.data) == 0 || f.out == "" {
 		return fmt.Errorf("--model, --data and --output are required")
 	}
@@ -117,7 +117,7 @@ func runOptimize(cmd *cobra.Command, f optimizeFlags) error {
 	if label == "" {
 		label = evaluate.LabelOf(m)
 	}
-	ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+	ds, err := ingest.Open(ctx, f.data, c.ingestOptions())
 	if err != nil {
 		return err
 	}

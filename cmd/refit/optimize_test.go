@@ -13,6 +13,7 @@ import (
 // TestOptimizeFlags checks that bad quantization flags exit 2 with one
 // line naming the flag.
 func TestOptimizeFlags(t *testing.T) {
+	t.Parallel()
 	base := []string{"optimize", "--model", "$DIR/m.refit", "--data", "$DIR/d.parquet", "-o", "$DIR/o.refit", "--quantize", "int8"}
 	runCases(t, t.TempDir(), nil, []cliCase{
 		{"optimize_bad_quantize", []string{"optimize", "--model", "$DIR/m.refit", "--data", "$DIR/d.parquet", "-o", "$DIR/o.refit", "--quantize", "int4"}, 2},
@@ -26,6 +27,7 @@ func TestOptimizeFlags(t *testing.T) {
 // ranges and the last layer kept in float32, and checks the written model
 // is made that way.
 func TestOptimizeStaticKeepFloat(t *testing.T) {
+	t.Parallel()
 	dir := trainData(t)
 	var out bytes.Buffer
 	train := []string{"train", "--data", dir + "/train.parquet", "--label", "delay > 15", "--features", "distance,origin,date",
@@ -69,6 +71,7 @@ func isFloat(l model.Layer) bool {
 // on the tail of the --data rows and fine-tuning uses only the rows before
 // it; the output says which rows those were.
 func TestOptimizeMeasuresUnseenRows(t *testing.T) {
+	t.Parallel()
 	dir := trainData(t)
 	var out bytes.Buffer
 	trainArgs := []string{"train", "--data", dir + "/train.parquet", "--label", "delay > 15", "--features", "distance,origin",

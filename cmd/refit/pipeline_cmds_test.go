@@ -62,6 +62,7 @@ func runGolden(t *testing.T, dir, name string, code int, args ...string) {
 // TestPipelineCommands checks runs, run and schedule next on one demo
 // workspace, in order, since run changes the workspace.
 func TestPipelineCommands(t *testing.T) {
+	t.Parallel()
 	dir := demoDir(t)
 	t.Run("runs", func(t *testing.T) {
 		runGolden(t, dir, "runs_list", 0, "runs", "list", "--workspace", "$DIR/workspace")

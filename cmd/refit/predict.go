@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newPredictCmd() *cobra.Command {
+func newPredictCmd(c *cli) *cobra.Command {
 	var modelPath, where, keep, out, workspace string
 	var data []string
 	cmd := &cobra.Command{
@@ -43,7 +43,7 @@ its checksum), or a version (v0003) or alias (champion) of the registry in
 			if keep != "" {
 				cols = strings.Split(keep, ",")
 			}
-			return runPredict(cmd, modelPath, workspace, data, where, cols, out)
+			return runPredict(cmd, c, modelPath, workspace, data, where, cols, out)
 		},
 	}
 	cmd.Flags().StringVar(&modelPath, "model", "", "model file, or a version or alias (champion) in --workspace")
@@ -55,14 +55,14 @@ its checksum), or a version (v0003) or alias (champion) of the registry in
 	return cmd
 }
 
-func runPredict(cmd *cobra.Command, ref, workspace string, data []string, where string, keep []string, out string) error {
+func runPredict(cmd *cobra.Command, c *cli, ref, workspace string, data []string, where string, keep []string, out string) error {
 	ctx := cmd.Context()
 	lm, err := loadModel(ctx, ref, workspace)
 	if err != nil {
 		return err
 	}
 	m := lm.m.WithThreads(runtime.GOMAXPROCS(0)) // large batches on every core
-	ds, err := ingest.Open(ctx, data, ingest.Options{Limits: inputLimits})
+	ds, err := ingest.Open(ctx, data, c.ingestOptions())
 	if err != nil {
 		return err
 	}

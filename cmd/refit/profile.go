@@ -18,7 +18,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newProfileCmd() *cobra.Command {
+func newProfileCmd(c *cli) *cobra.Command {
 	var output, where, format string
 	cmd := &cobra.Command{
 		Use:   "profile DATA...",
@@ -34,7 +34,7 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			ds, err := ingest.Open(cmd.Context(), args, ingest.Options{Limits: inputLimits})
+			ds, err := ingest.Open(cmd.Context(), args, c.ingestOptions())
 			if err != nil {
 				return err
 			}

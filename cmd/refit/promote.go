@@ -21,7 +21,7 @@ type aliasChange struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-func newPromoteCmd() *cobra.Command {
+func newPromoteCmd(c *cli) *cobra.Command {
 	var (
 		format, workspace, alias, reason string
 		force                            bool
@@ -69,7 +69,7 @@ given with a --reason; the history records the forced promotion.`,
 	return cmd
 }
 
-func newRollbackCmd() *cobra.Command {
+func newRollbackCmd(c *cli) *cobra.Command {
 	var format, workspace, alias, reason string
 	cmd := &cobra.Command{
 		Use:   "rollback",

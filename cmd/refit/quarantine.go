@@ -17,7 +17,7 @@ type quarantineFlags struct {
 	all                               bool
 }
 
-func newQuarantineCmd() *cobra.Command {
+func newQuarantineCmd(c *cli) *cobra.Command {
 	var f quarantineFlags
 	cmd := &cobra.Command{
 		Use:   "quarantine FILE --reason TEXT",

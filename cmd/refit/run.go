@@ -20,7 +20,7 @@ type runFlags struct {
 	force               bool
 }
 
-func newRunCmd() *cobra.Command {
+func newRunCmd(c *cli) *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -36,7 +36,7 @@ or gates, 2 errors (including a workspace locked by another process).`,
 		Example: `  refit run --config refit.yaml
   refit run --config refit.yaml --now 2024-03-01 --force --format json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runOnce(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runOnce(cmd, c, f) },
 	}
 	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration")
 	cmd.Flags().StringVar(&f.now, "now", "", "the run's clock, RFC 3339 or a date (default: the current time)")
@@ -45,7 +45,7 @@ or gates, 2 errors (including a workspace locked by another process).`,
 	return cmd
 }
 
-func runOnce(cmd *cobra.Command, f runFlags) error {
+func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return err
 	}
@@ -57,12 +57,12 @@ func runOnce(cmd *cobra.Command, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := lockWorkspace(cfg)
+	unlock, err := lockWorkspace(cfg, c.log)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: inputLimits, Logger: slog.Default()})
+	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log})
 	if rec != nil {
 		if werr := writeRunResult(cmd.OutOrStdout(), f.format, cfg, rec); werr != nil && err == nil {
 			err = werr
@@ -90,7 +90,7 @@ func parseClock(s string) (time.Time, error) {
 
 // lockWorkspace takes the workspace's lock file, which `refit serve` takes
 // around each job, and returns its release.
-func lockWorkspace(cfg *pipeline.Config) (func(), error) {
+func lockWorkspace(cfg *pipeline.Config, log *slog.Logger) (func(), error) {
 	ws := cfg.Path(cfg.Workspace)
 	if err := os.MkdirAll(ws, 0o755); err != nil {
 		return nil, fmt.Errorf("workspace %s: %w", ws, err)
@@ -101,7 +101,7 @@ func lockWorkspace(cfg *pipeline.Config) (func(), error) {
 	}
 	return func() {
 		if err := l.Unlock(); err != nil {
-			slog.Error("workspace unlock", "err", err)
+			log.Error("workspace unlock", "err", err)
 		}
 	}, nil
 }

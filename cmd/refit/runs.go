@@ -21,7 +21,7 @@ type runsFlags struct {
 	limit                     int
 }
 
-func newRunsCmd() *cobra.Command {
+func newRunsCmd(c *cli) *cobra.Command {
 	var f runsFlags
 	cmd := &cobra.Command{
 		Use:   "runs",

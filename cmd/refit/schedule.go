@@ -10,12 +10,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newScheduleCmd() *cobra.Command {
+func newScheduleCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schedule",
 		Short: "Inspect the schedules of refit.yaml",
 	}
-	cmd.AddCommand(newScheduleNextCmd())
+	cmd.AddCommand(newScheduleNextCmd(c))
 	return cmd
 }
 
@@ -29,7 +29,7 @@ type scheduleNext struct {
 	Next []time.Time `json:"next"`
 }
 
-func newScheduleNextCmd() *cobra.Command {
+func newScheduleNextCmd(c *cli) *cobra.Command {
 	var config, now, format string
 	var count int
 	cmd := &cobra.Command{

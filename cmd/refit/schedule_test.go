@@ -14,6 +14,7 @@ import (
 // offset of each day across New York's daylight saving changes; one
 // without prints them in the zone of --now, as before.
 func TestScheduleNextZones(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		cron  string

@@ -19,7 +19,7 @@ import (
 
 type serveFlags struct{ config, listen string }
 
-func newServeCmd() *cobra.Command {
+func newServeCmd(c *cli) *cobra.Command {
 	var f serveFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -47,14 +47,14 @@ prints them.`,
 		Example: `  refit serve --config refit.yaml
   refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, c, f) },
 	}
 	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration with a schedules section")
 	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz and /metrics (empty: no HTTP)")
 	return cmd
 }
 
-func runServe(cmd *cobra.Command, f serveFlags) error {
+func runServe(cmd *cobra.Command, c *cli, f serveFlags) error {
 	ctx := cmd.Context()
 	cfg, err := pipeline.Load(f.config)
 	if err != nil {
@@ -66,12 +66,13 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}
-	if err := recoverAtStart(cmd, cfg); err != nil {
+	if err := recoverAtStart(cmd, cfg, c.log); err != nil {
 		return err
 	}
 	d := newDaemon(f.config, cfg)
+	d.limits, d.log = c.limits, c.log
 	d.seed(ctx)
-	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: slog.Default()}); err != nil {
+	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: c.log}); err != nil {
 		return err
 	}
 	stopHTTP, err := serveHTTP(cmd, f.listen, d)
@@ -94,10 +95,10 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 // (pipeline.Recover) while holding the workspace lock. When another
 // process holds it, that process is working on the workspace and has
 // recovered it at its own start.
-func recoverAtStart(cmd *cobra.Command, cfg *pipeline.Config) error {
+func recoverAtStart(cmd *cobra.Command, cfg *pipeline.Config, log *slog.Logger) error {
 	l := workspaceLock(cfg)
 	if err := l.TryLock(); errors.Is(err, schedules.ErrLocked) {
-		slog.Info("workspace locked by another process: not recovering it", "err", err)
+		log.Info("workspace locked by another process: not recovering it", "err", err)
 		return nil
 	} else if err != nil {
 		return err
@@ -123,12 +124,12 @@ func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
 		return nil, fmt.Errorf("--listen: %w", err)
 	}
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
-		slog.Warn("serving /metrics and /healthz beyond this machine", "addr", ln.Addr())
+		d.log.Warn("serving /metrics and /healthz beyond this machine", "addr", ln.Addr())
 	}
 	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			slog.Error("http server", "err", err)
+			d.log.Error("http server", "err", err)
 		}
 	}()
 	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics\n", ln.Addr())
@@ -165,9 +166,9 @@ func (d *daemon) reload() {
 		err = d.sched.Reload(d.schedulesOf(cfg))
 	}
 	if err != nil {
-		slog.Error("reload failed, keeping the current schedules", "config", d.path, "err", err)
+		d.log.Error("reload failed, keeping the current schedules", "config", d.path, "err", err)
 		return
 	}
 	d.cfg.Store(cfg)
-	slog.Info("reloaded", "config", d.path, "schedules", len(cfg.Schedules))
+	d.log.Info("reloaded", "config", d.path, "schedules", len(cfg.Schedules))
 }

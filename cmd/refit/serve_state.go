@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/schedules"
 	"github.com/refit-ml/refit/validate"
@@ -22,6 +23,9 @@ type daemon struct {
 	path  string // the config file, re-read on SIGHUP
 	cfg   atomic.Pointer[pipeline.Config]
 	sched *schedules.Scheduler
+
+	limits ingest.Limits // what jobs read data with
+	log    *slog.Logger  // jobs' and the daemon's logs; discarded by default
 
 	mu sync.Mutex
 	m  serveMetrics
@@ -40,7 +44,7 @@ func newDaemon(path string, cfg *pipeline.Config) *daemon {
 	d := &daemon{path: path, m: serveMetrics{
 		Runs: map[[2]string]int{}, LastSuccess: map[string]time.Time{},
 		LastOutcome: map[string]string{}, Champion: map[string]float64{},
-	}}
+	}, log: slog.New(slog.DiscardHandler)}
 	d.cfg.Store(cfg)
 	return d
 }
@@ -72,7 +76,7 @@ func (d *daemon) job(kind string) schedules.Job {
 		if kind == "audit" {
 			do = pipeline.Audit
 		}
-		opts := pipeline.Options{Trigger: "schedule:" + name, Limits: inputLimits, Logger: slog.Default()}
+		opts := pipeline.Options{Trigger: "schedule:" + name, Limits: d.limits, Logger: d.log}
 		rec, err := do(ctx, d.config(), opts)
 		d.observe(kind, name, rec, err)
 		if errors.Is(err, pipeline.ErrBlocked) {
@@ -130,7 +134,7 @@ func (d *daemon) seed(ctx context.Context) {
 	defer reg.Close()
 	runs, err := reg.Runs(ctx, 20)
 	if err != nil {
-		slog.Warn("reading recent runs", "workspace", ws, "err", err)
+		d.log.Warn("reading recent runs", "workspace", ws, "err", err)
 		return
 	}
 	d.mu.Lock()

@@ -24,6 +24,7 @@ import (
 )
 
 func TestServeMetricsFormat(t *testing.T) {
+	t.Parallel()
 	next := time.Date(2024, 3, 10, 2, 0, 0, 0, time.UTC)
 	st := []schedules.Status{
 		{Name: "nightly", Next: next, Running: true, Runs: 3, Skipped: map[string]int{schedules.SkipOverlap: 2, schedules.SkipMissed: 5}, Queued: 2, Waited: 95 * time.Second},
@@ -172,6 +173,7 @@ func get(t *testing.T, url, contentType string) string {
 }
 
 func TestServeReload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "refit.yaml")
 	write := func(schedules string) {
@@ -216,6 +218,7 @@ func TestServeReload(t *testing.T) {
 // CRON_TZ or TZ (with that day's offset), else in the zone of the clock,
 // here UTC.
 func TestServeNextInSpecZone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "refit.yaml")
 	specs := []string{"CRON_TZ=America/New_York 0 6 * * *", "TZ=Asia/Tokyo 0 6 * * 1", "CRON_TZ=America/New_York 30 1 * * *", "0 6 * * *", "@every 90m"}

@@ -35,7 +35,7 @@ type trainFlags struct {
 	seed                         uint64
 }
 
-func newTrainCmd() *cobra.Command {
+func newTrainCmd(c *cli) *cobra.Command {
 	var f trainFlags
 	cmd := &cobra.Command{
 		Use:   "train --data D --label EXPR --features a,b,c -o model.refit",
@@ -49,7 +49,7 @@ the same model bytes.`,
     --label 'delay > 15' --features distance,date,origin,destination \
     --hidden 64,32 -o late.refit`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(cmd, c, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.data, "data", nil, "dataset: files, directories or globs (repeat or comma-separate)")
@@ -71,7 +71,7 @@ the same model bytes.`,
 	return cmd
 }
 
-func runTrain(cmd *cobra.Command, f trainFlags) error {
+func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	if len(f.data) == 0 || f.label == "" || f.features == "" || f.out == "" {
 		return fmt.Errorf("--data, --label, --features and --output are required (see '%s --help')", cmd.CommandPath())
 	}
@@ -83,7 +83,7 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	ds, err := ingest.Open(ctx, f.data, ingest.Options{Limits: inputLimits})
+	ds, err := ingest.Open(ctx, f.data, c.ingestOptions())
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg.Progress = progressReporter(cmd.ErrOrStderr())
+	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log)
 	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
 		Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
@@ -190,8 +190,8 @@ func withLabel(rec arrow.Record, filter, label *colexpr.Program) (arrow.Record, 
 }
 
 // progressReporter shows each epoch: a rewritten line on a terminal, an
-// info log line otherwise.
-func progressReporter(w io.Writer) func(train.Epoch) {
+// info log line on log otherwise.
+func progressReporter(w io.Writer, log *slog.Logger) func(train.Epoch) {
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			return func(e train.Epoch) {
@@ -204,7 +204,7 @@ func progressReporter(w io.Writer) func(train.Epoch) {
 		}
 	}
 	return func(e train.Epoch) {
-		slog.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
+		log.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
 			"valid_metric", e.ValidMetric, "improved", e.Improved, "stop", e.Stop)
 	}
 }

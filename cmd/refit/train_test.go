@@ -44,6 +44,7 @@ func trainData(t *testing.T) string {
 var timing = regexp.MustCompile(`(time +|"seconds": )[0-9.]+(ms|s|µs)?`)
 
 func TestTrainPredict(t *testing.T) {
+	t.Parallel()
 	dir := trainData(t)
 	train := []string{"train", "--data", "$DIR/train.parquet", "--label", "delay > 15", "--features", "distance,origin,date",
 		"--hidden", "8", "--epochs", "20", "--seed", "3", "-o", "$DIR/m.refit"}

@@ -18,6 +18,7 @@ import (
 // database's directories; it is skipped where that namespace cannot be
 // made (not Linux, no unshare, not allowed to mount).
 func TestZoneDataEmbedded(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("REFIT_TEST_HIDDEN_ZONEINFO") == "1" {
 		scheduleNextWithoutZoneinfo(t)
 		return

@@ -10,6 +10,7 @@ import (
 // registry, or move an alias, with a mistyped --workspace: each fails
 // with one line naming the path, and none creates it (issue 14).
 func TestReadCommandsCreateNoWorkspace(t *testing.T) {
+	t.Parallel()
 	dir := smallData(t)
 	typo := []string{"--workspace", "$DIR/typo"}
 	cases := []cliCase{
