@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // Audit is the data half of Run, for `refit serve`'s audit job: it finds
@@ -63,7 +63,7 @@ func openRun(ctx context.Context, cfg *Config, opts Options) (*run, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	rec := &Record{ID: rr.ID, Trigger: opts.Trigger, Clock: opts.Now, Started: time.Now()}
-	r := &run{cfg: cfg, opts: opts, reg: reg, rec: rec, ws: ws, dir: filepath.Join(ws, "runs", rr.ID), quarantine: quarantine}
+	r := &run{cfg: cfg, opts: opts, reg: reg, rec: rec, ws: ws, dir: workspace.Dir(ws).RunPath(rr.ID), quarantine: quarantine}
 	if !recovered.Empty() {
 		notes := recovered.Notes()
 		rec.Stages = append(rec.Stages, Stage{Name: "recover", Status: "ok", Started: rec.Started, Notes: notes})

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"syscall"
 	"time"
 
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // OutcomeChampionChanged is the outcome of a run whose candidate passed
@@ -95,7 +95,7 @@ func (r *run) prune(ctx context.Context) {
 		return
 	}
 	for _, id := range ids {
-		if err := os.RemoveAll(filepath.Join(r.ws, "runs", id)); err != nil {
+		if err := os.RemoveAll(workspace.Dir(r.ws).RunPath(id)); err != nil {
 			r.opts.Logger.Warn("run retention", "run", id, "err", err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/internal/atomicfile"
+	"github.com/refit-ml/refit/workspace"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -83,7 +84,7 @@ func writeRecord(dir string, rec *Record) error {
 	if err := writeReport(dir, rec); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, "run.json"), data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, workspace.RecordFile), data, 0o644); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
 	return nil

@@ -1,24 +1,11 @@
 package pipeline
 
 import (
-	"fmt"
 	"time"
 )
 
 // defaultWindowGrowth is train.window_growth when unset.
 const defaultWindowGrowth = 1.5
-
-// Growth is the evidence of a window-growth trigger: the data the training
-// window now holds against what the champion was trained on.
-type Growth struct {
-	// Trained is the span of data the champion was trained on, from its
-	// first training row to its run's clock; Available is the span the
-	// window now holds, from the later of the window's start and that
-	// first row to this run's clock.
-	Trained   time.Duration `json:"trained_ns"`
-	Available time.Duration `json:"available_ns"`
-	Factor    float64       `json:"factor"` // train.window_growth
-}
 
 // windowGrowth checks whether the data in the training window has grown
 // by train.window_growth since the champion was trained: a champion
@@ -64,18 +51,4 @@ func (c *champion) trainedSpan(timeCol string) (first, trainedAt time.Time, ok b
 		return first, trainedAt, true
 	}
 	return
-}
-
-// String describes a growth trigger for the run's reasons.
-func (g *Growth) String() string {
-	return fmt.Sprintf("the training window now holds %s of data, %.1f× the %s the champion was trained on (window_growth %.1f)",
-		fmtSpan(g.Available), float64(g.Available)/float64(g.Trained), fmtSpan(g.Trained), g.Factor)
-}
-
-// fmtSpan writes a span in days with one decimal, or as Go does below a day.
-func fmtSpan(d time.Duration) string {
-	if d >= 24*time.Hour {
-		return fmt.Sprintf("%.1fd", d.Hours()/24)
-	}
-	return d.Round(time.Minute).String()
 }

@@ -2,18 +2,16 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // historyRuns is how many recent accepted batches the row count is
@@ -60,7 +58,7 @@ func (r *run) recentBatches(ctx context.Context, n int) ([]batchSize, error) {
 		if runs[i].ID == r.rec.ID {
 			continue
 		}
-		rec, err := readRecord(filepath.Join(filepath.Dir(r.dir), runs[i].ID, "run.json"))
+		rec, err := workspace.Dir(r.ws).ReadRecord(runs[i].ID)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -75,18 +73,6 @@ func (r *run) recentBatches(ctx context.Context, n int) ([]batchSize, error) {
 		}
 	}
 	return out, nil
-}
-
-func readRecord(path string) (*Record, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	rec := &Record{}
-	if err := json.Unmarshal(data, rec); err != nil {
-		return nil, fmt.Errorf("pipeline: %s: %w", path, err)
-	}
-	return rec, nil
 }
 
 // recordSize is a run's batch size, its span from the time column's range

@@ -10,25 +10,6 @@ import (
 	"github.com/refit-ml/refit/model"
 )
 
-// Decay compares the champion's metric on the new rows with its metric on
-// its own holdout: how much it has aged since it was trained.
-type Decay struct {
-	// Holdout is the champion's metric on its holdout when it was
-	// registered, on HoldoutRows rows.
-	Holdout     float64 `json:"holdout"`
-	HoldoutRows int     `json:"holdout_rows"`
-	// Drop is how much worse the new rows score than the holdout (holdout
-	// − live for metrics where higher is better, live − holdout
-	// otherwise); Lo is its one-sided 95% lower bound from the two
-	// intervals.
-	Drop    float64 `json:"drop"`
-	Lo      float64 `json:"lo"`
-	MaxDrop float64 `json:"max_drop"`
-	// Breached is Lo > MaxDrop: the champion is worse than it was, beyond
-	// noise and beyond the allowance.
-	Breached bool `json:"breached"`
-}
-
 // monitor scores the champion on the new labelled rows. breached is the
 // metric past monitor.retrain_below (or _above); decayed is it worse than
 // the champion's own holdout metric by more than monitor.max_drop.

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // Rebuilt says what RebuildCatalog put in the new catalog.
@@ -83,27 +83,16 @@ func RebuildCatalog(ctx context.Context, ws, champion string) (*Rebuilt, error) 
 // readRunRecords reads runs/*/run.json, in run order; unreadable ones
 // are skipped.
 func readRunRecords(ws string) ([]*Record, error) {
-	entries, err := os.ReadDir(filepath.Join(ws, "runs"))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	recs, err := workspace.Dir(ws).Records()
+	if err != nil {
 		return nil, fmt.Errorf("pipeline: rebuild catalog: %w", err)
 	}
-	var recs []*Record
-	for _, e := range entries {
-		if runSeq(e.Name()) == 0 {
-			continue
-		}
-		rec, err := readRecord(filepath.Join(ws, "runs", e.Name(), "run.json"))
-		if err == nil && rec.ID == e.Name() {
-			recs = append(recs, rec)
-		}
-	}
-	slices.SortFunc(recs, func(a, b *Record) int { return cmp.Compare(runSeq(a.ID), runSeq(b.ID)) })
 	return recs, nil
 }
 
 // restoredVersions reads every version folder whose model loads.
 func restoredVersions(ws string, recs []*Record, out *Rebuilt) ([]registry.Version, error) {
-	entries, err := os.ReadDir(filepath.Join(ws, "models"))
+	entries, err := os.ReadDir(workspace.Dir(ws).ModelsPath())
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("pipeline: rebuild catalog: %w", err)
 	}
@@ -121,7 +110,7 @@ func restoredVersions(ws string, recs []*Record, out *Rebuilt) ([]registry.Versi
 		if _, err := strconv.Atoi(e.Name()[1:]); err != nil {
 			continue
 		}
-		v, err := restoredVersion(filepath.Join(ws, "models", e.Name()), byCandidate[e.Name()])
+		v, err := restoredVersion(filepath.Join(workspace.Dir(ws).ModelsPath(), e.Name()), byCandidate[e.Name()])
 		if err != nil {
 			out.Damaged = append(out.Damaged, fmt.Sprintf("%s (%v)", e.Name(), err))
 			continue

@@ -7,18 +7,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // tmpDir is the workspace folder for a run's temporary work (the candidate
-// model before registration, its evidence files). Keeping it inside the
-// workspace keeps it on the workspace's file system and lets the next
-// start find what a killed run left.
-const tmpDir = "tmp"
+// model before registration, its evidence files): see workspace.TmpDir.
+const tmpDir = workspace.TmpDir
 
 // stagingAge is how old a registration's staging folder must be before
 // recovery removes it even though its process may be alive (a pid can be
@@ -64,7 +62,7 @@ func recoverWorkspace(ctx context.Context, reg *registry.Registry, ws string) (*
 	}
 	for _, run := range closed {
 		rec.Interrupted = append(rec.Interrupted, run.ID)
-		markRecordInterrupted(filepath.Join(ws, "runs", run.ID), run)
+		markRecordInterrupted(workspace.Dir(ws).RunPath(run.ID), run)
 	}
 	removed, err := reg.CleanOrphans(ctx, stagingAge)
 	for _, name := range removed {
@@ -95,7 +93,7 @@ func removeUnlistedRuns(ctx context.Context, reg *registry.Registry, ws string) 
 		return nil, err
 	}
 	lastSeq := runSeq(last[0].ID)
-	entries, err := os.ReadDir(filepath.Join(ws, "runs"))
+	entries, err := os.ReadDir(workspace.Dir(ws).RunsPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -108,7 +106,7 @@ func removeUnlistedRuns(ctx context.Context, reg *registry.Registry, ws string) 
 		if _, err := reg.GetRun(ctx, e.Name()); !errors.Is(err, registry.ErrNotFound) {
 			continue
 		}
-		rel := filepath.Join("runs", e.Name())
+		rel := filepath.Join(workspace.RunsDir, e.Name())
 		if err := os.RemoveAll(filepath.Join(ws, rel)); err != nil {
 			return removed, err
 		}
@@ -117,21 +115,12 @@ func removeUnlistedRuns(ctx context.Context, reg *registry.Registry, ws string) 
 	return removed, nil
 }
 
-// runSeq is the number of a run id ("r000012" is 12), 0 if name is not one.
-func runSeq(name string) int {
-	n, err := strconv.Atoi(strings.TrimPrefix(name, "r"))
-	if err != nil || !strings.HasPrefix(name, "r") {
-		return 0
-	}
-	return n
-}
-
 // markRecordInterrupted rewrites the run.json (and report) an interrupted
 // run may have written before its commit, which names the outcome the
 // commit would have recorded. Best effort: the catalog is the record of
 // truth, and a run killed earlier has no run.json.
 func markRecordInterrupted(dir string, run registry.Run) {
-	rec, err := readRecord(filepath.Join(dir, "run.json"))
+	rec, err := readRecord(filepath.Join(dir, workspace.RecordFile))
 	if err != nil {
 		return
 	}
@@ -160,7 +149,7 @@ func removeTemp(ws string) ([]string, error) {
 		}
 		removed = append(removed, rel)
 	}
-	temps, err := filepath.Glob(filepath.Join(ws, "runs", "*", ".*.tmp-*"))
+	temps, err := filepath.Glob(filepath.Join(workspace.Dir(ws).RunsPath(), "*", ".*.tmp-*"))
 	errs = append(errs, err)
 	for _, p := range temps {
 		if err := os.Remove(p); err != nil {

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // Causes of a retrain.
@@ -27,32 +27,6 @@ const (
 	CauseGrowth = "window-growth"
 )
 
-// Trigger is the evidence for one cause of a retrain decision. A trigger
-// that did not fire (drift held back by drift.confirm or drift.cooldown)
-// is kept with the reason.
-type Trigger struct {
-	Cause string `json:"cause"`
-	Fired bool   `json:"fired"`
-	// Features are the drift alerts: which features, their scores and the
-	// threshold they crossed.
-	Features []DriftEvidence `json:"features,omitempty"`
-	// Live is the champion's metric on the new labelled rows, when the
-	// monitor measured it.
-	Live *MonitorResult `json:"live,omitempty"`
-	// Growth is the window-growth evidence.
-	Growth *Growth `json:"growth,omitempty"`
-	// Note says why a trigger was held back, or how it was confirmed.
-	Note string `json:"note,omitempty"`
-}
-
-// DriftEvidence is one feature's drift alert.
-type DriftEvidence struct {
-	Feature   string  `json:"feature"`
-	PSI       float64 `json:"psi"`
-	Threshold float64 `json:"threshold"`
-	NullShift float64 `json:"null_shift,omitempty"` // change of the null rate, when that alerted
-}
-
 // alertEvidence lists the alerted features of a drift report.
 func alertEvidence(rep *validate.DriftReport, alert float64) []DriftEvidence {
 	var out []DriftEvidence
@@ -67,13 +41,6 @@ func alertEvidence(rep *validate.DriftReport, alert float64) []DriftEvidence {
 		out = append(out, e)
 	}
 	return out
-}
-
-func (e DriftEvidence) String() string {
-	if e.NullShift != 0 {
-		return fmt.Sprintf("%s (null rate %+.3f)", e.Feature, e.NullShift)
-	}
-	return fmt.Sprintf("%s (PSI %.3f ≥ %.2f)", e.Feature, e.PSI, e.Threshold)
 }
 
 func evidenceText(es []DriftEvidence) string {
@@ -142,7 +109,7 @@ func (r *run) recentAlerts(ctx context.Context, champID string, n int) (alerts, 
 		if pr.ID == r.rec.ID {
 			continue
 		}
-		rec, err := readRecord(filepath.Join(filepath.Dir(r.dir), pr.ID, "run.json"))
+		rec, err := workspace.Dir(r.ws).ReadRecord(pr.ID)
 		if errors.Is(err, os.ErrNotExist) {
 			continue // killed before its record was written
 		}

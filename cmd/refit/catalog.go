@@ -3,11 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/schedules"
+	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
 )
 
@@ -81,7 +80,7 @@ func catalogRebuild(cmd *cobra.Command, f catalogFlags) error {
 	if err != nil {
 		return err
 	}
-	l := schedules.NewFileLock(filepath.Join(ws, "refit.lock"))
+	l := workspace.Dir(ws).Lock()
 	if err := l.TryLock(); err != nil {
 		return err
 	}

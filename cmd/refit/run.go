@@ -12,6 +12,7 @@ import (
 
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/schedules"
+	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
 )
 
@@ -107,14 +108,14 @@ func lockWorkspace(cfg *pipeline.Config, log *slog.Logger) (func(), error) {
 }
 
 func workspaceLock(cfg *pipeline.Config) *schedules.FileLock {
-	return schedules.NewFileLock(filepath.Join(cfg.Path(cfg.Workspace), "refit.lock"))
+	return workspace.Dir(cfg.Path(cfg.Workspace)).Lock()
 }
 
 func writeRunResult(w io.Writer, format string, cfg *pipeline.Config, rec *pipeline.Record) error {
 	if format == "json" {
 		return writeJSON(w, rec)
 	}
-	dir := filepath.Join(cfg.Path(cfg.Workspace), "runs", rec.ID)
+	dir := workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID)
 	fmt.Fprintf(w, "run %s (%s, clock %s): %s\n", rec.ID, rec.Trigger, rec.Clock.Format(time.RFC3339), rec.Outcome)
 	fmt.Fprintf(w, "  champion  %s\n", championChange(rec))
 	fmt.Fprintf(w, "  new data  %s\n", newDataText(rec))
@@ -147,7 +148,7 @@ func writeReasons(w io.Writer, reasons []string) {
 // writeRunPaths prints the paths of the run's report and record that
 // exist.
 func writeRunPaths(w io.Writer, dir string) {
-	for _, f := range [][2]string{{"report", "report.html"}, {"record", "run.json"}} {
+	for _, f := range [][2]string{{"report", workspace.ReportFile}, {"record", workspace.RecordFile}} {
 		p := filepath.Join(dir, f[1])
 		if _, err := os.Stat(p); err == nil {
 			fmt.Fprintf(w, "  %-8s  %s\n", f[0], p)

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
 )
 
@@ -135,14 +135,7 @@ func lastReason(raw json.RawMessage) string {
 	return s
 }
 
-func readRunRecord(ws, id string) (*pipeline.Record, error) {
-	data, err := os.ReadFile(filepath.Join(ws, "runs", id, "run.json"))
-	if err != nil {
-		return nil, err
-	}
-	var rec pipeline.Record
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, fmt.Errorf("run %s: run.json: %w", id, err)
-	}
-	return &rec, nil
+// readRunRecord reads the record of run id in workspace ws.
+func readRunRecord(ws, id string) (*workspace.Record, error) {
+	return workspace.Dir(ws).ReadRecord(id)
 }

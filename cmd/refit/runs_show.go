@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
 )
 
@@ -31,7 +31,7 @@ func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(ws, "runs", id)
+	dir := workspace.Dir(ws).RunPath(id)
 	w := cmd.OutOrStdout()
 	if f.format == "json" {
 		return writeRunJSON(w, dir, run)
@@ -50,7 +50,7 @@ func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
 
 // writeRunJSON copies run.json, or prints the catalog row without one.
 func writeRunJSON(w io.Writer, dir string, run registry.Run) error {
-	data, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	data, err := os.ReadFile(filepath.Join(dir, workspace.RecordFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return writeJSON(w, run)
 	}
@@ -61,7 +61,7 @@ func writeRunJSON(w io.Writer, dir string, run registry.Run) error {
 	return err
 }
 
-func writeRunRecord(w io.Writer, dir string, run registry.Run, rec *pipeline.Record) {
+func writeRunRecord(w io.Writer, dir string, run registry.Run, rec *workspace.Record) {
 	fmt.Fprintf(w, "run %s (%s, clock %s): %s\n", rec.ID, rec.Trigger, rec.Clock.UTC().Format(time.RFC3339), rec.Outcome)
 	fmt.Fprintf(w, "  status    %s in %s\n", run.Status, rec.Finished.Sub(rec.Started).Round(time.Millisecond))
 	fmt.Fprintf(w, "  champion  %s\n", championChange(rec))
@@ -77,7 +77,7 @@ func writeRunRecord(w io.Writer, dir string, run registry.Run, rec *pipeline.Rec
 	writeRunPaths(w, dir)
 }
 
-func writeStages(w io.Writer, stages []pipeline.Stage) {
+func writeStages(w io.Writer, stages []workspace.Stage) {
 	if len(stages) == 0 {
 		return
 	}

@@ -1,6 +1,7 @@
-package pipeline
+package workspace
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -107,4 +108,83 @@ type TrainingSummary struct {
 	Window  string       `json:"window"`
 	Holdout string       `json:"holdout"`
 	Report  train.Report `json:"report"`
+}
+
+// Trigger is the evidence for one cause of a retrain decision. A trigger
+// that did not fire (drift held back by drift.confirm or drift.cooldown)
+// is kept with the reason.
+type Trigger struct {
+	Cause string `json:"cause"`
+	Fired bool   `json:"fired"`
+	// Features are the drift alerts: which features, their scores and the
+	// threshold they crossed.
+	Features []DriftEvidence `json:"features,omitempty"`
+	// Live is the champion's metric on the new labelled rows, when the
+	// monitor measured it.
+	Live *MonitorResult `json:"live,omitempty"`
+	// Growth is the window-growth evidence.
+	Growth *Growth `json:"growth,omitempty"`
+	// Note says why a trigger was held back, or how it was confirmed.
+	Note string `json:"note,omitempty"`
+}
+
+// DriftEvidence is one feature's drift alert.
+type DriftEvidence struct {
+	Feature   string  `json:"feature"`
+	PSI       float64 `json:"psi"`
+	Threshold float64 `json:"threshold"`
+	NullShift float64 `json:"null_shift,omitempty"` // change of the null rate, when that alerted
+}
+
+// Growth is the evidence of a window-growth trigger: the data the training
+// window now holds against what the champion was trained on.
+type Growth struct {
+	// Trained is the span of data the champion was trained on, from its
+	// first training row to its run's clock; Available is the span the
+	// window now holds, from the later of the window's start and that
+	// first row to this run's clock.
+	Trained   time.Duration `json:"trained_ns"`
+	Available time.Duration `json:"available_ns"`
+	Factor    float64       `json:"factor"` // train.window_growth
+}
+
+// Decay compares the champion's metric on the new rows with its metric on
+// its own holdout: how much it has aged since it was trained.
+type Decay struct {
+	// Holdout is the champion's metric on its holdout when it was
+	// registered, on HoldoutRows rows.
+	Holdout     float64 `json:"holdout"`
+	HoldoutRows int     `json:"holdout_rows"`
+	// Drop is how much worse the new rows score than the holdout (holdout
+	// − live for metrics where higher is better, live − holdout
+	// otherwise); Lo is its one-sided 95% lower bound from the two
+	// intervals.
+	Drop    float64 `json:"drop"`
+	Lo      float64 `json:"lo"`
+	MaxDrop float64 `json:"max_drop"`
+	// Breached is Lo > MaxDrop: the champion is worse than it was, beyond
+	// noise and beyond the allowance.
+	Breached bool `json:"breached"`
+}
+
+// String describes a growth trigger for the run's reasons.
+func (g *Growth) String() string {
+	return fmt.Sprintf("the training window now holds %s of data, %.1f× the %s the champion was trained on (window_growth %.1f)",
+		fmtSpan(g.Available), float64(g.Available)/float64(g.Trained), fmtSpan(g.Trained), g.Factor)
+}
+
+// fmtSpan writes a span in days with one decimal, or as Go does below a day.
+func fmtSpan(d time.Duration) string {
+	if d >= 24*time.Hour {
+		return fmt.Sprintf("%.1fd", d.Hours()/24)
+	}
+	return d.Round(time.Minute).String()
+}
+
+// String describes the alert for the run's reasons.
+func (e DriftEvidence) String() string {
+	if e.NullShift != 0 {
+		return fmt.Sprintf("%s (null rate %+.3f)", e.Feature, e.NullShift)
+	}
+	return fmt.Sprintf("%s (PSI %.3f ≥ %.2f)", e.Feature, e.PSI, e.Threshold)
 }
