@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-ml/refit/internal/demo"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 )
 
 // story is what the configured policy does with the demo's months.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/refit-ml/refit/internal/demo"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 )
 
 // TestPreflight checks configuration mistakes that need the data's schema

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-ml/refit/internal/demo"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/registry"
 )
 
@@ -63,7 +63,7 @@ import (
 //	new files N              the last run read N new files
 //	fail run "TEXT"          refit run fails with an error containing TEXT
 //
-// The data come from the demo's generator (internal/demo), seeded, so a
+// The data come from the demo's generator (pipeline/demo), seeded, so a
 // scenario's decisions are the same on every run.
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "runs", "*.txt"))

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-ml/refit/internal/demo"
+	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
 )

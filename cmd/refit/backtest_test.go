@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/refit-ml/refit/internal/demo"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 )
 
 // backtestDir writes the demo's refit.yaml and its first three months,

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/refit-ml/refit/internal/demo"
+	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/spf13/cobra"
 )
 

@@ -22,9 +22,9 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/internal/crashpoint"
-	"github.com/refit-ml/refit/internal/demo"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/registry"
 )
 

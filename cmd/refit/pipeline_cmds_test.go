@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/refit-ml/refit/internal/demo"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 )
 
 // demoDir plays the demo story on small months with files arriving
