@@ -1,22 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/train"
 	"github.com/spf13/cobra"
@@ -121,72 +116,10 @@ func (f trainFlags) config() (train.Config, error) {
 	return cfg, cfg.Validate()
 }
 
-// exprSource yields ds's records filtered by where (if set) and, if label
-// is set, with the label expression's value as labelColumn (rows where it
-// is null are dropped).
+// exprSource yields ds's records selected by where and with label's
+// value as labelColumn: see train.Select.
 func exprSource(ds *ingest.Dataset, where, label string) (train.Source, error) {
-	cond := where
-	if label != "" {
-		cond = "(" + label + ") != nil"
-		if where != "" {
-			cond = "(" + where + ") && " + cond
-		}
-	}
-	var filter, lab *colexpr.Program
-	var err error
-	if label != "" {
-		if lab, err = colexpr.Compile(label, ds.Schema()); err != nil {
-			return nil, err
-		}
-	}
-	if cond != "" {
-		if filter, err = colexpr.Compile(cond, ds.Schema()); err != nil {
-			return nil, err
-		}
-	}
-	return func(ctx context.Context) iter.Seq2[arrow.Record, error] {
-		return func(yield func(arrow.Record, error) bool) {
-			for rec, err := range ds.Records(ctx) {
-				if err == nil {
-					rec, err = withLabel(rec, filter, lab)
-				}
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				ok := yield(rec, nil)
-				rec.Release()
-				if !ok {
-					return
-				}
-			}
-		}
-	}, nil
-}
-
-// withLabel filters rec and appends the label column; the caller releases
-// the result.
-func withLabel(rec arrow.Record, filter, label *colexpr.Program) (arrow.Record, error) {
-	if filter == nil {
-		rec.Retain()
-	} else {
-		var err error
-		if rec, err = colexpr.Filter(filter, rec); err != nil {
-			return nil, err
-		}
-	}
-	if label == nil {
-		return rec, nil
-	}
-	defer rec.Release()
-	col, err := label.Eval(rec)
-	if err != nil {
-		return nil, err
-	}
-	defer col.Release()
-	fields := append(rec.Schema().Fields(), arrow.Field{Name: labelColumn, Type: col.DataType(), Nullable: true})
-	cols := append(append([]arrow.Array(nil), rec.Columns()...), col)
-	return array.NewRecord(arrow.NewSchema(fields, nil), cols, rec.NumRows()), nil
+	return train.Select(ds.Records, ds.Schema(), where, label)
 }
 
 // progressReporter shows each epoch: a rewritten line on a terminal, an
