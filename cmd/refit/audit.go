@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/refit-ml/refit/audit"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
@@ -121,6 +122,19 @@ func parseNow(s string) (time.Time, error) {
 	return b.Time, nil
 }
 
+// runAudit profiles the data (with progress on in.stderr when it is a
+// terminal), then audits it: see audit.Run.
+func runAudit(ctx context.Context, in auditInput, steps ...audit.Step) (*report.Audit, *validate.CheckResult, error) {
+	prof, err := profileData(ctx, in.ds, "", in.stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	progress, done := scanProgress(in.stderr, "checking")
+	in.opts.Progress = progress
+	return audit.Run(ctx, audit.Input{Sources: in.sources, Dataset: in.ds, Profile: prof, Expectations: in.exp,
+		Check: in.opts, Checked: done}, steps...)
+}
+
 // auditInput is what one audit checks.
 type auditInput struct {
 	sources []string
@@ -128,46 +142,6 @@ type auditInput struct {
 	exp     *validate.Expectations
 	opts    validate.CheckOptions
 	stderr  io.Writer // progress, when a terminal
-}
-
-// auditStep is an optional part of an audit (drift against a reference,
-// coverage of slices): it sees the data and its profile and returns a
-// report section and findings to add.
-type auditStep func(ctx context.Context, ds *ingest.Dataset, prof *validate.Profile) (report.Section, []validate.Finding, error)
-
-// runAudit profiles the data, checks the expectations and runs the extra
-// steps, in order, returning the report model and the check result (whose
-// findings include the steps').
-func runAudit(ctx context.Context, in auditInput, extra ...auditStep) (*report.Audit, *validate.CheckResult, error) {
-	prof, err := profileData(ctx, in.ds, "", in.stderr)
-	if err != nil {
-		return nil, nil, err
-	}
-	progress, done := scanProgress(in.stderr, "checking")
-	in.opts.Progress = progress
-	res, err := validate.Check(ctx, in.ds, prof, in.exp, in.opts)
-	done()
-	if err != nil {
-		return nil, nil, err
-	}
-	result := prof.Result(validate.ResultOptions{})
-	a := &report.Audit{GeneratedAt: in.opts.Now, Profile: &result, Checks: res.Checks,
-		Dataset: report.Dataset{Sources: in.sources, Files: len(in.ds.Files()), Rows: prof.Rows}}
-	for _, fi := range in.ds.Files() {
-		a.Dataset.Bytes += fi.Bytes
-	}
-	for _, step := range extra {
-		sec, findings, err := step(ctx, in.ds, prof)
-		if err != nil {
-			return nil, nil, err
-		}
-		if sec != nil {
-			a.Sections = append(a.Sections, sec)
-		}
-		res.Findings = append(res.Findings, findings...)
-	}
-	a.Findings = res.Findings
-	return a, res, nil
 }
 
 // writeAuditFiles writes the HTML report and the Markdown summary, when

@@ -1,0 +1,77 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/validate"
+)
+
+// Reference returns the profile the data is compared with, nil for none.
+// The steps of one audit share it, so it should load once.
+type Reference func(ctx context.Context) (*validate.Profile, error)
+
+// Drift measures drift of the audited data (named current) against the
+// reference (named name). An alerting feature is a warning finding, an
+// error with failOnDrift.
+func Drift(ref Reference, name, current string, failOnDrift bool) Step {
+	return func(ctx context.Context, _ *ingest.Dataset, prof *validate.Profile) (report.Section, []validate.Finding, error) {
+		rp, err := ref(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := validate.Drift(ctx, rp, prof, validate.DriftOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		sec := &report.DriftSection{Report: r, Reference: name, Current: current}
+		return sec, DriftFindings(r, failOnDrift), nil
+	}
+}
+
+// DriftFindings are the alerting features of r, as findings: warnings, or
+// errors with failOnDrift.
+func DriftFindings(r *validate.DriftReport, failOnDrift bool) []validate.Finding {
+	sev := validate.SeverityWarn
+	if failOnDrift {
+		sev = validate.SeverityError
+	}
+	var out []validate.Finding
+	for _, f := range r.Features {
+		if f.Verdict < validate.VerdictAlert {
+			continue
+		}
+		obs := fmt.Sprintf("PSI %.4f, JS %.4f, null rate %+.4f", f.PSI, f.JS, f.Nulls.Change)
+		if len(f.Notes) > 0 {
+			obs += "; " + strings.Join(f.Notes, "; ")
+		}
+		out = append(out, validate.Finding{Check: "drift", Column: f.Name, Severity: sev, Observed: obs,
+			Expected: fmt.Sprintf("PSI below %g and null-rate change below %g", r.Options.PSIAlert, r.Options.NullAlert)})
+	}
+	return out
+}
+
+// Coverage counts the configured and automatic slices of the audited
+// data, with reference shares when ref returns a profile. Every coverage
+// finding is a warning.
+func Coverage(cfg validate.CoverageConfig, ref Reference) Step {
+	return func(ctx context.Context, ds *ingest.Dataset, prof *validate.Profile) (report.Section, []validate.Finding, error) {
+		rp, err := ref(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := validate.Coverage(ctx, ds, cfg, validate.CoverageOptions{Reference: rp, Current: prof})
+		if err != nil {
+			return nil, nil, err
+		}
+		var out []validate.Finding
+		for _, f := range r.Findings {
+			out = append(out, validate.Finding{Check: "coverage", Rule: f.Slice, Severity: validate.SeverityWarn,
+				Expected: "slice with enough rows and a stable share", Observed: f.Problem + ": " + f.Message})
+		}
+		return &report.CoverageSection{Report: r}, out, nil
+	}
+}
