@@ -63,7 +63,10 @@
 //
 // Every stage's status ([StageStatus]), timing and notes, the reasons of
 // the decision, the [Outcome] and every number go into a [Record], written
-// as runs/<id>/run.json with a self-contained report.html. Errors wrapping
+// as runs/<id>/run.json with a self-contained report.html (the record's
+// type, the workspace's layout and reading records without running the
+// pipeline belong to package workspace; [Record] forwards to it). The
+// demo's generator and story are in package pipeline/demo. Errors wrapping
 // [ErrBlocked] mean the run completed but data quality or gates stopped
 // it; other errors mean it failed. [Audit] runs only the checks, without
 // training.
