@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
@@ -109,17 +108,17 @@ func runOptimize(cmd *cobra.Command, c *cli, f optimizeFlags) error {
 		return err
 	}
 	fineTune := !f.noFineTune && f.sparsity > 0
-	split, err := readSplit(ctx, src, fineTune)
+	split, err := optimize.ReadSplit(ctx, src, fineTune)
 	if err != nil {
 		return err
 	}
-	defer split.release()
-	val, err := split.validation(m)
+	defer split.Release()
+	val, err := split.Validation(m, labelColumn)
 	if err != nil {
 		return err
 	}
 	if fineTune {
-		opts.FineTune = &train.Data{Train: train.Records(split.fineTune...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
+		opts.FineTune = &train.Data{Train: train.Records(split.FineTune...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
 	}
 	res, err := optimize.Run(ctx, m, val, opts)
 	if err != nil {
@@ -130,7 +129,7 @@ func runOptimize(cmd *cobra.Command, c *cli, f optimizeFlags) error {
 	}
 	rows := len(val.Labels)
 	out := optimizeOutput{Rows: rows, Result: res, Kernel: model.KernelISA(), Output: f.out, Baseline: f.model,
-		MeasureRows: split.measureRows(), FineTuneRows: split.fineTuneRows()}
+		MeasureRows: measureRows(split), FineTuneRows: fineTuneRows(split)}
 	if out.Before, out.After, err = costsOf(cmd, m, f.model, res.Model, f.out, val.X, rows); err != nil {
 		return err
 	}
@@ -150,26 +149,4 @@ func costsOf(cmd *cobra.Command, before *model.Model, beforePath string, after *
 		return nil, nil, err
 	}
 	return cs[0].Metrics(), cs[1].Metrics(), nil
-}
-
-// appendValidation adds rec's features and labels (from labelColumn).
-func appendValidation(m *model.Model, rec arrow.Record, val optimize.Validation) (optimize.Validation, error) {
-	x, err := m.Preprocessor().Transform(rec, nil)
-	if err != nil {
-		return val, err
-	}
-	val.X = append(val.X, x...)
-	idx := rec.Schema().FieldIndices(labelColumn)
-	if len(idx) == 0 {
-		return val, fmt.Errorf("no label column")
-	}
-	col, enc := rec.Column(idx[0]), m.LabelEncoder()
-	for i := range col.Len() {
-		y, err := enc.Encode(col, i)
-		if err != nil {
-			return val, err
-		}
-		val.Labels = append(val.Labels, y)
-	}
-	return val, nil
 }
