@@ -46,7 +46,6 @@ func WriteParquet(ctx context.Context, path string, s *Scorer, schema *arrow.Sch
 		return err
 	}
 	return atomicfile.Write(path, 0o644, func(f io.Writer) error {
-		//lint:ignore SA1019 the schema is dynamic; GenericWriter needs a static type
 		w := parquet.NewWriter(f, pw.schema, parquet.Compression(&parquet.Zstd))
 		var res Result
 		for rec, err := range recs {

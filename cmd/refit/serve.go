@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/schedules"
+	"github.com/refit-ml/refit/serve"
 	"github.com/spf13/cobra"
 )
 
@@ -40,10 +40,10 @@ SIGINT and SIGTERM stop scheduling, cancel the running job and exit 0.
 SIGHUP reloads refit.yaml; an invalid file keeps the current schedules.
 
 HTTP (loopback by default; --listen "" turns it off): /healthz answers 200
-with the schedules' next fires and last results as JSON, /metrics the
-Prometheus text format. Fire times in /healthz and the logs are in the zone
-of the spec's CRON_TZ or TZ (else the local zone), as 'refit schedule next'
-prints them.`,
+with the schedules' next fires and last results as JSON (503, "failing",
+when the last 3 scheduled runs failed), /metrics the Prometheus text
+format. Fire times in /healthz and the logs are in the zone of the spec's
+CRON_TZ or TZ (else the local zone), as 'refit schedule next' prints them.`,
 		Example: `  refit serve --config refit.yaml
   refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info`,
 		Args: cobra.NoArgs,
@@ -66,55 +66,35 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}
-	if err := recoverAtStart(cmd, cfg); err != nil {
-		return err
-	}
-	d := newDaemon(f.config, cfg)
-	d.seed(ctx)
-	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: slog.Default()}); err != nil {
-		return err
-	}
-	stopHTTP, err := serveHTTP(cmd, f.listen, d)
+	notes, err := serve.Recover(ctx, cfg, slog.Default())
 	if err != nil {
 		return err
 	}
-	if err := d.sched.Start(ctx); err != nil {
+	for _, note := range notes {
+		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
+	}
+	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: inputLimits, Logger: slog.Default()})
+	if err != nil {
+		return err
+	}
+	stopHTTP, err := serveHTTP(cmd, f.listen, srv.Handler())
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(ctx); err != nil {
 		stopHTTP()
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: %d schedules, workspace %s\n", len(cfg.Schedules), cfg.Path(cfg.Workspace))
-	d.waitReloading(ctx)
-	d.sched.Stop()
+	waitReloading(ctx, f.config, srv)
+	_ = srv.Stop(context.Background())
 	stopHTTP()
 	fmt.Fprintln(cmd.OutOrStdout(), "refit serve: stopped")
 	return nil
 }
 
-// recoverAtStart repairs what interrupted runs left in the workspace
-// (pipeline.Recover) while holding the workspace lock. When another
-// process holds it, that process is working on the workspace and has
-// recovered it at its own start.
-func recoverAtStart(cmd *cobra.Command, cfg *pipeline.Config) error {
-	l := workspaceLock(cfg)
-	if err := l.TryLock(); errors.Is(err, schedules.ErrLocked) {
-		slog.Info("workspace locked by another process: not recovering it", "err", err)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	defer func() { _ = l.Unlock() }()
-	rec, err := pipeline.Recover(cmd.Context(), cfg)
-	if err != nil {
-		return err
-	}
-	for _, note := range rec.Notes() {
-		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
-	}
-	return nil
-}
-
 // serveHTTP starts the HTTP server on addr and returns its shutdown.
-func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
+func serveHTTP(cmd *cobra.Command, addr string, h http.Handler) (func(), error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -125,7 +105,7 @@ func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
 		slog.Warn("serving /metrics and /healthz beyond this machine", "addr", ln.Addr())
 	}
-	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			slog.Error("http server", "err", err)
@@ -139,8 +119,9 @@ func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
 	}, nil
 }
 
-// waitReloading waits for ctx, reloading the configuration on SIGHUP.
-func (d *daemon) waitReloading(ctx context.Context) {
+// waitReloading waits for ctx, reloading the configuration on SIGHUP; an
+// invalid configuration keeps the current one.
+func waitReloading(ctx context.Context, path string, srv *serve.Server) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -149,25 +130,15 @@ func (d *daemon) waitReloading(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-hup:
-			d.reload()
+			cfg, err := pipeline.Load(path)
+			if err == nil {
+				err = srv.Reload(cfg)
+			}
+			if err != nil {
+				slog.Error("reload failed, keeping the current schedules", "config", path, "err", err)
+				continue
+			}
+			slog.Info("reloaded", "config", path, "schedules", len(cfg.Schedules))
 		}
 	}
-}
-
-// reload re-reads the configuration; on any error the current schedules
-// and configuration stay.
-func (d *daemon) reload() {
-	cfg, err := pipeline.Load(d.path)
-	if err == nil && cfg.Path(cfg.Workspace) != d.config().Path(d.config().Workspace) {
-		err = errors.New("the workspace changed: restart refit serve to move it")
-	}
-	if err == nil {
-		err = d.sched.Reload(d.schedulesOf(cfg))
-	}
-	if err != nil {
-		slog.Error("reload failed, keeping the current schedules", "config", d.path, "err", err)
-		return
-	}
-	d.cfg.Store(cfg)
-	slog.Info("reloaded", "config", d.path, "schedules", len(cfg.Schedules))
 }
