@@ -19,7 +19,11 @@ func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 
 // families is everything /metrics reports.
 func (s *Server) families() []promtext.Family {
-	return metricFamilies(s.sched.Status(), s.snapshot())
+	fams := metricFamilies(s.sched.Status(), s.snapshot())
+	if s.models != nil {
+		fams = append(fams, s.scoringFamilies()...)
+	}
+	return fams
 }
 
 // metricFamilies is the scheduler's counters and the jobs' results, every

@@ -30,6 +30,14 @@ type Options struct {
 	// FailingRuns is how many scheduled runs in a row must fail for
 	// /healthz to report failing. Defaults to 3.
 	FailingRuns int
+	// Scoring, when set, serves the workspace's champion (and, with
+	// AllVersions, every version) over the Open Inference Protocol under
+	// /v2. Defaults to no scoring.
+	Scoring *ScoringOptions
+	// Token, when set, is the bearer token every request but the health
+	// checks (/healthz, /v2/health/...) must carry. CheckListen requires
+	// one for an address beyond loopback. Defaults to none.
+	Token string
 	// Extra answers every path the Server does not (it is mounted at
 	// "/"), e.g. the dashboard. Defaults to none (404).
 	Extra http.Handler
@@ -41,6 +49,10 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FailingRuns <= 0 {
 		o.FailingRuns = 3
+	}
+	if o.Scoring != nil {
+		sc := o.Scoring.withDefaults()
+		o.Scoring = &sc
 	}
 	return o
 }
@@ -54,6 +66,12 @@ type Server struct {
 
 	mu sync.Mutex
 	m  jobMetrics
+
+	// Online scoring; nil models when Options.Scoring is nil.
+	models    *models
+	scoring   *scoreMetrics
+	stopWatch context.CancelFunc
+	watchDone chan struct{}
 }
 
 // New returns a Server for cfg, with /metrics seeded from the workspace's
@@ -62,6 +80,13 @@ func New(ctx context.Context, cfg *pipeline.Config, opts Options) (*Server, erro
 	s := &Server{opts: opts.withDefaults(), m: newJobMetrics()}
 	s.cfg.Store(cfg)
 	s.seed(ctx)
+	if s.opts.Scoring != nil {
+		s.models = newModels(cfg.Path(cfg.Workspace), *s.opts.Scoring, s.opts.Logger)
+		s.scoring = newScoreMetrics()
+		if err := s.models.refresh(ctx); err != nil {
+			s.opts.Logger.Warn("loading the champion; not serving one yet", "err", err)
+		}
+	}
 	var err error
 	s.sched, err = schedules.New(s.schedulesOf(cfg), schedules.Options{
 		Lock: WorkspaceLock(cfg), Logger: s.opts.Logger, Now: s.opts.Now})
@@ -79,10 +104,14 @@ func WorkspaceLock(cfg *pipeline.Config) *schedules.FileLock {
 // Config is the configuration in force.
 func (s *Server) Config() *pipeline.Config { return s.cfg.Load() }
 
-// Start starts the schedules; ctx bounds their jobs.
+// Start starts the schedules, and the champion's watcher when scoring;
+// ctx bounds the jobs.
 func (s *Server) Start(ctx context.Context) error {
 	if err := s.sched.Start(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if s.models != nil {
+		s.startWatch(ctx)
 	}
 	return nil
 }
@@ -107,6 +136,13 @@ func (s *Server) Stop(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		s.sched.Stop()
+		if s.stopWatch != nil {
+			s.stopWatch()
+			<-s.watchDone
+		}
+		if s.models != nil {
+			s.models.close()
+		}
 		close(done)
 	}()
 	select {
@@ -122,8 +158,11 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /metrics", s.metrics)
+	if s.models != nil {
+		s.routeV2(mux)
+	}
 	if s.opts.Extra != nil {
 		mux.Handle("/", s.opts.Extra)
 	}
-	return mux
+	return s.authorized(mux)
 }

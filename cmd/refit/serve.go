@@ -17,7 +17,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-type serveFlags struct{ config, listen string }
+type serveFlags struct {
+	config, listen, tokenFile string
+	allVersions               bool
+	maxBodyMiB                int64
+	maxBatchRows              int
+}
 
 func newServeCmd() *cobra.Command {
 	var f serveFlags
@@ -43,19 +48,47 @@ HTTP (loopback by default; --listen "" turns it off): /healthz answers 200
 with the schedules' next fires and last results as JSON (503, "failing",
 when the last 3 scheduled runs failed), /metrics the Prometheus text
 format. Fire times in /healthz and the logs are in the zone of the spec's
-CRON_TZ or TZ (else the local zone), as 'refit schedule next' prints them.`,
+CRON_TZ or TZ (else the local zone), as 'refit schedule next' prints them.
+
+Online scoring speaks the Open Inference Protocol (KServe v2) REST API:
+GET /v2/health/live, /v2/health/ready, /v2/models/champion (inputs,
+outputs, version) and POST /v2/models/champion/infer with one input per
+column by name, as JSON or as an Arrow IPC stream
+(Content-Type: application/vnd.apache.arrow.stream). With --all-versions
+every registered version answers by its id too (/v2/models/v0003/infer).
+When a run, 'refit promote' or 'refit rollback' moves the champion alias,
+the server swaps to the new version within a second without failing a
+request; every response names the version that answered (model_version,
+and the Refit-Model-Version header). Bad requests get 400 with a message
+naming the column and the problem.
+
+Listening beyond loopback requires a bearer token (--token-file, or
+$REFIT_SERVE_TOKEN), which every request but /healthz and /v2/health/...
+must then carry as "Authorization: Bearer TOKEN".`,
 		Example: `  refit serve --config refit.yaml
-  refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info`,
+  refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info
+  refit serve --config refit.yaml --listen :9108 --token-file /run/secrets/refit-token --all-versions
+  curl -s localhost:9108/v2/models/champion/infer -d '{"inputs": [
+    {"name": "distance", "shape": [1], "datatype": "FP64", "data": [2475]},
+    {"name": "origin", "shape": [1], "datatype": "BYTES", "data": ["JFK"]}, ...]}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, f) },
 	}
 	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration with a schedules section")
-	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz and /metrics (empty: no HTTP)")
+	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz, /metrics and /v2 (empty: no HTTP)")
+	cmd.Flags().StringVar(&f.tokenFile, "token-file", "", "file holding the bearer token requests must carry (default $REFIT_SERVE_TOKEN); required beyond loopback")
+	cmd.Flags().BoolVar(&f.allVersions, "all-versions", false, "serve every registered version by its id beside the champion")
+	cmd.Flags().Int64Var(&f.maxBodyMiB, "max-body-mib", 64, "largest scoring request body, MiB")
+	cmd.Flags().IntVar(&f.maxBatchRows, "max-batch-rows", 1<<16, "most rows in one scoring request")
 	return cmd
 }
 
 func runServe(cmd *cobra.Command, f serveFlags) error {
 	ctx := cmd.Context()
+	tok, err := f.token()
+	if err != nil {
+		return err
+	}
 	cfg, err := pipeline.Load(f.config)
 	if err != nil {
 		return err
@@ -73,7 +106,8 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	for _, note := range notes {
 		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
 	}
-	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: inputLimits, Logger: slog.Default()})
+	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: inputLimits, Logger: slog.Default(), Token: tok,
+		Scoring: &serve.ScoringOptions{AllVersions: f.allVersions, MaxBodyBytes: f.maxBodyMiB << 20, MaxBatchRows: f.maxBatchRows}})
 	if err != nil {
 		return err
 	}
@@ -103,7 +137,7 @@ func serveHTTP(cmd *cobra.Command, addr string, h http.Handler) (func(), error) 
 		return nil, fmt.Errorf("--listen: %w", err)
 	}
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
-		slog.Warn("serving /metrics and /healthz beyond this machine", "addr", ln.Addr())
+		slog.Warn("serving beyond this machine, with a bearer token", "addr", ln.Addr())
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -111,7 +145,7 @@ func serveHTTP(cmd *cobra.Command, addr string, h http.Handler) (func(), error) 
 			slog.Error("http server", "err", err)
 		}
 	}()
-	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics\n", ln.Addr())
+	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics, scoring at /v2/models/champion/infer\n", ln.Addr())
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -72,6 +72,9 @@ func testServe(t *testing.T, dir string) {
 		}
 	}
 	checkHealthz(t, base)
+	if meta := get(t, base+"/v2/models/champion", "application/json"); !strings.Contains(meta, `"versions":["v0`) || !strings.Contains(meta, `"name":"distance"`) {
+		t.Errorf("/v2/models/champion: %s", meta)
+	}
 	checkInterrupted(t, filepath.Join(dir, "workspace"), killed, stdout.String())
 	cancel()
 	select {
@@ -178,4 +181,20 @@ func checkInterrupted(t *testing.T, ws, id, stdout string) {
 	if !strings.Contains(stdout, "recovered the workspace: closed "+id+", interrupted") {
 		t.Errorf("serve did not say it closed %s:\n%s", id, stdout)
 	}
+}
+
+// TestServeFlagErrors checks serve's flag errors: one line, exit 2,
+// before anything is read or started.
+func TestServeFlagErrors(t *testing.T) {
+	t.Setenv("REFIT_SERVE_TOKEN", "")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "empty-token"), []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, dir, nil, []cliCase{
+		{"serve_listen_no_token", []string{"serve", "--config", "$DIR/refit.yaml", "--listen", "0.0.0.0:0"}, 2},
+		{"serve_token_file_missing", []string{"serve", "--config", "$DIR/refit.yaml", "--token-file", "$DIR/none"}, 2},
+		{"serve_token_file_empty", []string{"serve", "--config", "$DIR/refit.yaml", "--token-file", "$DIR/empty-token"}, 2},
+		{"serve_bad_batch", []string{"serve", "--config", "$DIR/refit.yaml", "--max-batch-rows", "0"}, 2},
+	}, nil)
 }

@@ -1,0 +1,171 @@
+package serve
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/score"
+)
+
+// arrowStream is the media type of Arrow IPC stream bodies.
+const arrowStream = "application/vnd.apache.arrow.stream"
+
+// arrowBatches reads an Arrow IPC stream and calls fn with each batch,
+// after checking it against the model's inputs; fn must not keep the
+// record. A malformed stream is a badRequest; so is a panic of the
+// decoder, recovered here (the one recover point of this input).
+func arrowBatches(body []byte, pre *model.Preprocessor, maxRows int, fn func(arrow.Record) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = badf("malformed Arrow IPC stream: %v", r)
+		}
+	}()
+	rd, err := ipc.NewReader(bytes.NewReader(body), ipc.WithAllocator(memory.DefaultAllocator))
+	if err != nil {
+		return badf("malformed Arrow IPC stream: %v", err)
+	}
+	defer rd.Release()
+	if err := checkArrowSchema(rd.Schema(), pre); err != nil {
+		return err
+	}
+	rows := 0
+	for rd.Next() {
+		rec := rd.Record()
+		if rows += int(rec.NumRows()); rows > maxRows {
+			return badf("batch too large: more than %d rows, the limit is %d", rows-1, maxRows)
+		}
+		if err := checkArrowValues(rec, pre); err != nil {
+			return err
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	if err := rd.Err(); err != nil && err != io.EOF {
+		return badf("malformed Arrow IPC stream: %v", err)
+	}
+	return nil
+}
+
+// checkArrowSchema checks that every model input is a column of a type
+// its kind reads.
+func checkArrowSchema(s *arrow.Schema, pre *model.Preprocessor) error {
+	for _, c := range pre.Columns() {
+		idx := s.FieldIndices(c.Name)
+		if len(idx) == 0 {
+			return badf("column %q: missing (the model reads %v)", c.Name, pre.Inputs())
+		}
+		if len(idx) > 1 {
+			return badf("column %q: given %d times", c.Name, len(idx))
+		}
+		if want := arrowTypeFits(&c, s.Field(idx[0]).Type); want != "" {
+			return badf("column %q: wrong type: %s, but the model reads it as %s: send %s", c.Name, s.Field(idx[0]).Type, c.Kind, want)
+		}
+	}
+	return nil
+}
+
+// arrowTypeFits is "" when dt fits c, else what to send instead.
+func arrowTypeFits(c *model.Column, dt arrow.DataType) string {
+	switch c.Kind {
+	case model.KindNumeric:
+		if arrow.IsInteger(dt.ID()) || arrow.IsFloating(dt.ID()) || dt.ID() == arrow.DECIMAL128 {
+			return ""
+		}
+		return "a number type"
+	case model.KindCategorical:
+		switch dt.ID() {
+		case arrow.STRING, arrow.LARGE_STRING, arrow.BOOL:
+			return ""
+		case arrow.DICTIONARY:
+			if v := dt.(*arrow.DictionaryType).ValueType.ID(); v == arrow.STRING || v == arrow.LARGE_STRING {
+				return ""
+			}
+		}
+		return "utf8, large_utf8, dictionary<utf8> or bool"
+	case model.KindTime:
+		if tt, ok := dt.(*arrow.TimestampType); ok && tt.TimeZone == c.Zone {
+			return ""
+		}
+		return fmt.Sprintf("timestamp with zone %q", c.Zone)
+	case model.KindDate:
+		if dt.ID() == arrow.DATE32 || dt.ID() == arrow.DATE64 {
+			return ""
+		}
+		return "date32 or date64"
+	}
+	return "a known column kind"
+}
+
+// checkArrowValues refuses NaN and infinities in numeric columns: a
+// missing value is a null.
+func checkArrowValues(rec arrow.Record, pre *model.Preprocessor) error {
+	for _, name := range pre.Inputs() {
+		arr := rec.Column(rec.Schema().FieldIndices(name)[0])
+		var bad func(i int) (float64, bool)
+		switch a := arr.(type) {
+		case *array.Float64:
+			bad = func(i int) (float64, bool) { v := a.Value(i); return v, math.IsNaN(v) || math.IsInf(v, 0) }
+		case *array.Float32:
+			bad = func(i int) (float64, bool) { v := float64(a.Value(i)); return v, math.IsNaN(v) || math.IsInf(v, 0) }
+		default:
+			continue
+		}
+		for i := range arr.Len() {
+			if v, isBad := bad(i); isBad && arr.IsValid(i) {
+				return badf("column %q: row %d: %v is not allowed: send null for a missing value", name, i, v)
+			}
+		}
+	}
+	return nil
+}
+
+// arrowOutput is the schema of the predictions of m, as `refit predict`
+// writes them: binary "prediction" (P(Labels[1])) and "label";
+// multiclass "label" and "prob_<class>"; regression "prediction".
+func arrowOutput(m *model.Model) *arrow.Schema {
+	f32 := arrow.PrimitiveTypes.Float32
+	switch m.Task() {
+	case model.TaskRegression:
+		return arrow.NewSchema([]arrow.Field{{Name: "prediction", Type: f32}}, nil)
+	case model.TaskBinary:
+		return arrow.NewSchema([]arrow.Field{{Name: "prediction", Type: f32}, {Name: "label", Type: arrow.BinaryTypes.String}}, nil)
+	}
+	fields := []arrow.Field{{Name: "label", Type: arrow.BinaryTypes.String}}
+	for _, l := range m.Labels() {
+		fields = append(fields, arrow.Field{Name: "prob_" + l, Type: f32})
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// writeArrowResult writes one batch of predictions to w.
+func writeArrowResult(w *ipc.Writer, schema *arrow.Schema, res *score.Result) error {
+	k := res.Width
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for i := range schema.Fields() {
+		switch fb := b.Field(i).(type) {
+		case *array.StringBuilder:
+			fb.AppendValues(res.Labels, nil)
+		case *array.Float32Builder:
+			j := 0
+			if k > 1 {
+				j = i - 1 // after "label"
+			}
+			fb.Reserve(res.Rows)
+			for r := range res.Rows {
+				fb.UnsafeAppend(res.Values[r*k+j])
+			}
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	return w.Write(rec)
+}
