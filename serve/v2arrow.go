@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -27,7 +26,8 @@ func arrowBatches(body []byte, pre *model.Preprocessor, maxRows int, fn func(arr
 			err = badf("malformed Arrow IPC stream: %v", r)
 		}
 	}()
-	rd, err := ipc.NewReader(bytes.NewReader(body), ipc.WithAllocator(memory.DefaultAllocator))
+	alloc := &limitedAllocator{left: 4*len(body) + 1<<20}
+	rd, err := ipc.NewReaderFromMessageReader(&sliceMessages{b: body}, ipc.WithAllocator(alloc))
 	if err != nil {
 		return badf("malformed Arrow IPC stream: %v", err)
 	}
@@ -53,6 +53,35 @@ func arrowBatches(body []byte, pre *model.Preprocessor, maxRows int, fn func(arr
 	}
 	return nil
 }
+
+// limitedAllocator refuses, by panicking (recovered in arrowBatches),
+// allocations beyond a budget: a hostile stream's lengths cannot make the
+// decoder allocate more than a few times the body. Freed memory is not
+// returned to the budget. It belongs to one request.
+type limitedAllocator struct {
+	left int
+}
+
+func (a *limitedAllocator) take(n int) {
+	if n < 0 || n > a.left {
+		panic(fmt.Sprintf("the stream asks for %d bytes, more than its body can hold", n))
+	}
+	a.left -= n
+}
+
+func (a *limitedAllocator) Allocate(n int) []byte {
+	a.take(n)
+	return memory.DefaultAllocator.Allocate(n)
+}
+
+func (a *limitedAllocator) Reallocate(n int, b []byte) []byte {
+	if n > len(b) {
+		a.take(n - len(b))
+	}
+	return memory.DefaultAllocator.Reallocate(n, b)
+}
+
+func (a *limitedAllocator) Free(b []byte) { memory.DefaultAllocator.Free(b) }
 
 // checkArrowSchema checks that every model input is a column of a type
 // its kind reads.
