@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -34,8 +35,9 @@ type Options struct {
 
 // Scorer scores records with one model. It is safe for concurrent use.
 type Scorer struct {
-	m   *model.Model
-	src Source
+	m      *model.Model
+	src    Source
+	labels []string // m's class names
 
 	mu  sync.Mutex
 	oor []model.ColumnOOR // cumulative, in the preprocessor's input order
@@ -46,7 +48,7 @@ func New(m *model.Model, src Source, opts Options) *Scorer {
 	if opts.Threads > 1 {
 		m = m.WithThreads(opts.Threads)
 	}
-	return &Scorer{m: m, src: src, oor: m.Preprocessor().NewRangeCounter().Counts()}
+	return &Scorer{m: m, src: src, labels: m.Labels(), oor: m.Preprocessor().NewRangeCounter().Counts()}
 }
 
 // Load returns a Scorer over the model file at path.
@@ -163,20 +165,20 @@ func (s *Scorer) Score(rec arrow.Record, dst *Result) (*Result, error) {
 
 // label fills r.Class and r.Labels from r.Values.
 func (s *Scorer) label(r *Result) {
-	labels := s.m.Labels()
+	labels := s.labels
 	switch s.m.Task() {
 	case model.TaskRegression:
 		r.Class, r.Labels = r.Class[:0], nil
 		return
 	case model.TaskBinary:
-		r.Class = r.Class[:0]
+		r.Class = slices.Grow(r.Class[:0], r.Rows)
 		for _, p := range r.Values[:r.Rows] {
 			r.Class = append(r.Class, b2i(p >= 0.5))
 		}
 	default:
 		r.Class = model.Argmax(r.Values, r.Width, r.Class)
 	}
-	r.Labels = r.Labels[:0]
+	r.Labels = slices.Grow(r.Labels[:0], r.Rows)
 	for _, c := range r.Class {
 		r.Labels = append(r.Labels, labels[c])
 	}

@@ -158,8 +158,11 @@ func (s *Server) modelError(w http.ResponseWriter, name string, err error) {
 	}
 }
 
-// bufPool holds request and response buffers.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bufPool holds request and response buffers; resultPool scores.
+var (
+	bufPool    = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	resultPool = sync.Pool{New: func() any { return new(score.Result) }}
+)
 
 func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -246,8 +249,9 @@ func (s *Server) inferJSON(w http.ResponseWriter, body []byte, name string, sc *
 		}
 		want = append(want, o.Name)
 	}
-	res, err := sc.Score(rec, nil)
-	if err != nil {
+	res := resultPool.Get().(*score.Result)
+	defer resultPool.Put(res)
+	if _, err := sc.Score(rec, res); err != nil {
 		return 0, err
 	}
 	out := bufPool.Get().(*bytes.Buffer)
@@ -265,14 +269,15 @@ func (s *Server) inferArrow(w http.ResponseWriter, body []byte, sc *score.Scorer
 	defer bufPool.Put(out)
 	out.Reset()
 	iw := ipc.NewWriter(out, ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator))
-	var res score.Result
+	res := resultPool.Get().(*score.Result)
+	defer resultPool.Put(res)
 	rows := 0
 	err := arrowBatches(body, sc.Model().Preprocessor(), s.opts.Scoring.MaxBatchRows, func(rec arrow.Record) error {
-		if _, err := sc.Score(rec, &res); err != nil {
+		if _, err := sc.Score(rec, res); err != nil {
 			return err
 		}
 		rows += res.Rows
-		return writeArrowResult(iw, schema, &res)
+		return writeArrowResult(iw, schema, res)
 	})
 	if err != nil {
 		return 0, err

@@ -384,30 +384,33 @@ func TestHotSwap(t *testing.T) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	stop := make(chan struct{})
-	seen := make(chan map[string]int, 1)
-	go func() {
-		counts := map[string]int{}
-		defer func() { seen <- counts }()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
+	seen := make(chan map[string]int, 2)
+	for range 2 { // two client connections
+		go func() {
+			counts := map[string]int{}
+			defer func() { seen <- counts }()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, err := http.Post(srv.URL+"/v2/models/champion/infer", "application/json", strings.NewReader(oneRow))
+				if err != nil {
+					counts["error: "+err.Error()]++
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				r := inferResponse{}
+				if resp.StatusCode != 200 || json.Unmarshal(body, &r) != nil || r.ModelVersion != resp.Header.Get(VersionHeader) {
+					counts[fmt.Sprintf("status %d: %s", resp.StatusCode, body)]++
+					continue
+				}
+				counts[r.ModelVersion]++
 			}
-			resp, err := http.Post(srv.URL+"/v2/models/champion/infer", "application/json", strings.NewReader(oneRow))
-			if err != nil {
-				counts["error: "+err.Error()]++
-				continue
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				counts[fmt.Sprintf("status %d: %s", resp.StatusCode, body)]++
-				continue
-			}
-			counts[resp.Header.Get(VersionHeader)]++
-		}
-	}()
+		}()
+	}
 	waitFor := func(v string) {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
@@ -431,6 +434,9 @@ func TestHotSwap(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	close(stop)
 	counts := <-seen
+	for k, n := range <-seen {
+		counts[k] += n
+	}
 	for k := range counts {
 		if k != "v0001" && k != "v0002" {
 			t.Errorf("responses %q: %d", k, counts[k])

@@ -110,27 +110,18 @@ func tensorRows(in *inferTensor, maxRows int) (int, error) {
 	return int(in.Shape[0]), nil
 }
 
-// values decodes an input's data: a flat array, or an array of
-// one-element arrays (row-major [N, 1]). null is a missing value.
-func values(in *inferTensor, n int) ([]any, error) {
-	var raw []any
-	dec := json.NewDecoder(bytes.NewReader(in.Data))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, badf("input %q: data is not a JSON array: %v", in.Name, err)
+// values splits an input's data into one value per row: a flat array,
+// or an array of one-element arrays (row-major [N, 1]). null is a
+// missing value.
+func values(in *inferTensor, n int) ([]value, error) {
+	vals, err := scanValues(in.Data, make([]value, 0, n))
+	if err != nil {
+		return nil, badf("input %q: %v", in.Name, err)
 	}
-	for i, v := range raw {
-		if inner, ok := v.([]any); ok {
-			if len(inner) != 1 {
-				return nil, badf("input %q: row %d has %d values, want 1", in.Name, i, len(inner))
-			}
-			raw[i] = inner[0]
-		}
+	if len(vals) != n {
+		return nil, badf("input %q: shape says %d rows, data has %d values", in.Name, n, len(vals))
 	}
-	if len(raw) != n {
-		return nil, badf("input %q: shape says %d rows, data has %d values", in.Name, n, len(raw))
-	}
-	return raw, nil
+	return vals, nil
 }
 
 // columnArray builds the arrow array of one model column from its input.
@@ -156,7 +147,7 @@ func wrongType(c *model.Column, in *inferTensor, want string) error {
 	return badf("input %q: wrong type: datatype %q, but the model reads it as %s: send %s", c.Name, in.Datatype, c.Kind, want)
 }
 
-func numericArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error) {
+func numericArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
 	if !slices.Contains(numericTypes, in.Datatype) {
 		return nil, wrongType(c, in, "FP64, FP32 or INT*")
 	}
@@ -164,28 +155,28 @@ func numericArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, er
 	defer b.Release()
 	b.Reserve(len(vals))
 	for i, v := range vals {
-		switch v := v.(type) {
-		case nil:
+		switch v.kind {
+		case '0':
 			b.AppendNull()
-		case json.Number:
-			f, err := strconv.ParseFloat(string(v), 64)
+		case 'n':
+			f, err := strconv.ParseFloat(string(v.raw), 64)
 			if err != nil || math.IsInf(f, 0) {
 				return nil, badf("input %q: row %d: %s is out of range", c.Name, i, v)
 			}
 			b.Append(f)
-		case string:
-			if f, err := strconv.ParseFloat(v, 64); err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
-				return nil, badf("input %q: row %d: %s is not allowed: send null for a missing value", c.Name, i, v)
+		case 's':
+			if f, err := strconv.ParseFloat(v.str(), 64); err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				return nil, badf("input %q: row %d: %s is not allowed: send null for a missing value", c.Name, i, v.str())
 			}
-			return nil, badf("input %q: row %d: wrong type: %q is not a number", c.Name, i, v)
+			return nil, badf("input %q: row %d: wrong type: %s is not a number", c.Name, i, v)
 		default:
-			return nil, badf("input %q: row %d: wrong type: %v is not a number", c.Name, i, v)
+			return nil, badf("input %q: row %d: wrong type: %s is not a number", c.Name, i, v)
 		}
 	}
 	return b.NewArray(), nil
 }
 
-func stringArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error) {
+func stringArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
 	if in.Datatype != "BYTES" && in.Datatype != "BOOL" {
 		return nil, wrongType(c, in, "BYTES (or BOOL)")
 	}
@@ -193,21 +184,17 @@ func stringArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, err
 	defer b.Release()
 	b.Reserve(len(vals))
 	for i, v := range vals {
-		switch v := v.(type) {
-		case nil:
+		switch {
+		case v.kind == '0':
 			b.AppendNull()
-		case string:
-			if in.Datatype != "BYTES" {
-				return nil, badf("input %q: row %d: wrong type: %q in a BOOL input", c.Name, i, v)
+		case v.kind == 's' && in.Datatype == "BYTES", v.kind == 'b' && in.Datatype == "BOOL":
+			if v.kind == 's' {
+				b.Append(v.str())
+			} else {
+				b.Append(string(v.raw))
 			}
-			b.Append(v)
-		case bool:
-			if in.Datatype != "BOOL" {
-				return nil, badf("input %q: row %d: wrong type: %v in a BYTES input", c.Name, i, v)
-			}
-			b.Append(strconv.FormatBool(v))
 		default:
-			return nil, badf("input %q: row %d: wrong type: %v is not a string", c.Name, i, v)
+			return nil, badf("input %q: row %d: wrong type: %s in a %s input", c.Name, i, v, in.Datatype)
 		}
 	}
 	return b.NewArray(), nil
@@ -216,7 +203,7 @@ func stringArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, err
 // timeLayouts are the string forms a timestamp input takes.
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02"}
 
-func timeArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error) {
+func timeArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
 	if in.Datatype != "INT64" && in.Datatype != "BYTES" {
 		return nil, wrongType(c, in, "INT64 microseconds since the epoch or BYTES (RFC 3339)")
 	}
@@ -224,7 +211,7 @@ func timeArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error
 	defer b.Release()
 	b.Reserve(len(vals))
 	for i, v := range vals {
-		if v == nil {
+		if v.kind == '0' {
 			b.AppendNull()
 			continue
 		}
@@ -239,35 +226,29 @@ func timeArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error
 
 // micros reads one timestamp: microseconds since the epoch, or a string
 // whose wall clock a naive column takes as written.
-func micros(c *model.Column, in *inferTensor, v any) (int64, error) {
-	switch v := v.(type) {
-	case json.Number:
-		if in.Datatype != "INT64" {
-			return 0, fmt.Errorf("wrong type: %s in a BYTES input", v)
-		}
-		us, err := strconv.ParseInt(string(v), 10, 64)
+func micros(c *model.Column, in *inferTensor, v value) (int64, error) {
+	switch {
+	case v.kind == 'n' && in.Datatype == "INT64":
+		us, err := strconv.ParseInt(string(v.raw), 10, 64)
 		if err != nil {
 			return 0, fmt.Errorf("wrong type: %s is not an integer of microseconds", v)
 		}
 		return us, nil
-	case string:
-		if in.Datatype != "BYTES" {
-			return 0, fmt.Errorf("wrong type: %q in an INT64 input", v)
-		}
+	case v.kind == 's' && in.Datatype == "BYTES":
 		for _, layout := range timeLayouts {
-			if t, err := time.Parse(layout, v); err == nil {
+			if t, err := time.Parse(layout, v.str()); err == nil {
 				if c.Zone == "" { // naive: the wall clock as written
 					t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 				}
 				return t.UnixMicro(), nil
 			}
 		}
-		return 0, fmt.Errorf("%q is not a timestamp (want RFC 3339, e.g. 2001-06-01T14:30:00)", v)
+		return 0, fmt.Errorf("%s is not a timestamp (want RFC 3339, e.g. 2001-06-01T14:30:00)", v)
 	}
-	return 0, fmt.Errorf("wrong type: %v is not a timestamp", v)
+	return 0, fmt.Errorf("wrong type: %s in a %s input", v, in.Datatype)
 }
 
-func dateArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error) {
+func dateArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
 	if in.Datatype != "INT32" && in.Datatype != "BYTES" {
 		return nil, wrongType(c, in, "INT32 days since the epoch or BYTES (2001-06-01)")
 	}
@@ -275,23 +256,23 @@ func dateArray(c *model.Column, in *inferTensor, vals []any) (arrow.Array, error
 	defer b.Release()
 	b.Reserve(len(vals))
 	for i, v := range vals {
-		switch v := v.(type) {
-		case nil:
+		switch {
+		case v.kind == '0':
 			b.AppendNull()
-		case json.Number:
-			d, err := strconv.ParseInt(string(v), 10, 32)
-			if err != nil || in.Datatype != "INT32" {
+		case v.kind == 'n' && in.Datatype == "INT32":
+			d, err := strconv.ParseInt(string(v.raw), 10, 32)
+			if err != nil {
 				return nil, badf("input %q: row %d: wrong type: %s is not an INT32 day number", c.Name, i, v)
 			}
 			b.Append(arrow.Date32(d))
-		case string:
-			t, err := time.Parse("2006-01-02", v)
-			if err != nil || in.Datatype != "BYTES" {
-				return nil, badf("input %q: row %d: %q is not a date (want 2001-06-01)", c.Name, i, v)
+		case v.kind == 's' && in.Datatype == "BYTES":
+			t, err := time.Parse("2006-01-02", v.str())
+			if err != nil {
+				return nil, badf("input %q: row %d: %s is not a date (want 2001-06-01)", c.Name, i, v)
 			}
 			b.Append(arrow.Date32FromTime(t))
 		default:
-			return nil, badf("input %q: row %d: wrong type: %v is not a date", c.Name, i, v)
+			return nil, badf("input %q: row %d: wrong type: %s in a %s input", c.Name, i, v, in.Datatype)
 		}
 	}
 	return b.NewArray(), nil
