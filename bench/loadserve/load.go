@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -43,6 +44,8 @@ func (lt *loadTest) run(ctx context.Context, phase string, rate float64) error {
 		fmt.Printf("  %d requests of %d rows in %s: %.2f M rows/s, %d failed (%v)\n", n, lt.rows.batch, lt.dur, float64(n)*float64(lt.rows.batch)/lt.dur.Seconds()/1e6, fails, err)
 	case "swap":
 		return lt.swap(ctx)
+	case "noop":
+		return lt.noop()
 	default:
 		return fmt.Errorf("unknown phase %q", phase)
 	}
@@ -206,6 +209,28 @@ func (lt *loadTest) moveChampion(ctx context.Context, reg *registry.Registry, st
 		}
 		moves++
 	}
+}
+
+// noop measures, as a ceiling, a handler that reads the same request and
+// answers 200 with nothing else: the HTTP stack and the client alone on
+// this machine, now.
+func (lt *loadTest) noop() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set(serve.VersionHeader, "noop")
+	})}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	base := lt.base
+	lt.base = "http://" + ln.Addr().String()
+	defer func() { lt.base = base }()
+	n, fails, err := lt.closedLoop(lt.jsonRequest, nil)
+	fmt.Printf("  %d requests in %s: %.0f req/s, %d failed (%v)\n", n, lt.dur, float64(n)/lt.dur.Seconds(), fails, err)
+	return nil
 }
 
 func loadavg() string {

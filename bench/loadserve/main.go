@@ -8,6 +8,8 @@
 //     stall is not hidden by the sender waiting);
 //   - json-peak: single-row JSON requests as fast as 2 connections go;
 //   - arrow: Arrow IPC batches of -batch rows, rows/s end to end;
+//   - noop: json-peak against a handler that does nothing (the ceiling
+//     of the HTTP stack and the client on this machine, in the same run);
 //   - swap: json-peak while the champion alias is promoted and rolled
 //     back every -swap-every: failed requests, and every response's
 //     version checked against the champions of the run.
@@ -44,7 +46,7 @@ func main() {
 	rate := flag.Float64("rate", 1000, "requests/s of the json-rate phase")
 	batch := flag.Int("batch", 4096, "rows per Arrow request")
 	swapEvery := flag.Duration("swap-every", time.Second, "champion moves in the swap phase")
-	phases := flag.String("phases", "json-rate,json-peak,arrow,swap", "phases to run, in order")
+	phases := flag.String("phases", "noop,json-rate,json-peak,arrow,swap", "phases to run, in order")
 	flag.Parse()
 	if *ws == "" || *data == "" {
 		log.Fatal("-workspace and -data are required")
