@@ -25,6 +25,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"log/slog"
 	"net"
@@ -69,6 +70,27 @@ func main() {
 	for _, p := range strings.Split(*phases, ",") {
 		if err := lt.run(ctx, p, *rate); err != nil {
 			log.Fatalf("%s: %v", p, err)
+		}
+	}
+	printHistogram(base)
+}
+
+// printHistogram prints the server's own latency histogram (handler
+// time, all phases) from /metrics.
+func printHistogram(base string) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("server-side latency (all phases):")
+	for _, line := range strings.Split(string(body), "\n") {
+		if strings.HasPrefix(line, "refit_infer_request_duration_seconds") {
+			fmt.Println("  " + line)
 		}
 	}
 }
