@@ -37,7 +37,9 @@ type Options struct {
 type Scorer struct {
 	m      *model.Model
 	src    Source
-	labels []string // m's class names
+	labels []string       // m's class names
+	cols   []model.Column // m's input columns, read-only
+	names  []string       // their names
 
 	mu  sync.Mutex
 	oor []model.ColumnOOR // cumulative, in the preprocessor's input order
@@ -48,7 +50,8 @@ func New(m *model.Model, src Source, opts Options) *Scorer {
 	if opts.Threads > 1 {
 		m = m.WithThreads(opts.Threads)
 	}
-	return &Scorer{m: m, src: src, labels: m.Labels(), oor: m.Preprocessor().NewRangeCounter().Counts()}
+	pre := m.Preprocessor()
+	return &Scorer{m: m, src: src, labels: m.Labels(), cols: pre.Columns(), names: pre.Inputs(), oor: pre.NewRangeCounter().Counts()}
 }
 
 // Load returns a Scorer over the model file at path.
@@ -120,6 +123,13 @@ func ResolveVersion(ctx context.Context, reg *registry.Registry, ref string) (re
 
 // Model is the scorer's model.
 func (s *Scorer) Model() *model.Model { return s.m }
+
+// Columns is the model's input columns, in its input order. The slice and
+// the columns are shared by every caller: read them, never modify them.
+func (s *Scorer) Columns() []model.Column { return s.cols }
+
+// Inputs is the names of Columns. The slice is shared: do not modify it.
+func (s *Scorer) Inputs() []string { return s.names }
 
 // Source is where the model came from.
 func (s *Scorer) Source() Source { return s.src }

@@ -112,7 +112,7 @@ func (s *Server) modelMetadata(w http.ResponseWriter, r *http.Request) {
 	}
 	m := sc.Model()
 	var inputs []tensorMeta
-	for _, c := range m.Preprocessor().Columns() {
+	for _, c := range sc.Columns() {
 		inputs = append(inputs, tensorMeta{Name: c.Name, Datatype: inputDatatype(c.Kind), Shape: []int64{-1, 1}, Kind: string(c.Kind)})
 	}
 	outputs := []tensorMeta{{Name: "prediction", Datatype: "FP32", Shape: []int64{-1}}}
@@ -237,7 +237,7 @@ func (s *Server) fail(w http.ResponseWriter, err error) int {
 }
 
 func (s *Server) inferJSON(w http.ResponseWriter, body []byte, name string, sc *score.Scorer) (int, error) {
-	req, rec, err := decodeInfer(body, sc.Model().Preprocessor(), s.opts.Scoring.MaxBatchRows)
+	req, rec, err := decodeInfer(body, sc, s.opts.Scoring.MaxBatchRows)
 	if err != nil {
 		return 0, err
 	}
@@ -272,7 +272,7 @@ func (s *Server) inferArrow(w http.ResponseWriter, body []byte, sc *score.Scorer
 	res := resultPool.Get().(*score.Result)
 	defer resultPool.Put(res)
 	rows := 0
-	err := arrowBatches(body, sc.Model().Preprocessor(), s.opts.Scoring.MaxBatchRows, func(rec arrow.Record) error {
+	err := arrowBatches(body, sc, s.opts.Scoring.MaxBatchRows, func(rec arrow.Record) error {
 		if _, err := sc.Score(rec, res); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -20,7 +21,7 @@ const arrowStream = "application/vnd.apache.arrow.stream"
 // after checking it against the model's inputs; fn must not keep the
 // record. A malformed stream is a badRequest; so is a panic of the
 // decoder, recovered here (the one recover point of this input).
-func arrowBatches(body []byte, pre *model.Preprocessor, maxRows int, fn func(arrow.Record) error) (err error) {
+func arrowBatches(body []byte, sc *score.Scorer, maxRows int, fn func(arrow.Record) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = badf("malformed Arrow IPC stream: %v", r)
@@ -32,7 +33,7 @@ func arrowBatches(body []byte, pre *model.Preprocessor, maxRows int, fn func(arr
 		return badf("malformed Arrow IPC stream: %v", err)
 	}
 	defer rd.Release()
-	if err := checkArrowSchema(rd.Schema(), pre); err != nil {
+	if err := checkArrowSchema(rd.Schema(), sc); err != nil {
 		return err
 	}
 	rows := 0
@@ -41,7 +42,7 @@ func arrowBatches(body []byte, pre *model.Preprocessor, maxRows int, fn func(arr
 		if rows += int(rec.NumRows()); rows > maxRows {
 			return badf("batch too large: more than %d rows, the limit is %d", rows-1, maxRows)
 		}
-		if err := checkArrowValues(rec, pre); err != nil {
+		if err := checkArrowValues(rec, sc); err != nil {
 			return err
 		}
 		if err := fn(rec); err != nil {
@@ -85,11 +86,11 @@ func (a *limitedAllocator) Free(b []byte) { memory.DefaultAllocator.Free(b) }
 
 // checkArrowSchema checks that every model input is a column of a type
 // its kind reads.
-func checkArrowSchema(s *arrow.Schema, pre *model.Preprocessor) error {
-	for _, c := range pre.Columns() {
+func checkArrowSchema(s *arrow.Schema, sc *score.Scorer) error {
+	for _, c := range sc.Columns() {
 		idx := s.FieldIndices(c.Name)
 		if len(idx) == 0 {
-			return badf("column %q: missing (the model reads %v)", c.Name, pre.Inputs())
+			return badf("column %q: missing (the model reads %s)", c.Name, strings.Join(sc.Inputs(), ", "))
 		}
 		if len(idx) > 1 {
 			return badf("column %q: given %d times", c.Name, len(idx))
@@ -135,8 +136,8 @@ func arrowTypeFits(c *model.Column, dt arrow.DataType) string {
 
 // checkArrowValues refuses NaN and infinities in numeric columns: a
 // missing value is a null.
-func checkArrowValues(rec arrow.Record, pre *model.Preprocessor) error {
-	for _, name := range pre.Inputs() {
+func checkArrowValues(rec arrow.Record, sc *score.Scorer) error {
+	for _, name := range sc.Inputs() {
 		arr := rec.Column(rec.Schema().FieldIndices(name)[0])
 		var bad func(i int) (float64, bool)
 		switch a := arr.(type) {

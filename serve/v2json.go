@@ -50,7 +50,7 @@ var numericTypes = []string{"FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "I
 
 // decodeInfer parses a JSON request into a record with the model's input
 // columns, in its input order; the caller releases it.
-func decodeInfer(body []byte, pre *model.Preprocessor, maxRows int) (*inferRequest, arrow.Record, error) {
+func decodeInfer(body []byte, sc *score.Scorer, maxRows int) (*inferRequest, arrow.Record, error) {
 	var req inferRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
@@ -64,7 +64,7 @@ func decodeInfer(body []byte, pre *model.Preprocessor, maxRows int) (*inferReque
 		}
 		byName[in.Name] = in
 	}
-	cols := pre.Columns()
+	cols := sc.Columns()
 	rows := -1
 	fields := make([]arrow.Field, len(cols))
 	arrs := make([]arrow.Array, len(cols))
@@ -79,7 +79,7 @@ func decodeInfer(body []byte, pre *model.Preprocessor, maxRows int) (*inferReque
 		c := &cols[i]
 		in := byName[c.Name]
 		if in == nil {
-			return nil, nil, badf("input %q: missing (the model reads %s)", c.Name, strings.Join(pre.Inputs(), ", "))
+			return nil, nil, badf("input %q: missing (the model reads %s)", c.Name, strings.Join(sc.Inputs(), ", "))
 		}
 		n, err := tensorRows(in, maxRows)
 		if err != nil {
