@@ -23,6 +23,7 @@ import (
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/score"
 )
 
 // flightSchema is the tiny test model's inputs.
@@ -444,5 +445,42 @@ func TestHotSwap(t *testing.T) {
 	}
 	if counts["v0001"] == 0 || counts["v0002"] == 0 {
 		t.Errorf("responses by version %v: want both", counts)
+	}
+}
+
+// TestWriteArrowResultMulticlass checks the probability columns of a
+// multiclass result are the right slices of the row-major values.
+func TestWriteArrowResultMulticlass(t *testing.T) {
+	f32 := arrow.PrimitiveTypes.Float32
+	schema := arrow.NewSchema([]arrow.Field{{Name: "label", Type: arrow.BinaryTypes.String},
+		{Name: "prob_a", Type: f32}, {Name: "prob_b", Type: f32}, {Name: "prob_c", Type: f32}}, nil)
+	res := &score.Result{Rows: 2, Width: 3, Values: []float32{0.1, 0.7, 0.2, 0.5, 0.3, 0.2}, Labels: []string{"b", "a"}}
+	var b bytes.Buffer
+	w := ipc.NewWriter(&b, ipc.WithSchema(schema))
+	if err := writeArrowResult(w, schema, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := ipc.NewReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Release()
+	if !rd.Next() {
+		t.Fatal(rd.Err())
+	}
+	rec := rd.Record()
+	if l := rec.Column(0).(*array.String); l.Value(0) != "b" || l.Value(1) != "a" {
+		t.Errorf("labels %v", l)
+	}
+	for j := range 3 {
+		col := rec.Column(j + 1).(*array.Float32)
+		for r := range 2 {
+			if col.Value(r) != res.Values[r*3+j] {
+				t.Errorf("prob column %d row %d: %v, want %v", j, r, col.Value(r), res.Values[r*3+j])
+			}
+		}
 	}
 }

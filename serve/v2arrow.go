@@ -175,27 +175,51 @@ func arrowOutput(m *model.Model) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// writeArrowResult writes one batch of predictions to w.
+// writeArrowResult writes one batch of predictions to w. The columns are
+// built over res's memory without a builder; w.Write serializes them
+// before it returns, so res may be reused after.
 func writeArrowResult(w *ipc.Writer, schema *arrow.Schema, res *score.Result) error {
-	k := res.Width
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	for i := range schema.Fields() {
-		switch fb := b.Field(i).(type) {
-		case *array.StringBuilder:
-			fb.AppendValues(res.Labels, nil)
-		case *array.Float32Builder:
-			j := 0
-			if k > 1 {
-				j = i - 1 // after "label"
-			}
-			fb.Reserve(res.Rows)
-			for r := range res.Rows {
-				fb.UnsafeAppend(res.Values[r*k+j])
+	k, n := res.Width, res.Rows
+	cols := make([]arrow.Array, len(schema.Fields()))
+	for i, f := range schema.Fields() {
+		if f.Type.ID() == arrow.STRING {
+			cols[i] = stringColumn(res.Labels[:n])
+			continue
+		}
+		vals := res.Values[:n]
+		if k > 1 { // column j of the row-major probabilities, after "label"
+			vals = make([]float32, n)
+			for r := range n {
+				vals[r] = res.Values[r*k+i-1]
 			}
 		}
+		data := array.NewData(arrow.PrimitiveTypes.Float32, n,
+			[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Float32Traits.CastToBytes(vals))}, nil, 0, 0)
+		cols[i] = array.NewFloat32Data(data)
+		data.Release()
 	}
-	rec := b.NewRecord()
+	rec := array.NewRecord(schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
 	defer rec.Release()
 	return w.Write(rec)
+}
+
+// stringColumn is a utf8 array of ss, built directly.
+func stringColumn(ss []string) arrow.Array {
+	size := 0
+	for _, s := range ss {
+		size += len(s)
+	}
+	offsets := make([]int32, len(ss)+1)
+	bytes := make([]byte, 0, size)
+	for i, s := range ss {
+		bytes = append(bytes, s...)
+		offsets[i+1] = int32(len(bytes))
+	}
+	data := array.NewData(arrow.BinaryTypes.String, len(ss), []*memory.Buffer{nil,
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(bytes)}, nil, 0, 0)
+	defer data.Release()
+	return array.NewStringData(data)
 }
