@@ -22,7 +22,7 @@
 //     POST /v2/models/{name}/infer. {name} is "champion" or, with
 //     ScoringOptions.AllVersions, a version id (v0003).
 //   - Options.Extra, when set, answers every other path (mounted at "/"):
-//     the integrator mounts the read-only dashboard there.
+//     the read-only dashboard mounts there.
 //
 // # Scoring
 //
