@@ -13,6 +13,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/score"
 	"github.com/spf13/cobra"
 )
 
@@ -60,26 +61,14 @@ type loadedModel struct {
 // loadModel loads ref: a model file if one exists at that path, else a
 // registry version id (v0003) or alias (champion) in the workspace.
 func loadModel(ctx context.Context, ref, workspace string) (*loadedModel, error) {
-	if _, err := os.Stat(ref); err == nil || strings.ContainsAny(ref, `/\.`) {
-		m, err := model.Load(ref)
-		if err != nil {
-			return nil, err
-		}
-		return &loadedModel{Ref: ref, Path: ref, m: m}, nil
+	m, src, err := score.LoadModel(ctx, ref, workspace)
+	if errors.Is(err, registry.ErrNoWorkspace) {
+		return nil, fmt.Errorf("%w (check --workspace, or $REFIT_WORKSPACE)", err)
 	}
-	v, err := resolveVersion(ctx, ref, workspace)
 	if err != nil {
 		return nil, err
 	}
-	a, ok := v.Artifact(modelArtifact)
-	if !ok {
-		return nil, fmt.Errorf("version %s has no %s", v.ID, modelArtifact)
-	}
-	m, err := model.Load(a.Path)
-	if err != nil {
-		return nil, err
-	}
-	return &loadedModel{Ref: ref, Path: a.Path, Version: v.ID, m: m}, nil
+	return &loadedModel{Ref: src.Ref, Path: src.Path, Version: src.Version, m: m}, nil
 }
 
 // resolveVersion looks ref up as a version id, then as an alias.
@@ -89,14 +78,7 @@ func resolveVersion(ctx context.Context, ref, workspace string) (registry.Versio
 		return registry.Version{}, err
 	}
 	defer reg.Close()
-	v, err := reg.Verify(ctx, ref)
-	if errors.Is(err, registry.ErrNotFound) {
-		v, err = reg.Resolve(ctx, ref)
-	}
-	if errors.Is(err, registry.ErrNotFound) {
-		return v, fmt.Errorf("model %q: no such file, version or alias in workspace %s: %w", ref, workspace, err)
-	}
-	return v, err
+	return score.ResolveVersion(ctx, reg, ref)
 }
 
 // scoreFlags are the data flags evaluate and gate share.

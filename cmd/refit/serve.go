@@ -13,11 +13,16 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/schedules"
+	"github.com/refit-ml/refit/serve"
 	"github.com/spf13/cobra"
 )
 
-type serveFlags struct{ config, listen string }
+type serveFlags struct {
+	config, listen, tokenFile string
+	allVersions               bool
+	maxBodyMiB                int64
+	maxBatchRows              int
+}
 
 func newServeCmd(c *cli) *cobra.Command {
 	var f serveFlags
@@ -40,22 +45,50 @@ SIGINT and SIGTERM stop scheduling, cancel the running job and exit 0.
 SIGHUP reloads refit.yaml; an invalid file keeps the current schedules.
 
 HTTP (loopback by default; --listen "" turns it off): /healthz answers 200
-with the schedules' next fires and last results as JSON, /metrics the
-Prometheus text format. Fire times in /healthz and the logs are in the zone
-of the spec's CRON_TZ or TZ (else the local zone), as 'refit schedule next'
-prints them.`,
+with the schedules' next fires and last results as JSON (503, "failing",
+when the last 3 scheduled runs failed), /metrics the Prometheus text
+format. Fire times in /healthz and the logs are in the zone of the spec's
+CRON_TZ or TZ (else the local zone), as 'refit schedule next' prints them.
+
+Online scoring speaks the Open Inference Protocol (KServe v2) REST API:
+GET /v2/health/live, /v2/health/ready, /v2/models/champion (inputs,
+outputs, version) and POST /v2/models/champion/infer with one input per
+column by name, as JSON or as an Arrow IPC stream
+(Content-Type: application/vnd.apache.arrow.stream). With --all-versions
+every registered version answers by its id too (/v2/models/v0003/infer).
+When a run, 'refit promote' or 'refit rollback' moves the champion alias,
+the server swaps to the new version within a second without failing a
+request; every response names the version that answered (model_version,
+and the Refit-Model-Version header). Bad requests get 400 with a message
+naming the column and the problem.
+
+Listening beyond loopback requires a bearer token (--token-file, or
+$REFIT_SERVE_TOKEN), which every request but /healthz and /v2/health/...
+must then carry as "Authorization: Bearer TOKEN".`,
 		Example: `  refit serve --config refit.yaml
-  refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info`,
+  refit serve --config refit.yaml --listen 127.0.0.1:9108 --log-level info
+  refit serve --config refit.yaml --listen :9108 --token-file /run/secrets/refit-token --all-versions
+  curl -s localhost:9108/v2/models/champion/infer -d '{"inputs": [
+    {"name": "distance", "shape": [1], "datatype": "FP64", "data": [2475]},
+    {"name": "origin", "shape": [1], "datatype": "BYTES", "data": ["JFK"]}, ...]}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, c, f) },
 	}
 	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration with a schedules section")
-	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz and /metrics (empty: no HTTP)")
+	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz, /metrics and /v2 (empty: no HTTP)")
+	cmd.Flags().StringVar(&f.tokenFile, "token-file", "", "file holding the bearer token requests must carry (default $REFIT_SERVE_TOKEN); required beyond loopback")
+	cmd.Flags().BoolVar(&f.allVersions, "all-versions", false, "serve every registered version by its id beside the champion")
+	cmd.Flags().Int64Var(&f.maxBodyMiB, "max-body-mib", 64, "largest scoring request body, MiB")
+	cmd.Flags().IntVar(&f.maxBatchRows, "max-batch-rows", 1<<16, "most rows in one scoring request")
 	return cmd
 }
 
 func runServe(cmd *cobra.Command, c *cli, f serveFlags) error {
 	ctx := cmd.Context()
+	tok, err := f.token()
+	if err != nil {
+		return err
+	}
 	cfg, err := pipeline.Load(f.config)
 	if err != nil {
 		return err
@@ -66,56 +99,37 @@ func runServe(cmd *cobra.Command, c *cli, f serveFlags) error {
 	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}
-	if err := recoverAtStart(cmd, cfg, c.log); err != nil {
-		return err
-	}
-	d := newDaemon(f.config, cfg)
-	d.limits, d.log = c.limits, c.log
-	d.seed(ctx)
-	if d.sched, err = schedules.New(d.schedulesOf(cfg), schedules.Options{Lock: workspaceLock(cfg), Logger: c.log}); err != nil {
-		return err
-	}
-	stopHTTP, err := serveHTTP(cmd, f.listen, d)
+	notes, err := serve.Recover(ctx, cfg, c.log)
 	if err != nil {
 		return err
 	}
-	if err := d.sched.Start(ctx); err != nil {
+	for _, note := range notes {
+		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
+	}
+	// A handler for "/" (the dashboard) mounts as serve.Options.Extra.
+	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: c.limits, Logger: c.log, Token: tok,
+		Scoring: &serve.ScoringOptions{AllVersions: f.allVersions, MaxBodyBytes: f.maxBodyMiB << 20, MaxBatchRows: f.maxBatchRows}})
+	if err != nil {
+		return err
+	}
+	stopHTTP, err := serveHTTP(cmd, c.log, f.listen, srv.Handler())
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(ctx); err != nil {
 		stopHTTP()
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: %d schedules, workspace %s\n", len(cfg.Schedules), cfg.Path(cfg.Workspace))
-	d.waitReloading(ctx)
-	d.sched.Stop()
+	waitReloading(ctx, c.log, f.config, srv)
+	_ = srv.Stop(context.Background())
 	stopHTTP()
 	fmt.Fprintln(cmd.OutOrStdout(), "refit serve: stopped")
 	return nil
 }
 
-// recoverAtStart repairs what interrupted runs left in the workspace
-// (pipeline.Recover) while holding the workspace lock. When another
-// process holds it, that process is working on the workspace and has
-// recovered it at its own start.
-func recoverAtStart(cmd *cobra.Command, cfg *pipeline.Config, log *slog.Logger) error {
-	l := workspaceLock(cfg)
-	if err := l.TryLock(); errors.Is(err, schedules.ErrLocked) {
-		log.Info("workspace locked by another process: not recovering it", "err", err)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	defer func() { _ = l.Unlock() }()
-	rec, err := pipeline.Recover(cmd.Context(), cfg)
-	if err != nil {
-		return err
-	}
-	for _, note := range rec.Notes() {
-		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
-	}
-	return nil
-}
-
 // serveHTTP starts the HTTP server on addr and returns its shutdown.
-func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
+func serveHTTP(cmd *cobra.Command, log *slog.Logger, addr string, h http.Handler) (func(), error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -124,15 +138,15 @@ func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
 		return nil, fmt.Errorf("--listen: %w", err)
 	}
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
-		d.log.Warn("serving /metrics and /healthz beyond this machine", "addr", ln.Addr())
+		log.Warn("serving beyond this machine, with a bearer token", "addr", ln.Addr())
 	}
-	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			d.log.Error("http server", "err", err)
+			log.Error("http server", "err", err)
 		}
 	}()
-	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics\n", ln.Addr())
+	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics, scoring at /v2/models/champion/infer\n", ln.Addr())
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -140,8 +154,9 @@ func serveHTTP(cmd *cobra.Command, addr string, d *daemon) (func(), error) {
 	}, nil
 }
 
-// waitReloading waits for ctx, reloading the configuration on SIGHUP.
-func (d *daemon) waitReloading(ctx context.Context) {
+// waitReloading waits for ctx, reloading the configuration on SIGHUP; an
+// invalid configuration keeps the current one.
+func waitReloading(ctx context.Context, log *slog.Logger, path string, srv *serve.Server) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -150,25 +165,15 @@ func (d *daemon) waitReloading(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-hup:
-			d.reload()
+			cfg, err := pipeline.Load(path)
+			if err == nil {
+				err = srv.Reload(cfg)
+			}
+			if err != nil {
+				log.Error("reload failed, keeping the current schedules", "config", path, "err", err)
+				continue
+			}
+			log.Info("reloaded", "config", path, "schedules", len(cfg.Schedules))
 		}
 	}
-}
-
-// reload re-reads the configuration; on any error the current schedules
-// and configuration stay.
-func (d *daemon) reload() {
-	cfg, err := pipeline.Load(d.path)
-	if err == nil && cfg.Path(cfg.Workspace) != d.config().Path(d.config().Workspace) {
-		err = errors.New("the workspace changed: restart refit serve to move it")
-	}
-	if err == nil {
-		err = d.sched.Reload(d.schedulesOf(cfg))
-	}
-	if err != nil {
-		d.log.Error("reload failed, keeping the current schedules", "config", d.path, "err", err)
-		return
-	}
-	d.cfg.Store(cfg)
-	d.log.Info("reloaded", "config", d.path, "schedules", len(cfg.Schedules))
 }

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,29 +15,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/promtext"
 	"github.com/refit-ml/refit/registry"
-	"github.com/refit-ml/refit/schedules"
-	"github.com/refit-ml/refit/validate"
 )
-
-func TestServeMetricsFormat(t *testing.T) {
-	t.Parallel()
-	next := time.Date(2024, 3, 10, 2, 0, 0, 0, time.UTC)
-	st := []schedules.Status{
-		{Name: "nightly", Next: next, Running: true, Runs: 3, Skipped: map[string]int{schedules.SkipOverlap: 2, schedules.SkipMissed: 5}, Queued: 2, Waited: 95 * time.Second},
-		{Name: `odd "name"\`, Skipped: map[string]int{schedules.SkipLocked: 1}, Waiting: true, Queued: 1},
-	}
-	m := serveMetrics{
-		Runs:        map[[2]string]int{{"run", "promoted"}: 2, {"audit", "audited"}: 7, {"run", "blocked-data"}: 1},
-		LastSuccess: map[string]time.Time{"run": next.Add(-24 * time.Hour), "audit": next.Add(-time.Hour + 250*time.Millisecond)},
-		Drift:       []validate.FeatureDrift{{Name: "weight", PSI: 0.0123}, {Name: "distance", PSI: 2.0791}},
-		Champion:    map[string]float64{"auc": 0.9412, "log_loss": 0.31, "accuracy": 0.875},
-	}
-	var b bytes.Buffer
-	if err := promtext.Write(&b, metricFamilies(st, m)); err != nil {
-		t.Fatal(err)
-	}
-	compareGolden(t, filepath.Join("testdata", "serve_metrics.golden"), b.String())
-}
 
 // syncBuffer is a bytes.Buffer safe for the daemon and the test at once.
 type syncBuffer struct {
@@ -98,6 +72,9 @@ func testServe(t *testing.T, dir string) {
 		}
 	}
 	checkHealthz(t, base)
+	if meta := get(t, base+"/v2/models/champion", "application/json"); !strings.Contains(meta, `"versions":["v0`) || !strings.Contains(meta, `"name":"distance"`) {
+		t.Errorf("/v2/models/champion: %s", meta)
+	}
 	checkInterrupted(t, filepath.Join(dir, "workspace"), killed, stdout.String())
 	cancel()
 	select {
@@ -172,105 +149,6 @@ func get(t *testing.T, url, contentType string) string {
 	return string(body)
 }
 
-func TestServeReload(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "refit.yaml")
-	write := func(schedules string) {
-		t.Helper()
-		cfg := "data: {source: data, time_column: ts}\ntrain: {label: y, features: [x]}\n" + schedules
-		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("workspace: ws\nschedules:\n  - {name: a, cron: \"@hourly\", job: run}\n")
-	d := newDaemon(path, mustLoad(t, path))
-	var err error
-	if d.sched, err = schedules.New(d.schedulesOf(d.config()), schedules.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	names := func() (out []string) {
-		for _, st := range d.sched.Status() {
-			out = append(out, st.Name+" "+st.Spec)
-		}
-		return out
-	}
-	for _, bad := range []string{
-		"workspace: ws\nschedules:\n  - {name: b, cron: \"61 * * * *\", job: run}\n",
-		"workspace: ws\nschedules: [{name: b, cron: \"@daily\", job: run, extra: 1}]\n",
-		"workspace: elsewhere\nschedules: [{name: b, cron: \"@daily\", job: run}]\n",
-	} {
-		write(bad)
-		d.reload()
-		if got := names(); len(got) != 1 || got[0] != "a @hourly" {
-			t.Errorf("after a bad reload (%q): %v, want the old schedule", bad, got)
-		}
-	}
-	write("workspace: ws\nschedules:\n  - {name: b, cron: \"*/5 * * * *\", job: audit}\n")
-	d.reload()
-	if got := names(); len(got) != 1 || got[0] != "b */5 * * * *" || d.config().Schedules[0].Job != "audit" {
-		t.Errorf("after a good reload: %v, want b", got)
-	}
-}
-
-// TestServeNextInSpecZone checks that /healthz shows each schedule's next
-// fire as `refit schedule next` prints it: in the zone of the spec's
-// CRON_TZ or TZ (with that day's offset), else in the zone of the clock,
-// here UTC.
-func TestServeNextInSpecZone(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "refit.yaml")
-	specs := []string{"CRON_TZ=America/New_York 0 6 * * *", "TZ=Asia/Tokyo 0 6 * * 1", "CRON_TZ=America/New_York 30 1 * * *", "0 6 * * *", "@every 90m"}
-	cfg := "data: {source: data, time_column: ts}\ntrain: {label: y, features: [x]}\nworkspace: ws\nschedules:\n"
-	for i, s := range specs {
-		cfg += fmt.Sprintf("  - {name: s%d, cron: %q, job: run}\n", i, s)
-	}
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC)
-	d := newDaemon(path, mustLoad(t, path))
-	var err error
-	opts := schedules.Options{Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
-	if d.sched, err = schedules.New(d.schedulesOf(d.config()), opts); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.sched.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer d.sched.Stop()
-	var h struct {
-		Schedules []struct {
-			Name string
-			Next string
-		}
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		rec := httptest.NewRecorder()
-		d.healthz(rec, httptest.NewRequest("GET", "/healthz", nil))
-		if err := json.Unmarshal(rec.Body.Bytes(), &h); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.ContainsFunc(h.Schedules, func(s struct{ Name, Next string }) bool { return s.Next == "" }) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/healthz has no next fires: %+v", h)
-		}
-	}
-	want := []string{"2026-11-01T06:00:00-05:00", "2026-11-02T06:00:00+09:00", "2026-11-01T01:30:00-04:00", "2026-11-01T06:00:00Z", "2026-10-31T13:30:00Z"}
-	for i, s := range h.Schedules {
-		next, err := schedules.Next(specs[i], now, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s.Next != want[i] || s.Next != next[0].Format(time.RFC3339) {
-			t.Errorf("%s (%s): /healthz next %s, want %s as refit schedule next says %s", s.Name, specs[i], s.Next, want[i], next[0].Format(time.RFC3339))
-		}
-	}
-}
-
 // leaveRunning starts a run in the workspace's catalog and leaves it
 // running, as a killed `refit run` does, and returns its id.
 func leaveRunning(t *testing.T, ws string) string {
@@ -303,4 +181,20 @@ func checkInterrupted(t *testing.T, ws, id, stdout string) {
 	if !strings.Contains(stdout, "recovered the workspace: closed "+id+", interrupted") {
 		t.Errorf("serve did not say it closed %s:\n%s", id, stdout)
 	}
+}
+
+// TestServeFlagErrors checks serve's flag errors: one line, exit 2,
+// before anything is read or started.
+func TestServeFlagErrors(t *testing.T) {
+	t.Setenv("REFIT_SERVE_TOKEN", "")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "empty-token"), []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, dir, nil, []cliCase{
+		{"serve_listen_no_token", []string{"serve", "--config", "$DIR/refit.yaml", "--listen", "0.0.0.0:0"}, 2},
+		{"serve_token_file_missing", []string{"serve", "--config", "$DIR/refit.yaml", "--token-file", "$DIR/none"}, 2},
+		{"serve_token_file_empty", []string{"serve", "--config", "$DIR/refit.yaml", "--token-file", "$DIR/empty-token"}, 2},
+		{"serve_bad_batch", []string{"serve", "--config", "$DIR/refit.yaml", "--max-batch-rows", "0"}, 2},
+	}, nil)
 }

@@ -23,20 +23,24 @@ const ContentType = "text/plain; version=0.0.4; charset=utf-8"
 
 // Metric types.
 const (
-	Counter = "counter"
-	Gauge   = "gauge"
+	Counter   = "counter"
+	Gauge     = "gauge"
+	Histogram = "histogram" // samples carry Suffix _bucket (with le), _sum and _count
 )
 
 // Family is one metric name with its help, type and samples.
 type Family struct {
 	Name    string
 	Help    string
-	Type    string // Counter or Gauge
+	Type    string // Counter, Gauge or Histogram
 	Samples []Sample
 }
 
 // Sample is one labelled value.
 type Sample struct {
+	// Suffix follows the family name: "_bucket", "_sum" or "_count" in a
+	// histogram; empty otherwise.
+	Suffix string
 	Labels []Label
 	Value  float64
 }
@@ -71,7 +75,7 @@ func Write(w io.Writer, fams []Family) error {
 		}
 		fmt.Fprintf(bw, "# HELP %s %s\n# TYPE %s %s\n", f.Name, escapeHelp(f.Help), f.Name, f.Type)
 		for _, s := range f.Samples {
-			bw.WriteString(f.Name)
+			bw.WriteString(f.Name + s.Suffix)
 			writeLabels(bw, s.Labels)
 			bw.WriteString(" " + formatValue(s.Value) + "\n")
 		}
@@ -83,11 +87,14 @@ func check(f Family) error {
 	if !metricName.MatchString(f.Name) {
 		return fmt.Errorf("promtext: bad metric name %q", f.Name)
 	}
-	if f.Type != Counter && f.Type != Gauge {
+	if f.Type != Counter && f.Type != Gauge && f.Type != Histogram {
 		return fmt.Errorf("promtext: %s: bad type %q", f.Name, f.Type)
 	}
 	var errs []error
 	for _, s := range f.Samples {
+		if s.Suffix != "" && (f.Type != Histogram || (s.Suffix != "_bucket" && s.Suffix != "_sum" && s.Suffix != "_count")) {
+			errs = append(errs, fmt.Errorf("promtext: %s: bad suffix %q for a %s", f.Name, s.Suffix, f.Type))
+		}
 		for _, l := range s.Labels {
 			if !labelName.MatchString(l.Name) || strings.HasPrefix(l.Name, "__") {
 				errs = append(errs, fmt.Errorf("promtext: %s: bad label name %q", f.Name, l.Name))

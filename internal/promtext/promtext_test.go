@@ -41,7 +41,8 @@ temps -1.5e-07
 func TestWriteRejectsBadNames(t *testing.T) {
 	for _, f := range []Family{
 		{Name: "1bad", Type: Gauge},
-		{Name: "ok", Type: "histogram"},
+		{Name: "ok", Type: "summary"},
+		{Name: "ok", Type: Histogram, Samples: []Sample{{Suffix: "_total"}}},
 		{Name: "ok", Type: Gauge, Samples: []Sample{{Labels: L("bad-label", "x")}}},
 		{Name: "ok", Type: Gauge, Samples: []Sample{{Labels: L("__reserved", "x")}}},
 	} {

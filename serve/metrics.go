@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"cmp"
@@ -12,14 +12,23 @@ import (
 	"github.com/refit-ml/refit/validate"
 )
 
-func (d *daemon) metrics(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", promtext.ContentType)
-	_ = promtext.Write(w, metricFamilies(d.sched.Status(), d.snapshot()))
+	_ = promtext.Write(w, s.families())
 }
 
-// metricFamilies is /metrics: the scheduler's counters and the jobs'
-// results, every family in a stable order.
-func metricFamilies(st []schedules.Status, m serveMetrics) []promtext.Family {
+// families is everything /metrics reports.
+func (s *Server) families() []promtext.Family {
+	fams := metricFamilies(s.sched.Status(), s.snapshot())
+	if s.models != nil {
+		fams = append(fams, s.scoringFamilies()...)
+	}
+	return fams
+}
+
+// metricFamilies is the scheduler's counters and the jobs' results, every
+// family in a stable order.
+func metricFamilies(st []schedules.Status, m jobMetrics) []promtext.Family {
 	return []promtext.Family{
 		runsFamily(m),
 		skippedFamily(st),
@@ -28,13 +37,14 @@ func metricFamilies(st []schedules.Status, m serveMetrics) []promtext.Family {
 		{Name: "refit_job_queued_total", Type: promtext.Counter, Help: "Fires that waited for the workspace before running or being skipped.", Samples: perSchedule(st, func(s schedules.Status) float64 { return float64(s.Queued) })},
 		{Name: "refit_job_wait_seconds_total", Type: promtext.Counter, Help: "Total time fires waited for the workspace, seconds.", Samples: perSchedule(st, func(s schedules.Status) float64 { return s.Waited.Seconds() })},
 		{Name: "refit_schedule_next_fire_timestamp_seconds", Type: promtext.Gauge, Help: "Next fire time of the schedule, Unix seconds.", Samples: perSchedule(st, func(s schedules.Status) float64 { return unixSeconds(s.Next) })},
+		{Name: "refit_runs_failed_in_a_row", Type: promtext.Gauge, Help: "Scheduled runs that failed in a row, up to the last one (/healthz fails at the configured count).", Samples: []promtext.Sample{{Value: float64(m.RunsFailed)}}},
 		lastSuccessFamily(m),
 		driftFamily(m),
 		championFamily(m),
 	}
 }
 
-func runsFamily(m serveMetrics) promtext.Family {
+func runsFamily(m jobMetrics) promtext.Family {
 	keys := slices.SortedFunc(maps.Keys(m.Runs), func(a, b [2]string) int {
 		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
 	})
@@ -64,7 +74,7 @@ func perSchedule(st []schedules.Status, value func(schedules.Status) float64) []
 	return out
 }
 
-func lastSuccessFamily(m serveMetrics) promtext.Family {
+func lastSuccessFamily(m jobMetrics) promtext.Family {
 	f := promtext.Family{Name: "refit_last_success_timestamp_seconds", Type: promtext.Gauge,
 		Help: "End of the job's last run that completed without error or block, Unix seconds."}
 	for _, job := range slices.Sorted(maps.Keys(m.LastSuccess)) {
@@ -73,7 +83,7 @@ func lastSuccessFamily(m serveMetrics) promtext.Family {
 	return f
 }
 
-func driftFamily(m serveMetrics) promtext.Family {
+func driftFamily(m jobMetrics) promtext.Family {
 	f := promtext.Family{Name: "refit_drift_psi", Type: promtext.Gauge,
 		Help: "Population stability index of each feature against the champion's training data, from the last run that measured drift."}
 	feats := slices.Clone(m.Drift)
@@ -84,7 +94,7 @@ func driftFamily(m serveMetrics) promtext.Family {
 	return f
 }
 
-func championFamily(m serveMetrics) promtext.Family {
+func championFamily(m jobMetrics) promtext.Family {
 	f := promtext.Family{Name: "refit_champion_metric", Type: promtext.Gauge,
 		Help: "The champion's metrics from the last run that evaluated or monitored it."}
 	for _, name := range slices.Sorted(maps.Keys(m.Champion)) {

@@ -1,0 +1,229 @@
+package score
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/registry"
+)
+
+// Source says where a Scorer's model came from.
+type Source struct {
+	// Ref is the reference as given: a path, a version id or an alias.
+	Ref string `json:"ref"`
+	// Path is the model file.
+	Path string `json:"path"`
+	// Version is the registry version id ("v0003"); empty for a model
+	// file given by path.
+	Version string `json:"version,omitempty"`
+}
+
+// Options configure a Scorer. The zero value is ready to use.
+type Options struct {
+	// Threads is the number of goroutines one large batch is shared
+	// between (model.Model.WithThreads). Defaults to 1: concurrent calls
+	// already use every core.
+	Threads int
+}
+
+// Scorer scores records with one model. It is safe for concurrent use.
+type Scorer struct {
+	m      *model.Model
+	src    Source
+	labels []string       // m's class names
+	cols   []model.Column // m's input columns, read-only
+	names  []string       // their names
+
+	mu  sync.Mutex
+	oor []model.ColumnOOR // cumulative, in the preprocessor's input order
+}
+
+// New returns a Scorer over m, which came from src.
+func New(m *model.Model, src Source, opts Options) *Scorer {
+	if opts.Threads > 1 {
+		m = m.WithThreads(opts.Threads)
+	}
+	pre := m.Preprocessor()
+	return &Scorer{m: m, src: src, labels: m.Labels(), cols: pre.Columns(), names: pre.Inputs(), oor: pre.NewRangeCounter().Counts()}
+}
+
+// Load returns a Scorer over the model file at path.
+func Load(path string, opts Options) (*Scorer, error) {
+	m, err := model.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return New(m, Source{Ref: path, Path: path}, opts), nil
+}
+
+// Open returns a Scorer over ref: a model file if one exists at that path
+// (or ref looks like a path), else a registry version id (v0003) or alias
+// (champion) of the workspace at dir, whose artifacts are verified.
+func Open(ctx context.Context, ref, dir string, opts Options) (*Scorer, error) {
+	m, src, err := LoadModel(ctx, ref, dir)
+	if err != nil {
+		return nil, err
+	}
+	return New(m, src, opts), nil
+}
+
+// LoadModel loads ref as Open does and returns the model and its source.
+// A workspace that does not exist is an error wrapping
+// registry.ErrNoWorkspace; a ref that names no file, version or alias
+// wraps registry.ErrNotFound.
+func LoadModel(ctx context.Context, ref, dir string) (*model.Model, Source, error) {
+	if _, err := os.Stat(ref); err == nil || strings.ContainsAny(ref, `/\.`) {
+		m, err := model.Load(ref)
+		return m, Source{Ref: ref, Path: ref}, err
+	}
+	reg, err := registry.Open(ctx, dir, registry.Options{MustExist: true})
+	if err != nil {
+		return nil, Source{}, err
+	}
+	defer reg.Close()
+	return LoadVersion(ctx, reg, ref)
+}
+
+// LoadVersion loads ref, a version id or else an alias, from reg.
+func LoadVersion(ctx context.Context, reg *registry.Registry, ref string) (*model.Model, Source, error) {
+	v, err := ResolveVersion(ctx, reg, ref)
+	if err != nil {
+		return nil, Source{}, err
+	}
+	a, ok := v.Artifact(registry.ModelArtifact)
+	if !ok {
+		return nil, Source{}, fmt.Errorf("version %s has no %s", v.ID, registry.ModelArtifact)
+	}
+	m, err := model.Load(a.Path)
+	if err != nil {
+		return nil, Source{}, err
+	}
+	return m, Source{Ref: ref, Path: a.Path, Version: v.ID}, nil
+}
+
+// ResolveVersion looks ref up in reg as a version id, then as an alias,
+// and verifies the version's artifacts.
+func ResolveVersion(ctx context.Context, reg *registry.Registry, ref string) (registry.Version, error) {
+	v, err := reg.Verify(ctx, ref)
+	if errors.Is(err, registry.ErrNotFound) {
+		v, err = reg.Resolve(ctx, ref)
+	}
+	if errors.Is(err, registry.ErrNotFound) {
+		return v, fmt.Errorf("model %q: no such file, version or alias in workspace %s: %w", ref, reg.Dir(), err)
+	}
+	return v, err
+}
+
+// Model is the scorer's model.
+func (s *Scorer) Model() *model.Model { return s.m }
+
+// Columns is the model's input columns, in its input order. The slice and
+// the columns are shared by every caller: read them, never modify them.
+func (s *Scorer) Columns() []model.Column { return s.cols }
+
+// Inputs is the names of Columns. The slice is shared: do not modify it.
+func (s *Scorer) Inputs() []string { return s.names }
+
+// Source is where the model came from.
+func (s *Scorer) Source() Source { return s.src }
+
+// Result is the scores of one batch.
+type Result struct {
+	// Rows is the number of rows scored.
+	Rows int
+	// Width is the number of values per row in Values: 1 for binary
+	// (the probability of Labels[1]) and regression (the prediction), one
+	// probability per class for multiclass.
+	Width int
+	// Values holds Rows×Width values, row-major.
+	Values []float32
+	// Labels holds each row's predicted class (binary: Labels[1] at a
+	// probability of 0.5 or more; multiclass: the most probable class);
+	// nil for regression. The strings are shared with the model's labels.
+	Labels []string
+	// Class holds each row's predicted class index, for classifiers.
+	Class []int
+}
+
+// Score scores every row of rec, which must carry the model's input
+// columns with the types it was trained on, and counts its out-of-range
+// values. rec is only read during the call. dst, if not nil, is reused.
+func (s *Scorer) Score(rec arrow.Record, dst *Result) (*Result, error) {
+	if dst == nil {
+		dst = &Result{}
+	}
+	var err error
+	if dst.Values, err = s.m.Predict(rec, dst.Values); err != nil {
+		return nil, fmt.Errorf("score: %w", err)
+	}
+	oor, err := s.m.Preprocessor().OutOfRange(rec)
+	if err != nil {
+		return nil, fmt.Errorf("score: %w", err)
+	}
+	s.addOOR(oor)
+	dst.Rows, dst.Width = int(rec.NumRows()), s.m.OutputWidth()
+	s.label(dst)
+	return dst, nil
+}
+
+// label fills r.Class and r.Labels from r.Values.
+func (s *Scorer) label(r *Result) {
+	labels := s.labels
+	switch s.m.Task() {
+	case model.TaskRegression:
+		r.Class, r.Labels = r.Class[:0], nil
+		return
+	case model.TaskBinary:
+		r.Class = slices.Grow(r.Class[:0], r.Rows)
+		for _, p := range r.Values[:r.Rows] {
+			r.Class = append(r.Class, b2i(p >= 0.5))
+		}
+	default:
+		r.Class = model.Argmax(r.Values, r.Width, r.Class)
+	}
+	r.Labels = slices.Grow(r.Labels[:0], r.Rows)
+	for _, c := range r.Class {
+		r.Labels = append(r.Labels, labels[c])
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// addOOR adds one batch's counts to the cumulative ones.
+func (s *Scorer) addOOR(batch []model.ColumnOOR) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, b := range batch {
+		c := &s.oor[i]
+		c.Rows += b.Rows
+		c.Missing += b.Missing
+		c.OutOfRange += b.OutOfRange
+		c.Below += b.Below
+		c.Above += b.Above
+		c.UnseenHour += b.UnseenHour
+		c.UnseenWeekday += b.UnseenWeekday
+		c.UnseenMonth += b.UnseenMonth
+	}
+}
+
+// OutOfRange is the out-of-range counts of every row scored so far, per
+// input column in the model's input order.
+func (s *Scorer) OutOfRange() []model.ColumnOOR {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]model.ColumnOOR, len(s.oor))
+	copy(out, s.oor)
+	return out
+}
