@@ -16,6 +16,7 @@ import (
 // auditFlags are the audit command's options.
 type auditFlags struct {
 	expect, reportPath, summary, format, now string
+	where                                    string
 	maxKeys                                  int
 	extra                                    auditExtraFlags
 }
@@ -57,6 +58,7 @@ input or usage.`,
 	fl.StringVar(&f.reportPath, "report", "", "write an HTML report to this file")
 	fl.StringVar(&f.summary, "summary", "", "write a Markdown summary to this file")
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.StringVar(&f.where, "where", "", "audit only the rows where this expression is true, e.g. 'month(date) == 3'")
 	fl.StringVar(&f.now, "now", "", "the run's clock for freshness checks, RFC 3339 or a date (default: now)")
 	fl.StringSliceVar(&f.extra.reference.sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
 	fl.StringVar(&f.extra.reference.where, "reference-where", "", "keep only reference rows where this expression is true")
@@ -86,7 +88,7 @@ func runAuditCmd(cmd *cobra.Command, args []string, f auditFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	ds, err := ingest.Open(ctx, args, ingest.Options{Limits: inputLimits})
+	ds, err := openWhere(ctx, args, ingest.Options{Limits: inputLimits}, f.where)
 	if err != nil {
 		return err
 	}
