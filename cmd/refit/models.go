@@ -25,6 +25,7 @@ and is promoted only with --force --reason; register with
 'refit gate --register' to record a verdict that allows promotion.`,
 	}
 	cmd.AddCommand(newModelsListCmd(), newModelsShowCmd(), newModelsRegisterCmd())
+	cmd.AddCommand(newModelsHistoryCmd())
 	return cmd
 }
 
@@ -32,6 +33,7 @@ and is promoted only with --force --reason; register with
 type versionView struct {
 	registry.Version
 	Aliases []string `json:"aliases"`
+	Card    string   `json:"model_card,omitempty"` // MODEL_CARD.md, in show
 }
 
 func newModelsListCmd() *cobra.Command {
@@ -105,7 +107,7 @@ func newModelsShowCmd() *cobra.Command {
 	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "show VERSION|ALIAS",
-		Short: "Show one version: lineage, metrics, gate verdict and artifacts",
+		Short: "Show one version: lineage, metrics, gate verdict, artifacts and model card",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
@@ -121,6 +123,9 @@ func newModelsShowCmd() *cobra.Command {
 			}
 			i := slices.IndexFunc(views, func(x versionView) bool { return x.ID == v.ID })
 			view := versionView{Version: v, Aliases: views[i].Aliases}
+			if view.Card, err = modelCard(v); err != nil {
+				return err
+			}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), view)
 			}
@@ -139,7 +144,7 @@ func writeVersionText(w io.Writer, v versionView) error {
 		fmt.Fprintf(w, "artifact %s  %d bytes  sha256 %s\n", a.Name, a.Size, a.SHA256)
 	}
 	fmt.Fprintf(w, "metrics  %s\ngate reasons %s\n", compactJSON(v.Metrics), compactJSON(v.GateReasons))
-	return nil
+	return writeCardText(w, v.Card)
 }
 
 // stateText is a version's state with what it means for promotion.
