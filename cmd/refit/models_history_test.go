@@ -16,9 +16,9 @@ train: {label: delay > 15, features: [distance, origin]}
 `
 
 var (
-	clockText = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`)
-	shaText   = regexp.MustCompile(`[0-9a-f]{64}`)
-	artifactSizeText  = regexp.MustCompile(`\d+ bytes`)
+	clockText        = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`)
+	shaText          = regexp.MustCompile(`[0-9a-f]{64}`)
+	artifactSizeText = regexp.MustCompile(`\d+ bytes`)
 )
 
 // TestModelsHistory registers two versions, moves the champion three times
