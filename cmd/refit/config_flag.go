@@ -11,13 +11,14 @@ import (
 // given, the workspace is the one the refit.yaml names (relative to the
 // file), so every command that reads a workspace takes either flag, as
 // 'refit runs' does. The workspace is resolved before the command runs.
-func configWorkspaceFlag(cmd *cobra.Command, dir *string) {
-	var config string
-	cmd.Flags().StringVar(&config, "config", "", "take the workspace from this refit.yaml instead of --workspace")
+// It returns the --config value.
+func configWorkspaceFlag(cmd *cobra.Command, dir *string) *string {
+	config := new(string)
+	cmd.Flags().StringVar(config, "config", "", "take the workspace from this refit.yaml instead of --workspace")
 	next := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if config != "" {
-			ws, err := configWorkspace(cmd, config)
+		if *config != "" {
+			ws, err := configWorkspace(cmd, *config)
 			if err != nil {
 				return err
 			}
@@ -28,6 +29,7 @@ func configWorkspaceFlag(cmd *cobra.Command, dir *string) {
 		}
 		return nil
 	}
+	return config
 }
 
 // configWorkspace is the workspace of the config file, refusing --workspace
