@@ -98,6 +98,7 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
 	root.AddCommand(newInspectCmd(), newCatCmd(), newTrainCmd(), newPredictCmd(), newEvaluateCmd(), newGateCmd(), newModelsCmd(), newPromoteCmd(), newRollbackCmd(), newDriftCmd(), newDemoCmd(), newOptimizeCmd(), newProfileCmd(), newInferCmd(), newAuditCmd(), newRunCmd(), newBacktestCmd(), newServeCmd(), newScheduleCmd(), newRunsCmd(), newQuarantineCmd(), newExportCmd(), newCatalogCmd())
 	root.AddCommand(newVersionCmd())
+	root.AddCommand(newInitCmd())
 	setVersion(root)
 	root.SetHelpCommand(newHelpCmd(root))
 	addUsageHints(root)
