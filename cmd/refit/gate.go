@@ -103,7 +103,10 @@ func runGate(cmd *cobra.Command, f *gateFlags) error {
 	if out.Policy == "" {
 		out.Policy = "default"
 	}
+	disp := newDisplay(cmd.ErrOrStderr(), f.format)
+	disp.spin("scoring candidate and champion, measuring latency")
 	d, err := f.compare(ctx, pol, roles)
+	disp.clear()
 	if err != nil {
 		return err
 	}

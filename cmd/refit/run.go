@@ -62,7 +62,8 @@ func runOnce(cmd *cobra.Command, f runFlags) error {
 		return err
 	}
 	defer unlock()
-	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: inputLimits, Logger: slog.Default()})
+	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: inputLimits, Logger: slog.Default(),
+		Progress: newDisplay(cmd.ErrOrStderr(), f.format).runProgress()})
 	if rec != nil {
 		if werr := writeRunResult(cmd.OutOrStdout(), f.format, cfg, rec); werr != nil && err == nil {
 			err = werr

@@ -7,7 +7,6 @@ import (
 	"io"
 	"iter"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -91,7 +90,7 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg.Progress = progressReporter(cmd.ErrOrStderr())
+	cfg.Progress = progressReporter(cmd.ErrOrStderr(), f.format, cfg.Epochs, trainMetric(cfg.Task, f.label, ds.Schema()))
 	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
 		Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
@@ -191,17 +190,11 @@ func withLabel(rec arrow.Record, filter, label *colexpr.Program) (arrow.Record, 
 
 // progressReporter shows each epoch: a rewritten line on a terminal, an
 // info log line otherwise.
-func progressReporter(w io.Writer) func(train.Epoch) {
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return func(e train.Epoch) {
-				fmt.Fprintf(w, "\repoch %d  train loss %.5f  valid loss %.5f  metric %.4f  %s ", e.Epoch,
-					e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Elapsed.Round(time.Second))
-				if e.Stop {
-					fmt.Fprintln(w)
-				}
-			}
-		}
+// progressReporter shows the epochs on a terminal (see display), or logs
+// them at level info elsewhere.
+func progressReporter(w io.Writer, format string, epochs int, metric string) func(train.Epoch) {
+	if d := newDisplay(w, format); d != nil {
+		return d.trainProgress(epochs, metric)
 	}
 	return func(e train.Epoch) {
 		slog.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
