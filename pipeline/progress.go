@@ -57,3 +57,15 @@ func metricOf(task model.Task, label *colexpr.Program) string {
 	}
 	return "metric"
 }
+
+// progress passes a period's run events to BacktestOptions.Progress,
+// naming the policy and the period's end.
+func (rp *replay) progress(s span) func(ProgressEvent) {
+	if rp.opts.Progress == nil {
+		return nil
+	}
+	return func(ev ProgressEvent) {
+		ev.Run = string(rp.policy) + " " + s.to.Format("2006-01-02") + " " + ev.Run
+		rp.opts.Progress(ev)
+	}
+}

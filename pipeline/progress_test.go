@@ -71,3 +71,25 @@ func TestProgressEvents(t *testing.T) {
 		t.Errorf("%d epoch events for a training of %+v", epochs, rec.Training)
 	}
 }
+
+// TestBacktestProgress: a backtest's events name the policy and period of
+// each run.
+func TestBacktestProgress(t *testing.T) {
+	cfg := demoData(t, false, 600)
+	step, err := pipeline.ParseStep("1mo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string]bool{}
+	_, err = pipeline.Backtest(context.Background(), cfg, pipeline.BacktestOptions{Dir: t.TempDir(), From: demo.Start,
+		To: demo.Start.AddDate(0, 2, 0), Every: step, Policies: []pipeline.Policy{pipeline.PolicyConfigured},
+		Progress: func(ev pipeline.ProgressEvent) { runs[ev.Run] = true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"configured 2024-02-01 r000001", "configured 2024-03-01 r000002"} {
+		if !runs[want] {
+			t.Errorf("no event of %q: %v", want, runs)
+		}
+	}
+}
