@@ -123,6 +123,7 @@ func writeRunResult(w io.Writer, format string, cfg *pipeline.Config, rec *pipel
 		fmt.Fprintf(w, "  error     %s\n", rec.Error)
 	}
 	writeReasons(w, rec.Reasons)
+	writeHooks(w, rec.Hooks)
 	writeRunPaths(w, dir)
 	return nil
 }
