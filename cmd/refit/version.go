@@ -22,9 +22,29 @@ type buildInfo struct {
 	Go       string `json:"go"`
 }
 
+// buildCommit and buildVersion, set with
+// -ldflags "-X main.buildCommit=$(git rev-parse HEAD) -X main.buildVersion=v1.2.3",
+// name the commit and version of a binary built without VCS information
+// (-buildvcs=false, or a source tree without .git, as in many container
+// builds). The build information's own values win when present.
+var buildCommit, buildVersion string
+
 // readBuildInfo reads the running binary's build information; a binary
 // without any (not built by the go command) reports "unknown".
-func readBuildInfo() buildInfo {
+func readBuildInfo() buildInfo { return withBuildFlags(readDebugBuildInfo(), buildCommit, buildVersion) }
+
+// withBuildFlags fills in what b lacks from the -X flags.
+func withBuildFlags(b buildInfo, commit, version string) buildInfo {
+	if b.Commit == "" {
+		b.Commit = commit
+	}
+	if version != "" && (b.Version == "(devel)" || b.Version == "unknown") {
+		b.Version = version
+	}
+	return b
+}
+
+func readDebugBuildInfo() buildInfo {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return buildInfo{Module: "github.com/refit-ml/refit", Version: "unknown", Go: "unknown"}

@@ -30,3 +30,14 @@ func TestBuildInfoText(t *testing.T) {
 		t.Errorf("text:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestBuildFlags(t *testing.T) {
+	b := withBuildFlags(buildInfo{Version: "(devel)"}, "0123abc", "v9.9.9")
+	if b.Commit != "0123abc" || b.Version != "v9.9.9" {
+		t.Errorf("with -X flags: %+v", b)
+	}
+	b = withBuildFlags(buildInfo{Version: "v1.0.0", Commit: "fff"}, "0123abc", "v9.9.9")
+	if b.Commit != "fff" || b.Version != "v1.0.0" {
+		t.Errorf("the build information's own values lost: %+v", b)
+	}
+}
