@@ -31,7 +31,9 @@ var buildCommit, buildVersion string
 
 // readBuildInfo reads the running binary's build information; a binary
 // without any (not built by the go command) reports "unknown".
-func readBuildInfo() buildInfo { return withBuildFlags(readDebugBuildInfo(), buildCommit, buildVersion) }
+func readBuildInfo() buildInfo {
+	return withBuildFlags(readDebugBuildInfo(), buildCommit, buildVersion)
+}
 
 // withBuildFlags fills in what b lacks from the -X flags.
 func withBuildFlags(b buildInfo, commit, version string) buildInfo {
