@@ -33,6 +33,10 @@ type BacktestOptions struct {
 	Limits ingest.Limits
 	// Logger receives the runs' progress. Defaults to slog.Default().
 	Logger *slog.Logger
+	// Progress, when set, sees every run's events (Options.Progress),
+	// with ProgressEvent.Run as "POLICY PERIOD-END RUN-ID". Defaults to
+	// nothing.
+	Progress func(ProgressEvent)
 }
 
 // BacktestResult is what a backtest replayed: per period, each policy's
@@ -256,7 +260,7 @@ func (rp *replay) runPeriod(ctx context.Context, s span) (PolicyPeriod, error) {
 		pp.Champion = rp.champ.id
 	}
 	rec, err := Run(ctx, &rp.cfg, Options{Now: s.to, NewSince: s.from, Policy: rp.policy,
-		Trigger: "backtest:" + string(rp.policy), Limits: rp.opts.Limits, Logger: rp.opts.Logger})
+		Trigger: "backtest:" + string(rp.policy), Limits: rp.opts.Limits, Logger: rp.opts.Logger, Progress: rp.progress(s)})
 	if rec == nil {
 		return pp, fmt.Errorf("pipeline: backtest %s at %s: %w", rp.policy, s.to.Format(time.RFC3339), err)
 	}

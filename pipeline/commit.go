@@ -66,6 +66,7 @@ func (r *run) finish(ctx context.Context, runErr error) (*Record, error) {
 		return r.rec, r.err
 	}
 	r.prune(ctx)
+	r.callHooks(ctx)
 	return r.rec, r.err
 }
 

@@ -41,6 +41,7 @@ type Config struct {
 	Evaluate  EvaluateConfig          `yaml:"evaluate"`
 	Schedules []Schedule              `yaml:"schedules"`
 	Retention RetentionConfig         `yaml:"retention"`
+	Hooks     HooksConfig             `yaml:"hooks"`
 
 	dir  string     // the config file's directory
 	file string     // the config file, as given to Load

@@ -101,6 +101,7 @@ func (c *Config) validate(root *yaml.Node, path string) error {
 	c.checkTrain(p)
 	c.checkGates(p)
 	c.checkSchedules(p)
+	c.checkHooks(p)
 	if k := c.Retention.KeepRuns; k < minKeepRuns {
 		p.add([]string{"retention", "keep_runs"}, "%d: keep at least %d runs (drift.confirm and the row-count checks look back over recent runs)", k, minKeepRuns)
 	}

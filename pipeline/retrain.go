@@ -84,7 +84,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 		if c.profile, c.quality, err = profileTraining(ctx, rows{ds: ds, timeCol: trainRows.timeCol, span: trainRows.span}, r.cfg.Train.Label); err != nil {
 			return err
 		}
-		m, rep, err := train.Fit(ctx, r.cfg.Train.Config, train.Data{
+		m, rep, err := train.Fit(ctx, r.withEpochProgress(r.cfg.Train.Config, label), train.Data{
 			Train: trainRows.records, Features: r.cfg.Train.Features, Label: labelColumn,
 			Lineage: map[string]string{evaluate.LineageLabel: r.cfg.Train.Label, "dataset": c.fp,
 				"trained_at": r.opts.Now.UTC().Format(time.RFC3339), "run": r.rec.ID},

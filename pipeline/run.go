@@ -39,6 +39,10 @@ type Options struct {
 	// Policy decides when to retrain and whether the gates bind (see
 	// Policy). Defaults to PolicyConfigured.
 	Policy Policy
+	// Progress, when set, is told about each stage as it starts and ends,
+	// and about each training epoch, from the run's goroutine (a terminal
+	// display; see ProgressEvent). Defaults to nothing.
+	Progress func(ProgressEvent)
 
 	// beforeCommit, set only by tests, runs after the run's record is
 	// written and before its commit.
@@ -162,6 +166,7 @@ func (r *run) resolveChampion(ctx context.Context) error {
 // stage times one step and records it.
 func (r *run) stage(name string, fn func(s *Stage) error) error {
 	s := Stage{Name: name, Status: StageOK, Started: time.Now()}
+	r.progress(ProgressEvent{Stage: name})
 	err := fn(&s)
 	s.Duration = time.Since(s.Started)
 	switch {
@@ -172,6 +177,7 @@ func (r *run) stage(name string, fn func(s *Stage) error) error {
 		s.Notes = append(s.Notes, err.Error())
 	}
 	r.rec.Stages = append(r.rec.Stages, s)
+	r.progress(ProgressEvent{Stage: name, Done: true, Status: s.Status})
 	r.opts.Logger.Info("stage", "run", r.rec.ID, "stage", name, "status", s.Status, "duration", s.Duration.Round(time.Millisecond))
 	return err
 }

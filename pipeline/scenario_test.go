@@ -62,6 +62,11 @@ import (
 //	rebuild catalog [V]      refit catalog rebuild [--champion V]
 //	new files N              the last run read N new files
 //	fail run "TEXT"          refit run fails with an error containing TEXT
+//	hook N ok|failed ["TEXT"] the last run's Nth on_promote hook (from 0)
+//	                         succeeded, or failed with an error containing TEXT
+//	hooks none               the last run called no hook
+//	file PATH "TEXT"         the file PATH (under the scenario folder)
+//	                         contains TEXT
 //
 // The data come from the demo's generator (pipeline/demo), seeded, so a
 // scenario's decisions are the same on every run.
@@ -188,6 +193,10 @@ func (s *scenario) do(line string) error {
 		return os.Remove(filepath.Join(s.workspace(), "catalog.db"))
 	case "fail":
 		return s.failRun(rest)
+	case "hook", "hooks":
+		return s.hook(line)
+	case "file":
+		return s.fileContains(rest)
 	case "rollback":
 		return s.withRegistry(func(ctx context.Context, reg *registry.Registry) error {
 			_, err := reg.Rollback(ctx, "champion", registry.RollbackOptions{Reason: "scenario"})

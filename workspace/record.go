@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"github.com/refit-ml/refit/internal/hook"
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -78,6 +79,9 @@ type Record struct {
 	Optimization *optimize.Result  `json:"optimization,omitempty"`
 	Evaluation   []evaluate.Result `json:"evaluation,omitempty"`
 	Verdict      *evaluate.Verdict `json:"verdict,omitempty"`
+	// Hooks are the results of the on_promote hooks called after the
+	// promotion committed.
+	Hooks []hook.Result `json:"hooks,omitempty"`
 }
 
 // Stage is one step of a run.

@@ -17,6 +17,7 @@ import (
 // auditFlags are the audit command's options.
 type auditFlags struct {
 	expect, reportPath, summary, format, now string
+	where                                    string
 	maxKeys                                  int
 	extra                                    auditExtraFlags
 }
@@ -58,6 +59,7 @@ input or usage.`,
 	fl.StringVar(&f.reportPath, "report", "", "write an HTML report to this file")
 	fl.StringVar(&f.summary, "summary", "", "write a Markdown summary to this file")
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	fl.StringVar(&f.where, "where", "", "audit only the rows where this expression is true, e.g. 'month(date) == 3'")
 	fl.StringVar(&f.now, "now", "", "the run's clock for freshness checks, RFC 3339 or a date (default: now)")
 	fl.StringSliceVar(&f.extra.reference.sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
 	fl.StringVar(&f.extra.reference.where, "reference-where", "", "keep only reference rows where this expression is true")
@@ -88,7 +90,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 		return err
 	}
 	ctx := cmd.Context()
-	ds, err := ingest.Open(ctx, args, c.ingestOptions())
+	ds, err := openWhere(ctx, args, c.ingestOptions(), f.where)
 	if err != nil {
 		return err
 	}

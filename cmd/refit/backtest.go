@@ -72,6 +72,7 @@ func backtest(cmd *cobra.Command, c *cli, f backtestFlags) error {
 			return err
 		}
 	}
+	opts.Progress = newDisplay(cmd.ErrOrStderr(), f.format).runProgress()
 	bt, err := pipeline.Backtest(cmd.Context(), cfg, opts)
 	if err != nil {
 		if f.dir == "" && bt == nil {

@@ -3,50 +3,55 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"strings"
 
-	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/rowtext"
 	"github.com/spf13/cobra"
 )
 
+// catFlags are the cat command's options.
+type catFlags struct {
+	format, columns, where, output string
+	limit                          int64
+}
+
 func newCatCmd(c *cli) *cobra.Command {
-	var (
-		format  string
-		columns string
-		limit   int64
-	)
+	var f catFlags
 	cmd := &cobra.Command{
 		Use:   "cat PATH...",
-		Short: "Print rows as CSV or JSON lines",
+		Short: "Print rows as CSV or JSON lines, or write them to a Parquet file",
 		Long: `cat prints the rows of datasets in file order: CSV with a header (RFC 4180
 quoting, nulls as empty fields) or JSON lines. Floats print in their shortest
 round-trip form, timestamps in RFC 3339 (wall-clock timestamps without a zone
-print without an offset), binary values as hex, nested values as JSON.`,
+print without an offset), binary values as hex, nested values as JSON.
+
+--where keeps the rows where an expression is true (the expression language
+of 'refit help config', e.g. "month(date) == 3"). -o writes the rows to a
+Parquet file (ZSTD, the Arrow schema kept) instead of printing them: the file
+appears complete or not at all.`,
 		Example: `  refit cat data/flights.parquet --columns date,delay --limit 10
-  refit cat 'data/**/*.arrow' --format jsonl`,
+  refit cat 'data/**/*.arrow' --format jsonl
+  refit cat data/flights.parquet --where 'month(date) == 3' -o march.parquet`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if limit < 0 {
-				return fmt.Errorf("--limit %d: want 0 (all rows) or more", limit)
+			if f.limit < 0 {
+				return fmt.Errorf("--limit %d: want 0 (all rows) or more", f.limit)
 			}
-			opts := c.ingestOptions()
-			if columns != "" {
-				opts.Columns = strings.Split(columns, ",")
+			if f.output != "" && cmd.Flags().Changed("format") {
+				return fmt.Errorf("--format %s and -o: -o writes Parquet; give one", f.format)
 			}
-			if limit > 0 && limit < 65536 {
-				opts.BatchSize = int(limit)
-			}
-			ds, err := ingest.Open(cmd.Context(), args, opts)
+			ds, err := openCat(cmd, c, args, f)
 			if err != nil {
 				return err
+			}
+			if f.output != "" {
+				return writeCatParquet(cmd, ds, f)
 			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			w, err := rowtext.New(out, format, ds.Schema())
+			w, err := rowtext.New(out, f.format, ds.schema)
 			if err != nil {
 				return err
 			}
-			if err := catRecords(cmd, ds, w, limit); err != nil {
+			if err := catRecords(cmd, ds, w, f); err != nil {
 				return err
 			}
 			if err := w.Flush(); err != nil {
@@ -55,20 +60,18 @@ print without an offset), binary values as hex, nested values as JSON.`,
 			return out.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "csv", "output format: csv or jsonl")
-	cmd.Flags().StringVar(&columns, "columns", "", "comma-separated columns to print, in this order (default all)")
-	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many rows (0 for all)")
+	cmd.Flags().StringVar(&f.format, "format", "csv", "output format: csv or jsonl")
+	cmd.Flags().StringVar(&f.columns, "columns", "", "comma-separated columns to print, in this order (default all)")
+	cmd.Flags().Int64Var(&f.limit, "limit", 0, "print at most this many rows (0 for all)")
+	cmd.Flags().StringVar(&f.where, "where", "", "keep only rows where this expression is true")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the rows to this Parquet file instead of printing them")
 	return cmd
 }
 
 // catRecords writes the rows of ds, only the first limit of them when
 // limit is positive: then ds.Head decodes no more than they need.
-func catRecords(cmd *cobra.Command, ds *ingest.Dataset, w rowtext.Writer, limit int64) error {
-	recs := ds.Records(cmd.Context())
-	if limit > 0 {
-		recs = ds.Head(cmd.Context(), limit)
-	}
-	for rec, err := range recs {
+func catRecords(cmd *cobra.Command, ds *catData, w rowtext.Writer, f catFlags) error {
+	for rec, err := range ds.records(cmd.Context(), f.limit) {
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,10 @@ null input.`,
 				}
 				models[i] = lm
 			}
+			d := newDisplay(cmd.ErrOrStderr(), format)
+			d.spin(fmt.Sprintf("evaluating %d models", len(models)))
 			sc, res, err := sf.evaluateAll(cmd.Context(), c.ingestOptions(), models)
+			d.clear()
 			if err != nil {
 				return err
 			}

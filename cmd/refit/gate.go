@@ -15,6 +15,8 @@ import (
 type gateFlags struct {
 	candidate, champion, parent string
 	policy, workspace, format   string
+	summary                     string
+	config                      *string // --config, for its workspace and gates
 	register                    bool
 	sf                          scoreFlags
 }
@@ -42,7 +44,8 @@ timed together, sample by sample; latency changes below 1 µs (floor_us) are
 not compared. Every line shows the observed value, its interval and the
 threshold.
 
-Without --policy the default policy applies:
+Without --policy, the evaluate.gates of --config's refit.yaml apply, and
+without either the default policy:
   - the headline metric (binary auc, multiclass accuracy, regression r2)
     is not shown to drop more than 0.005 below the champion's;
   - binary: auc >= 0.5; regression: r2 >= 0;
@@ -64,7 +67,8 @@ verdict (passed or failed); only a passed version can be promoted without
 	fl.StringVar(&f.policy, "policy", "", "gate policy YAML file (default: the policy described above)")
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
 	fl.BoolVar(&f.register, "register", false, "register the candidate with its verdict in --workspace")
-	workspaceFlag(cmd, &f.workspace)
+	fl.StringVar(&f.summary, "summary", "", "write a Markdown summary of the verdict to this file (e.g. \"$GITHUB_STEP_SUMMARY\")")
+	f.config = workspaceFlag(cmd, &f.workspace)
 	f.sf.add(cmd)
 	return cmd
 }
@@ -81,15 +85,15 @@ func runGate(cmd *cobra.Command, c *cli, f *gateFlags) error {
 	if err != nil {
 		return err
 	}
-	pol, err := loadPolicy(f.policy, evaluate.Task(out.Candidate.m.Task()))
+	pol, name, err := gatePolicy(f, evaluate.Task(out.Candidate.m.Task()))
 	if err != nil {
 		return err
 	}
-	out.Policy = f.policy
-	if out.Policy == "" {
-		out.Policy = "default"
-	}
+	out.Policy = name
+	disp := newDisplay(cmd.ErrOrStderr(), f.format)
+	disp.spin("scoring candidate and champion, measuring latency")
 	d, err := f.compare(ctx, c.ingestOptions(), pol, roles)
+	disp.clear()
 	if err != nil {
 		return err
 	}
@@ -100,6 +104,9 @@ func runGate(cmd *cobra.Command, c *cli, f *gateFlags) error {
 		}
 	}
 	if err := writeGate(cmd.OutOrStdout(), f.format, out); err != nil {
+		return err
+	}
+	if err := writeGateSummary(f.summary, out); err != nil {
 		return err
 	}
 	if !out.Verdict.Pass {

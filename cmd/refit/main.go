@@ -113,6 +113,9 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 	root.PersistentFlags().Int64Var(&maxRatio, "max-ratio", 1000, "refuse Parquet pages and compressed Arrow buffers of more than 8 MiB that decompress to more than this many times their size")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
 	root.AddCommand(newInspectCmd(c), newCatCmd(c), newTrainCmd(c), newPredictCmd(c), newEvaluateCmd(c), newGateCmd(c), newModelsCmd(c), newPromoteCmd(c), newRollbackCmd(c), newDriftCmd(c), newDemoCmd(c), newOptimizeCmd(c), newProfileCmd(c), newInferCmd(c), newAuditCmd(c), newRunCmd(c), newBacktestCmd(c), newServeCmd(c), newScheduleCmd(c), newRunsCmd(c), newQuarantineCmd(c), newExportCmd(c), newCatalogCmd(c))
+	root.AddCommand(newVersionCmd(c), newInitCmd(c))
+	setVersion(root)
+	root.SetHelpCommand(newHelpCmd(root))
 	addUsageHints(root)
 	return root
 }

@@ -24,13 +24,16 @@ const modelArtifact = registry.ModelArtifact
 // REFIT_WORKSPACE is set.
 const defaultWorkspace = "./refit-workspace"
 
-// workspaceFlag adds --workspace, defaulting to $REFIT_WORKSPACE.
-func workspaceFlag(cmd *cobra.Command, dir *string) {
+// workspaceFlag adds --workspace, defaulting to $REFIT_WORKSPACE, and
+// --config, which takes the workspace from a refit.yaml instead; it
+// returns the --config value.
+func workspaceFlag(cmd *cobra.Command, dir *string) *string {
 	def := os.Getenv("REFIT_WORKSPACE")
 	if def == "" {
 		def = defaultWorkspace
 	}
 	cmd.Flags().StringVar(dir, "workspace", def, "workspace with the model registry (default $REFIT_WORKSPACE or "+defaultWorkspace+")")
+	return configWorkspaceFlag(cmd, dir)
 }
 
 // openRegistry opens the workspace, creating it if needed: for commands

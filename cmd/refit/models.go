@@ -22,6 +22,7 @@ and is promoted only with --force --reason; register with
 'refit gate --register' to record a verdict that allows promotion.`,
 	}
 	cmd.AddCommand(newModelsListCmd(c), newModelsShowCmd(c), newModelsRegisterCmd(c))
+	cmd.AddCommand(newModelsHistoryCmd(c))
 	return cmd
 }
 
@@ -29,6 +30,7 @@ and is promoted only with --force --reason; register with
 type versionView struct {
 	registry.Version
 	Aliases []string `json:"aliases"`
+	Card    string   `json:"model_card,omitempty"` // MODEL_CARD.md, in show
 }
 
 func newModelsListCmd(c *cli) *cobra.Command {
@@ -102,7 +104,7 @@ func newModelsShowCmd(c *cli) *cobra.Command {
 	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "show VERSION|ALIAS",
-		Short: "Show one version: lineage, metrics, gate verdict and artifacts",
+		Short: "Show one version: lineage, metrics, gate verdict, artifacts and model card",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
@@ -118,6 +120,9 @@ func newModelsShowCmd(c *cli) *cobra.Command {
 			}
 			i := slices.IndexFunc(views, func(x versionView) bool { return x.ID == v.ID })
 			view := versionView{Version: v, Aliases: views[i].Aliases}
+			if view.Card, err = modelCard(v); err != nil {
+				return err
+			}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), view)
 			}
@@ -136,7 +141,7 @@ func writeVersionText(w io.Writer, v versionView) error {
 		fmt.Fprintf(w, "artifact %s  %d bytes  sha256 %s\n", a.Name, a.Size, a.SHA256)
 	}
 	fmt.Fprintf(w, "metrics  %s\ngate reasons %s\n", compactJSON(v.Metrics), compactJSON(v.GateReasons))
-	return nil
+	return writeCardText(w, v.Card)
 }
 
 // stateText is a version's state with what it means for promotion.

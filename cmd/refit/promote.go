@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/refit-ml/refit/internal/hook"
 	"io"
 	"os"
 	"strings"
@@ -19,12 +20,15 @@ type aliasChange struct {
 	Kind   string `json:"kind"`
 	Forced bool   `json:"forced,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Hooks are the results of the config's on_promote hooks.
+	Hooks []hook.Result `json:"hooks,omitempty"`
 }
 
 func newPromoteCmd(c *cli) *cobra.Command {
 	var (
 		format, workspace, alias, reason string
 		force                            bool
+		config                           *string
 	)
 	cmd := &cobra.Command{
 		Use:   "promote VERSION",
@@ -32,7 +36,11 @@ func newPromoteCmd(c *cli) *cobra.Command {
 		Long: `promote points --alias at VERSION in one transaction and appends the change
 to the alias history. A version whose gate verdict failed or is missing
 (registered without 'refit gate --register') is refused unless --force is
-given with a --reason; the history records the forced promotion.`,
+given with a --reason; the history records the forced promotion.
+
+With --config, the config's hooks.on_promote are called after the
+promotion commits, with the model card as JSON; a failed hook is reported
+on stderr and leaves the promotion in place (exit 0).`,
 		Example: `  refit promote v0004
   refit promote v0003 --force --reason "hotfix: v0004 mislabels HNL"`,
 		Args: cobra.ExactArgs(1),
@@ -48,6 +56,7 @@ given with a --reason; the history records the forced promotion.`,
 				return err
 			}
 			defer reg.Close()
+			seq := historySeq(cmd.Context(), reg, alias)
 			err = reg.Promote(cmd.Context(), args[0], alias, registry.PromoteOptions{Force: force, Reason: reason, Actor: actor()})
 			if errors.Is(err, registry.ErrGateNotPassed) {
 				// A refusal for the gates is a failed check (exit 1), not bad
@@ -58,14 +67,15 @@ given with a --reason; the history records the forced promotion.`,
 			if err != nil {
 				return err
 			}
-			return writeLastChange(cmd, reg, alias, format)
+			hooks := promoteHooks(cmd, reg, *config, alias, seq)
+			return writeLastChange(cmd, reg, alias, format, hooks...)
 		},
 	}
 	cmd.Flags().StringVar(&alias, "alias", registry.Champion, "alias to move")
 	cmd.Flags().BoolVar(&force, "force", false, "promote even if the gate verdict failed or is missing (needs --reason)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the alias history")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	workspaceFlag(cmd, &workspace)
+	config = workspaceFlag(cmd, &workspace)
 	return cmd
 }
 
@@ -100,7 +110,7 @@ rollbacks lead to v2 then v1. The change is appended to the alias history.`,
 }
 
 // writeLastChange reports the alias's latest history entry.
-func writeLastChange(cmd *cobra.Command, reg *registry.Registry, alias, format string) error {
+func writeLastChange(cmd *cobra.Command, reg *registry.Registry, alias, format string, hooks ...hook.Result) error {
 	hist, err := reg.History(cmd.Context(), alias)
 	if err != nil {
 		return err
@@ -109,7 +119,7 @@ func writeLastChange(cmd *cobra.Command, reg *registry.Registry, alias, format s
 		return fmt.Errorf("alias %s has no history", alias)
 	}
 	h := hist[len(hist)-1]
-	c := aliasChange{Alias: h.Alias, From: h.From, To: h.To, Kind: h.Kind, Forced: h.Forced, Reason: h.Reason}
+	c := aliasChange{Alias: h.Alias, From: h.From, To: h.To, Kind: h.Kind, Forced: h.Forced, Reason: h.Reason, Hooks: hooks}
 	if format == "json" {
 		return writeJSON(cmd.OutOrStdout(), c)
 	}

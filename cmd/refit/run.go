@@ -63,7 +63,8 @@ func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
 		return err
 	}
 	defer unlock()
-	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log})
+	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log,
+		Progress: newDisplay(cmd.ErrOrStderr(), f.format).runProgress()})
 	if rec != nil {
 		if werr := writeRunResult(cmd.OutOrStdout(), f.format, cfg, rec); werr != nil && err == nil {
 			err = werr
@@ -123,6 +124,7 @@ func writeRunResult(w io.Writer, format string, cfg *pipeline.Config, rec *pipel
 		fmt.Fprintf(w, "  error     %s\n", rec.Error)
 	}
 	writeReasons(w, rec.Reasons)
+	writeHooks(w, rec.Hooks)
 	writeRunPaths(w, dir)
 	return nil
 }

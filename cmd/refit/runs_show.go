@@ -73,6 +73,7 @@ func writeRunRecord(w io.Writer, dir string, run registry.Run, rec *workspace.Re
 		fmt.Fprintf(w, "  error     %s\n", rec.Error)
 	}
 	writeReasons(w, rec.Reasons)
+	writeHooks(w, rec.Hooks)
 	writeStages(w, rec.Stages)
 	writeRunPaths(w, dir)
 }

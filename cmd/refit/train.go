@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -86,7 +85,7 @@ func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log)
+	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log, f.format, cfg.Epochs, trainMetric(cfg.Task, f.label, ds.Schema()))
 	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
 		Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
@@ -124,17 +123,9 @@ func exprSource(ds *ingest.Dataset, where, label string) (train.Source, error) {
 
 // progressReporter shows each epoch: a rewritten line on a terminal, an
 // info log line on log otherwise.
-func progressReporter(w io.Writer, log *slog.Logger) func(train.Epoch) {
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return func(e train.Epoch) {
-				fmt.Fprintf(w, "\repoch %d  train loss %.5f  valid loss %.5f  metric %.4f  %s ", e.Epoch,
-					e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Elapsed.Round(time.Second))
-				if e.Stop {
-					fmt.Fprintln(w)
-				}
-			}
-		}
+func progressReporter(w io.Writer, log *slog.Logger, format string, epochs int, metric string) func(train.Epoch) {
+	if d := newDisplay(w, format); d != nil {
+		return d.trainProgress(epochs, metric)
 	}
 	return func(e train.Epoch) {
 		log.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
