@@ -68,3 +68,7 @@ func WriteHTML(w io.Writer, a *Audit) error {
 	}
 	return nil
 }
+
+// Stylesheet is the CSS every report inlines, for pages that lay out
+// parts of reports beside their own (the dashboard).
+func Stylesheet() template.CSS { return template.CSS(stylesheet()) }
