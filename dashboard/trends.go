@@ -150,8 +150,8 @@ func driftHeatmap(recs []*pipeline.Record) []heatRow {
 			if rec.Drift != nil {
 				for _, f := range rec.Drift.Features {
 					if f.Name == name {
-						c = cell{Text: numText(round4(f.PSI)), Class: "v-" + string(f.Verdict),
-							Title: rec.ID + ": PSI " + numText(f.PSI) + ", " + string(f.Verdict)}
+						c = cell{Text: numText(round4(f.PSI)), Class: "v-" + f.Verdict.String(),
+							Title: rec.ID + ": PSI " + numText(f.PSI) + ", " + f.Verdict.String()}
 					}
 				}
 			}

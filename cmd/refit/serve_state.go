@@ -154,6 +154,7 @@ func (d *daemon) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", d.healthz)
 	mux.HandleFunc("GET /metrics", d.metrics)
+	mountDashboard(mux, d.config())
 	return mux
 }
 
