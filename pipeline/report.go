@@ -30,7 +30,7 @@ func reportRun(rec *Record) *report.Run {
 		r.Stages = append(r.Stages, report.Stage{Name: s.Name, Status: string(s.Status), Started: s.Started, Duration: s.Duration, Notes: s.Notes})
 	}
 	if f := rec.Findings; f != nil {
-		r.Checks, r.Findings = f.Checks, f.Findings
+		r.Checks, r.Findings, r.Passed = f.Checks, f.Findings, f.Passed
 	}
 	if m := rec.Monitor; m != nil {
 		r.Monitor = reportMonitor(m)

@@ -27,6 +27,7 @@ var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sub":      func(a, b float64) float64 { return a - b },
 	"plural":   plural,
 	"metric":   metricText,
+	"checks":   checksText,
 }).ParseFS(files, "*.tmpl"))
 
 func stylesheet() string {
@@ -48,13 +49,14 @@ type htmlView struct {
 	Warnings    int
 	Cards       []card
 	Extra       []htmlSection
+	CheckRows   []checkRow
 	ChartW      float64
 	ChartH      float64
 }
 
 // WriteHTML writes the report as one self-contained HTML document.
 func WriteHTML(w io.Writer, a *Audit) error {
-	v := htmlView{Audit: a, VerdictText: a.verdictText(), Cards: cards(a), ChartW: chartW, ChartH: chartH}
+	v := htmlView{Audit: a, VerdictText: a.verdictText(), Cards: cards(a), CheckRows: checkRows(a.Findings, a.Passed), ChartW: chartW, ChartH: chartH}
 	v.Errors, v.Warnings = a.counts()
 	for _, s := range a.Sections {
 		body, err := s.HTML()

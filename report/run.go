@@ -33,9 +33,11 @@ type Run struct {
 	// were selected by time rather than by file (a backtest's runs).
 	NewSpan string
 	Stages  []Stage
-	// Checks is the number of expectation checks; Findings those failed.
+	// Checks is the number of expectation checks; Findings those failed,
+	// Passed those passed.
 	Checks   int
 	Findings []validate.Finding
+	Passed   []validate.Finding
 	Drift    *validate.DriftReport
 	// DriftReference names the drift reference. Defaults to "champion's
 	// training data".
@@ -174,6 +176,7 @@ type runView struct {
 	SliceMetric string
 	SliceRows   []sliceMetricRow
 	GateRows    []gateRow
+	CheckRows   []checkRow
 	Drift       template.HTML
 	Coverage    template.HTML
 }
@@ -183,7 +186,8 @@ type runView struct {
 // curve, optimization before and after, evaluation and gates.
 func WriteRunHTML(w io.Writer, r *Run) error {
 	v := runView{Run: r, Title: "refit run " + r.ID, Timeline: newTimeline(r), Curve: newCurve(r.Training),
-		OptRows: optimizationRows(r), Attempts: attemptRows(r.Optimization), GateRows: gateRows(r.Gates)}
+		OptRows: optimizationRows(r), Attempts: attemptRows(r.Optimization), GateRows: gateRows(r.Gates),
+		CheckRows: checkRows(r.Findings, r.Passed)}
 	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
 	if len(r.Models) > 0 {
 		v.SliceMetric = headlineMetric(r, &r.Models[0])

@@ -150,7 +150,7 @@ func runAudit(ctx context.Context, in auditInput, extra ...auditStep) (*report.A
 		return nil, nil, err
 	}
 	result := prof.Result(validate.ResultOptions{})
-	a := &report.Audit{GeneratedAt: in.opts.Now, Profile: &result, Checks: res.Checks,
+	a := &report.Audit{GeneratedAt: in.opts.Now, Profile: &result, Checks: res.Checks, Passed: res.Passed,
 		Dataset: report.Dataset{Sources: in.sources, Files: len(in.ds.Files()), Rows: prof.Rows}}
 	for _, fi := range in.ds.Files() {
 		a.Dataset.Bytes += fi.Bytes
