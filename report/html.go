@@ -28,6 +28,9 @@ var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"plural":   plural,
 	"metric":   metricText,
 	"checks":   checksText,
+	"counti":   func(n int) string { return numfmt.Count(int64(n)) },
+	"add":      func(a, b float64) float64 { return a + b },
+	"div":      func(a, b float64) float64 { return a / b },
 }).ParseFS(files, "*.tmpl"))
 
 func stylesheet() string {
