@@ -38,7 +38,7 @@ func baselineRows(models []ModelResult) []baselineRow {
 		acc, auc := m.Metrics[evaluate.Accuracy], m.Metrics[evaluate.AUC]
 		out = append(out, baselineRow{Model: modelTitle(m), Accuracy: fixed4(acc), Majority: fixed4(c.BaselineAccuracy()),
 			Prevalence: numfmt.Percent(100*c.Prevalence(), 3) + " (" + numfmt.Count(int64(c.Positives)) + " of " + numfmt.Count(int64(c.Rows)) + ")",
-			AUC: fixed4(auc), BeatsMajority: acc > c.BaselineAccuracy(), BeatsChance: auc > 0.5})
+			AUC:        fixed4(auc), BeatsMajority: acc > c.BaselineAccuracy(), BeatsChance: auc > 0.5})
 	}
 	return out
 }
