@@ -42,13 +42,19 @@ func TestReportsInChromium(t *testing.T) {
 		path := m.Report
 		switch m.Kind {
 		case demo.Drift:
-			checkRendered(t, path, []string{"run", "timeline", "decision", "findings", "drift", "coverage",
-				"training", "training-curve", "optimization", "evaluation", "gates"},
+			checkRendered(t, path, []string{"run", "timeline", "decision", "findings", "checks", "profile", "drift", "coverage",
+				"training", "training-curve", "optimization", "evaluation", "baselines", "confusion", "curves",
+				"roc-curve", "pr-curve", "reliability", "slices", "gates"},
 				[]string{`<polyline class="train"`, `<polyline class="valid"`, `<circle class="best"`, `<rect class="ref"`, `<rect class="cur"`,
-					`<rect class="ok"`, "float parent", "every gate passed", "promoted"})
+					`<rect class="ok"`, "float parent", "every gate passed", "promoted", `<tr class="pass"><td class="sev pass">pass</td>`,
+					"majority-class accuracy", "chance AUC", `<g class="model-candidate"><polyline`, `<g class="model-champion"><polyline`,
+					"predicted positive", "validation rows", "holdout rows", "(Hanley and McNeil)"})
 		case demo.Incident:
-			checkRendered(t, path, []string{"timeline", "decision", "findings"},
-				[]string{`<tr class="error">`, "blocked-data", `<rect class="blocked"`})
+			// A blocked run keeps its context: the new data's profile,
+			// drift against the champion and coverage.
+			checkRendered(t, path, []string{"timeline", "decision", "findings", "profile", "drift", "coverage"},
+				[]string{`<tr class="error">`, "blocked-data", `<rect class="blocked"`, `<rect class="cur"`,
+					"Not reached: data errors blocked the run", "<td>distance</td><td>float64</td>"})
 		}
 	}
 	hostile := filepath.Join(dir, "hostile.html")
