@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -85,6 +86,7 @@ func writeEvaluateText(w io.Writer, out evaluateOutput) error {
 	for _, name := range metricNames(out.Results) {
 		header(tw, name, out.Results, func(r evaluate.Result) string { return num(r.Metrics, name) })
 	}
+	writeBaselines(tw, out.Results)
 	fmt.Fprintln(tw, "\t")
 	for _, name := range []string{evaluate.CostBytes, evaluate.CostTensorBytes, evaluate.CostParams, evaluate.CostNonzeros,
 		evaluate.CostLatencyP50, evaluate.CostLatencyP99, evaluate.CostRowsPerSec, evaluate.CostE2ERowsPerSec} {
@@ -158,3 +160,24 @@ func num(m map[string]float64, name string) string {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// writeBaselines writes what a binary model that learned nothing scores,
+// beside the metrics: the majority class's accuracy, the prevalence and
+// the AUC of chance.
+func writeBaselines(w io.Writer, res []evaluate.Result) {
+	if !slices.ContainsFunc(res, func(r evaluate.Result) bool { return r.Curves != nil }) {
+		return
+	}
+	baseline := func(f func(c *evaluate.Curves) float64) func(evaluate.Result) string {
+		return func(r evaluate.Result) string {
+			if r.Curves == nil {
+				return "-"
+			}
+			return strconv.FormatFloat(f(r.Curves), 'g', 4, 64)
+		}
+	}
+	fmt.Fprintln(w, "\t")
+	header(w, "majority-class accuracy", res, baseline((*evaluate.Curves).BaselineAccuracy))
+	header(w, "prevalence", res, baseline((*evaluate.Curves).Prevalence))
+	header(w, "chance auc", res, baseline(func(*evaluate.Curves) float64 { return 0.5 }))
+}
