@@ -37,11 +37,17 @@ func optimizationRows(r *Run) []compareRow {
 	return rows
 }
 
-// headlineMetric is the optimization's metric, else the candidate's first.
+// headlineMetric is the optimization's metric, else the task's headline
+// (auc, rmse, accuracy), else the candidate's first.
 func headlineMetric(r *Run, m *ModelResult) string {
 	if o := r.Optimization; o != nil && o.Metric != "" {
 		if _, ok := m.Metrics[o.Metric]; ok {
 			return o.Metric
+		}
+	}
+	for _, k := range []string{evaluate.AUC, evaluate.RMSE, evaluate.Accuracy} { // each task's headline
+		if _, ok := m.Metrics[k]; ok {
+			return k
 		}
 	}
 	keys := slices.Sorted(maps.Keys(m.Metrics))
