@@ -37,8 +37,12 @@ func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.Check
 		return writeJSON(w, auditJSON{Sources: a.Dataset.Sources, Rows: a.Dataset.Rows, Verdict: a.Verdict(),
 			Checks: a.Checks, Errors: errs, Warnings: warns, RowPass: res.RowPass, Findings: findings, Drift: d, Coverage: c})
 	}
-	fmt.Fprintf(w, "audit of %s: %s rows, %d checks, %d errors, %d warnings: %s\n",
-		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), a.Checks, errs, warns, verdictWord(a.Verdict()))
+	checks := fmt.Sprintf("%d checks", a.Checks)
+	if a.Checks == 0 {
+		checks = "no expectation checks were configured"
+	}
+	fmt.Fprintf(w, "audit of %s: %s rows, %s, %d errors, %d warnings: %s\n",
+		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), checks, errs, warns, verdictWord(a.Verdict()))
 	if err := writeFindingsText(w, a.Findings); err != nil {
 		return err
 	}
