@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
 )
@@ -98,7 +99,7 @@ func filesLine(fs []validate.FileCount) string {
 func examplesLine(ex []validate.Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
-		v := e.Value
+		v := numfmt.Value(e.Value)
 		if len(v) > 60 {
 			v = v[:60] + "…"
 		}
