@@ -57,6 +57,15 @@ func TestReportsInChromium(t *testing.T) {
 					"Not reached: data errors blocked the run", "<td>distance</td><td>float64</td>"})
 		}
 	}
+	// The audit report lists every check, passed ones too.
+	audit := filepath.Join(dir, "audit.html")
+	a := &report.Audit{Dataset: report.Dataset{Sources: []string{"x.parquet"}, Rows: 10}, Checks: 2,
+		Findings: []validate.Finding{{Check: "nulls", Column: "a", Severity: validate.SeverityError, Expected: "null fraction <= 0%", Observed: "1 of 10 (10%)"}},
+		Passed:   []validate.Finding{{Check: "range", Column: "b", Severity: validate.SeverityError, Expected: "values within [0, 5]", Observed: "min 0, max 4"}}}
+	if err := report.WriteFile(audit, func(w io.Writer) error { return report.WriteHTML(w, a) }); err != nil {
+		t.Fatal(err)
+	}
+	checkRendered(t, audit, []string{"findings", "checks"}, []string{`<td class="sev pass">pass</td><td>range</td>`, "min 0, max 4", "2 checks: the failed ones first"})
 	hostile := filepath.Join(dir, "hostile.html")
 	if err := report.WriteFile(hostile, func(w io.Writer) error { return report.WriteRunHTML(w, hostileRun()) }); err != nil {
 		t.Fatal(err)
