@@ -211,12 +211,7 @@ func WriteRunHTML(w io.Writer, r *Run) error {
 	if r.Profile != nil {
 		v.ProfileRows = cards(&Audit{Profile: r.Profile, Findings: r.Findings})
 	}
-	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
-	if len(r.Models) > 0 {
-		v.SliceMetric = headlineMetric(r, &r.Models[0])
-		v.SliceRows = sliceTable(r.Models, v.SliceMetric)
-		v.Baselines, v.Confusions, v.EvalCharts = baselineRows(r.Models), confusionViews(r.Models), evalCharts(r.Models)
-	}
+	v.setEvaluation()
 	var err error
 	if r.Drift != nil {
 		if v.Drift, err = (&DriftSection{Report: r.Drift, Reference: r.driftReference(), Current: "new data"}).HTML(); err != nil {
@@ -232,6 +227,17 @@ func WriteRunHTML(w io.Writer, r *Run) error {
 		return fmt.Errorf("report: render run html: %w", err)
 	}
 	return nil
+}
+
+// setEvaluation lays out the evaluation of the run's models.
+func (v *runView) setEvaluation() {
+	r := v.Run
+	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
+	if len(r.Models) > 0 {
+		v.SliceMetric = headlineMetric(r, &r.Models[0])
+		v.SliceRows = sliceTable(r.Models, v.SliceMetric)
+		v.Baselines, v.Confusions, v.EvalCharts = baselineRows(r.Models), confusionViews(r.Models), evalCharts(r.Models)
+	}
 }
 
 func (r *Run) driftReference() string {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -104,8 +105,11 @@ func evalCharts(models []ModelResult) []evalChart {
 	pr.ID, pr.Title, pr.XLabel, pr.YLabel = "pr-curve", "Precision-recall", "recall", "precision"
 	rel.ID, rel.Title, rel.XLabel, rel.YLabel, rel.Diagonal = "reliability", "Reliability (calibration)", "mean predicted probability", "observed positive rate", true
 	pr.BaselineY = pr.y(withCurves[0].Curves.Prevalence())
-	for _, m := range withCurves {
+	for i, m := range withCurves {
 		class := "model-" + string(m.Role)
+		if m.Role == "" { // models without roles (refit evaluate): by position
+			class = "model-n" + strconv.Itoa(i%3)
+		}
 		roc.Lines = append(roc.Lines, roc.line(class, modelTitle(m)+" · AUC "+fixed4(m.Metrics[evaluate.AUC]), m.Curves.ROC, false))
 		pr.Lines = append(pr.Lines, pr.line(class, modelTitle(m)+" · PR AUC "+fixed4(m.Metrics[evaluate.PRAUC]), m.Curves.PR, false))
 		pts := make([]evaluate.CurvePoint, len(m.Curves.Reliability))
@@ -151,6 +155,9 @@ func (c evalChart) line(class, name string, pts []evaluate.CurvePoint, dots bool
 
 // modelTitle names a model by role and version: "candidate (v0002)".
 func modelTitle(m ModelResult) string {
+	if m.Role == "" {
+		return m.Name
+	}
 	t := roleTitle(m.Role)
 	if m.Name != "" && m.Name != t {
 		t += " (" + m.Name + ")"

@@ -126,10 +126,7 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 	header := make([]string, len(models))
 	keys := map[string]bool{}
 	for i, m := range models {
-		header[i] = roleTitle(m.Role)
-		if m.Name != "" && m.Name != header[i] {
-			header[i] += " (" + m.Name + ")"
-		}
+		header[i] = modelTitle(m)
 		for k := range m.Metrics {
 			keys[k] = true
 		}

@@ -18,6 +18,7 @@ func newEvaluateCmd() *cobra.Command {
 		refs      []string
 		format    string
 		workspace string
+		htmlPath  string
 		sf        scoreFlags
 	)
 	cmd := &cobra.Command{
@@ -37,7 +38,8 @@ automatic ones: each value of a string input column with at most 20
 values, the rows below p1 and above p99 of numeric inputs, and rows with a
 null input.`,
 		Example: `  refit evaluate --model new.safetensors --model champion --data holdout.parquet --label 'delay > 15'
-  refit evaluate --model m.safetensors --data 'data/**/*.parquet' --slices 'long_haul=distance > 2000' --format json`,
+  refit evaluate --model m.safetensors --data 'data/**/*.parquet' --slices 'long_haul=distance > 2000' --format json
+  refit evaluate --model champion --data holdout.parquet --report evaluation.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
@@ -58,6 +60,11 @@ null input.`,
 			if err != nil {
 				return err
 			}
+			if htmlPath != "" {
+				if err := writeEvaluateReport(htmlPath, sf.data, sc, res); err != nil {
+					return err
+				}
+			}
 			out := evaluateOutput{Label: sc.Label, Rows: sc.Rows, Models: models, Results: res}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), out)
@@ -67,6 +74,7 @@ null input.`,
 	}
 	cmd.Flags().StringArrayVar(&refs, "model", nil, "model file, registry version or alias (repeatable)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&htmlPath, "report", "", "also write the evaluation as a self-contained HTML report: baselines, confusion matrices, ROC, PR and reliability curves, slices")
 	workspaceFlag(cmd, &workspace)
 	sf.add(cmd)
 	return cmd
