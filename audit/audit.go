@@ -47,7 +47,7 @@ func Run(ctx context.Context, in Input, steps ...Step) (*report.Audit, *validate
 		return nil, nil, err
 	}
 	result := in.Profile.Result(validate.ResultOptions{})
-	a := &report.Audit{GeneratedAt: in.Check.Now, Profile: &result, Checks: res.Checks,
+	a := &report.Audit{GeneratedAt: in.Check.Now, Profile: &result, Checks: res.Checks, Passed: res.Passed,
 		Dataset: report.Dataset{Sources: in.Sources, Files: len(in.Dataset.Files()), Rows: in.Profile.Rows}}
 	for _, fi := range in.Dataset.Files() {
 		a.Dataset.Bytes += fi.Bytes

@@ -35,6 +35,13 @@
 // of the layers and end to end from Arrow) is measured through the model
 // and filled in by the caller.
 //
+// With Options.Curves, a binary Result also carries Curves, what a report
+// draws (BinaryCurves): the positives behind the prevalence and the
+// majority-class baseline, the confusion matrix, the ROC and
+// precision-recall curves (thinned to MaxCurvePoints) and the reliability
+// bins of ECE; and each slice its positives and an AUC interval (Hanley
+// and McNeil's 95% normal interval, cheap enough for every slice).
+//
 // # Gates
 //
 // A Policy is a list of Gate decoded strictly from YAML (DecodePolicy:

@@ -26,6 +26,10 @@ type Options struct {
 	// Defaults to auc; no interval is computed when Bootstrap is nil.
 	Headline  string
 	Bootstrap *BootstrapOptions
+	// Curves adds Result.Curves (binary models): the confusion matrix,
+	// ROC, precision-recall and reliability curves a report draws, and
+	// per-slice positives and AUC intervals. Defaults to off.
+	Curves bool
 }
 
 // Evaluate computes a model's Result on labelled rows: overall metrics,
@@ -51,6 +55,11 @@ func Evaluate[L Label](task Task, labels []L, preds []float32, opts Options) (Re
 			return Result{}, err
 		}
 		res.Slices = append(res.Slices, sr)
+	}
+	if opts.Curves && task == TaskBinary {
+		if res.Curves, err = BinaryCurves(labels, preds, opts.Threshold); err != nil {
+			return Result{}, err
+		}
 	}
 	if opts.Bootstrap != nil && task == TaskBinary {
 		iv, err := BootstrapBinary(labels, preds, opts.Headline, opts.Threshold, *opts.Bootstrap)
@@ -105,6 +114,18 @@ func evaluateSlice[L Label](task Task, labels []L, preds []float32, s Slice, opt
 		return sr, fmt.Errorf("evaluate slice %s: %w", s.Name, err)
 	}
 	sr.Metrics = m
+	if opts.Curves && task == TaskBinary {
+		d, err := newBinData(ls, ps)
+		if err != nil {
+			return sr, fmt.Errorf("evaluate slice %s: %w", s.Name, err)
+		}
+		for _, y := range d.y {
+			if y {
+				sr.Positives++
+			}
+		}
+		sr.Interval = hanleyMcNeil(m[AUC], sr.Positives, len(d.y)-sr.Positives, s.Name)
+	}
 	return sr, nil
 }
 

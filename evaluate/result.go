@@ -15,6 +15,9 @@ type Result struct {
 	// Intervals are the model's own intervals that range and budget gates
 	// show beside their values (see Compare), per metric and slice.
 	Intervals []Interval `json:"intervals,omitempty"`
+	// Curves are a binary model's curves for a report, when
+	// Options.Curves asked for them.
+	Curves *Curves `json:"curves,omitempty"`
 	// Paired holds the candidate's comparisons with the champion and the
 	// float parent that the gates use (see Compare), each with its interval.
 	Paired []Paired `json:"paired,omitempty"`
@@ -36,6 +39,13 @@ type SliceResult struct {
 	Name    string             `json:"name"`
 	Rows    int                `json:"rows"`
 	Metrics map[string]float64 `json:"metrics"`
+	// Positives counts the slice's positive rows (binary models, with
+	// Options.Curves).
+	Positives int `json:"positives,omitempty"`
+	// Interval is the slice's AUC interval (binary models, with
+	// Options.Curves): Hanley and McNeil's 95% normal interval, nil when
+	// the slice lacks a class.
+	Interval *Interval `json:"interval,omitempty"`
 }
 
 // Slice returns the slice called name.

@@ -81,7 +81,9 @@ type Result struct {
 	Metric   string       `json:"metric"` // auc, accuracy or rmse
 	Baseline float64      `json:"baseline"`
 	Final    float64      `json:"final"`
-	Attempts []Attempt    `json:"attempts"`
+	// Rows is the number of validation rows the metric was measured on.
+	Rows     int       `json:"rows,omitempty"`
+	Attempts []Attempt `json:"attempts"`
 }
 
 // Run searches for the smallest, fastest variant of base whose metric on
@@ -99,7 +101,7 @@ func Run(ctx context.Context, base *model.Model, val Validation, opts Options) (
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Metric: name, Baseline: baseline}
+	res := Result{Metric: name, Baseline: baseline, Rows: len(val.Labels)}
 	for _, s := range levels(opts) {
 		if err := ctx.Err(); err != nil {
 			return res, err

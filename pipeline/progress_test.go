@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/pipeline/demo"
 )
 
 // TestProgressEvents runs the first month and checks what a progress

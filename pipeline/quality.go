@@ -144,6 +144,8 @@ func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newD
 	res.Checks++
 	if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
 		res.Findings = append(res.Findings, f)
+	} else if f.Check != "" {
+		res.Passed = append(res.Passed, f)
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func writeReport(dir string, rec *Record) error {
 func reportRun(rec *Record) *report.Run {
 	r := &report.Run{ID: rec.ID, Trigger: rec.Trigger, Clock: rec.Clock, Started: rec.Started, Finished: rec.Finished,
 		Outcome: string(rec.Outcome), Error: rec.Error, Reasons: rec.Reasons, ChampionBefore: rec.ChampionBefore,
-		ChampionAfter: rec.ChampionAfter, Candidate: rec.Candidate, Drift: rec.Drift, Coverage: rec.Coverage,
+		ChampionAfter: rec.ChampionAfter, Candidate: rec.Candidate, Drift: rec.Drift, Coverage: rec.Coverage, Profile: rec.Profile,
 		Dataset: report.Dataset{Sources: rec.NewFiles, Files: len(rec.NewFiles), Rows: rec.NewRows}, NewSpan: rec.NewSpan}
 	if rec.ChampionBefore != "" {
 		r.DriftReference = "training data of champion " + rec.ChampionBefore
@@ -30,7 +30,7 @@ func reportRun(rec *Record) *report.Run {
 		r.Stages = append(r.Stages, report.Stage{Name: s.Name, Status: string(s.Status), Started: s.Started, Duration: s.Duration, Notes: s.Notes})
 	}
 	if f := rec.Findings; f != nil {
-		r.Checks, r.Findings = f.Checks, f.Findings
+		r.Checks, r.Findings, r.Passed = f.Checks, f.Findings, f.Passed
 	}
 	if m := rec.Monitor; m != nil {
 		r.Monitor = reportMonitor(m)
@@ -66,7 +66,7 @@ func reportOptimization(o *optimize.Result) *report.Optimization {
 	if o == nil {
 		return nil
 	}
-	out := &report.Optimization{Metric: o.Metric, Baseline: o.Baseline, Final: o.Final}
+	out := &report.Optimization{Metric: o.Metric, Baseline: o.Baseline, Final: o.Final, Rows: o.Rows}
 	for _, a := range o.Attempts {
 		out.Attempts = append(out.Attempts, report.Attempt{Sparsity: a.Sparsity, Structured: a.Structured,
 			Quantized: a.Quantized, FloatLayers: a.FloatLayers, Metric: a.Metric, Drop: a.Drop, Kept: a.Kept, Reason: a.Reason})
@@ -93,9 +93,9 @@ func reportModels(results []evaluate.Result, hasChamp bool) []report.ModelResult
 		c := res.Cost
 		var slices []report.SliceResult
 		for _, sl := range res.Slices {
-			slices = append(slices, report.SliceResult{Name: sl.Name, Rows: sl.Rows, Metrics: sl.Metrics})
+			slices = append(slices, report.SliceResult{Name: sl.Name, Rows: sl.Rows, Metrics: sl.Metrics, Positives: sl.Positives, Interval: sl.Interval})
 		}
-		out[i] = report.ModelResult{Role: role, Name: res.Model, Rows: res.Rows, Metrics: res.Metrics, Slices: slices,
+		out[i] = report.ModelResult{Role: role, Name: res.Model, Rows: res.Rows, Metrics: res.Metrics, Slices: slices, Curves: res.Curves,
 			Cost: report.Cost{Bytes: c.Bytes, Params: c.Params, Nonzeros: c.Nonzeros,
 				LatencyP50Us: c.LatencyP50Us, LatencyP99Us: c.LatencyP99Us, RowsPerSec: c.RowsPerSec}}
 	}

@@ -120,7 +120,7 @@ func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []
 			roles.Champion = &evaluate.Entry{Model: champ.model, Name: champ.id, Path: champ.path}
 		}
 		d, err := evaluate.Compare(ctx, r.policy(evaluate.Task(c.model.Task())), roles, c.holdout.ds.Schema(),
-			c.holdout.records(ctx), evaluate.CompareOptions{Score: evaluate.ScoreOptions{
+			c.holdout.records(ctx), evaluate.CompareOptions{Options: evaluate.Options{Curves: true}, Score: evaluate.ScoreOptions{
 				Label: r.cfg.Train.Label, Slices: sliceExprs(r.cfg.Coverage.Slices)}})
 		if err != nil {
 			return err

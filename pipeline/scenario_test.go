@@ -37,6 +37,8 @@ import (
 //	evidence CAUSE FEATURE   the trigger of CAUSE names FEATURE past its threshold
 //	drift FEATURE VERDICT    the last run's drift report has FEATURE with VERDICT
 //	finding "PROBLEM" SLICE  the last run's coverage has a finding of PROBLEM on SLICE
+//	profile COLUMN           the last run's record profiles COLUMN of the new data
+//	coverage SLICE           the last run's coverage counted SLICE
 //	trained yes|no           whether the last run trained a candidate
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
@@ -141,6 +143,10 @@ func (s *scenario) do(line string) error {
 		return s.driftFeature(rest)
 	case "finding":
 		return s.finding(rest)
+	case "profile":
+		return s.profiled(rest)
+	case "coverage":
+		return s.covered(rest)
 	case "trained":
 		trained := s.last != nil && s.last.Training != nil
 		return s.expect(trained == (rest == "yes"), "trained: %v", trained)
@@ -347,6 +353,34 @@ func (s *scenario) driftFeature(args string) error {
 		got = append(got, f.Name+" "+f.Verdict.String())
 	}
 	return fmt.Errorf("got drift %v", got)
+}
+
+func (s *scenario) profiled(column string) error {
+	if s.last == nil || s.last.Profile == nil {
+		return fmt.Errorf("the last run recorded no profile")
+	}
+	var got []string
+	for _, c := range s.last.Profile.Columns {
+		if c.Name == column && c.Count+c.Nulls == s.last.Profile.Rows {
+			return nil
+		}
+		got = append(got, c.Name)
+	}
+	return fmt.Errorf("profile of %d rows has columns %v", s.last.Profile.Rows, got)
+}
+
+func (s *scenario) covered(slice string) error {
+	if s.last == nil || s.last.Coverage == nil {
+		return fmt.Errorf("the last run measured no coverage")
+	}
+	var got []string
+	for _, c := range s.last.Coverage.Slices {
+		if c.Name == slice {
+			return nil
+		}
+		got = append(got, c.Name)
+	}
+	return fmt.Errorf("coverage has slices %v", got)
 }
 
 func (s *scenario) finding(args string) error {

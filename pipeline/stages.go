@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -87,6 +88,9 @@ func (r *run) check(ctx context.Context, b *newData) error {
 		r.rec.Profile = &res
 		s.Notes = append(s.Notes, fmt.Sprintf("%d rows in %d files", b.profile.Rows, len(b.files)))
 		if err := r.checkExpectations(ctx, b, s); err != nil {
+			if errors.Is(err, ErrBlocked) {
+				r.blockedContext(ctx, b, s)
+			}
 			return err
 		}
 		return r.coverage(ctx, b, s)

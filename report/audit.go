@@ -19,6 +19,9 @@ type Audit struct {
 	// Checks is the number of expectation checks evaluated.
 	Checks   int
 	Findings []validate.Finding
+	// Passed are the checks that passed (validate.CheckResult.Passed);
+	// the report lists them beside the findings.
+	Passed []validate.Finding
 	// Sections are optional parts placed after the findings, in order.
 	Sections []Section
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
@@ -42,15 +43,43 @@ func TestReportsInChromium(t *testing.T) {
 		path := m.Report
 		switch m.Kind {
 		case demo.Drift:
-			checkRendered(t, path, []string{"run", "timeline", "decision", "findings", "drift", "coverage",
-				"training", "training-curve", "optimization", "evaluation", "gates"},
+			checkRendered(t, path, []string{"run", "timeline", "decision", "findings", "checks", "profile", "drift", "coverage",
+				"training", "training-curve", "optimization", "evaluation", "baselines", "confusion", "curves",
+				"roc-curve", "pr-curve", "reliability", "slices", "gates"},
 				[]string{`<polyline class="train"`, `<polyline class="valid"`, `<circle class="best"`, `<rect class="ref"`, `<rect class="cur"`,
-					`<rect class="ok"`, "float parent", "every gate passed", "promoted"})
+					`<rect class="ok"`, "float parent", "every gate passed", "promoted", `<tr class="pass"><td class="sev pass">pass</td>`,
+					"majority-class accuracy", "chance AUC", `<g class="model-candidate"><polyline`, `<g class="model-champion"><polyline`,
+					"predicted positive", "validation rows", "holdout rows", "(Hanley and McNeil)"})
 		case demo.Incident:
-			checkRendered(t, path, []string{"timeline", "decision", "findings"},
-				[]string{`<tr class="error">`, "blocked-data", `<rect class="blocked"`})
+			// A blocked run keeps its context: the new data's profile,
+			// drift against the champion and coverage.
+			checkRendered(t, path, []string{"timeline", "decision", "findings", "profile", "drift", "coverage"},
+				[]string{`<tr class="error">`, "blocked-data", `<rect class="blocked"`, `<rect class="cur"`,
+					"Not reached: data errors blocked the run", "<td>distance</td><td>float64</td>"})
 		}
 	}
+	// The audit report lists every check, passed ones too.
+	audit := filepath.Join(dir, "audit.html")
+	a := &report.Audit{Dataset: report.Dataset{Sources: []string{"x.parquet"}, Rows: 10}, Checks: 2,
+		Findings: []validate.Finding{{Check: "nulls", Column: "a", Severity: validate.SeverityError, Expected: "null fraction <= 0%", Observed: "1 of 10 (10%)"}},
+		Passed:   []validate.Finding{{Check: "range", Column: "b", Severity: validate.SeverityError, Expected: "values within [0, 5]", Observed: "min 0, max 4"}}}
+	if err := report.WriteFile(audit, func(w io.Writer) error { return report.WriteHTML(w, a) }); err != nil {
+		t.Fatal(err)
+	}
+	checkRendered(t, audit, []string{"findings", "checks"}, []string{`<td class="sev pass">pass</td><td>range</td>`, "min 0, max 4", "2 checks: the failed ones first"})
+	// refit evaluate --report: models without roles, named by file.
+	evalPage := filepath.Join(dir, "evaluation.html")
+	curves := &evaluate.Curves{Rows: 100, Positives: 80, Threshold: 0.5, Confusion: evaluate.Confusion{TP: 75, FN: 5, FP: 10, TN: 10},
+		ROC: []evaluate.CurvePoint{{X: 0, Y: 0}, {X: 0.2, Y: 0.9}, {X: 1, Y: 1}}, PR: []evaluate.CurvePoint{{X: 0.5, Y: 1}, {X: 1, Y: 0.8}},
+		Reliability: []evaluate.ReliabilityBin{{Lo: 0.8, Hi: 0.9, Rows: 100, MeanScore: 0.85, Positive: 0.8}}}
+	ev := &report.Evaluation{Label: "late", Rows: 100, Models: []report.ModelResult{
+		{Name: "a.safetensors", Rows: 100, Metrics: map[string]float64{"accuracy": 0.85, "auc": 0.9}, Curves: curves},
+		{Name: "b.safetensors", Rows: 100, Metrics: map[string]float64{"accuracy": 0.7, "auc": 0.6}, Curves: curves}}}
+	if err := report.WriteFile(evalPage, func(w io.Writer) error { return report.WriteEvaluationHTML(w, ev) }); err != nil {
+		t.Fatal(err)
+	}
+	checkRendered(t, evalPage, []string{"evaluate", "evaluation", "baselines", "confusion", "roc-curve", "pr-curve", "reliability"},
+		[]string{"<th>a.safetensors</th>", `<g class="model-n0"><polyline`, `<g class="model-n1"><polyline`, "majority-class accuracy"})
 	hostile := filepath.Join(dir, "hostile.html")
 	if err := report.WriteFile(hostile, func(w io.Writer) error { return report.WriteRunHTML(w, hostileRun()) }); err != nil {
 		t.Fatal(err)

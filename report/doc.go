@@ -22,8 +22,20 @@
 // A pipeline run has its own page: [WriteRunHTML] and [WriteRunMarkdown]
 // render a [Run] (plain fields; the pipeline converts its record, so this
 // package never imports it): header and outcome, a timeline of stages,
-// decision, findings, drift, coverage, the training curve, optimization
-// before and after, the evaluation of every model and the gate table.
+// decision, findings (and every check, passed ones too), the new data's
+// profile, drift, coverage, the training curve, optimization before and
+// after, the evaluation of every model and the gate table. The evaluation
+// sets each binary model's accuracy beside the majority class's and the
+// prevalence and its AUC beside chance, and draws its confusion matrix,
+// ROC, precision-recall and reliability curves (from evaluate.Curves);
+// the slice table gives each slice's rows, positives and AUC interval. A
+// run blocked by data errors still shows the profile, drift and coverage
+// measured up to the block.
+//
+// Numbers are for people: counts with separators, metrics to 4 digits,
+// statistics to 4 significant digits; the run's JSON record keeps full
+// precision. Every AUC says which rows it was measured on (validation,
+// optimization's validation sample, holdout).
 //
 // A backtest has its own page and text: [WriteBacktestHTML] and
 // [WriteBacktestText] render a [Backtest] (plain fields, converted by the

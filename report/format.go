@@ -39,7 +39,7 @@ func pct(part, whole int64) string {
 func examplesText(ex []validate.Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
-		parts[i] = e.Place() + ": " + e.Value
+		parts[i] = e.Place() + ": " + numfmt.Value(e.Value)
 	}
 	return strings.Join(parts, "; ")
 }

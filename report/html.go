@@ -27,6 +27,10 @@ var templates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sub":      func(a, b float64) float64 { return a - b },
 	"plural":   plural,
 	"metric":   metricText,
+	"checks":   checksText,
+	"counti":   func(n int) string { return numfmt.Count(int64(n)) },
+	"add":      func(a, b float64) float64 { return a + b },
+	"div":      func(a, b float64) float64 { return a / b },
 }).ParseFS(files, "*.tmpl"))
 
 func stylesheet() string {
@@ -48,13 +52,14 @@ type htmlView struct {
 	Warnings    int
 	Cards       []card
 	Extra       []htmlSection
+	CheckRows   []checkRow
 	ChartW      float64
 	ChartH      float64
 }
 
 // WriteHTML writes the report as one self-contained HTML document.
 func WriteHTML(w io.Writer, a *Audit) error {
-	v := htmlView{Audit: a, VerdictText: a.verdictText(), Cards: cards(a), ChartW: chartW, ChartH: chartH}
+	v := htmlView{Audit: a, VerdictText: a.verdictText(), Cards: cards(a), CheckRows: checkRows(a.Findings, a.Passed), ChartW: chartW, ChartH: chartH}
 	v.Errors, v.Warnings = a.counts()
 	for _, s := range a.Sections {
 		body, err := s.HTML()
@@ -68,3 +73,7 @@ func WriteHTML(w io.Writer, a *Audit) error {
 	}
 	return nil
 }
+
+// Stylesheet is the CSS every report inlines, for pages that lay out
+// parts of reports beside their own (the dashboard).
+func Stylesheet() template.CSS { return template.CSS(stylesheet()) }

@@ -29,6 +29,8 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	fmt.Fprintf(bw, "\n\n| checks | errors | warnings |\n|---:|---:|---:|\n| %d | %d | %d |\n", a.Checks, errs, warns)
 	if len(a.Findings) > 0 {
 		writeFindingsMarkdown(bw, a.Findings)
+	} else if a.Checks == 0 {
+		fmt.Fprintf(bw, "\n%s.\n", checksText(0))
 	}
 	for _, s := range a.Sections {
 		fmt.Fprintf(bw, "\n### %s\n\n%s\n", mdText(s.Title()), strings.TrimSpace(s.Markdown()))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -33,10 +34,14 @@ type Run struct {
 	// were selected by time rather than by file (a backtest's runs).
 	NewSpan string
 	Stages  []Stage
-	// Checks is the number of expectation checks; Findings those failed.
+	// Checks is the number of expectation checks; Findings those failed,
+	// Passed those passed.
 	Checks   int
 	Findings []validate.Finding
-	Drift    *validate.DriftReport
+	Passed   []validate.Finding
+	// Profile is the new data's profile, one row per column.
+	Profile *validate.ProfileResult
+	Drift   *validate.DriftReport
 	// DriftReference names the drift reference. Defaults to "champion's
 	// training data".
 	DriftReference string
@@ -112,7 +117,9 @@ type Optimization struct {
 	// Final for the variant kept.
 	Metric          string
 	Baseline, Final float64
-	Attempts        []Attempt
+	// Rows is the number of validation rows the metric was measured on.
+	Rows     int
+	Attempts []Attempt
 }
 
 // Attempt is one variant the search tried.
@@ -135,6 +142,9 @@ type ModelResult struct {
 	Metrics map[string]float64
 	Slices  []SliceResult
 	Cost    Cost
+	// Curves are a binary model's baselines' counts, confusion matrix and
+	// curves; nil leaves them out.
+	Curves *evaluate.Curves
 }
 
 // SliceResult is a model's metrics on one slice of the holdout rows.
@@ -142,6 +152,11 @@ type SliceResult struct {
 	Name    string
 	Rows    int
 	Metrics map[string]float64
+	// Positives counts the slice's positive rows (binary); Interval is
+	// its AUC's interval (evaluate.SliceResult.Interval), nil when not
+	// measured.
+	Positives int
+	Interval  *evaluate.Interval
 }
 
 // Cost is a model's size and speed.
@@ -174,8 +189,16 @@ type runView struct {
 	SliceMetric string
 	SliceRows   []sliceMetricRow
 	GateRows    []gateRow
-	Drift       template.HTML
-	Coverage    template.HTML
+	CheckRows   []checkRow
+	ProfileRows []card
+	OptMetric   string
+	// NotReached explains empty sections of a run that stopped early.
+	NotReached string
+	Baselines  []baselineRow
+	Confusions []confusionView
+	EvalCharts []evalChart
+	Drift      template.HTML
+	Coverage   template.HTML
 }
 
 // WriteRunHTML writes a run's report as one self-contained HTML document:
@@ -183,12 +206,12 @@ type runView struct {
 // curve, optimization before and after, evaluation and gates.
 func WriteRunHTML(w io.Writer, r *Run) error {
 	v := runView{Run: r, Title: "refit run " + r.ID, Timeline: newTimeline(r), Curve: newCurve(r.Training),
-		OptRows: optimizationRows(r), Attempts: attemptRows(r.Optimization), GateRows: gateRows(r.Gates)}
-	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
-	if len(r.Models) > 0 {
-		v.SliceMetric = headlineMetric(r, &r.Models[0])
-		v.SliceRows = sliceTable(r.Models, v.SliceMetric)
+		OptRows: optimizationRows(r), Attempts: attemptRows(r.Optimization), GateRows: gateRows(r.Gates),
+		CheckRows: checkRows(r.Findings, r.Passed), OptMetric: optMetricLabel(r.Optimization), NotReached: notReached(r)}
+	if r.Profile != nil {
+		v.ProfileRows = cards(&Audit{Profile: r.Profile, Findings: r.Findings})
 	}
+	v.setEvaluation()
 	var err error
 	if r.Drift != nil {
 		if v.Drift, err = (&DriftSection{Report: r.Drift, Reference: r.driftReference(), Current: "new data"}).HTML(); err != nil {
@@ -206,6 +229,17 @@ func WriteRunHTML(w io.Writer, r *Run) error {
 	return nil
 }
 
+// setEvaluation lays out the evaluation of the run's models.
+func (v *runView) setEvaluation() {
+	r := v.Run
+	v.EvalModels, v.EvalRows = evaluationTable(r.Models)
+	if len(r.Models) > 0 {
+		v.SliceMetric = headlineMetric(r, &r.Models[0])
+		v.SliceRows = sliceTable(r.Models, v.SliceMetric)
+		v.Baselines, v.Confusions, v.EvalCharts = baselineRows(r.Models), confusionViews(r.Models), evalCharts(r.Models)
+	}
+}
+
 func (r *Run) driftReference() string {
 	if r.DriftReference == "" {
 		return "champion's training data"
@@ -221,4 +255,27 @@ func (r *Run) model(role evaluate.Role) *ModelResult {
 		}
 	}
 	return nil
+}
+
+// notReached explains why a blocked or failed run has no training,
+// optimization, evaluation or gates.
+func notReached(r *Run) string {
+	switch r.Outcome {
+	case "blocked-data":
+		return "Not reached: data errors blocked the run before training (see the findings)."
+	case "failed":
+		return "Not reached: the run failed before this step."
+	}
+	return ""
+}
+
+// optMetricLabel heads the attempts' metric column with its rows.
+func optMetricLabel(o *Optimization) string {
+	if o == nil || o.Metric == "" {
+		return "metric"
+	}
+	if o.Rows == 0 {
+		return o.Metric
+	}
+	return o.Metric + " on " + numfmt.Count(int64(o.Rows)) + " validation rows"
 }

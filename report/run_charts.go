@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/refit-ml/refit/internal/numfmt"
 	"strconv"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func newCurve(t *Training) *curveChart {
 		valid = append(valid, point(x(e.Epoch), y(e.ValidLoss)))
 		if e.Epoch == t.BestEpoch {
 			c.BestX, c.BestY = x(e.Epoch), y(e.ValidLoss)
-			c.Best = fmt.Sprintf("best epoch %d: validation loss %.4f, %s %.4f", e.Epoch, e.ValidLoss, t.Metric, e.ValidMetric)
+			c.Best = fmt.Sprintf("best epoch %d: validation loss %.4f, %s %.4f on %s validation rows", e.Epoch, e.ValidLoss, t.Metric, e.ValidMetric, numfmt.Count(int64(t.ValidRows)))
 		}
 	}
 	c.Train, c.Valid = strings.Join(train, " "), strings.Join(valid, " ")

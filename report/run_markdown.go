@@ -72,6 +72,10 @@ func writeModelsMarkdown(w *bufio.Writer, r *Run) {
 		for _, row := range rows {
 			fmt.Fprintf(w, "| %s | %s |\n", row.Metric, strings.Join(row.Values, " | "))
 		}
+		for _, b := range baselineRows(r.Models) {
+			fmt.Fprintf(w, "\n%s: accuracy %s against %s for the majority class (prevalence %s); AUC %s against 0.5 for chance.\n",
+				mdText(b.Model), b.Accuracy, b.Majority, b.Prevalence, b.AUC)
+		}
 	}
 	if len(r.Gates) > 0 {
 		fmt.Fprintf(w, "\n### Gates: %s\n\n| gate | observed | threshold | result | reason |\n|---|---:|---:|---|---|\n", passFail(r.GatesPass))

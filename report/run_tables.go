@@ -26,7 +26,7 @@ func optimizationRows(r *Run) []compareRow {
 	metric := headlineMetric(r, opt)
 	pc, oc := parent.Cost, opt.Cost
 	rows := []compareRow{
-		compareNum(metric+" (holdout)", parent.Metrics[metric], opt.Metrics[metric], "%.4f"),
+		compareNum(metric+" on the "+numfmt.Count(int64(opt.Rows))+" holdout rows", parent.Metrics[metric], opt.Metrics[metric], "%.4f"),
 		compareNum("parameters", float64(pc.Params), float64(oc.Params), "%.0f"),
 		compareNum("non-zero parameters", float64(pc.Nonzeros), float64(oc.Nonzeros), "%.0f"),
 		{"size", numfmt.Bytes(pc.Bytes), numfmt.Bytes(oc.Bytes), change(float64(pc.Bytes), float64(oc.Bytes))},
@@ -37,11 +37,17 @@ func optimizationRows(r *Run) []compareRow {
 	return rows
 }
 
-// headlineMetric is the optimization's metric, else the candidate's first.
+// headlineMetric is the optimization's metric, else the task's headline
+// (auc, rmse, accuracy), else the candidate's first.
 func headlineMetric(r *Run, m *ModelResult) string {
 	if o := r.Optimization; o != nil && o.Metric != "" {
 		if _, ok := m.Metrics[o.Metric]; ok {
 			return o.Metric
+		}
+	}
+	for _, k := range []string{evaluate.AUC, evaluate.RMSE, evaluate.Accuracy} { // each task's headline
+		if _, ok := m.Metrics[k]; ok {
+			return k
 		}
 	}
 	keys := slices.Sorted(maps.Keys(m.Metrics))
@@ -120,17 +126,14 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 	header := make([]string, len(models))
 	keys := map[string]bool{}
 	for i, m := range models {
-		header[i] = roleTitle(m.Role)
-		if m.Name != "" && m.Name != header[i] {
-			header[i] += " (" + m.Name + ")"
-		}
+		header[i] = modelTitle(m)
 		for k := range m.Metrics {
 			keys[k] = true
 		}
 	}
 	var rows []evalRow
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		row := evalRow{Metric: k}
+		row := evalRow{Metric: k + " (holdout)"}
 		for _, m := range models {
 			v, ok := m.Metrics[k]
 			row.Values = append(row.Values, map[bool]string{true: fmt.Sprintf("%.4f", v), false: "-"}[ok])
@@ -147,8 +150,8 @@ func evaluationTable(models []ModelResult) ([]string, []evalRow) {
 // sliceMetricRow is one slice: its rows (as the first model saw them) and the
 // metric of every model.
 type sliceMetricRow struct {
-	Name, Rows string
-	Values     []string
+	Name, Rows, Positives string
+	Values                []string
 }
 
 // sliceTable lays out one metric per slice × model, slices in the order
@@ -156,7 +159,10 @@ type sliceMetricRow struct {
 func sliceTable(models []ModelResult, metric string) []sliceMetricRow {
 	var rows []sliceMetricRow
 	for _, s := range models[0].Slices {
-		row := sliceMetricRow{Name: s.Name, Rows: numfmt.Count(int64(s.Rows))}
+		row := sliceMetricRow{Name: s.Name, Rows: numfmt.Count(int64(s.Rows)), Positives: "-"}
+		if s.Interval != nil || s.Positives > 0 {
+			row.Positives = numfmt.Count(int64(s.Positives))
+		}
 		for _, m := range models {
 			row.Values = append(row.Values, sliceValue(m.Slices, s.Name, metric))
 		}
@@ -168,7 +174,11 @@ func sliceTable(models []ModelResult, metric string) []sliceMetricRow {
 func sliceValue(slices []SliceResult, name, metric string) string {
 	for _, s := range slices {
 		if v, ok := s.Metrics[metric]; ok && s.Name == name {
-			return fmt.Sprintf("%.4f", v)
+			text := fmt.Sprintf("%.4f", v)
+			if iv := s.Interval; iv != nil && iv.Metric == metric {
+				text += fmt.Sprintf(" [%.3f, %.3f]", iv.Lo, iv.Hi)
+			}
+			return text
 		}
 	}
 	return "-"

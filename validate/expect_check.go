@@ -87,6 +87,8 @@ func Check(ctx context.Context, ds *ingest.Dataset, prof *Profile, exp *Expectat
 	for _, p := range pl.items {
 		if f, ok := p.result(); ok {
 			res.Findings = append(res.Findings, f)
+		} else {
+			res.Passed = append(res.Passed, p.passed())
 		}
 	}
 	return res, nil
@@ -105,6 +107,23 @@ func (p *pending) absorb(st checkState) {
 		p.f.Observed = st.incomplete
 		p.direct = true
 	}
+}
+
+// passed returns a check that passed as a finding would show it: its
+// expectation and what was observed (failing rows within the limit),
+// without examples.
+func (p *pending) passed() Finding {
+	f := p.f
+	f.Examples, f.Files = nil, nil
+	if f.Total > 0 {
+		f.Fraction = float64(f.Failing) / float64(f.Total)
+		obs := fmt.Sprintf("%s of %s (%s)", numfmt.Count(f.Failing), numfmt.Count(f.Total), percent(f.Fraction))
+		if f.Observed != "" {
+			obs = f.Observed + "; " + obs
+		}
+		f.Observed = obs
+	}
+	return f
 }
 
 // result returns the finding when the check failed.

@@ -166,7 +166,7 @@ func (pl *planner) planRange(p *pending, path string, col int, r *RangeCheck) {
 	}
 	m := cp.Moments
 	if m.Count > 0 {
-		p.f.Observed = "min " + rawText(cp, m.Min) + ", max " + rawText(cp, m.Max)
+		p.f.Observed = "min " + observedText(cp, m.Min) + ", max " + observedText(cp, m.Max)
 	}
 	p.f.Total = cp.Count
 	p.decided = m.NaN+m.PosInf+m.NegInf == 0 && (m.Count == 0 || m.Min >= lo && m.Max <= hi)
@@ -191,7 +191,7 @@ func (pl *planner) planNegatives(p *pending, path string, col int) {
 	m := cp.Moments
 	p.f.Failing, p.f.Total, p.decided = m.Negatives+m.NegInf, cp.Count, true
 	if m.Count > 0 {
-		p.f.Observed = "min " + rawText(cp, m.Min)
+		p.f.Observed = "min " + observedText(cp, m.Min)
 	}
 	if fails(p.f.Failing, p.f.Total, p.limit) {
 		p.row = &negativesCheck{col: col}
@@ -216,6 +216,18 @@ func rawText(cp *ColumnProfile, v float64) string {
 		return cp.timeOf(int64(v)).Format(layout)
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// observedText formats an observed statistic for people: times as times,
+// numbers to 7 significant digits (no 16-digit floats in a finding).
+func observedText(cp *ColumnProfile, v float64) string {
+	switch {
+	case cp.Kind == KindTemporal:
+		return rawText(cp, v)
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 7, 64)
 }
 
 // rawBounds converts a range to the column's raw values: times to the

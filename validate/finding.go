@@ -72,6 +72,10 @@ type CheckResult struct {
 	Checks int `json:"checks"`
 	// Findings are the failed checks, in expectations order.
 	Findings []Finding `json:"findings"`
+	// Passed are the checks that passed, in expectations order, each
+	// with its expectation and what was observed (its Severity is the
+	// one it would have failed with).
+	Passed []Finding `json:"passed,omitempty"`
 	// RowPass tells whether a row pass over the data was needed beyond the
 	// profile.
 	RowPass bool `json:"row_pass"`

@@ -85,7 +85,8 @@ func classRule(l *LabelReference, rc *ColumnProfile, cur *Profile, o ReferenceOp
 // opts.Alpha), a rate whose odds moved more than 10× is an error, more
 // than 1.5× a warning. It also reports a label whose type changed. ok is false when
 // the label passes or is not true/false in the reference (or was constant
-// there).
+// there); when it passes, f is the check as it passed (expectation and
+// observation, for a list of every check), else the zero Finding.
 func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions) (f Finding, ok bool) {
 	opts = opts.withDefaults()
 	rc := l.Reference
@@ -120,7 +121,11 @@ func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions
 			return f, true
 		}
 	}
-	return Finding{}, false
+	// Passed: f is the check as it passed, for a list of every check.
+	pLo, pHi := oddsScale(pt, 1/labelWarnOdds), oddsScale(pt, labelWarnOdds)
+	f.Severity = SeverityWarn
+	f.Expected = fmt.Sprintf("positive rate within [%s, %s] (reference odds ÷/× %g)", percent(pLo), percent(pHi), labelWarnOdds)
+	return f, false
 }
 
 // trueCount is the number of true values of a boolean column.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
 )
@@ -37,8 +38,12 @@ func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.Check
 		return writeJSON(w, auditJSON{Sources: a.Dataset.Sources, Rows: a.Dataset.Rows, Verdict: a.Verdict(),
 			Checks: a.Checks, Errors: errs, Warnings: warns, RowPass: res.RowPass, Findings: findings, Drift: d, Coverage: c})
 	}
-	fmt.Fprintf(w, "audit of %s: %s rows, %d checks, %d errors, %d warnings: %s\n",
-		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), a.Checks, errs, warns, verdictWord(a.Verdict()))
+	checks := fmt.Sprintf("%d checks", a.Checks)
+	if a.Checks == 0 {
+		checks = "no expectation checks were configured"
+	}
+	fmt.Fprintf(w, "audit of %s: %s rows, %s, %d errors, %d warnings: %s\n",
+		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), checks, errs, warns, verdictWord(a.Verdict()))
 	if err := writeFindingsText(w, a.Findings); err != nil {
 		return err
 	}
@@ -94,7 +99,7 @@ func filesLine(fs []validate.FileCount) string {
 func examplesLine(ex []validate.Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
-		v := e.Value
+		v := numfmt.Value(e.Value)
 		if len(v) > 60 {
 			v = v[:60] + "…"
 		}

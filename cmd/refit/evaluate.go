@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +18,7 @@ func newEvaluateCmd(c *cli) *cobra.Command {
 		refs      []string
 		format    string
 		workspace string
+		htmlPath  string
 		sf        scoreFlags
 	)
 	cmd := &cobra.Command{
@@ -36,7 +38,8 @@ automatic ones: each value of a string input column with at most 20
 values, the rows below p1 and above p99 of numeric inputs, and rows with a
 null input.`,
 		Example: `  refit evaluate --model new.safetensors --model champion --data holdout.parquet --label 'delay > 15'
-  refit evaluate --model m.safetensors --data 'data/**/*.parquet' --slices 'long_haul=distance > 2000' --format json`,
+  refit evaluate --model m.safetensors --data 'data/**/*.parquet' --slices 'long_haul=distance > 2000' --format json
+  refit evaluate --model champion --data holdout.parquet --report evaluation.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
@@ -60,6 +63,11 @@ null input.`,
 			if err != nil {
 				return err
 			}
+			if htmlPath != "" {
+				if err := writeEvaluateReport(htmlPath, sf.data, sc, res); err != nil {
+					return err
+				}
+			}
 			out := evaluateOutput{Label: sc.Label, Rows: sc.Rows, Models: models, Results: res}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), out)
@@ -69,6 +77,7 @@ null input.`,
 	}
 	cmd.Flags().StringArrayVar(&refs, "model", nil, "model file, registry version or alias (repeatable)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&htmlPath, "report", "", "also write the evaluation as a self-contained HTML report: baselines, confusion matrices, ROC, PR and reliability curves, slices")
 	workspaceFlag(cmd, &workspace)
 	sf.add(cmd)
 	return cmd
@@ -88,6 +97,7 @@ func writeEvaluateText(w io.Writer, out evaluateOutput) error {
 	for _, name := range metricNames(out.Results) {
 		header(tw, name, out.Results, func(r evaluate.Result) string { return num(r.Metrics, name) })
 	}
+	writeBaselines(tw, out.Results)
 	fmt.Fprintln(tw, "\t")
 	for _, name := range []string{evaluate.CostBytes, evaluate.CostTensorBytes, evaluate.CostParams, evaluate.CostNonzeros,
 		evaluate.CostLatencyP50, evaluate.CostLatencyP99, evaluate.CostRowsPerSec, evaluate.CostE2ERowsPerSec} {
@@ -161,3 +171,24 @@ func num(m map[string]float64, name string) string {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// writeBaselines writes what a binary model that learned nothing scores,
+// beside the metrics: the majority class's accuracy, the prevalence and
+// the AUC of chance.
+func writeBaselines(w io.Writer, res []evaluate.Result) {
+	if !slices.ContainsFunc(res, func(r evaluate.Result) bool { return r.Curves != nil }) {
+		return
+	}
+	baseline := func(f func(c *evaluate.Curves) float64) func(evaluate.Result) string {
+		return func(r evaluate.Result) string {
+			if r.Curves == nil {
+				return "-"
+			}
+			return strconv.FormatFloat(f(r.Curves), 'g', 4, 64)
+		}
+	}
+	fmt.Fprintln(w, "\t")
+	header(w, "majority-class accuracy", res, baseline((*evaluate.Curves).BaselineAccuracy))
+	header(w, "prevalence", res, baseline((*evaluate.Curves).Prevalence))
+	header(w, "chance auc", res, baseline(func(*evaluate.Curves) float64 { return 0.5 }))
+}

@@ -114,6 +114,8 @@ func TestEvaluateGatePromote(t *testing.T) {
 	}{
 		{"evaluate_two_models", []string{"evaluate", "--model", "good.safetensors", "--model", "bad.safetensors",
 			"--data", "holdout.parquet", "--label", "late", "--slices", "far=dist > 250", "--cost-seconds", "0"}, 0, true, nil},
+		{"evaluate_report", []string{"evaluate", "--model", "good.safetensors", "--model", "bad.safetensors",
+			"--data", "holdout.parquet", "--label", "late", "--cost-seconds", "0", "--report", "evaluation.html"}, 0, false, checkEvaluateReport},
 		{"evaluate_json", []string{"evaluate", "--model", "good.safetensors", "--model", "bad.safetensors",
 			"--data", "holdout.parquet", "--label", "late", "--where", "origin != \"C\"", "--cost-seconds", "0.05", "--format", "json"}, 0, false, checkEvaluateJSON},
 		{"evaluate_no_label", []string{"evaluate", "--model", "good.safetensors", "--data", "holdout.parquet"}, 2, true, nil},
@@ -235,5 +237,20 @@ func checkModelsShow(t *testing.T, out string) {
 	// the candidate's metrics, as refit run stores it.
 	if auc, ok := v.Metrics["auc"].(float64); v.ID != "v0001" || v.Gate != "passed" || !ok || auc < 0.99 || v.Metrics["rows"] != nil {
 		t.Errorf("show: %+v", v)
+	}
+}
+
+// checkEvaluateReport checks --report wrote the evaluation's page: both
+// models by name, their baselines, confusion matrices and curves.
+func checkEvaluateReport(t *testing.T, _ string) {
+	page, err := os.ReadFile("evaluation.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="evaluation"`, `id="baselines"`, `id="confusion"`, `id="roc-curve"`, `id="reliability"`,
+		"<th>good.safetensors</th>", "<th>bad.safetensors</th>", "majority-class accuracy", `<g class="model-n1">`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("evaluation.html lacks %s", want)
+		}
 	}
 }

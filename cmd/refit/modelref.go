@@ -149,6 +149,7 @@ func (f *scoreFlags) evaluateAll(ctx context.Context, open ingest.Options, model
 		return nil, nil, errors.New("no rows to evaluate (check --data, --where and --label)")
 	}
 	opts := evaluate.ModelOptions{NoCost: f.budget <= 0, Cost: evaluate.CostOptions{Budget: seconds(f.budget)}}
+	opts.Options.Curves = true // baselines, confusion and curves of binary models
 	if f.bootstrap > 0 {
 		opts.Options.Bootstrap = &evaluate.BootstrapOptions{Resamples: f.bootstrap}
 	}

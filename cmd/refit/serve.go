@@ -106,8 +106,7 @@ func runServe(cmd *cobra.Command, c *cli, f serveFlags) error {
 	for _, note := range notes {
 		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
 	}
-	// A handler for "/" (the dashboard) mounts as serve.Options.Extra.
-	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: c.limits, Logger: c.log, Token: tok,
+	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: c.limits, Logger: c.log, Token: tok, Extra: dashboardHandler(cfg, c.log),
 		Scoring: &serve.ScoringOptions{AllVersions: f.allVersions, MaxBodyBytes: f.maxBodyMiB << 20, MaxBatchRows: f.maxBatchRows}})
 	if err != nil {
 		return err

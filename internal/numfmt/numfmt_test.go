@@ -30,3 +30,13 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestValue(t *testing.T) {
+	for in, want := range map[string]string{"-513.2855069134239": "-513.2855", "0.30000000000000004": "0.3", "1.5": "1.5",
+		"12345678901": "12345678901", "SEA": "SEA", "null": "null", "2024-05-01T00:00:00Z": "2024-05-01T00:00:00Z",
+		"1.234567890123e+20": "1.234568e+20", "Infinity.x": "Infinity.x"} {
+		if got := Value(in); got != want {
+			t.Errorf("Value(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

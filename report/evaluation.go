@@ -1,0 +1,44 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// Evaluation is what `refit evaluate --report` shows: models evaluated on
+// the same labelled rows, as a run report's evaluation section shows them.
+type Evaluation struct {
+	// Title heads the page. Defaults to "refit evaluate".
+	Title string
+	// GeneratedAt is left out when zero.
+	GeneratedAt time.Time
+	Sources     []string
+	Label       string
+	Rows        int
+	// Models are the evaluated models, in the order given; a model without
+	// a role is named by its Name.
+	Models []ModelResult
+}
+
+// evaluationView is what evaluation.html.tmpl sees.
+type evaluationView struct {
+	runView
+	Eval *Evaluation
+}
+
+// WriteEvaluationHTML writes an evaluation as one self-contained HTML
+// document: the metrics of every model, their baselines, confusion
+// matrices, curves and slices.
+func WriteEvaluationHTML(w io.Writer, e *Evaluation) error {
+	title := e.Title
+	if title == "" {
+		title = "refit evaluate"
+	}
+	v := evaluationView{runView: runView{Run: &Run{Models: e.Models}, Title: title}, Eval: e}
+	v.setEvaluation()
+	if err := templates.ExecuteTemplate(w, "evaluation.html.tmpl", v); err != nil {
+		return fmt.Errorf("report: render evaluation html: %w", err)
+	}
+	return nil
+}
