@@ -30,6 +30,7 @@ type trainFlags struct {
 	label, features, where       string
 	hidden, task, classWeights   string
 	out, format                  string
+	split, timeColumn            string
 	epochs, batchSize, patience  int
 	learningRate, l2, validation float64
 	seed                         uint64
@@ -65,6 +66,8 @@ the same model bytes.`,
 	fl.Float64Var(&f.learningRate, "learning-rate", 0.002, "Adam learning rate")
 	fl.Float64Var(&f.l2, "l2", 0, "L2 penalty on the weights")
 	fl.Float64Var(&f.validation, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
+	fl.StringVar(&f.split, "validation-split", "", "held-out rows: random, tail (the last in source order) or time (the most recent by --time-column) (default random)")
+	fl.StringVar(&f.timeColumn, "time-column", "", "column ordering rows in time for --validation-split time (default: the data's only timestamp or date column)")
 	fl.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fl.StringVarP(&f.out, "output", "o", "", "model file to write")
 	fl.StringVar(&f.format, "format", "text", "summary format: text or json")
@@ -91,9 +94,13 @@ func runTrain(cmd *cobra.Command, f trainFlags) error {
 	if err != nil {
 		return err
 	}
+	timeCol, err := f.timeColumnOf(ds.Schema(), cfg.ValidationSplit)
+	if err != nil {
+		return err
+	}
 	cfg.Progress = progressReporter(cmd.ErrOrStderr())
 	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
-		Lineage: map[string]string{evaluate.LineageLabel: f.label}})
+		TimeColumn: timeCol, Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
 		return err
 	}
@@ -107,6 +114,7 @@ func (f trainFlags) config() (train.Config, error) {
 	cfg := train.Config{
 		Task: model.Task(f.task), Epochs: f.epochs, BatchSize: f.batchSize, LearningRate: f.learningRate,
 		L2: f.l2, Patience: f.patience, ValidationFraction: f.validation, ClassWeights: f.classWeights, Seed: f.seed,
+		ValidationSplit: train.Split(f.split),
 	}
 	for _, s := range strings.Split(f.hidden, ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -119,6 +127,30 @@ func (f trainFlags) config() (train.Config, error) {
 		cfg.Hidden = append(cfg.Hidden, n)
 	}
 	return cfg, cfg.Validate()
+}
+
+// timeColumnOf is the column --validation-split time orders rows by:
+// --time-column, or else the schema's only timestamp or date column. Other
+// splits need none.
+func (f trainFlags) timeColumnOf(s *arrow.Schema, split train.Split) (string, error) {
+	if split != train.SplitTime {
+		return f.timeColumn, nil
+	}
+	if f.timeColumn != "" {
+		return f.timeColumn, nil
+	}
+	var found []string
+	for _, fd := range s.Fields() {
+		switch fd.Type.ID() {
+		case arrow.TIMESTAMP, arrow.DATE32, arrow.DATE64:
+			found = append(found, fd.Name)
+		}
+	}
+	if len(found) != 1 {
+		return "", fmt.Errorf("--validation-split time: the data has %d timestamp or date columns (%s): name one with --time-column",
+			len(found), strings.Join(found, ", "))
+	}
+	return found[0], nil
 }
 
 // exprSource yields ds's records filtered by where (if set) and, if label
