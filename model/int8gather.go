@@ -46,9 +46,9 @@ func (g *int8Gather) get(l *Int8Dense) *int8Gather {
 
 // gatherScratch is a Predictor's scratch for the int8 gather.
 type gatherScratch struct {
-	d     []int32   // rows×k: code − zp per slot
-	y     []float32 // rows×ld outputs when out is not a multiple of 16
-	acc   []int32   // the Go kernel's sums, ld
+	d   []int32   // rows×k: code − zp per slot
+	y   []float32 // rows×ld outputs when out is not a multiple of 16
+	acc []int32   // the Go kernel's sums, ld
 }
 
 func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int, sc *gatherScratch) {
