@@ -30,12 +30,8 @@ func buildModel(meta map[string]string, tensors []tensor) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	var features []string
-	if err := strictUnmarshal([]byte(meta["features"]), &features); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
-	}
-	if !slices.Equal(features, pre.names) {
-		return nil, fmt.Errorf("feature names do not match the preprocessing")
+	if err := checkFeatureNames(meta, pre); err != nil {
+		return nil, err
 	}
 	layers, err := decodeLayers(meta["architecture"], tensors)
 	if err != nil {

@@ -101,9 +101,10 @@
 // a JSON header, space-padded so the data starts 8-byte aligned, mapping
 // "layers.<i>.weight" (F32, [out, in]) and "layers.<i>.bias" (F32, [out])
 // to dtype, shape and data_offsets, plus "__metadata__" with string
-// entries format ("refit.model"), format_version ("2"; "1" is still read), task, labels,
-// target, architecture, preprocessing, features and lineage (JSON
-// strings) and refit.sha256; then the tensor bytes, in layer order. The
+// entries format ("refit.model"), format_version ("3"; "1" and "2" are
+// still read), task, labels, target, architecture, preprocessing and
+// lineage (JSON strings) and refit.sha256 (versions 1 and 2 also stored
+// the expanded feature names, which the preprocessing derives); then the tensor bytes, in layer order. The
 // encoding depends only on the Model (sorted keys, no clock), so the same
 // model always gives the same bytes.
 //

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,6 +162,74 @@ func BenchmarkPredictFlights(b *testing.B) {
 				b.ReportMetric(med, "median-ns")
 				b.ReportMetric(float64(rows)/med*1e9, "median-rows/s")
 			})
+		}
+	}
+}
+
+// BenchmarkModelFileStages times real model files (REFIT_BENCH_MODELS, a
+// comma-separated list of paths; skipped without it) on flights rows, one
+// thread, stage by stage: "transform" (Arrow columns to sparse rows),
+// "layers" (ForwardSparse on those rows: the gathered first layer and the
+// rest) and "predict" (both, as Predict runs them, block by block), at
+// batch 1024 and batch 1 (groups of 16 calls). It reports the median of
+// calls timed one by one as "median-ns/row".
+func BenchmarkModelFileStages(b *testing.B) {
+	list := os.Getenv("REFIT_BENCH_MODELS")
+	if list == "" {
+		b.Skip("set REFIT_BENCH_MODELS to model files")
+	}
+	recs := flightsRecords(b)
+	for _, rows := range []int{1024, 1} {
+		rec := recs[1].NewSlice(0, int64(rows))
+		defer rec.Release()
+		for _, path := range strings.Split(list, ",") {
+			m, err := Load(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pre, p := m.Preprocessor(), m.NewPredictor()
+			sx, err := pre.TransformSparse(rec, 0, rows, SparseRows{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			out, err := p.Predict(rec, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.ForwardSparse(sx, nil); err != nil {
+				b.Fatal(err)
+			}
+			var tx SparseRows // the transform stage's block
+			stages := []struct {
+				name string
+				run  func()
+			}{
+				{"transform", func() {
+					for lo := 0; lo < rows; lo += blockRows {
+						tx, _ = pre.TransformSparse(rec, lo, min(lo+blockRows, rows), tx)
+					}
+				}},
+				{"layers", func() { out, _ = p.ForwardSparse(sx, out) }},
+				{"predict", func() { out, _ = p.Predict(rec, out) }},
+			}
+			for _, st := range stages {
+				b.Run(fmt.Sprintf("batch=%d/%s/%s", rows, filepath.Base(path), st.name), func(b *testing.B) {
+					group := 1
+					if rows == 1 {
+						group = 16
+					}
+					var times []float64
+					for b.Loop() {
+						start := time.Now()
+						for range group {
+							st.run()
+						}
+						times = append(times, float64(time.Since(start).Nanoseconds())/float64(group*rows))
+					}
+					slices.Sort(times)
+					b.ReportMetric(times[len(times)/2], "median-ns/row")
+				})
+			}
 		}
 	}
 }

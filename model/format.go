@@ -21,9 +21,13 @@ const (
 	formatName = "refit.model"
 	// formatVersion is the version Encode writes. Version 2 added the
 	// one-hot calendar encoding and the training ranges of the columns
-	// (Column.Calendar, Range, Rare, Complete); Decode also reads
-	// version 1, whose time and date columns keep their sin/cos encoding.
-	formatVersion = "2"
+	// (Column.Calendar, Range, Rare, Complete); version 3 drops the
+	// "features" entry, the expanded feature names, which the
+	// preprocessing derives (482 names, 7.5 KB, on the flights model).
+	// Decode also reads versions 1 and 2 (whose "features" must match the
+	// preprocessing); version 1's time and date columns keep their sin/cos
+	// encoding.
+	formatVersion = "3"
 	// maxHeader bounds the JSON header, checked before allocating it.
 	maxHeader = 16 << 20
 	// maxData bounds the tensor bytes Decode reads.
@@ -33,8 +37,38 @@ const (
 )
 
 // The metadata keys, all required; no others are accepted.
-var metaKeys = []string{"architecture", "features", "format", "format_version",
+var metaKeys = []string{"architecture", "format", "format_version",
 	"labels", "lineage", "preprocessing", "target", "task", checksumKey}
+
+// featuresKey is the metadata entry of the expanded feature names, which
+// versions 1 and 2 require and version 3 leaves out (see
+// checkFeatureNames).
+const featuresKey = "features"
+
+// requiredKeys is metaKeys for a file of format version v.
+func requiredKeys(v string) []string {
+	if v == "1" || v == "2" {
+		return append(slices.Clone(metaKeys), featuresKey)
+	}
+	return metaKeys
+}
+
+// checkFeatureNames checks a version 1 or 2 file's "features" entry
+// against the names its preprocessing derives; version 3 has none.
+func checkFeatureNames(meta map[string]string, pre *Preprocessor) error {
+	raw, ok := meta[featuresKey]
+	if !ok {
+		return nil
+	}
+	var features []string
+	if err := strictUnmarshal([]byte(raw), &features); err != nil {
+		return fmt.Errorf("features: %w", err)
+	}
+	if !slices.Equal(features, pre.names) {
+		return fmt.Errorf("feature names do not match the preprocessing")
+	}
+	return nil
+}
 
 // tensorInfo is one entry of the safetensors header.
 type tensorInfo struct {
@@ -159,7 +193,6 @@ func (m *Model) metadata(arch []layerArch) (map[string]string, error) {
 	}
 	values := map[string]any{
 		"architecture":  arch,
-		"features":      m.pre.names,
 		"labels":        nonNil(m.spec.Labels),
 		"lineage":       m.spec.Lineage,
 		"preprocessing": preprocessingMeta{Columns: m.pre.cols},
@@ -343,17 +376,19 @@ func parseMetadata(raw json.RawMessage) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range metaKeys {
+	v := meta["format_version"]
+	if meta["format"] != formatName || (v != "1" && v != "2" && v != formatVersion) {
+		return nil, fmt.Errorf("format %q version %q, want %q version 1 to %s (a model written by a newer refit?)",
+			meta["format"], v, formatName, formatVersion)
+	}
+	keys := requiredKeys(v)
+	for _, k := range keys {
 		if _, ok := meta[k]; !ok {
 			return nil, fmt.Errorf("metadata %q missing", k)
 		}
 	}
-	if len(meta) != len(metaKeys) {
-		return nil, fmt.Errorf("metadata has %d entries, want exactly %q", len(meta), metaKeys)
-	}
-	if v := meta["format_version"]; meta["format"] != formatName || (v != "1" && v != formatVersion) {
-		return nil, fmt.Errorf("format %q version %q, want %q version 1 to %s (a model written by a newer refit?)",
-			meta["format"], v, formatName, formatVersion)
+	if len(meta) != len(keys) {
+		return nil, fmt.Errorf("metadata has %d entries, want exactly %q (format version %s)", len(meta), keys, v)
 	}
 	return meta, nil
 }

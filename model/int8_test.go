@@ -184,3 +184,37 @@ func TestNewInt8DenseRejects(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// dynamicParams gives what its first form (with the min and max
+// builtins) gave, bit for bit, on edge values and random ranges.
+func TestDynamicParamsMatchesBuiltins(t *testing.T) {
+	ref := func(lo, hi float32) (float32, float32) {
+		lo, hi = min(lo, 0), max(hi, 0)
+		scale := (hi - lo) / 127
+		if !(scale > 0) || math.IsInf(float64(scale), 0) {
+			return 1, 0
+		}
+		zero := float32(math.RoundToEven(float64(-lo / scale)))
+		return scale, min(max(zero, 0), 127)
+	}
+	nan, inf, negZero := float32(math.NaN()), float32(math.Inf(1)), float32(math.Copysign(0, -1))
+	edge := []float32{0, negZero, 1, -1, nan, inf, -inf, math.MaxFloat32, -math.MaxFloat32, 1e-45, -1e-45, 3.5, -2.25}
+	type pair struct{ lo, hi float32 }
+	var cases []pair
+	for _, lo := range edge {
+		for _, hi := range edge {
+			cases = append(cases, pair{lo, hi})
+		}
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	for range 10000 {
+		cases = append(cases, pair{float32(r.NormFloat64() * 5), float32(r.NormFloat64() * 5)})
+	}
+	for _, c := range cases {
+		gs, gz := dynamicParams(c.lo, c.hi)
+		ws, wz := ref(c.lo, c.hi)
+		if math.Float32bits(gs) != math.Float32bits(ws) || math.Float32bits(gz) != math.Float32bits(wz) {
+			t.Fatalf("dynamicParams(%v, %v) = %v, %v; want %v, %v", c.lo, c.hi, gs, gz, ws, wz)
+		}
+	}
+}

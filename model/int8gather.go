@@ -46,10 +46,9 @@ func (g *int8Gather) get(l *Int8Dense) *int8Gather {
 
 // gatherScratch is a Predictor's scratch for the int8 gather.
 type gatherScratch struct {
-	d     []int32   // rows×k: code − zp per slot
-	scale []float32 // sx·weight scale per output, padded
-	y     []float32 // rows×ld outputs when out is not a multiple of 16
-	acc   []int32   // the Go kernel's sums, ld
+	d   []int32   // rows×k: code − zp per slot
+	y   []float32 // rows×ld outputs when out is not a multiple of 16
+	acc []int32   // the Go kernel's sums, ld
 }
 
 func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int, sc *gatherScratch) {
@@ -60,15 +59,12 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 		sx, zp = dynamicParams(minmax(kernelISA, val))
 	}
 	sc.d = slotCodes(sc.d, val, 1/sx, zp)
-	scale := g.static
+	// The kernel multiplies each weight scale by sx (as the tiles do), so
+	// a dynamic layer's call needs no per-output setup; a static layer's
+	// scales already hold its input scale.
+	scale, ks := g.static, float32(1)
 	if scale == nil {
-		if cap(sc.scale) < g.ld {
-			sc.scale = make([]float32, g.ld)
-		}
-		scale = sc.scale[:g.ld]
-		for o := range scale {
-			scale[o] = sx * l.scalePad[o]
-		}
+		scale, ks = l.scalePad, sx
 	}
 	floor := float32(math.Inf(-1))
 	if l.act == ReLU {
@@ -84,7 +80,7 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 	if cap(sc.acc) < g.ld {
 		sc.acc = make([]int32, g.ld)
 	}
-	int8GatherRows(y, ldy, g, scale, l.bpad, floor, idx, sc.d, k, rows, sc.acc[:g.ld])
+	int8GatherRows(y, ldy, g, ks, scale, l.bpad, floor, idx, sc.d, k, rows, sc.acc[:g.ld])
 	if ldy != l.out {
 		for r := range rows {
 			copy(dst[r*l.out:(r+1)*l.out], y[r*ldy:])
@@ -119,7 +115,7 @@ func slotCodes(d []int32, val []float32, inv, zp float32) []int32 {
 
 // int8GatherGo computes rows outputs of ld lanes: the slots' integer sum
 // (in acc, g.ld long), then the tiles' epilogue.
-func int8GatherGo(y []float32, ldy int, g *int8Gather, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
+func int8GatherGo(y []float32, ldy int, g *int8Gather, sx float32, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
 	n := min(ldy, g.ld)
 	for r := range rows {
 		clear(acc)
@@ -135,7 +131,7 @@ func int8GatherGo(y []float32, ldy int, g *int8Gather, scale, bias []float32, fl
 		}
 		yr := y[r*ldy : r*ldy+n]
 		for o := range yr {
-			yr[o] = epilogue(acc[o], 0, scale[o], bias[o], floor)
+			yr[o] = epilogue(acc[o], 0, sx*scale[o], bias[o], floor)
 		}
 	}
 }

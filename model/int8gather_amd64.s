@@ -5,16 +5,16 @@
 // func int8Gather512(a *int8GatherArgs): for each row and each output o
 // < n, acc = Σ_s d[s]·Q[idx[s]][o] in int32 (VPMOVSXBD, VPMULLD, VPADDD;
 // slots with d = 0 skipped), then the int8 tiles' epilogue:
-// max(float32(acc)·scale[o] + bias[o], floor) with VCVTDQ2PS, VMULPS,
-// VADDPS and VMAXPS (v first, so a NaN or a tie gives floor, as
+// max(float32(acc)·(sx·scale[o]) + bias[o], floor) with VCVTDQ2PS,
+// VMULPS, VADDPS and VMAXPS (v first, so a NaN or a tie gives floor, as
 // epilogue in Go). 64 outputs at a time, then 16.
 //
 // Args: 0 y, 8 ldy (bytes), 16 q, 24 ldq (bytes), 32 scale, 40 bias,
-// 48 n, 56 idx, 64 d, 72 k, 80 rows, 88 floor.
+// 48 n, 56 idx, 64 d, 72 k, 80 rows, 88 floor, 92 sx.
 //
 // Registers: AX args, DX output row, SI idx row, DI d row, R8 q, R9 ldq,
 // R10 scale, R11 output, R12 scratch, R13 n, R14 rows left, BX k, CX
-// slot; Z30 floor.
+// slot; Z30 floor, Z31 sx, Z13 scratch.
 
 #define QROW \
 	MOVLQSX (SI)(CX*4), R12; \
@@ -29,7 +29,8 @@
 
 #define EPI(off, acc) \
 	VCVTDQ2PS acc, acc; \
-	VMULPS    off(R10)(R11*4), acc, acc; \
+	VMULPS    off(R10)(R11*4), Z31, Z13; \
+	VMULPS    Z13, acc, acc; \
 	VADDPS    off(R12)(R11*4), acc, acc; \
 	VMAXPS    Z30, acc, acc
 
@@ -45,6 +46,7 @@ TEXT ·int8Gather512(SB), NOSPLIT, $0-8
 	MOVQ         72(AX), BX
 	MOVQ         80(AX), R14
 	VBROADCASTSS 88(AX), Z30
+	VBROADCASTSS 92(AX), Z31
 
 row:
 	XORQ R11, R11

@@ -155,12 +155,26 @@ func quantizeOne(v, inv, zp float32) uint8 {
 
 // dynamicParams is the per-tensor input quantization of values in
 // [lo, hi]: the range is widened to include 0 and mapped onto 0..127.
+// Plain compares instead of the min and max builtins (whose NaN and ±0
+// rules cost more than the rest here, once per layer and batch) give the
+// same results: a NaN still makes scale NaN, and a zero of either sign
+// gives the same scale and zero point.
 func dynamicParams(lo, hi float32) (scale, zero float32) {
-	lo, hi = min(lo, 0), max(hi, 0)
+	if lo > 0 {
+		lo = 0
+	}
+	if hi < 0 {
+		hi = 0
+	}
 	scale = (hi - lo) / 127
-	if !(scale > 0) || math.IsInf(float64(scale), 0) {
+	if !(scale > 0) || scale > math.MaxFloat32 {
 		return 1, 0
 	}
 	zero = float32(math.RoundToEven(float64(-lo / scale)))
-	return scale, min(max(zero, 0), 127)
+	if !(zero > 0) {
+		zero = 0
+	} else if zero > 127 {
+		zero = 127
+	}
+	return scale, zero
 }

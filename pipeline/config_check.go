@@ -186,10 +186,29 @@ func (c *Config) checkTrain(p *problems) {
 	if err := t.Config.Validate(); err != nil {
 		for _, e := range splitJoined(err) {
 			if e != train.ErrInvalidConfig.Error() {
-				p.add([]string{"train"}, "%s", e)
+				p.add(trainKey(p.root, e), "%s", e)
 			}
 		}
 	}
+}
+
+// trainKey places a problem train.Config.Validate reports: its message
+// starts with the setting's name ("validation_split \"x\": ...",
+// "hidden[0] = 0: ..."), which is the key under train when the config
+// sets it; otherwise the problem is placed at train.
+func trainKey(root *yaml.Node, msg string) []string {
+	end := strings.IndexFunc(msg, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z') })
+	if end > 0 {
+		n := root
+		if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+			n = n.Content[0]
+		}
+		t, _ := child(n, "train")
+		if v, _ := child(t, msg[:end]); v != nil {
+			return []string{"train", msg[:end]}
+		}
+	}
+	return []string{"train"}
 }
 
 func (c *Config) checkGates(p *problems) {

@@ -49,7 +49,8 @@ func (r *run) optimize(ctx context.Context, c *candidate, tmp string) error {
 		opts := optimize.Options{
 			Sparsity: o.Prune.Sparsity, Structured: o.Prune.Structured, PerLayer: o.Prune.PerLayer,
 			Quantize: o.Quantize.Bits == 8, MaxMetricDrop: o.MaxMetricDrop, Train: tc,
-			FineTune: &train.Data{Train: tune.records, Features: r.cfg.Train.Features, Label: labelColumn},
+			FineTune: &train.Data{Train: tune.records, Features: r.cfg.Train.Features, Label: labelColumn,
+				TimeColumn: r.cfg.Data.TimeColumn},
 		}
 		o.Quantize.choices().Apply(&opts) // checked with the config
 		res, err := optimize.Run(ctx, c.model, val, opts)

@@ -86,6 +86,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 		}
 		m, rep, err := train.Fit(ctx, r.withEpochProgress(r.cfg.Train.Config, label), train.Data{
 			Train: trainRows.records, Features: r.cfg.Train.Features, Label: labelColumn,
+			TimeColumn: r.cfg.Data.TimeColumn,
 			Lineage: map[string]string{evaluate.LineageLabel: r.cfg.Train.Label, "dataset": c.fp,
 				"trained_at": r.opts.Now.UTC().Format(time.RFC3339), "run": r.rec.ID},
 		})

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -85,5 +86,46 @@ func TestTimeSplitFit(t *testing.T) {
 	}
 	if rep.ValidRows != 40 || rep.TrainRows != 360 {
 		t.Errorf("%d training and %d validation rows", rep.TrainRows, rep.ValidRows)
+	}
+}
+
+// The time split is the same fit as giving the most recent rows as the
+// validation source: the same model bytes, and the same again on a
+// second run (determinism).
+func TestTimeSplitHoldsOutRecentRows(t *testing.T) {
+	n := 400
+	times := make([]int64, n)
+	for i := range times {
+		times[i] = int64(n - i) // newest first: rows 0..39 are the newest tenth
+	}
+	rec := withTimes(t, synth(t, n, 3, separable), times)
+	cfg := Config{ValidationSplit: SplitTime, Epochs: 3, Seed: 5}
+	d := data(rec)
+	d.TimeColumn = "t"
+	fit := func(cfg Config, d Data) []byte {
+		t.Helper()
+		m, _, err := Fit(context.Background(), cfg, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := m.Encode(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	got := fit(cfg, d)
+	if again := fit(cfg, d); !slices.Equal(got, again) {
+		t.Error("the same data, config and seed gave different model bytes")
+	}
+	recent, older := rec.NewSlice(0, 40), rec.NewSlice(40, int64(n))
+	defer recent.Release()
+	defer older.Release()
+	explicit := Data{Train: Records(older), Validation: Records(recent), Features: d.Features, Label: d.Label}
+	if want := fit(Config{Epochs: 3, Seed: 5}, explicit); !slices.Equal(got, want) {
+		t.Error("the time split's model differs from training on the older rows with the recent ones as validation")
+	}
+	if random := fit(Config{Epochs: 3, Seed: 5}, data(rec)); slices.Equal(got, random) {
+		t.Error("the time split gave the random split's model")
 	}
 }

@@ -24,6 +24,7 @@ type trainFlags struct {
 	label, features, where       string
 	hidden, task, classWeights   string
 	out, format                  string
+	split, timeColumn            string
 	epochs, batchSize, patience  int
 	learningRate, l2, validation float64
 	seed                         uint64
@@ -59,6 +60,8 @@ the same model bytes.`,
 	fl.Float64Var(&f.learningRate, "learning-rate", 0.002, "Adam learning rate")
 	fl.Float64Var(&f.l2, "l2", 0, "L2 penalty on the weights")
 	fl.Float64Var(&f.validation, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
+	fl.StringVar(&f.split, "validation-split", "", "held-out rows: random, tail (the last in source order) or time (the most recent by --time-column) (default random)")
+	fl.StringVar(&f.timeColumn, "time-column", "", "column ordering rows in time for --validation-split time (default: the data's only timestamp or date column)")
 	fl.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fl.StringVarP(&f.out, "output", "o", "", "model file to write")
 	fl.StringVar(&f.format, "format", "text", "summary format: text or json")
@@ -85,9 +88,13 @@ func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	if err != nil {
 		return err
 	}
+	timeCol, err := f.timeColumnOf(ds.Schema(), cfg.ValidationSplit)
+	if err != nil {
+		return err
+	}
 	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log, f.format, cfg.Epochs, trainMetric(cfg.Task, f.label, ds.Schema()))
 	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
-		Lineage: map[string]string{evaluate.LineageLabel: f.label}})
+		TimeColumn: timeCol, Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
 		return err
 	}
@@ -101,6 +108,7 @@ func (f trainFlags) config() (train.Config, error) {
 	cfg := train.Config{
 		Task: model.Task(f.task), Epochs: f.epochs, BatchSize: f.batchSize, LearningRate: f.learningRate,
 		L2: f.l2, Patience: f.patience, ValidationFraction: f.validation, ClassWeights: f.classWeights, Seed: f.seed,
+		ValidationSplit: train.Split(f.split),
 	}
 	for _, s := range strings.Split(f.hidden, ",") {
 		if s = strings.TrimSpace(s); s == "" {

@@ -57,6 +57,8 @@ func TestTrainPredict(t *testing.T) {
 			"--keep", "origin,delay", "-o", "$DIR/p.parquet"}, 0},
 		{"predict_cat", []string{"cat", "--limit", "3", "$DIR/p.parquet"}, 0},
 		{"train_bad_label", []string{"train", "--data", "$DIR/train.parquet", "--label", "nope > 1", "--features", "distance", "-o", "$DIR/x.refit"}, 2},
+		{"train_time_split", append(train[:len(train)-2:len(train)-2], "--validation-split", "time", "--format", "json", "-o", "$DIR/ts.refit"), 0},
+		{"train_bad_split", append(train[:len(train)-2:len(train)-2], "--validation-split", "latest", "-o", "$DIR/x.refit"), 2},
 		{"train_bad_hidden", append(train[:len(train)-2:len(train)-2], "--hidden", "8,x", "-o", "$DIR/x.refit"), 2},
 		{"train_missing_flags", []string{"train", "--data", "$DIR/train.parquet"}, 2},
 		{"predict_bad_keep", []string{"predict", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--keep", "origin,origin", "-o", "$DIR/q.parquet"}, 2},
