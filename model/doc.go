@@ -103,7 +103,10 @@
 // to dtype, shape and data_offsets, plus "__metadata__" with string
 // entries format ("refit.model"), format_version ("2"; "1" is still read), task, labels,
 // target, architecture, preprocessing, features and lineage (JSON
-// strings) and refit.sha256; then the tensor bytes, in layer order. The
+// strings) and refit.sha256, and optionally calibration (a classifier's
+// Calibrator, see FitCalibrator; files without it load as models without
+// one, and a model without one encodes as before); then the tensor
+// bytes, in layer order. The
 // encoding depends only on the Model (sorted keys, no clock), so the same
 // model always gives the same bytes.
 //

@@ -32,9 +32,14 @@ const (
 	checksumKey = "refit.sha256"
 )
 
-// The metadata keys, all required; no others are accepted.
+// The metadata keys, all required; no others are accepted but
+// optionalMetaKeys.
 var metaKeys = []string{"architecture", "features", "format", "format_version",
 	"labels", "lineage", "preprocessing", "target", "task", checksumKey}
+
+// optionalMetaKeys may be present in a version 2 file; files without them
+// load as before (see calibration.go).
+var optionalMetaKeys = []string{calibrationKey}
 
 // tensorInfo is one entry of the safetensors header.
 type tensorInfo struct {
@@ -171,6 +176,9 @@ func (m *Model) metadata(arch []layerArch) (map[string]string, error) {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 		meta[k] = string(b)
+	}
+	if err := m.encodeCalibration(meta); err != nil {
+		return nil, err
 	}
 	return meta, nil
 }
@@ -348,8 +356,14 @@ func parseMetadata(raw json.RawMessage) (map[string]string, error) {
 			return nil, fmt.Errorf("metadata %q missing", k)
 		}
 	}
-	if len(meta) != len(metaKeys) {
-		return nil, fmt.Errorf("metadata has %d entries, want exactly %q", len(meta), metaKeys)
+	optional := 0
+	for _, k := range optionalMetaKeys {
+		if _, ok := meta[k]; ok {
+			optional++
+		}
+	}
+	if len(meta) != len(metaKeys)+optional {
+		return nil, fmt.Errorf("metadata has %d entries, want exactly %q and optionally %q", len(meta), metaKeys, optionalMetaKeys)
 	}
 	if v := meta["format_version"]; meta["format"] != formatName || (v != "1" && v != formatVersion) {
 		return nil, fmt.Errorf("format %q version %q, want %q version 1 to %s (a model written by a newer refit?)",
