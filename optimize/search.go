@@ -82,6 +82,9 @@ type Result struct {
 	Baseline float64      `json:"baseline"`
 	Final    float64      `json:"final"`
 	Attempts []Attempt    `json:"attempts"`
+	// Calibration says how the kept variant's probability calibrator was
+	// fitted (see Result.calibrate), or why it has none.
+	Calibration string `json:"calibration,omitempty"`
 }
 
 // Run searches for the smallest, fastest variant of base whose metric on
@@ -145,7 +148,7 @@ func Run(ctx context.Context, base *model.Model, val Validation, opts Options) (
 			res.Attempts = append(res.Attempts, a)
 			if a.Kept {
 				res.Model, res.Final = cand, a.Metric
-				return res, nil
+				return res.calibrate(base, val)
 			}
 		}
 	}
