@@ -100,6 +100,15 @@ type MonitorResult struct {
 	Interval *evaluate.Interval `json:"interval,omitempty"`
 	// Decay compares Value with the champion's holdout metric.
 	Decay *Decay `json:"decay,omitempty"`
+	// Source says which figure Value is, with monitor.estimate:
+	// "realized" (on the labelled new rows) or "estimated" (CBPE).
+	Source string `json:"source,omitempty"`
+	// Realized is the metric on the RealizedRows new rows that have
+	// labels, and Estimated its CBPE estimate on every new row: both are
+	// kept, side by side, whenever both exist (monitor.estimate).
+	Realized     *float64         `json:"realized,omitempty"`
+	RealizedRows int              `json:"realized_rows,omitempty"`
+	Estimated    *EstimatedMetric `json:"estimated,omitempty"`
 }
 
 // TrainingSummary is what training did, for the report.

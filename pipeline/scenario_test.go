@@ -24,7 +24,9 @@ import (
 // line ('#' starts a comment):
 //
 //	config KEY: FLOW-YAML    replace the demo config's top-level KEY
-//	month KIND [rows=N]      the next month's data (stable, drift, incident)
+//	month KIND [rows=N] [unlabelled]  the next month's data (stable, drift,
+//	                         incident, concept); unlabelled: without its
+//	                         label column (labels not arrived)
 //	run [force] [during CMD] refit run at the start of the following month;
 //	                         with during, CMD (rollback, promote ...) runs
 //	                         after the run wrote its record, before its commit
@@ -37,6 +39,8 @@ import (
 //	evidence CAUSE FEATURE   the trigger of CAUSE names FEATURE past its threshold
 //	drift FEATURE VERDICT    the last run's drift report has FEATURE with VERDICT
 //	finding "PROBLEM" SLICE  the last run's coverage has a finding of PROBLEM on SLICE
+//	monitor SOURCE           the last run's monitor decided on the realized
+//	                         or estimated metric; both: it recorded both
 //	trained yes|no           whether the last run trained a candidate
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
@@ -136,6 +140,8 @@ func (s *scenario) do(line string) error {
 		return s.driftFeature(rest)
 	case "finding":
 		return s.finding(rest)
+	case "monitor":
+		return s.monitorSource(rest)
 	case "trained":
 		trained := s.last != nil && s.last.Training != nil
 		return s.expect(trained == (rest == "yes"), "trained: %v", trained)
@@ -239,16 +245,22 @@ func (s *scenario) setConfig(kv string) error {
 }
 
 func (s *scenario) month(args string) error {
-	kind, opt, _ := strings.Cut(args, " ")
-	rows := 3000
-	if n, ok := strings.CutPrefix(opt, "rows="); ok {
-		v, err := strconv.Atoi(n)
-		if err != nil {
-			return err
+	f := strings.Fields(args)
+	kind, rows, write := f[0], 3000, demo.WriteMonth
+	for _, opt := range f[1:] {
+		if n, ok := strings.CutPrefix(opt, "rows="); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil {
+				return err
+			}
+			rows = v
+		} else if opt == "unlabelled" {
+			write = demo.WriteUnlabelledMonth
+		} else {
+			return fmt.Errorf("month option %q: want rows=N or unlabelled", opt)
 		}
-		rows = v
 	}
-	_, err := demo.WriteMonth(filepath.Join(s.dir, "data"), s.start.AddDate(0, s.months, 0), kind, rows, 7)
+	_, err := write(filepath.Join(s.dir, "data"), s.start.AddDate(0, s.months, 0), kind, rows, 7)
 	s.months++
 	return err
 }
@@ -548,4 +560,15 @@ func (s *scenario) runCount(args []string) error {
 		}
 		return s.expect(ok, "runs %v", ids)
 	})
+}
+
+func (s *scenario) monitorSource(want string) error {
+	if s.last == nil || s.last.Monitor == nil {
+		return fmt.Errorf("the last run has no monitor result")
+	}
+	m := s.last.Monitor
+	if want == "both" {
+		return s.expect(m.Realized != nil && m.Estimated != nil, "realized %v, estimated %+v", m.Realized, m.Estimated)
+	}
+	return s.expect(m.Source == want, "monitor source %q (reasons %q)", m.Source, s.last.Reasons)
 }

@@ -96,7 +96,7 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 	root.PersistentFlags().Int64Var(&maxPageMiB, "max-page-mib", 1024, "refuse Parquet pages and Arrow messages larger than this many MiB (protects against hostile files)")
 	root.PersistentFlags().Int64Var(&maxRatio, "max-ratio", 1000, "refuse Parquet pages and compressed Arrow buffers of more than 8 MiB that decompress to more than this many times their size")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
-	root.AddCommand(newInspectCmd(), newCatCmd(), newTrainCmd(), newPredictCmd(), newEvaluateCmd(), newGateCmd(), newModelsCmd(), newPromoteCmd(), newRollbackCmd(), newDriftCmd(), newDemoCmd(), newOptimizeCmd(), newProfileCmd(), newInferCmd(), newAuditCmd(), newRunCmd(), newBacktestCmd(), newServeCmd(), newScheduleCmd(), newRunsCmd(), newQuarantineCmd(), newExportCmd(), newCatalogCmd())
+	root.AddCommand(newInspectCmd(), newCatCmd(), newTrainCmd(), newPredictCmd(), newEvaluateCmd(), newGateCmd(), newModelsCmd(), newPromoteCmd(), newRollbackCmd(), newDriftCmd(), newDemoCmd(), newOptimizeCmd(), newProfileCmd(), newInferCmd(), newAuditCmd(), newRunCmd(), newBacktestCmd(), newServeCmd(), newScheduleCmd(), newRunsCmd(), newQuarantineCmd(), newExportCmd(), newCatalogCmd(), newEstimateCmd())
 	addUsageHints(root)
 	return root
 }
