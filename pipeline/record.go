@@ -9,6 +9,7 @@ import (
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/estimate"
 )
 
 // Outcome is what a run (or an audit) came to.
@@ -70,6 +71,9 @@ type Record struct {
 	Drift    *validate.DriftReport    `json:"drift,omitempty"`
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
 	Monitor  *MonitorResult           `json:"monitor,omitempty"`
+	// DriftCost is each drifting input's estimated cost to the champion
+	// (CBPE), when the champion has a calibrator.
+	DriftCost []estimate.Effect `json:"drift_cost,omitempty"`
 	// OutOfRange counts, per input of the champion, the new values its
 	// training data never had.
 	OutOfRange   []model.ColumnOOR `json:"out_of_range,omitempty"`

@@ -41,6 +41,7 @@ import (
 //	finding "PROBLEM" SLICE  the last run's coverage has a finding of PROBLEM on SLICE
 //	monitor SOURCE           the last run's monitor decided on the realized
 //	                         or estimated metric; both: it recorded both
+//	cost FEATURE             the last run estimated FEATURE's drift cost
 //	trained yes|no           whether the last run trained a candidate
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
@@ -142,6 +143,16 @@ func (s *scenario) do(line string) error {
 		return s.finding(rest)
 	case "monitor":
 		return s.monitorSource(rest)
+	case "cost":
+		if s.last == nil {
+			return fmt.Errorf("no run yet")
+		}
+		for _, e := range s.last.DriftCost {
+			if e.Feature == rest && e.Metric != "" && e.Current == e.Current {
+				return nil
+			}
+		}
+		return fmt.Errorf("got drift cost %+v", s.last.DriftCost)
 	case "trained":
 		trained := s.last != nil && s.last.Training != nil
 		return s.expect(trained == (rest == "yes"), "trained: %v", trained)
