@@ -78,6 +78,7 @@ func TestFlightsEstimate(t *testing.T) {
 		}{mo.String()[:3], rec})
 	}
 	t.Logf("validation AUC %.4f (best epoch %d)", rep.BestValidMetric, rep.BestEpoch)
+	logDriftCost(t, m, trainRows, periods[len(periods)-1].rec)
 	// The same model with a calibrator fitted on the pipeline's holdout
 	// instead (the window's most recent 10 %, after every training row).
 	hp, err := m.Predict(holdout, nil)
@@ -272,4 +273,25 @@ func filterTimes(t *testing.T, rec arrow.Record, keep func(time.Time) bool) arro
 		t.Fatal(err)
 	}
 	return out
+}
+
+// logDriftCost logs the estimated cost of each input's drift from the
+// training rows to June (the figures in BENCHMARKS.md) and checks each is
+// finite.
+func logDriftCost(t *testing.T, m *model.Model, ref, june arrow.Record) {
+	features := []string{"distance", "date", "origin", "destination"}
+	values := map[string]arrow.Array{}
+	for _, f := range features {
+		values[f] = ref.Column(ref.Schema().FieldIndices(f)[0])
+	}
+	effects, err := estimate.FeatureEffects(context.Background(), m, []arrow.Record{june}, values, features, estimate.AUC, estimate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range effects {
+		t.Logf("January–February to June: %s", e)
+		if math.IsNaN(e.Change) || math.Abs(e.Change) > 0.1 {
+			t.Errorf("%s: change %v", e.Feature, e.Change)
+		}
+	}
 }
