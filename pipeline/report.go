@@ -108,7 +108,10 @@ func reportMonitor(m *MonitorResult) *report.Monitor {
 	if iv := m.Interval; iv != nil {
 		out.Interval = &[2]float64{iv.Lo, iv.Hi}
 	}
-	out.Source, out.Realized, out.RealizedRows = m.Source, m.Realized, m.RealizedRows
+	out.Source, out.RealizedRows = m.Source, m.RealizedRows
+	if m.Realized != nil {
+		out.Realized, out.HasRealized = *m.Realized, true
+	}
 	if e := m.Estimated; e != nil {
 		out.Estimated = &report.Estimated{Value: e.Value, Lo: e.Lo, Hi: e.Hi, LevelPct: 100 * e.Level, Rows: e.Rows, Calibration: e.Calibration}
 	}

@@ -79,8 +79,9 @@ type Monitor struct {
 	Source string
 	// Realized (on RealizedRows labelled rows) and Estimated are shown side
 	// by side when the monitor estimates; either may be missing.
-	Realized     *float64
+	Realized     float64
 	RealizedRows int
+	HasRealized  bool
 	Estimated    *Estimated
 }
 
