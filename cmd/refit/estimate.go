@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
 )
@@ -17,7 +21,7 @@ calibrator's holdout) and enough rows; the interval is the sampling spread
 only.`
 
 func newEstimateCmd() *cobra.Command {
-	var ref, workspace, where, format string
+	var ref, workspace, where, label, format string
 	var data []string
 	var opts estimate.Options
 	cmd := &cobra.Command{
@@ -54,7 +58,7 @@ registry in --workspace.`,
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			e, err := runEstimate(cmd, ref, workspace, data, where, opts)
+			e, err := runEstimate(cmd, ref, workspace, data, where, label, opts)
 			if err != nil {
 				return err
 			}
@@ -70,6 +74,7 @@ registry in --workspace.`,
 	workspaceFlag(cmd, &workspace)
 	f.StringSliceVar(&data, "data", nil, "dataset: files, directories or globs (labels not needed)")
 	f.StringVar(&where, "where", "", "estimate only on rows where this expression is true")
+	f.StringVar(&label, "label", "", "to check the estimate: a label expression; rows with a label are estimated and their realized metrics shown beside")
 	f.Float64Var(&opts.Threshold, "threshold", 0.5, "binary decision threshold on the model's probability")
 	f.Float64Var(&opts.Level, "level", 0.95, "coverage of the intervals")
 	f.IntVar(&opts.Samples, "samples", 400, "label draws behind the intervals")
@@ -78,36 +83,83 @@ registry in --workspace.`,
 	return cmd
 }
 
-func runEstimate(cmd *cobra.Command, ref, workspace string, data []string, where string, opts estimate.Options) (estimate.Estimate, error) {
+// estimateOutput is an estimate and, with --label, the realized metrics
+// on the same rows.
+type estimateOutput struct {
+	estimate.Estimate
+	Realized map[string]float64 `json:"realized,omitempty"`
+}
+
+func runEstimate(cmd *cobra.Command, ref, workspace string, data []string, where, label string, opts estimate.Options) (estimateOutput, error) {
 	ctx := cmd.Context()
 	lm, err := loadModel(ctx, ref, workspace)
 	if err != nil {
-		return estimate.Estimate{}, err
+		return estimateOutput{}, err
 	}
 	ds, err := ingest.Open(ctx, data, ingest.Options{Limits: inputLimits})
 	if err != nil {
-		return estimate.Estimate{}, err
+		return estimateOutput{}, err
 	}
-	src, err := exprSource(ds, where, "")
+	src, err := exprSource(ds, where, label)
 	if err != nil {
-		return estimate.Estimate{}, err
+		return estimateOutput{}, err
 	}
 	m := lm.m.WithThreads(runtime.GOMAXPROCS(0))
-	preds, _, err := estimate.Predict(ctx, m, src(ctx))
-	if err != nil {
-		return estimate.Estimate{}, err
+	var preds, buf []float32
+	var labels []float64
+	enc := m.LabelEncoder()
+	for rec, err := range src(ctx) {
+		if err == nil {
+			buf, err = m.Predict(rec, buf)
+		}
+		if err == nil && label != "" {
+			labels, err = appendLabels(labels, enc, rec.Column(int(rec.NumCols())-1))
+		}
+		if err != nil {
+			return estimateOutput{}, err
+		}
+		preds = append(preds, buf...)
 	}
 	if len(preds) == 0 {
-		return estimate.Estimate{}, fmt.Errorf("no rows to estimate on (check --data and --where)")
+		return estimateOutput{}, fmt.Errorf("no rows to estimate on (check --data, --where and --label)")
 	}
-	return estimate.FromModel(m, preds, opts)
+	e, err := estimate.FromModel(m, preds, opts)
+	if err != nil || label == "" {
+		return estimateOutput{Estimate: e}, err
+	}
+	realized, err := evaluate.Evaluate(evaluate.Task(m.Task()), labels, preds, evaluate.Options{Classes: m.OutputWidth(), Threshold: opts.Threshold})
+	return estimateOutput{Estimate: e, Realized: realized.Metrics}, err
 }
 
-func writeEstimate(w io.Writer, ref string, e estimate.Estimate) {
+// appendLabels appends the class index of each label value in col.
+func appendLabels(dst []float64, enc *model.LabelEncoder, col arrow.Array) ([]float64, error) {
+	for i := range col.Len() {
+		v, err := enc.Encode(col, i)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, v)
+	}
+	return dst, nil
+}
+
+func writeEstimate(w io.Writer, ref string, out estimateOutput) {
+	e := out.Estimate
 	fmt.Fprintf(w, "CBPE estimate of %s on %s rows without labels (calibrator: %s)\n", ref, numfmt.Count(int64(e.Rows)), e.Calibration)
-	fmt.Fprintf(w, "%-16s %9s  %s\n", "metric", "estimate", fmt.Sprintf("%g%% interval", e.Level*100))
+	line := func(a, b, c, d string) {
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%-16s %9s  %-18s  %s", a, b, c, d), " "))
+	}
+	realized := ""
+	if out.Realized != nil {
+		realized = "realized"
+	}
+	line("metric", "estimate", fmt.Sprintf("%g%% interval", e.Level*100), realized)
 	for _, m := range e.Metrics {
-		fmt.Fprintf(w, "%-16s %9.4f  [%.4f, %.4f]\n", m.Name, m.Value, m.Lo, m.Hi)
+		r := ""
+		if v, ok := out.Realized[m.Name]; ok {
+			r = fmt.Sprintf("%.4f", v)
+		}
+		line(m.Name, fmt.Sprintf("%.4f", m.Value), fmt.Sprintf("[%.4f, %.4f]", m.Lo, m.Hi), r)
 	}
 	if e.PositiveRate > 0 {
 		fmt.Fprintf(w, "expected positive rate %.4f\n", e.PositiveRate)

@@ -61,6 +61,7 @@ func TestTrainPredict(t *testing.T) {
 		{"predict_bad_keep", []string{"predict", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--keep", "origin,origin", "-o", "$DIR/q.parquet"}, 2},
 		{"estimate", []string{"estimate", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet"}, 0},
 		{"estimate_json", []string{"estimate", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--where", "distance > 500", "--format", "json"}, 0},
+		{"estimate_label", []string{"estimate", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--label", "delay > 15"}, 0},
 		{"estimate_regression", []string{"estimate", "--model", "$DIR/r.refit", "--data", "$DIR/train.parquet"}, 2},
 		{"drift_cost", []string{"drift", "--reference", "$DIR/train.parquet", "--reference-where", "distance < 600",
 			"--current", "$DIR/train.parquet", "--where", "distance >= 600", "--columns", "distance,origin", "--model", "$DIR/m.refit"}, 1},
