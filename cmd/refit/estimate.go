@@ -46,6 +46,10 @@ measure):
   - a model trained by this version of refit (older ones carry no
     calibrator: retrain them).
 
+With --label (an expression such as 'delay > 15'), only rows with a label are
+estimated, and their realized metrics are printed beside the estimates: a
+check of the assumptions on data whose labels have arrived.
+
 --model is a model file, or a version (v0003) or alias (champion) of the
 registry in --workspace.`,
 		Example: `  refit estimate --model late.refit --data flights.parquet --where 'month(date) == 4'
