@@ -148,7 +148,7 @@ func (s *scenario) do(line string) error {
 			return fmt.Errorf("no run yet")
 		}
 		for _, e := range s.last.DriftCost {
-			if e.Feature == rest && e.Metric != "" && e.Current == e.Current {
+			if e.Feature == rest && e.Metric != "" && e.Change == e.Change {
 				return nil
 			}
 		}

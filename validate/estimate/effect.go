@@ -12,34 +12,39 @@ import (
 	"github.com/refit-ml/refit/model"
 )
 
-// Effect is the estimated cost of one feature's drift: the model's
-// estimated metric on the current rows as they are, against the same
-// rows with that feature's values drawn at random from the reference
-// (every other column kept). Change < 0 means the drift costs the model.
+// Effect is the estimated cost of one feature's drift. Drawing a
+// feature's values independently of the other columns changes the
+// estimate by itself (rows with unusual combinations score differently),
+// so both sides are drawn the same way: Reference is the model's
+// estimated metric on the current rows with the feature's values drawn
+// from the reference, Baseline the same with them drawn from the current
+// rows themselves, and Change = Baseline − Reference is what the
+// feature's shift alone costs (< 0: the drift costs the model). Now is
+// the estimate on the current rows as they are.
 type Effect struct {
 	Feature   string  `json:"feature"`
 	Metric    string  `json:"metric"`
-	Current   float64 `json:"current"`
+	Now       float64 `json:"now"`
+	Baseline  float64 `json:"baseline"`
 	Reference float64 `json:"reference"`
 	Change    float64 `json:"change"`
 }
 
 // String is the alert's text: "drift on origin, estimated auc change
-// -0.0300 (0.7100 with the reference's values, 0.6800 now)".
+// -0.0300 (values drawn from the reference 0.7100, from the current rows
+// 0.6800)".
 func (e Effect) String() string {
-	return fmt.Sprintf("drift on %s, estimated %s change %+.4f (%.4f with the reference's values, %.4f now)",
-		e.Feature, e.Metric, e.Change, e.Reference, e.Current)
+	return fmt.Sprintf("drift on %s, estimated %s change %+.4f (values drawn from the reference %.4f, from the current rows %.4f)",
+		e.Feature, e.Metric, e.Change, e.Reference, e.Baseline)
 }
 
 // FeatureEffects estimates the Effect of each of features on m's metric
 // (a name of Names(m.Task())). current are the current rows; reference
 // holds, per feature, the reference's values (any length, same type as
-// the current column), from which each current row's value is drawn
-// uniformly (seeded by opts.Seed): the feature's reference distribution
-// without its dependence on the other columns. Drawing breaks the
-// feature's correlations with the rest, so the figure is the effect of
-// the feature's marginal shift alone, under CBPE's assumptions (see the
-// package doc). Records are only read; the caller keeps ownership.
+// the current column). Values are drawn uniformly with replacement,
+// seeded by opts.Seed. The figure is the effect of the feature's
+// marginal shift alone, under CBPE's assumptions (see the package doc).
+// Records are only read; the caller keeps ownership.
 func FeatureEffects(ctx context.Context, m *model.Model, current []arrow.Record, reference map[string]arrow.Array,
 	features []string, metric string, opts Options) ([]Effect, error) {
 	opts.Samples = 2 // the point estimates only
@@ -54,20 +59,51 @@ func FeatureEffects(ctx context.Context, m *model.Model, current []arrow.Record,
 		if !ok || ref.Len() == 0 {
 			continue
 		}
-		swapped, err := swapColumn(ctx, current, f, ref, rng)
+		own, err := ownValues(current, f)
 		if err != nil {
 			return nil, fmt.Errorf("estimate: effect of %s: %w", f, err)
 		}
-		v, err := estimateRecords(ctx, m, swapped, metric, opts)
+		e := Effect{Feature: f, Metric: metric, Now: now}
+		e.Reference, err = drawnEstimate(ctx, m, current, f, ref, metric, opts, rng)
+		if err == nil {
+			e.Baseline, err = drawnEstimate(ctx, m, current, f, own, metric, opts, rng)
+		}
+		own.Release()
+		if err != nil {
+			return nil, fmt.Errorf("estimate: effect of %s: %w", f, err)
+		}
+		e.Change = e.Baseline - e.Reference
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// drawnEstimate is the estimate on recs with column f drawn from values.
+func drawnEstimate(ctx context.Context, m *model.Model, recs []arrow.Record, f string, values arrow.Array, metric string,
+	opts Options, rng *rand.Rand) (float64, error) {
+	swapped, err := swapColumn(ctx, recs, f, values, rng)
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
 		for _, r := range swapped {
 			r.Release()
 		}
-		if err != nil {
-			return nil, fmt.Errorf("estimate: effect of %s: %w", f, err)
+	}()
+	return estimateRecords(ctx, m, swapped, metric, opts)
+}
+
+// ownValues concatenates column f of recs.
+func ownValues(recs []arrow.Record, f string) (arrow.Array, error) {
+	var parts []arrow.Array
+	for _, r := range recs {
+		idx := r.Schema().FieldIndices(f)
+		if len(idx) == 0 {
+			return nil, fmt.Errorf("no column %q in the current rows", f)
 		}
-		out = append(out, Effect{Feature: f, Metric: metric, Current: now, Reference: v, Change: now - v})
+		parts = append(parts, r.Column(idx[0]))
 	}
-	return out, nil
+	return array.Concatenate(parts, memory.DefaultAllocator)
 }
 
 func estimateRecords(ctx context.Context, m *model.Model, recs []arrow.Record, metric string, opts Options) (float64, error) {
