@@ -37,7 +37,11 @@ func buildModel(meta map[string]string, tensors []tensor) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(spec, pre, layers)
+	m, err := New(spec, pre, layers)
+	if err != nil {
+		return nil, err
+	}
+	return withCalibration(m, meta)
 }
 
 func decodeSpec(meta map[string]string) (Spec, error) {

@@ -104,7 +104,10 @@
 // entries format ("refit.model"), format_version ("3"; "1" and "2" are
 // still read), task, labels, target, architecture, preprocessing and
 // lineage (JSON strings) and refit.sha256 (versions 1 and 2 also stored
-// the expanded feature names, which the preprocessing derives); then the tensor bytes, in layer order. The
+// the expanded feature names, which the preprocessing derives), and
+// optionally calibration (a classifier's Calibrator, see FitCalibrator;
+// files without it load as models without one, and a model without one
+// encodes as before); then the tensor bytes, in layer order. The
 // encoding depends only on the Model (sorted keys, no clock), so the same
 // model always gives the same bytes.
 //

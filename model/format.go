@@ -36,7 +36,8 @@ const (
 	checksumKey = "refit.sha256"
 )
 
-// The metadata keys, all required; no others are accepted.
+// The metadata keys, all required; no others are accepted but
+// optionalMetaKeys.
 var metaKeys = []string{"architecture", "format", "format_version",
 	"labels", "lineage", "preprocessing", "target", "task", checksumKey}
 
@@ -69,6 +70,10 @@ func checkFeatureNames(meta map[string]string, pre *Preprocessor) error {
 	}
 	return nil
 }
+
+// optionalMetaKeys may be present in any version; files without them load
+// as before (see calibration.go).
+var optionalMetaKeys = []string{calibrationKey}
 
 // tensorInfo is one entry of the safetensors header.
 type tensorInfo struct {
@@ -204,6 +209,9 @@ func (m *Model) metadata(arch []layerArch) (map[string]string, error) {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 		meta[k] = string(b)
+	}
+	if err := m.encodeCalibration(meta); err != nil {
+		return nil, err
 	}
 	return meta, nil
 }
@@ -387,8 +395,14 @@ func parseMetadata(raw json.RawMessage) (map[string]string, error) {
 			return nil, fmt.Errorf("metadata %q missing", k)
 		}
 	}
-	if len(meta) != len(keys) {
-		return nil, fmt.Errorf("metadata has %d entries, want exactly %q (format version %s)", len(meta), keys, v)
+	optional := 0
+	for _, k := range optionalMetaKeys {
+		if _, ok := meta[k]; ok {
+			optional++
+		}
+	}
+	if len(meta) != len(keys)+optional {
+		return nil, fmt.Errorf("metadata has %d entries, want exactly %q and optionally %q (format version %s)", len(meta), keys, optionalMetaKeys, v)
 	}
 	return meta, nil
 }

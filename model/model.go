@@ -26,10 +26,11 @@ type Model struct {
 	pre      *Preprocessor
 	layers   []Layer
 	maxWidth int
-	threads  int       // goroutines a Predictor may use: the most any layer allows
-	work     int       // cost per row in int8 multiply-adds (see layerWork)
-	gather   bool      // the first layer runs as a gather on sparse rows
-	pool     sync.Pool // of *Predictor, for Model.Predict
+	threads  int         // goroutines a Predictor may use: the most any layer allows
+	work     int         // cost per row in int8 multiply-adds (see layerWork)
+	gather   bool        // the first layer runs as a gather on sparse rows
+	cal      *Calibrator // optional; see WithCalibrator
+	pool     sync.Pool   // of *Predictor, for Model.Predict
 }
 
 // New assembles a model and checks that the pieces fit together: the first
@@ -105,6 +106,7 @@ func (m *Model) WithThreads(n int) *Model {
 		}
 	}
 	c, _ := New(m.spec, m.pre, layers) // the same shapes: New cannot fail
+	c.cal = m.cal
 	return c
 }
 

@@ -191,3 +191,23 @@ func TestRunBacksOff(t *testing.T) {
 		t.Fatalf("final %v, baseline %v", res.Final, res.Baseline)
 	}
 }
+
+// The kept int8 variant carries its own calibrator, fitted on the
+// validation rows; the float model keeps the one training gave it.
+func TestRunCalibratesVariant(t *testing.T) {
+	m, _, val := fitRing(t)
+	res, err := Run(context.Background(), m, val, Options{Quantize: true, MaxMetricDrop: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Model == m {
+		t.Fatalf("no variant kept: %+v", res.Attempts)
+	}
+	c := res.Model.Calibrator()
+	if c == nil || c.Rows != len(val.Labels) || c == m.Calibrator() || res.Calibration == "" {
+		t.Fatalf("variant calibrator %+v (%q), want one fitted on %d rows", c, res.Calibration, len(val.Labels))
+	}
+	if m.Calibrator() == nil || m.Calibrator().Rows == len(val.Labels) {
+		t.Errorf("float model's calibrator %+v changed", m.Calibrator())
+	}
+}

@@ -84,6 +84,9 @@ type Result struct {
 	// Rows is the number of validation rows the metric was measured on.
 	Rows     int       `json:"rows,omitempty"`
 	Attempts []Attempt `json:"attempts"`
+	// Calibration says how the kept variant's probability calibrator was
+	// fitted (see Result.calibrate), or why it has none.
+	Calibration string `json:"calibration,omitempty"`
 }
 
 // Run searches for the smallest, fastest variant of base whose metric on
@@ -147,7 +150,7 @@ func Run(ctx context.Context, base *model.Model, val Validation, opts Options) (
 			res.Attempts = append(res.Attempts, a)
 			if a.Kept {
 				res.Model, res.Final = cand, a.Metric
-				return res, nil
+				return res.calibrate(base, val)
 			}
 		}
 	}

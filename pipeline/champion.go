@@ -130,6 +130,7 @@ func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEviden
 		return nil, err
 	}
 	r.rec.Drift = rep
+	r.driftCost(ctx, c, rep, b)
 	if rep.Verdict != validate.VerdictAlert {
 		r.reason("drift %s against champion %s's training data", rep.Verdict, c.id)
 		return nil, nil

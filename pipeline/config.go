@@ -121,7 +121,22 @@ type MonitorConfig struct {
 	// lower bound of the drop must exceed it. In the metric's units, e.g.
 	// 0.01 AUC. Optional; unset or 0 turns the check off.
 	MaxDrop float64 `yaml:"max_drop"`
+	// Estimate, set to "cbpe", lets the monitor decide on the champion's
+	// estimated metric when the new rows lack labels: confidence-based
+	// performance estimation from the champion's calibrated
+	// probabilities (package validate/estimate), which assumes no
+	// concept drift. The estimate is recorded beside the realized metric
+	// whenever both exist. Optional; unset, the monitor needs labels.
+	Estimate string `yaml:"estimate"`
+	// MinLabelled is the share of the new rows that must have a label for
+	// the monitor to decide on the realized metric rather than the
+	// estimate (labels that arrive late). Only with estimate. Defaults to
+	// 0.5.
+	MinLabelled float64 `yaml:"min_labelled"`
 }
+
+// estimates reports whether the monitor estimates the metric (CBPE).
+func (m MonitorConfig) estimates() bool { return m.Estimate == "cbpe" }
 
 // enabled reports whether the monitor measures the champion at all.
 func (m MonitorConfig) enabled() bool {

@@ -152,6 +152,7 @@ func (c *Config) checkThresholds(p *problems) {
 	if m := c.Monitor.MaxDrop; !(m >= 0) || math.IsInf(m, 0) {
 		p.add([]string{"monitor", "max_drop"}, "%v: want a drop in the metric's units, >= 0 (e.g. 0.01)", m)
 	}
+	c.checkEstimate(p)
 	if g := c.Train.WindowGrowth; g != nil && !(*g == 0 || *g > 1 && !math.IsInf(*g, 0)) {
 		p.add([]string{"train", "window_growth"}, "%v: want a factor above 1 (e.g. 1.5), or 0 for off", *g)
 	}
@@ -257,4 +258,26 @@ func splitJoined(err error) []string {
 		return out
 	}
 	return []string{err.Error()}
+}
+
+// checkEstimate checks monitor.estimate and min_labelled.
+func (c *Config) checkEstimate(p *problems) {
+	m := c.Monitor
+	if m.Estimate != "" && m.Estimate != "cbpe" {
+		p.add([]string{"monitor", "estimate"}, "%q: want cbpe (confidence-based performance estimation), or leave it out", m.Estimate)
+	}
+	if m.Estimate != "" && m.RetrainBelow == nil && m.RetrainAbove == nil && m.MaxDrop == 0 {
+		p.add([]string{"monitor", "estimate"}, "%s without a threshold: give retrain_below (or max_drop) for the estimate to act on", m.Estimate)
+	}
+	if m.Estimate != "" && m.RetrainAbove != nil {
+		p.add([]string{"monitor", "retrain_above"}, "estimate %s estimates classification metrics, where higher is better: use retrain_below", m.Estimate)
+	}
+	if m.Estimate != "" && m.Metric != "" && !estimable(m.Metric) {
+		p.add([]string{"monitor", "metric"}, "%q cannot be estimated without labels: want one of %s", m.Metric, strings.Join(estimableMetrics, ", "))
+	}
+	if l := m.MinLabelled; !(l >= 0 && l <= 1) {
+		p.add([]string{"monitor", "min_labelled"}, "%v: want a share of the new rows in [0, 1] (e.g. 0.5)", l)
+	} else if l != 0 && m.Estimate == "" {
+		p.add([]string{"monitor", "min_labelled"}, "only applies with estimate: cbpe")
+	}
 }

@@ -30,10 +30,16 @@
 //     was trained while the window was filling), or when forced; otherwise
 //     the outcome is kept. Each cause is recorded as a [Trigger] with its
 //     evidence. The clock alone never retrains: the time column counts by
-//     its hour and weekday, not by its range.
+//     its hour and weekday, not by its range. With monitor.estimate: cbpe
+//     the monitor decides on the champion's CBPE estimate (package
+//     validate/estimate, from its calibrated probabilities) when fewer
+//     than monitor.min_labelled of the new rows have labels, recording
+//     estimate and realized metric side by side; pending labels are then
+//     not checked in step 2. A drifting input of a calibrated champion
+//     gets its estimated cost (Record.DriftCost, and a reason).
 //  4. train — on the rows of the training window (train.window before the
-//     clock), except the most recent evaluate.holdout fraction by the time
-//     column, which is the holdout.
+//     clock) that have a label, except the most recent evaluate.holdout
+//     fraction of them by the time column, which is the holdout.
 //  5. optimize — prune and int8-quantize within optimize.max_metric_drop,
 //     backing off when the metric drops too much.
 //  6. evaluate — the candidate, its float parent and the champion on the

@@ -18,12 +18,19 @@ func (r *run) monitor(ctx context.Context, c *champion, b *newData) (breached, d
 	if !m.enabled() {
 		return false, false, nil
 	}
-	mr, err := r.liveMetric(ctx, c, b)
+	liveMetric := r.liveMetric
+	if m.estimates() {
+		liveMetric = r.estimatedMonitor
+	}
+	mr, err := liveMetric(ctx, c, b)
 	if err != nil {
 		return false, false, err
 	}
 	r.rec.Monitor = mr
 	live := fmt.Sprintf("champion %s's %s on the new rows is %.4f", c.id, mr.Metric, mr.Value)
+	if mr.Source == SourceEstimated {
+		live = fmt.Sprintf("champion %s's estimated %s on the new rows is %.4f", c.id, mr.Metric, mr.Value)
+	}
 	if iv := mr.Interval; iv != nil {
 		live += fmt.Sprintf(" [%.4f, %.4f]", iv.Lo, iv.Hi)
 	}

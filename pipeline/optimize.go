@@ -77,7 +77,7 @@ func (r *run) optimize(ctx context.Context, c *candidate, tmp string) error {
 // splitForOptimize splits the training rows in time: the rows to fine-tune
 // on, then the most recent optimizeTail of them to measure on.
 func (r *run) splitForOptimize(ctx context.Context, c *candidate) (tune, measure rows, err error) {
-	cut, _, err := cutoff(ctx, r.cfg.Sources(), r.cfg.Data.TimeColumn, c.train.span, optimizeTail, r.ingestOptions())
+	cut, _, err := cutoff(ctx, r.cfg.Sources(), r.cfg.Data.TimeColumn, r.cfg.Train.Label, c.train.span, optimizeTail, r.ingestOptions())
 	if err != nil {
 		return rows{}, rows{}, err
 	}

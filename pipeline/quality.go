@@ -108,7 +108,7 @@ type qualityRef struct {
 // exact binomial tests, so the limits follow the batch's size; see
 // validate.InferReference for every threshold.
 func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*validate.CheckResult, error) {
-	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile)}
+	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile, b)}
 	if q := ref.quality; q != nil && q.DuplicateRows != nil {
 		opts.DuplicateRows = q.DuplicateRows
 		opts.DuplicateColumns = slices.DeleteFunc(slices.Clone(q.DuplicateColumns), func(c string) bool { return len(b.ds.Schema().FieldIndices(c)) == 0 })
@@ -152,9 +152,9 @@ func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newD
 
 // checkedColumns are the columns the model reads: its features, the
 // columns of its label and the time column, those the reference has.
-func (r *run) checkedColumns(ref *validate.Profile) []string {
+func (r *run) checkedColumns(ref *validate.Profile, b *newData) []string {
 	cols := slices.Clone(r.cfg.Train.Features)
-	if prog, err := colexpr.Compile(r.cfg.Train.Label, ref.Schema); err == nil {
+	if prog, err := colexpr.Compile(r.cfg.Train.Label, ref.Schema); err == nil && !r.labelsPending(b) {
 		cols = append(cols, prog.Columns()...)
 	}
 	cols = append(cols, r.cfg.Data.TimeColumn)
@@ -172,7 +172,7 @@ func (r *run) checkedColumns(ref *validate.Profile) []string {
 // evaluated on the new rows, the second result is that error finding.
 func (r *run) labelReference(ref qualityRef, b *newData) (*validate.LabelReference, *validate.Finding) {
 	q := ref.quality
-	if q == nil || q.LabelProfile == nil || q.Label != r.cfg.Train.Label || len(q.LabelProfile.Columns) != 1 {
+	if q == nil || q.LabelProfile == nil || q.Label != r.cfg.Train.Label || len(q.LabelProfile.Columns) != 1 || r.labelsPending(b) {
 		return nil, nil
 	}
 	if _, err := colexpr.Compile(q.Label, b.ds.Schema()); err != nil {
@@ -286,7 +286,12 @@ func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
 		}
 		opts.Reference = champ.profile
 	}
-	rep, err := validate.Coverage(ctx, b.ds, r.cfg.Coverage, opts)
+	cc := r.cfg.Coverage
+	if r.labelsPending(b) {
+		cc.Label = "" // labels not arrived: slices are counted without them
+		s.Notes = append(s.Notes, "labels not arrived on the new rows: their columns are not checked, coverage counts no label (monitor.estimate)")
+	}
+	rep, err := validate.Coverage(ctx, b.ds, cc, opts)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ type (
 	Growth = workspace.Growth
 	// Decay compares the champion's live metric with its holdout metric.
 	Decay = workspace.Decay
+	// EstimatedMetric is a CBPE estimate of the monitored metric.
+	EstimatedMetric = workspace.EstimatedMetric
 )
 
 // Outcomes of a run; see workspace.

@@ -108,6 +108,13 @@ func reportMonitor(m *MonitorResult) *report.Monitor {
 	if iv := m.Interval; iv != nil {
 		out.Interval = &[2]float64{iv.Lo, iv.Hi}
 	}
+	out.Source, out.RealizedRows = m.Source, m.RealizedRows
+	if m.Realized != nil {
+		out.Realized, out.HasRealized = *m.Realized, true
+	}
+	if e := m.Estimated; e != nil {
+		out.Estimated = &report.Estimated{Value: e.Value, Lo: e.Lo, Hi: e.Hi, LevelPct: 100 * e.Level, Rows: e.Rows, Calibration: e.Calibration}
+	}
 	if d := m.Decay; d != nil {
 		out.Decay = &report.Decay{Holdout: d.Holdout, HoldoutRows: d.HoldoutRows, Drop: d.Drop, Lo: d.Lo, MaxDrop: d.MaxDrop, Breached: d.Breached}
 	}

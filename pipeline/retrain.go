@@ -67,7 +67,7 @@ func (r *run) trainCandidate(ctx context.Context, tmp string) (*candidate, error
 			return err
 		}
 		win := r.window()
-		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, win, r.cfg.Evaluate.Holdout, r.ingestOptions())
+		cut, n, err := cutoff(ctx, sources, r.cfg.Data.TimeColumn, r.cfg.Train.Label, win, r.cfg.Evaluate.Holdout, r.ingestOptions())
 		if err != nil {
 			return err
 		}

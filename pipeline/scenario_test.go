@@ -24,7 +24,9 @@ import (
 // line ('#' starts a comment):
 //
 //	config KEY: FLOW-YAML    replace the demo config's top-level KEY
-//	month KIND [rows=N]      the next month's data (stable, drift, incident)
+//	month KIND [rows=N] [unlabelled]  the next month's data (stable, drift,
+//	                         incident, concept); unlabelled: without its
+//	                         label column (labels not arrived)
 //	run [force] [during CMD] refit run at the start of the following month;
 //	                         with during, CMD (rollback, promote ...) runs
 //	                         after the run wrote its record, before its commit
@@ -39,6 +41,9 @@ import (
 //	finding "PROBLEM" SLICE  the last run's coverage has a finding of PROBLEM on SLICE
 //	profile COLUMN           the last run's record profiles COLUMN of the new data
 //	coverage SLICE           the last run's coverage counted SLICE
+//	monitor SOURCE           the last run's monitor decided on the realized
+//	                         or estimated metric; both: it recorded both
+//	cost FEATURE             the last run estimated FEATURE's drift cost
 //	trained yes|no           whether the last run trained a candidate
 //	champion VERSION|none    the champion after the last command
 //	promote VERSION force    force-promote a version (refit promote --force)
@@ -147,6 +152,18 @@ func (s *scenario) do(line string) error {
 		return s.profiled(rest)
 	case "coverage":
 		return s.covered(rest)
+	case "monitor":
+		return s.monitorSource(rest)
+	case "cost":
+		if s.last == nil {
+			return fmt.Errorf("no run yet")
+		}
+		for _, e := range s.last.DriftCost {
+			if e.Feature == rest && e.Metric != "" && e.Change == e.Change {
+				return nil
+			}
+		}
+		return fmt.Errorf("got drift cost %+v", s.last.DriftCost)
 	case "trained":
 		trained := s.last != nil && s.last.Training != nil
 		return s.expect(trained == (rest == "yes"), "trained: %v", trained)
@@ -254,16 +271,22 @@ func (s *scenario) setConfig(kv string) error {
 }
 
 func (s *scenario) month(args string) error {
-	kind, opt, _ := strings.Cut(args, " ")
-	rows := 3000
-	if n, ok := strings.CutPrefix(opt, "rows="); ok {
-		v, err := strconv.Atoi(n)
-		if err != nil {
-			return err
+	f := strings.Fields(args)
+	kind, rows, write := f[0], 3000, demo.WriteMonth
+	for _, opt := range f[1:] {
+		if n, ok := strings.CutPrefix(opt, "rows="); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil {
+				return err
+			}
+			rows = v
+		} else if opt == "unlabelled" {
+			write = demo.WriteUnlabelledMonth
+		} else {
+			return fmt.Errorf("month option %q: want rows=N or unlabelled", opt)
 		}
-		rows = v
 	}
-	_, err := demo.WriteMonth(filepath.Join(s.dir, "data"), s.start.AddDate(0, s.months, 0), kind, rows, 7)
+	_, err := write(filepath.Join(s.dir, "data"), s.start.AddDate(0, s.months, 0), kind, rows, 7)
 	s.months++
 	return err
 }
@@ -591,4 +614,15 @@ func (s *scenario) runCount(args []string) error {
 		}
 		return s.expect(ok, "runs %v", ids)
 	})
+}
+
+func (s *scenario) monitorSource(want string) error {
+	if s.last == nil || s.last.Monitor == nil {
+		return fmt.Errorf("the last run has no monitor result")
+	}
+	m := s.last.Monitor
+	if want == "both" {
+		return s.expect(m.Realized != nil && m.Estimated != nil, "realized %v, estimated %+v", m.Realized, m.Estimated)
+	}
+	return s.expect(m.Source == want, "monitor source %q (reasons %q)", m.Source, s.last.Reasons)
 }

@@ -163,20 +163,19 @@ func timeValues(arr arrow.Array) ([]int64, time.Duration, error) {
 
 // cutoff returns the time before which a fraction 1-holdout of the rows of
 // s lie: the holdout is the most recent rows.
-func cutoff(ctx context.Context, sources []string, timeCol string, s span, holdout float64, opts ingest.Options) (time.Time, int, error) {
-	opts.Columns = []string{timeCol}
-	ds, err := ingest.Open(ctx, sources, opts)
+func cutoff(ctx context.Context, sources []string, timeCol, label string, s span, holdout float64, opts ingest.Options) (time.Time, int, error) {
+	ds, prog, err := labelledTimes(ctx, sources, timeCol, label, opts)
 	if err != nil {
 		return time.Time{}, 0, err
 	}
 	var times []int64
 	var unit time.Duration
-	for rec, err := range (rows{ds: ds, timeCol: timeCol, span: s}).records(ctx) {
+	for rec, err := range (rows{ds: ds, timeCol: timeCol, span: s, label: prog}).records(ctx) {
 		if err != nil {
 			return time.Time{}, 0, err
 		}
 		var vals []int64
-		if vals, unit, err = timeValues(rec.Column(0)); err != nil {
+		if vals, unit, err = timeValues(rec.Column(rec.Schema().FieldIndices(timeCol)[0])); err != nil {
 			return time.Time{}, 0, err
 		}
 		times = append(times, vals...)
@@ -187,4 +186,37 @@ func cutoff(ctx context.Context, sources []string, timeCol string, s span, holdo
 	slices.Sort(times)
 	k := int(float64(len(times)) * (1 - holdout))
 	return time.Unix(0, times[k]*int64(unit)).UTC(), len(times), nil
+}
+
+// labelledTimes opens the time column and the label's columns, and
+// compiles the label, so that cutoff counts only rows with a label: rows
+// whose labels have not arrived (see monitor.estimate) are neither
+// trained on nor held out, and must not move the cut. A label that does
+// not compile on the sources (nil program) counts every row.
+func labelledTimes(ctx context.Context, sources []string, timeCol, label string, opts ingest.Options) (*ingest.Dataset, *colexpr.Program, error) {
+	all, err := ingest.Open(ctx, sources, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Columns = []string{timeCol}
+	prog, err := colexpr.Compile(label, all.Schema())
+	if label != "" && err == nil {
+		for _, c := range prog.Columns() {
+			if !slices.Contains(opts.Columns, c) {
+				opts.Columns = append(opts.Columns, c)
+			}
+		}
+	} else {
+		prog = nil
+	}
+	ds, err := ingest.Open(ctx, sources, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if prog != nil {
+		if prog, err = colexpr.Compile(label, ds.Schema()); err != nil {
+			prog = nil
+		}
+	}
+	return ds, prog, nil
 }

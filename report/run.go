@@ -79,6 +79,23 @@ type Monitor struct {
 	Interval *[2]float64
 	// Decay compares Value with the champion's holdout metric.
 	Decay *Decay
+	// Source is "estimated" when Value is a CBPE estimate (monitor.estimate),
+	// "realized" or "" when it was measured on labels.
+	Source string
+	// Realized (on RealizedRows labelled rows) and Estimated are shown side
+	// by side when the monitor estimates; either may be missing.
+	Realized     float64
+	RealizedRows int
+	HasRealized  bool
+	Estimated    *Estimated
+}
+
+// Estimated is a CBPE estimate of the monitored metric.
+type Estimated struct {
+	Value, Lo, Hi float64
+	LevelPct      float64 // the interval's coverage, in percent
+	Rows          int
+	Calibration   string
 }
 
 // Decay is the champion's metric on the new rows against its holdout.

@@ -45,8 +45,11 @@ type Report struct {
 	BestValidMetric float64
 	Metric          string
 	StoppedEarly    bool
-	History         []Epoch
-	Duration        time.Duration
+	// Calibration says how the classifier's probability calibrator was
+	// fitted ("isotonic on 1200 validation rows"), or why it has none.
+	Calibration string `json:",omitempty"`
+	History     []Epoch
+	Duration    time.Duration
 }
 
 // Fit trains a model on data: it validates cfg, reads the sources once,
@@ -114,7 +117,11 @@ func (t *trainer) run(ctx context.Context) (*model.Model, error) {
 	if err := t.epochs(ctx); err != nil {
 		return nil, err
 	}
-	return t.model(t.best, t.spec(false))
+	m, err := t.model(t.best, t.spec(false))
+	if err != nil {
+		return nil, err
+	}
+	return t.calibrate(m)
 }
 
 func (t *trainer) initReport() {

@@ -42,6 +42,13 @@ func TestFitQuality(t *testing.T) {
 			if rep.Task != tt.task || m.Task() != tt.task || rep.Metric != tt.metric {
 				t.Fatalf("task %s / %s, metric %s", rep.Task, m.Task(), rep.Metric)
 			}
+			// classifiers carry a calibrator fitted on the validation rows
+			c := m.Calibrator()
+			if want := tt.task != model.TaskRegression; (c != nil) != want ||
+				(want && (c.Rows != rep.ValidRows || len(c.Curves) != m.OutputWidth() ||
+					(c.Method == model.CalibrationIsotonic) != (c.Rows >= model.IsotonicMinRows))) {
+				t.Errorf("calibrator %+v (%s), want one: %v, on %d rows", c, rep.Calibration, want, rep.ValidRows)
+			}
 			if !tt.ok(rep.BestValidMetric) {
 				t.Errorf("%s = %.4f after %d epochs (best %d)", rep.Metric, rep.BestValidMetric, rep.Epochs, rep.BestEpoch)
 			}

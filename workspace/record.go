@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"github.com/refit-ml/refit/internal/hook"
+	"github.com/refit-ml/refit/internal/numfmt"
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -11,6 +12,7 @@ import (
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/estimate"
 )
 
 // Outcome is what a run (or an audit) came to.
@@ -72,6 +74,9 @@ type Record struct {
 	Drift    *validate.DriftReport    `json:"drift,omitempty"`
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
 	Monitor  *MonitorResult           `json:"monitor,omitempty"`
+	// DriftCost is each drifting input's estimated cost to the champion
+	// (CBPE), when the champion has a calibrator.
+	DriftCost []estimate.Effect `json:"drift_cost,omitempty"`
 	// OutOfRange counts, per input of the champion, the new values its
 	// training data never had.
 	OutOfRange   []model.ColumnOOR `json:"out_of_range,omitempty"`
@@ -105,6 +110,15 @@ type MonitorResult struct {
 	Interval *evaluate.Interval `json:"interval,omitempty"`
 	// Decay compares Value with the champion's holdout metric.
 	Decay *Decay `json:"decay,omitempty"`
+	// Source says which figure Value is, with monitor.estimate:
+	// "realized" (on the labelled new rows) or "estimated" (CBPE).
+	Source string `json:"source,omitempty"`
+	// Realized is the metric on the RealizedRows new rows that have
+	// labels, and Estimated its CBPE estimate on every new row: both are
+	// kept, side by side, whenever both exist (monitor.estimate).
+	Realized     *float64         `json:"realized,omitempty"`
+	RealizedRows int              `json:"realized_rows,omitempty"`
+	Estimated    *EstimatedMetric `json:"estimated,omitempty"`
 }
 
 // TrainingSummary is what training did, for the report.
@@ -191,4 +205,21 @@ func (e DriftEvidence) String() string {
 		return fmt.Sprintf("%s (null rate %+.3f)", e.Feature, e.NullShift)
 	}
 	return fmt.Sprintf("%s (PSI %.3f ≥ %.2f)", e.Feature, e.PSI, e.Threshold)
+}
+
+// EstimatedMetric is a CBPE estimate of the monitored metric.
+type EstimatedMetric struct {
+	Method string  `json:"method"` // cbpe
+	Value  float64 `json:"value"`
+	Lo     float64 `json:"lo"`
+	Hi     float64 `json:"hi"`
+	Level  float64 `json:"level"`
+	Rows   int     `json:"rows"`
+	// Calibration describes the champion's calibrator.
+	Calibration string   `json:"calibration"`
+	Warnings    []string `json:"warnings,omitempty"`
+}
+
+func (e *EstimatedMetric) String() string {
+	return fmt.Sprintf("%.4f [%.4f, %.4f] on %s rows", e.Value, e.Lo, e.Hi, numfmt.Count(int64(e.Rows)))
 }

@@ -116,6 +116,7 @@ Exit codes: 0 ok, 1 checks or gates failed, 2 bad input or usage.`,
 	root.AddCommand(newVersionCmd(c), newInitCmd(c))
 	setVersion(root)
 	root.SetHelpCommand(newHelpCmd(root))
+	root.AddCommand(newEstimateCmd(c))
 	addUsageHints(root)
 	return root
 }

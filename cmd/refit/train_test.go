@@ -62,6 +62,12 @@ func TestTrainPredict(t *testing.T) {
 		{"train_bad_hidden", append(train[:len(train)-2:len(train)-2], "--hidden", "8,x", "-o", "$DIR/x.refit"), 2},
 		{"train_missing_flags", []string{"train", "--data", "$DIR/train.parquet"}, 2},
 		{"predict_bad_keep", []string{"predict", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--keep", "origin,origin", "-o", "$DIR/q.parquet"}, 2},
+		{"estimate", []string{"estimate", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet"}, 0},
+		{"estimate_json", []string{"estimate", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--where", "distance > 500", "--format", "json"}, 0},
+		{"estimate_label", []string{"estimate", "--model", "$DIR/m.refit", "--data", "$DIR/train.parquet", "--label", "delay > 15"}, 0},
+		{"estimate_regression", []string{"estimate", "--model", "$DIR/r.refit", "--data", "$DIR/train.parquet"}, 2},
+		{"drift_cost", []string{"drift", "--reference", "$DIR/train.parquet", "--reference-where", "distance < 600",
+			"--current", "$DIR/train.parquet", "--where", "distance >= 600", "--columns", "distance,origin", "--model", "$DIR/m.refit"}, 1},
 		{"predict_missing_model", []string{"predict", "--model", "$DIR/none.refit", "--data", "$DIR/train.parquet", "-o", "$DIR/q.parquet"}, 2},
 	}
 	runCases(t, dir, nil, tests, func(s string) string { return timing.ReplaceAllString(s, "${1}X") })
