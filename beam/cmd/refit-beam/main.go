@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -46,6 +47,8 @@ func main() {
 		usage(os.Stderr)
 		os.Exit(exitError)
 	}
+	// Prism and the SDK log every job step at Info; keep warnings only.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	os.Exit(run(context.Background(), os.Args[1], os.Args[2:], os.Stdout, os.Stderr))
 }
 
