@@ -66,8 +66,19 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "refit-beam: %v\n", err)
 		return exitFailed
 	}
-	fmt.Fprintf(stderr, "refit-beam: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+	fmt.Fprintf(stderr, "refit-beam: %s\n", jobCause(strings.ReplaceAll(err.Error(), "\n", " ")))
 	return exitError
+}
+
+// jobCause shortens a failed job's error, which the runner wraps in its
+// bundle and plan descriptions, to the DoFn's own error (refit's, naming
+// the file, row group and column).
+func jobCause(msg string) string {
+	const mark = "] failed: "
+	if i := strings.LastIndex(msg, mark); i >= 0 {
+		return "job failed: " + msg[i+len(mark):]
+	}
+	return msg
 }
 
 func usage(w io.Writer) {

@@ -149,3 +149,23 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+// TestCorruptRowGroup: a row group that fails to decode on a worker fails
+// the job with exit 2 and ingest's error, naming the file and column.
+func TestCorruptRowGroup(t *testing.T) {
+	dir := os.Getenv("REFIT_SHARED")
+	if dir == "" {
+		t.Skip("REFIT_SHARED not set")
+	}
+	bad := filepath.Join(dir, "conformance", "parquet-testing", "bad_data", "ARROW-GH-41317.parquet")
+	if _, err := os.Stat(bad); err != nil {
+		t.Skip(err)
+	}
+	resetFlags()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), "profile", []string{bad, "-o", filepath.Join(t.TempDir(), "p.json")}, &stdout, &stderr)
+	want := `refit-beam: job failed: validate: profile ` + bad + ` part 0: ingest ` + bad + `: row group 0: column "timestamp_us_no_tz": corrupt file`
+	if code != 2 || !strings.HasPrefix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want exit 2 and %q…", code, stderr.String(), want)
+	}
+}
