@@ -21,4 +21,8 @@ func init() {
 	register.Combiner3[joinAcc, IndexedColumn, []byte](&joinFn{})
 	register.Function2x1(toIndexed)
 	register.DoFn2x1[context.Context, []byte, error](&writeFileFn{})
+	register.DoFn4x1[context.Context, *sdf.LockRTracker, string, func(string), error](&predictPartsFn{})
+	register.Emitter1[string]()
+	register.Combiner3[[]string, string, []string](&collectFn{})
+	register.DoFn1x1[[]string, error](&commitFn{})
 }
