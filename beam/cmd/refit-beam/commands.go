@@ -23,6 +23,8 @@ var (
 	format    = flag.String("format", "text", "audit, drift: output format, text or json")
 	reference = flag.String("reference", "", "drift: reference data (comma-separated paths)")
 	current   = flag.String("current", "", "drift: current data (comma-separated paths)")
+	modelPath = flag.String("model", "", "predict: model file (readable by every worker)")
+	dataFlag  = flag.String("data", "", "predict: data to score (comma-separated paths)")
 	workDir   = flag.String("work", "", "audit, drift: where the pipeline writes profiles; must be shared with workers on a cluster (default: a local temporary directory)")
 )
 
@@ -172,6 +174,22 @@ func runDrift(ctx context.Context, args []string, stdout io.Writer) error {
 	if r.Verdict >= validate.VerdictAlert {
 		return fmt.Errorf("drift alerts: %w", errFailed)
 	}
+	return nil
+}
+
+func runPredict(ctx context.Context, args []string, stdout io.Writer) error {
+	rest, err := parseArgs(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || *modelPath == "" || *dataFlag == "" || *output == "" {
+		return fmt.Errorf("predict: want --model M --data D -o OUT/")
+	}
+	out := strings.TrimSuffix(*output, "/")
+	if err := pipelines.RunPredict(ctx, pipelines.Spec{Sources: strings.Split(*dataFlag, ",")}, *modelPath, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "predictions: %s/part-*.parquet\n", out)
 	return nil
 }
 

@@ -1,10 +1,11 @@
-// Command refit-beam runs refit's profile, audit and drift as Apache Beam
+// Command refit-beam runs refit's profile, audit, drift and batch scoring as Apache Beam
 // pipelines: in-process on prism by default, or on Flink, Spark or Dataflow
 // through Beam's portable runners (see --runner, --endpoint).
 //
 //	refit-beam profile DATA... -o profile.json
 //	refit-beam audit DATA... --expect expectations.yaml
 //	refit-beam drift --reference REF --current CUR
+//	refit-beam predict --model M --data D -o OUT/
 //
 // Exit codes: 0 ok, 1 when checks fail or a feature's drift alerts, 2 on
 // errors and bad usage (one line on stderr).
@@ -36,6 +37,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout io.Wri
 	"profile": runProfile,
 	"audit":   runAudit,
 	"drift":   runDrift,
+	"predict": runPredict,
 }
 
 func main() {
@@ -55,7 +57,7 @@ func main() {
 func run(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "refit-beam: unknown command %q: want profile, audit or drift\n", name)
+		fmt.Fprintf(stderr, "refit-beam: unknown command %q: want profile, audit, drift or predict\n", name)
 		return exitError
 	}
 	err := cmd(ctx, args, stdout)
@@ -85,6 +87,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, `usage: refit-beam profile DATA... -o profile.json
        refit-beam audit DATA... --expect expectations.yaml [--format json]
        refit-beam drift --reference REF --current CUR [--format json]
+       refit-beam predict --model M --data D -o OUT/
 runner flags (Beam's): --runner prism (default, in-process) | flink | spark | dataflow | universal,
   --endpoint HOST:PORT (job server), --environment_type DOCKER|LOOPBACK|PROCESS, ...`)
 }

@@ -40,6 +40,7 @@ func flights(t *testing.T) string {
 // resetFlags puts the command flags back to their defaults between runs.
 func resetFlags() {
 	*output, *expect, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
+	*modelPath, *dataFlag = "", ""
 }
 
 // TestAuditEqualsRefitAudit: refit-beam audit finds what validate.Check
@@ -135,7 +136,8 @@ func TestDriftEqualsRefitDrift(t *testing.T) {
 
 // TestUsageErrors: bad command lines exit 2 with one line.
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"nope"}, {"profile"}, {"audit", "x.parquet"}, {"drift", "--reference", "a"}, {"profile", "/does/not/exist.parquet", "-o", "/tmp/x.json"}} {
+	for _, args := range [][]string{{"nope"}, {"profile"}, {"audit", "x.parquet"}, {"drift", "--reference", "a"}, {"profile", "/does/not/exist.parquet", "-o", "/tmp/x.json"},
+		{"predict", "--model", "/does/not/exist.refit", "--data", "/does/not/exist.parquet", "-o", "/tmp/refit-beam-never"}} {
 		resetFlags()
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), args[0], args[1:], &stdout, &stderr)
