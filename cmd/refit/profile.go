@@ -19,7 +19,7 @@ import (
 )
 
 func newProfileCmd(c *cli) *cobra.Command {
-	var output, where, format string
+	var output, where, format, shard string
 	cmd := &cobra.Command{
 		Use:   "profile DATA...",
 		Short: "Profile every column: counts, nulls, distinct, quantiles, top values",
@@ -28,7 +28,8 @@ per-column statistics. With -o it also saves the full profile (sketches
 included) as JSON, which 'refit drift' can compare without the data.`,
 		Example: `  refit profile data/flights.parquet
   refit profile 'data/**/*.parquet' -o profile.json --where 'month(date) == 1'
-  refit profile data/flights.parquet --format json`,
+  refit profile data/flights.parquet --format json
+  refit profile data/ --shard 0/4 -o shard-0.json   # then 'refit profile merge'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
@@ -37,6 +38,9 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 			ds, err := ingest.Open(cmd.Context(), args, c.ingestOptions())
 			if err != nil {
 				return err
+			}
+			if shard != "" {
+				return runProfileShard(cmd, ds, shard, where, output, format)
 			}
 			prof, err := profileData(cmd.Context(), ds, where, cmd.ErrOrStderr())
 			if err != nil {
@@ -57,6 +61,8 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "also save the full profile as JSON to this file")
 	cmd.Flags().StringVar(&where, "where", "", "profile only rows where this expression is true, e.g. 'month(date) == 1'")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&shard, "shard", "", "profile only shard i/N of the row groups, for 'refit profile merge' (needs -o)")
+	cmd.AddCommand(newProfileMergeCmd())
 	return cmd
 }
 

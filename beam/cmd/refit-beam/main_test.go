@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate"
+)
+
+const expectYAML = `version: 1
+severity: error
+rows: {min: 1000, max: 5000000}
+columns:
+  delay:
+    range: {min: -120, max: 1500, max_outside_fraction: 0.0001}
+  origin:
+    values: {allowed: [SEA, LAX, ORD], max_unseen_fraction: 0.05}
+    pattern: {regex: '^[A-Z]{3}$'}
+  distance:
+    nulls: {max_fraction: 0}
+    severity: warn
+`
+
+// flights is flights-3m (11 row groups), or the test is skipped.
+func flights(t *testing.T) string {
+	dir := os.Getenv("REFIT_SHARED")
+	if dir == "" || testing.Short() {
+		t.Skip("needs REFIT_SHARED and no -short (3M rows)")
+	}
+	return filepath.Join(dir, "datasets", "flights-3m.parquet")
+}
+
+// resetFlags puts the command flags back to their defaults between runs.
+func resetFlags() {
+	*output, *expect, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
+	*modelPath, *dataFlag = "", ""
+}
+
+// TestAuditEqualsRefitAudit: refit-beam audit finds what validate.Check
+// finds on refit profile's profile (what refit audit runs), with the same
+// exit code (1: the origin values check fails).
+func TestAuditEqualsRefitAudit(t *testing.T) {
+	data := flights(t)
+	ctx := context.Background()
+	exp := filepath.Join(t.TempDir(), "expect.yaml")
+	if err := os.WriteFile(exp, []byte(expectYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2001, 8, 1, 0, 0, 0, 0, time.UTC)
+	ds, err := ingest.Open(ctx, []string{data}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := validate.LoadExpectations(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := validate.Check(ctx, ds, prof, e, validate.CheckOptions{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resetFlags()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, "audit", []string{data, "--expect", exp, "--format", "json", "--now", "2001-08-01"}, &stdout, &stderr)
+	wantCode := 0
+	if want.Failed() {
+		wantCode = 1
+	}
+	if code != wantCode {
+		t.Fatalf("exit %d, want %d; stderr: %s", code, wantCode, lastLine(stderr.String()))
+	}
+	var got auditOutput
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	gotF, _ := json.Marshal(got.Findings)
+	wantF, _ := json.Marshal(want.Findings)
+	if !bytes.Equal(gotF, wantF) || got.Checks != want.Checks {
+		t.Errorf("findings:\n%s\nwant\n%s", gotF, wantF)
+	}
+	if len(want.Findings) == 0 {
+		t.Error("the expectations should fail a check")
+	}
+}
+
+// TestDriftEqualsRefitDrift: drift from the pipeline's profiles equals
+// validate.Drift on refit profile's profiles.
+func TestDriftEqualsRefitDrift(t *testing.T) {
+	data := flights(t)
+	ref := filepath.Join(os.Getenv("REFIT_SHARED"), "datasets", "flights-200k.arrow")
+	ctx := context.Background()
+	profile := func(path string) *validate.Profile {
+		ds, err := ingest.Open(ctx, []string{path}, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	want, err := validate.Drift(ctx, profile(data), profile(data), validate.DriftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resetFlags()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, "drift", []string{"--reference", data, "--current", data, "--format", "json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, lastLine(stderr.String()))
+	}
+	wantJSON, _ := json.MarshalIndent(want, "", "  ")
+	if got := strings.TrimSpace(stdout.String()); got != string(wantJSON) {
+		t.Errorf("drift report differs:\n%.500s\nwant\n%.500s", got, wantJSON)
+	}
+	resetFlags()
+	stdout.Reset()
+	// Columns differ between the two files: the same error as validate's.
+	_, wantErr := validate.Drift(ctx, profile(ref), profile(data), validate.DriftOptions{})
+	code := run(ctx, "drift", []string{"--reference", ref, "--current", data}, &stdout, &stderr)
+	if (wantErr != nil) != (code == 2) {
+		t.Errorf("exit %d; validate.Drift: %v", code, wantErr)
+	}
+}
+
+// TestUsageErrors: bad command lines exit 2 with one line.
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"nope"}, {"profile"}, {"audit", "x.parquet"}, {"drift", "--reference", "a"}, {"profile", "/does/not/exist.parquet", "-o", "/tmp/x.json"},
+		{"predict", "--model", "/does/not/exist.refit", "--data", "/does/not/exist.parquet", "-o", "/tmp/refit-beam-never"}} {
+		resetFlags()
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args[0], args[1:], &stdout, &stderr)
+		if code != 2 || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and one line", args, code, stderr.String())
+		}
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// TestCorruptRowGroup: a row group that fails to decode on a worker fails
+// the job with exit 2 and ingest's error, naming the file and column.
+func TestCorruptRowGroup(t *testing.T) {
+	dir := os.Getenv("REFIT_SHARED")
+	if dir == "" {
+		t.Skip("REFIT_SHARED not set")
+	}
+	bad := filepath.Join(dir, "conformance", "parquet-testing", "bad_data", "ARROW-GH-41317.parquet")
+	if _, err := os.Stat(bad); err != nil {
+		t.Skip(err)
+	}
+	resetFlags()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), "profile", []string{bad, "-o", filepath.Join(t.TempDir(), "p.json")}, &stdout, &stderr)
+	want := `refit-beam: job failed: validate: profile ` + bad + ` part 0: ingest ` + bad + `: row group 0: column "timestamp_us_no_tz": corrupt file`
+	if code != 2 || !strings.HasPrefix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want exit 2 and %q…", code, stderr.String(), want)
+	}
+}
