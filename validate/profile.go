@@ -16,6 +16,25 @@ type Options struct {
 	// after a prune; counts are exact up to 4× this many distinct values.
 	// Defaults to stats.DefaultTopKCapacity.
 	TopKCapacity int `json:"topk_capacity"`
+	// ExactLimit is the number of distinct values of a column whose counts
+	// stay exact. Categorical columns past it keep a pruned summary of the
+	// TopKCapacity most frequent values (counts become lower bounds, the
+	// rest is counted as a remainder); numeric and time columns past it
+	// drop their counts and answer from the quantile sketch. While counts
+	// are exact, so are distinct counts, every quantile, histogram and
+	// drift metric. Defaults to stats.DefaultExactLimit (131,072 values:
+	// about 13 MiB per column for numbers and short strings, see there).
+	// Profiles saved before it existed decode with 0 and keep their old
+	// bound of 4·TopKCapacity.
+	ExactLimit int `json:"exact_limit,omitempty"`
+}
+
+// exactLimit returns ExactLimit or its default.
+func (o Options) exactLimit() int {
+	if o.ExactLimit > 0 {
+		return o.ExactLimit
+	}
+	return stats.DefaultExactLimit
 }
 
 // Profile holds mergeable statistics for every column of a dataset. Build

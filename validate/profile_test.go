@@ -315,7 +315,7 @@ func appendInt(b []byte, i int) []byte {
 func TestTopKPruned(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
-	p := NewProfile(schema, Options{TopKCapacity: 32})
+	p := NewProfile(schema, Options{TopKCapacity: 32, ExactLimit: 128})
 	exact := map[string]int64{}
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
