@@ -106,31 +106,30 @@ func (sv SortedView) BinCounts(edges []float64) []int64 {
 }
 
 // Readable returns a histogram of about bins bins that shows the shape
-// of a skewed column and keeps its tails: equal-width bins while the range
-// is at most 4× the spread of the middle 98 %; else equal-ratio ("log")
-// bins for positive values spanning two decades or more; else "tails"
-// bins: one bin from Min to the 1st percentile, one from the 99th
-// percentile to Max, and equal-width bins over the bulk between them, so
-// rare extreme values are counted in bins of their own instead of
-// vanishing beside the bulk.
+// of a skewed column and keeps its tails: equal-ratio ("log") bins for
+// positive values spanning two decades or more with the median in the
+// lowest twentieth of the range; else equal-width bins while the range is
+// at most 4× the spread of the middle 98 %; else "tails" bins: one bin
+// from Min to about the 1st percentile, one from about the 99th
+// percentile to Max, and bins of a round width over the bulk between
+// them, so rare extreme values are counted in bins of their own instead
+// of vanishing beside the bulk.
 func (sv SortedView) Readable(bins int) Histogram {
 	if sv.N == 0 || bins <= 0 {
 		return Histogram{}
 	}
-	edges, scale := ReadableEdges(sv.Min, sv.Max, sv.Quantile(0.01), sv.Quantile(0.99), bins)
+	edges, scale := ReadableEdges(sv.Min, sv.Max, sv.Quantile(0.01), sv.Quantile(0.5), sv.Quantile(0.99), bins)
 	return Histogram{Edges: edges, Counts: sv.BinCounts(edges), Scale: scale}
 }
 
 // ReadableEdges returns the edges and scale of [SortedView.Readable] for
-// values in [lo, hi] whose 1st and 99th percentiles are p1 and p99 (for
-// two overlaid distributions: the smaller p1 and the larger p99).
-func ReadableEdges(lo, hi, p1, p99 float64, bins int) ([]float64, string) {
+// values in [lo, hi] whose 1st, 50th and 99th percentiles are p1, p50 and
+// p99 (for two overlaid distributions: the smaller p1, the larger p99).
+func ReadableEdges(lo, hi, p1, p50, p99 float64, bins int) ([]float64, string) {
 	bins = max(bins, 3)
 	bulk := p99 - p1
 	switch {
-	case lo == hi || bulk <= 0 || hi-lo <= 4*bulk:
-		return linearEdges(lo, hi, bins), ScaleLinear
-	case lo > 0 && hi/lo >= 100:
+	case lo > 0 && hi/lo >= 100 && p50-lo < (hi-lo)/20:
 		edges := make([]float64, bins+1)
 		r := math.Log(hi / lo)
 		for i := range edges {
@@ -138,23 +137,38 @@ func ReadableEdges(lo, hi, p1, p99 float64, bins int) ([]float64, string) {
 		}
 		edges[0], edges[bins] = lo, hi
 		return edges, ScaleLog
-	}
-	inner := bins
-	if p1 > lo {
-		inner--
-	}
-	if p99 < hi {
-		inner--
+	case lo == hi || bulk <= 0 || hi-lo <= 4*bulk:
+		return linearEdges(lo, hi, bins), ScaleLinear
 	}
 	edges := []float64{lo}
-	if p1 > lo {
-		edges = append(edges, p1)
+	for _, e := range niceEdges(p1, p99, bins-2) {
+		if e > lo && e < hi {
+			edges = append(edges, e)
+		}
 	}
-	for _, e := range linearEdges(p1, p99, inner)[1:] {
-		edges = append(edges, e)
+	return append(edges, hi), ScaleTails
+}
+
+// niceEdges returns edges at multiples of a round step (1, 2, 2.5 or 5
+// times a power of ten) from the last multiple at or below lo to the
+// first at or above hi, at most about bins bins (lo < hi).
+func niceEdges(lo, hi float64, bins int) []float64 {
+	raw := (hi - lo) / float64(max(bins, 1))
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
 	}
-	if p99 < hi {
-		edges = append(edges, hi)
+	first := math.Floor(lo/step) * step
+	var out []float64
+	for i := 0; ; i++ {
+		e := first + float64(i)*step
+		out = append(out, e)
+		if e >= hi || i > 4*bins {
+			return out
+		}
 	}
-	return edges, ScaleTails
 }

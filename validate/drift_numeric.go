@@ -60,7 +60,8 @@ type NumericDrift struct {
 	// two distributions overlaid: bin j is (Edges[j], Edges[j+1]], the
 	// first including Edges[0]. Its Scale says how the edges were chosen:
 	// equal-width, or for skewed columns log bins or tail bins (below the
-	// smaller 1st and above the larger 99th percentile of the two sides),
+	// smaller 1st and above the larger 99th percentile of the two sides;
+	// log bins when the smaller median is in the range's lowest twentieth),
 	// as stats.ReadableEdges.
 	Histogram BinShares `json:"histogram"`
 }
@@ -203,7 +204,8 @@ func overlayHistogram(rv, cv stats.SortedView, bins int) BinShares {
 	lo, hi := min(rv.Min, cv.Min), max(rv.Max, cv.Max)
 	p1 := min(rv.Quantile(0.01), cv.Quantile(0.01))
 	p99 := max(rv.Quantile(0.99), cv.Quantile(0.99))
-	edges, scale := stats.ReadableEdges(lo, hi, p1, p99, bins)
+	p50 := min(rv.Quantile(0.5), cv.Quantile(0.5))
+	edges, scale := stats.ReadableEdges(lo, hi, p1, p50, p99, bins)
 	return BinShares{Edges: edges, Reference: closedBinShares(rv, edges),
 		Current: closedBinShares(cv, edges), Scale: scale}
 }
