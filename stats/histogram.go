@@ -59,9 +59,8 @@ func linearEdges(lo, hi float64, bins int) []float64 {
 		bins = 1
 	}
 	edges := make([]float64, bins+1)
-	w := (hi - lo) / float64(bins)
 	for i := range edges {
-		edges[i] = lo + float64(i)*w
+		edges[i] = lo + (hi-lo)*float64(i)/float64(bins)
 	}
 	edges[bins] = hi
 	return edges
