@@ -37,6 +37,11 @@ type DriftOptions struct {
 	HistogramBins int `json:"histogram_bins" yaml:"histogram_bins"`
 }
 
+// WithDefaults returns o with every unset field at its default, as
+// [Drift] uses it (reports saved with zero options read their thresholds
+// through it).
+func (o DriftOptions) WithDefaults() DriftOptions { return o.withDefaults() }
+
 func (o DriftOptions) withDefaults() DriftOptions {
 	o.Bins = cmp.Or(max(o.Bins, 0), 10)
 	o.PSIWarn = cmp.Or(o.PSIWarn, 0.1)
