@@ -128,10 +128,17 @@ func binsCaption(n *validate.NumericDrift, edge func(float64) string) string {
 }
 
 // categoryPairs draws the most frequent categories (by the larger of the
-// two shares) as a reference bar above a current bar.
+// two shares; the other bin, which pools many values, last) as a reference
+// bar above a current bar.
 func categoryPairs(c *driftChart, cats []validate.CategoryShare) {
 	cats = slices.Clone(cats)
 	slices.SortStableFunc(cats, func(a, b validate.CategoryShare) int {
+		if ao, bo := a.Value == validate.OtherCategory, b.Value == validate.OtherCategory; ao != bo {
+			if ao {
+				return 1
+			}
+			return -1
+		}
 		return -cmp.Compare(max(a.Reference, a.Current), max(b.Reference, b.Current))
 	})
 	cats = cats[:min(len(cats), maxTop)]
