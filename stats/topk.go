@@ -23,6 +23,15 @@ const DefaultTopKCapacity = 1024
 // strings of MaxKeptValue bytes or more.
 const DefaultExactLimit = 1 << 17
 
+// DefaultNumericExactLimit is the number of distinct values whose counts
+// profiles keep exactly for numeric and time columns: 16,384 (under 2 MiB
+// per column), enough for codes, counts, prices in cents over a range,
+// distances and delays in whole units. Continuous values rarely repeat,
+// and tracking them longer would cost profiling time without making more
+// columns exact; their quantile sketch answers instead, with stated
+// error bounds.
+const DefaultNumericExactLimit = 1 << 14
+
 // MaxKeptValue is the number of bytes of a string or binary value a [TopK]
 // keeps beside its count unless TopK.MaxValue says otherwise; longer
 // values are counted by the hash of all their bytes but kept truncated,
@@ -54,7 +63,8 @@ func HashString(s string) uint64 { return xxh3.HashString(s) }
 type TopK struct {
 	Capacity int // counters kept after a prune
 	// Limit is the number of counters kept exactly: the summary overflows
-	// past it. Defaults to 4·Capacity.
+	// past it. Defaults to 4·Capacity, which is also the bound of a
+	// pruned summary.
 	Limit    int
 	N        int64 // values counted
 	Pruned   bool  // counters were pruned: counts are lower bounds
@@ -107,9 +117,11 @@ func (t *TopK) Len() int { return len(t.entries) }
 // and must be pruned or dropped.
 func (t *TopK) Overflowing() bool { return len(t.entries) > t.limit() }
 
-// limit returns Limit, or 4·Capacity when unset.
+// limit returns Limit while the counts are exact, else (or when Limit is
+// unset) 4·Capacity: once pruned, the summary is a Misra-Gries summary of
+// Capacity counters and stays small.
 func (t *TopK) limit() int {
-	if t.Limit > 0 {
+	if t.Limit > 0 && !t.Pruned {
 		return t.Limit
 	}
 	return 4 * t.Capacity
@@ -292,6 +304,7 @@ func (t *TopK) Merge(o *TopK) {
 		t.Drop()
 		return
 	}
+	t.index.reserve(len(t.entries) + len(o.entries))
 	for _, e := range o.entries {
 		t.AddBytes(e.key, o.value(e), e.count)
 		t.N -= e.count // AddBytes counted it; N was merged above

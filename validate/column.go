@@ -73,7 +73,7 @@ func NewColumnProfile(name string, dt arrow.DataType, opts Options) *ColumnProfi
 	c := &ColumnProfile{Name: name, Type: dt, Kind: kindOf(dt)}
 	defer func() {
 		if c.TopK != nil && c.Kind != KindBool {
-			c.TopK.Limit = opts.exactLimit()
+			c.TopK.Limit = opts.exactLimit(c.Kind)
 		}
 	}()
 	switch c.Kind {

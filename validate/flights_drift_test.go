@@ -224,12 +224,12 @@ func TestFlightsDriftScipy(t *testing.T) {
 	sketchAccuracy(t, months, want)
 }
 
-// sketchAccuracy forces distance through the quantile sketch (ExactLimit
-// 1) and checks that KS and Wasserstein stay within their stated error
+// sketchAccuracy forces distance through the quantile sketch
+// (NumericExactLimit 1) and checks that KS and Wasserstein stay within their stated error
 // bounds, logging how far off they are.
 func sketchAccuracy(t *testing.T, months [2]monthRows, want map[string]float64) {
 	for _, recRows := range []int{65536, 7777} {
-		opts := Options{ExactLimit: 1}
+		opts := Options{NumericExactLimit: 1}
 		ref := profileLayout(t, months[0], recRows, 1<<30, opts)
 		cur := profileLayout(t, months[1], recRows, 1<<30, opts)
 		r, err := Drift(context.Background(), ref, cur, DriftOptions{Columns: []string{"distance"}})
@@ -238,7 +238,7 @@ func sketchAccuracy(t *testing.T, months [2]monthRows, want map[string]float64) 
 		}
 		n := r.Features[0].Numeric
 		if n.Exact {
-			t.Fatal("distance: exact with ExactLimit 1")
+			t.Fatal("distance: exact with NumericExactLimit 1")
 		}
 		ksErr, w1Err := math.Abs(n.KS-want["distance_ks"]), math.Abs(n.Wasserstein-want["distance_w1"])
 		t.Logf("sketch, %d-row records: KS %.5f (off %.5f, bound %.5f), W1 %.3f (off %.2f %%, bound %.3f)",
