@@ -39,7 +39,13 @@ func TestReadable(t *testing.T) {
 			if tc.name == "long right tail" {
 				vals, counts = bulk(1500, 1688)
 			}
-			h := CountsView(vals, counts).Readable(20)
+			h := CountsView(len(vals), func(yield func(float64, int64) bool) {
+				for i, v := range vals {
+					if !yield(v, counts[i]) {
+						return
+					}
+				}
+			}).Readable(20)
 			if h.Scale != tc.scale {
 				t.Fatalf("scale %s, want %s (edges %v)", h.Scale, tc.scale, h.Edges)
 			}

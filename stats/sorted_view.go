@@ -2,6 +2,7 @@ package stats
 
 import (
 	"cmp"
+	"iter"
 	"math"
 	"slices"
 	"sort"
@@ -22,24 +23,28 @@ type SortedView struct {
 	RankError float64
 }
 
-// CountsView returns the exact sorted view of values with the given
-// counts (positive, one per value; values distinct and finite, in any
-// order). Its RankError is 0. values and counts are not kept.
-func CountsView(values []float64, counts []int64) SortedView {
-	idx := make([]int, len(values))
-	for i := range idx {
-		idx[i] = i
+// CountsView returns the exact sorted view of values with their counts
+// (positive; values distinct and finite, in any order); n, the number of
+// values, sizes the buffers. Its RankError is 0.
+func CountsView(n int, counts iter.Seq2[float64, int64]) SortedView {
+	type vc struct {
+		v float64
+		c int64
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(values[a], values[b]) })
-	sv := SortedView{Values: make([]float64, len(idx)), Cum: make([]int64, len(idx))}
+	items := make([]vc, 0, n)
+	for v, c := range counts {
+		items = append(items, vc{v, c})
+	}
+	slices.SortFunc(items, func(a, b vc) int { return cmp.Compare(a.v, b.v) })
+	sv := SortedView{Values: make([]float64, len(items)), Cum: make([]int64, len(items))}
 	var c int64
-	for i, j := range idx {
-		c += counts[j]
-		sv.Values[i], sv.Cum[i] = values[j], c
+	for i, it := range items {
+		c += it.c
+		sv.Values[i], sv.Cum[i] = it.v, c
 	}
 	sv.N = c
-	if len(idx) > 0 {
-		sv.Min, sv.Max = sv.Values[0], sv.Values[len(idx)-1]
+	if len(items) > 0 {
+		sv.Min, sv.Max = sv.Values[0], sv.Values[len(items)-1]
 	}
 	return sv
 }

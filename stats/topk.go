@@ -281,6 +281,18 @@ func (t *TopK) Entries() []FreqEntry {
 	return out
 }
 
+// Counts yields the key and count of every counter, in no particular
+// order and without sorting or copying values.
+func (t *TopK) Counts() iter.Seq2[uint64, int64] {
+	return func(yield func(uint64, int64) bool) {
+		for _, e := range t.entries {
+			if !yield(e.key, e.count) {
+				return
+			}
+		}
+	}
+}
+
 // Keys yields the key of every counter, in no particular order (to seed a
 // [Distinct]).
 func (t *TopK) Keys() iter.Seq[uint64] {

@@ -18,13 +18,13 @@ func (c *ColumnProfile) SortedView() stats.SortedView {
 		return stats.SortedView{}
 	}
 	if t := c.TopK; t != nil && t.Exact() && t.N == c.Quantiles.N && c.Quantiles.N > 0 {
-		entries := t.Entries()
-		vals := make([]float64, len(entries))
-		counts := make([]int64, len(entries))
-		for i, e := range entries {
-			vals[i], counts[i] = c.keyValue(e.Key), e.Count
-		}
-		return stats.CountsView(vals, counts)
+		return stats.CountsView(t.Len(), func(yield func(float64, int64) bool) {
+			for k, n := range t.Counts() {
+				if !yield(c.keyValue(k), n) {
+					return
+				}
+			}
+		})
 	}
 	return c.Quantiles.SortedView()
 }
