@@ -10,8 +10,9 @@
 //   - [Quantiles]: a KLL sketch (Karnin, Lang, Liberty 2016) with rank
 //     error about 0.3 % at the default K of 1024, exact below 4·K values;
 //     queries read its [SortedView] (quantiles, ranks, bin counts,
-//     histograms), which carries the sketch's RankError bound. Hand-written because no maintained Go KLL exists;
-//     t-digest has no rank guarantee under heavy ties and DDSketch bounds
+//     histograms), which carries the sketch's RankError bound.
+//     Hand-written because no maintained Go KLL exists; t-digest has no
+//     rank guarantee under heavy ties and DDSketch bounds
 //     relative value error, not rank error. Coins come from the sketch
 //     state and the data, so runs are deterministic.
 //   - [TopK]: exact value counts by 64-bit key while there are at most
