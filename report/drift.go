@@ -95,26 +95,9 @@ func newDriftRow(f validate.FeatureDrift) driftRow {
 }
 
 // driftKSW1 formats the KS statistic and Wasserstein-1 distance (a
-// duration for time columns), "-" for a categorical feature or an empty
-// side. Figures from sketches carry their error bound ("0.0095 ±0.0071").
-func driftKSW1(f validate.FeatureDrift) (ks, w1 string) {
-	n := f.Numeric
-	if n == nil || n.Reference.Count == 0 || n.Current.Count == 0 {
-		return "-", "-"
-	}
-	ks, w1 = fmt.Sprintf("%.4f", n.KS), f.WassersteinText()
-	if n.KSError > 0 {
-		ks += fmt.Sprintf(" ±%.2g", n.KSError)
-	}
-	if n.WassersteinError > 0 {
-		e := f
-		en := *n
-		en.Wasserstein = n.WassersteinError
-		e.Numeric = &en
-		w1 += " ±" + e.WassersteinText()
-	}
-	return ks, w1
-}
+// duration for time columns) with their error bounds when sketched, "-"
+// for a categorical feature or an empty side.
+func driftKSW1(f validate.FeatureDrift) (ks, w1 string) { return f.DistanceTexts() }
 
 // metricRow explains one drift metric of the table: its threshold and
 // what it means, in a line.
