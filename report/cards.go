@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/stats"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -78,6 +79,7 @@ func columnCard(c validate.ColumnResult, rows int64) card {
 	switch {
 	case c.Numeric != nil && len(c.Numeric.Histogram.Counts) > 0:
 		k.Bars, k.AxisLo, k.AxisHi = histogramBars(c.Numeric.Histogram, c.TimeRange)
+		k.Stats = append(k.Stats, histogramStats(c.Numeric, c.TimeRange != nil)...)
 	case len(c.TopK) > 0:
 		k.Bars, k.Horizontal = topBars(c.TopK), true
 	}
@@ -93,8 +95,33 @@ func quantile(n *validate.NumericResult, p float64) float64 {
 	return n.Mean
 }
 
-// histogramBars lays out equi-width bins as vertical bars scaled to the
-// tallest.
+// histogramStats labels a histogram: how its bins were chosen and, when
+// the tails have bins of their own, how many values each tail holds; and
+// the error bound of sketched quantiles and counts.
+func histogramStats(n *validate.NumericResult, temporal bool) []stat {
+	h := n.Histogram
+	var out []stat
+	switch h.Scale {
+	case stats.ScaleLog:
+		out = append(out, stat{"bins", "log-scaled"})
+	case stats.ScaleTails:
+		last := len(h.Counts) - 1
+		lo, hi := "≤ "+num(h.Edges[1]), "> "+num(h.Edges[last])
+		if temporal {
+			lo, hi = "first bin", "last bin"
+		}
+		out = append(out, stat{"low tail", lo + ": " + numfmt.Count(h.Counts[0])},
+			stat{"high tail", hi + ": " + numfmt.Count(h.Counts[last])})
+	}
+	if !n.Exact && n.RankError > 0 {
+		out = append(out, stat{"sketch error", "±" + numfmt.Percent(100*n.RankError, 2) + " of values per quantile or bin"})
+	}
+	return out
+}
+
+// histogramBars lays out the bins as vertical bars of equal width scaled
+// to the tallest; a non-empty bin gets at least minBarH, so rare values
+// stay visible.
 func histogramBars(h validate.Histogram, tr *validate.TimeRange) ([]bar, string, string) {
 	var top int64
 	for _, c := range h.Counts {
@@ -104,8 +131,8 @@ func histogramBars(h validate.Histogram, tr *validate.TimeRange) ([]bar, string,
 	bars := make([]bar, len(h.Counts))
 	for i, c := range h.Counts {
 		ht := 0.0
-		if top > 0 {
-			ht = chartH * float64(c) / float64(top)
+		if top > 0 && c > 0 {
+			ht = max(chartH*float64(c)/float64(top), minBarH)
 		}
 		title := "(" + num(h.Edges[i]) + ", " + num(h.Edges[i+1]) + "]: " + numfmt.Count(c)
 		if tr != nil { // raw edges of a time column mean little to a reader

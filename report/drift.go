@@ -37,6 +37,7 @@ type driftView struct {
 	RefRows, CurRows   string
 	Verdict, Counts    string
 	Rows               []driftRow
+	Metrics            []metricRow
 	Charts             []driftChart
 	Uncharted          int
 }
@@ -55,7 +56,8 @@ func (s *DriftSection) HTML() (template.HTML, error) {
 		return template.HTML(`<p class="none">No drift report.</p>`), nil
 	}
 	v := driftView{Reference: s.Reference, Current: s.Current, RefRows: numfmt.Count(r.ReferenceRows),
-		CurRows: numfmt.Count(r.CurrentRows), Verdict: r.Verdict.String(), Counts: driftCounts(r)}
+		CurRows: numfmt.Count(r.CurrentRows), Verdict: r.Verdict.String(), Counts: driftCounts(r),
+		Metrics: metricRows(r.Options)}
 	for _, f := range r.Features {
 		v.Rows = append(v.Rows, newDriftRow(f))
 	}
@@ -93,14 +95,42 @@ func newDriftRow(f validate.FeatureDrift) driftRow {
 }
 
 // driftKSW1 formats the KS statistic and Wasserstein-1 distance (a
-// duration for time columns), "-" for a categorical feature or an empty
-// side.
-func driftKSW1(f validate.FeatureDrift) (ks, w1 string) {
-	n := f.Numeric
-	if n == nil || n.Reference.Count == 0 || n.Current.Count == 0 {
-		return "-", "-"
+// duration for time columns) with their error bounds when sketched, "-"
+// for a categorical feature or an empty side.
+func driftKSW1(f validate.FeatureDrift) (ks, w1 string) { return f.DistanceTexts() }
+
+// metricRow explains one drift metric of the table: its threshold and
+// what it means, in a line.
+type metricRow struct {
+	Name, Threshold, Meaning string
+}
+
+// metricRows explains the drift table's columns with the thresholds of o.
+func metricRows(o validate.DriftOptions) []metricRow {
+	o = o.WithDefaults()
+	null := "none"
+	switch {
+	case o.NullWarn > 0 && o.NullAlert > 0:
+		null = fmt.Sprintf("warn ≥ %g, alert ≥ %g (absolute change)", o.NullWarn, o.NullAlert)
+	case o.NullAlert > 0:
+		null = fmt.Sprintf("alert ≥ %g (absolute change)", o.NullAlert)
+	case o.NullWarn > 0:
+		null = fmt.Sprintf("warn ≥ %g (absolute change)", o.NullWarn)
 	}
-	return fmt.Sprintf("%.4f", n.KS), f.WassersteinText()
+	return []metricRow{
+		{"PSI", fmt.Sprintf("warn ≥ %g, alert ≥ %g (decides the verdict)", o.PSIWarn, o.PSIAlert),
+			fmt.Sprintf("Population Stability Index: how far the share of rows in each bin moved (reference deciles for numbers, each value for categories); 0 is no change, %g a moderate and %g a large shift.", o.PSIWarn, o.PSIAlert)},
+		{"KS", "reported, no threshold",
+			"Kolmogorov–Smirnov: the largest gap between the two cumulative distributions, as a share of rows (0 to 1); 0.05 means some value splits the rows 5 points differently."},
+		{"W1", "reported, no threshold",
+			"Wasserstein-1: how far, in the column's own unit, values move on average to turn the reference into the current distribution."},
+		{"JS", "reported, no threshold",
+			"Jensen–Shannon distance (base 2) of the same bins as PSI: 0 for identical, 1 for disjoint distributions; symmetric and finite where PSI needs a floor for empty bins."},
+		{"χ²", "reported, no threshold",
+			"Chi-square test that both sides have the same category frequencies (in the JSON report); on many rows tiny changes are significant, so effect sizes decide instead."},
+		{"null rate Δ", null, "Change of the column's share of null values, current minus reference."},
+		{"±", "", "An error bound (99 % confidence) beside KS and W1 when a column had too many distinct values for exact counts and the figure comes from quantile sketches; figures without one are exact."},
+	}
 }
 
 // driftCounts is "1 alert, 2 warn, 5 ok".

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/stats"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -26,6 +27,8 @@ type driftChart struct {
 	Bars                     []pairBar
 	Labels                   []svgLabel
 	AxisLo, AxisHi           string
+	// Caption says how the bins were chosen and counts the tails.
+	Caption string
 }
 
 // pairBar is a reference ("ref") or current ("cur") bar.
@@ -36,8 +39,9 @@ type pairBar struct {
 }
 
 type svgLabel struct {
-	X, Y float64
-	Text string
+	X, Y   float64
+	Text   string
+	Anchor string // text-anchor; "end" when empty
 }
 
 // newDriftChart lays out f's chart; false when there is nothing to plot.
@@ -45,7 +49,7 @@ func newDriftChart(f validate.FeatureDrift) (driftChart, bool) {
 	c := driftChart{Name: f.Name, Kind: f.Kind, Verdict: f.Verdict.String(), PSI: fmt.Sprintf("%.4f", f.PSI), W: chartW}
 	switch {
 	case f.Numeric != nil && len(f.Numeric.Histogram.Reference) > 0:
-		histogramPairs(&c, f.Numeric.Histogram, f.Type, f.Kind == "temporal")
+		histogramPairs(&c, f.Numeric, f.Type, f.Kind == "temporal")
 	case f.Categorical != nil && len(f.Categorical.Categories) > 0:
 		categoryPairs(&c, f.Categorical.Categories)
 	default:
@@ -54,29 +58,87 @@ func newDriftChart(f validate.FeatureDrift) (driftChart, bool) {
 	return c, true
 }
 
-// histogramPairs overlays the two sides' shares of the same equal-width
-// bins, scaled to the tallest bar of either side.
-func histogramPairs(c *driftChart, h validate.BinShares, typ string, temporal bool) {
+// minBarH is the height of a bar of a non-empty bin too small to show at
+// scale, so that rare values (tails, a few outliers) stay visible.
+const minBarH = 1.5
+
+// histogramPairs draws the two sides' shares of the same bins side by side
+// (reference left, current right, so near-identical distributions still
+// show two bars), scaled to the tallest bar of either side; a non-empty
+// bin gets at least minBarH. Titles give shares and row counts.
+func histogramPairs(c *driftChart, n *validate.NumericDrift, typ string, temporal bool) {
+	h := n.Histogram
 	c.H = chartH
 	top := max(slices.Max(h.Reference), slices.Max(h.Current))
 	w := chartW / float64(len(h.Reference))
+	half := max((w-1)/2, 0.5)
 	edge := func(v float64) string { return edgeText(v, typ, temporal) }
 	for i, ref := range h.Reference {
 		cur := h.Current[min(i, len(h.Current)-1)]
-		title := fmt.Sprintf("(%s, %s]: reference %s, current %s", edge(h.Edges[i]), edge(h.Edges[i+1]), share(ref), share(cur))
-		for _, b := range []pairBar{{Class: "ref", H: scale(ref, top, chartH)}, {Class: "cur", H: scale(cur, top, chartH)}} {
-			b.X, b.Y, b.W, b.Title = float64(i)*w, chartH-b.H, max(w-1, 1), title
+		title := fmt.Sprintf("(%s, %s]: reference %s%s, current %s%s", edge(h.Edges[i]), edge(h.Edges[i+1]),
+			share(ref), rowsNote(ref, n.Reference.Count), share(cur), rowsNote(cur, n.Current.Count))
+		for k, b := range []pairBar{{Class: "ref", H: barH(ref, top)}, {Class: "cur", H: barH(cur, top)}} {
+			b.X, b.Y, b.W, b.Title = float64(i)*w+float64(k)*half, chartH-b.H, half, title
 			c.Bars = append(c.Bars, b)
 		}
 	}
 	c.AxisLo, c.AxisHi = edge(h.Edges[0]), edge(h.Edges[len(h.Edges)-1])
+	c.Caption = binsCaption(n, edge)
+}
+
+// barH is the height of a bar of share v with the tallest at top.
+func barH(v, top float64) float64 {
+	if v <= 0 {
+		return 0
+	}
+	return max(scale(v, top, chartH), minBarH)
+}
+
+// rowsNote is " (N rows)" for share v of n rows, or "" when n is unknown
+// (reports saved before counts were kept).
+func rowsNote(v float64, n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return " (" + rowsOf(v, n) + " rows)"
+}
+
+// rowsOf is share v of n rows, formatted.
+func rowsOf(v float64, n int64) string { return numfmt.Count(int64(math.Round(v * float64(n)))) }
+
+// binsCaption says how a drift histogram's bins were chosen and, for tail
+// bins, how many rows each side has in the tails.
+func binsCaption(n *validate.NumericDrift, edge func(float64) string) string {
+	h := n.Histogram
+	switch h.Scale {
+	case stats.ScaleLinear:
+		return "equal-width bins"
+	case stats.ScaleLog:
+		return "log-scaled bins (each spans the same ratio)"
+	case stats.ScaleTails:
+		last := len(h.Reference) - 1
+		tail := func(i int) string {
+			return fmt.Sprintf("reference %s (%s), current %s (%s)", rowsOf(h.Reference[i], n.Reference.Count),
+				share(h.Reference[i]), rowsOf(h.Current[i], n.Current.Count), share(h.Current[i]))
+		}
+		return fmt.Sprintf("tails in bins of their own — up to %s: %s; above %s: %s; equal-width bins between",
+			edge(h.Edges[1]), tail(0), edge(h.Edges[last]), tail(last))
+	}
+	return ""
 }
 
 // categoryPairs draws the most frequent categories (by the larger of the
-// two shares) as a reference bar above a current bar.
+// two shares; the other bin, which pools many values, last) as a reference
+// bar above a current bar.
 func categoryPairs(c *driftChart, cats []validate.CategoryShare) {
 	cats = slices.Clone(cats)
 	slices.SortStableFunc(cats, func(a, b validate.CategoryShare) int {
+		if ao, bo := a.Value == validate.OtherCategory, b.Value == validate.OtherCategory; ao != bo {
+			if ao {
+				return 1
+			}
+			return -1
+		}
 		return -cmp.Compare(max(a.Reference, a.Current), max(b.Reference, b.Current))
 	})
 	cats = cats[:min(len(cats), maxTop)]

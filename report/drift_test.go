@@ -30,7 +30,8 @@ func TestAuditSections(t *testing.T) {
 	if n, m := strings.Count(out, `<rect class="ref"`), strings.Count(out, `<rect class="cur"`); n != 3+3+1 || m != 3+3+1 {
 		t.Errorf("ref bars %d, cur %d; want 7 each", n, m)
 	}
-	for _, want := range []string{"(100, 200]: reference 30%, current 30%", "2024-01-01", "alert", "share 0% vs 1% in the reference", "<cur>", "+0.0100", "31.0d"} {
+	for _, want := range []string{"(100, 200]: reference 30% (750 rows), current 30% (900 rows)", "2024-01-01",
+		"What the drift metrics mean", "warn ≥ 0.1, alert ≥ 0.25 (decides the verdict)", "Wasserstein-1: how far", "alert", "share 0% vs 1% in the reference", "<cur>", "+0.0100", "31.0d"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q", want)
 		}
@@ -86,6 +87,27 @@ func TestEdgeText(t *testing.T) {
 				t.Errorf("edgeText(%v, %s) = %q, want %q", tt.v, tt.typ, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTailsChart checks that a histogram with tail bins draws the two sides
+// side by side, keeps a rare tail visible and counts it in the caption.
+func TestTailsChart(t *testing.T) {
+	f := validate.FeatureDrift{Name: "delay", Type: "int64", Kind: "numeric", Numeric: &validate.NumericDrift{
+		Reference: validate.MomentSummary{Count: 100_000}, Current: validate.MomentSummary{Count: 100_000},
+		Histogram: validate.BinShares{Edges: []float64{-1116, -30, 0, 30, 1688}, Scale: "tails",
+			Reference: []float64{0.001, 0.5, 0.49, 0.009}, Current: []float64{0.001, 0.5, 0.49, 0.009}}}}
+	c, ok := newDriftChart(f)
+	if !ok {
+		t.Fatal("no chart")
+	}
+	ref, cur := c.Bars[0], c.Bars[1]
+	if ref.Class != "ref" || cur.Class != "cur" || cur.X < ref.X+ref.W || ref.H < minBarH {
+		t.Errorf("first bin bars %+v, %+v: want side by side, at least %g high", ref, cur, minBarH)
+	}
+	want := "up to -30: reference 100 (0.1%), current 100 (0.1%); above 30: reference 900 (0.9%), current 900 (0.9%)"
+	if !strings.Contains(c.Caption, want) {
+		t.Errorf("caption %q lacks %q", c.Caption, want)
 	}
 }
 

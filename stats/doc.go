@@ -10,13 +10,17 @@
 //   - [Quantiles]: a KLL sketch (Karnin, Lang, Liberty 2016) with rank
 //     error about 0.3 % at the default K of 1024, exact below 4·K values;
 //     queries read its [SortedView] (quantiles, ranks, bin counts,
-//     histograms). Hand-written because no maintained Go KLL exists;
-//     t-digest has no rank guarantee under heavy ties and DDSketch bounds
+//     histograms), which carries the sketch's RankError bound.
+//     Hand-written because no maintained Go KLL exists; t-digest has no
+//     rank guarantee under heavy ties and DDSketch bounds
 //     relative value error, not rank error. Coins come from the sketch
 //     state and the data, so runs are deterministic.
 //   - [TopK]: exact value counts by 64-bit key while there are at most
-//     4·Capacity distinct keys, then a Misra-Gries summary (counts become
-//     lower bounds) or nothing, as its owner chooses.
+//     Limit distinct keys (4·Capacity unless set; profiles use
+//     [DefaultExactLimit] for strings and [DefaultNumericExactLimit] for
+//     numbers), then a Misra-Gries summary of Capacity counters (counts
+//     become lower bounds) or nothing, as its owner chooses. Exact counts
+//     give an exact [SortedView] ([CountsView]).
 //   - [Distinct]: a HyperLogLog distinct count (2^16 registers, standard
 //     error 0.41 %) that takes over when a TopK stops being exact.
 //

@@ -2,6 +2,8 @@ package stats
 
 import (
 	"cmp"
+	"iter"
+	"math"
 	"slices"
 	"sort"
 )
@@ -16,7 +18,39 @@ type SortedView struct {
 	N      int64     // total weight
 	Min    float64   // smallest value added
 	Max    float64   // largest value added
+	// RankError bounds the error of every rank and CDF answer as a
+	// fraction of N (see [Quantiles.RankError]); 0 when the view is exact.
+	RankError float64
 }
+
+// CountsView returns the exact sorted view of values with their counts
+// (positive; values distinct and finite, in any order); n, the number of
+// values, sizes the buffers. Its RankError is 0.
+func CountsView(n int, counts iter.Seq2[float64, int64]) SortedView {
+	type vc struct {
+		v float64
+		c int64
+	}
+	items := make([]vc, 0, n)
+	for v, c := range counts {
+		items = append(items, vc{v, c})
+	}
+	slices.SortFunc(items, func(a, b vc) int { return cmp.Compare(a.v, b.v) })
+	sv := SortedView{Values: make([]float64, len(items)), Cum: make([]int64, len(items))}
+	var c int64
+	for i, it := range items {
+		c += it.c
+		sv.Values[i], sv.Cum[i] = it.v, c
+	}
+	sv.N = c
+	if len(items) > 0 {
+		sv.Min, sv.Max = sv.Values[0], sv.Values[len(items)-1]
+	}
+	return sv
+}
+
+// Exact reports whether every answer of the view is exact.
+func (sv SortedView) Exact() bool { return sv.RankError == 0 }
 
 // SortedView returns the sorted, weighted content of q.
 func (q *Quantiles) SortedView() SortedView {
@@ -31,7 +65,7 @@ func (q *Quantiles) SortedView() SortedView {
 		}
 	}
 	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.v, b.v) })
-	sv := SortedView{N: q.N, Min: q.Min, Max: q.Max}
+	sv := SortedView{N: q.N, Min: q.Min, Max: q.Max, RankError: q.RankError()}
 	sv.Values = make([]float64, len(items))
 	sv.Cum = make([]int64, len(items))
 	var c int64
@@ -115,30 +149,22 @@ func (q *Quantiles) QuantilesAt(ps []float64) []float64 {
 	return out
 }
 
+// RankError is the bound on the error of any rank or CDF answer, as a
+// fraction of N, at 99 % confidence: 0 while the sketch is exact, else
+// 2.446/K^0.9433, the constant Apache DataSketches measured for KLL's
+// double-sided (all ranks) error — 0.35 % at the default K of 1024. The
+// larger input buffer of this sketch only lowers the error.
+func (q *Quantiles) RankError() float64 {
+	if q.Exact() {
+		return 0
+	}
+	return 2.446 / math.Pow(float64(q.K), 0.9433)
+}
+
 // CDF returns the estimated fraction of values <= x, or 0 when empty.
 func (q *Quantiles) CDF(x float64) float64 {
 	if q.N == 0 {
 		return 0
 	}
 	return float64(q.SortedView().Rank(x)) / float64(q.N)
-}
-
-// BinCounts returns estimated counts of values in the bins delimited by
-// ascending edges: bin i is (edges[i], edges[i+1]], except the first, which
-// also holds values equal to edges[0]. Counts below edges[0] or above the
-// last edge are not reported. The counts sum exactly to the estimated number
-// of values in [edges[0], edges[len-1]].
-func (q *Quantiles) BinCounts(edges []float64) []int64 {
-	if len(edges) < 2 {
-		return nil
-	}
-	sv := q.SortedView()
-	out := make([]int64, len(edges)-1)
-	prev := sv.Rank(edges[0]) - sv.CountEqual(edges[0])
-	for i := range out {
-		r := sv.Rank(edges[i+1])
-		out[i] = r - prev
-		prev = r
-	}
-	return out
 }

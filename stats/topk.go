@@ -10,9 +10,27 @@ import (
 )
 
 // DefaultTopKCapacity is the number of counters a [TopK] keeps after a
-// prune. Counts stay exact while a column has at most 4× this many distinct
-// values.
+// prune. Without a Limit, counts stay exact while a column has at most 4×
+// this many distinct values.
 const DefaultTopKCapacity = 1024
+
+// DefaultExactLimit is the number of distinct values whose counts profiles
+// keep exactly (TopK.Limit) before they fall back to a pruned summary or a
+// sketch: 131,072, enough for airports, ZIP codes and most product
+// catalogues. A counter costs about 100 bytes (entry, index slots, slice
+// growth) plus the kept bytes of its value, so a column at the bound holds
+// about 13 MiB for numbers and short strings and at most 46 MiB for
+// strings of MaxKeptValue bytes or more.
+const DefaultExactLimit = 1 << 17
+
+// DefaultNumericExactLimit is the number of distinct values whose counts
+// profiles keep exactly for numeric and time columns: 16,384 (under 2 MiB
+// per column), enough for codes, counts, prices in cents over a range,
+// distances and delays in whole units. Continuous values rarely repeat,
+// and tracking them longer would cost profiling time without making more
+// columns exact; their quantile sketch answers instead, with stated
+// error bounds.
+const DefaultNumericExactLimit = 1 << 14
 
 // MaxKeptValue is the number of bytes of a string or binary value a [TopK]
 // keeps beside its count unless TopK.MaxValue says otherwise; longer
@@ -31,8 +49,8 @@ func HashString(s string) uint64 { return xxh3.HashString(s) }
 // [HashBytes] for strings and binaries (whose bytes are kept beside the
 // count).
 //
-// While the number of distinct keys stays at most 4·Capacity every count is
-// exact. Past that ([TopK.Overflowing]) the owner either prunes the summary
+// While the number of distinct keys stays at most Limit (4·Capacity unless
+// set) every count is exact. Past that ([TopK.Overflowing]) the owner either prunes the summary
 // Misra-Gries style ([TopK.Prune]; the mergeable summaries of Agarwal et
 // al., 2012): the (Capacity+1)-th largest count is subtracted from every
 // counter and non-positive counters are dropped, so each count is a lower
@@ -43,7 +61,11 @@ func HashString(s string) uint64 { return xxh3.HashString(s) }
 // The counters encode with encoding/json (MarshalJSON); the zero value is
 // not ready, use [NewTopK].
 type TopK struct {
-	Capacity int   // counters kept after a prune
+	Capacity int // counters kept after a prune
+	// Limit is the number of counters kept exactly: the summary overflows
+	// past it. Defaults to 4·Capacity, which is also the bound of a
+	// pruned summary.
+	Limit    int
 	N        int64 // values counted
 	Pruned   bool  // counters were pruned: counts are lower bounds
 	MaxError int64 // largest possible undercount of any value
@@ -91,9 +113,19 @@ func (t *TopK) Exact() bool { return !t.Pruned && !t.Dropped }
 // Len returns the number of counters.
 func (t *TopK) Len() int { return len(t.entries) }
 
-// Overflowing reports whether the summary holds more than 4·Capacity
-// counters and must be pruned or dropped.
-func (t *TopK) Overflowing() bool { return len(t.entries) > 4*t.Capacity }
+// Overflowing reports whether the summary holds more than Limit counters
+// and must be pruned or dropped.
+func (t *TopK) Overflowing() bool { return len(t.entries) > t.limit() }
+
+// limit returns Limit while the counts are exact, else (or when Limit is
+// unset) 4·Capacity: once pruned, the summary is a Misra-Gries summary of
+// Capacity counters and stays small.
+func (t *TopK) limit() int {
+	if t.Limit > 0 && !t.Pruned {
+		return t.Limit
+	}
+	return 4 * t.Capacity
+}
 
 // AddKeys counts numeric keys once each; it reports whether the summary
 // overflowed.
@@ -249,6 +281,18 @@ func (t *TopK) Entries() []FreqEntry {
 	return out
 }
 
+// Counts yields the key and count of every counter, in no particular
+// order and without sorting or copying values.
+func (t *TopK) Counts() iter.Seq2[uint64, int64] {
+	return func(yield func(uint64, int64) bool) {
+		for _, e := range t.entries {
+			if !yield(e.key, e.count) {
+				return
+			}
+		}
+	}
+}
+
 // Keys yields the key of every counter, in no particular order (to seed a
 // [Distinct]).
 func (t *TopK) Keys() iter.Seq[uint64] {
@@ -265,12 +309,14 @@ func (t *TopK) Keys() iter.Seq[uint64] {
 // the result. Merge does not prune: the owner checks Overflowing.
 func (t *TopK) Merge(o *TopK) {
 	t.N += o.N
+	t.Limit = max(t.Limit, o.Limit)
 	t.MaxError += o.MaxError
 	t.Pruned = t.Pruned || o.Pruned
 	if t.Dropped || o.Dropped {
 		t.Drop()
 		return
 	}
+	t.index.reserve(len(t.entries) + len(o.entries))
 	for _, e := range o.entries {
 		t.AddBytes(e.key, o.value(e), e.count)
 		t.N -= e.count // AddBytes counted it; N was merged above

@@ -8,6 +8,7 @@ import (
 
 type topKJSON struct {
 	Capacity int         `json:"capacity"`
+	Limit    int         `json:"limit,omitempty"`
 	N        int64       `json:"n"`
 	Pruned   bool        `json:"pruned"`
 	MaxError int64       `json:"max_error"`
@@ -25,7 +26,7 @@ type entryJSON struct {
 
 // MarshalJSON encodes every counter, sorted by count then key.
 func (t *TopK) MarshalJSON() ([]byte, error) {
-	out := topKJSON{Capacity: t.Capacity, N: t.N, Pruned: t.Pruned, MaxError: t.MaxError,
+	out := topKJSON{Capacity: t.Capacity, Limit: t.Limit, N: t.N, Pruned: t.Pruned, MaxError: t.MaxError,
 		Dropped: t.Dropped, Entries: []entryJSON{}}
 	for _, e := range t.Entries() {
 		j := entryJSON{Key: e.Key, Count: e.Count}
@@ -48,7 +49,11 @@ func (t *TopK) UnmarshalJSON(data []byte) error {
 	if in.Capacity <= 0 {
 		return fmt.Errorf("top-k capacity %d", in.Capacity)
 	}
+	if in.Limit < 0 {
+		return fmt.Errorf("top-k limit %d", in.Limit)
+	}
 	*t = *NewTopK(in.Capacity)
+	t.Limit = in.Limit
 	t.Pruned, t.MaxError, t.Dropped = in.Pruned, in.MaxError, in.Dropped
 	for _, e := range in.Entries {
 		if _, dup := t.index.get(e.Key); dup || e.Count <= 0 {

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -78,5 +79,51 @@ func TestTopKMergePrune(t *testing.T) {
 		if !slices.ContainsFunc(all.Entries(), func(e FreqEntry) bool { return e.Key == k }) {
 			t.Errorf("heavy key %d lost", k)
 		}
+	}
+}
+
+// TestTopKLimit checks that counts stay exact up to Limit, that the limit
+// survives JSON and merges, and that a pruned summary is bounded by
+// 4·Capacity again.
+func TestTopKLimit(t *testing.T) {
+	a, b := NewTopK(4), NewTopK(4)
+	a.Limit, b.Limit = 100, 100
+	for i := range 60 {
+		a.AddWeighted(uint64(i), 1)
+		b.AddWeighted(uint64(i+30), 2)
+	}
+	if a.Overflowing() || !a.Exact() {
+		t.Fatalf("60 keys under a limit of 100: overflowing %v, exact %v", a.Overflowing(), a.Exact())
+	}
+	data, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back TopK
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Limit != 100 || back.Len() != 60 || back.N != 60 {
+		t.Fatalf("decoded limit %d, %d counters, n %d", back.Limit, back.Len(), back.N)
+	}
+	back.Merge(b) // 90 keys
+	if back.Overflowing() || back.Limit != 100 {
+		t.Fatalf("merged: overflowing %v, limit %d", back.Overflowing(), back.Limit)
+	}
+	for i := range 20 {
+		back.AddWeighted(uint64(1000+i), 1)
+	}
+	if !back.Overflowing() {
+		t.Fatal("110 keys over a limit of 100: not overflowing")
+	}
+	back.Prune()
+	if back.Exact() || back.Len() > 4 {
+		t.Fatalf("pruned: exact %v, %d counters", back.Exact(), back.Len())
+	}
+	for i := range 17 {
+		back.AddWeighted(uint64(2000+i), 1)
+	}
+	if !back.Overflowing() {
+		t.Errorf("pruned summary with %d counters (capacity 4): should overflow past 16", back.Len())
 	}
 }

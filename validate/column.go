@@ -71,6 +71,11 @@ type IntRange struct {
 // NewColumnProfile returns an empty profile for a column of type dt.
 func NewColumnProfile(name string, dt arrow.DataType, opts Options) *ColumnProfile {
 	c := &ColumnProfile{Name: name, Type: dt, Kind: kindOf(dt)}
+	defer func() {
+		if c.TopK != nil && c.Kind != KindBool {
+			c.TopK.Limit = opts.exactLimit(c.Kind)
+		}
+	}()
 	switch c.Kind {
 	case KindInt, KindFloat, KindTemporal:
 		c.Moments = &stats.Moments{}

@@ -40,17 +40,28 @@
 // parallel and merges them in part order with stats.Ordered.
 //
 // Value counts ([stats.TopK]): exact while a column has at most
-// 4·Capacity distinct values (4096 by default), then a Misra-Gries summary
-// for strings and binaries, or dropped for numbers (their distribution
-// lives in the quantile sketch). String and binary values are kept up to
-// [stats.MaxKeptValue] bytes (counted by the hash of all their bytes).
-// Distinct counts are exact while value counts are exact, then HyperLogLog
-// with 2^16 registers ([stats.Distinct], standard error 0.41 %).
+// Options.ExactLimit distinct strings or binaries (131,072 by default,
+// about 13 MiB for short values) or Options.NumericExactLimit distinct
+// numbers or times (16,384), then a Misra-Gries summary of the
+// TopKCapacity most frequent values for strings and binaries, or dropped
+// for numbers (their distribution lives in the quantile sketch). String
+// and binary values are kept up to [stats.MaxKeptValue] bytes (counted by
+// the hash of all their bytes). Distinct counts are exact while value
+// counts are exact, then HyperLogLog with 2^16 registers ([stats.Distinct],
+// standard error 0.41 %), never above the number of values.
 //
-// Histograms are not accumulated: equi-width and equal-mass (quantile) bins
-// are derived from the quantile sketch by [Profile.Result], since one-pass
-// histograms cannot know their range and do not merge. Bin counts are within
-// the sketch's rank error.
+// Exact when cheap: while a numeric or time column's value counts are
+// exact, [ColumnProfile.SortedView] builds its distribution from them, so
+// its quantiles, histograms and drift metrics are exact and do not depend
+// on how the rows were split into files, row groups or batches; beyond,
+// the quantile sketch answers and every figure states its error
+// (NumericResult.RankError, NumericDrift.KSError and WassersteinError).
+//
+// Histograms are not accumulated: readable bins (equal-width, or log or
+// tail bins for skewed columns, see stats.SortedView.Readable) and
+// equal-mass (quantile) bins are derived from the column's sorted view by
+// [Profile.Result], since one-pass histograms cannot know their range and
+// do not merge. Bin counts are exact or within the sketch's rank error.
 //
 // # Saving
 //
@@ -124,13 +135,15 @@
 // timestamp) is compared in the reference's unit; instants, times of day
 // and durations never compare with each other (a type change). Categorical
 // columns get PSI, Jensen–Shannon and the chi-square test of homogeneity
-// over value frequencies (the 50 most frequent reference values and one
+// over value frequencies (every value of either side while both sides'
+// counts are exact; else the 50 most frequent reference values and one
 // other bin), and unseen and vanished values. Every column gets its
 // null-rate change. Verdicts come from effect sizes, not p-values: PSI 0.1
 // warns and 0.25 alerts by default, and so do null-rate changes of 0.05 and
-// 0.2. Below 4096 values a sketch is exact and so is every number
-// (testdata/drift_golden.py checks them against scipy); beyond, they are
-// within the sketch's rank error.
+// 0.2. While value counts are exact (and below 4096 values, where a
+// sketch is exact) every number is exact (testdata/drift_golden.py and
+// testdata/flights_drift.py check them against scipy); beyond, they are
+// within the sketch's stated error bounds.
 //
 // # Coverage
 //

@@ -25,17 +25,24 @@ type DriftOptions struct {
 	// column of the reference.
 	Columns []string `json:"columns,omitempty" yaml:"columns"`
 	// MaxCategories is the number of most frequent reference values of a
-	// categorical column that get a bin of their own; the rest share an
-	// "other" bin. Defaults to 50.
+	// categorical column listed with their shares; the rest share an
+	// "other" bin. The figures use every value while both sides' counts
+	// are exact, else these bins. Defaults to 50.
 	MaxCategories int `json:"max_categories" yaml:"max_categories"`
 	// PValueMaxN is the largest effective sample size n·m/(n+m) for which
 	// the KS p-value is reported. Defaults to 10,000: on more rows every
 	// difference is "significant" and the p-value says nothing.
 	PValueMaxN float64 `json:"p_value_max_n" yaml:"p_value_max_n"`
-	// HistogramBins is the number of equal-width bins of the overlaid
+	// HistogramBins is the number of bins (equal-width, or log or tail
+	// bins for skewed columns) of the overlaid
 	// reference and current histograms of numeric features. Defaults to 20.
 	HistogramBins int `json:"histogram_bins" yaml:"histogram_bins"`
 }
+
+// WithDefaults returns o with every unset field at its default, as
+// [Drift] uses it (reports saved with zero options read their thresholds
+// through it).
+func (o DriftOptions) WithDefaults() DriftOptions { return o.withDefaults() }
 
 func (o DriftOptions) withDefaults() DriftOptions {
 	o.Bins = cmp.Or(max(o.Bins, 0), 10)
@@ -118,14 +125,16 @@ type NullDrift struct {
 // dates), times of day and durations do not compare with each other: like
 // any other change of kind, that is a type change and an alert.
 // Categorical columns get PSI, Jensen–Shannon and the chi-square test of
-// homogeneity over value frequencies (the 50 most frequent reference values
-// and one other bin), and unseen and vanished values. Every column gets its
+// homogeneity over value frequencies (every value of either side while both
+// sides' counts are exact, see Options.ExactLimit; else the 50 most frequent
+// reference values and one other bin), and unseen and vanished values. Every column gets its
 // null-rate change. Verdicts come from effect sizes, not p-values: PSI 0.1
 // warns and 0.25 alerts by default, and so do null-rate changes of 0.05 and
-// 0.2. Below 4096 values a sketch is exact and so is every number
-// (testdata/drift_golden.py checks them against scipy to 1e-9); beyond,
-// they are within the sketch's rank error (KS within 0.01 on 200,000
-// values).
+// 0.2. While value counts are exact (Options.NumericExactLimit and
+// ExactLimit), and below 4096 values, where a sketch is exact, every number
+// is exact (testdata/drift_golden.py and testdata/flights_drift.py check
+// them against scipy to 1e-9); beyond, they are within the sketch's rank
+// error, which NumericDrift states (KS within 0.01 on 200,000 values).
 func Drift(ctx context.Context, ref, cur *Profile, opts DriftOptions) (*DriftReport, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func countsDrift(name, typ string, labels []string, ref, cur []int64, o DriftOpt
 		rf[i], cf[i] = float64(ref[i]), float64(cur[i])
 		nr, nc = nr+rf[i], nc+cf[i]
 	}
-	d := &CategoricalDrift{Exact: true}
+	d := &CategoricalDrift{Exact: true, Bins: len(labels)}
 	f.Categorical = d
 	if nr == 0 || nc == 0 {
 		if nr != nc {

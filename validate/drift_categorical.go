@@ -10,11 +10,14 @@ const maxListed = 10
 const OtherCategory = "(other)"
 
 // CategoricalDrift holds the frequency comparison of a string, binary or
-// boolean column, from the two value-count summaries. The bins are the
+// boolean column, from the two value-count summaries. While both summaries
+// are exact (each side has at most Options.ExactLimit distinct values)
+// PSI, Jensen–Shannon and chi-square are computed over every value seen on
+// either side, one bin each. Past the bound, the bins are the
 // DriftOptions.MaxCategories most frequent reference values plus one
 // OtherCategory bin for every other value (dropped when empty on both
-// sides). When a summary is not exact (more than 4096 distinct values), a
-// value it lacks counts 0 and its mass moves to the other bin.
+// sides), a value a summary lacks counts 0 and its mass moves to the other
+// bin, and Exact is false.
 type CategoricalDrift struct {
 	// ChiSquare is the chi-square statistic of homogeneity of the 2×k
 	// table of counts over the bins (no Yates correction), with DOF degrees
@@ -22,9 +25,13 @@ type CategoricalDrift struct {
 	ChiSquare float64 `json:"chi_square"`
 	DOF       int     `json:"dof"`
 	PValue    float64 `json:"p_value"`
-	// Exact reports whether both summaries are exact.
+	// Exact reports whether both summaries are exact, and so every figure.
 	Exact bool `json:"exact"`
-	// Categories are the bins with both sides' shares.
+	// Bins is the number of bins the figures are computed over.
+	Bins int `json:"bins"`
+	// Categories are the shares of the DriftOptions.MaxCategories most
+	// frequent reference values and one OtherCategory bin for the rest
+	// (every other bin, when exact), for display.
 	Categories []CategoryShare `json:"categories"`
 	// Unseen lists the most frequent current values absent from the
 	// reference (only when the reference summary is exact), UnseenShare
@@ -59,6 +66,11 @@ func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *C
 	for i, l := range labels {
 		d.Categories = append(d.Categories, CategoryShare{l, rs[i], cs[i]})
 	}
+	if d.Exact {
+		refCounts, curCounts = allCategoryBins(re, ce)
+		rs, cs = shares(refCounts), shares(curCounts)
+	}
+	d.Bins = len(refCounts)
 	f.PSI = psi(rs, cs)
 	f.JS = jensenShannon(rs, cs)
 	d.ChiSquare, d.DOF, d.PValue = chiSquare(refCounts, curCounts)
@@ -90,6 +102,27 @@ func categoryBins(rc *ColumnProfile, re, ce []stats.FreqEntry, maxCats int, nr, 
 		labels = append(labels, OtherCategory)
 	}
 	return ref, cur, labels
+}
+
+// allCategoryBins returns both sides' counts of every value either side
+// has: the reference's values in its order, then the current-only values
+// in theirs.
+func allCategoryBins(re, ce []stats.FreqEntry) (ref, cur []float64) {
+	curByKey := make(map[uint64]int64, len(ce))
+	for _, e := range ce {
+		curByKey[e.Key] = e.Count
+	}
+	seen := make(map[uint64]bool, len(re))
+	for _, e := range re {
+		ref, cur = append(ref, float64(e.Count)), append(cur, float64(curByKey[e.Key]))
+		seen[e.Key] = true
+	}
+	for _, e := range ce {
+		if !seen[e.Key] {
+			ref, cur = append(ref, 0), append(cur, float64(e.Count))
+		}
+	}
+	return ref, cur
 }
 
 // missingFrom lists the entries of side (sorted by count, with total n)

@@ -9,8 +9,10 @@ import (
 )
 
 // NumericDrift holds the distribution distances of a numeric or temporal
-// column, computed from the two quantile sketches (exact while a sketch
-// holds fewer than 4·K values, within its rank error beyond). Values of
+// column, computed from the two columns' sorted views: exact while both
+// columns have at most Options.ExactLimit distinct values (their value
+// counts are kept) or a sketch holds fewer than 4·K values, within the
+// stated error bounds beyond. Values of
 // temporal columns (Wasserstein, moments, bin edges) are in the reference
 // column's raw unit, named by Unit; current values of another unit are
 // converted to it (see [Drift]).
@@ -22,6 +24,16 @@ type NumericDrift struct {
 	// KS is the Kolmogorov–Smirnov statistic sup |F_ref − F_cur|, evaluated
 	// at every value either sketch retains.
 	KS float64 `json:"ks"`
+	// Exact reports whether both distributions are exact, and so every
+	// distance here. When not, KSError and WassersteinError bound the
+	// error of KS and Wasserstein (at 99 % confidence): the sketches'
+	// rank errors ε_ref + ε_cur for KS, and ε_ref·(max_ref − min_ref) +
+	// ε_cur·(max_cur − min_cur) for Wasserstein, since each CDF is off by
+	// at most its ε over its range. RankError is the larger ε.
+	Exact            bool    `json:"exact"`
+	RankError        float64 `json:"rank_error,omitempty"`
+	KSError          float64 `json:"ks_error,omitempty"`
+	WassersteinError float64 `json:"wasserstein_error,omitempty"`
 	// KSPValue is the asymptotic two-sided p-value P(K > √n_eff·KS) of the
 	// Kolmogorov distribution, with n_eff = n·m/(n+m); nil when n_eff is
 	// above DriftOptions.PValueMaxN.
@@ -44,9 +56,13 @@ type NumericDrift struct {
 	// at i/Bins (repeated edges merged); bin j is (Edges[j-1], Edges[j]],
 	// the first starting at −∞ and the last ending at +∞.
 	Bins BinShares `json:"bins"`
-	// Histogram has equal-width bins over the range of both sides, for
-	// plotting the two distributions overlaid: bin j is
-	// (Edges[j], Edges[j+1]], the first including Edges[0].
+	// Histogram has bins over the range of both sides, for plotting the
+	// two distributions overlaid: bin j is (Edges[j], Edges[j+1]], the
+	// first including Edges[0]. Its Scale says how the edges were chosen:
+	// equal-width, or for skewed columns log bins or tail bins (below the
+	// smaller 1st and above the larger 99th percentile of the two sides;
+	// log bins when the smaller median is in the range's lowest twentieth),
+	// as stats.ReadableEdges.
 	Histogram BinShares `json:"histogram"`
 }
 
@@ -62,6 +78,8 @@ type BinShares struct {
 	Edges     []float64 `json:"edges"`
 	Reference []float64 `json:"reference"`
 	Current   []float64 `json:"current"`
+	// Scale is the histogram's stats.Scale* (empty for PSI bins).
+	Scale string `json:"scale,omitempty"`
 }
 
 // numericDrift fills f's PSI and JS and returns the numeric distances.
@@ -89,7 +107,7 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 		}
 		return d
 	}
-	rv, cv := rc.Quantiles.SortedView(), cc.Quantiles.SortedView()
+	rv, cv := rc.SortedView(), cc.SortedView()
 	if converted {
 		cv = cv.Rescaled(conv)
 	}
@@ -97,6 +115,10 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 	f.PSI = psi(d.Bins.Reference, d.Bins.Current)
 	f.JS = jensenShannon(d.Bins.Reference, d.Bins.Current)
 	d.KS, d.Wasserstein = cdfDistances(rv, cv)
+	d.Exact = rv.Exact() && cv.Exact()
+	d.RankError = max(rv.RankError, cv.RankError)
+	d.KSError = rv.RankError + cv.RankError
+	d.WassersteinError = rv.RankError*(rv.Max-rv.Min) + cv.RankError*(cv.Max-cv.Min)
 	if unit > 0 {
 		sec := d.Wasserstein * float64(unit) / float64(time.Second)
 		d.WassersteinSeconds = &sec
@@ -177,18 +199,15 @@ func nextValue(a []float64, i int, b []float64, j int) float64 {
 	return min(a[i], b[j])
 }
 
-// overlayHistogram returns equal-width bins over both sides' range.
+// overlayHistogram returns readable bins over both sides' range.
 func overlayHistogram(rv, cv stats.SortedView, bins int) BinShares {
 	lo, hi := min(rv.Min, cv.Min), max(rv.Max, cv.Max)
-	if lo == hi {
-		bins = 1
-	}
-	edges := make([]float64, bins+1)
-	for i := range edges {
-		edges[i] = lo + (hi-lo)*float64(i)/float64(bins)
-	}
-	edges[bins] = hi
-	return BinShares{Edges: edges, Reference: closedBinShares(rv, edges), Current: closedBinShares(cv, edges)}
+	p1 := min(rv.Quantile(0.01), cv.Quantile(0.01))
+	p99 := max(rv.Quantile(0.99), cv.Quantile(0.99))
+	p50 := min(rv.Quantile(0.5), cv.Quantile(0.5))
+	edges, scale := stats.ReadableEdges(lo, hi, p1, p50, p99, bins)
+	return BinShares{Edges: edges, Reference: closedBinShares(rv, edges),
+		Current: closedBinShares(cv, edges), Scale: scale}
 }
 
 // closedBinShares returns the shares of [e0, e1], (e1, e2], …

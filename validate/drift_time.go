@@ -92,6 +92,30 @@ func (f FeatureDrift) WassersteinText() string {
 	return SpanText(n.Wasserstein * float64(unit) / float64(time.Second))
 }
 
+// DistanceTexts formats f's KS statistic ("0.0088") and Wasserstein-1
+// distance (see [FeatureDrift.WassersteinText]) for people, each with its
+// error bound when it comes from quantile sketches ("0.0095 ±0.0071",
+// "12.62 ±34.93"); "-" and "-" for a feature without numeric statistics
+// or with an empty side.
+func (f FeatureDrift) DistanceTexts() (ks, w1 string) {
+	n := f.Numeric
+	if n == nil || n.Reference.Count == 0 || n.Current.Count == 0 {
+		return "-", "-"
+	}
+	ks, w1 = fmt.Sprintf("%.4f", n.KS), f.WassersteinText()
+	if n.KSError > 0 {
+		ks += fmt.Sprintf(" ±%.2g", n.KSError)
+	}
+	if n.WassersteinError > 0 {
+		bound := *n
+		bound.Wasserstein = n.WassersteinError
+		g := f
+		g.Numeric = &bound
+		w1 += " ±" + g.WassersteinText()
+	}
+	return ks, w1
+}
+
 // SpanText formats a span of sec seconds for people: "31.0d" from one day,
 // else a Go duration rounded to about four significant digits
 // ("23h59m59s", "12.346s", "1.5ms"); a negative span gets a minus sign

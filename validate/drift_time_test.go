@@ -266,3 +266,20 @@ func TestDriftTimeKindChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestDistanceTexts checks that sketched KS and W1 carry their bounds and
+// exact ones do not.
+func TestDistanceTexts(t *testing.T) {
+	n := &NumericDrift{KS: 0.00956, Wasserstein: 12.623, Reference: MomentSummary{Count: 1}, Current: MomentSummary{Count: 1}}
+	f := FeatureDrift{Kind: "numeric", Numeric: n}
+	if ks, w1 := f.DistanceTexts(); ks != "0.0096" || w1 != "12.62" {
+		t.Errorf("exact: %q %q", ks, w1)
+	}
+	n.KSError, n.WassersteinError = 0.00708, 34.934
+	if ks, w1 := f.DistanceTexts(); ks != "0.0096 ±0.0071" || w1 != "12.62 ±34.93" {
+		t.Errorf("sketched: %q %q", ks, w1)
+	}
+	if ks, w1 := (FeatureDrift{Kind: "categorical"}).DistanceTexts(); ks != "-" || w1 != "-" {
+		t.Errorf("categorical: %q %q", ks, w1)
+	}
+}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -13,9 +14,38 @@ type Options struct {
 	// stats.DefaultQuantileK (rank error about 0.3 %).
 	QuantileK int `json:"quantile_k"`
 	// TopKCapacity is the number of counters kept by a frequency summary
-	// after a prune; counts are exact up to 4× this many distinct values.
-	// Defaults to stats.DefaultTopKCapacity.
+	// after a prune (once past ExactLimit); a pruned summary is pruned
+	// again whenever it holds 4× this many. Defaults to
+	// stats.DefaultTopKCapacity.
 	TopKCapacity int `json:"topk_capacity"`
+	// ExactLimit is the number of distinct values of a string or binary
+	// column whose counts stay exact (see NumericExactLimit for numbers
+	// and times). Categorical columns past it keep a pruned summary of the
+	// TopKCapacity most frequent values (counts become lower bounds, the
+	// rest is counted as a remainder). While counts are exact, so are
+	// distinct counts, frequent values and categorical drift metrics.
+	// Defaults to stats.DefaultExactLimit (131,072 values: about 13 MiB
+	// per column for short strings such as codes, at most 46 MiB for
+	// long ones, see there).
+	// Profiles saved before it existed decode with 0 and keep their old
+	// bound of 4·TopKCapacity.
+	ExactLimit int `json:"exact_limit,omitempty"`
+	// NumericExactLimit is the number of distinct values of a numeric or
+	// time column whose counts stay exact; then its distinct count,
+	// quantiles, histograms and drift metrics (KS, Wasserstein, PSI, JS)
+	// are exact too. Past it the counts are dropped and the quantile
+	// sketch answers, with stated error bounds. Defaults to
+	// stats.DefaultNumericExactLimit (16,384 values, under 2 MiB per
+	// column).
+	NumericExactLimit int `json:"numeric_exact_limit,omitempty"`
+}
+
+// exactLimit returns the exact-count bound of a column of kind k.
+func (o Options) exactLimit(k Kind) int {
+	if k == KindInt || k == KindFloat || k == KindTemporal {
+		return cmp.Or(max(o.NumericExactLimit, 0), stats.DefaultNumericExactLimit)
+	}
+	return cmp.Or(max(o.ExactLimit, 0), stats.DefaultExactLimit)
 }
 
 // Profile holds mergeable statistics for every column of a dataset. Build

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,7 +316,7 @@ func appendInt(b []byte, i int) []byte {
 func TestTopKPruned(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
-	p := NewProfile(schema, Options{TopKCapacity: 32})
+	p := NewProfile(schema, Options{TopKCapacity: 32, ExactLimit: 128})
 	exact := map[string]int64{}
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
@@ -370,4 +371,77 @@ func TestTopKLongValuesTruncated(t *testing.T) {
 	eq(t, "distinct", r.Distinct, int64(2)) // counted by full hash
 	eq(t, "top", r.TopK[0], ValueCount{long[:stats.MaxKeptValue], 2})
 	eq(t, "max length", r.Lengths.Max, int64(1001))
+}
+
+// TestDistinctCapped checks that a HyperLogLog distinct count never
+// exceeds the number of values (it estimated about 20,043 distinct values
+// among 20,000 once) and that it is exact while the counts are.
+func TestDistinctCapped(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for i := range 20_000 {
+		b.Append("user-" + strconvItoa(i))
+	}
+	arr := b.NewArray()
+	defer arr.Release()
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rec.Release()
+	for _, tc := range []struct {
+		limit int
+		exact bool
+	}{{1024, false}, {0, true}} {
+		p := NewProfile(schema, Options{ExactLimit: tc.limit})
+		if err := p.Add(rec); err != nil {
+			t.Fatal(err)
+		}
+		r := p.Columns[0].Result(ResultOptions{})
+		if r.DistinctExact != tc.exact || r.Distinct > 20_000 || r.Distinct < 19_600 || (tc.exact && r.Distinct != 20_000) {
+			t.Errorf("limit %d: distinct %d (exact %v) of 20000 values", tc.limit, r.Distinct, r.DistinctExact)
+		}
+	}
+}
+
+// TestNumericExactFromCounts checks that a numeric column with few
+// distinct values answers quantiles exactly from its counts even when the
+// quantile sketch compacts (K 16), and says so; past NumericExactLimit it
+// falls back to the sketch and states the sketch's rank error.
+func TestNumericExactFromCounts(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	vals := make([]float64, 0, 10_000)
+	for i := range 10_000 {
+		v := int64(i*7919) % 101
+		b.Append(v)
+		vals = append(vals, float64(v))
+	}
+	arr := b.NewArray()
+	defer arr.Release()
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rec.Release()
+	sorted := slices.Sorted(slices.Values(vals))
+	for _, tc := range []struct {
+		limit int
+		exact bool
+	}{{0, true}, {50, false}} {
+		p := NewProfile(schema, Options{QuantileK: 16, NumericExactLimit: tc.limit})
+		if err := p.Add(rec); err != nil {
+			t.Fatal(err)
+		}
+		n := p.Columns[0].Result(ResultOptions{}).Numeric
+		if n.Exact != tc.exact || (n.RankError == 0) != tc.exact {
+			t.Fatalf("limit %d: exact %v, rank error %g", tc.limit, n.Exact, n.RankError)
+		}
+		if !tc.exact {
+			continue
+		}
+		for _, q := range n.Quantiles {
+			// the inverted-CDF quantile: the smallest value with rank >= p·n
+			want := sorted[max(int(math.Ceil(q.P*float64(len(sorted))))-1, 0)]
+			if q.Value != want {
+				t.Errorf("p%g = %g, want %g", 100*q.P, q.Value, want)
+			}
+		}
+	}
 }

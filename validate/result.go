@@ -18,7 +18,8 @@ var defaultQuantiles = []float64{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99}
 type ResultOptions struct {
 	// Quantiles to report. Defaults to p1, p5, p25, p50, p75, p95, p99.
 	Quantiles []float64
-	// Bins is the number of equi-width histogram bins. Defaults to 20.
+	// Bins is the number of histogram bins (equal-width, or log or tail
+	// bins for skewed columns). Defaults to 20.
 	Bins int
 	// QuantileBins is the number of equal-mass bins. Defaults to 10 (deciles).
 	QuantileBins int
@@ -67,18 +68,25 @@ type ColumnResult struct {
 
 // NumericResult summarizes finite values; NaN and ±Inf are only counted.
 type NumericResult struct {
-	Finite       int64           `json:"finite"`
-	NaN          int64           `json:"nan"`
-	PosInf       int64           `json:"pos_inf"`
-	NegInf       int64           `json:"neg_inf"`
-	Zeros        int64           `json:"zeros"`
-	Negatives    int64           `json:"negatives"`
-	Min          float64         `json:"min"`
-	Max          float64         `json:"max"`
-	Sum          float64         `json:"sum"`
-	Mean         float64         `json:"mean"`
-	Variance     float64         `json:"variance"`
-	StdDev       float64         `json:"std_dev"`
+	Finite    int64   `json:"finite"`
+	NaN       int64   `json:"nan"`
+	PosInf    int64   `json:"pos_inf"`
+	NegInf    int64   `json:"neg_inf"`
+	Zeros     int64   `json:"zeros"`
+	Negatives int64   `json:"negatives"`
+	Min       float64 `json:"min"`
+	Max       float64 `json:"max"`
+	Sum       float64 `json:"sum"`
+	Mean      float64 `json:"mean"`
+	Variance  float64 `json:"variance"`
+	StdDev    float64 `json:"std_dev"`
+	// Exact reports whether the quantiles and histograms are exact (the
+	// column has at most Options.ExactLimit distinct values); else they
+	// come from the quantile sketch and RankError bounds the rank of every
+	// quantile and each histogram count as a fraction of Finite, at 99 %
+	// confidence.
+	Exact        bool            `json:"exact"`
+	RankError    float64         `json:"quantile_rank_error"`
 	Quantiles    []QuantileValue `json:"quantiles"`
 	Histogram    Histogram       `json:"histogram"`
 	QuantileBins Histogram       `json:"quantile_bins"`
@@ -91,7 +99,10 @@ type QuantileValue struct {
 }
 
 // Histogram has len(Edges)-1 bins; bin i covers (Edges[i], Edges[i+1]], the
-// first also Edges[0]. Counts are estimated from the quantile sketch.
+// first also Edges[0]. Counts are exact while the column's value counts are
+// (see NumericResult.Exact), else estimated from the quantile sketch.
+// The profile's histogram is readable rather than equal-width: a skewed
+// column gets log bins or tail bins (see stats.SortedView.Readable).
 type Histogram = stats.Histogram
 
 // TimeRange is the range of a temporal column. Timestamps are in the
@@ -148,12 +159,14 @@ func (c *ColumnProfile) Result(opts ResultOptions) ColumnResult {
 	return r
 }
 
-// distinct returns the distinct count and whether it is exact.
+// distinct returns the distinct count and whether it is exact: the number
+// of exact counters, else the HyperLogLog estimate, which never exceeds
+// the number of values counted.
 func (c *ColumnProfile) distinct() (int64, bool) {
 	if c.Distinct.Sketch == nil {
 		return int64(c.TopK.Len()), true
 	}
-	return c.Distinct.Estimate(), false
+	return min(c.Distinct.Estimate(), c.TopK.N), false
 }
 
 func (c *ColumnProfile) numericResult(opts ResultOptions) *NumericResult {
@@ -164,12 +177,13 @@ func (c *ColumnProfile) numericResult(opts ResultOptions) *NumericResult {
 	if m.Count == 0 {
 		return r
 	}
-	qs := c.Quantiles.QuantilesAt(opts.Quantiles)
-	for i, p := range opts.Quantiles {
-		r.Quantiles = append(r.Quantiles, QuantileValue{P: p, Value: qs[i]})
+	v := c.SortedView()
+	for _, p := range opts.Quantiles {
+		r.Quantiles = append(r.Quantiles, QuantileValue{P: p, Value: v.Quantile(p)})
 	}
-	r.Histogram = c.Quantiles.EquiWidth(opts.Bins)
-	r.QuantileBins = c.Quantiles.EquiDepth(opts.QuantileBins)
+	r.Exact, r.RankError = v.Exact(), v.RankError
+	r.Histogram = v.Readable(opts.Bins)
+	r.QuantileBins = v.EquiDepth(opts.QuantileBins)
 	return r
 }
 

@@ -157,10 +157,7 @@ func writeDriftTable(w io.Writer, r *validate.DriftReport) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "feature\tkind\tPSI\tKS\tW1\tJS\tnulls Δ\tverdict\tnotes")
 	for _, f := range r.Features {
-		ks, w1 := "-", "-"
-		if n := f.Numeric; n != nil && n.Reference.Count > 0 && n.Current.Count > 0 {
-			ks, w1 = fmt.Sprintf("%.4f", n.KS), f.WassersteinText()
-		}
+		ks, w1 := f.DistanceTexts()
 		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%s\t%.4f\t%+.4f\t%s\t%s\n", f.Name, f.Kind, f.PSI, ks, w1, f.JS,
 			f.Nulls.Change, f.Verdict, strings.Join(f.Notes, "; "))
 	}
