@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/pipeline"
@@ -149,7 +150,11 @@ func driftHeatmap(recs []*pipeline.Record) []heatRow {
 			c := cell{Text: "-", Class: "h-none", Title: rec.ID + ": not measured"}
 			if rec.Drift != nil {
 				for _, f := range rec.Drift.Features {
-					if f.Name == name {
+					if f.Name == name && f.Kind == "temporal" && f.Score == 0 && f.Numeric != nil {
+						// An instant column's range moves with the clock: its PSI
+						// ranks nothing, its calendar features carry the verdict.
+						c = cell{Text: "clock", Class: "h-none", Title: rec.ID + ": " + strings.Join(f.Notes, "; ")}
+					} else if f.Name == name {
 						c = cell{Text: numText(round4(f.PSI)), Class: "v-" + f.Verdict.String(),
 							Title: rec.ID + ": PSI " + numText(f.PSI) + ", " + f.Verdict.String()}
 					}
