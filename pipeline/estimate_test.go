@@ -19,7 +19,7 @@ func TestReportMonitorSideBySide(t *testing.T) {
 			Calibration: "isotonic on 86,976 holdout rows"},
 	}}
 	var b bytes.Buffer
-	if err := report.WriteRunHTML(&b, reportRun(rec)); err != nil {
+	if err := report.WriteRunHTML(&b, rec); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"estimated and realized side by side (the estimate decided)",
@@ -31,7 +31,7 @@ func TestReportMonitorSideBySide(t *testing.T) {
 	}
 	rec.Monitor.Realized = nil
 	b.Reset()
-	if err := report.WriteRunHTML(&b, reportRun(rec)); err != nil {
+	if err := report.WriteRunHTML(&b, rec); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "realized not yet (no labels)") {

@@ -15,6 +15,7 @@ import (
 	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // chromium is Debian's headless browser, installed by .ci/run.
@@ -72,9 +73,9 @@ func TestReportsInChromium(t *testing.T) {
 	curves := &evaluate.Curves{Rows: 100, Positives: 80, Threshold: 0.5, Confusion: evaluate.Confusion{TP: 75, FN: 5, FP: 10, TN: 10},
 		ROC: []evaluate.CurvePoint{{X: 0, Y: 0}, {X: 0.2, Y: 0.9}, {X: 1, Y: 1}}, PR: []evaluate.CurvePoint{{X: 0.5, Y: 1}, {X: 1, Y: 0.8}},
 		Reliability: []evaluate.ReliabilityBin{{Lo: 0.8, Hi: 0.9, Rows: 100, MeanScore: 0.85, Positive: 0.8}}}
-	ev := &report.Evaluation{Label: "late", Rows: 100, Models: []report.ModelResult{
-		{Name: "a.safetensors", Rows: 100, Metrics: map[string]float64{"accuracy": 0.85, "auc": 0.9}, Curves: curves},
-		{Name: "b.safetensors", Rows: 100, Metrics: map[string]float64{"accuracy": 0.7, "auc": 0.6}, Curves: curves}}}
+	ev := &report.Evaluation{Label: "late", Rows: 100, Models: []evaluate.Result{
+		{Model: "a.safetensors", Rows: 100, Metrics: map[string]float64{"accuracy": 0.85, "auc": 0.9}, Curves: curves},
+		{Model: "b.safetensors", Rows: 100, Metrics: map[string]float64{"accuracy": 0.7, "auc": 0.6}, Curves: curves}}}
 	if err := report.WriteFile(evalPage, func(w io.Writer) error { return report.WriteEvaluationHTML(w, ev) }); err != nil {
 		t.Fatal(err)
 	}
@@ -91,10 +92,10 @@ func TestReportsInChromium(t *testing.T) {
 }
 
 // hostileRun has markup in a feature, a slice, a stage and a reason.
-func hostileRun() *report.Run {
+func hostileRun() *workspace.Record {
 	x := "<script>alert(1)</script>"
-	return &report.Run{ID: x, Outcome: "rejected", Clock: time.Unix(0, 0), Reasons: []string{x},
-		Stages: []report.Stage{{Name: x, Status: "failed", Duration: time.Second, Notes: []string{`<img src=x onerror=alert(1)>`}}},
+	return &workspace.Record{ID: x, Outcome: workspace.OutcomeRejected, Clock: time.Unix(0, 0), Reasons: []string{x},
+		Stages: []workspace.Stage{{Name: x, Status: workspace.StageFailed, Duration: time.Second, Notes: []string{`<img src=x onerror=alert(1)>`}}},
 		Drift: &validate.DriftReport{Features: []validate.FeatureDrift{{Name: x, Kind: "categorical",
 			Categorical: &validate.CategoricalDrift{Categories: []validate.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
 		Coverage: &validate.CoverageReport{Slices: []validate.SliceCoverage{{Name: x, Expr: x}}}}

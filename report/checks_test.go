@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // TestEveryCheckListed checks the audit report lists passed checks beside
@@ -39,7 +40,7 @@ func TestNoChecksConfigured(t *testing.T) {
 	if err := WriteMarkdown(&md, a); err != nil {
 		t.Fatal(err)
 	}
-	run := &Run{ID: "r000001", Outcome: "kept"}
+	run := &workspace.Record{ID: "r000001", Outcome: workspace.OutcomeKept}
 	var runPage bytes.Buffer
 	if err := WriteRunHTML(&runPage, run); err != nil {
 		t.Fatal(err)

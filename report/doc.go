@@ -20,10 +20,9 @@
 // slice table with its findings.
 //
 // A pipeline run has its own page: [WriteRunHTML] and [WriteRunMarkdown]
-// render a [Run] (plain fields; the pipeline converts its record, so this
-// package never imports it): header and outcome, a timeline of stages,
-// decision, findings (and every check, passed ones too), the new data's
-// profile, drift, coverage, the training curve, optimization before and
+// render its record (a *workspace.Record) directly: header and outcome,
+// a timeline of stages, decision, findings (and every check, passed ones
+// too), the new data's profile, drift, coverage, the training curve, optimization before and
 // after, the evaluation of every model and the gate table. The evaluation
 // sets each binary model's accuracy beside the majority class's and the
 // prevalence and its AUC beside chance, and draws its confusion matrix,

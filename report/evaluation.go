@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // Evaluation is what `refit evaluate --report` shows: models evaluated on
@@ -16,9 +19,9 @@ type Evaluation struct {
 	Sources     []string
 	Label       string
 	Rows        int
-	// Models are the evaluated models, in the order given; a model without
-	// a role is named by its Name.
-	Models []ModelResult
+	// Models are the evaluated models, in the order given, each named by
+	// its Model.
+	Models []evaluate.Result
 }
 
 // evaluationView is what evaluation.html.tmpl sees.
@@ -35,7 +38,10 @@ func WriteEvaluationHTML(w io.Writer, e *Evaluation) error {
 	if title == "" {
 		title = "refit evaluate"
 	}
-	v := evaluationView{runView: runView{Run: &Run{Models: e.Models}, Title: title}, Eval: e}
+	v := evaluationView{runView: runView{Record: &workspace.Record{}, Models: make([]modelResult, len(e.Models)), Title: title}, Eval: e}
+	for i := range e.Models {
+		v.Models[i].Result = &e.Models[i]
+	}
 	v.setEvaluation()
 	if err := templates.ExecuteTemplate(w, "evaluation.html.tmpl", v); err != nil {
 		return fmt.Errorf("report: render evaluation html: %w", err)

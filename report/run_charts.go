@@ -2,10 +2,13 @@ package report
 
 import (
 	"fmt"
-	"github.com/refit-ml/refit/internal/numfmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/train"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // Layout of the run charts, in SVG user units.
@@ -35,7 +38,7 @@ type stageBar struct {
 	TextY                                float64
 }
 
-func newTimeline(r *Run) timelineChart {
+func newTimeline(r *workspace.Record) timelineChart {
 	t := timelineChart{W: lineW, H: stageRowH * float64(len(r.Stages))}
 	origin, total := timelineSpan(r)
 	t.Total = durationText(total)
@@ -46,18 +49,18 @@ func newTimeline(r *Run) timelineChart {
 		w := max(area*frac(s.Duration, total), 2)
 		x = min(x, stageNameW+area-w)
 		y := float64(i) * stageRowH
-		title := s.Name + ": " + s.Status + ", " + durationText(s.Duration)
+		title := s.Name + ": " + string(s.Status) + ", " + durationText(s.Duration)
 		if len(s.Notes) > 0 {
 			title += " — " + strings.Join(s.Notes, "; ")
 		}
-		t.Rows = append(t.Rows, stageBar{Name: s.Name, Status: s.Status, Duration: durationText(s.Duration),
+		t.Rows = append(t.Rows, stageBar{Name: s.Name, Status: string(s.Status), Duration: durationText(s.Duration),
 			Title: title, Notes: strings.Join(s.Notes, "; "), X: x, Y: y + 4, BarW: w, TextY: y + stageRowH/2 + 4})
 	}
 	return t
 }
 
 // timelineSpan is the first stage's start and the time to the last end.
-func timelineSpan(r *Run) (time.Time, time.Duration) {
+func timelineSpan(r *workspace.Record) (time.Time, time.Duration) {
 	origin := r.Started
 	for _, s := range r.Stages {
 		if !s.Started.IsZero() && (origin.IsZero() || s.Started.Before(origin)) {
@@ -107,22 +110,23 @@ type curveChart struct {
 	Metric, BestValue, Stopped string
 }
 
-func newCurve(t *Training) *curveChart {
-	if t == nil || len(t.Epochs) == 0 {
+func newCurve(s *workspace.TrainingSummary) *curveChart {
+	if s == nil || len(s.Report.History) == 0 {
 		return nil
 	}
+	t := &s.Report
 	c := &curveChart{W: lineW, H: curveH, Top: curveTop, Bottom: curveH - curveBot, Left: curveLeft,
-		Right: lineW - curveRight, Epochs: len(t.Epochs), Metric: t.Metric}
-	lo, hi := lossRange(t.Epochs)
+		Right: lineW - curveRight, Epochs: len(t.History), Metric: t.Metric}
+	lo, hi := lossRange(t.History)
 	x := func(e int) float64 {
-		if len(t.Epochs) == 1 {
+		if len(t.History) == 1 {
 			return (c.Left + c.Right) / 2
 		}
-		return c.Left + (c.Right-c.Left)*float64(e-t.Epochs[0].Epoch)/float64(len(t.Epochs)-1)
+		return c.Left + (c.Right-c.Left)*float64(e-t.History[0].Epoch)/float64(len(t.History)-1)
 	}
 	y := func(v float64) float64 { return c.Bottom - (c.Bottom-c.Top)*(v-lo)/(hi-lo) }
 	var train, valid []string
-	for _, e := range t.Epochs {
+	for _, e := range t.History {
 		train = append(train, point(x(e.Epoch), y(e.TrainLoss)))
 		valid = append(valid, point(x(e.Epoch), y(e.ValidLoss)))
 		if e.Epoch == t.BestEpoch {
@@ -134,7 +138,7 @@ func newCurve(t *Training) *curveChart {
 	for _, v := range []float64{lo, (lo + hi) / 2, hi} {
 		c.YTicks = append(c.YTicks, svgLabel{X: c.Left - 6, Y: y(v) + 4, Text: strconv.FormatFloat(v, 'g', 4, 64)})
 	}
-	first, last := t.Epochs[0].Epoch, t.Epochs[len(t.Epochs)-1].Epoch
+	first, last := t.History[0].Epoch, t.History[len(t.History)-1].Epoch
 	c.XTicks = []svgLabel{{X: x(first), Y: curveH - 8, Text: "epoch " + strconv.Itoa(first)}, {X: x(last), Y: curveH - 8, Text: strconv.Itoa(last)}}
 	if t.StoppedEarly {
 		c.Stopped = "stopped early"
@@ -143,7 +147,7 @@ func newCurve(t *Training) *curveChart {
 }
 
 // lossRange is the range of both losses, padded 5% and never empty.
-func lossRange(epochs []Epoch) (lo, hi float64) {
+func lossRange(epochs []train.Epoch) (lo, hi float64) {
 	lo, hi = epochs[0].TrainLoss, epochs[0].TrainLoss
 	for _, e := range epochs {
 		lo, hi = min(lo, e.TrainLoss, e.ValidLoss), max(hi, e.TrainLoss, e.ValidLoss)

@@ -29,7 +29,7 @@ type baselineRow struct {
 
 // baselineRows lists each binary model's accuracy beside the majority
 // class's and the prevalence, and its AUC beside chance (0.5).
-func baselineRows(models []ModelResult) []baselineRow {
+func baselineRows(models []modelResult) []baselineRow {
 	var out []baselineRow
 	for _, m := range models {
 		c := m.Curves
@@ -51,7 +51,7 @@ type confusionView struct {
 	TPR, FPR, TNR, FNR string
 }
 
-func confusionViews(models []ModelResult) []confusionView {
+func confusionViews(models []modelResult) []confusionView {
 	var out []confusionView
 	for _, m := range models {
 		if m.Curves == nil {
@@ -89,8 +89,8 @@ type evalLine struct {
 
 // evalCharts lays out the ROC, precision-recall and reliability charts of
 // the binary models (the candidate first); nil without curves.
-func evalCharts(models []ModelResult) []evalChart {
-	var withCurves []ModelResult
+func evalCharts(models []modelResult) []evalChart {
+	var withCurves []modelResult
 	for _, m := range models {
 		if m.Curves != nil && len(m.Curves.ROC) > 0 {
 			withCurves = append(withCurves, m)
@@ -154,13 +154,13 @@ func (c evalChart) line(class, name string, pts []evaluate.CurvePoint, dots bool
 }
 
 // modelTitle names a model by role and version: "candidate (v0002)".
-func modelTitle(m ModelResult) string {
+func modelTitle(m modelResult) string {
 	if m.Role == "" {
-		return m.Name
+		return m.Model
 	}
 	t := roleTitle(m.Role)
-	if m.Name != "" && m.Name != t {
-		t += " (" + m.Name + ")"
+	if m.Model != "" && m.Model != t {
+		t += " (" + m.Model + ")"
 	}
 	return t
 }

@@ -6,23 +6,24 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // evalRun is a run whose candidate has curves: 80 of 100 rows positive,
 // so the majority class scores 0.8 and the candidate's 0.85 beats it.
-func evalRun() *Run {
+func evalRun() *workspace.Record {
 	curves := &evaluate.Curves{Rows: 100, Positives: 80, Threshold: 0.5, Confusion: evaluate.Confusion{TP: 75, FN: 5, FP: 10, TN: 10},
 		ROC:         []evaluate.CurvePoint{{X: 0, Y: 0}, {X: 0.2, Y: 0.9}, {X: 1, Y: 1}},
 		PR:          []evaluate.CurvePoint{{X: 0.5, Y: 1}, {X: 1, Y: 0.8}},
 		Reliability: []evaluate.ReliabilityBin{{Lo: 0.8, Hi: 0.9, Rows: 100, MeanScore: 0.85, Positive: 0.8}}}
-	return &Run{ID: "r000002", Outcome: "promoted", Models: []ModelResult{{Role: evaluate.RoleCandidate, Name: "v0002", Rows: 100,
+	return &workspace.Record{ID: "r000002", Outcome: workspace.OutcomePromoted, Evaluation: []evaluate.Result{{Model: "v0002", Rows: 100,
 		Metrics: map[string]float64{"accuracy": 0.85, "auc": 0.9, "pr_auc": 0.95, "ece": 0.05}, Curves: curves,
-		Slices: []SliceResult{{Name: "long", Rows: 40, Positives: 30, Metrics: map[string]float64{"auc": 0.8},
+		Slices: []evaluate.SliceResult{{Name: "long", Rows: 40, Positives: 30, Metrics: map[string]float64{"auc": 0.8},
 			Interval: &evaluate.Interval{Metric: "auc", Lo: 0.61, Hi: 0.99, Level: 0.95}}}}}}
 }
 
 func TestRunBaselines(t *testing.T) {
-	rows := baselineRows(evalRun().Models)
+	rows := baselineRows(runModels(evalRun()))
 	if len(rows) != 1 || rows[0].Majority != "0.8000" || rows[0].Prevalence != "80% (80 of 100)" || !rows[0].BeatsMajority || !rows[0].BeatsChance {
 		t.Fatalf("baselines %+v", rows)
 	}

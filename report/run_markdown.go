@@ -7,20 +7,22 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // WriteRunMarkdown writes a run's summary in GitHub-flavoured Markdown:
 // outcome, champion, stages, reasons, findings, drift, coverage,
 // optimization, evaluation and gates.
-func WriteRunMarkdown(w io.Writer, r *Run) error {
+func WriteRunMarkdown(w io.Writer, rec *workspace.Record) error {
+	r := newRunView(rec)
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "## %s refit run %s: %s\n\n", outcomeIcon(r.Outcome), mdText(r.ID), mdText(r.Outcome))
+	fmt.Fprintf(bw, "## %s refit run %s: %s\n\n", outcomeIcon(r.Outcome), mdText(r.ID), mdText(string(r.Outcome)))
 	fmt.Fprintf(bw, "clock %s · champion %s → %s", r.Clock.UTC().Format("2006-01-02 15:04:05 UTC"),
 		mdText(orNone(r.ChampionBefore)), mdText(orNone(r.ChampionAfter)))
 	if r.Candidate != "" {
 		fmt.Fprintf(bw, " · candidate %s", mdText(r.Candidate))
 	}
-	fmt.Fprintf(bw, " · %s new rows\n", numfmt.Count(r.Dataset.Rows))
+	fmt.Fprintf(bw, " · %s new rows\n", numfmt.Count(r.NewRows))
 	if r.Error != "" {
 		fmt.Fprintf(bw, "\n**error:** %s\n", mdText(r.Error))
 	}
@@ -35,29 +37,29 @@ func WriteRunMarkdown(w io.Writer, r *Run) error {
 		bw.WriteString("\n### Findings\n")
 		writeFindingsMarkdown(bw, r.Findings)
 	}
-	if r.Drift != nil {
-		fmt.Fprintf(bw, "\n### Drift\n\n%s", (&DriftSection{Report: r.Drift, Reference: r.driftReference(), Current: "new data"}).Markdown())
+	if rec.Drift != nil {
+		fmt.Fprintf(bw, "\n### Drift\n\n%s", (&DriftSection{Report: rec.Drift, Reference: driftReference(rec), Current: "new data"}).Markdown())
 	}
-	if r.Coverage != nil {
-		fmt.Fprintf(bw, "\n### Coverage\n\n%s\n", (&CoverageSection{Report: r.Coverage}).Markdown())
+	if rec.Coverage != nil {
+		fmt.Fprintf(bw, "\n### Coverage\n\n%s\n", (&CoverageSection{Report: rec.Coverage}).Markdown())
 	}
 	writeModelsMarkdown(bw, r)
 	return bw.Flush()
 }
 
-func writeStagesMarkdown(w *bufio.Writer, r *Run) {
+func writeStagesMarkdown(w *bufio.Writer, r *runView) {
 	if len(r.Stages) == 0 {
 		return
 	}
 	w.WriteString("\n| stage | status | duration | notes |\n|---|---|---:|---|\n")
 	for _, s := range r.Stages {
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(s.Name), mdCell(s.Status), durationText(s.Duration), mdCell(strings.Join(s.Notes, "; ")))
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(s.Name), mdCell(string(s.Status)), durationText(s.Duration), mdCell(strings.Join(s.Notes, "; ")))
 	}
 }
 
 // writeModelsMarkdown writes the optimization, evaluation and gate tables.
-func writeModelsMarkdown(w *bufio.Writer, r *Run) {
-	if rows := optimizationRows(r); len(rows) > 0 {
+func writeModelsMarkdown(w *bufio.Writer, r *runView) {
+	if rows := r.OptRows; len(rows) > 0 {
 		w.WriteString("\n### Optimization\n\n| | float parent | optimized | change |\n|---|---:|---:|---:|\n")
 		for _, c := range rows {
 			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", c.Quantity, c.Before, c.After, c.Change)
@@ -77,9 +79,9 @@ func writeModelsMarkdown(w *bufio.Writer, r *Run) {
 				mdText(b.Model), b.Accuracy, b.Majority, b.Prevalence, b.AUC)
 		}
 	}
-	if len(r.Gates) > 0 {
-		fmt.Fprintf(w, "\n### Gates: %s\n\n| gate | observed | threshold | result | reason |\n|---|---:|---:|---|---|\n", passFail(r.GatesPass))
-		for _, g := range gateRows(r.Gates) {
+	if len(r.GateRows) > 0 {
+		fmt.Fprintf(w, "\n### Gates: %s\n\n| gate | observed | threshold | result | reason |\n|---|---:|---:|---|---|\n", passFail(r.Verdict.Pass))
+		for _, g := range r.GateRows {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdCell(g.Gate), g.Observed, g.Threshold, passFail(g.Pass), mdCell(g.Reason))
 		}
 	}
@@ -99,13 +101,13 @@ func orNone(s string) string {
 	return s
 }
 
-func outcomeIcon(outcome string) string {
+func outcomeIcon(outcome workspace.Outcome) string {
 	switch outcome {
-	case "promoted":
+	case workspace.OutcomePromoted:
 		return "✅"
-	case "rejected", "not-promoted":
+	case workspace.OutcomeRejected, workspace.OutcomeNotPromoted:
 		return "⚠️"
-	case "blocked-data", "failed":
+	case workspace.OutcomeBlockedData, workspace.OutcomeFailed:
 		return "❌"
 	}
 	return "ℹ️"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/optimize"
 )
 
 // compareRow is one quantity of the optimization before/after table.
@@ -18,12 +19,12 @@ type compareRow struct {
 
 // optimizationRows compares the float parent with the optimized candidate
 // from their evaluations; nil without a float parent.
-func optimizationRows(r *Run) []compareRow {
-	parent, opt := r.model(evaluate.RoleParent), r.model(evaluate.RoleCandidate)
+func optimizationRows(models []modelResult, o *optimize.Result) []compareRow {
+	parent, opt := findModel(models, evaluate.RoleParent), findModel(models, evaluate.RoleCandidate)
 	if parent == nil || opt == nil {
 		return nil
 	}
-	metric := headlineMetric(r, opt)
+	metric := headlineMetric(o, opt)
 	pc, oc := parent.Cost, opt.Cost
 	rows := []compareRow{
 		compareNum(metric+" on the "+numfmt.Count(int64(opt.Rows))+" holdout rows", parent.Metrics[metric], opt.Metrics[metric], "%.4f"),
@@ -39,8 +40,8 @@ func optimizationRows(r *Run) []compareRow {
 
 // headlineMetric is the optimization's metric, else the task's headline
 // (auc, rmse, accuracy), else the candidate's first.
-func headlineMetric(r *Run, m *ModelResult) string {
-	if o := r.Optimization; o != nil && o.Metric != "" {
+func headlineMetric(o *optimize.Result, m *modelResult) string {
+	if o != nil && o.Metric != "" {
 		if _, ok := m.Metrics[o.Metric]; ok {
 			return o.Metric
 		}
@@ -79,7 +80,7 @@ type attemptRow struct {
 	Kept                          bool
 }
 
-func attemptRows(o *Optimization) []attemptRow {
+func attemptRows(o *optimize.Result) []attemptRow {
 	if o == nil {
 		return nil
 	}
@@ -92,7 +93,7 @@ func attemptRows(o *Optimization) []attemptRow {
 }
 
 // variantText is "sparsity 80% structured, int8 (layers 0 float)".
-func variantText(a Attempt) string {
+func variantText(a optimize.Attempt) string {
 	s := fmt.Sprintf("sparsity %.0f%%", 100*a.Sparsity)
 	if a.Structured {
 		s += " structured"
@@ -119,7 +120,7 @@ type evalRow struct {
 // evaluationTable lays out metrics × models: the header names each model
 // by role and version, each row is a metric (the union of every model's),
 // then the holdout rows.
-func evaluationTable(models []ModelResult) ([]string, []evalRow) {
+func evaluationTable(models []modelResult) ([]string, []evalRow) {
 	if len(models) == 0 {
 		return nil, nil
 	}
@@ -156,7 +157,7 @@ type sliceMetricRow struct {
 
 // sliceTable lays out one metric per slice × model, slices in the order
 // the first model lists them.
-func sliceTable(models []ModelResult, metric string) []sliceMetricRow {
+func sliceTable(models []modelResult, metric string) []sliceMetricRow {
 	var rows []sliceMetricRow
 	for _, s := range models[0].Slices {
 		row := sliceMetricRow{Name: s.Name, Rows: numfmt.Count(int64(s.Rows)), Positives: "-"}
@@ -171,7 +172,7 @@ func sliceTable(models []ModelResult, metric string) []sliceMetricRow {
 	return rows
 }
 
-func sliceValue(slices []SliceResult, name, metric string) string {
+func sliceValue(slices []evaluate.SliceResult, name, metric string) string {
 	for _, s := range slices {
 		if v, ok := s.Metrics[metric]; ok && s.Name == name {
 			text := fmt.Sprintf("%.4f", v)
@@ -190,7 +191,7 @@ type gateRow struct {
 	Pass                              bool
 }
 
-func gateRows(gates []Gate) []gateRow {
+func gateRows(gates []evaluate.GateResult) []gateRow {
 	out := make([]gateRow, len(gates))
 	for i, g := range gates {
 		name := g.Gate

@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/optimize"
+	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/workspace"
 	"golang.org/x/net/html"
 )
 
@@ -47,43 +50,43 @@ func sampleCoverage() *validate.CoverageReport {
 }
 
 // sampleRun is a promoted run with every part, some of it hostile.
-func sampleRun() *Run {
+func sampleRun() *workspace.Record {
 	start := time.Date(2024, 5, 1, 0, 0, 1, 0, time.UTC)
-	stage := func(name, status string, off, d time.Duration, notes ...string) Stage {
-		return Stage{Name: name, Status: status, Started: start.Add(off), Duration: d, Notes: notes}
+	stage := func(name string, status workspace.StageStatus, off, d time.Duration, notes ...string) workspace.Stage {
+		return workspace.Stage{Name: name, Status: status, Started: start.Add(off), Duration: d, Notes: notes}
 	}
-	var epochs []Epoch
+	var epochs []train.Epoch
 	for i := 1; i <= 12; i++ {
 		f := float64(i)
-		epochs = append(epochs, Epoch{Epoch: i, TrainLoss: 0.7/f + 0.05, ValidLoss: 0.65/f + 0.06 + 0.002*f, ValidMetric: 0.8 + 0.01*f})
+		epochs = append(epochs, train.Epoch{Epoch: i, TrainLoss: 0.7/f + 0.05, ValidLoss: 0.65/f + 0.06 + 0.002*f, ValidMetric: 0.8 + 0.01*f})
 	}
-	return &Run{ID: "r000004", Trigger: "demo", Clock: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Started: start,
-		Finished: start.Add(2400 * time.Millisecond), Outcome: "promoted", ChampionBefore: "v0001", ChampionAfter: "v0002", Candidate: "v0002",
-		Reasons: []string{"drift alert on <script>alert(1)</script> (PSI 2.09 ≥ 0.25): retrain", "candidate v0002 passed every gate: promoted to champion"},
-		Dataset: Dataset{Sources: []string{"data/month=2024-04/part-0.parquet"}, Files: 1, Rows: 3000},
-		Stages: []Stage{stage("discover", "ok", 0, 200*time.Microsecond, "4 files, 1 new"), stage("validate", "ok", time.Millisecond, 72*time.Millisecond),
-			stage("decide", "ok", 80*time.Millisecond, 27*time.Millisecond), stage("train", "ok", 110*time.Millisecond, 522*time.Millisecond, "30 epochs"),
-			stage("optimize", "ok", 640*time.Millisecond, 136*time.Millisecond), stage("evaluate", "ok", 780*time.Millisecond, 1600*time.Millisecond, "<gates> passed"),
-			stage("register", "skipped", 2390*time.Millisecond, 0, "promotion off")},
-		Checks:   12,
-		Findings: []validate.Finding{{Check: "range", Column: "distance", Severity: validate.SeverityWarn, Expected: "values within [30, 1410]", Observed: "max 3396", Failing: 69, Total: 3000, Fraction: 0.023}},
-		Drift:    sampleDrift(), Coverage: sampleCoverage(),
-		Monitor:  &Monitor{Metric: "auc", Value: 0.71, Rows: 3000, Threshold: 0.7},
-		Training: &Training{Metric: "auc", TrainRows: 3405, ValidRows: 378, Params: 1025, BestEpoch: 9, Epochs: epochs, Window: "2024-01 to 2024-04"},
-		Optimization: &Optimization{Metric: "auc", Baseline: 0.8731, Final: 0.8678, Attempts: []Attempt{
+	return &workspace.Record{ID: "r000004", Trigger: "demo", Clock: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Started: start,
+		Finished: start.Add(2400 * time.Millisecond), Outcome: workspace.OutcomePromoted, ChampionBefore: "v0001", ChampionAfter: "v0002", Candidate: "v0002",
+		Reasons:  []string{"drift alert on <script>alert(1)</script> (PSI 2.09 ≥ 0.25): retrain", "candidate v0002 passed every gate: promoted to champion"},
+		NewFiles: []string{"data/month=2024-04/part-0.parquet"}, NewRows: 3000,
+		Stages: []workspace.Stage{stage("discover", workspace.StageOK, 0, 200*time.Microsecond, "4 files, 1 new"), stage("validate", workspace.StageOK, time.Millisecond, 72*time.Millisecond),
+			stage("decide", workspace.StageOK, 80*time.Millisecond, 27*time.Millisecond), stage("train", workspace.StageOK, 110*time.Millisecond, 522*time.Millisecond, "30 epochs"),
+			stage("optimize", workspace.StageOK, 640*time.Millisecond, 136*time.Millisecond), stage("evaluate", workspace.StageOK, 780*time.Millisecond, 1600*time.Millisecond, "<gates> passed"),
+			stage("register", workspace.StageSkipped, 2390*time.Millisecond, 0, "promotion off")},
+		Findings: &validate.CheckResult{Checks: 12, Findings: []validate.Finding{{Check: "range", Column: "distance", Severity: validate.SeverityWarn,
+			Expected: "values within [30, 1410]", Observed: "max 3396", Failing: 69, Total: 3000, Fraction: 0.023}}},
+		Drift: sampleDrift(), Coverage: sampleCoverage(),
+		Monitor:  &workspace.MonitorResult{Metric: "auc", Value: 0.71, Rows: 3000, Threshold: 0.7},
+		Training: &workspace.TrainingSummary{Window: "2024-01 to 2024-04", Report: train.Report{Metric: "auc", TrainRows: 3405, ValidRows: 378, Params: 1025, BestEpoch: 9, History: epochs}},
+		Optimization: &optimize.Result{Metric: "auc", Baseline: 0.8731, Final: 0.8678, Attempts: []optimize.Attempt{
 			{Sparsity: 0.5, Quantized: true, Metric: 0.8678, Drop: 0.0053, Kept: true, Reason: "auc drop 0.0053 ≤ 0.01"},
 			{Sparsity: 0.8, Structured: true, Quantized: true, FloatLayers: []int{0}, Metric: 0.80, Drop: 0.07, Reason: "drop too large"}}},
-		Models: []ModelResult{
-			{Role: evaluate.RoleCandidate, Name: "candidate", Rows: 668, Metrics: map[string]float64{"auc": 0.8545, "accuracy": 0.8713},
-				Slices: []SliceResult{{Name: "long <haul>", Rows: 211, Metrics: map[string]float64{"auc": 0.8123}}},
-				Cost:   Cost{Bytes: 3380, Params: 1025, Nonzeros: 537, LatencyP50Us: 0.3, LatencyP99Us: 0.35, RowsPerSec: 6.5e6}},
-			{Role: evaluate.RoleParent, Name: "float parent", Rows: 668, Metrics: map[string]float64{"auc": 0.8549, "accuracy": 0.8713},
-				Cost: Cost{Bytes: 6042, Params: 1025, Nonzeros: 1025, LatencyP50Us: 0.4, LatencyP99Us: 0.4, RowsPerSec: 1.9e6}},
-			{Role: evaluate.RoleChampion, Name: "v0001", Rows: 668, Metrics: map[string]float64{"auc": 0.7147, "brier": 0.17}},
+		Evaluation: []evaluate.Result{
+			{Model: "candidate", Rows: 668, Metrics: map[string]float64{"auc": 0.8545, "accuracy": 0.8713},
+				Slices: []evaluate.SliceResult{{Name: "long <haul>", Rows: 211, Metrics: map[string]float64{"auc": 0.8123}}},
+				Cost:   evaluate.Cost{Bytes: 3380, Params: 1025, Nonzeros: 537, LatencyP50Us: 0.3, LatencyP99Us: 0.35, RowsPerSec: 6.5e6}},
+			{Model: workspace.FloatParentName, Rows: 668, Metrics: map[string]float64{"auc": 0.8549, "accuracy": 0.8713},
+				Cost: evaluate.Cost{Bytes: 6042, Params: 1025, Nonzeros: 1025, LatencyP50Us: 0.4, LatencyP99Us: 0.4, RowsPerSec: 1.9e6}},
+			{Model: "v0001", Rows: 668, Metrics: map[string]float64{"auc": 0.7147, "brier": 0.17}},
 		},
-		GatesPass: true,
-		Gates: []Gate{{Gate: "{metric: auc, min: 0.7}", Observed: ptr(0.8545), Threshold: ptr(0.7), Pass: true, Reason: "auc 0.8545 is within bounds"},
-			{Gate: "beat_champion", Slice: "<script>", Pass: true, Reason: "no <champion> slice"}},
+		Verdict: &evaluate.Verdict{Pass: true, Checks: []evaluate.GateResult{
+			{Gate: "{metric: auc, min: 0.7}", Observed: ptr(0.8545), Threshold: ptr(0.7), Pass: true, Reason: "auc 0.8545 is within bounds"},
+			{Gate: "beat_champion", Slice: "<script>", Pass: true, Reason: "no <champion> slice"}}},
 	}
 }
 
@@ -166,7 +169,7 @@ func TestRunMarkdownGolden(t *testing.T) {
 // section says why it is empty.
 func TestSectionsEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	r := &Run{ID: "r1", Outcome: "no-new-data", Reasons: []string{"no new data files since the last run"}}
+	r := &workspace.Record{ID: "r1", Outcome: workspace.OutcomeNoData, Reasons: []string{"no new data files since the last run"}}
 	if err := WriteRunHTML(&buf, r); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +185,7 @@ func TestSectionsEmpty(t *testing.T) {
 // header names the span, not files.
 func TestRunHTMLSpan(t *testing.T) {
 	var buf bytes.Buffer
-	r := &Run{ID: "r1", Outcome: "kept", Dataset: Dataset{Rows: 1000}, NewSpan: "[2024-02-01T00:00:00Z, 2024-03-01T00:00:00Z)"}
+	r := &workspace.Record{ID: "r1", Outcome: workspace.OutcomeKept, NewRows: 1000, NewSpan: "[2024-02-01T00:00:00Z, 2024-03-01T00:00:00Z)"}
 	if err := WriteRunHTML(&buf, r); err != nil {
 		t.Fatal(err)
 	}

@@ -89,6 +89,10 @@ type Record struct {
 	Hooks []hook.Result `json:"hooks,omitempty"`
 }
 
+// FloatParentName names the float parent's result in Record.Evaluation
+// (the champion's is its version id).
+const FloatParentName = "float parent"
+
 // Stage is one step of a run.
 type Stage struct {
 	Name     string        `json:"name"`
