@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/refit-ml/refit/ingest"
@@ -65,7 +67,7 @@ type auditCase struct {
 // expectations that need rows: duplicates, uniqueness, patterns, rules.
 func TestRowChecksEqualCheck(t *testing.T) {
 	shared := sharedDir(t)
-	inputs := append(conformanceFiles(t), filepath.Join(shared, "datasets", "flights-200k.arrow"))
+	inputs := append(conformanceFiles(t), filepath.Join(shared, "datasets", "flights-200k.arrow"), flightsParts(t))
 	dir := t.TempDir()
 	opts := validate.CheckOptions{Now: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), MaxExamples: 3}
 	p, s := beam.NewPipelineWithRoot()
@@ -144,4 +146,115 @@ func auditCaseOf(t *testing.T, in string, opts validate.CheckOptions) (auditCase
 		return auditCase{}, RowPlan{}, false
 	}
 	return auditCase{in: in, rp: rp, want: want}, plan, true
+}
+
+// TestRowFoldOrder: whatever order parts arrive in and however bundles
+// group them (accumulators through the coder), the row fold gives
+// validate.Check's result.
+func TestRowFoldOrder(t *testing.T) {
+	in := flightsParts(t)
+	opts := validate.CheckOptions{Now: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	c, plan, ok := auditCaseOf(t, in, opts)
+	if !ok {
+		t.Fatal("flights-200k needs no row pass")
+	}
+	ctx := context.Background()
+	var parts []RowPart
+	for i := range partsOf(t, in) {
+		acc, err := c.rp.AddInput(ctx, c.rp.CreateAccumulator(), i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, RowPart{Part: i, Acc: b})
+	}
+	if len(parts) < 3 {
+		t.Skipf("%d parts: too few to reorder", len(parts))
+	}
+	f := &rowFoldFn{Plan: plan}
+	// Two bundles, each in reverse, the one without part 0 merged first.
+	a, b := f.CreateAccumulator(), f.CreateAccumulator()
+	for i := len(parts) - 1; i >= 0; i-- {
+		acc := &a
+		if i%2 == 1 {
+			acc = &b
+		}
+		var err error
+		if *acc, err = f.AddInput(*acc, parts[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enc, err := encodeRowFold(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = decodeRowFold(enc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ExtractOutput(b); err == nil {
+		t.Error("a fold without part 0 extracted without error")
+	}
+	m, err := f.MergeAccumulators(b, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outBytes, err := f.ExtractOutput(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out validate.RowOutput
+	if err := json.Unmarshal(outBytes, &out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.rp.Result(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, c.want) {
+		t.Errorf("reordered fold differs from validate.Check")
+	}
+}
+
+func partsOf(t *testing.T, in string) int {
+	ds, err := ingest.Open(context.Background(), []string{in}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ds.Parts())
+}
+
+// flightsParts writes flights-200k as Parquet in row groups of 20,000
+// rows (ten parts), so folds merge across parts.
+func flightsParts(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	ds, err := ingest.Open(ctx, []string{filepath.Join(sharedDir(t), "datasets", "flights-200k.arrow")}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "flights-parts.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := pqarrow.NewFileWriter(ds.Schema(), f, parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(20_000)), pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rec, err := range ds.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteBuffered(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
