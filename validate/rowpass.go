@@ -78,9 +78,9 @@ type RowState struct {
 	Examples    []Example `json:"examples,omitempty"`
 	PartFailing []int64   `json:"part_failing"`
 
-	Seen    map[uint64]uint64 `json:"seen,omitempty"`
-	Repeats []Repeat          `json:"repeats,omitempty"`
-	Over    bool              `json:"over,omitempty"`
+	Seen    KeySet   `json:"seen,omitempty"`
+	Repeats []Repeat `json:"repeats,omitempty"`
+	Over    bool     `json:"over,omitempty"`
 }
 
 // Repeat is a repeated occurrence of a value at a packed position; Value is
@@ -172,7 +172,7 @@ func (s *RowState) addUnique(c *uniqueCheck, rec arrow.Record, part int, local i
 		return
 	}
 	if s.Seen == nil {
-		s.Seen = map[uint64]uint64{}
+		s.Seen = KeySet{}
 	}
 	keys, valid := c.hashes(rec)
 	for i, h := range keys {

@@ -57,7 +57,7 @@ func (s *RowState) mergeUnique(o *RowState, maxKeys, first, maxExamples int) {
 		return
 	}
 	if s.Seen == nil {
-		s.Seen = map[uint64]uint64{}
+		s.Seen = KeySet{}
 	}
 	later := o.Repeats
 	for h, pos := range o.Seen {
