@@ -2,7 +2,6 @@ package validate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -59,39 +58,38 @@ type pending struct {
 // all reported at once. A column missing from the data is a schema finding,
 // and its other checks are skipped.
 func Check(ctx context.Context, ds *ingest.Dataset, prof *Profile, exp *Expectations, opts CheckOptions) (*CheckResult, error) {
-	opts = opts.withDefaults()
-	pl := &planner{ds: ds, prof: prof, exp: exp, opts: opts, probs: &problems{e: exp}}
-	pl.plan()
-	if err := errors.Join(pl.probs.errs...); err != nil {
+	rp, err := NewRowPass(ds, prof, exp, opts)
+	if err != nil {
 		return nil, err
 	}
-	res := &CheckResult{Checks: len(pl.items)}
-	var rows []rowCheck
-	var idx []int
-	for i, p := range pl.items {
-		if p.row != nil {
-			rows = append(rows, p.row)
-			idx = append(idx, i)
-		}
-	}
-	if len(rows) > 0 {
-		res.RowPass = true
-		states, err := rowPass(ctx, ds, rows, opts)
-		if err != nil {
+	var states []checkState
+	if rp.Needed() {
+		if states, err = rowPass(ctx, ds, rp.checks, rp.opts); err != nil {
 			return nil, err
 		}
-		for j, st := range states {
-			pl.items[idx[j]].absorb(st)
-		}
 	}
-	for _, p := range pl.items {
-		if f, ok := p.result(); ok {
+	return rp.finish(states), nil
+}
+
+// finish turns the planned checks and the row pass's states (one per row
+// check, nil when no row pass was needed) into the result.
+func (r *RowPass) finish(states []checkState) *CheckResult {
+	res := &CheckResult{Checks: len(r.items), RowPass: r.Needed()}
+	items := make([]pending, len(r.items))
+	for i, p := range r.items {
+		items[i] = *p
+	}
+	for j, st := range states {
+		items[r.idx[j]].absorb(st)
+	}
+	for i := range items {
+		if f, ok := items[i].result(); ok {
 			res.Findings = append(res.Findings, f)
 		} else {
-			res.Passed = append(res.Passed, p.passed())
+			res.Passed = append(res.Passed, items[i].passed())
 		}
 	}
-	return res, nil
+	return res
 }
 
 // absorb takes the row pass's answer: counts (unless decided) and examples.

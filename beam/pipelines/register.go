@@ -24,5 +24,10 @@ func init() {
 	register.DoFn4x1[context.Context, *sdf.LockRTracker, string, func(string), error](&predictPartsFn{})
 	register.Emitter1[string]()
 	register.Combiner3[[]string, string, []string](&collectFn{})
+	beam.RegisterType(reflect.TypeOf((*RowPart)(nil)).Elem())
+	beam.RegisterCoder(reflect.TypeOf((*rowFold)(nil)).Elem(), encodeRowFold, decodeRowFold)
+	register.DoFn4x1[context.Context, *sdf.LockRTracker, string, func(RowPart), error](&rowPartsFn{})
+	register.Emitter1[RowPart]()
+	register.Combiner3[rowFold, RowPart, []byte](&rowFoldFn{})
 	register.DoFn1x1[[]string, error](&commitFn{})
 }

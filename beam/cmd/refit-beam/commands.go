@@ -25,6 +25,7 @@ var (
 	current   = flag.String("current", "", "drift: current data (comma-separated paths)")
 	modelPath = flag.String("model", "", "predict: model file (readable by every worker)")
 	dataFlag  = flag.String("data", "", "predict: data to score (comma-separated paths)")
+	maxKeys   = flag.Int("max-keys", 0, "audit: most distinct values kept by a uniqueness or duplicate-row check (default 33,554,432)")
 	workDir   = flag.String("work", "", "audit, drift: where the pipeline writes profiles; must be shared with workers on a cluster (default: a local temporary directory)")
 )
 
@@ -47,23 +48,27 @@ func runProfile(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// profilesOf profiles each source list in one pipeline and reads the
-// profiles back.
-func profilesOf(ctx context.Context, sources ...[]string) ([]*validate.Profile, error) {
-	dir := *workDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "refit-beam-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+// workFor returns --work, or a new local temporary directory and its
+// removal.
+func workFor() (string, func(), error) {
+	if *workDir != "" {
+		return strings.TrimSuffix(*workDir, "/"), func() {}, nil
 	}
+	tmp, err := os.MkdirTemp("", "refit-beam-")
+	if err != nil {
+		return "", nil, err
+	}
+	return tmp, func() { os.RemoveAll(tmp) }, nil
+}
+
+// profilesOf profiles each source list in one pipeline, writing the
+// profiles to dir, and reads them back.
+func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*validate.Profile, error) {
 	var specs []pipelines.Spec
 	var outs []string
 	for i, s := range sources {
 		specs = append(specs, pipelines.Spec{Sources: s})
-		outs = append(outs, strings.TrimSuffix(dir, "/")+"/"+filepath.Base(fmt.Sprintf("profile-%d.json", i)))
+		outs = append(outs, dir+"/"+filepath.Base(fmt.Sprintf("profile-%d.json", i)))
 	}
 	if err := pipelines.RunProfiles(ctx, specs, outs); err != nil {
 		return nil, err
@@ -103,23 +108,16 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	exp, err := validate.LoadExpectations(*expect)
+	dir, cleanup, err := workFor()
 	if err != nil {
 		return err
 	}
-	profs, err := profilesOf(ctx, data)
+	defer cleanup()
+	res, prof, err := check(ctx, data, dir, validate.CheckOptions{Now: clock, MaxKeys: *maxKeys})
 	if err != nil {
 		return err
 	}
-	ds, err := ingest.Open(ctx, data, ingest.Options{})
-	if err != nil {
-		return err
-	}
-	res, err := validate.Check(ctx, ds, profs[0], exp, validate.CheckOptions{Now: clock})
-	if err != nil {
-		return err
-	}
-	out := auditOutput{Sources: data, Rows: profs[0].Rows, Checks: res.Checks, Errors: res.Count(validate.SeverityError),
+	out := auditOutput{Sources: data, Rows: prof.Rows, Checks: res.Checks, Errors: res.Count(validate.SeverityError),
 		Warnings: res.Count(validate.SeverityWarn), RowPass: res.RowPass, Findings: res.Findings}
 	if out.Findings == nil {
 		out.Findings = []validate.Finding{}
@@ -131,6 +129,50 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%d error findings: %w", out.Errors, errFailed)
 	}
 	return nil
+}
+
+// check is validate.Check on the runner: a pipeline computes the profile;
+// the launcher plans the checks from it (reading footers only); when some
+// need the data, a second pipeline runs them on the workers, part by part,
+// folded in part order. The launcher reads no data rows.
+func check(ctx context.Context, data []string, dir string, opts validate.CheckOptions) (*validate.CheckResult, *validate.Profile, error) {
+	expBytes, err := os.ReadFile(*expect)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading expectations: %w", err)
+	}
+	exp, err := validate.DecodeExpectations(expBytes, *expect)
+	if err != nil {
+		return nil, nil, err
+	}
+	profs, err := profilesOf(ctx, dir, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	profBytes, err := json.Marshal(profs[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	prof, err := validate.DecodeProfile(profBytes) // as the workers decode it
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := ingest.Open(ctx, data, ingest.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	rp, err := validate.NewRowPass(ds, prof, exp, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out *validate.RowOutput
+	if rp.Needed() {
+		plan := pipelines.NewRowPlan(pipelines.Spec{Sources: data}, expBytes, *expect, profBytes, opts)
+		if out, err = pipelines.RunRowChecks(ctx, plan, dir+"/rowpass.json"); err != nil {
+			return nil, nil, err
+		}
+	}
+	res, err := rp.Result(out)
+	return res, prof, err
 }
 
 func writeAudit(w io.Writer, out auditOutput) error {
@@ -153,7 +195,12 @@ func runDrift(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(rest) > 0 || *reference == "" || *current == "" {
 		return fmt.Errorf("drift: want --reference REF --current CUR")
 	}
-	profs, err := profilesOf(ctx, strings.Split(*reference, ","), strings.Split(*current, ","))
+	dir, cleanup, err := workFor()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	profs, err := profilesOf(ctx, dir, strings.Split(*reference, ","), strings.Split(*current, ","))
 	if err != nil {
 		return err
 	}

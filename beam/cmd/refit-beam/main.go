@@ -85,7 +85,7 @@ func jobCause(msg string) string {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, `usage: refit-beam profile DATA... -o profile.json
-       refit-beam audit DATA... --expect expectations.yaml [--format json]
+       refit-beam audit DATA... --expect expectations.yaml [--format json] [--max-keys N]
        refit-beam drift --reference REF --current CUR [--format json]
        refit-beam predict --model M --data D -o OUT/
 runner flags (Beam's): --runner prism (default, in-process) | flink | spark | dataflow | universal,

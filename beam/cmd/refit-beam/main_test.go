@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,25 @@ columns:
     severity: warn
 `
 
+// rowExpectYAML needs the row pass: a regex, rules, uniqueness and
+// duplicate rows, failing and passing.
+const rowExpectYAML = `version: 1
+severity: error
+duplicate_rows: {max_fraction: 0, severity: warn}
+columns:
+  origin:
+    pattern: {regex: '^[A-M][A-Z]{2}$'}
+  destination:
+    pattern: {regex: '^[A-Z]{3}$'}
+  date:
+    unique: {max_duplicate_fraction: 0.5}
+  distance:
+    unique: {}
+rules:
+  - {name: short_delay, expr: delay < 300}
+  - {name: positive_distance, expr: distance > 0, severity: warn}
+`
+
 // flights is flights-3m (11 row groups), or the test is skipped.
 func flights(t *testing.T) string {
 	dir := os.Getenv("REFIT_SHARED")
@@ -41,16 +61,34 @@ func flights(t *testing.T) string {
 func resetFlags() {
 	*output, *expect, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
 	*modelPath, *dataFlag = "", ""
+	*maxKeys = 0
 }
 
 // TestAuditEqualsRefitAudit: refit-beam audit finds what validate.Check
 // finds on refit profile's profile (what refit audit runs), with the same
-// exit code (1: the origin values check fails).
+// exit code: on flights-200k with checks that need the row pass, and on
+// flights-3m (not -short) with both expectation files.
 func TestAuditEqualsRefitAudit(t *testing.T) {
-	data := flights(t)
+	shared := os.Getenv("REFIT_SHARED")
+	if shared == "" {
+		t.Skip("needs REFIT_SHARED")
+	}
+	small := filepath.Join(shared, "datasets", "flights-200k.arrow")
+	cases := []struct{ data, yaml string }{{small, rowExpectYAML}, {small, expectYAML}}
+	if !testing.Short() {
+		cases = append(cases, struct{ data, yaml string }{flights(t), expectYAML}, struct{ data, yaml string }{flights(t), rowExpectYAML})
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprintf("%s/%d", filepath.Base(c.data), i), func(t *testing.T) {
+			auditEquals(t, c.data, c.yaml)
+		})
+	}
+}
+
+func auditEquals(t *testing.T, data, yaml string) {
 	ctx := context.Background()
 	exp := filepath.Join(t.TempDir(), "expect.yaml")
-	if err := os.WriteFile(exp, []byte(expectYAML), 0o644); err != nil {
+	if err := os.WriteFile(exp, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	clock := time.Date(2001, 8, 1, 0, 0, 0, 0, time.UTC)
@@ -86,12 +124,13 @@ func TestAuditEqualsRefitAudit(t *testing.T) {
 	}
 	gotF, _ := json.Marshal(got.Findings)
 	wantF, _ := json.Marshal(want.Findings)
-	if !bytes.Equal(gotF, wantF) || got.Checks != want.Checks {
+	if !bytes.Equal(gotF, wantF) || got.Checks != want.Checks || got.RowPass != want.RowPass {
 		t.Errorf("findings:\n%s\nwant\n%s", gotF, wantF)
 	}
 	if len(want.Findings) == 0 {
 		t.Error("the expectations should fail a check")
 	}
+	t.Logf("%d checks, %d findings, row pass %v, exit %d", want.Checks, len(want.Findings), want.RowPass, code)
 }
 
 // TestDriftEqualsRefitDrift: drift from the pipeline's profiles equals
