@@ -59,17 +59,16 @@ func trends(recs []*pipeline.Record, metrics map[string]map[string]float64) tren
 	labels := make([]string, len(recs))
 	champ := series{Name: "champion's holdout " + d.Metric, Class: "s-holdout"}
 	live := series{Name: "champion on the new labelled rows", Class: "s-live"}
+	est := series{Name: "champion on the new rows, estimated (CBPE)", Class: "s-est"}
 	rows := series{Name: "new rows", Class: "s-rows"}
 	var marks []marker
 	for i, rec := range recs {
 		labels[i] = rec.Clock.UTC().Format("2006-01-02")
 		d.Runs = append(d.Runs, rec.ID)
 		champ.Values = append(champ.Values, valueOr(metrics[rec.ChampionAfter], d.Metric))
-		v := math.NaN()
-		if m := rec.Monitor; m != nil && m.Metric == d.Metric {
-			v = m.Value
-		}
+		v, e := monitored(rec.Monitor, d.Metric)
 		live.Values = append(live.Values, v)
+		est.Values = append(est.Values, e)
 		rows.Values = append(rows.Values, float64(rec.NewRows))
 		if ev, ok := eventOf(rec); ok {
 			ev.Date = labels[i]
@@ -81,11 +80,34 @@ func trends(recs []*pipeline.Record, metrics map[string]map[string]float64) tren
 	if slices.ContainsFunc(live.Values, func(v float64) bool { return !math.IsNaN(v) }) {
 		lines = append(lines, live)
 	}
+	if slices.ContainsFunc(est.Values, func(v float64) bool { return !math.IsNaN(v) }) {
+		lines = append(lines, est)
+	}
 	d.Champion = newLineChart(labels, lines, marks)
 	d.Rows = newLineChart(labels, []series{rows}, marks)
 	d.Drift = driftHeatmap(recs)
 	d.Nulls = nullHeatmap(recs)
 	return d
+}
+
+// monitored is a run's realized and estimated value of metric on its new
+// rows (NaN where it has none): with monitor.estimate the record keeps both
+// side by side, and Value is whichever decided.
+func monitored(m *pipeline.MonitorResult, metric string) (realized, estimated float64) {
+	realized, estimated = math.NaN(), math.NaN()
+	if m == nil || m.Metric != metric {
+		return realized, estimated
+	}
+	switch {
+	case m.Realized != nil:
+		realized = *m.Realized
+	case m.Source != pipeline.SourceEstimated:
+		realized = m.Value
+	}
+	if m.Estimated != nil {
+		estimated = m.Estimated.Value
+	}
+	return realized, estimated
 }
 
 // trendMetric is the monitored metric if any run monitored one, else auc,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
 )
 
@@ -114,5 +115,30 @@ func TestDiffRows(t *testing.T) {
 	}
 	if r := byName["gate"]; r.Differs {
 		t.Errorf("gate row %+v differs", r)
+	}
+}
+
+// TestMonitored checks the trends chart takes the realized and the
+// estimated metric apart, whichever of them decided the run.
+func TestMonitored(t *testing.T) {
+	realized := 0.71
+	for _, tc := range []struct {
+		name      string
+		m         *pipeline.MonitorResult
+		real, est float64
+	}{
+		{"none", nil, math.NaN(), math.NaN()},
+		{"other metric", &pipeline.MonitorResult{Metric: "accuracy", Value: 0.9}, math.NaN(), math.NaN()},
+		{"realized only", &pipeline.MonitorResult{Metric: "auc", Value: 0.72}, 0.72, math.NaN()},
+		{"estimate decided, no labels", &pipeline.MonitorResult{Metric: "auc", Value: 0.75, Source: pipeline.SourceEstimated,
+			Estimated: &pipeline.EstimatedMetric{Value: 0.75}}, math.NaN(), 0.75},
+		{"both", &pipeline.MonitorResult{Metric: "auc", Value: 0.75, Source: pipeline.SourceEstimated, Realized: &realized,
+			Estimated: &pipeline.EstimatedMetric{Value: 0.75}}, 0.71, 0.75},
+	} {
+		r, e := monitored(tc.m, "auc")
+		same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+		if !same(r, tc.real) || !same(e, tc.est) {
+			t.Errorf("%s: got realized %v estimated %v, want %v %v", tc.name, r, e, tc.real, tc.est)
+		}
 	}
 }
