@@ -140,7 +140,7 @@ func writeDrift(w io.Writer, format string, r *validate.DriftReport, ref, cur si
 		enc.SetIndent("", "  ")
 		return enc.Encode(driftOutput{ref, cur, r, cost})
 	}
-	defer writeDriftCost(w, cost)
+	defer estimate.WriteEffects(w, cost)
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "reference: %s (%s rows)\n", ref, countText(r.ReferenceRows))
 	fmt.Fprintf(bw, "current:   %s (%s rows)\n\n", cur, countText(r.CurrentRows))
