@@ -68,4 +68,3 @@ func countText(n int64) string {
 	}
 	return numfmt.Count(n)
 }
-
