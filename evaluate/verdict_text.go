@@ -105,13 +105,10 @@ func orDash(s string) string {
 // ptrNum formats a gate's figure: "-" when absent, whole numbers from
 // 1e4 up, else four significant digits.
 func ptrNum(p *float64) string {
-	switch {
-	case p == nil:
+	if p == nil {
 		return "-"
-	case *p >= 1e4 || *p <= -1e4:
-		return fmt.Sprintf("%.0f", *p)
 	}
-	return fmt.Sprintf("%.4g", *p)
+	return FormatMetric(map[string]float64{"": *p}, "")
 }
 
 // cell escapes text for a Markdown table cell.
