@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // CardArtifact is the model card a pipeline run registers with each
@@ -123,4 +124,20 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// WriteQuarantineText lists quarantined files: when, by whom and why each
+// was quarantined, and released when it was.
+func WriteQuarantineText(w io.Writer, list []Quarantined) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(w, "no file under quarantine")
+		return err
+	}
+	for _, q := range list {
+		fmt.Fprintf(w, "%s\n  quarantined %s by %s: %s\n", q.Path, q.At.Format(time.RFC3339), orDash(q.Actor), q.Reason)
+		if !q.Released.IsZero() {
+			fmt.Fprintf(w, "  released %s by %s\n", q.Released.Format(time.RFC3339), orDash(q.ReleasedBy))
+		}
+	}
+	return nil
 }

@@ -96,3 +96,29 @@ func TestHistoryText(t *testing.T) {
 		t.Errorf("WriteHistoryText:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+func TestQuarantineText(t *testing.T) {
+	at := time.Date(2001, 4, 1, 2, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		list []Quarantined
+		want string
+	}{
+		{"none", nil, "no file under quarantine\n"},
+		{"held and released", []Quarantined{
+			{Path: "data/a.parquet", Reason: "torn", At: at},
+			{Path: "data/b.parquet", Reason: "bad", At: at, Actor: "ann", Released: at.Add(time.Hour), ReleasedBy: "bob"}},
+			"data/a.parquet\n  quarantined 2001-04-01T02:00:00Z by -: torn\n" +
+				"data/b.parquet\n  quarantined 2001-04-01T02:00:00Z by ann: bad\n  released 2001-04-01T03:00:00Z by bob\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := WriteQuarantineText(&b, tt.list); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("WriteQuarantineText:\n%q\nwant:\n%q", b.String(), tt.want)
+			}
+		})
+	}
+}
