@@ -3,12 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
-	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -44,28 +41,10 @@ func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.Check
 	}
 	fmt.Fprintf(w, "audit of %s: %s rows, %s, %d errors, %d warnings: %s\n",
 		joinSources(a.Dataset.Sources), countText(a.Dataset.Rows), checks, errs, warns, verdictWord(a.Verdict()))
-	if err := writeFindingsText(w, a.Findings); err != nil {
+	if err := textout.Findings(w, a.Findings); err != nil {
 		return err
 	}
 	return writeAuditSections(w, a)
-}
-
-func writeFindingsText(w io.Writer, findings []validate.Finding) error {
-	if len(findings) == 0 {
-		return nil
-	}
-	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nseverity\tcheck\tcolumn\texpected\tobserved")
-	for _, f := range findings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Check, findingSubject(f), f.Expected, f.Observed)
-		if len(f.Examples) > 0 {
-			fmt.Fprintf(tw, "\t\t\texamples: %s\n", examplesLine(f.Examples))
-		}
-		if len(f.Files) > 0 {
-			fmt.Fprintf(tw, "\t\t\tby file: %s\n", filesLine(f.Files))
-		}
-	}
-	return tw.Flush()
 }
 
 func verdictWord(v report.Verdict) string {
@@ -76,34 +55,4 @@ func verdictWord(v report.Verdict) string {
 		return "passed with warnings"
 	}
 	return "passed"
-}
-
-func findingSubject(f validate.Finding) string {
-	switch {
-	case f.Rule != "":
-		return f.Rule
-	case f.Column != "":
-		return f.Column
-	}
-	return "-"
-}
-
-func filesLine(fs []validate.FileCount) string {
-	parts := make([]string, len(fs))
-	for i, fc := range fs {
-		parts[i] = fc.File + " " + countText(fc.Failing)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func examplesLine(ex []validate.Example) string {
-	parts := make([]string, len(ex))
-	for i, e := range ex {
-		v := numfmt.Value(e.Value)
-		if len(v) > 60 {
-			v = v[:60] + "…"
-		}
-		parts[i] = e.Place() + " " + strconv.Quote(v)
-	}
-	return strings.Join(parts, ", ")
 }

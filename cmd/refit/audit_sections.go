@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -32,16 +33,16 @@ func writeAuditSections(w io.Writer, a *report.Audit) error {
 	var buf bytes.Buffer
 	for _, s := range a.Sections {
 		if ds, ok := s.(*report.DriftSection); ok && d != nil {
-			fmt.Fprintf(&buf, "\ndrift against %s (%s rows): %s (%s)\n", ds.Reference, countText(d.ReferenceRows), d.Verdict, verdictCounts(d))
-			writeDriftTable(&buf, d)
+			fmt.Fprintf(&buf, "\ndrift against %s (%s rows): %s (%s)\n", ds.Reference, countText(d.ReferenceRows), d.Verdict, textout.DriftCounts(d))
+			textout.DriftTable(&buf, d)
 		}
 	}
 	if c != nil {
 		buf.WriteString("\n")
-		if err := writeCoverageText(&buf, c); err != nil {
+		if err := textout.Coverage(&buf, c); err != nil {
 			return err
 		}
 	}
-	_, err := io.WriteString(w, trimLines(buf.String()))
+	_, err := io.WriteString(w, textout.TrimLines(buf.String()))
 	return err
 }

@@ -151,12 +151,3 @@ func failedRuns(bt *pipeline.BacktestResult) int {
 	}
 	return n
 }
-
-// newDataText describes a run's new data: files, or a backtest run's time
-// span.
-func newDataText(rec *pipeline.Record) string {
-	if rec.NewSpan != "" {
-		return fmt.Sprintf("%d rows in %s", rec.NewRows, rec.NewSpan)
-	}
-	return fmt.Sprintf("%d files, %d rows", len(rec.NewFiles), rec.NewRows)
-}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -38,10 +39,10 @@ func TestCoverageText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := writeCoverageText(&out, r); err != nil {
+	if err := textout.Coverage(&out, r); err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, filepath.Join("testdata", "coverage_text.golden"), trimLines(out.String()))
+	compareGolden(t, filepath.Join("testdata", "coverage_text.golden"), textout.TrimLines(out.String()))
 	if _, err := loadCoverageConfig(filepath.Join(dir, "missing.yaml")); err == nil {
 		t.Error("missing config: no error")
 	}

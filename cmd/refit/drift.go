@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
@@ -140,36 +140,17 @@ func writeDrift(w io.Writer, format string, r *validate.DriftReport, ref, cur si
 		enc.SetIndent("", "  ")
 		return enc.Encode(driftOutput{ref, cur, r, cost})
 	}
-	defer writeDriftCost(w, cost)
+	defer estimate.WriteEffects(w, cost)
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "reference: %s (%s rows)\n", ref, countText(r.ReferenceRows))
 	fmt.Fprintf(bw, "current:   %s (%s rows)\n\n", cur, countText(r.CurrentRows))
 	var table bytes.Buffer
-	writeDriftTable(&table, r)
+	textout.DriftTable(&table, r)
 	for line := range strings.Lines(table.String()) {
 		fmt.Fprintln(bw, strings.TrimRight(line, " \n"))
 	}
-	fmt.Fprintf(bw, "\ndrift: %s (%s)\n", r.Verdict, verdictCounts(r))
+	fmt.Fprintf(bw, "\ndrift: %s (%s)\n", r.Verdict, textout.DriftCounts(r))
 	return bw.Flush()
-}
-
-func writeDriftTable(w io.Writer, r *validate.DriftReport) {
-	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "feature\tkind\tPSI\tKS\tW1\tJS\tnulls Δ\tverdict\tnotes")
-	for _, f := range r.Features {
-		ks, w1 := f.DistanceTexts()
-		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%s\t%.4f\t%+.4f\t%s\t%s\n", f.Name, f.Kind, f.PSI, ks, w1, f.JS,
-			f.Nulls.Change, f.Verdict, strings.Join(f.Notes, "; "))
-	}
-	tw.Flush()
-}
-
-func verdictCounts(r *validate.DriftReport) string {
-	var n [3]int
-	for _, f := range r.Features {
-		n[min(int(f.Verdict), 2)]++
-	}
-	return fmt.Sprintf("%d alert, %d warn, %d ok", n[2], n[1], n[0])
 }
 
 // isSavedProfile reports whether path is a single file starting with '{'.

@@ -2,23 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"runtime"
-	"strings"
 
-	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
 )
-
-// estimateAssumptions is what an estimate assumes, printed with it.
-const estimateAssumptions = `Assumes no concept drift (labels depend on the features as they did on the
-calibrator's holdout) and enough rows; the interval is the sampling spread
-only.`
 
 func newEstimateCmd(c *cli) *cobra.Command {
 	var ref, workspace, where, label, format string
@@ -69,8 +57,7 @@ registry in --workspace.`,
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), e)
 			}
-			writeEstimate(cmd.OutOrStdout(), ref, e)
-			return nil
+			return e.WriteText(cmd.OutOrStdout(), ref)
 		},
 	}
 	f := cmd.Flags()
@@ -87,89 +74,19 @@ registry in --workspace.`,
 	return cmd
 }
 
-// estimateOutput is an estimate and, with --label, the realized metrics
-// on the same rows.
-type estimateOutput struct {
-	estimate.Estimate
-	Realized map[string]float64 `json:"realized,omitempty"`
-}
-
-func runEstimate(cmd *cobra.Command, c *cli, ref, workspace string, data []string, where, label string, opts estimate.Options) (estimateOutput, error) {
+func runEstimate(cmd *cobra.Command, c *cli, ref, workspace string, data []string, where, label string, opts estimate.Options) (estimate.Checked, error) {
 	ctx := cmd.Context()
 	lm, err := loadModel(ctx, ref, workspace)
 	if err != nil {
-		return estimateOutput{}, err
+		return estimate.Checked{}, err
 	}
 	ds, err := ingest.Open(ctx, data, c.ingestOptions())
 	if err != nil {
-		return estimateOutput{}, err
+		return estimate.Checked{}, err
 	}
 	src, err := exprSource(ds, where, label)
 	if err != nil {
-		return estimateOutput{}, err
+		return estimate.Checked{}, err
 	}
-	m := lm.m.WithThreads(runtime.GOMAXPROCS(0))
-	var preds, buf []float32
-	var labels []float64
-	enc := m.LabelEncoder()
-	for rec, err := range src(ctx) {
-		if err == nil {
-			buf, err = m.Predict(rec, buf)
-		}
-		if err == nil && label != "" {
-			labels, err = appendLabels(labels, enc, rec.Column(int(rec.NumCols())-1))
-		}
-		if err != nil {
-			return estimateOutput{}, err
-		}
-		preds = append(preds, buf...)
-	}
-	if len(preds) == 0 {
-		return estimateOutput{}, fmt.Errorf("no rows to estimate on (check --data, --where and --label)")
-	}
-	e, err := estimate.FromModel(m, preds, opts)
-	if err != nil || label == "" {
-		return estimateOutput{Estimate: e}, err
-	}
-	realized, err := evaluate.Evaluate(evaluate.Task(m.Task()), labels, preds, evaluate.Options{Classes: m.OutputWidth(), Threshold: opts.Threshold})
-	return estimateOutput{Estimate: e, Realized: realized.Metrics}, err
-}
-
-// appendLabels appends the class index of each label value in col.
-func appendLabels(dst []float64, enc *model.LabelEncoder, col arrow.Array) ([]float64, error) {
-	for i := range col.Len() {
-		v, err := enc.Encode(col, i)
-		if err != nil {
-			return nil, err
-		}
-		dst = append(dst, v)
-	}
-	return dst, nil
-}
-
-func writeEstimate(w io.Writer, ref string, out estimateOutput) {
-	e := out.Estimate
-	fmt.Fprintf(w, "CBPE estimate of %s on %s rows without labels (calibrator: %s)\n", ref, numfmt.Count(int64(e.Rows)), e.Calibration)
-	line := func(a, b, c, d string) {
-		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%-16s %9s  %-18s  %s", a, b, c, d), " "))
-	}
-	realized := ""
-	if out.Realized != nil {
-		realized = "realized"
-	}
-	line("metric", "estimate", fmt.Sprintf("%g%% interval", e.Level*100), realized)
-	for _, m := range e.Metrics {
-		r := ""
-		if v, ok := out.Realized[m.Name]; ok {
-			r = fmt.Sprintf("%.4f", v)
-		}
-		line(m.Name, fmt.Sprintf("%.4f", m.Value), fmt.Sprintf("[%.4f, %.4f]", m.Lo, m.Hi), r)
-	}
-	if e.PositiveRate > 0 {
-		fmt.Fprintf(w, "expected positive rate %.4f\n", e.PositiveRate)
-	}
-	for _, warn := range e.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
-	}
-	fmt.Fprintln(w, estimateAssumptions)
+	return estimate.Records(ctx, lm.m, src(ctx), label != "", opts)
 }

@@ -2,11 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"slices"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -72,7 +67,7 @@ null input.`,
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			return writeEvaluateText(cmd.OutOrStdout(), out)
+			return evaluate.WriteText(cmd.OutOrStdout(), out.Rows, out.Label, out.Results)
 		},
 	}
 	cmd.Flags().StringArrayVar(&refs, "model", nil, "model file, registry version or alias (repeatable)")
@@ -90,105 +85,4 @@ type evaluateOutput struct {
 	Results []evaluate.Result `json:"results"`
 }
 
-func writeEvaluateText(w io.Writer, out evaluateOutput) error {
-	fmt.Fprintf(w, "%d rows, label %s\n\n", out.Rows, out.Label)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	header(tw, "metric", out.Results, func(r evaluate.Result) string { return r.Model })
-	for _, name := range metricNames(out.Results) {
-		header(tw, name, out.Results, func(r evaluate.Result) string { return num(r.Metrics, name) })
-	}
-	writeBaselines(tw, out.Results)
-	fmt.Fprintln(tw, "\t")
-	for _, name := range []string{evaluate.CostBytes, evaluate.CostTensorBytes, evaluate.CostParams, evaluate.CostNonzeros,
-		evaluate.CostLatencyP50, evaluate.CostLatencyP99, evaluate.CostRowsPerSec, evaluate.CostE2ERowsPerSec} {
-		header(tw, name, out.Results, func(r evaluate.Result) string { return num(r.Cost.Metrics(), name) })
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	return writeSliceTable(w, out.Results)
-}
-
-// header writes one table row: a label, then one cell per model.
-func header(w io.Writer, label string, res []evaluate.Result, cell func(evaluate.Result) string) {
-	cells := []string{label}
-	for _, r := range res {
-		cells = append(cells, cell(r))
-	}
-	fmt.Fprintln(w, strings.Join(cells, "\t")+"\t")
-}
-
-// writeSliceTable writes rows and the headline metric of each model per slice.
-func writeSliceTable(w io.Writer, res []evaluate.Result) error {
-	if len(res) == 0 || len(res[0].Slices) == 0 {
-		return nil
-	}
-	head := evaluate.Headline(res[0].Task)
-	fmt.Fprintf(w, "\nslices (%s)\n", head)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	cells := []string{"slice", "rows"}
-	for _, r := range res {
-		cells = append(cells, r.Model)
-	}
-	fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
-	for i, s := range res[0].Slices {
-		cells = []string{s.Name, fmt.Sprint(s.Rows)}
-		for _, r := range res {
-			cells = append(cells, num(r.Slices[i].Metrics, head))
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
-	}
-	return tw.Flush()
-}
-
-// metricNames is the union of the results' metric names, sorted.
-func metricNames(res []evaluate.Result) []string {
-	seen := map[string]bool{}
-	var names []string
-	for _, r := range res {
-		for name := range r.Metrics {
-			if !seen[name] {
-				seen[name] = true
-				names = append(names, name)
-			}
-		}
-	}
-	slices.Sort(names)
-	return names
-}
-
-// num formats m[name] with four significant digits (large values in
-// full), or "-" when absent.
-func num(m map[string]float64, name string) string {
-	v, ok := m[name]
-	switch {
-	case !ok:
-		return "-"
-	case v >= 1e4 || v <= -1e4:
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.4g", v)
-}
-
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// writeBaselines writes what a binary model that learned nothing scores,
-// beside the metrics: the majority class's accuracy, the prevalence and
-// the AUC of chance.
-func writeBaselines(w io.Writer, res []evaluate.Result) {
-	if !slices.ContainsFunc(res, func(r evaluate.Result) bool { return r.Curves != nil }) {
-		return
-	}
-	baseline := func(f func(c *evaluate.Curves) float64) func(evaluate.Result) string {
-		return func(r evaluate.Result) string {
-			if r.Curves == nil {
-				return "-"
-			}
-			return strconv.FormatFloat(f(r.Curves), 'g', 4, 64)
-		}
-	}
-	fmt.Fprintln(w, "\t")
-	header(w, "majority-class accuracy", res, baseline((*evaluate.Curves).BaselineAccuracy))
-	header(w, "prevalence", res, baseline((*evaluate.Curves).Prevalence))
-	header(w, "chance auc", res, baseline(func(*evaluate.Curves) float64 { return 0.5 }))
-}

@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/internal/atomicfile"
 	"github.com/refit-ml/refit/registry"
 )
 
@@ -22,40 +22,47 @@ type gateOutput struct {
 	Registered *registry.Version `json:"registered,omitempty"`
 }
 
+// header names the models and data of the verdict.
+func (out gateOutput) header() evaluate.GateHeader {
+	h := evaluate.GateHeader{Candidate: out.Candidate.Ref, Label: out.Label, Policy: out.Policy, Rows: out.Rows}
+	if out.Champion != nil {
+		h.Champion, h.ChampionVersion = out.Champion.Ref, out.Champion.Version
+	}
+	return h
+}
+
 // writeGate prints the verdict: a table of checks, or out as JSON.
 func writeGate(w io.Writer, format string, out gateOutput) error {
 	if format == "json" {
 		return writeJSON(w, out)
 	}
-	champ := "none"
-	if out.Champion != nil {
-		champ = out.Champion.Ref
-	}
-	if out.Champion != nil && out.Champion.Version != "" && out.Champion.Version != champ {
-		champ += " (" + out.Champion.Version + ")"
-	}
-	fmt.Fprintf(w, "candidate %s vs champion %s on %d rows, label %s\n\n", out.Candidate.Ref, champ, out.Rows, out.Label)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "result\tgate\tslice\tobserved\tinterval\tthreshold\treason")
-	for _, c := range out.Verdict.Checks {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", passText(c.Pass), c.Gate, orDash(c.Slice),
-			ptrNum(c.Observed), c.Interval, ptrNum(c.Threshold), c.Reason)
-	}
-	if err := tw.Flush(); err != nil {
+	if err := out.Verdict.WriteText(w, out.header()); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nverdict: %s (%d of %d checks failed)\n", passText(out.Verdict.Pass), len(out.Verdict.Failed()), len(out.Verdict.Checks))
-	if out.Registered != nil {
-		fmt.Fprintf(w, "registered %s (gate %s)\n", out.Registered.ID, out.Registered.Gate)
-	}
-	return nil
+	return writeRegistered(w, out.Registered)
 }
 
-func passText(ok bool) string {
-	if ok {
-		return "PASS"
+// writeGateSummary writes the verdict as Markdown to path (a CI step
+// summary such as $GITHUB_STEP_SUMMARY), when path is set.
+func writeGateSummary(path string, out gateOutput) error {
+	if path == "" {
+		return nil
 	}
-	return "FAIL"
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		if err := out.Verdict.WriteMarkdown(w, out.header()); err != nil || out.Registered == nil {
+			return err
+		}
+		fmt.Fprintln(w)
+		return writeRegistered(w, out.Registered)
+	})
+}
+
+func writeRegistered(w io.Writer, v *registry.Version) error {
+	if v == nil {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "registered %s (gate %s)\n", v.ID, v.Gate)
+	return err
 }
 
 func orDash(s string) string {
@@ -63,11 +70,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func ptrNum(p *float64) string {
-	if p == nil {
-		return "-"
-	}
-	return num(map[string]float64{"": *p}, "")
 }

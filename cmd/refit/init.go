@@ -1,18 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/internal/atomicfile"
-	"github.com/refit-ml/refit/internal/colexpr"
-	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/initconfig"
 	"github.com/refit-ml/refit/validate"
 	"github.com/spf13/cobra"
 )
@@ -68,12 +62,9 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 	if len(f.data) == 0 {
 		return fmt.Errorf("--data is required: the files, directory or glob to start from (see '%s --help')", cmd.CommandPath())
 	}
-	cfgPath, expPath := filepath.Join(dir, "refit.yaml"), filepath.Join(dir, "expectations.yaml")
 	if !f.force {
-		for _, p := range []string{cfgPath, expPath} {
-			if _, err := os.Stat(p); err == nil {
-				return fmt.Errorf("%s exists: refit init leaves it alone (--force overwrites it)", p)
-			}
+		if err := initconfig.CheckFree(dir); err != nil {
+			return err
 		}
 	}
 	ctx := cmd.Context()
@@ -86,11 +77,11 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 		return err
 	}
 	res := prof.Result(validate.ResultOptions{})
-	p, err := planInit(ds.Schema(), res, f)
+	p, err := initconfig.NewPlan(ds.Schema(), res, initconfig.Options{Label: f.label, TimeColumn: f.timeColumn})
 	if err != nil {
 		return err
 	}
-	if p.source, err = relativeTo(dir, f.data); err != nil {
+	if p.Source, err = initconfig.RelativeTo(dir, f.data); err != nil {
 		return err
 	}
 	exp := validate.Infer(prof, validate.InferOptions{Source: strings.Join(f.data, ", ")})
@@ -100,97 +91,13 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(expPath, expYAML, 0o644); err != nil {
+	if err := initconfig.Write(dir, p, expYAML); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(cfgPath, []byte(p.yaml()), 0o644); err != nil {
-		return err
-	}
-	if _, err := pipeline.Load(cfgPath); err != nil {
-		return fmt.Errorf("the written %s does not load (a bug in refit init; edit it): %w", cfgPath, err)
-	}
+	cfgPath, expPath := filepath.Join(dir, initconfig.ConfigFile), filepath.Join(dir, initconfig.ExpectationsFile)
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "wrote %s: label %s, %d features, time column %s\n", cfgPath, p.label, len(p.features), p.timeColumn)
+	fmt.Fprintf(out, "wrote %s: label %s, %d features, time column %s\n", cfgPath, p.Label, len(p.Features), p.TimeColumn)
 	fmt.Fprintf(out, "wrote %s: checks of %d columns inferred from %s rows\n", expPath, len(exp.Columns), countText(res.Rows))
 	_, err = fmt.Fprintf(out, "next: refit audit %s --expect %s, then refit run --config %s\n", strings.Join(f.data, " "), expPath, cfgPath)
 	return err
-}
-
-// initPlan is what init writes into refit.yaml.
-type initPlan struct {
-	source             []string
-	timeColumn, label  string
-	binary             bool
-	features, excluded []string
-	columns            []validate.ColumnResult
-	rows               int64
-}
-
-// planInit picks the time column, the label and the features.
-func planInit(schema *arrow.Schema, res validate.ProfileResult, f initFlags) (*initPlan, error) {
-	p := &initPlan{timeColumn: f.timeColumn, label: f.label, columns: res.Columns, rows: res.Rows}
-	for _, fd := range schema.Fields() {
-		switch fd.Type.ID() {
-		case arrow.TIMESTAMP, arrow.DATE32, arrow.DATE64:
-			if p.timeColumn == "" {
-				p.timeColumn = fd.Name
-			}
-		case arrow.BOOL:
-			if p.label == "" {
-				p.label = fd.Name
-			}
-		}
-	}
-	if p.timeColumn == "" {
-		return nil, errors.New("no timestamp or date column to order rows by: give --time-column")
-	}
-	if !schema.HasField(p.timeColumn) {
-		return nil, fmt.Errorf("--time-column %s: no such column", p.timeColumn)
-	}
-	if p.label == "" {
-		return nil, errors.New("no true/false column to predict: give --label, an expression such as 'delay > 15'")
-	}
-	prog, err := colexpr.Compile(p.label, schema)
-	if err != nil {
-		return nil, fmt.Errorf("--label: %w", err)
-	}
-	p.binary = prog.MustBool() == nil
-	for _, c := range res.Columns {
-		switch {
-		case slices.Contains(prog.Columns(), c.Name):
-			p.excluded = append(p.excluded, c.Name+" (read by the label)")
-		case c.Kind == "string" && c.Count > 100 && c.Distinct > c.Count/2:
-			p.excluded = append(p.excluded, c.Name+" (nearly all values distinct: an identifier?)")
-		default:
-			p.features = append(p.features, c.Name)
-		}
-	}
-	if len(p.features) == 0 {
-		return nil, errors.New("no column is left to learn from once the label's are taken out")
-	}
-	return p, nil
-}
-
-// relativeTo rewrites relative data paths relative to dir, where
-// refit.yaml goes (globs keep their pattern); absolute ones stay.
-func relativeTo(dir string, data []string) ([]string, error) {
-	absDir, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(data))
-	for i, d := range data {
-		if filepath.IsAbs(d) {
-			out[i] = d
-			continue
-		}
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			return nil, err
-		}
-		if out[i], err = filepath.Rel(absDir, abs); err != nil {
-			out[i] = abs
-		}
-	}
-	return out, nil
 }

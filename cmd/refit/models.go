@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"slices"
-	"text/tabwriter"
 
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
@@ -26,13 +22,6 @@ and is promoted only with --force --reason; register with
 	return cmd
 }
 
-// versionView is a version with the aliases pointing at it.
-type versionView struct {
-	registry.Version
-	Aliases []string `json:"aliases"`
-	Card    string   `json:"model_card,omitempty"` // MODEL_CARD.md, in show
-}
-
 func newModelsListCmd(c *cli) *cobra.Command {
 	var format, workspace string
 	cmd := &cobra.Command{
@@ -50,7 +39,7 @@ func newModelsListCmd(c *cli) *cobra.Command {
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), views)
 			}
-			return writeVersionTable(cmd.OutOrStdout(), views)
+			return registry.WriteVersionTable(cmd.OutOrStdout(), views)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
@@ -58,7 +47,7 @@ func newModelsListCmd(c *cli) *cobra.Command {
 	return cmd
 }
 
-func listVersions(ctx context.Context, workspace string) ([]versionView, error) {
+func listVersions(ctx context.Context, workspace string) ([]registry.VersionInfo, error) {
 	reg, err := openExisting(ctx, workspace)
 	if err != nil {
 		return nil, err
@@ -72,32 +61,11 @@ func listVersions(ctx context.Context, workspace string) ([]versionView, error) 
 	if err != nil {
 		return nil, err
 	}
-	views := make([]versionView, len(vs))
+	views := make([]registry.VersionInfo, len(vs))
 	for i, v := range vs {
-		views[i] = versionView{Version: v, Aliases: aliasesOf(aliases, v.ID)}
+		views[i] = registry.VersionInfo{Version: v, Aliases: registry.AliasesOf(aliases, v.ID)}
 	}
 	return views, nil
-}
-
-func aliasesOf(aliases map[string]string, id string) []string {
-	out := []string{}
-	for name, target := range aliases {
-		if target == id {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func writeVersionTable(w io.Writer, views []versionView) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "version\tcreated\tgate\tstate\trun\tparent\taliases")
-	for _, v := range views {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.Created.Format("2006-01-02 15:04:05Z07:00"),
-			v.Gate, v.State, orDash(v.RunID), orDash(v.Parent), orDash(joinComma(v.Aliases)))
-	}
-	return tw.Flush()
 }
 
 func newModelsShowCmd(c *cli) *cobra.Command {
@@ -118,47 +86,18 @@ func newModelsShowCmd(c *cli) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			i := slices.IndexFunc(views, func(x versionView) bool { return x.ID == v.ID })
-			view := versionView{Version: v, Aliases: views[i].Aliases}
-			if view.Card, err = modelCard(v); err != nil {
+			i := slices.IndexFunc(views, func(x registry.VersionInfo) bool { return x.ID == v.ID })
+			view := registry.VersionInfo{Version: v, Aliases: views[i].Aliases}
+			if view.Card, err = registry.ReadCard(v); err != nil {
 				return err
 			}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), view)
 			}
-			return writeVersionText(cmd.OutOrStdout(), view)
+			return view.WriteText(cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	workspaceFlag(cmd, &workspace)
 	return cmd
-}
-
-func writeVersionText(w io.Writer, v versionView) error {
-	fmt.Fprintf(w, "version  %s\ncreated  %s\ngate     %s\nstate    %s\nrun      %s\nparent   %s\naliases  %s\n", v.ID,
-		v.Created.Format("2006-01-02 15:04:05Z07:00"), v.Gate, stateText(v.Version), orDash(v.RunID), orDash(v.Parent), orDash(joinComma(v.Aliases)))
-	for _, a := range v.Artifacts {
-		fmt.Fprintf(w, "artifact %s  %d bytes  sha256 %s\n", a.Name, a.Size, a.SHA256)
-	}
-	fmt.Fprintf(w, "metrics  %s\ngate reasons %s\n", compactJSON(v.Metrics), compactJSON(v.GateReasons))
-	return writeCardText(w, v.Card)
-}
-
-// stateText is a version's state with what it means for promotion.
-func stateText(v registry.Version) string {
-	switch v.State {
-	case registry.StateAbandoned:
-		return v.State + " (its run was interrupted before deciding; promote only with --force --reason)"
-	case registry.StatePending:
-		return v.State + " (its run has not finished)"
-	}
-	return v.State
-}
-
-func compactJSON(raw json.RawMessage) string {
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return string(raw)
-	}
-	return string(b)
 }

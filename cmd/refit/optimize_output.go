@@ -35,7 +35,7 @@ func writeOptimizeText(w io.Writer, out optimizeOutput) error {
 	fmt.Fprintln(tw, "\tbefore\tafter\t")
 	for _, k := range []string{evaluate.CostParams, evaluate.CostNonzeros, evaluate.CostBytes, evaluate.CostTensorBytes,
 		evaluate.CostLatencyP50, evaluate.CostRowsPerSec, out.Result.Metric} {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", k, num(out.Before, k), num(out.After, k))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", k, evaluate.FormatMetric(out.Before, k), evaluate.FormatMetric(out.After, k))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 	"github.com/spf13/cobra"
 )
@@ -55,7 +54,7 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
-			return writeProfileText(cmd.OutOrStdout(), res)
+			return textout.Profile(cmd.OutOrStdout(), res)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "also save the full profile as JSON to this file")
@@ -114,65 +113,4 @@ func scanProgress(w io.Writer, what string) (func(int64), func()) {
 			fmt.Fprint(w, "\r\033[K")
 		}
 	}
-}
-
-func writeProfileText(w io.Writer, r validate.ProfileResult) error {
-	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s rows\n", countText(r.Rows))
-	fmt.Fprintln(tw, "column\ttype\tcount\tnulls\tdistinct\tmin\tp50\tmax\tmean\ttop value")
-	for _, c := range r.Columns {
-		lo, mid, hi, mean := columnStats(c)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, c.Type, countText(c.Count),
-			percentText(c.Nulls, r.Rows), distinctText(c), lo, mid, hi, mean, topText(c))
-	}
-	return tw.Flush()
-}
-
-// columnStats formats min, p50, max and mean ("-" where they do not apply).
-func columnStats(c validate.ColumnResult) (lo, mid, hi, mean string) {
-	lo, mid, hi, mean = "-", "-", "-", "-"
-	switch n := c.Numeric; {
-	case c.TimeRange != nil:
-		lo, hi = c.TimeRange.Min.Format("2006-01-02 15:04:05"), c.TimeRange.Max.Format("2006-01-02 15:04:05")
-	case n != nil && n.Finite > 0:
-		lo, hi, mean = statText(n.Min), statText(n.Max), statText(n.Mean)
-		for _, q := range n.Quantiles {
-			if q.P == 0.5 {
-				mid = statText(q.Value)
-			}
-		}
-	case c.Lengths != nil && c.Count > 0:
-		lo, hi = "len "+strconv.FormatInt(c.Lengths.Min, 10), "len "+strconv.FormatInt(c.Lengths.Max, 10)
-	}
-	return lo, mid, hi, mean
-}
-
-func statText(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
-
-func percentText(part, whole int64) string {
-	if whole == 0 {
-		return "0%"
-	}
-	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 2, 64) + "%"
-}
-
-func distinctText(c validate.ColumnResult) string {
-	if c.Kind == "other" {
-		return "-"
-	}
-	if c.DistinctExact {
-		return countText(c.Distinct)
-	}
-	return "~" + countText(c.Distinct)
-}
-
-func topText(c validate.ColumnResult) string {
-	if len(c.TopK) == 0 || c.Count == 0 {
-		return "-"
-	}
-	v := c.TopK[0].Value
-	if len(v) > 30 {
-		v = v[:30] + "…"
-	}
-	return strconv.Quote(v) + " " + percentText(c.TopK[0].Count, c.Count)
 }

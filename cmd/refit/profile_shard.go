@@ -10,6 +10,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 	"github.com/spf13/cobra"
 )
@@ -59,5 +60,5 @@ func printProfile(w io.Writer, format string, prof *validate.Profile) error {
 	if format == "json" {
 		return writeJSON(w, res)
 	}
-	return writeProfileText(w, res)
+	return textout.Profile(w, res)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/refit-ml/refit/internal/hook"
 	"github.com/refit-ml/refit/pipeline"
@@ -51,19 +50,4 @@ func historySeq(ctx context.Context, reg *registry.Registry, alias string) int64
 		return 0
 	}
 	return hist[len(hist)-1].Seq
-}
-
-// writeHooks lists the on_promote hooks a run called and how each went.
-func writeHooks(w io.Writer, hooks []hook.Result) {
-	if len(hooks) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "  hooks")
-	for _, h := range hooks {
-		status := "ok"
-		if !h.OK {
-			status = "failed: " + h.Error
-		}
-		fmt.Fprintf(w, "    - %s: %s\n", h.Target, status)
-	}
 }

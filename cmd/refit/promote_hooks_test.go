@@ -77,13 +77,3 @@ func TestPromoteHooks(t *testing.T) {
 		t.Errorf("promote --workspace: exit %d: %s%s", code, stdout, stderr)
 	}
 }
-
-func TestWriteHooks(t *testing.T) {
-	var b strings.Builder
-	writeHooks(&b, nil)
-	writeHooks(&b, []hook.Result{{Target: "./notify.sh", OK: true}, {Target: "https://x/refit", Error: "HTTP 500 Internal Server Error: down"}})
-	want := "  hooks\n    - ./notify.sh: ok\n    - https://x/refit: failed: HTTP 500 Internal Server Error: down\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
-	}
-}

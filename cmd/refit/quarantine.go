@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -135,19 +134,5 @@ func quarantineList(cmd *cobra.Command, f quarantineFlags) error {
 		}
 		return writeJSON(cmd.OutOrStdout(), list)
 	}
-	writeQuarantineTable(cmd.OutOrStdout(), list)
-	return nil
-}
-
-func writeQuarantineTable(w io.Writer, list []registry.Quarantined) {
-	if len(list) == 0 {
-		fmt.Fprintln(w, "no file under quarantine")
-		return
-	}
-	for _, q := range list {
-		fmt.Fprintf(w, "%s\n  quarantined %s by %s: %s\n", q.Path, q.At.Format(time.RFC3339), orDash(q.Actor), q.Reason)
-		if !q.Released.IsZero() {
-			fmt.Fprintf(w, "  released %s by %s\n", q.Released.Format(time.RFC3339), orDash(q.ReleasedBy))
-		}
-	}
+	return registry.WriteQuarantineText(cmd.OutOrStdout(), list)
 }

@@ -6,8 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
@@ -116,44 +114,5 @@ func writeRunResult(w io.Writer, format string, cfg *pipeline.Config, rec *pipel
 	if format == "json" {
 		return writeJSON(w, rec)
 	}
-	dir := workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID)
-	fmt.Fprintf(w, "run %s (%s, clock %s): %s\n", rec.ID, rec.Trigger, rec.Clock.Format(time.RFC3339), rec.Outcome)
-	fmt.Fprintf(w, "  champion  %s\n", championChange(rec))
-	fmt.Fprintf(w, "  new data  %s\n", newDataText(rec))
-	if rec.Error != "" {
-		fmt.Fprintf(w, "  error     %s\n", rec.Error)
-	}
-	writeReasons(w, rec.Reasons)
-	writeHooks(w, rec.Hooks)
-	writeRunPaths(w, dir)
-	return nil
-}
-
-func championChange(rec *pipeline.Record) string {
-	before, after := orDash(rec.ChampionBefore), orDash(rec.ChampionAfter)
-	if before == after {
-		return after + " (unchanged)"
-	}
-	return before + " -> " + after
-}
-
-func writeReasons(w io.Writer, reasons []string) {
-	if len(reasons) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "  why")
-	for _, r := range reasons {
-		fmt.Fprintf(w, "    - %s\n", strings.ReplaceAll(r, "\n", " "))
-	}
-}
-
-// writeRunPaths prints the paths of the run's report and record that
-// exist.
-func writeRunPaths(w io.Writer, dir string) {
-	for _, f := range [][2]string{{"report", workspace.ReportFile}, {"record", workspace.RecordFile}} {
-		p := filepath.Join(dir, f[1])
-		if _, err := os.Stat(p); err == nil {
-			fmt.Fprintf(w, "  %-8s  %s\n", f[0], p)
-		}
-	}
+	return workspace.WriteRunText(w, rec, workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID))
 }

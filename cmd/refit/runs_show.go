@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/refit-ml/refit/registry"
@@ -44,8 +42,7 @@ func runsShow(cmd *cobra.Command, f runsFlags, id string) error {
 	if err != nil {
 		return err
 	}
-	writeRunRecord(w, dir, run, rec)
-	return nil
+	return workspace.WriteRecordText(w, rec, run.Status, dir)
 }
 
 // writeRunJSON copies run.json, or prints the catalog row without one.
@@ -61,40 +58,6 @@ func writeRunJSON(w io.Writer, dir string, run registry.Run) error {
 	return err
 }
 
-func writeRunRecord(w io.Writer, dir string, run registry.Run, rec *workspace.Record) {
-	fmt.Fprintf(w, "run %s (%s, clock %s): %s\n", rec.ID, rec.Trigger, rec.Clock.UTC().Format(time.RFC3339), rec.Outcome)
-	fmt.Fprintf(w, "  status    %s in %s\n", run.Status, rec.Finished.Sub(rec.Started).Round(time.Millisecond))
-	fmt.Fprintf(w, "  champion  %s\n", championChange(rec))
-	if rec.Candidate != "" {
-		fmt.Fprintf(w, "  candidate %s\n", rec.Candidate)
-	}
-	fmt.Fprintf(w, "  new data  %s\n", newDataText(rec))
-	if rec.Error != "" {
-		fmt.Fprintf(w, "  error     %s\n", rec.Error)
-	}
-	writeReasons(w, rec.Reasons)
-	writeHooks(w, rec.Hooks)
-	writeStages(w, rec.Stages)
-	writeRunPaths(w, dir)
-}
-
-func writeStages(w io.Writer, stages []workspace.Stage) {
-	if len(stages) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "  stages")
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, s := range stages {
-		notes := strings.ReplaceAll(strings.Join(s.Notes, "; "), "\n", " ")
-		fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", s.Name, s.Status, s.Duration.Round(time.Millisecond), notes)
-	}
-	tw.Flush()
-	for line := range strings.Lines(b.String()) {
-		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
-	}
-}
-
 // writeCatalogRun prints a run that has no run.json: one with no new data
 // (the catalog row is its whole record), one still running, or one
 // interrupted before writing it.
@@ -107,7 +70,7 @@ func writeCatalogRun(w io.Writer, run registry.Run) {
 	fmt.Fprintf(w, "  status    %s\n", run.Status)
 	var reasons []string
 	if json.Unmarshal(run.Reasons, &reasons) == nil {
-		writeReasons(w, reasons)
+		workspace.WriteReasons(w, reasons)
 	}
 	fmt.Fprintln(w, "  record    none: the catalog's row is the whole record")
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
@@ -141,42 +139,10 @@ func progressReporter(w io.Writer, log *slog.Logger, format string, epochs int, 
 	}
 }
 
-type trainSummary struct {
-	Model           string   `json:"model"`
-	Task            string   `json:"task"`
-	Labels          []string `json:"labels,omitempty"`
-	TrainRows       int      `json:"train_rows"`
-	ValidRows       int      `json:"validation_rows"`
-	Features        int      `json:"features"`
-	Params          int      `json:"parameters"`
-	Epochs          int      `json:"epochs"`
-	BestEpoch       int      `json:"best_epoch"`
-	StoppedEarly    bool     `json:"stopped_early"`
-	Metric          string   `json:"metric"`
-	BestValidMetric float64  `json:"best_validation_metric"`
-	BestValidLoss   float64  `json:"best_validation_loss"`
-	Seconds         float64  `json:"seconds"`
-}
-
 func printSummary(w io.Writer, format, path string, m *model.Model, rep train.Report) error {
-	s := trainSummary{
-		Model: path, Task: string(rep.Task), Labels: rep.Labels, TrainRows: rep.TrainRows, ValidRows: rep.ValidRows,
-		Features: rep.Features, Params: m.NumParams(), Epochs: rep.Epochs, BestEpoch: rep.BestEpoch,
-		StoppedEarly: rep.StoppedEarly, Metric: rep.Metric, BestValidMetric: rep.BestValidMetric,
-		BestValidLoss: rep.BestValidLoss, Seconds: rep.Duration.Seconds(),
-	}
+	s := train.NewSummary(path, m, rep)
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return writeJSON(w, s)
 	}
-	stopped := ""
-	if s.StoppedEarly {
-		stopped = ", stopped early"
-	}
-	_, err := fmt.Fprintf(w, "model       %s (%s)\nrows        %d train, %d validation\nfeatures    %d\nparameters  %d\n"+
-		"epochs      %d (best %d%s)\nvalidation  %s %.4f, loss %.5f\ntime        %s\n",
-		s.Model, s.Task, s.TrainRows, s.ValidRows, s.Features, s.Params, s.Epochs, s.BestEpoch, stopped,
-		s.Metric, s.BestValidMetric, s.BestValidLoss, rep.Duration.Round(time.Millisecond))
-	return err
+	return s.WriteText(w)
 }

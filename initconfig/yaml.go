@@ -1,28 +1,31 @@
-package main
+package initconfig
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/validate"
 )
 
-// yaml is the commented refit.yaml of the plan. Strings are quoted as
+// YAML is the commented refit.yaml of the plan. Strings are quoted as
 // YAML double-quoted scalars (strconv.Quote's escapes are a subset).
-func (p *initPlan) yaml() string {
+func (p *Plan) YAML() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# refit.yaml, written by 'refit init'. Every key, its default and an
 # example: 'refit help config'. Relative paths are relative to this file.
 #
 # The data had %s rows with these columns:
-`, countText(p.rows))
+`, countText(p.Rows))
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#   column\ttype\tnulls\tdistinct")
-	for _, c := range p.columns {
-		fmt.Fprintf(tw, "#   %s\t%s\t%s\t%s\n", c.Name, c.Type, percentText(c.Nulls, p.rows), distinctText(c))
+	for _, c := range p.Columns {
+		fmt.Fprintf(tw, "#   %s\t%s\t%s\t%s\n", c.Name, c.Type, percentText(c.Nulls, p.Rows), distinctText(c))
 	}
 	tw.Flush()
-	for _, e := range p.excluded {
+	for _, e := range p.Excluded {
 		fmt.Fprintf(&b, "# Not a feature: %s.\n", e)
 	}
 	fmt.Fprintf(&b, `
@@ -53,8 +56,8 @@ evaluate:
   holdout: 0.1
   # A candidate is promoted only if every gate passes ('refit help gate-policy').
   gates:
-`, quoteList(p.source), quote(p.timeColumn), quote(p.label), quoteList(p.features))
-	if p.binary {
+`, quoteList(p.Source), quote(p.TimeColumn), quote(p.Label), quoteList(p.Features))
+	if p.Binary {
 		b.WriteString(`    - {metric: auc, min: 0.6}
     - {metric: auc, max_drop_vs_champion: 0.005}
     - {metric: auc, per_slice: true, min_slice_rows: 200, max_drop_vs_champion: 0.02}
@@ -99,4 +102,28 @@ func quoteList(list []string) string {
 		out[i] = quote(s)
 	}
 	return strings.Join(out, ", ")
+}
+
+func countText(n int64) string {
+	if n < 0 {
+		return "?"
+	}
+	return numfmt.Count(n)
+}
+
+func percentText(part, whole int64) string {
+	if whole == 0 {
+		return "0%"
+	}
+	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 2, 64) + "%"
+}
+
+func distinctText(c validate.ColumnResult) string {
+	if c.Kind == "other" {
+		return "-"
+	}
+	if c.DistinctExact {
+		return countText(c.Distinct)
+	}
+	return "~" + countText(c.Distinct)
 }

@@ -1,0 +1,132 @@
+package textout
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/refit-ml/refit/validate"
+)
+
+func TestNumbers(t *testing.T) {
+	for _, tt := range []struct{ name, got, want string }{
+		{"count", Count(1234567), "1,234,567"},
+		{"count zero", Count(0), "0"},
+		{"count unknown", Count(-1), "?"},
+		{"percent", Percent(1, 3), "33.33%"},
+		{"percent of nothing", Percent(5, 0), "0%"},
+		{"trim", TrimLines("a  \nb\t \n  c"), "a\nb\t\n  c\n"},
+		{"distinct exact", Distinct(validate.ColumnResult{Kind: "string", Distinct: 1500, DistinctExact: true}), "1,500"},
+		{"distinct estimate", Distinct(validate.ColumnResult{Kind: "numeric", Distinct: 1500}), "~1,500"},
+		{"distinct other", Distinct(validate.ColumnResult{Kind: "other", Distinct: 3}), "-"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func TestProfile(t *testing.T) {
+	day := time.Date(2001, 1, 2, 3, 4, 5, 0, time.UTC)
+	r := validate.ProfileResult{Rows: 4, Columns: []validate.ColumnResult{
+		{Name: "delay", Type: "double", Kind: "numeric", Count: 3, Nulls: 1, Distinct: 3, DistinctExact: true,
+			Numeric: &validate.NumericResult{Finite: 3, Min: -1, Max: 100.5, Mean: 33.25, Quantiles: []validate.QuantileValue{{P: 0.25, Value: 0}, {P: 0.5, Value: 2}}}},
+		{Name: "date", Type: "timestamp[us]", Kind: "time", Count: 4, Distinct: 2, TimeRange: &validate.TimeRange{Min: day, Max: day.Add(24 * time.Hour)}},
+		{Name: "origin", Type: "utf8", Kind: "string", Count: 4, Distinct: 2, DistinctExact: true,
+			Lengths: &validate.LengthResult{Min: 3, Max: 3}, TopK: []validate.ValueCount{{Value: strings.Repeat("x", 31), Count: 3}}},
+	}}
+	var buf bytes.Buffer
+	if err := Profile(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	want := `4 rows
+column  type           count  nulls   distinct  min                  p50  max                  mean   top value
+delay   double         3      25.00%  3         -1                   2    100.5                33.25  -
+date    timestamp[us]  4      0.00%   ~2        2001-01-02 03:04:05  -    2001-01-03 03:04:05  -      -
+origin  utf8           4      0.00%   2         len 3                -    len 3                -      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" 75.00%
+`
+	if got := TrimLines(buf.String()); got != want {
+		t.Errorf("Profile:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestDrift(t *testing.T) {
+	r := &validate.DriftReport{Features: []validate.FeatureDrift{
+		{Name: "delay", Kind: "numeric", PSI: 0.3, JS: 0.12, Verdict: validate.VerdictAlert, Notes: []string{"a", "b"}},
+		{Name: "origin", Kind: "categorical", PSI: 0.15, Verdict: validate.VerdictWarn},
+		{Name: "distance", Kind: "numeric", PSI: 0.01, Verdict: validate.VerdictOK},
+		{Name: "month", Kind: "temporal", Verdict: validate.VerdictOK},
+	}}
+	if got, want := DriftCounts(r), "1 alert, 1 warn, 2 ok"; got != want {
+		t.Errorf("DriftCounts = %q, want %q", got, want)
+	}
+	var buf bytes.Buffer
+	if err := DriftTable(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(TrimLines(buf.String()), "\n")
+	for i, want := range []string{
+		"feature   kind         PSI     KS  W1  JS      nulls Δ  verdict  notes",
+		"delay     numeric      0.3000  -   -   0.1200  +0.0000  alert    a; b",
+		"origin    categorical  0.1500  -   -   0.0000  +0.0000  warn",
+	} {
+		if lines[i] != want {
+			t.Errorf("line %d:\n%q\nwant\n%q", i, lines[i], want)
+		}
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	share := 0.25
+	r := &validate.CoverageReport{Verdict: validate.VerdictWarn,
+		Slices: []validate.SliceCoverage{
+			{Name: "origin=SFO", Kind: "value", Rows: 1200, Share: 0.1, ReferenceShare: &share, Verdict: validate.VerdictWarn},
+		},
+		Findings: []validate.CoverageFinding{{Slice: "origin=SFO", Problem: validate.ProblemShareFell, Verdict: validate.VerdictWarn, Message: "fell"}},
+	}
+	var buf bytes.Buffer
+	if err := Coverage(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	want := "slice       kind   rows   share   reference  label rate  verdict\n" +
+		"origin=SFO  value  1,200  10.00%  25.00%     -           warn\n" +
+		"warn: origin=SFO: " + string(validate.ProblemShareFell) + " (fell)\n" +
+		"coverage: warn (1 slices, 1 findings)\n"
+	if got := TrimLines(buf.String()); got != want {
+		t.Errorf("Coverage:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestFindings(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		f    []validate.Finding
+		want string
+	}{
+		{"none", nil, ""},
+		{"rule with examples and files", []validate.Finding{{Check: "rule", Rule: "positive", Column: "delay", Severity: validate.SeverityError,
+			Expected: "true", Observed: "2 rows false",
+			Examples: []validate.Example{{Row: 7, Value: "-3"}, {File: "a.parquet", FileRow: 2, Value: strings.Repeat("v", 61)}},
+			Files:    []validate.FileCount{{File: "a.parquet", Failing: 1200}}}},
+			"\nseverity  check  column    expected  observed\n" +
+				"error     rule   positive  true      2 rows false\n" +
+				"                           examples: row 7 \"-3\", a.parquet:2 \"" + strings.Repeat("v", 60) + "…\"\n" +
+				"                           by file: a.parquet 1,200\n"},
+		{"column and none", []validate.Finding{{Check: "not_null", Column: "delay", Severity: validate.SeverityWarn, Expected: "0", Observed: "1"},
+			{Check: "rows", Severity: validate.SeverityError, Expected: ">= 10", Observed: "3"}},
+			"\nseverity  check     column  expected  observed\n" +
+				"warn      not_null  delay   0         1\n" +
+				"error     rows      -       >= 10     3\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Findings(&buf, tt.f); err != nil {
+				t.Fatal(err)
+			}
+			if got := TrimLines(buf.String()); buf.Len() > 0 && got != tt.want || buf.Len() == 0 && tt.want != "" {
+				t.Errorf("Findings:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
