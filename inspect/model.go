@@ -27,14 +27,21 @@ func IsModelFile(path string) bool {
 		return false
 	}
 	defer f.Close()
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	if n < 10 || head[8] != '{' {
+	var size [8]byte
+	if _, err := io.ReadFull(f, size[:]); err != nil {
 		return false
 	}
-	size := binary.LittleEndian.Uint64(head[:8])
-	return size > 0 && size < 16<<20 && bytes.Contains(head[8:], []byte(`"refit.model"`))
+	// The whole JSON header, not a prefix: a calibrator's curve can push
+	// the format entry past the first kilobytes.
+	n := binary.LittleEndian.Uint64(size[:])
+	if n < 2 || n >= 16<<20 {
+		return false
+	}
+	head := make([]byte, n)
+	if _, err := io.ReadFull(f, head); err != nil {
+		return false
+	}
+	return head[0] == '{' && bytes.Contains(head, []byte(`"refit.model"`))
 }
 
 // ModelInfo is what `refit inspect MODEL_FILE` shows.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-ml/refit/beam/pipelines"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -89,6 +90,7 @@ func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*valida
 type auditOutput struct {
 	Sources  []string           `json:"sources"`
 	Rows     int64              `json:"rows"`
+	Verdict  report.Verdict     `json:"verdict"`
 	Checks   int                `json:"checks"`
 	Errors   int                `json:"errors"`
 	Warnings int                `json:"warnings"`
@@ -117,7 +119,8 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := auditOutput{Sources: data, Rows: prof.Rows, Checks: res.Checks, Errors: res.Count(validate.SeverityError),
+	verdict := (&report.Audit{Findings: res.Findings}).Verdict() // as refit audit judges its findings
+	out := auditOutput{Sources: data, Rows: prof.Rows, Verdict: verdict, Checks: res.Checks, Errors: res.Count(validate.SeverityError),
 		Warnings: res.Count(validate.SeverityWarn), RowPass: res.RowPass, Findings: res.Findings}
 	if out.Findings == nil {
 		out.Findings = []validate.Finding{}
