@@ -31,17 +31,15 @@ func IsModelFile(path string) bool {
 	if _, err := io.ReadFull(f, size[:]); err != nil {
 		return false
 	}
-	// The whole JSON header, not a prefix: a calibrator's curve can push
-	// the format entry past the first kilobytes.
 	n := binary.LittleEndian.Uint64(size[:])
-	if n < 2 || n >= 16<<20 {
+	if n == 0 || n >= 16<<20 {
 		return false
 	}
-	head := make([]byte, n)
-	if _, err := io.ReadFull(f, head); err != nil {
-		return false
-	}
-	return head[0] == '{' && bytes.Contains(head, []byte(`"refit.model"`))
+	// The whole JSON header (at least 4 KiB of it, even when the length is
+	// wrong, so a damaged model still says it is one): a calibrator's
+	// curve can push the format entry past the first kilobytes.
+	head, _ := io.ReadAll(io.LimitReader(f, int64(max(n, 4096))))
+	return len(head) > 1 && head[0] == '{' && bytes.Contains(head, []byte(`"refit.model"`))
 }
 
 // ModelInfo is what `refit inspect MODEL_FILE` shows.
