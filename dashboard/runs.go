@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // runRow is one run of the runs page.
@@ -83,7 +84,7 @@ func (h *handler) runs(ctx context.Context) ([]runRow, map[string]*pipeline.Reco
 		case !errors.Is(err, fs.ErrNotExist):
 			return nil, nil, err
 		}
-		_, err = os.Stat(filepath.Join(h.dir, "runs", run.ID, "report.html"))
+		_, err = os.Stat(filepath.Join(workspace.Dir(h.dir).RunPath(run.ID), "report.html"))
 		row.HasReport = err == nil
 		out[i] = row
 	}
@@ -92,15 +93,7 @@ func (h *handler) runs(ctx context.Context) ([]runRow, map[string]*pipeline.Reco
 
 // record reads a run's run.json.
 func (h *handler) record(id string) (*pipeline.Record, error) {
-	data, err := os.ReadFile(filepath.Join(h.dir, "runs", id, "run.json"))
-	if err != nil {
-		return nil, err
-	}
-	rec := &pipeline.Record{}
-	if err := json.Unmarshal(data, rec); err != nil {
-		return nil, fmt.Errorf("dashboard: run %s: run.json: %w", id, err)
-	}
-	return rec, nil
+	return workspace.Dir(h.dir).ReadRecord(id)
 }
 
 // records reads the records of the catalog's runs, oldest first.

@@ -122,21 +122,25 @@ func (c *RangeCounter) Add(rec arrow.Record) error {
 	return nil
 }
 
+// Add adds o's counts (of the same column) into c.
+func (c *ColumnOOR) Add(o *ColumnOOR) {
+	c.Rows += o.Rows
+	c.Missing += o.Missing
+	c.OutOfRange += o.OutOfRange
+	c.Below += o.Below
+	c.Above += o.Above
+	c.UnseenHour += o.UnseenHour
+	c.UnseenWeekday += o.UnseenWeekday
+	c.UnseenMonth += o.UnseenMonth
+}
+
 // Merge adds o's counts into c. o must count for the same Preprocessor.
 func (c *RangeCounter) Merge(o *RangeCounter) error {
 	if o.p != c.p {
 		return fmt.Errorf("model: merging range counters: %w: different preprocessors", ErrInvalidInput)
 	}
 	for i := range c.counts {
-		a, b := &c.counts[i], &o.counts[i]
-		a.Rows += b.Rows
-		a.Missing += b.Missing
-		a.OutOfRange += b.OutOfRange
-		a.Below += b.Below
-		a.Above += b.Above
-		a.UnseenHour += b.UnseenHour
-		a.UnseenWeekday += b.UnseenWeekday
-		a.UnseenMonth += b.UnseenMonth
+		c.counts[i].Add(&o.counts[i])
 	}
 	return nil
 }

@@ -205,16 +205,8 @@ func b2i(b bool) int {
 func (s *Scorer) addOOR(batch []model.ColumnOOR) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, b := range batch {
-		c := &s.oor[i]
-		c.Rows += b.Rows
-		c.Missing += b.Missing
-		c.OutOfRange += b.OutOfRange
-		c.Below += b.Below
-		c.Above += b.Above
-		c.UnseenHour += b.UnseenHour
-		c.UnseenWeekday += b.UnseenWeekday
-		c.UnseenMonth += b.UnseenMonth
+	for i := range batch {
+		s.oor[i].Add(&batch[i])
 	}
 }
 

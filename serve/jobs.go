@@ -2,19 +2,16 @@ package serve
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/schedules"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // jobMetrics is what the jobs did, for /healthz and /metrics.
@@ -143,22 +140,10 @@ func (s *Server) seed(ctx context.Context) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range runs {
-		if rec, err := readRunRecord(ws, r.ID); err == nil {
+		if rec, err := workspace.Dir(ws).ReadRecord(r.ID); err == nil {
 			s.m.absorb(rec)
 		}
 	}
-}
-
-func readRunRecord(ws, id string) (*pipeline.Record, error) {
-	data, err := os.ReadFile(filepath.Join(ws, "runs", id, "run.json"))
-	if err != nil {
-		return nil, err
-	}
-	var rec pipeline.Record
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, fmt.Errorf("run %s: run.json: %w", id, err)
-	}
-	return &rec, nil
 }
 
 func (s *Server) snapshot() jobMetrics {

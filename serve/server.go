@@ -14,6 +14,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/schedules"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // Options configure a Server. The zero value is ready to use.
@@ -98,7 +99,7 @@ func New(ctx context.Context, cfg *pipeline.Config, opts Options) (*Server, erro
 
 // WorkspaceLock is the lock every job of cfg's workspace takes.
 func WorkspaceLock(cfg *pipeline.Config) *schedules.FileLock {
-	return schedules.NewFileLock(filepath.Join(cfg.Path(cfg.Workspace), "refit.lock"))
+	return workspace.Dir(cfg.Path(cfg.Workspace)).Lock()
 }
 
 // Config is the configuration in force.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
@@ -62,14 +60,7 @@ func workspaceOf(cmd *cobra.Command, format, workspace, config string) (string, 
 	if config == "" {
 		return workspace, nil
 	}
-	if cmd.Flags().Changed("workspace") {
-		return "", errors.New("--workspace and --config: give one")
-	}
-	cfg, err := pipeline.Load(config)
-	if err != nil {
-		return "", err
-	}
-	return cfg.Path(cfg.Workspace), nil
+	return configWorkspace(cmd, config)
 }
 
 // runRow is a catalog run with the outcome from its run.json.
