@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // arrowTestingDir is the apache/arrow-testing checkout in the shared data.
@@ -282,7 +283,7 @@ func TestIPCFlights(t *testing.T) {
 		t.Skipf("flights-200k.arrow: %v", err)
 	}
 	src := bytesSource{data}
-	d, err := openIPCFile(src, openConfig{Path: path, Limits: Limits{}.withDefaults(), Mem: memory.DefaultAllocator})
+	d, err := openIPCFile(src, base.OpenConfig{Path: path, Limits: base.WithDefaults(Limits{}), Mem: memory.DefaultAllocator})
 	if err != nil {
 		t.Fatal(err)
 	}

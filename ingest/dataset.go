@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/ingest/internal/base"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -137,7 +138,7 @@ func probe(f File, opts Options) (*fileEntry, error) {
 	}
 	defer h.close()
 	fe.format = h.format
-	err = guard(f.Path, func() error {
+	err = base.Guard(f.Path, func() error {
 		fe.schema = h.dec.Schema()
 		fe.rows = h.dec.NumRows()
 		fe.units = h.dec.NumUnits()
@@ -193,12 +194,12 @@ func openHandle(f File, opts Options) (*handle, error) {
 	}
 	h := &handle{f: osf}
 	src := fileSource{osf, f.Size}
-	err = guard(f.Path, func() error {
+	err = base.Guard(f.Path, func() error {
 		var err error
 		if h.format, err = DetectFormat(src, f.Size); err != nil {
 			return err
 		}
-		h.dec, err = openDecoder(h.format, src, openConfig{Path: f.Path, Limits: opts.Limits, Mem: opts.Mem})
+		h.dec, err = openDecoder(h.format, src, base.OpenConfig{Path: f.Path, Limits: opts.Limits, Mem: opts.Mem})
 		return err
 	})
 	if err != nil {
@@ -209,7 +210,7 @@ func openHandle(f File, opts Options) (*handle, error) {
 }
 
 func (h *handle) close() error {
-	err := guard(h.f.Name(), h.dec.Close)
+	err := base.Guard(h.f.Name(), h.dec.Close)
 	if cerr := h.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("ingest %s: %w", h.f.Name(), cerr)
 	}

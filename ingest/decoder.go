@@ -2,13 +2,11 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // decoder reads one file. Implementations wrap third-party code that may
@@ -37,22 +35,9 @@ type decoder interface {
 	Close() error
 }
 
-// source is what a decoder reads from: random access to size bytes.
-type source interface {
-	io.ReaderAt
-	Size() int64
-}
-
-// openConfig is everything a decoder needs besides the bytes.
-type openConfig struct {
-	Path   string
-	Limits Limits
-	Mem    memory.Allocator
-}
-
 // openDecoder opens a decoder of format f over src. It is called through
 // guard.
-func openDecoder(f Format, src source, cfg openConfig) (decoder, error) {
+func openDecoder(f Format, src base.Source, cfg base.OpenConfig) (decoder, error) {
 	switch f {
 	case FormatParquet:
 		return openParquet(src, cfg)
@@ -63,31 +48,6 @@ func openDecoder(f Format, src source, cfg openConfig) (decoder, error) {
 	}
 	return nil, fmt.Errorf("%w: unknown format", ErrInvalidInput)
 }
-
-// guard runs fn, the only way ingest calls into third-party decoders. A panic
-// in fn becomes an error that wraps ErrCorrupt and names path; an error from
-// fn is wrapped in a *FileError naming path. This is the single recovery
-// point for untrusted input. A panic of a limitAllocator becomes its limit
-// error.
-func guard(path string, fn func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok && errors.Is(e, errAllocLimit) {
-				err = &FileError{Path: path, RowGroup: -1, Err: fmt.Errorf("%w: %w", ErrCorrupt, e)}
-				return
-			}
-			err = &FileError{Path: path, RowGroup: -1, Err: fmt.Errorf("%w: decoder panicked: %v", ErrCorrupt, r)}
-			if debugPanics {
-				err = fmt.Errorf("%w\n%s", err, debug.Stack())
-			}
-		}
-	}()
-	return fileErr(path, fn())
-}
-
-// debugPanics adds the stack of a recovered panic to the error; tests flip it
-// when hunting a decoder bug.
-var debugPanics = false
 
 // bytesSource is a source over a byte slice.
 type bytesSource struct{ b []byte }
@@ -112,27 +72,27 @@ func (s bytesSource) Size() int64 { return int64(len(s.b)) }
 // order, projecting nothing, calling emit for each record. It is the path
 // the fuzz targets and conformance tests drive: everything untrusted goes
 // through guard.
-func decodeAll(ctx context.Context, path string, src source, opts Options, emit func(arrow.Record) error) error {
+func decodeAll(ctx context.Context, path string, src base.Source, opts Options, emit func(arrow.Record) error) error {
 	opts = opts.withDefaults()
 	var d decoder
-	err := guard(path, func() error {
+	err := base.Guard(path, func() error {
 		f, err := DetectFormat(src, src.Size())
 		if err != nil {
 			return err
 		}
-		d, err = openDecoder(f, src, openConfig{Path: path, Limits: opts.Limits, Mem: opts.Mem})
+		d, err = openDecoder(f, src, base.OpenConfig{Path: path, Limits: opts.Limits, Mem: opts.Mem})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	defer guard(path, d.Close)
+	defer base.Guard(path, d.Close)
 	cols := make([]int, d.Schema().NumFields())
 	for i := range cols {
 		cols[i] = i
 	}
 	for u := 0; u < d.NumUnits(); u++ {
-		err := guard(path, func() error {
+		err := base.Guard(path, func() error {
 			return d.ReadUnit(ctx, u, cols, opts.BatchSize, emit)
 		})
 		if err != nil {

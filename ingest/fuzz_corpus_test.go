@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/refit-ml/refit/ingest/internal/base"
 	"github.com/refit-ml/refit/internal/hostile"
 )
 
@@ -64,7 +65,7 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	}
 	for name, data := range issueReproductions(t) {
 		target := "FuzzDecodeParquet"
-		if bytes.HasPrefix(data, arrowMagic) {
+		if bytes.HasPrefix(data, base.ArrowMagic) {
 			target = "FuzzDecodeIPC"
 		}
 		write(target, name, data)

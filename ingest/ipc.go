@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/compute"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // Arrow IPC files and streams are decoded by arrow's ipc package, but only
@@ -91,7 +91,7 @@ func (d *ipcCommon) setSchema(s *arrow.Schema) error {
 // widths.
 func checkType(dt arrow.DataType, depth int) error {
 	if depth > maxNesting {
-		return corruptf("types nested deeper than %d", maxNesting)
+		return base.Corruptf("types nested deeper than %d", maxNesting)
 	}
 	switch t := dt.(type) {
 	case *arrow.TimestampType:
@@ -100,11 +100,11 @@ func checkType(dt arrow.DataType, depth int) error {
 		}
 	case *arrow.FixedSizeListType:
 		if t.Len() < 0 {
-			return corruptf("fixed-size list of %d values", t.Len())
+			return base.Corruptf("fixed-size list of %d values", t.Len())
 		}
 	case *arrow.FixedSizeBinaryType:
 		if t.ByteWidth < 0 {
-			return corruptf("fixed-size binary of %d bytes", t.ByteWidth)
+			return base.Corruptf("fixed-size binary of %d bytes", t.ByteWidth)
 		}
 	case *arrow.DictionaryType:
 		return checkType(t.ValueType, depth+1)
@@ -156,7 +156,7 @@ func (d *ipcCommon) emitRecord(ctx context.Context, rec arrow.Record, batch int,
 // dictionaries decoded.
 func (d *ipcCommon) project(ctx context.Context, rec arrow.Record, cols []int) (arrow.Record, error) {
 	if int(rec.NumCols()) != d.schema.NumFields() {
-		return nil, corruptf("record batch of %d columns, schema has %d", rec.NumCols(), d.schema.NumFields())
+		return nil, base.Corruptf("record batch of %d columns, schema has %d", rec.NumCols(), d.schema.NumFields())
 	}
 	fields := make([]arrow.Field, 0, len(cols))
 	arrs := make([]arrow.Array, 0, len(cols))
@@ -187,7 +187,7 @@ func (d *ipcCommon) column(ctx context.Context, rec arrow.Record, c int) (arrow.
 	name := d.schema.Field(c).Name
 	if int64(col.Len()) != rec.NumRows() {
 		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name,
-			Err: corruptf("%d values in a batch of %d rows", col.Len(), rec.NumRows())}
+			Err: base.Corruptf("%d values in a batch of %d rows", col.Len(), rec.NumRows())}
 	}
 	if err := validateData(col.Data(), 0); err != nil {
 		return nil, &FileError{Path: d.path, RowGroup: -1, Column: name, Err: err}
@@ -213,8 +213,8 @@ func batchErr(path string, i int, err error) error {
 // limitAllocator refuses any one allocation larger than MaxPageBytes.
 // arrow allocates what IPC metadata claims; ingest checks every claim
 // first, and this is the safety net behind those checks: a claim that
-// slipped past them becomes a limit error (a panic with errAllocLimit that
-// guard recovers) instead of the process running out of memory.
+// slipped past them becomes a limit error (a panic with base.ErrAllocLimit that
+// base.Guard recovers) instead of the process running out of memory.
 type limitAllocator struct {
 	memory.Allocator
 	max int64
@@ -224,13 +224,9 @@ func newLimitAllocator(mem memory.Allocator, lim Limits) limitAllocator {
 	return limitAllocator{Allocator: mem, max: lim.MaxPageBytes + 64}
 }
 
-// errAllocLimit marks an allocation refused by a limitAllocator: a check
-// in ingest is missing.
-var errAllocLimit = errors.New("allocation refused")
-
 func (a limitAllocator) check(n int) {
 	if int64(n) > a.max {
-		panic(fmt.Errorf("%w: %w: arrow asked for %s, beyond the limit of %s", ErrLimit, errAllocLimit, byteSize(int64(n)), byteSize(a.max)))
+		panic(fmt.Errorf("%w: %w: arrow asked for %s, beyond the limit of %s", ErrLimit, base.ErrAllocLimit, base.ByteSize(int64(n)), base.ByteSize(a.max)))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // checkBody checks the buffers of a record or dictionary batch against its
@@ -66,16 +67,16 @@ func (w *bodyWalk) offsetAt(b []byte, width int64, i int) int64 {
 // its parent needs it to have, exact when the node is a top-level column.
 func (w *bodyWalk) node(depth int, need int64, exact bool) error {
 	if depth > maxNesting {
-		return corruptf("arrays nested deeper than %d", maxNesting)
+		return base.Corruptf("arrays nested deeper than %d", maxNesting)
 	}
 	nd := w.l.nodes[w.inode]
 	n, nulls := w.nodes.int64At(w.inode, 0), w.nodes.int64At(w.inode, 8)
 	w.inode++
 	switch {
 	case exact && n != need:
-		return corruptf("field node of %d values in a batch of %d rows", n, need)
+		return base.Corruptf("field node of %d values in a batch of %d rows", n, need)
 	case n < need:
-		return corruptf("field node of %d values, its parent needs %d", n, need)
+		return base.Corruptf("field node of %d values, its parent needs %d", n, need)
 	}
 	if nd.validity {
 		if err := w.validity(n, nulls); err != nil {
@@ -83,7 +84,7 @@ func (w *bodyWalk) node(depth int, need int64, exact bool) error {
 		}
 	}
 	if nd.kind == fbMap && w.inode+1 < w.nodes.n && (w.nodes.int64At(w.inode, 8) != 0 || w.nodes.int64At(w.inode+1, 8) != 0) {
-		return corruptf("map entries or keys with nulls") // arrow's Map panics on them
+		return base.Corruptf("map entries or keys with nulls") // arrow's Map panics on them
 	}
 	childNeed, err := w.values(nd, n)
 	if err != nil {
@@ -127,7 +128,7 @@ func (w *bodyWalk) values(nd ipcNode, n int64) (int64, error) {
 		return 0, w.sized("sizes", n*width)
 	case fbFixedSizeList:
 		if !mulFits(nd.listSize, n) {
-			return 0, corruptf("%d lists of %d values", n, nd.listSize)
+			return 0, base.Corruptf("%d lists of %d values", n, nd.listSize)
 		}
 		return nd.listSize * n, nil
 	case fbStruct:
@@ -138,7 +139,7 @@ func (w *bodyWalk) values(nd ipcNode, n int64) (int64, error) {
 		return 0, w.views(n)
 	}
 	if !mulFits(nd.width, n) {
-		return 0, corruptf("%d values of %d bytes", n, nd.width)
+		return 0, base.Corruptf("%d values of %d bytes", n, nd.width)
 	}
 	return 0, w.valueBuffer(n, n*nd.width)
 }
@@ -173,7 +174,7 @@ func (w *bodyWalk) binary(n, width int64) error {
 		return fmt.Errorf("data: %w", err)
 	}
 	if last > data.size {
-		return corruptf("offset %d past data of %d bytes", last, data.size)
+		return base.Corruptf("offset %d past data of %d bytes", last, data.size)
 	}
 	return nil
 }
@@ -189,17 +190,17 @@ func (w *bodyWalk) offsets(n, width int64) (int64, error) {
 		return 0, nil
 	}
 	if int64(len(b.bytes)) < (n+1)*width {
-		return 0, corruptf("offsets of %d bytes for %d values", len(b.bytes), n)
+		return 0, base.Corruptf("offsets of %d bytes for %d values", len(b.bytes), n)
 	}
 	// Rising offsets: a parent that slices the node then ends inside it.
 	prev := w.offsetAt(b.bytes, width, 0)
 	if prev < 0 {
-		return 0, corruptf("negative offset %d", prev)
+		return 0, base.Corruptf("negative offset %d", prev)
 	}
 	for i := 1; i <= int(n); i++ {
 		v := w.offsetAt(b.bytes, width, i)
 		if v < prev {
-			return 0, corruptf("offsets decrease at slot %d", i)
+			return 0, base.Corruptf("offsets decrease at slot %d", i)
 		}
 		prev = v
 	}
@@ -225,7 +226,7 @@ func (w *bodyWalk) union(nd ipcNode, n int64) (int64, error) {
 
 func (w *bodyWalk) views(n int64) error {
 	if w.iview >= w.counts.n {
-		return corruptf("no variadic buffer count")
+		return base.Corruptf("no variadic buffer count")
 	}
 	extra := w.counts.int64At(w.iview, 0)
 	w.iview++
@@ -233,7 +234,7 @@ func (w *bodyWalk) views(n int64) error {
 		return err
 	}
 	if extra < 0 || extra > int64(w.bufs.n-w.ibuf) {
-		return corruptf("%d variadic buffers", extra)
+		return base.Corruptf("%d variadic buffers", extra)
 	}
 	for range extra {
 		if _, err := w.buffer(false); err != nil {
@@ -250,7 +251,7 @@ func (w *bodyWalk) sized(what string, size int64) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if b.size < size {
-		return corruptf("%s of %d bytes, needs %d", what, b.size, size)
+		return base.Corruptf("%s of %d bytes, needs %d", what, b.size, size)
 	}
 	return nil
 }
@@ -267,33 +268,33 @@ type bodyBuffer struct {
 // set. checkBuffers has checked it lies inside the body.
 func (w *bodyWalk) buffer(keep bool) (bodyBuffer, error) {
 	if w.ibuf >= w.bufs.n {
-		return bodyBuffer{}, corruptf("buffer %d missing", w.ibuf)
+		return bodyBuffer{}, base.Corruptf("buffer %d missing", w.ibuf)
 	}
 	off, n := w.bufs.int64At(w.ibuf, 0), w.bufs.int64At(w.ibuf, 8)
 	w.ibuf++
 	if off < 0 || n < 0 || off > int64(len(w.body)) || n > int64(len(w.body))-off {
-		return bodyBuffer{}, corruptf("buffer at %d of %d bytes outside the body of %d bytes", off, n, len(w.body))
+		return bodyBuffer{}, base.Corruptf("buffer at %d of %d bytes outside the body of %d bytes", off, n, len(w.body))
 	}
 	raw := w.body[off : off+n]
 	if w.codec < 0 || n == 0 {
 		return bodyBuffer{size: n, bytes: raw}, nil
 	}
 	if n < 8 {
-		return bodyBuffer{}, corruptf("compressed buffer of %d bytes", n)
+		return bodyBuffer{}, base.Corruptf("compressed buffer of %d bytes", n)
 	}
 	size := int64(binary.LittleEndian.Uint64(raw))
 	if size == -1 {
 		return bodyBuffer{size: n - 8, bytes: raw[8:]}, nil
 	}
 	if size < 0 || size > w.lim.MaxPageBytes {
-		return bodyBuffer{}, limitf("uncompressed buffer of %d bytes", size)
+		return bodyBuffer{}, base.Limitf("uncompressed buffer of %d bytes", size)
 	}
-	if err := w.lim.checkRatio("compressed buffer", n-8, size); err != nil {
+	if err := base.CheckRatio(w.lim, "compressed buffer", n-8, size); err != nil {
 		return bodyBuffer{}, err
 	}
 	b, err := decompressIPC(w.codec, raw[8:], size, keep)
 	if err != nil {
-		return bodyBuffer{}, corruptf("decompressing %s buffer of %d bytes: %v", codecNames[w.codec], size, err)
+		return bodyBuffer{}, base.Corruptf("decompressing %s buffer of %d bytes: %v", codecNames[w.codec], size, err)
 	}
 	return bodyBuffer{size: size, bytes: b}, nil
 }

@@ -3,6 +3,8 @@ package ingest
 import (
 	"encoding/binary"
 	"fmt"
+
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // IPC message header types (flatbuf.MessageHeader).
@@ -46,14 +48,14 @@ func parseMessage(meta []byte) (ipcMessage, error) {
 		return ipcMessage{}, err
 	}
 	if !ok {
-		return ipcMessage{}, corruptf("message without header")
+		return ipcMessage{}, base.Corruptf("message without header")
 	}
 	bodyLen, err := root.int64Field(3, 0)
 	if err != nil {
 		return ipcMessage{}, err
 	}
 	if bodyLen < 0 {
-		return ipcMessage{}, corruptf("negative body length %d", bodyLen)
+		return ipcMessage{}, base.Corruptf("negative body length %d", bodyLen)
 	}
 	if err := checkMessageTables(root, kind, header); err != nil {
 		return ipcMessage{}, fmt.Errorf("reading message: %w", err)
@@ -85,12 +87,12 @@ func checkSchema(schema fbTable, lim Limits) (ipcLayouts, error) {
 
 func countFields(fields fbVector, depth int, count *int, most int) error {
 	if depth > maxNesting {
-		return corruptf("fields nested deeper than %d", maxNesting)
+		return base.Corruptf("fields nested deeper than %d", maxNesting)
 	}
 	for k := 0; k < fields.n; k++ {
 		*count++
 		if *count > most {
-			return limitf("more than %d fields", most)
+			return base.Limitf("more than %d fields", most)
 		}
 		f, err := fields.tableAt(k)
 		if err != nil {
@@ -112,7 +114,7 @@ func countFields(fields fbVector, depth int, count *int, most int) error {
 
 // ipcBody locates a message body: n bytes of src from off.
 type ipcBody struct {
-	src source
+	src base.Source
 	off int64
 	n   int64
 }
@@ -137,7 +139,7 @@ type dictTally struct {
 // else arrow panics.
 func (t *dictTally) seen(id int64, delta bool) error {
 	if delta && !t.ids[id] {
-		return corruptf("delta dictionary batch of id %d before its dictionary", id)
+		return base.Corruptf("delta dictionary batch of id %d before its dictionary", id)
 	}
 	if t.ids == nil {
 		t.ids = map[int64]bool{}
@@ -150,7 +152,7 @@ func (t *dictTally) seen(id int64, delta bool) error {
 func (t *dictTally) batch() error {
 	for id := range t.layouts.dicts {
 		if !t.ids[id] {
-			return corruptf("record batch before the dictionary of id %d", id)
+			return base.Corruptf("record batch before the dictionary of id %d", id)
 		}
 	}
 	return nil
@@ -198,7 +200,7 @@ const freeRows = 1 << 20
 // freeRows.
 func checkRows(rows, bytes int64) error {
 	if rows > 8*bytes+freeRows {
-		return limitf("%d rows in %d bytes of buffers", rows, bytes)
+		return base.Limitf("%d rows in %d bytes of buffers", rows, bytes)
 	}
 	return nil
 }
@@ -209,10 +211,10 @@ func maxRows(lim Limits) int64 { return 8 * lim.MaxPageBytes }
 
 func checkLength(n int64, lim Limits) error {
 	if n < 0 {
-		return corruptf("negative length %d", n)
+		return base.Corruptf("negative length %d", n)
 	}
 	if n > maxRows(lim) {
-		return limitf("length of %d rows", n)
+		return base.Limitf("length of %d rows", n)
 	}
 	return nil
 }
@@ -226,7 +228,7 @@ func checkNodes(rb fbTable, bytes int64) error {
 	for k := 0; k < nodes.n; k++ {
 		n, nulls := nodes.int64At(k, 0), nodes.int64At(k, 8)
 		if n < 0 || nulls < 0 || nulls > n {
-			return corruptf("field node %d: length %d with %d nulls", k, n, nulls)
+			return base.Corruptf("field node %d: length %d with %d nulls", k, n, nulls)
 		}
 		if err := checkRows(n, bytes); err != nil {
 			return fmt.Errorf("field node %d: %w", k, err)
@@ -264,7 +266,7 @@ func checkBuffers(rb fbTable, body ipcBody, codec int, lim Limits, total *int64)
 	for k := 0; k < bufs.n; k++ {
 		off, n := bufs.int64At(k, 0), bufs.int64At(k, 8)
 		if off < 0 || n < 0 || off > body.n || n > body.n-off {
-			return 0, corruptf("buffer %d at %d of %d bytes outside the body of %d bytes", k, off, n, body.n)
+			return 0, base.Corruptf("buffer %d at %d of %d bytes outside the body of %d bytes", k, off, n, body.n)
 		}
 		size := n
 		if codec >= 0 && n > 0 {
@@ -274,7 +276,7 @@ func checkBuffers(rb fbTable, body ipcBody, codec int, lim Limits, total *int64)
 		}
 		*total += size
 		if *total > lim.MaxPageBytes {
-			return 0, limitf("record batch of more than %d bytes", lim.MaxPageBytes)
+			return 0, base.Limitf("record batch of more than %d bytes", lim.MaxPageBytes)
 		}
 	}
 	return bufs.n, nil
@@ -283,7 +285,7 @@ func checkBuffers(rb fbTable, body ipcBody, codec int, lim Limits, total *int64)
 // uncompressedSize reads the int64 length prefix of a compressed buffer.
 func uncompressedSize(body ipcBody, off, n int64, lim Limits) (int64, error) {
 	if n < 8 {
-		return 0, corruptf("compressed buffer of %d bytes", n)
+		return 0, base.Corruptf("compressed buffer of %d bytes", n)
 	}
 	var p [8]byte
 	if _, err := body.src.ReadAt(p[:], body.off+off); err != nil {
@@ -294,11 +296,11 @@ func uncompressedSize(body ipcBody, off, n int64, lim Limits) (int64, error) {
 	case size == -1:
 		return n - 8, nil
 	case size < 0:
-		return 0, corruptf("uncompressed length %d", size)
+		return 0, base.Corruptf("uncompressed length %d", size)
 	case size > lim.MaxPageBytes:
-		return 0, limitf("uncompressed buffer of %d bytes", size)
+		return 0, base.Limitf("uncompressed buffer of %d bytes", size)
 	}
-	return size, lim.checkRatio("compressed buffer", n-8, size)
+	return size, base.CheckRatio(lim, "compressed buffer", n-8, size)
 }
 
 func checkVariadic(rb fbTable, nbufs int) error {
@@ -310,12 +312,12 @@ func checkVariadic(rb fbTable, nbufs int) error {
 	for k := 0; k < counts.n; k++ {
 		c := counts.int64At(k, 0)
 		if c < 0 || c > int64(nbufs) {
-			return corruptf("variadic buffer count %d with %d buffers", c, nbufs)
+			return base.Corruptf("variadic buffer count %d with %d buffers", c, nbufs)
 		}
 		sum += c
 	}
 	if sum > int64(nbufs) {
-		return corruptf("%d variadic buffers with %d buffers", sum, nbufs)
+		return base.Corruptf("%d variadic buffers with %d buffers", sum, nbufs)
 	}
 	return nil
 }
@@ -332,10 +334,10 @@ func batchHeader(m ipcMessage) (fbTable, bool, error) {
 			return fbTable{}, false, err
 		}
 		if !ok {
-			return fbTable{}, false, corruptf("dictionary batch without data")
+			return fbTable{}, false, base.Corruptf("dictionary batch without data")
 		}
 		delta, err := m.header.byteField(2, 0)
 		return rb, delta != 0, err
 	}
-	return fbTable{}, false, corruptf("unexpected message type %d", m.kind)
+	return fbTable{}, false, base.Corruptf("unexpected message type %d", m.kind)
 }

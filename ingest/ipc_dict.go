@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/compute"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // Dictionary-encoded IPC columns are decoded to plain arrays of their value
@@ -130,7 +131,7 @@ func takeDictionary(ctx context.Context, dt *arrow.DictionaryType, d arrow.Array
 	indices := array.MakeFromData(id)
 	defer indices.Release()
 	if n := takenBytes(values, indices); n > lim.MaxPageBytes {
-		return nil, limitf("dictionary-encoded column decodes to more than %s, beyond the limit of %s", byteSize(n), byteSize(lim.MaxPageBytes))
+		return nil, base.Limitf("dictionary-encoded column decodes to more than %s, beyond the limit of %s", base.ByteSize(n), base.ByteSize(lim.MaxPageBytes))
 	}
 	out, err := compute.TakeArray(ctx, values, indices)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // ipcFileDecoder reads an Arrow IPC file: one unit per record batch.
@@ -18,7 +19,7 @@ type ipcFileDecoder struct {
 	mu      sync.Mutex // guards fr: arrow's FileReader is not safe for concurrent use
 	fr      *ipc.FileReader
 	layouts ipcLayouts // of the footer's schema
-	src     source
+	src     base.Source
 	batches []ipcBlock // the record batch blocks
 }
 
@@ -35,7 +36,7 @@ const ipcTrailer = 4 + 6
 
 // openIPCFile checks the footer and every block of an Arrow IPC file, then
 // opens it with arrow's FileReader, which loads the dictionaries.
-func openIPCFile(src source, cfg openConfig) (decoder, error) {
+func openIPCFile(src base.Source, cfg base.OpenConfig) (decoder, error) {
 	mem := newLimitAllocator(cfg.Mem, cfg.Limits)
 	d := &ipcFileDecoder{ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowFile, size: src.Size(), mem: mem, lim: cfg.Limits}, src: src}
 	blocks, err := d.checkFooter(src, cfg.Limits)
@@ -51,7 +52,7 @@ func openIPCFile(src source, cfg openConfig) (decoder, error) {
 	}
 	if fr.NumRecords() != d.units {
 		fr.Close()
-		return nil, corruptf("arrow reads %d record batches, footer lists %d", fr.NumRecords(), d.units)
+		return nil, base.Corruptf("arrow reads %d record batches, footer lists %d", fr.NumRecords(), d.units)
 	}
 	d.fr = fr
 	if err := d.setSchema(fr.Schema()); err != nil {
@@ -63,24 +64,24 @@ func openIPCFile(src source, cfg openConfig) (decoder, error) {
 
 // checkFooter reads and checks the footer and its schema, returning the
 // blocks it lists.
-func (d *ipcFileDecoder) checkFooter(src source, lim Limits) ([]ipcBlock, error) {
+func (d *ipcFileDecoder) checkFooter(src base.Source, lim Limits) ([]ipcBlock, error) {
 	size := src.Size()
-	if size < int64(len(arrowMagic))+2+ipcTrailer {
-		return nil, corruptf("arrow file of %d bytes is too short", size)
+	if size < int64(len(base.ArrowMagic))+2+ipcTrailer {
+		return nil, base.Corruptf("arrow file of %d bytes is too short", size)
 	}
 	var trailer [ipcTrailer]byte
 	if _, err := src.ReadAt(trailer[:], size-ipcTrailer); err != nil {
 		return nil, fmt.Errorf("reading footer: %w", err)
 	}
-	if string(trailer[4:]) != string(arrowMagic) {
-		return nil, corruptf("arrow file does not end with %q", arrowMagic)
+	if string(trailer[4:]) != string(base.ArrowMagic) {
+		return nil, base.Corruptf("arrow file does not end with %q", base.ArrowMagic)
 	}
 	n := int64(int32(binary.LittleEndian.Uint32(trailer[:4])))
 	if n <= 0 || n > size-ipcTrailer-8 {
-		return nil, corruptf("footer of %d bytes in a file of %d", n, size)
+		return nil, base.Corruptf("footer of %d bytes in a file of %d", n, size)
 	}
 	if n > lim.MaxMetadataBytes {
-		return nil, limitf("footer of %d bytes", n)
+		return nil, base.Limitf("footer of %d bytes", n)
 	}
 	buf := make([]byte, n)
 	if _, err := src.ReadAt(buf, size-ipcTrailer-n); err != nil {
@@ -108,7 +109,7 @@ func (d *ipcFileDecoder) parseFooter(buf []byte, lim Limits) ([]ipcBlock, error)
 		return nil, err
 	}
 	if !ok {
-		return nil, corruptf("footer without schema")
+		return nil, base.Corruptf("footer without schema")
 	}
 	if d.layouts, err = checkSchema(schema, lim); err != nil {
 		return nil, err
@@ -133,22 +134,22 @@ func checkBlockPlaces(blocks []ipcBlock, end int64, lim Limits) error {
 	for _, b := range blocks {
 		switch {
 		case b.off%8 != 0 || b.meta%8 != 0 || b.body%8 != 0:
-			return corruptf("block at %d not aligned to 8 bytes", b.off)
+			return base.Corruptf("block at %d not aligned to 8 bytes", b.off)
 		case b.off < 8 || b.meta < 8 || b.body < 0:
-			return corruptf("block at %d with %d metadata and %d body bytes", b.off, b.meta, b.body)
+			return base.Corruptf("block at %d with %d metadata and %d body bytes", b.off, b.meta, b.body)
 		case b.meta > lim.MaxMetadataBytes:
-			return limitf("message metadata of %d bytes", b.meta)
+			return base.Limitf("message metadata of %d bytes", b.meta)
 		case b.body > lim.MaxPageBytes:
-			return limitf("message body of %d bytes", b.body)
+			return base.Limitf("message body of %d bytes", b.body)
 		case b.off > end || b.meta+b.body > end-b.off:
-			return corruptf("block at %d of %d bytes beyond the data end %d", b.off, b.meta+b.body, end)
+			return base.Corruptf("block at %d of %d bytes beyond the data end %d", b.off, b.meta+b.body, end)
 		}
 	}
 	sorted := slices.Clone(blocks)
 	slices.SortFunc(sorted, func(a, b ipcBlock) int { return int(min(max(a.off-b.off, -1), 1)) })
 	for k := 1; k < len(sorted); k++ {
 		if p := sorted[k-1]; p.off+p.meta+p.body > sorted[k].off {
-			return corruptf("blocks at %d and %d overlap", p.off, sorted[k].off)
+			return base.Corruptf("blocks at %d and %d overlap", p.off, sorted[k].off)
 		}
 	}
 	return nil
@@ -158,7 +159,7 @@ func checkBlockPlaces(blocks []ipcBlock, end int64, lim Limits) error {
 // body, counting rows and batches. The bodies of dictionaries, which arrow
 // reads when the file is opened, are checked now; those of record batches
 // when they are read.
-func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) error {
+func (d *ipcFileDecoder) checkBlocks(src base.Source, blocks []ipcBlock, lim Limits) error {
 	var dictBytes, batchBytes int64
 	dicts := dictTally{layouts: d.layouts}
 	for i, b := range blocks {
@@ -178,7 +179,7 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 				return fmt.Errorf("block %d at offset %d: %w", i, b.off, err)
 			}
 			if dictBytes += st.bytes; dictBytes > lim.MaxPageBytes {
-				return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
+				return base.Limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
 			}
 			continue
 		}
@@ -186,7 +187,7 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 		d.rows += st.rows
 		d.units++
 		if batchBytes += st.bytes; checkRows(d.rows, batchBytes) != nil {
-			return limitf("%d rows in %d bytes of buffers", d.rows, batchBytes)
+			return base.Limitf("%d rows in %d bytes of buffers", d.rows, batchBytes)
 		}
 	}
 	return nil
@@ -194,7 +195,7 @@ func (d *ipcFileDecoder) checkBlocks(src source, blocks []ipcBlock, lim Limits) 
 
 // blockMessage reads and parses the message of a block, checking it is of
 // the block's kind.
-func blockMessage(src source, b ipcBlock) (ipcMessage, error) {
+func blockMessage(src base.Source, b ipcBlock) (ipcMessage, error) {
 	meta := make([]byte, b.meta)
 	if _, err := src.ReadAt(meta, b.off); err != nil {
 		return ipcMessage{}, fmt.Errorf("reading message: %w", err)
@@ -216,13 +217,13 @@ func blockMessage(src source, b ipcBlock) (ipcMessage, error) {
 		kind = msgDictionary
 	}
 	if m.kind != kind {
-		return ipcMessage{}, corruptf("message of type %d, want %d", m.kind, kind)
+		return ipcMessage{}, base.Corruptf("message of type %d, want %d", m.kind, kind)
 	}
 	return m, nil
 }
 
 // checkBlock parses the message of one block and checks its batch.
-func checkBlock(src source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchStats, error) {
+func checkBlock(src base.Source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchStats, error) {
 	m, err := blockMessage(src, b)
 	if err != nil {
 		return batchStats{}, err
@@ -244,7 +245,7 @@ func checkBlock(src source, b ipcBlock, layouts ipcLayouts, lim Limits) (batchSt
 }
 
 // checkBlockBody reads the body of a block and checks it with checkBody.
-func checkBlockBody(src source, b ipcBlock, layouts ipcLayouts, lim Limits) error {
+func checkBlockBody(src base.Source, b ipcBlock, layouts ipcLayouts, lim Limits) error {
 	m, err := blockMessage(src, b)
 	if err != nil {
 		return err

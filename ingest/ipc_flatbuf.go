@@ -3,6 +3,8 @@ package ingest
 import (
 	"encoding/binary"
 	"fmt"
+
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // This file reads the few fields of Arrow's IPC flatbuffers (Footer,
@@ -20,7 +22,7 @@ type fbTable struct {
 }
 
 // errFlatbuf is the error of every malformed flatbuffer.
-func errFlatbuf(what string) error { return corruptf("malformed flatbuffer: %s", what) }
+func errFlatbuf(what string) error { return base.Corruptf("malformed flatbuffer: %s", what) }
 
 func fbU32(buf []byte, pos int) (uint32, bool) {
 	if pos < 0 || pos > len(buf)-4 {

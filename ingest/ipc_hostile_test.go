@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // heapAllocs is the number of bytes the process has allocated on the heap
@@ -67,7 +68,7 @@ func largeOffsetsIPC(t testing.TB) []byte {
 func firstBatchBuffers(t testing.TB, data []byte) int64 {
 	t.Helper()
 	d := &ipcFileDecoder{}
-	blocks, err := d.checkFooter(bytesSource{data}, Limits{}.withDefaults())
+	blocks, err := d.checkFooter(bytesSource{data}, base.WithDefaults(Limits{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestIPCLayoutCounts(t *testing.T) {
 func firstBatch(t testing.TB, data []byte) (ipcBlock, fbTable) {
 	t.Helper()
 	d := &ipcFileDecoder{}
-	blocks, err := d.checkFooter(bytesSource{data}, Limits{}.withDefaults())
+	blocks, err := d.checkFooter(bytesSource{data}, base.WithDefaults(Limits{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,11 +251,11 @@ func TestIPCDictionaryExpansion(t *testing.T) {
 func TestLimitAllocator(t *testing.T) {
 	mem := newLimitAllocator(memory.DefaultAllocator, Limits{MaxPageBytes: 1 << 10})
 	mem.Free(mem.Allocate(100))
-	err := guard("f.arrow", func() error {
+	err := base.Guard("f.arrow", func() error {
 		mem.Allocate(16 << 30)
 		return nil
 	})
-	if !errors.Is(err, ErrLimit) || !errors.Is(err, ErrCorrupt) || !errors.Is(err, errAllocLimit) {
+	if !errors.Is(err, ErrLimit) || !errors.Is(err, ErrCorrupt) || !errors.Is(err, base.ErrAllocLimit) {
 		t.Fatalf("err = %v, want a limit error", err)
 	}
 	if s := err.Error(); !strings.Contains(s, "f.arrow") || strings.Contains(s, "panicked") || !strings.Contains(s, "16 GiB") {

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // arrow's loader (ipc.arrayLoaderContext) reads the field nodes, buffers and
@@ -139,7 +141,7 @@ func schemaLayouts(schema fbTable) (ipcLayouts, error) {
 // fieldsLayout adds the nodes of every field in fields to l.
 func fieldsLayout(fields fbVector, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) error {
 	if depth > maxNesting {
-		return corruptf("fields nested deeper than %d", maxNesting)
+		return base.Corruptf("fields nested deeper than %d", maxNesting)
 	}
 	for k := 0; k < fields.n; k++ {
 		f, err := fields.tableAt(k)
@@ -225,7 +227,7 @@ func valueLayout(f fbTable, v5 bool, l *ipcLayout, ls *ipcLayouts, depth int) er
 		case err != nil:
 			return err
 		case size < 0:
-			return corruptf("fixed-size list of %d values", size)
+			return base.Corruptf("fixed-size list of %d values", size)
 		case size == 0: // valid Arrow, but arrow's FixedSizeListOf panics
 			return fmt.Errorf("%w: fixed-size list of 0 values", ErrUnsupported)
 		}
@@ -284,7 +286,7 @@ func fixedWidth(kind byte, typ fbTable) (int64, error) {
 	default:
 		return 0, fmt.Errorf("%w: field of type %d", ErrUnsupported, kind)
 	}
-	return 0, corruptf("type %d with a bad width or unit", kind)
+	return 0, base.Corruptf("type %d with a bad width or unit", kind)
 }
 
 // unionMode checks a Union type table, whose arrow constructor panics on a
@@ -295,18 +297,18 @@ func unionMode(typ fbTable, children int) (bool, error) {
 		return false, err
 	}
 	if mode != 0 && mode != 1 {
-		return false, corruptf("union mode %d", mode)
+		return false, base.Corruptf("union mode %d", mode)
 	}
 	ids, err := typ.vectorField(1, 4)
 	if err != nil {
 		return false, err
 	}
 	if ids.n != 0 && ids.n != children {
-		return false, corruptf("union of %d children with %d type ids", children, ids.n)
+		return false, base.Corruptf("union of %d children with %d type ids", children, ids.n)
 	}
 	for k := 0; k < ids.n; k++ {
 		if id := ids.int32At(k, 0); id < 0 || id > 127 {
-			return false, corruptf("union type id %d", id)
+			return false, base.Corruptf("union type id %d", id)
 		}
 	}
 	return mode == 1, nil
@@ -323,7 +325,7 @@ func intWidth(typ fbTable) (int64, error) {
 		return 0, err
 	}
 	if w != 8 && w != 16 && w != 32 && w != 64 {
-		return 0, corruptf("integers of %d bits", w)
+		return 0, base.Corruptf("integers of %d bits", w)
 	}
 	return int64(w / 8), nil
 }
@@ -336,7 +338,7 @@ func (l ipcLayout) check(rb fbTable) error {
 		return err
 	}
 	if nodes.n < len(l.nodes) {
-		return corruptf("batch of %d field nodes, its schema needs %d", nodes.n, len(l.nodes))
+		return base.Corruptf("batch of %d field nodes, its schema needs %d", nodes.n, len(l.nodes))
 	}
 	nbufs, views := l.buffers()
 	counts, err := rb.vectorField(4, 8)
@@ -344,7 +346,7 @@ func (l ipcLayout) check(rb fbTable) error {
 		return err
 	}
 	if counts.n < views {
-		return corruptf("batch of %d variadic buffer counts, its schema needs %d", counts.n, views)
+		return base.Corruptf("batch of %d variadic buffer counts, its schema needs %d", counts.n, views)
 	}
 	need := int64(nbufs)
 	for k := 0; k < views; k++ {
@@ -357,7 +359,7 @@ func (l ipcLayout) check(rb fbTable) error {
 		return err
 	}
 	if int64(bufs.n) < need {
-		return corruptf("batch of %d buffers, its schema needs %d", bufs.n, need)
+		return base.Corruptf("batch of %d buffers, its schema needs %d", bufs.n, need)
 	}
 	return nil
 }
@@ -378,7 +380,7 @@ func (ls ipcLayouts) forMessage(m ipcMessage) (ipcLayout, error) {
 	}
 	l, ok := ls.dicts[id]
 	if !ok {
-		return ipcLayout{}, corruptf("dictionary batch of id %d, which no field uses", id)
+		return ipcLayout{}, base.Corruptf("dictionary batch of id %d, which no field uses", id)
 	}
 	return l, nil
 }

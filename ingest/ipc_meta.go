@@ -1,6 +1,10 @@
 package ingest
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/refit-ml/refit/ingest/internal/base"
+)
 
 // arrow parses IPC metadata with flatbuffers' generated accessors, which
 // do no bounds checks: a table, vtable, string or vector that points
@@ -160,7 +164,7 @@ func checkMessageTables(root fbTable, kind byte, header fbTable) error {
 		}
 	case msgRecordBatch:
 	default:
-		return corruptf("message of type %d", kind)
+		return base.Corruptf("message of type %d", kind)
 	}
 	if err := checkTable(rb, fbRecordBatchSlots...); err != nil {
 		return err

@@ -10,19 +10,20 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // ipcStreamDecoder reads an Arrow IPC stream: one unit, read in order.
 type ipcStreamDecoder struct {
 	ipcCommon
-	src     source
+	src     base.Source
 	end     int64      // end of the checked messages: arrow reads no further
 	layouts ipcLayouts // of the stream's schema
 }
 
 // openIPCStream walks every message of an Arrow IPC stream, checking its
 // framing and batches, then reads the schema with arrow.
-func openIPCStream(src source, cfg openConfig) (decoder, error) {
+func openIPCStream(src base.Source, cfg base.OpenConfig) (decoder, error) {
 	d := &ipcStreamDecoder{
 		ipcCommon: ipcCommon{path: cfg.Path, format: FormatArrowStream, size: src.Size(), mem: newLimitAllocator(cfg.Mem, cfg.Limits), lim: cfg.Limits, rows: -1, units: 1},
 		src:       src,
@@ -109,7 +110,7 @@ func (d *ipcStreamDecoder) walk(lim Limits) error {
 		}
 		if m.eos {
 			if k == 0 {
-				return corruptf("stream without schema")
+				return base.Corruptf("stream without schema")
 			}
 			d.end = m.next
 			return nil
@@ -141,7 +142,7 @@ func (t *streamTally) add(kind byte, st batchStats, lim Limits) error {
 			return err
 		}
 		if t.dictBytes += st.bytes; t.dictBytes > lim.MaxPageBytes {
-			return limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
+			return base.Limitf("dictionaries of more than %d bytes", lim.MaxPageBytes)
 		}
 	case msgRecordBatch:
 		if err := t.dicts.batch(); err != nil {
@@ -159,7 +160,7 @@ func (t *streamTally) add(kind byte, st batchStats, lim Limits) error {
 func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (batchStats, error) {
 	if k == 0 {
 		if m.kind != msgSchema {
-			return batchStats{}, corruptf("stream starts with message type %d, not a schema", m.kind)
+			return batchStats{}, base.Corruptf("stream starts with message type %d, not a schema", m.kind)
 		}
 		var err error
 		d.layouts, err = checkSchema(m.header, lim)
@@ -188,14 +189,14 @@ func (d *ipcStreamDecoder) checkMessage(k int, m streamMessage, lim Limits) (bat
 // readStreamMessage reads the framing and metadata of the message at pos:
 // an optional continuation marker, the int32 metadata length, the Message
 // flatbuffer, and checks the body it announces fits the bytes left.
-func readStreamMessage(src source, pos int64, lim Limits) (streamMessage, error) {
+func readStreamMessage(src base.Source, pos int64, lim Limits) (streamMessage, error) {
 	left := src.Size() - pos
 	if left == 0 {
 		return streamMessage{next: pos, eos: true}, nil
 	}
 	var p [8]byte
 	if left < 4 {
-		return streamMessage{}, corruptf("truncated message header")
+		return streamMessage{}, base.Corruptf("truncated message header")
 	}
 	if _, err := src.ReadAt(p[:min(left, 8)], pos); err != nil && !errors.Is(err, io.EOF) {
 		return streamMessage{}, fmt.Errorf("reading message header: %w", err)
@@ -203,7 +204,7 @@ func readStreamMessage(src source, pos int64, lim Limits) (streamMessage, error)
 	n, hdr := int64(int32(binary.LittleEndian.Uint32(p[:4]))), int64(4)
 	if binary.LittleEndian.Uint32(p[:4]) == 0xFFFFFFFF {
 		if left < 8 {
-			return streamMessage{}, corruptf("truncated message header")
+			return streamMessage{}, base.Corruptf("truncated message header")
 		}
 		n, hdr = int64(int32(binary.LittleEndian.Uint32(p[4:]))), 8
 	}
@@ -211,17 +212,17 @@ func readStreamMessage(src source, pos int64, lim Limits) (streamMessage, error)
 	case n == 0:
 		return streamMessage{next: pos + hdr, eos: true}, nil
 	case n < 0:
-		return streamMessage{}, corruptf("metadata length %d", n)
+		return streamMessage{}, base.Corruptf("metadata length %d", n)
 	case n > lim.MaxMetadataBytes:
-		return streamMessage{}, limitf("message metadata of %d bytes", n)
+		return streamMessage{}, base.Limitf("message metadata of %d bytes", n)
 	case n > left-hdr:
-		return streamMessage{}, corruptf("metadata of %d bytes with %d left", n, left-hdr)
+		return streamMessage{}, base.Corruptf("metadata of %d bytes with %d left", n, left-hdr)
 	}
 	return readStreamMeta(src, pos+hdr, n, lim)
 }
 
 // readStreamMeta parses the n bytes of metadata at pos.
-func readStreamMeta(src source, pos, n int64, lim Limits) (streamMessage, error) {
+func readStreamMeta(src base.Source, pos, n int64, lim Limits) (streamMessage, error) {
 	meta := make([]byte, n)
 	if _, err := src.ReadAt(meta, pos); err != nil {
 		return streamMessage{}, fmt.Errorf("reading message metadata: %w", err)
@@ -233,9 +234,9 @@ func readStreamMeta(src source, pos, n int64, lim Limits) (streamMessage, error)
 	body := pos + n
 	switch {
 	case m.bodyLen > lim.MaxPageBytes:
-		return streamMessage{}, limitf("message body of %d bytes", m.bodyLen)
+		return streamMessage{}, base.Limitf("message body of %d bytes", m.bodyLen)
 	case m.bodyLen > src.Size()-body:
-		return streamMessage{}, corruptf("body of %d bytes with %d left", m.bodyLen, src.Size()-body)
+		return streamMessage{}, base.Corruptf("body of %d bytes with %d left", m.bodyLen, src.Size()-body)
 	}
 	return streamMessage{ipcMessage: m, body: body, next: body + m.bodyLen}, nil
 }

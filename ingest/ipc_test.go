@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 var sampleSchema = arrow.NewSchema([]arrow.Field{
@@ -208,7 +209,7 @@ func checkSampleInfo(t *testing.T, data []byte, stream bool, codec string) {
 
 func openSample(t *testing.T, data []byte, stream bool) decoder {
 	t.Helper()
-	cfg := openConfig{Path: "sample", Limits: Limits{}.withDefaults(), Mem: memory.DefaultAllocator}
+	cfg := base.OpenConfig{Path: "sample", Limits: base.WithDefaults(Limits{}), Mem: memory.DefaultAllocator}
 	open := openIPCFile
 	if stream {
 		open = openIPCStream

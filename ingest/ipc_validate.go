@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // validateData checks that d's buffers and children hold what its type,
@@ -16,11 +17,11 @@ import (
 // part of this (it has no general ValidateFull in Go).
 func validateData(d arrow.ArrayData, depth int) error {
 	if depth > maxNesting {
-		return corruptf("arrays nested deeper than %d", maxNesting)
+		return base.Corruptf("arrays nested deeper than %d", maxNesting)
 	}
 	off, n := int64(d.Offset()), int64(d.Len())
 	if off < 0 || n < 0 || int64(d.NullN()) > n {
-		return corruptf("array of %s: offset %d, length %d, %d nulls", d.DataType(), off, n, d.NullN())
+		return base.Corruptf("array of %s: offset %d, length %d, %d nulls", d.DataType(), off, n, d.NullN())
 	}
 	dt := d.DataType()
 	if ext, ok := dt.(arrow.ExtensionType); ok {
@@ -56,14 +57,14 @@ func checkLayout(dt arrow.DataType, bufs []*memory.Buffer, end, n int64) error {
 				slots++
 			}
 			if spec.ByteWidth < 0 || !mulFits(int64(spec.ByteWidth), slots) {
-				return corruptf("buffer %d of %d slots of %d bytes", i, slots, spec.ByteWidth)
+				return base.Corruptf("buffer %d of %d slots of %d bytes", i, slots, spec.ByteWidth)
 			}
 			need = int64(spec.ByteWidth) * slots
 		default:
 			continue
 		}
 		if n > 0 && int64(len(b)) < need {
-			return corruptf("buffer %d has %d bytes, needs %d", i, len(b), need)
+			return base.Corruptf("buffer %d has %d bytes, needs %d", i, len(b), need)
 		}
 	}
 	return nil
@@ -100,7 +101,7 @@ func checkValues(dt arrow.DataType, d arrow.ArrayData, depth int) error {
 	case arrow.FIXED_SIZE_LIST:
 		size := int64(dt.(*arrow.FixedSizeListType).Len())
 		if size < 0 || !mulFits(size, int64(off+n)) {
-			return corruptf("%d lists of %d values", off+n, size)
+			return base.Corruptf("%d lists of %d values", off+n, size)
 		}
 		return checkChildren(d, 1, size*int64(off+n), depth)
 	case arrow.STRUCT:
@@ -150,17 +151,17 @@ func checkOffsets(b []byte, width, off, n int, limit int64) error {
 	}
 	prev := intAt(b, width, off)
 	if prev < 0 {
-		return corruptf("negative offset %d", prev)
+		return base.Corruptf("negative offset %d", prev)
 	}
 	for i := off + 1; i <= off+n; i++ {
 		v := intAt(b, width, i)
 		if v < prev {
-			return corruptf("offsets decrease at slot %d", i)
+			return base.Corruptf("offsets decrease at slot %d", i)
 		}
 		prev = v
 	}
 	if prev > limit {
-		return corruptf("offset %d beyond %d values", prev, limit)
+		return base.Corruptf("offset %d beyond %d values", prev, limit)
 	}
 	return nil
 }
@@ -170,17 +171,17 @@ func checkOffsets(b []byte, width, off, n int, limit int64) error {
 func checkChildren(d arrow.ArrayData, want int, least int64, depth int) error {
 	children := d.Children()
 	if len(children) != want {
-		return corruptf("%d children, want %d", len(children), want)
+		return base.Corruptf("%d children, want %d", len(children), want)
 	}
 	for i, c := range children {
 		if c == nil {
-			return corruptf("child %d missing", i)
+			return base.Corruptf("child %d missing", i)
 		}
 		if err := validateData(c, depth+1); err != nil {
 			return fmt.Errorf("child %d: %w", i, err)
 		}
 		if int64(c.Len()) < least {
-			return corruptf("child %d has %d values, needs %d", i, c.Len(), least)
+			return base.Corruptf("child %d has %d values, needs %d", i, c.Len(), least)
 		}
 	}
 	return nil
@@ -212,7 +213,7 @@ func validateFull(d arrow.ArrayData) error {
 		return nil
 	}
 	if err := v.ValidateFull(); err != nil {
-		return corruptf("%v", err)
+		return base.Corruptf("%v", err)
 	}
 	return nil
 }
@@ -233,7 +234,7 @@ func checkRunEnds(d arrow.ArrayData, depth int) error {
 	}
 	ends, values := d.Children()[0], d.Children()[1]
 	if ends.NullN() != 0 || values.Len() < ends.Len() {
-		return corruptf("%d run ends (%d null) for %d values", ends.Len(), ends.NullN(), values.Len())
+		return base.Corruptf("%d run ends (%d null) for %d values", ends.Len(), ends.NullN(), values.Len())
 	}
 	width := ends.DataType().(arrow.FixedWidthDataType).Bytes()
 	b := bufBytes(ends.Buffers(), 1)
@@ -241,12 +242,12 @@ func checkRunEnds(d arrow.ArrayData, depth int) error {
 	for i := ends.Offset(); i < ends.Offset()+ends.Len(); i++ {
 		v := intAt(b, width, i)
 		if v <= prev {
-			return corruptf("run ends do not rise at run %d", i)
+			return base.Corruptf("run ends do not rise at run %d", i)
 		}
 		prev = v
 	}
 	if d.Len() > 0 && prev < int64(d.Offset()+d.Len()) {
-		return corruptf("runs end at %d, before %d", prev, d.Offset()+d.Len())
+		return base.Corruptf("runs end at %d, before %d", prev, d.Offset()+d.Len())
 	}
 	return nil
 }
@@ -262,7 +263,7 @@ func checkViews(bufs []*memory.Buffer, off, n int) error {
 		v := views[16*i:]
 		size := int64(int32(binary.LittleEndian.Uint32(v)))
 		if size < 0 {
-			return corruptf("view %d of negative size", i)
+			return base.Corruptf("view %d of negative size", i)
 		}
 		if size <= 12 {
 			continue
@@ -271,7 +272,7 @@ func checkViews(bufs []*memory.Buffer, off, n int) error {
 		start := int64(int32(binary.LittleEndian.Uint32(v[12:])))
 		if idx < 0 || idx+2 >= int64(len(bufs)) || start < 0 ||
 			start+size > int64(len(bufBytes(bufs, int(idx)+2))) {
-			return corruptf("view %d outside its data buffers", i)
+			return base.Corruptf("view %d outside its data buffers", i)
 		}
 	}
 	return nil
@@ -281,13 +282,13 @@ func checkViews(bufs []*memory.Buffer, off, n int) error {
 func checkIndices(dt *arrow.DictionaryType, d arrow.ArrayData, depth int) error {
 	dict := d.Dictionary()
 	if dict == nil {
-		return corruptf("dictionary missing")
+		return base.Corruptf("dictionary missing")
 	}
 	if err := validateData(dict, depth+1); err != nil {
 		return fmt.Errorf("dictionary: %w", err)
 	}
 	if _, ok := dt.IndexType.(arrow.FixedWidthDataType); !ok || !arrow.IsInteger(dt.IndexType.ID()) {
-		return corruptf("index type %s", dt.IndexType)
+		return base.Corruptf("index type %s", dt.IndexType)
 	}
 	valid := bufBytes(d.Buffers(), 0)
 	size := int64(dict.Len())
@@ -297,7 +298,7 @@ func checkIndices(dt *arrow.DictionaryType, d arrow.ArrayData, depth int) error 
 		}
 		v := indexAt(d, i)
 		if v < 0 || v >= size {
-			return corruptf("index %d at slot %d outside a dictionary of %d", v, i, size)
+			return base.Corruptf("index %d at slot %d outside a dictionary of %d", v, i, size)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // This file makes hostile variants (mutants) of valid seed files, the way
@@ -374,7 +375,7 @@ func (s *seedFile) arrowMessageFields(meta []byte, base, body int) {
 func (s *seedFile) arrowFileFields() {
 	d := s.data
 	var dec ipcFileDecoder
-	blocks, err := dec.checkFooter(bytesSource{d}, Limits{}.withDefaults())
+	blocks, err := dec.checkFooter(bytesSource{d}, base.WithDefaults(Limits{}))
 	if err != nil {
 		return
 	}
@@ -403,7 +404,7 @@ func (s *seedFile) arrowFileFields() {
 // arrowStreamFields walks the messages of a stream starting at pos.
 func (s *seedFile) arrowStreamFields(pos int) {
 	d := s.data
-	lim := Limits{}.withDefaults()
+	lim := base.WithDefaults(Limits{})
 	for k := 0; k < 1000; k++ {
 		m, err := readStreamMessage(bytesSource{d}, int64(pos), lim)
 		if err != nil || m.eos {

@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/parquet-go/parquet-go"
+	"github.com/refit-ml/refit/ingest/internal/base"
 	"github.com/refit-ml/refit/internal/hostile"
 )
 
@@ -43,8 +44,8 @@ const mutationSeed = 14
 // built with -tags mutation it is 10,000.
 func TestMutation(t *testing.T) {
 	if os.Getenv("REFIT_DEBUG_PANICS") == "1" {
-		debugPanics = true
-		defer func() { debugPanics = false }()
+		base.DebugPanics = true
+		defer func() { base.DebugPanics = false }()
 	}
 	for _, format := range []string{"parquet", "arrow"} {
 		t.Run(format, func(t *testing.T) {
@@ -144,7 +145,7 @@ func decodeChecked(name string, data []byte, lim Limits, bound int64) decoded {
 		return decoded{err, used, fmt.Sprintf("recovered panic: %v", err)}
 	case strings.Contains(err.Error(), "unknown error while reading"):
 		return decoded{err, used, fmt.Sprintf("panic recovered inside arrow: %v", err)}
-	case errors.Is(err, errAllocLimit):
+	case errors.Is(err, base.ErrAllocLimit):
 		return decoded{err, used, fmt.Sprintf("caught by the allocator, not by a check: %v", err)}
 	case !strings.Contains(err.Error(), name):
 		return decoded{err, used, fmt.Sprintf("error does not name the file: %v", err)}

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // parquetDecoder reads a Parquet file with its own page loop over
@@ -18,8 +19,8 @@ import (
 // allocated. Values are decoded a column chunk at a time into typed buffers
 // that become Arrow arrays without a per-value interface call.
 type parquetDecoder struct {
-	src      source
-	cfg      openConfig
+	src      base.Source
+	cfg      base.OpenConfig
 	meta     format.FileMetaData
 	leaves   []*pqLeaf
 	cols     []*anode // top-level columns that convert, in schema order
@@ -30,7 +31,7 @@ type parquetDecoder struct {
 
 // openParquet reads and checks the footer of a Parquet file and maps its
 // schema to Arrow. No data pages are read.
-func openParquet(src source, cfg openConfig) (decoder, error) {
+func openParquet(src base.Source, cfg base.OpenConfig) (decoder, error) {
 	d := &parquetDecoder{src: src, cfg: cfg}
 	if err := d.readFooter(); err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func openParquet(src source, cfg openConfig) (decoder, error) {
 func (d *parquetDecoder) readFooter() error {
 	size := d.src.Size()
 	if size < 12 {
-		return corruptf("parquet file of %d bytes is too short", size)
+		return base.Corruptf("parquet file of %d bytes is too short", size)
 	}
 	var tail [8]byte
 	if _, err := d.src.ReadAt(tail[:], size-8); err != nil && err != io.EOF {
@@ -64,14 +65,14 @@ func (d *parquetDecoder) readFooter() error {
 	case "PARE":
 		return fmt.Errorf("%w: encrypted parquet files are not supported", ErrUnsupported)
 	default:
-		return corruptf("bad parquet footer magic %q", tail[4:])
+		return base.Corruptf("bad parquet footer magic %q", tail[4:])
 	}
 	n := int64(binary.LittleEndian.Uint32(tail[:4]))
 	if n > d.cfg.Limits.MaxMetadataBytes {
-		return limitf("parquet footer of %d bytes exceeds the limit of %d", n, d.cfg.Limits.MaxMetadataBytes)
+		return base.Limitf("parquet footer of %d bytes exceeds the limit of %d", n, d.cfg.Limits.MaxMetadataBytes)
 	}
 	if n > size-12 {
-		return limitf("parquet footer of %d bytes is larger than the file of %d bytes", n, size)
+		return base.Limitf("parquet footer of %d bytes is larger than the file of %d bytes", n, size)
 	}
 	buf := make([]byte, n)
 	if _, err := d.src.ReadAt(buf, size-8-n); err != nil && err != io.EOF {
@@ -81,7 +82,7 @@ func (d *parquetDecoder) readFooter() error {
 		if errors.Is(err, ErrCorrupt) {
 			return err
 		}
-		return corruptf("decoding parquet footer: %v", err)
+		return base.Corruptf("decoding parquet footer: %v", err)
 	}
 	return nil
 }
@@ -107,10 +108,10 @@ func (d *parquetDecoder) checkEncryption() error {
 func (d *parquetDecoder) checkRowGroups() error {
 	for i, rg := range d.meta.RowGroups {
 		if len(rg.Columns) != len(d.leaves) {
-			return corruptf("row group %d has %d column chunks, schema has %d leaf columns", i, len(rg.Columns), len(d.leaves))
+			return base.Corruptf("row group %d has %d column chunks, schema has %d leaf columns", i, len(rg.Columns), len(d.leaves))
 		}
 		if rg.NumRows < 0 {
-			return corruptf("row group %d has %d rows", i, rg.NumRows)
+			return base.Corruptf("row group %d has %d rows", i, rg.NumRows)
 		}
 		for j, cc := range rg.Columns {
 			if cc.FilePath != "" {
@@ -224,7 +225,7 @@ func (d *parquetDecoder) chunkRange(cc *format.ColumnChunk) (int64, int64, error
 	size := md.TotalCompressedSize
 	fsize := d.src.Size()
 	if start < 4 || size < 0 || start > fsize || size > fsize-start {
-		return 0, 0, limitf("column chunk at offset %d of %d bytes lies outside the file of %d bytes", start, size, fsize)
+		return 0, 0, base.Limitf("column chunk at offset %d of %d bytes lies outside the file of %d bytes", start, size, fsize)
 	}
 	return start, start + size, nil
 }
@@ -238,7 +239,7 @@ func (r *rowGroupReader) batch(k int64) (arrow.Record, error) {
 			return nil, r.leafErr(l, err)
 		}
 		if got := c.avail(); got < k {
-			return nil, r.leafErr(l, corruptf("column chunk ends after %d rows, row group has %d", c.started-c.starts+got, r.rows))
+			return nil, r.leafErr(l, base.Corruptf("column chunk ends after %d rows, row group has %d", c.started-c.starts+got, r.rows))
 		}
 		heads[l] = c.take(k)
 	}
@@ -263,7 +264,7 @@ func (r *rowGroupReader) finish() error {
 			return r.leafErr(l, err)
 		}
 		if c.out.n > 0 {
-			return r.leafErr(l, corruptf("column chunk has more rows than the row group's %d", r.rows))
+			return r.leafErr(l, base.Corruptf("column chunk has more rows than the row group's %d", r.rows))
 		}
 	}
 	return nil

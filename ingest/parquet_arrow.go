@@ -5,6 +5,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // buildColumn assembles the Arrow array of a top-level column from the
@@ -16,7 +17,7 @@ func buildColumn(an *anode, leaves map[int]*leafData, rows int64) (arrow.Array, 
 	}
 	defer data.Release()
 	if int64(data.Len()) != rows {
-		return nil, corruptf("column has %d values, row group has %d rows", data.Len(), rows)
+		return nil, base.Corruptf("column has %d values, row group has %d rows", data.Len(), rows)
 	}
 	return array.MakeFromData(data), nil
 }
@@ -101,7 +102,7 @@ func buildStruct(an *anode, leaves map[int]*leafData, n int, valid []byte, nulls
 		}
 		children = append(children, cd)
 		if cd.Len() != n {
-			return nil, corruptf("struct field %q has %d values, struct has %d", ch.name, cd.Len(), n)
+			return nil, base.Corruptf("struct field %q has %d values, struct has %d", ch.name, cd.Len(), n)
 		}
 	}
 	return array.NewData(an.typ, n, []*memory.Buffer{validBuf(valid)}, children, nulls, 0), nil
@@ -129,7 +130,7 @@ func buildList(an *anode, leaves map[int]*leafData, ld *leafData, n int, valid [
 	}
 	offs = append(offs, cnt)
 	if len(offs) != n+1 {
-		return nil, corruptf("list levels are inconsistent")
+		return nil, base.Corruptf("list levels are inconsistent")
 	}
 	child, err := build(an.children[0], leaves, an.defElem, an.repElem)
 	if err != nil {
@@ -137,10 +138,10 @@ func buildList(an *anode, leaves map[int]*leafData, ld *leafData, n int, valid [
 	}
 	defer child.Release()
 	if int32(child.Len()) != cnt {
-		return nil, corruptf("list has %d elements, its values %d", cnt, child.Len())
+		return nil, base.Corruptf("list has %d elements, its values %d", cnt, child.Len())
 	}
 	if an.typ.ID() == arrow.MAP && (child.NullN() != 0 || len(child.Children()) != 2 || child.Children()[0].NullN() != 0) {
-		return nil, corruptf("map entries or keys with nulls") // arrow's Map panics on them
+		return nil, base.Corruptf("map entries or keys with nulls") // arrow's Map panics on them
 	}
 	bufs := []*memory.Buffer{validBuf(valid), memory.NewBufferBytes(asBytes(offs))}
 	return array.NewData(an.typ, n, bufs, []arrow.ArrayData{child}, nulls, 0), nil
@@ -152,7 +153,7 @@ func buildLeaf(an *anode, ld *leafData, n int, valid []byte, nulls int) (arrow.A
 		return array.NewData(arrow.Null, n, []*memory.Buffer{nil}, nil, n, 0), nil
 	}
 	if n-nulls != ld.nvals {
-		return nil, corruptf("column has %d values for %d non-null slots", ld.nvals, n-nulls)
+		return nil, base.Corruptf("column has %d values for %d non-null slots", ld.nvals, n-nulls)
 	}
 	switch an.conv {
 	case cvBool:

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/refit-ml/refit/ingest/internal/base"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -49,7 +50,7 @@ func BenchmarkDecodeFlights(b *testing.B) {
 }
 
 func decodeRefitParallel(b *testing.B, raw []byte) int64 {
-	cfg := openConfig{Path: "flights", Limits: Limits{}.withDefaults(), Mem: memory.DefaultAllocator}
+	cfg := base.OpenConfig{Path: "flights", Limits: base.WithDefaults(Limits{}), Mem: memory.DefaultAllocator}
 	d, err := openParquet(bytesSource{raw}, cfg)
 	if err != nil {
 		b.Fatal(err)

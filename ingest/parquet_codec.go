@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/pierrec/lz4/v4"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // zstdDecoders are reused across pages; a decoder refuses frames that
@@ -33,7 +34,7 @@ func decompress(codec format.CompressionCodec, scratch *[]byte, src []byte, size
 		return src, nil
 	}
 	if size < 0 {
-		return nil, corruptf("negative uncompressed size")
+		return nil, base.Corruptf("negative uncompressed size")
 	}
 	if cap(*scratch) < size {
 		*scratch = make([]byte, size)
@@ -58,10 +59,10 @@ func decompress(codec format.CompressionCodec, scratch *[]byte, src []byte, size
 		return nil, fmt.Errorf("%w: compression codec %v", ErrUnsupported, codec)
 	}
 	if err != nil {
-		return nil, corruptf("decompressing %v page: %v", codec, err)
+		return nil, base.Corruptf("decompressing %v page: %v", codec, err)
 	}
 	if n != size {
-		return nil, corruptf("%v page decompressed to %d bytes, header says %d", codec, n, size)
+		return nil, base.Corruptf("%v page decompressed to %d bytes, header says %d", codec, n, size)
 	}
 	return dst, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // converted returns the dense values of ld in the Arrow layout of an's
@@ -64,7 +65,7 @@ func decimals(t arrow.DataType, ld *leafData) ([]byte, int, error) {
 	out := make([]byte, ld.nvals*w)
 	put := func(i int, be []byte) error {
 		if len(be) > w {
-			return corruptf("decimal of %d bytes does not fit %s", len(be), t)
+			return base.Corruptf("decimal of %d bytes does not fit %s", len(be), t)
 		}
 		putBigEndian(out[i*w:(i+1)*w], be)
 		return nil

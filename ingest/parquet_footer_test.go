@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // TestFooterLenientMirrorsFormat checks that the lenient footer types have
@@ -97,7 +98,7 @@ func TestParquetFooterKeyValueWithoutValue(t *testing.T) {
 	defer got.release()
 	compareTables(t, got, want)
 
-	d, err := openParquet(bytesSource{mod}, openConfig{Path: "kv.parquet", Limits: Limits{}.withDefaults(), Mem: memory.DefaultAllocator})
+	d, err := openParquet(bytesSource{mod}, base.OpenConfig{Path: "kv.parquet", Limits: base.WithDefaults(Limits{}), Mem: memory.DefaultAllocator})
 	if err != nil {
 		t.Fatal(err)
 	}

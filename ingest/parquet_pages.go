@@ -10,6 +10,7 @@ import (
 
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // chunkReader decodes the pages of one column chunk, one at a time, into
@@ -22,7 +23,7 @@ type chunkReader struct {
 	out   *leafData
 	proto thrift.CompactProtocol
 
-	src      source
+	src      base.Source
 	pos, end int64 // the next page and the end of the chunk in src
 	page     int   // pages read
 	done     bool  // no page left
@@ -44,7 +45,7 @@ type chunkReader struct {
 }
 
 // newChunkReader reads the chunk of leaf at [start, end) of src.
-func newChunkReader(leaf *pqLeaf, md *format.ColumnMetaData, lim Limits, rows int64, src source, start, end int64) *chunkReader {
+func newChunkReader(leaf *pqLeaf, md *format.ColumnMetaData, lim Limits, rows int64, src base.Source, start, end int64) *chunkReader {
 	c := &chunkReader{leaf: leaf, md: md, lim: lim, rows: rows, src: src, pos: start, end: end}
 	c.out = newLeafData(leaf)
 	return c
@@ -105,7 +106,7 @@ func (c *chunkReader) next() error {
 // checkRows compares the rows of the chunk with the row group's row count.
 func (c *chunkReader) checkRows() error {
 	if c.started != c.rows {
-		return corruptf("column chunk has %d rows, row group has %d", c.started, c.rows)
+		return base.Corruptf("column chunk has %d rows, row group has %d", c.started, c.rows)
 	}
 	return nil
 }
@@ -129,7 +130,7 @@ func (c *chunkReader) readPage() (int, error) {
 		return 0, fmt.Errorf("reading page: %w", err)
 	}
 	if h.CRC != 0 && uint32(h.CRC) != crc32.ChecksumIEEE(body) {
-		return 0, corruptf("page checksum mismatch")
+		return 0, base.Corruptf("page checksum mismatch")
 	}
 	switch h.Type {
 	case format.DictionaryPage:
@@ -167,7 +168,7 @@ func (c *chunkReader) readHeader() (format.PageHeader, int, error) {
 		var h format.PageHeader
 		r := c.proto.NewReaderFromBytes(b)
 		if err := thrift.NewDecoder(r).Decode(&h); err != nil {
-			return h, 0, corruptf("decoding page header: %v", err)
+			return h, 0, base.Corruptf("decoding page header: %v", err)
 		}
 		return h, r.BytesRead(), nil
 	}
@@ -178,16 +179,16 @@ func (c *chunkReader) readHeader() (format.PageHeader, int, error) {
 func (c *chunkReader) checkHeader(h *format.PageHeader, left int64) error {
 	comp, unc := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
 	if comp < 0 || unc < 0 {
-		return corruptf("page header claims negative sizes (%d, %d)", comp, unc)
+		return base.Corruptf("page header claims negative sizes (%d, %d)", comp, unc)
 	}
 	if comp > c.lim.MaxPageBytes || unc > c.lim.MaxPageBytes {
-		return limitf("page of %d compressed and %d uncompressed bytes exceeds the limit of %d", comp, unc, c.lim.MaxPageBytes)
+		return base.Limitf("page of %d compressed and %d uncompressed bytes exceeds the limit of %d", comp, unc, c.lim.MaxPageBytes)
 	}
 	if comp > left {
-		return limitf("page of %d bytes runs past the end of its column chunk (%d bytes left)", comp, left)
+		return base.Limitf("page of %d bytes runs past the end of its column chunk (%d bytes left)", comp, left)
 	}
 	if c.md.Codec != format.Uncompressed {
-		return c.lim.checkRatio("page", comp, unc)
+		return base.CheckRatio(c.lim, "page", comp, unc)
 	}
 	return nil
 }
@@ -195,25 +196,25 @@ func (c *chunkReader) checkHeader(h *format.PageHeader, left int64) error {
 // checkCount refuses a page claiming more entries than it may allocate.
 func (c *chunkReader) checkCount(n int32) error {
 	if n < 0 {
-		return corruptf("page claims %d values", n)
+		return base.Corruptf("page claims %d values", n)
 	}
 	w := int64(max(c.leaf.width, 4) + 1)
 	if int64(n)*w > c.lim.MaxPageBytes {
-		return limitf("page of %d values exceeds the limit of %d bytes", n, c.lim.MaxPageBytes)
+		return base.Limitf("page of %d values exceeds the limit of %d bytes", n, c.lim.MaxPageBytes)
 	}
 	if c.leaf.maxRep == 0 && c.seen+int64(n) > c.rows {
-		return corruptf("column chunk has more values than the row group's %d rows", c.rows)
+		return base.Corruptf("column chunk has more values than the row group's %d rows", c.rows)
 	}
 	return nil
 }
 
 func (c *chunkReader) dictPage(h *format.PageHeader, body []byte) error {
 	if !h.DictionaryPageHeader.Valid {
-		return corruptf("dictionary page without header")
+		return base.Corruptf("dictionary page without header")
 	}
 	dh := h.DictionaryPageHeader.V
 	if dh.NumValues < 0 || int64(dh.NumValues)*int64(max(c.leaf.width, 4)) > c.lim.MaxPageBytes {
-		return corruptf("dictionary page claims %d values", dh.NumValues)
+		return base.Corruptf("dictionary page claims %d values", dh.NumValues)
 	}
 	// PLAIN_DICTIONARY is deprecated for writers, but older files use it.
 	//lint:ignore SA1019 reading files written with the deprecated encoding
@@ -237,7 +238,7 @@ func (c *chunkReader) dictPage(h *format.PageHeader, body []byte) error {
 
 func (c *chunkReader) dataPageV1(h *format.PageHeader, body []byte) error {
 	if !h.DataPageHeader.Valid {
-		return corruptf("data page without header")
+		return base.Corruptf("data page without header")
 	}
 	dh := &h.DataPageHeader.V
 	if err := c.checkCount(dh.NumValues); err != nil {
@@ -263,7 +264,7 @@ func (c *chunkReader) dataPageV1(h *format.PageHeader, body []byte) error {
 
 func (c *chunkReader) dataPageV2(h *format.PageHeader, body []byte) error {
 	if !h.DataPageHeaderV2.Valid {
-		return corruptf("data page v2 without header")
+		return base.Corruptf("data page v2 without header")
 	}
 	dh := &h.DataPageHeaderV2.V
 	if err := c.checkCount(dh.NumValues); err != nil {
@@ -271,7 +272,7 @@ func (c *chunkReader) dataPageV2(h *format.PageHeader, body []byte) error {
 	}
 	rl, dl := int(dh.RepetitionLevelsByteLength), int(dh.DefinitionLevelsByteLength)
 	if rl < 0 || dl < 0 || rl+dl > len(body) || rl+dl > int(h.UncompressedPageSize) {
-		return corruptf("data page v2 level lengths %d+%d exceed the page of %d bytes", rl, dl, len(body))
+		return base.Corruptf("data page v2 level lengths %d+%d exceed the page of %d bytes", rl, dl, len(body))
 	}
 	n := int(dh.NumValues)
 	var err error
@@ -300,11 +301,11 @@ func (c *chunkReader) levelsV1(dst []uint8, data []byte, enc format.Encoding, ma
 	switch enc {
 	case format.RLE:
 		if len(data) < 4 {
-			return dst, nil, corruptf("levels truncated")
+			return dst, nil, base.Corruptf("levels truncated")
 		}
 		l := int(binary.LittleEndian.Uint32(data))
 		if l < 0 || l > len(data)-4 {
-			return dst, nil, corruptf("levels of %d bytes exceed the page", l)
+			return dst, nil, base.Corruptf("levels of %d bytes exceed the page", l)
 		}
 		dst, err := c.levels(dst, data[4:4+l], maxLevel, n)
 		return dst, data[4+l:], err
@@ -317,14 +318,14 @@ func (c *chunkReader) levelsV1(dst []uint8, data []byte, enc format.Encoding, ma
 // levels decodes n RLE/bit-packed hybrid levels and checks them against
 // maxLevel.
 func (c *chunkReader) levels(dst []uint8, src []byte, maxLevel int16, n int) ([]uint8, error) {
-	base := len(dst)
+	from := len(dst)
 	dst, err := rleDecode(dst, src, uint(bits.Len16(uint16(maxLevel))), n, &c.lv)
 	if err != nil {
 		return dst, err
 	}
-	for _, l := range dst[base:] {
+	for _, l := range dst[from:] {
 		if int16(l) > maxLevel {
-			return dst, corruptf("level %d exceeds the maximum %d", l, maxLevel)
+			return dst, base.Corruptf("level %d exceeds the maximum %d", l, maxLevel)
 		}
 	}
 	return dst, nil
@@ -336,7 +337,7 @@ func bitPackedLevels(dst []uint8, data []byte, maxLevel int16, n int) ([]uint8, 
 	bw := bits.Len16(uint16(maxLevel))
 	nb := (n*bw + 7) / 8
 	if nb > len(data) {
-		return dst, nil, corruptf("bit-packed levels truncated")
+		return dst, nil, base.Corruptf("bit-packed levels truncated")
 	}
 	for i := range n {
 		v := 0
@@ -345,7 +346,7 @@ func bitPackedLevels(dst []uint8, data []byte, maxLevel int16, n int) ([]uint8, 
 			v = v<<1 | int(data[bit/8]>>(7-bit%8)&1)
 		}
 		if v > int(maxLevel) {
-			return dst, nil, corruptf("level %d exceeds the maximum %d", v, maxLevel)
+			return dst, nil, base.Corruptf("level %d exceeds the maximum %d", v, maxLevel)
 		}
 		dst = append(dst, uint8(v))
 	}

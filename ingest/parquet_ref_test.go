@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // table is a decoded file: one concatenated array per column.
@@ -58,7 +59,7 @@ func readRefitBytes(path string, b []byte, opts Options) (*table, []string, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := openParquet(bytesSource{b}, openConfig{Path: path, Limits: Limits{}.withDefaults(), Mem: memory.DefaultAllocator})
+	d, err := openParquet(bytesSource{b}, base.OpenConfig{Path: path, Limits: base.WithDefaults(Limits{}), Mem: memory.DefaultAllocator})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // pqMaxNesting bounds the depth of a Parquet schema; levels are stored in a
@@ -84,12 +85,12 @@ type anode struct {
 func (d *parquetDecoder) buildSchema() error {
 	els := d.meta.Schema
 	if len(els) == 0 {
-		return corruptf("parquet schema is empty")
+		return base.Corruptf("parquet schema is empty")
 	}
 	if len(els)-1 > d.cfg.Limits.MaxColumns {
 		// every leaf is an element; groups only make this stricter
 		if n := countLeaves(els); n > d.cfg.Limits.MaxColumns {
-			return limitf("%d leaf columns exceed the limit of %d", n, d.cfg.Limits.MaxColumns)
+			return base.Limitf("%d leaf columns exceed the limit of %d", n, d.cfg.Limits.MaxColumns)
 		}
 	}
 	b := treeBuilder{els: els}
@@ -98,10 +99,10 @@ func (d *parquetDecoder) buildSchema() error {
 		return err
 	}
 	if b.pos != len(els) {
-		return corruptf("parquet schema has %d elements, %d used", len(els), b.pos)
+		return base.Corruptf("parquet schema has %d elements, %d used", len(els), b.pos)
 	}
 	if root.isLeaf() {
-		return corruptf("parquet schema root is not a group")
+		return base.Corruptf("parquet schema root is not a group")
 	}
 	d.leaves = b.leaves
 	d.measureChunks()
@@ -150,7 +151,7 @@ type treeBuilder struct {
 
 func (b *treeBuilder) node(parent *pqNode, depth int) (*pqNode, error) {
 	if b.pos >= len(b.els) {
-		return nil, corruptf("parquet schema ends early")
+		return nil, base.Corruptf("parquet schema ends early")
 	}
 	if depth > pqMaxNesting {
 		return nil, fmt.Errorf("%w: parquet schema nested deeper than %d", ErrUnsupported, pqMaxNesting)
@@ -177,7 +178,7 @@ func (b *treeBuilder) node(parent *pqNode, depth int) (*pqNode, error) {
 		return n, b.addLeaf(n)
 	}
 	if nc < 0 || nc > len(b.els)-b.pos {
-		return nil, corruptf("schema element %q claims %d children", el.Name, nc)
+		return nil, base.Corruptf("schema element %q claims %d children", el.Name, nc)
 	}
 	for range nc {
 		c, err := b.node(n, depth+1)
@@ -191,7 +192,7 @@ func (b *treeBuilder) node(parent *pqNode, depth int) (*pqNode, error) {
 
 func (b *treeBuilder) addLeaf(n *pqNode) error {
 	if !n.el.Type.Valid {
-		return corruptf("leaf column %q has no type", strings.Join(n.path, "."))
+		return base.Corruptf("leaf column %q has no type", strings.Join(n.path, "."))
 	}
 	l := &pqLeaf{node: n, path: strings.Join(n.path, "."), phys: n.el.Type.V, maxDef: n.def, maxRep: n.rep}
 	switch l.phys {
@@ -206,11 +207,11 @@ func (b *treeBuilder) addLeaf(n *pqNode) error {
 	case format.FixedLenByteArray:
 		l.width = int(n.el.TypeLength.V)
 		if l.width <= 0 || l.width > 1<<16 {
-			return corruptf("column %q: fixed length %d", l.path, l.width)
+			return base.Corruptf("column %q: fixed length %d", l.path, l.width)
 		}
 	case format.ByteArray:
 	default:
-		return corruptf("column %q: unknown physical type %d", l.path, l.phys)
+		return base.Corruptf("column %q: unknown physical type %d", l.path, l.phys)
 	}
 	n.leaf, n.col = len(b.leaves), l
 	b.leaves = append(b.leaves, l)

@@ -14,6 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 type pqInner struct {
@@ -188,7 +189,7 @@ func TestParquetBatchesAndProjection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := openParquet(bytesSource{raw}, openConfig{Path: path, Limits: Limits{}.withDefaults(), Mem: memory.DefaultAllocator})
+	d, err := openParquet(bytesSource{raw}, base.OpenConfig{Path: path, Limits: base.WithDefaults(Limits{}), Mem: memory.DefaultAllocator})
 	if err != nil {
 		t.Fatal(err)
 	}

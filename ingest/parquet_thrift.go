@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 // parquet-go's thrift decoder allocates what a length or a list size
@@ -93,7 +95,7 @@ func (w *thriftWalker) uvarint() (uint64, error) {
 	case n == 0:
 		return 0, errThriftShort
 	case n < 0:
-		return 0, corruptf("thrift varint overflows 64 bits at byte %d", w.pos)
+		return 0, base.Corruptf("thrift varint overflows 64 bits at byte %d", w.pos)
 	}
 	w.pos += n
 	return v, nil
@@ -111,7 +113,7 @@ func (w *thriftWalker) skip(n int) error {
 func (w *thriftWalker) spend(n int64) error {
 	w.budget -= n
 	if w.budget < 0 {
-		return limitf("thrift structure of %d bytes decodes to more than %d bytes", len(w.b), thriftBudget(len(w.b)))
+		return base.Limitf("thrift structure of %d bytes decodes to more than %d bytes", len(w.b), thriftBudget(len(w.b)))
 	}
 	return nil
 }
@@ -119,7 +121,7 @@ func (w *thriftWalker) spend(n int64) error {
 // structure walks the fields of a struct up to its stop byte.
 func (w *thriftWalker) structure(depth int) error {
 	if depth > thriftDepth {
-		return corruptf("thrift structs nested deeper than %d", thriftDepth)
+		return base.Corruptf("thrift structs nested deeper than %d", thriftDepth)
 	}
 	for {
 		h, err := w.byte()
@@ -174,7 +176,7 @@ func (w *thriftWalker) value(typ byte, depth int) error {
 	case thriftStruct:
 		return w.structure(depth + 1)
 	}
-	return corruptf("thrift type %d at byte %d", typ, w.pos)
+	return base.Corruptf("thrift type %d at byte %d", typ, w.pos)
 }
 
 // length reads a size that must fit the bytes left, each element or byte
@@ -262,5 +264,5 @@ func thriftErr(what string, err error) error {
 	if errors.Is(err, ErrCorrupt) {
 		return fmt.Errorf("decoding %s: %w", what, err)
 	}
-	return corruptf("decoding %s: %v", what, err)
+	return base.Corruptf("decoding %s: %v", what, err)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go/encoding/bytestreamsplit"
 	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/format"
+	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
 func unsupportedEncoding(enc format.Encoding) error {
@@ -77,7 +78,7 @@ func within(inner, outer []byte) bool {
 func plainFixed(leaf *pqLeaf, data []byte, n int, dst []byte) ([]byte, error) {
 	if leaf.phys == format.Boolean {
 		if (n+7)/8 > len(data) {
-			return dst, corruptf("plain booleans truncated")
+			return dst, base.Corruptf("plain booleans truncated")
 		}
 		for i := range n {
 			dst = append(dst, data[i>>3]>>(i&7)&1)
@@ -86,7 +87,7 @@ func plainFixed(leaf *pqLeaf, data []byte, n int, dst []byte) ([]byte, error) {
 	}
 	need := n * leaf.width
 	if need > len(data) || need < 0 {
-		return dst, corruptf("plain values truncated: %d values of %d bytes in %d bytes", n, leaf.width, len(data))
+		return dst, base.Corruptf("plain values truncated: %d values of %d bytes in %d bytes", n, leaf.width, len(data))
 	}
 	return append(dst, data[:need]...), nil
 }
@@ -112,7 +113,7 @@ func errTooManyBytes() error {
 // end offsets to offs.
 func plainByteArrays[O byteOffset](src []byte, n int, data []byte, offs []O) ([]byte, []O, error) {
 	if n > len(src)/4 {
-		return data, offs, corruptf("plain byte arrays truncated")
+		return data, offs, base.Corruptf("plain byte arrays truncated")
 	}
 	if cap(data)-len(data) < len(src)-4*n {
 		data = append(make([]byte, 0, len(data)+len(src)-4*n), data...)
@@ -120,11 +121,11 @@ func plainByteArrays[O byteOffset](src []byte, n int, data []byte, offs []O) ([]
 	limit := maxByteOffset[O]()
 	for range n {
 		if len(src) < 4 {
-			return data, offs, corruptf("plain byte arrays truncated")
+			return data, offs, base.Corruptf("plain byte arrays truncated")
 		}
 		l := binary.LittleEndian.Uint32(src)
 		if uint64(l) > uint64(len(src)-4) {
-			return data, offs, corruptf("byte array of %d bytes exceeds the page", l)
+			return data, offs, base.Corruptf("byte array of %d bytes exceeds the page", l)
 		}
 		data = append(data, src[4:4+l]...)
 		src = src[4+l:]
@@ -139,13 +140,13 @@ func plainByteArrays[O byteOffset](src []byte, n int, data []byte, offs []O) ([]
 // dictIndices decodes nn dictionary indices and resolves them.
 func (c *chunkReader) dictIndices(data []byte, nn int) error {
 	if !c.hasDict {
-		return corruptf("dictionary-encoded page without a dictionary page")
+		return base.Corruptf("dictionary-encoded page without a dictionary page")
 	}
 	if nn == 0 {
 		return nil
 	}
 	if len(data) < 1 || data[0] > 32 {
-		return corruptf("bad dictionary index bit width")
+		return base.Corruptf("bad dictionary index bit width")
 	}
 	var err error
 	c.idx, err = rleDecode(c.idx[:0], data[1:], uint(data[0]), nn, &c.lv)
@@ -154,7 +155,7 @@ func (c *chunkReader) dictIndices(data []byte, nn int) error {
 	}
 	for _, ix := range c.idx {
 		if uint32(ix) >= uint32(c.dictN) {
-			return corruptf("dictionary index %d out of range [0, %d)", ix, c.dictN)
+			return base.Corruptf("dictionary index %d out of range [0, %d)", ix, c.dictN)
 		}
 	}
 	if c.leaf.phys != format.ByteArray {
@@ -229,9 +230,9 @@ func appendIndexed[O byteOffset](data []byte, offs []O, dictData []byte, dictOff
 
 // gatherFixed appends dict[idx[i]] for fixed-width values of w bytes.
 func gatherFixed(dst, dict []byte, idx []int32, w int) []byte {
-	base := len(dst)
+	from := len(dst)
 	dst = growBytes(dst, len(idx)*w)
-	out := dst[base:]
+	out := dst[from:]
 	switch w {
 	case 8:
 		o, d := castSlice[uint64](out), castSlice[uint64](dict)
@@ -286,11 +287,11 @@ func (c *chunkReader) rleBooleans(data []byte, nn int) error {
 		return unsupportedEncoding(format.RLE)
 	}
 	if len(data) < 4 {
-		return corruptf("rle booleans truncated")
+		return base.Corruptf("rle booleans truncated")
 	}
 	l := int(binary.LittleEndian.Uint32(data))
 	if l < 0 || l > len(data)-4 {
-		return corruptf("rle booleans of %d bytes exceed the page", l)
+		return base.Corruptf("rle booleans of %d bytes exceed the page", l)
 	}
 	var err error
 	c.out.vals, err = rleDecode(c.out.vals, data[4:4+l], 1, nn, &c.lv)
@@ -330,13 +331,13 @@ func checkDeltaHeader(data []byte, nn int) error {
 	for range 2 {
 		_, n := binary.Uvarint(data)
 		if n <= 0 {
-			return corruptf("bad delta header")
+			return base.Corruptf("bad delta header")
 		}
 		data = data[n:]
 	}
 	total, n := binary.Uvarint(data)
 	if n <= 0 || total > uint64(nn)+1 {
-		return corruptf("delta header claims %d values, page has %d", total, nn)
+		return base.Corruptf("delta header claims %d values, page has %d", total, nn)
 	}
 	return nil
 }
@@ -367,10 +368,10 @@ func (c *chunkReader) decodedFixed(e encoding.Encoding, data []byte, nn int) err
 		return unsupportedEncoding(e.Encoding())
 	}
 	if err != nil {
-		return corruptf("decoding %v values: %v", e.Encoding(), err)
+		return base.Corruptf("decoding %v values: %v", e.Encoding(), err)
 	}
 	if len(got) < nn*c.leaf.width {
-		return corruptf("%v page has %d of %d values", e.Encoding(), len(got)/c.leaf.width, nn)
+		return base.Corruptf("%v page has %d of %d values", e.Encoding(), len(got)/c.leaf.width, nn)
 	}
 	c.out.vals = append(c.out.vals, got[:nn*c.leaf.width]...)
 	return nil
@@ -382,10 +383,10 @@ func (c *chunkReader) decodedByteArrays(e encoding.Encoding, data []byte, nn int
 	}
 	vals, offs, err := e.DecodeByteArray(nil, data, nil)
 	if err != nil {
-		return corruptf("decoding %v values: %v", e.Encoding(), err)
+		return base.Corruptf("decoding %v values: %v", e.Encoding(), err)
 	}
 	if len(offs) < nn+1 {
-		return corruptf("%v page has %d of %d values", e.Encoding(), max(len(offs)-1, 0), nn)
+		return base.Corruptf("%v page has %d of %d values", e.Encoding(), max(len(offs)-1, 0), nn)
 	}
 	o := c.out
 	if o.leaf.large {
@@ -399,13 +400,13 @@ func (c *chunkReader) decodedByteArrays(e encoding.Encoding, data []byte, nn int
 // appendDecoded appends the byte arrays vals[offs[i]:offs[i+1]] to data and
 // their end offsets to dst.
 func appendDecoded[O byteOffset](data []byte, dst []O, vals []byte, offs []uint32) ([]byte, []O, error) {
-	base := int64(len(data))
-	if base+int64(offs[len(offs)-1]) > maxByteOffset[O]() {
+	from := int64(len(data))
+	if from+int64(offs[len(offs)-1]) > maxByteOffset[O]() {
 		return data, dst, errTooManyBytes()
 	}
 	data = append(data, vals[:offs[len(offs)-1]]...)
 	for _, off := range offs[1:] {
-		dst = append(dst, O(base+int64(off)))
+		dst = append(dst, O(from+int64(off)))
 	}
 	return data, dst, nil
 }
@@ -414,19 +415,19 @@ func appendDecoded[O byteOffset](data []byte, dst []O, vals []byte, offs []uint3
 // in src, of bitWidth bits each, to dst. lv is scratch for bit unpacking.
 func rleDecode[T uint8 | int32](dst []T, src []byte, bitWidth uint, n int, lv *[]int32) ([]T, error) {
 	if bitWidth > 32 {
-		return dst, corruptf("bit width %d", bitWidth)
+		return dst, base.Corruptf("bit width %d", bitWidth)
 	}
-	base := len(dst)
-	if cap(dst)-base < n {
-		nd := make([]T, base, max(2*cap(dst), base+n))
+	from := len(dst)
+	if cap(dst)-from < n {
+		nd := make([]T, from, max(2*cap(dst), from+n))
 		copy(nd, dst)
 		dst = nd
 	}
-	out := dst[base : base+n]
+	out := dst[from : from+n]
 	for k := 0; k < n; {
 		hdr, m := binary.Uvarint(src)
 		if m <= 0 {
-			return dst, corruptf("rle data truncated: %d of %d values", k, n)
+			return dst, base.Corruptf("rle data truncated: %d of %d values", k, n)
 		}
 		src = src[m:]
 		var err error
@@ -444,13 +445,13 @@ func rleDecode[T uint8 | int32](dst []T, src []byte, bitWidth uint, n int, lv *[
 			return dst, err
 		}
 	}
-	return dst[:base+n], nil
+	return dst[:from+n], nil
 }
 
 func fillRun[T uint8 | int32](out []T, src []byte, bitWidth uint, count uint64) (int, []byte, error) {
 	vb := int(bitWidth+7) / 8
 	if len(src) < vb {
-		return 0, src, corruptf("rle run truncated")
+		return 0, src, base.Corruptf("rle run truncated")
 	}
 	var v uint32
 	for i := range vb {
@@ -475,7 +476,7 @@ func unpackGroups[T uint8 | int32](out []T, src []byte, bitWidth uint, groups ui
 	}
 	take := int(min(groups*8, uint64(len(out)), avail))
 	if take == 0 {
-		return 0, corruptf("bit-packed run truncated")
+		return 0, base.Corruptf("bit-packed run truncated")
 	}
 	nbytes := (take*int(bitWidth) + 7) / 8
 	need := nbytes + bitpack.PaddingInt32*2

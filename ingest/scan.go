@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/ingest/internal/base"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -242,7 +243,7 @@ func (d *Dataset) readPart(ctx context.Context, files *openers, p Part, emit fun
 	defer files.release(p.File)
 	var emitErr error
 	var callerPanic any
-	err = guard(fe.Path, func() error {
+	err = base.Guard(fe.Path, func() error {
 		return h.dec.ReadUnit(ctx, p.Unit, fe.plan.cols, d.opts.BatchSize, func(rec arrow.Record) error {
 			out, err := fe.plan.adapt(ctx, d.opts.Mem, d.schema, rec)
 			if err != nil {
