@@ -3,10 +3,11 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest/internal/base"
+	"github.com/refit-ml/refit/ingest/internal/ipcdec"
+	"github.com/refit-ml/refit/ingest/internal/parquetdec"
 )
 
 // decoder reads one file. Implementations wrap third-party code that may
@@ -40,64 +41,23 @@ type decoder interface {
 func openDecoder(f Format, src base.Source, cfg base.OpenConfig) (decoder, error) {
 	switch f {
 	case FormatParquet:
-		return openParquet(src, cfg)
+		d, err := parquetdec.Open(src, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	case FormatArrowFile:
-		return openIPCFile(src, cfg)
+		d, err := ipcdec.OpenFile(src, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	case FormatArrowStream:
-		return openIPCStream(src, cfg)
+		d, err := ipcdec.OpenStream(src, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	}
 	return nil, fmt.Errorf("%w: unknown format", ErrInvalidInput)
-}
-
-// bytesSource is a source over a byte slice.
-type bytesSource struct{ b []byte }
-
-func (s bytesSource) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 {
-		return 0, fmt.Errorf("negative offset %d", off)
-	}
-	if off >= int64(len(s.b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, s.b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
-
-func (s bytesSource) Size() int64 { return int64(len(s.b)) }
-
-// decodeAll detects the format of src, opens it and decodes every unit in
-// order, projecting nothing, calling emit for each record. It is the path
-// the fuzz targets and conformance tests drive: everything untrusted goes
-// through guard.
-func decodeAll(ctx context.Context, path string, src base.Source, opts Options, emit func(arrow.Record) error) error {
-	opts = opts.withDefaults()
-	var d decoder
-	err := base.Guard(path, func() error {
-		f, err := DetectFormat(src, src.Size())
-		if err != nil {
-			return err
-		}
-		d, err = openDecoder(f, src, base.OpenConfig{Path: path, Limits: opts.Limits, Mem: opts.Mem})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	defer base.Guard(path, d.Close)
-	cols := make([]int, d.Schema().NumFields())
-	for i := range cols {
-		cols[i] = i
-	}
-	for u := 0; u < d.NumUnits(); u++ {
-		err := base.Guard(path, func() error {
-			return d.ReadUnit(ctx, u, cols, opts.BatchSize, emit)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -1,0 +1,55 @@
+package parquetdec
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/refit-ml/refit/ingest/internal/base"
+	"github.com/refit-ml/refit/ingest/internal/ingesttest"
+	"github.com/refit-ml/refit/ingest/internal/ipcdec"
+)
+
+// decoder is ingest's decoder interface, which both decoders satisfy.
+type decoder interface {
+	Schema() *arrow.Schema
+	NumRows() int64
+	NumUnits() int
+	ReadUnit(ctx context.Context, i int, cols []int, batchSize int, emit func(arrow.Record) error) error
+	Info() base.FileInfo
+	Warnings() []string
+	Close() error
+}
+
+var _ decoder = (*Decoder)(nil)
+
+// openParquet opens the format this package reads, as ingest's
+// openDecoder.
+func openParquet(f base.Format, src base.Source, cfg base.OpenConfig) (ingesttest.Decoder, error) {
+	if f != base.FormatParquet {
+		return nil, fmt.Errorf("%w: unknown format", base.ErrInvalidInput)
+	}
+	d, err := Open(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checker decodes and checks untrusted Parquet bytes for the fuzz and
+// mutation tests.
+var checker = ingesttest.Checker{Open: openParquet, Validate: ipcdec.ValidateData}
+
+// decodeAll decodes every unit of src through base.Guard.
+func decodeAll(ctx context.Context, path string, src base.Source, opts ingesttest.Options, emit func(arrow.Record) error) error {
+	return ingesttest.DecodeAll(ctx, path, src, opts, openParquet, emit)
+}
+
+// checkRecord checks a decoded record with the validator ipcdec applies
+// to what arrow decodes; see ingesttest.CheckRecord.
+func checkRecord(rec arrow.Record) error { return ingesttest.CheckRecord(rec, ipcdec.ValidateData) }
+
+// fuzzDecode decodes data and fails on a bad outcome; see
+// ingesttest.Checker.Fuzz.
+func fuzzDecode(t *testing.T, data []byte) { checker.Fuzz(t, data) }
