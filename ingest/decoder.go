@@ -11,7 +11,8 @@ import (
 )
 
 // decoder reads one file. Implementations wrap third-party code that may
-// panic on malformed bytes; every call to a decoder method goes through guard.
+// panic on malformed bytes; every call to a decoder method goes through
+// base.Guard.
 //
 // ReadUnit may be called concurrently for different units.
 type decoder interface {
@@ -37,7 +38,7 @@ type decoder interface {
 }
 
 // openDecoder opens a decoder of format f over src. It is called through
-// guard.
+// base.Guard.
 func openDecoder(f Format, src base.Source, cfg base.OpenConfig) (decoder, error) {
 	switch f {
 	case FormatParquet:
@@ -61,3 +62,9 @@ func openDecoder(f Format, src base.Source, cfg base.OpenConfig) (decoder, error
 	}
 	return nil, fmt.Errorf("%w: unknown format", ErrInvalidInput)
 }
+
+var (
+	_ decoder = (*parquetdec.Decoder)(nil)
+	_ decoder = (*ipcdec.FileDecoder)(nil)
+	_ decoder = (*ipcdec.StreamDecoder)(nil)
+)

@@ -35,16 +35,38 @@
 // parquet-go's thrift decoder and encodings) panic or allocate whatever the
 // metadata claims when given malformed bytes, so ingest hands them only
 // bytes it has checked: every thrift length and list size against the bytes
-// left before parquet-go allocates it (parquet_thrift.go), every flatbuffer
-// table arrow reads (ipc_meta.go), every IPC batch's nodes and buffers
-// against its schema, offsets, children and decompressed sizes included
-// (ipc_layout.go, ipc_body.go), every page and message size against the
-// file and [Limits]. A file that claims absurd sizes (a page, footer or
-// message of gigabytes, or a page that decompresses thousands of times its
-// size, see [Limits.MaxRatio]) is refused before anything is allocated,
-// with an error wrapping [ErrLimit]. What a check still misses stays
-// contained: one guard per file turns a panic into an [ErrCorrupt] error
-// naming the file ("decoder panicked"), and arrow allocates through an
-// allocator that refuses any buffer beyond MaxPageBytes. Neither is the
-// mechanism: the mutation test (mutation_test.go) fails on either.
+// left before parquet-go allocates it (parquetdec's thrift.go), every
+// flatbuffer table arrow reads (ipcdec's meta.go), every IPC batch's nodes
+// and buffers against its schema, offsets, children and decompressed sizes
+// included (ipcdec's layout.go, body.go), every page and message size
+// against the file and [Limits]. A file that claims absurd sizes (a page,
+// footer or message of gigabytes, or a page that decompresses thousands of
+// times its size, see [Limits.MaxRatio]) is refused before anything is
+// allocated, with an error wrapping [ErrLimit]. What a check still misses
+// stays contained: one guard per file turns a panic into an [ErrCorrupt]
+// error naming the file ("decoder panicked"), and arrow allocates through
+// an allocator that refuses any buffer beyond MaxPageBytes. Neither is the
+// mechanism: the mutation tests of both decoders fail on either.
+//
+// # Layout
+//
+// Package ingest holds the API: discovery of sources and Hive partitions
+// (discover.go, select.go), options, opening a dataset and unifying the
+// schemas of its files (dataset.go, schema.go, unify.go), scanning and
+// reading parts (scan.go, part.go) and fingerprints. It reads every file
+// through its decoder interface (decoder.go), implemented by two internal
+// packages:
+//
+//   - ingest/internal/parquetdec decodes Parquet with its own page loop over
+//     parquet-go's thrift, encoding and format packages;
+//   - ingest/internal/ipcdec decodes Arrow IPC files and streams with arrow's
+//     ipc package, after walking and checking their framing itself.
+//
+// What the three share lives in ingest/internal/base: the error classes
+// and [FileError], [Limits], [Format] and [DetectFormat], [FileInfo], the
+// source a decoder reads and base.Guard, the one recovery point. Package
+// ingest re-exports the public ones as aliases. The decoders' tests
+// (conformance corpora, hostile files, fuzz targets with their corpora
+// under each package's testdata/fuzz, and the mutation campaign) live
+// with each decoder, over the shared helpers of ingest/internal/ingesttest.
 package ingest

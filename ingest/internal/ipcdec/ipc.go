@@ -12,14 +12,6 @@ import (
 	"github.com/refit-ml/refit/ingest/internal/base"
 )
 
-// Arrow IPC files and streams are decoded by arrow's ipc package, but only
-// after ingest has walked their framing itself (ipc_file.go, ipc_stream.go):
-// every footer, block, message length, buffer and compressed size is checked
-// against the file size and Limits first, because arrow allocates whatever
-// the metadata claims. Every record arrow returns is validated again
-// (validateData) before it leaves ingest, and dictionaries are decoded to
-// plain arrays (ipc_dict.go).
-
 // ipcCommon is what the file and stream decoders share.
 type ipcCommon struct {
 	path     string

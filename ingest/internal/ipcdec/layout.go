@@ -12,7 +12,7 @@ import (
 // whose constructors panic when a buffer is shorter than the node's length
 // needs. This file describes, from the schema flatbuffer, what the loader
 // reads for each node, the way it reads it: checkBatch compares the counts
-// with the batch's metadata, and checkBody (ipc_body.go) the buffers with
+// with the batch's metadata, and checkBody (body.go) the buffers with
 // the nodes, before arrow sees them.
 
 // ipcNode is what arrow's loader reads for one field node.
