@@ -41,7 +41,7 @@
 // included (ipcdec's layout.go, body.go), every page and message size
 // against the file and [Limits]. A file that claims absurd sizes (a page,
 // footer or message of gigabytes, or a page that decompresses thousands of
-// times its size, see [Limits.MaxRatio]) is refused before anything is
+// times its size, see MaxRatio in [Limits]) is refused before anything is
 // allocated, with an error wrapping [ErrLimit]. What a check still misses
 // stays contained: one guard per file turns a panic into an [ErrCorrupt]
 // error naming the file ("decoder panicked"), and arrow allocates through

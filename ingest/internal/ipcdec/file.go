@@ -308,6 +308,7 @@ func (d *FileDecoder) record(i int) (arrow.Record, error) {
 	return d.fr.RecordAt(i)
 }
 
+// Close closes arrow's FileReader; the caller owns the source.
 func (d *FileDecoder) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()

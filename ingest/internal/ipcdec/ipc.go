@@ -26,10 +26,18 @@ type ipcCommon struct {
 	warnings []string
 }
 
+// Schema is the file's schema with dictionary columns decoded to their
+// value types.
 func (d *ipcCommon) Schema() *arrow.Schema { return d.schema }
-func (d *ipcCommon) NumRows() int64        { return d.rows }
-func (d *ipcCommon) NumUnits() int         { return d.units }
-func (d *ipcCommon) Warnings() []string    { return d.warnings }
+
+// NumRows is the number of rows, or -1 for a stream.
+func (d *ipcCommon) NumRows() int64 { return d.rows }
+
+// NumUnits is the number of record batches of a file, 1 for a stream.
+func (d *ipcCommon) NumUnits() int { return d.units }
+
+// Warnings names the dictionary columns decoded to plain arrays.
+func (d *ipcCommon) Warnings() []string { return d.warnings }
 
 // Info describes the file. IPC has no per-column statistics: null counts
 // are -1 and sizes zero.

@@ -266,4 +266,6 @@ func (d *StreamDecoder) ReadUnit(ctx context.Context, i int, cols []int, batchSi
 	return nil
 }
 
+// Close does nothing: each ReadUnit opens and closes its own reader, and
+// the caller owns the source.
 func (d *StreamDecoder) Close() error { return nil }

@@ -122,8 +122,11 @@ func (d *Decoder) checkRowGroups() error {
 	return nil
 }
 
+// Schema is the Arrow schema of the top-level columns that convert; the
+// others are listed by Warnings.
 func (d *Decoder) Schema() *arrow.Schema { return d.schema }
 
+// NumRows is the sum of the row counts of the row groups.
 func (d *Decoder) NumRows() int64 {
 	var n int64
 	for _, rg := range d.meta.RowGroups {
@@ -132,10 +135,18 @@ func (d *Decoder) NumRows() int64 {
 	return n
 }
 
-func (d *Decoder) NumUnits() int       { return len(d.meta.RowGroups) }
+// NumUnits is the number of row groups.
+func (d *Decoder) NumUnits() int { return len(d.meta.RowGroups) }
+
+// Info describes the file for `refit inspect`, from the footer.
 func (d *Decoder) Info() base.FileInfo { return d.info }
-func (d *Decoder) Warnings() []string  { return d.warnings }
-func (d *Decoder) Close() error        { return nil }
+
+// Warnings names the columns left out of Schema, one line each.
+func (d *Decoder) Warnings() []string { return d.warnings }
+
+// Close does nothing: the decoder holds no resources besides the source,
+// which the caller owns.
+func (d *Decoder) Close() error { return nil }
 
 // ReadUnit decodes row group i a batch at a time: for each batch of at most
 // batchSize rows, it decodes the pages of the projected columns that hold
