@@ -77,6 +77,22 @@ func TestDrift(t *testing.T) {
 	}
 }
 
+func TestDriftReport(t *testing.T) {
+	r := &validate.DriftReport{ReferenceRows: 1200, CurrentRows: -1, Verdict: validate.VerdictWarn, Features: []validate.FeatureDrift{
+		{Name: "origin", Kind: "categorical", PSI: 0.15, Verdict: validate.VerdictWarn},
+	}}
+	var buf bytes.Buffer
+	if err := DriftReport(&buf, "jan.json", "jun.parquet where x", r); err != nil {
+		t.Fatal(err)
+	}
+	want := "reference: jan.json (1,200 rows)\ncurrent:   jun.parquet where x (? rows)\n\n" +
+		"feature  kind         PSI     KS  W1  JS      nulls Δ  verdict  notes\n" +
+		"origin   categorical  0.1500  -   -   0.0000  +0.0000  warn\n\ndrift: warn (0 alert, 1 warn, 0 ok)\n"
+	if got := buf.String(); got != want {
+		t.Errorf("DriftReport:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 func TestCoverage(t *testing.T) {
 	share := 0.25
 	r := &validate.CoverageReport{Verdict: validate.VerdictWarn,

@@ -1,15 +1,9 @@
 package main
 
 import (
-	"cmp"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"slices"
 
-	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/spf13/cobra"
 )
 
@@ -38,11 +32,11 @@ profile of the concatenated data bit for bit.`,
 			if output == "" {
 				return fmt.Errorf("-o is required: the merged profile is written there")
 			}
-			prof, err := mergeProfileFiles(args)
+			prof, err := profileio.Merge(args)
 			if err != nil {
 				return err
 			}
-			if err := report.WriteFile(output, func(w io.Writer) error { return json.NewEncoder(w).Encode(prof) }); err != nil {
+			if err := profileio.Save(output, prof); err != nil {
 				return err
 			}
 			return printProfile(cmd.OutOrStdout(), format, prof)
@@ -51,75 +45,4 @@ profile of the concatenated data bit for bit.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged profile as JSON to this file (required)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
-}
-
-// shardFile is one merge input and its header.
-type shardFile struct {
-	path string
-	head validate.ShardHeader
-}
-
-// mergeProfileFiles merges shard files in shard order (holding one shard
-// at a time), or saved profiles in argument order.
-func mergeProfileFiles(paths []string) (*validate.Profile, error) {
-	files := make([]shardFile, len(paths))
-	shards := 0
-	for i, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		files[i].path = p
-		if json.Unmarshal(b, &files[i].head) == nil && files[i].head.Format == validate.ShardFormat {
-			shards++
-		}
-	}
-	switch shards {
-	case 0:
-		return mergeSaved(paths)
-	case len(paths):
-		return mergeShards(files)
-	}
-	return nil, fmt.Errorf("merge: %d of %d files are shard files (from --shard): give only shards or only profiles", shards, len(paths))
-}
-
-func mergeShards(files []shardFile) (*validate.Profile, error) {
-	slices.SortStableFunc(files, func(a, b shardFile) int { return cmp.Compare(a.head.Index, b.head.Index) })
-	var m validate.ShardMerger
-	for _, f := range files {
-		b, err := os.ReadFile(f.path)
-		if err != nil {
-			return nil, err
-		}
-		var s validate.ProfileShard
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("%s: decoding shard: %w", f.path, err)
-		}
-		if err := m.Add(&s); err != nil {
-			return nil, fmt.Errorf("%s: %w", f.path, err)
-		}
-	}
-	return m.Profile()
-}
-
-func mergeSaved(paths []string) (*validate.Profile, error) {
-	var acc *validate.Profile
-	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		p, err := validate.DecodeProfile(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if acc == nil {
-			acc = p
-			continue
-		}
-		if err := acc.Merge(p); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return acc, nil
 }
