@@ -8,6 +8,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/score"
+	"github.com/refit-ml/refit/textout"
 	"github.com/spf13/cobra"
 )
 
@@ -73,6 +74,6 @@ func runPredict(cmd *cobra.Command, c *cli, ref, workspace string, data []string
 	if err != nil {
 		return err
 	}
-	writeOutOfRange(cmd.ErrOrStderr(), sc.OutOfRange())
+	textout.OutOfRange(cmd.ErrOrStderr(), sc.OutOfRange())
 	return nil
 }
