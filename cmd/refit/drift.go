@@ -101,18 +101,7 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 // runDrift measures the drift of cur against ref and, with a model, what
 // it costs the model.
 func runDrift(ctx context.Context, ref, cur profileio.Side, opts validate.DriftOptions, modelRef, workspace string) (*validate.DriftReport, []estimate.Effect, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, nil, err
-	}
-	rp, err := ref.Load(ctx, opts.Columns)
-	if err != nil {
-		return nil, nil, err
-	}
-	cp, err := cur.Load(ctx, opts.Columns)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := validate.Drift(ctx, rp, cp, opts)
+	r, err := profileio.Drift(ctx, ref, cur, opts)
 	if err != nil || modelRef == "" {
 		return r, nil, err
 	}

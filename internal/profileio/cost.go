@@ -69,3 +69,20 @@ func release(recs []arrow.Record) {
 		r.Release()
 	}
 }
+
+// Drift loads both sides (reading only opts.Columns, when set) and
+// measures the drift of cur against ref (validate.Drift).
+func Drift(ctx context.Context, ref, cur Side, opts validate.DriftOptions) (*validate.DriftReport, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	rp, err := ref.Load(ctx, opts.Columns)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := cur.Load(ctx, opts.Columns)
+	if err != nil {
+		return nil, err
+	}
+	return validate.Drift(ctx, rp, cp, opts)
+}
