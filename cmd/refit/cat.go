@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 
@@ -56,7 +55,7 @@ appears complete or not at all.`,
 			if f.output != "" {
 				return sel.WriteParquet(cmd.Context(), f.output, f.limit)
 			}
-			return writeRows(cmd, sel, f)
+			return rowtext.WriteAll(cmd.OutOrStdout(), f.format, sel.Schema(), sel.Records(cmd.Context(), f.limit))
 		},
 	}
 	cmd.Flags().StringVar(&f.format, "format", "csv", "output format: csv or jsonl")
@@ -65,26 +64,4 @@ appears complete or not at all.`,
 	cmd.Flags().StringVar(&f.where, "where", "", "keep only rows where this expression is true")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the rows to this Parquet file instead of printing them")
 	return cmd
-}
-
-// writeRows prints the selected rows (the first --limit) as CSV or JSON
-// lines.
-func writeRows(cmd *cobra.Command, sel *rowsel.Selection, f catFlags) error {
-	out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-	w, err := rowtext.New(out, f.format, sel.Schema())
-	if err != nil {
-		return err
-	}
-	for rec, err := range sel.Records(cmd.Context(), f.limit) {
-		if err != nil {
-			return err
-		}
-		if err := w.Write(rec); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return out.Flush()
 }
