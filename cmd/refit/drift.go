@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/refit-ml/refit/internal/profileio"
-	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
@@ -60,25 +59,20 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 			}
 			opts.PSIWarn, opts.PSIAlert = psiWarn, psiAlrt
 			ref.Open, cur.Open = c.ingestOptions(), c.ingestOptions()
-			r, cost, err := runDrift(cmd.Context(), ref, cur, opts, modelRef, workspace)
-			if err != nil {
+			run := profileio.DriftRun{Reference: ref, Current: cur}
+			var err error
+			if run.Drift, run.Cost, err = runDrift(cmd.Context(), ref, cur, opts, modelRef, workspace); err != nil {
 				return err
 			}
 			if format == "json" {
-				err = writeJSON(cmd.OutOrStdout(), driftOutput{ref, cur, r, cost})
-			} else if err = textout.DriftReport(cmd.OutOrStdout(), ref.String(), cur.String(), r); err == nil {
-				estimate.WriteEffects(cmd.OutOrStdout(), cost)
+				err = writeJSON(cmd.OutOrStdout(), run)
+			} else {
+				err = run.WriteText(cmd.OutOrStdout())
 			}
-			if err != nil || r.Verdict < validate.VerdictAlert {
+			if err != nil || run.Drift.Verdict < validate.VerdictAlert {
 				return err
 			}
-			n := 0
-			for _, f := range r.Features {
-				if f.Verdict == validate.VerdictAlert {
-					n++
-				}
-			}
-			return fmt.Errorf("drift: %d features alert: %w", n, errFailed)
+			return fmt.Errorf("drift: %d features alert: %w", run.Alerts(), errFailed)
 		},
 	}
 	f := cmd.Flags()
@@ -114,13 +108,4 @@ func runDrift(ctx context.Context, ref, cur profileio.Side, opts validate.DriftO
 		err = fmt.Errorf("--model: %w", err)
 	}
 	return r, cost, err
-}
-
-// driftOutput is the JSON form of a drift run.
-type driftOutput struct {
-	Reference profileio.Side        `json:"reference"`
-	Current   profileio.Side        `json:"current"`
-	Drift     *validate.DriftReport `json:"drift"`
-	// Cost is each drifting feature's estimated cost (with --model).
-	Cost []estimate.Effect `json:"cost,omitempty"`
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate"
 )
 
 type flight struct {
@@ -171,4 +172,30 @@ func ExampleParseShard() {
 	// Output:
 	// 1 4 <nil>
 	// --shard "4/4": want i/N with 0 <= i < N, e.g. 0/4
+}
+
+func TestDriftRun(t *testing.T) {
+	ctx := context.Background()
+	data := testData(t)
+	ref := Side{Sources: []string{data}, Where: "month(date) <= 6"}
+	cur := Side{Sources: []string{data}, Where: "month(date) > 6"}
+	d, err := Drift(ctx, ref, cur, validate.DriftOptions{Columns: []string{"delay"}, PSIWarn: 0.1, PSIAlert: 0.25, Bins: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := DriftRun{Reference: ref, Current: cur, Drift: d}
+	if run.Alerts() != 1 || d.Verdict != validate.VerdictAlert { // the delays of the two halves do not overlap
+		t.Errorf("%d alerts, verdict %s; want delay to alert", run.Alerts(), d.Verdict)
+	}
+	var buf bytes.Buffer
+	if err := run.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if want := "reference: " + data + " where month(date) <= 6 (6 rows)\n"; !strings.HasPrefix(buf.String(), want) {
+		t.Errorf("text starts %q, want %q", buf.String(), want)
+	}
+	b, err := json.Marshal(run)
+	if err != nil || !bytes.HasPrefix(b, []byte(`{"reference":{"sources":[`)) || bytes.Contains(b, []byte(`"cost"`)) {
+		t.Errorf("JSON %s, %v", b, err)
+	}
 }

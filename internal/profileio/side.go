@@ -1,8 +1,9 @@
 // Package profileio gets validate's profiles from where they are kept: the
 // two sides of a drift comparison (data, filtered by an expression, or a
 // profile saved as JSON), saved profiles and the shard files of a split
-// profiling, merged back into one. It also reads the rows of data sides,
-// for what drift costs a model (DriftCost).
+// profiling, merged back into one. Drift compares two sides; it also
+// reads the rows of data sides for what drift costs a model (DriftCost),
+// and DriftRun is the comparison's result as text or JSON.
 package profileio
 
 import (
