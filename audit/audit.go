@@ -3,7 +3,8 @@
 // findings, and optional steps that add a report section and findings of
 // their own (drift against a reference, coverage of slices).
 //
-// The caller opens the data and profiles it; Run only decides. WriteText
+// The caller opens the data and profiles it; Run only decides.
+// Comparisons turns `refit audit`'s drift and coverage options into steps. WriteText
 // and NewJSON render its result as `refit audit` prints it, and WriteFiles
 // saves the HTML report and the Markdown summary. Nothing here writes to a
 // terminal.

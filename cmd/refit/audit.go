@@ -1,14 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/refit-ml/refit/audit"
-	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/internal/rowsel"
 	"github.com/refit-ml/refit/validate"
@@ -18,10 +15,9 @@ import (
 // auditFlags are the audit command's options.
 type auditFlags struct {
 	expect, reportPath, summary, format, now string
-	where, coverage                          string
+	where                                    string
 	maxKeys                                  int
-	failOnDrift                              bool
-	reference                                profileio.Side // --reference, --reference-where
+	extra                                    audit.Comparisons
 }
 
 func newAuditCmd(c *cli) *cobra.Command {
@@ -63,10 +59,10 @@ input or usage.`,
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
 	fl.StringVar(&f.where, "where", "", "audit only the rows where this expression is true, e.g. 'month(date) == 3'")
 	fl.StringVar(&f.now, "now", "", "the run's clock for freshness checks, RFC 3339 or a date (default: now)")
-	fl.StringSliceVar(&f.reference.Sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
-	fl.StringVar(&f.reference.Where, "reference-where", "", "keep only reference rows where this expression is true")
-	fl.StringVar(&f.coverage, "coverage", "", "count the slices of this coverage config (YAML)")
-	fl.BoolVar(&f.failOnDrift, "fail-on-drift", false, "a drift alert is an error (exit 1), not a warning")
+	fl.StringSliceVar(&f.extra.Reference.Sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
+	fl.StringVar(&f.extra.Reference.Where, "reference-where", "", "keep only reference rows where this expression is true")
+	fl.StringVar(&f.extra.Coverage, "coverage", "", "count the slices of this coverage config (YAML)")
+	fl.BoolVar(&f.extra.FailOnDrift, "fail-on-drift", false, "a drift alert is an error (exit 1), not a warning")
 	fl.IntVar(&f.maxKeys, "max-keys", 0, "most distinct values kept by a uniqueness or duplicate-row check (default 33,554,432)")
 	return cmd
 }
@@ -86,8 +82,8 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 	if err != nil {
 		return err
 	}
-	f.reference.Open = c.ingestOptions()
-	steps, err := auditSteps(f, strings.Join(args, ", "))
+	f.extra.Reference.Open = c.ingestOptions()
+	steps, err := f.extra.Steps(strings.Join(args, ", "))
 	if err != nil {
 		return err
 	}
@@ -130,33 +126,4 @@ func parseNow(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("--now %q: want RFC 3339 (2024-03-01T02:00:00Z) or a date (2024-03-01)", s)
 	}
 	return b.Time, nil
-}
-
-// auditSteps turns the flags into audit steps: drift first (it loads the
-// reference), then coverage (which reuses it for reference shares).
-func auditSteps(f auditFlags, current string) ([]audit.Step, error) {
-	hasRef := len(f.reference.Sources) > 0
-	switch {
-	case !hasRef && f.reference.Where != "":
-		return nil, errors.New("--reference-where needs --reference")
-	case !hasRef && f.failOnDrift:
-		return nil, errors.New("--fail-on-drift needs --reference")
-	}
-	ref := &profileio.Lazy{Side: f.reference, Name: "--reference"}
-	var steps []audit.Step
-	if hasRef {
-		steps = append(steps, audit.Drift(ref.Profile, f.reference.String(), current, f.failOnDrift))
-	}
-	if f.coverage == "" {
-		return steps, nil
-	}
-	b, err := os.ReadFile(f.coverage)
-	if err != nil {
-		return nil, fmt.Errorf("--coverage: %w", err)
-	}
-	cfg, err := validate.DecodeCoverageConfig(f.coverage, b)
-	if err != nil {
-		return nil, err
-	}
-	return append(steps, audit.Coverage(cfg, ref.Profile)), nil
 }
