@@ -4,10 +4,10 @@
 // their own (drift against a reference, coverage of slices).
 //
 // The caller opens the data and profiles it; Run only decides.
-// Comparisons turns `refit audit`'s drift and coverage options into steps. WriteText
-// and NewJSON render its result as `refit audit` prints it, and WriteFiles
-// saves the HTML report and the Markdown summary. Nothing here writes to a
-// terminal.
+// Comparisons turns `refit audit`'s drift and coverage options into steps;
+// WriteText and NewJSON render the result as `refit audit` prints it, and
+// WriteFiles saves the HTML report and the Markdown summary. Nothing here
+// writes to a terminal.
 package audit
 
 import (
