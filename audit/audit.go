@@ -3,8 +3,11 @@
 // findings, and optional steps that add a report section and findings of
 // their own (drift against a reference, coverage of slices).
 //
-// The caller opens the data, profiles it and writes the results; Run only
-// decides. Nothing here writes to a terminal or a file.
+// The caller opens the data and profiles it; Run only decides.
+// Comparisons turns `refit audit`'s drift and coverage options into steps;
+// WriteText and NewJSON render the result as `refit audit` prints it, and
+// WriteFiles saves the HTML report and the Markdown summary. Nothing here
+// writes to a terminal.
 package audit
 
 import (

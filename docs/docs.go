@@ -39,3 +39,12 @@ func Page(name string) (string, bool) {
 	}
 	return string(b), true
 }
+
+// Names are the topics' names, in order.
+func Names() []string {
+	out := make([]string, len(Topics))
+	for i, t := range Topics {
+		out[i] = t.Name
+	}
+	return out
+}

@@ -144,4 +144,7 @@ func TestPages(t *testing.T) {
 	if _, ok := Page("nope"); ok {
 		t.Error("a page for an unknown topic")
 	}
+	if got := strings.Join(Names(), " "); got != "config gate-policy expectations" {
+		t.Errorf("Names = %s", got)
+	}
 }

@@ -37,16 +37,16 @@ func (r *run) withEpochProgress(cfg train.Config, label *colexpr.Program) train.
 	if r.opts.Progress == nil {
 		return cfg
 	}
-	metric := metricOf(cfg.Task, label)
+	metric := MetricOf(cfg.Task, label)
 	cfg.Progress = func(e train.Epoch) {
 		r.progress(ProgressEvent{Stage: "train", Epoch: &e, MaxEpochs: cfg.Epochs, Metric: metric})
 	}
 	return cfg
 }
 
-// metricOf names the validation metric of training: a true/false label is
+// MetricOf names the validation metric of training: a true/false label is
 // a binary task, whose metric is the AUC.
-func metricOf(task model.Task, label *colexpr.Program) string {
+func MetricOf(task model.Task, label *colexpr.Program) string {
 	switch {
 	case task == model.TaskBinary, task == "" && label != nil && label.MustBool() == nil:
 		return "auc"

@@ -30,3 +30,16 @@ func DriftCounts(r *validate.DriftReport) string {
 	}
 	return fmt.Sprintf("%d alert, %d warn, %d ok", n[2], n[1], n[0])
 }
+
+// DriftReport writes what `refit drift` prints: the two sides (named by
+// reference and current) with their row counts, the ranked drift table
+// without padding, and the verdict with its counts.
+func DriftReport(w io.Writer, reference, current string, r *validate.DriftReport) error {
+	var table strings.Builder
+	if err := DriftTable(&table, r); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "reference: %s (%s rows)\ncurrent:   %s (%s rows)\n\n%s\ndrift: %s (%s)\n",
+		reference, Count(r.ReferenceRows), current, Count(r.CurrentRows), TrimLines(table.String()), r.Verdict, DriftCounts(r))
+	return err
+}

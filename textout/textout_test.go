@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -77,6 +78,22 @@ func TestDrift(t *testing.T) {
 	}
 }
 
+func TestDriftReport(t *testing.T) {
+	r := &validate.DriftReport{ReferenceRows: 1200, CurrentRows: -1, Verdict: validate.VerdictWarn, Features: []validate.FeatureDrift{
+		{Name: "origin", Kind: "categorical", PSI: 0.15, Verdict: validate.VerdictWarn},
+	}}
+	var buf bytes.Buffer
+	if err := DriftReport(&buf, "jan.json", "jun.parquet where x", r); err != nil {
+		t.Fatal(err)
+	}
+	want := "reference: jan.json (1,200 rows)\ncurrent:   jun.parquet where x (? rows)\n\n" +
+		"feature  kind         PSI     KS  W1  JS      nulls Δ  verdict  notes\n" +
+		"origin   categorical  0.1500  -   -   0.0000  +0.0000  warn\n\ndrift: warn (0 alert, 1 warn, 0 ok)\n"
+	if got := buf.String(); got != want {
+		t.Errorf("DriftReport:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 func TestCoverage(t *testing.T) {
 	share := 0.25
 	r := &validate.CoverageReport{Verdict: validate.VerdictWarn,
@@ -128,5 +145,21 @@ func TestFindings(t *testing.T) {
 				t.Errorf("Findings:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestOutOfRange(t *testing.T) {
+	var buf bytes.Buffer
+	OutOfRange(&buf, []model.ColumnOOR{
+		{Column: "ok", Rows: 10},
+		{Column: "distance", Rows: 10, Missing: 2, OutOfRange: 2, Below: 1, Above: 1},
+		{Column: "date", Rows: 4, OutOfRange: 1, UnseenHour: 1, UnseenMonth: 1},
+		{Column: "origin", Rows: 8, OutOfRange: 1},
+	})
+	want := "warning: distance: 2 of 8 values (25%) outside the training data: 1 below the training minimum, 1 above the training maximum\n" +
+		"warning: date: 1 of 4 values (25%) outside the training data: 1 at unseen hours, 1 in unseen months\n" +
+		"warning: origin: 1 of 8 values (12.5%) outside the training data: categories never seen in training (or too rare to be recorded)\n"
+	if got := buf.String(); got != want {
+		t.Errorf("OutOfRange:\n%s\nwant:\n%s", got, want)
 	}
 }

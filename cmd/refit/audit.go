@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/refit-ml/refit/audit"
-	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/internal/progress"
+	"github.com/refit-ml/refit/internal/rowsel"
 	"github.com/refit-ml/refit/validate"
 	"github.com/spf13/cobra"
 )
@@ -19,7 +17,7 @@ type auditFlags struct {
 	expect, reportPath, summary, format, now string
 	where                                    string
 	maxKeys                                  int
-	extra                                    auditExtraFlags
+	extra                                    audit.Comparisons
 }
 
 func newAuditCmd(c *cli) *cobra.Command {
@@ -61,10 +59,10 @@ input or usage.`,
 	fl.StringVar(&f.format, "format", "text", "output format: text or json")
 	fl.StringVar(&f.where, "where", "", "audit only the rows where this expression is true, e.g. 'month(date) == 3'")
 	fl.StringVar(&f.now, "now", "", "the run's clock for freshness checks, RFC 3339 or a date (default: now)")
-	fl.StringSliceVar(&f.extra.reference.sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
-	fl.StringVar(&f.extra.reference.where, "reference-where", "", "keep only reference rows where this expression is true")
-	fl.StringVar(&f.extra.coverage, "coverage", "", "count the slices of this coverage config (YAML)")
-	fl.BoolVar(&f.extra.failOnDrift, "fail-on-drift", false, "a drift alert is an error (exit 1), not a warning")
+	fl.StringSliceVar(&f.extra.Reference.Sources, "reference", nil, "measure drift against this reference: data or a saved profile JSON")
+	fl.StringVar(&f.extra.Reference.Where, "reference-where", "", "keep only reference rows where this expression is true")
+	fl.StringVar(&f.extra.Coverage, "coverage", "", "count the slices of this coverage config (YAML)")
+	fl.BoolVar(&f.extra.FailOnDrift, "fail-on-drift", false, "a drift alert is an error (exit 1), not a warning")
 	fl.IntVar(&f.maxKeys, "max-keys", 0, "most distinct values kept by a uniqueness or duplicate-row check (default 33,554,432)")
 	return cmd
 }
@@ -84,32 +82,38 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 	if err != nil {
 		return err
 	}
-	f.extra.reference.open = c.ingestOptions()
-	extra, err := auditSteps(f.extra, args)
+	f.extra.Reference.Open = c.ingestOptions()
+	steps, err := f.extra.Steps(strings.Join(args, ", "))
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	ds, err := openWhere(ctx, args, c.ingestOptions(), f.where)
+	ctx, stderr := cmd.Context(), cmd.ErrOrStderr()
+	ds, err := rowsel.Open(ctx, args, c.ingestOptions(), f.where)
 	if err != nil {
 		return err
 	}
-	in := auditInput{sources: args, ds: ds, exp: exp, stderr: cmd.ErrOrStderr(),
-		opts: validate.CheckOptions{Now: now, MaxKeys: f.maxKeys}}
-	a, res, err := runAudit(ctx, in, extra...)
+	prof, err := profileData(ctx, ds, "", stderr)
 	if err != nil {
 		return err
 	}
-	if err := writeAuditFiles(ctx, ds, a, f); err != nil {
+	progress, done := progress.Rows(stderr, "checking")
+	a, res, err := audit.Run(ctx, audit.Input{Sources: args, Dataset: ds, Profile: prof, Expectations: exp,
+		Check: validate.CheckOptions{Now: now, MaxKeys: f.maxKeys, Progress: progress}, Checked: done}, steps...)
+	if err != nil {
 		return err
 	}
-	if err := writeAudit(cmd.OutOrStdout(), f.format, a, res); err != nil {
+	if err := audit.WriteFiles(ctx, ds, a, f.reportPath, f.summary); err != nil {
 		return err
 	}
-	if res.Failed() {
-		return fmt.Errorf("%w: %d error findings", errFailed, res.Count(validate.SeverityError))
+	if f.format == "json" {
+		err = writeJSON(cmd.OutOrStdout(), audit.NewJSON(a, res))
+	} else {
+		err = audit.WriteText(cmd.OutOrStdout(), a, res)
 	}
-	return nil
+	if err == nil && res.Failed() {
+		err = fmt.Errorf("%w: %d error findings", errFailed, res.Count(validate.SeverityError))
+	}
+	return err
 }
 
 // parseNow reads --now; empty means the current time.
@@ -123,50 +127,3 @@ func parseNow(s string) (time.Time, error) {
 	}
 	return b.Time, nil
 }
-
-// runAudit profiles the data (with progress on in.stderr when it is a
-// terminal), then audits it: see audit.Run.
-func runAudit(ctx context.Context, in auditInput, steps ...audit.Step) (*report.Audit, *validate.CheckResult, error) {
-	prof, err := profileData(ctx, in.ds, "", in.stderr)
-	if err != nil {
-		return nil, nil, err
-	}
-	progress, done := scanProgress(in.stderr, "checking")
-	in.opts.Progress = progress
-	return audit.Run(ctx, audit.Input{Sources: in.sources, Dataset: in.ds, Profile: prof, Expectations: in.exp,
-		Check: in.opts, Checked: done}, steps...)
-}
-
-// auditInput is what one audit checks.
-type auditInput struct {
-	sources []string
-	ds      *ingest.Dataset
-	exp     *validate.Expectations
-	opts    validate.CheckOptions
-	stderr  io.Writer // progress, when a terminal
-}
-
-// writeAuditFiles writes the HTML report and the Markdown summary, when
-// asked for, with the dataset's fingerprint.
-func writeAuditFiles(ctx context.Context, ds *ingest.Dataset, a *report.Audit, f auditFlags) error {
-	if f.reportPath == "" && f.summary == "" {
-		return nil
-	}
-	fp, err := ds.Fingerprint(ctx)
-	if err != nil {
-		return err
-	}
-	a.Dataset.Fingerprint = fp
-	if f.reportPath != "" {
-		if err := report.WriteFile(f.reportPath, func(w io.Writer) error { return report.WriteHTML(w, a) }); err != nil {
-			return err
-		}
-	}
-	if f.summary != "" {
-		return report.WriteFile(f.summary, func(w io.Writer) error { return report.WriteMarkdown(w, a) })
-	}
-	return nil
-}
-
-// joinSources names the audited data in one line.
-func joinSources(s []string) string { return strings.Join(s, ", ") }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refit-ml/refit/audit"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -59,7 +60,7 @@ func TestAuditReferenceFiles(t *testing.T) {
 	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	var out auditJSON
+	var out audit.JSON
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatal(err)
 	}

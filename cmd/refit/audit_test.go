@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/refit-ml/refit/audit"
 )
 
 // auditExpect are expectations for smallData: delay has a null and a value
@@ -92,7 +94,7 @@ func TestAuditFlights(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("audit: exit %d: %s\n%s", code, stderr.String(), stdout.String())
 	}
-	var out auditJSON
+	var out audit.JSON
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatal(err)
 	}

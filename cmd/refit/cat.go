@@ -1,9 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"strings"
 
+	"github.com/refit-ml/refit/internal/rowsel"
 	"github.com/refit-ml/refit/internal/rowtext"
 	"github.com/spf13/cobra"
 )
@@ -39,25 +40,22 @@ appears complete or not at all.`,
 			if f.output != "" && cmd.Flags().Changed("format") {
 				return fmt.Errorf("--format %s and -o: -o writes Parquet; give one", f.format)
 			}
-			ds, err := openCat(cmd, c, args, f)
+			opts := c.ingestOptions()
+			if f.limit > 0 && f.limit < 65536 && f.where == "" {
+				opts.BatchSize = int(f.limit)
+			}
+			var shown []string
+			if f.columns != "" {
+				shown = strings.Split(f.columns, ",")
+			}
+			sel, err := rowsel.Select(cmd.Context(), args, opts, f.where, shown)
 			if err != nil {
 				return err
 			}
 			if f.output != "" {
-				return writeCatParquet(cmd, ds, f)
+				return sel.WriteParquet(cmd.Context(), f.output, f.limit)
 			}
-			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<16)
-			w, err := rowtext.New(out, f.format, ds.schema)
-			if err != nil {
-				return err
-			}
-			if err := catRecords(cmd, ds, w, f); err != nil {
-				return err
-			}
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			return out.Flush()
+			return rowtext.WriteAll(cmd.OutOrStdout(), f.format, sel.Schema(), sel.Records(cmd.Context(), f.limit))
 		},
 	}
 	cmd.Flags().StringVar(&f.format, "format", "csv", "output format: csv or jsonl")
@@ -66,18 +64,4 @@ appears complete or not at all.`,
 	cmd.Flags().StringVar(&f.where, "where", "", "keep only rows where this expression is true")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the rows to this Parquet file instead of printing them")
 	return cmd
-}
-
-// catRecords writes the rows of ds, only the first limit of them when
-// limit is positive: then ds.Head decodes no more than they need.
-func catRecords(cmd *cobra.Command, ds *catData, w rowtext.Writer, f catFlags) error {
-	for rec, err := range ds.records(cmd.Context(), f.limit) {
-		if err != nil {
-			return err
-		}
-		if err := w.Write(rec); err != nil {
-			return err
-		}
-	}
-	return nil
 }

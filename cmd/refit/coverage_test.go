@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 )
@@ -22,11 +23,11 @@ func TestCoverageText(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := loadCoverageConfig(cfgPath)
+	cfg, err := validate.DecodeCoverageConfig(cfgPath, []byte(yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := sideSpec{sources: []string{filepath.Join(dir, "jan.json")}}.load(context.Background(), nil)
+	ref, err := profileio.Side{Sources: []string{filepath.Join(dir, "jan.json")}}.Load(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,4 @@ func TestCoverageText(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareGolden(t, filepath.Join("testdata", "coverage_text.golden"), textout.TrimLines(out.String()))
-	if _, err := loadCoverageConfig(filepath.Join(dir, "missing.yaml")); err == nil {
-		t.Error("missing config: no error")
-	}
 }

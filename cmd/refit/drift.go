@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 
-	"github.com/refit-ml/refit/textout"
+	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
@@ -17,7 +13,7 @@ import (
 
 func newDriftCmd(c *cli) *cobra.Command {
 	var (
-		ref, cur         sideSpec
+		ref, cur         profileio.Side
 		opts             validate.DriftOptions
 		format           string
 		psiWarn, psiAlrt float64
@@ -62,43 +58,28 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 				return err
 			}
 			opts.PSIWarn, opts.PSIAlert = psiWarn, psiAlrt
-			if err := opts.Validate(); err != nil {
+			ref.Open, cur.Open = c.ingestOptions(), c.ingestOptions()
+			run := profileio.DriftRun{Reference: ref, Current: cur}
+			var err error
+			if run.Drift, run.Cost, err = runDrift(cmd.Context(), ref, cur, opts, modelRef, workspace); err != nil {
 				return err
 			}
-			ref.open, cur.open = c.ingestOptions(), c.ingestOptions()
-			rp, err := ref.load(cmd.Context(), opts.Columns)
-			if err != nil {
+			if format == "json" {
+				err = writeJSON(cmd.OutOrStdout(), run)
+			} else {
+				err = run.WriteText(cmd.OutOrStdout())
+			}
+			if err != nil || run.Drift.Verdict < validate.VerdictAlert {
 				return err
 			}
-			cp, err := cur.load(cmd.Context(), opts.Columns)
-			if err != nil {
-				return err
-			}
-			r, err := validate.Drift(cmd.Context(), rp, cp, opts)
-			if err != nil {
-				return err
-			}
-			var cost []estimate.Effect
-			if modelRef != "" {
-				lm, err := loadModel(cmd.Context(), modelRef, workspace)
-				if err != nil {
-					return err
-				}
-				if cost, err = driftCost(cmd.Context(), c.ingestOptions(), lm.m, r, ref, cur); err != nil {
-					return err
-				}
-			}
-			if err := writeDrift(cmd.OutOrStdout(), format, r, ref, cur, cost); err != nil {
-				return err
-			}
-			return driftExit(r)
+			return fmt.Errorf("drift: %d features alert: %w", run.Alerts(), errFailed)
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&ref.sources, "reference", nil, "reference data or saved profile JSON (repeat or comma-separate for several sources)")
-	f.StringSliceVar(&cur.sources, "current", nil, "current data or saved profile JSON")
-	f.StringVar(&ref.where, "reference-where", "", "keep only reference rows where this expression is true")
-	f.StringVar(&cur.where, "where", "", "keep only current rows where this expression is true")
+	f.StringSliceVar(&ref.Sources, "reference", nil, "reference data or saved profile JSON (repeat or comma-separate for several sources)")
+	f.StringSliceVar(&cur.Sources, "current", nil, "current data or saved profile JSON")
+	f.StringVar(&ref.Where, "reference-where", "", "keep only reference rows where this expression is true")
+	f.StringVar(&cur.Where, "where", "", "keep only current rows where this expression is true")
 	f.StringSliceVar(&opts.Columns, "columns", nil, "compare only these columns (default all)")
 	f.Float64Var(&psiWarn, "psi-warn", 0.1, "PSI at or above which a feature warns")
 	f.Float64Var(&psiAlrt, "psi-alert", 0.25, "PSI at or above which a feature alerts (exit 1)")
@@ -111,59 +92,20 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 	return cmd
 }
 
-// driftExit wraps errFailed when a feature alerts.
-func driftExit(r *validate.DriftReport) error {
-	if r.Verdict < validate.VerdictAlert {
-		return nil
+// runDrift measures the drift of cur against ref and, with a model, what
+// it costs the model.
+func runDrift(ctx context.Context, ref, cur profileio.Side, opts validate.DriftOptions, modelRef, workspace string) (*validate.DriftReport, []estimate.Effect, error) {
+	r, err := profileio.Drift(ctx, ref, cur, opts)
+	if err != nil || modelRef == "" {
+		return r, nil, err
 	}
-	n := 0
-	for _, f := range r.Features {
-		if f.Verdict == validate.VerdictAlert {
-			n++
-		}
-	}
-	return fmt.Errorf("drift: %d features alert: %w", n, errFailed)
-}
-
-// driftOutput is the JSON form of a drift run.
-type driftOutput struct {
-	Reference sideSpec              `json:"reference"`
-	Current   sideSpec              `json:"current"`
-	Drift     *validate.DriftReport `json:"drift"`
-	// Cost is each drifting feature's estimated cost (with --model).
-	Cost []estimate.Effect `json:"cost,omitempty"`
-}
-
-func writeDrift(w io.Writer, format string, r *validate.DriftReport, ref, cur sideSpec, cost []estimate.Effect) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(driftOutput{ref, cur, r, cost})
-	}
-	defer estimate.WriteEffects(w, cost)
-	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "reference: %s (%s rows)\n", ref, countText(r.ReferenceRows))
-	fmt.Fprintf(bw, "current:   %s (%s rows)\n\n", cur, countText(r.CurrentRows))
-	var table bytes.Buffer
-	textout.DriftTable(&table, r)
-	for line := range strings.Lines(table.String()) {
-		fmt.Fprintln(bw, strings.TrimRight(line, " \n"))
-	}
-	fmt.Fprintf(bw, "\ndrift: %s (%s)\n", r.Verdict, textout.DriftCounts(r))
-	return bw.Flush()
-}
-
-// isSavedProfile reports whether path is a single file starting with '{'.
-func isSavedProfile(sources []string) bool {
-	if len(sources) != 1 {
-		return false
-	}
-	f, err := os.Open(sources[0])
+	lm, err := loadModel(ctx, modelRef, workspace)
 	if err != nil {
-		return false
+		return nil, nil, err
 	}
-	defer f.Close()
-	var b [1]byte
-	n, _ := f.Read(b[:])
-	return n == 1 && bytes.Equal(b[:], []byte("{"))
+	cost, err := profileio.DriftCost(ctx, lm.m, r, ref, cur)
+	if errors.Is(err, profileio.ErrSavedSide) {
+		err = fmt.Errorf("--model: %w", err)
+	}
+	return r, cost, err
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/validate"
 )
 
@@ -43,8 +44,8 @@ func driftData(t *testing.T) string {
 
 func saveProfile(t *testing.T, data, where, out string) {
 	t.Helper()
-	side := sideSpec{sources: []string{data}, where: where}
-	p, err := side.profileData(context.Background(), nil)
+	side := profileio.Side{Sources: []string{data}, Where: where}
+	p, err := side.Load(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,13 @@ package main
 import (
 	"fmt"
 
-	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
 )
 
 func newEstimateCmd(c *cli) *cobra.Command {
-	var ref, workspace, where, label, format string
-	var data []string
+	var f modelRows
+	var label, format string
 	var opts estimate.Options
 	cmd := &cobra.Command{
 		Use:   "estimate --model M|champion --data D",
@@ -44,49 +43,33 @@ registry in --workspace.`,
   refit estimate --model champion --data new/ --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if ref == "" || len(data) == 0 {
+			if f.model == "" || len(f.data) == 0 {
 				return fmt.Errorf("--model and --data are required (see '%s --help')", cmd.CommandPath())
 			}
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			e, err := runEstimate(cmd, c, ref, workspace, data, where, label, opts)
+			lm, _, src, err := f.open(cmd.Context(), c, label)
+			if err != nil {
+				return err
+			}
+			e, err := estimate.Records(cmd.Context(), lm.m, src(cmd.Context()), label != "", opts)
 			if err != nil {
 				return err
 			}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), e)
 			}
-			return e.WriteText(cmd.OutOrStdout(), ref)
+			return e.WriteText(cmd.OutOrStdout(), f.model)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&ref, "model", "", "model file, or a version or alias (champion) in --workspace")
-	workspaceFlag(cmd, &workspace)
-	f.StringSliceVar(&data, "data", nil, "dataset: files, directories or globs (labels not needed)")
-	f.StringVar(&where, "where", "", "estimate only on rows where this expression is true")
-	f.StringVar(&label, "label", "", "to check the estimate: a label expression; rows with a label are estimated and their realized metrics shown beside")
-	f.Float64Var(&opts.Threshold, "threshold", 0.5, "binary decision threshold on the model's probability")
-	f.Float64Var(&opts.Level, "level", 0.95, "coverage of the intervals")
-	f.IntVar(&opts.Samples, "samples", 400, "label draws behind the intervals")
-	f.Uint64Var(&opts.Seed, "seed", 0, "seed of the label draws")
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.addFlags(cmd, "dataset: files, directories or globs (labels not needed)", "estimate only on rows where this expression is true")
+	fl := cmd.Flags()
+	fl.StringVar(&label, "label", "", "to check the estimate: a label expression; rows with a label are estimated and their realized metrics shown beside")
+	fl.Float64Var(&opts.Threshold, "threshold", 0.5, "binary decision threshold on the model's probability")
+	fl.Float64Var(&opts.Level, "level", 0.95, "coverage of the intervals")
+	fl.IntVar(&opts.Samples, "samples", 400, "label draws behind the intervals")
+	fl.Uint64Var(&opts.Seed, "seed", 0, "seed of the label draws")
+	fl.StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
-}
-
-func runEstimate(cmd *cobra.Command, c *cli, ref, workspace string, data []string, where, label string, opts estimate.Options) (estimate.Checked, error) {
-	ctx := cmd.Context()
-	lm, err := loadModel(ctx, ref, workspace)
-	if err != nil {
-		return estimate.Checked{}, err
-	}
-	ds, err := ingest.Open(ctx, data, c.ingestOptions())
-	if err != nil {
-		return estimate.Checked{}, err
-	}
-	src, err := exprSource(ds, where, label)
-	if err != nil {
-		return estimate.Checked{}, err
-	}
-	return estimate.Records(ctx, lm.m, src(ctx), label != "", opts)
 }

@@ -28,7 +28,7 @@ refit reads, with every key, its type, its default and an example
 		Example: `  refit help config
   refit help gate-policy
   refit help run`,
-		ValidArgs: topicNames(),
+		ValidArgs: docs.Names(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if page, ok := docs.Page(args[0]); ok {
@@ -38,19 +38,11 @@ refit reads, with every key, its type, its default and an example
 			}
 			target, _, err := root.Find(args)
 			if err != nil || target == nil || (len(args) > 0 && target == root) {
-				return fmt.Errorf("unknown help topic %q: give a command or one of %s", strings.Join(args, " "), strings.Join(topicNames(), ", "))
+				return fmt.Errorf("unknown help topic %q: give a command or one of %s", strings.Join(args, " "), strings.Join(docs.Names(), ", "))
 			}
 			target.InitDefaultHelpFlag()
 			target.InitDefaultVersionFlag()
 			return target.Help()
 		},
 	}
-}
-
-func topicNames() []string {
-	out := make([]string, len(docs.Topics))
-	for i, t := range docs.Topics {
-		out[i] = t.Name
-	}
-	return out
 }

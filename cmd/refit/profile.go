@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"sync"
-	"time"
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
-	"github.com/refit-ml/refit/report"
+	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
 	"github.com/spf13/cobra"
@@ -38,23 +34,16 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 			if err != nil {
 				return err
 			}
+			var prof *validate.Profile
 			if shard != "" {
-				return runProfileShard(cmd, ds, shard, where, output, format)
+				prof, err = profileShard(cmd, ds, shard, where, output)
+			} else if prof, err = profileData(cmd.Context(), ds, where, cmd.ErrOrStderr()); err == nil && output != "" {
+				err = profileio.Save(output, prof)
 			}
-			prof, err := profileData(cmd.Context(), ds, where, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if output != "" {
-				if err := report.WriteFile(output, func(w io.Writer) error { return json.NewEncoder(w).Encode(prof) }); err != nil {
-					return err
-				}
-			}
-			res := prof.Result(validate.ResultOptions{})
-			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), res)
-			}
-			return textout.Profile(cmd.OutOrStdout(), res)
+			return printProfile(cmd.OutOrStdout(), format, prof)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "also save the full profile as JSON to this file")
@@ -68,49 +57,77 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 // profileData profiles ds (rows matching where, when set), showing progress
 // on stderr when it is a terminal.
 func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr io.Writer) (*validate.Profile, error) {
-	opts := validate.ScanOptions{}
+	var prog *colexpr.Program
 	if where != "" {
-		prog, err := colexpr.Compile(where, ds.Schema())
-		if err != nil {
+		var err error
+		if prog, err = colexpr.Compile(where, ds.Schema()); err != nil {
 			return nil, fmt.Errorf("--where: %w", err)
 		}
-		opts.Where = prog
 	}
-	progress, done := scanProgress(stderr, "profiling")
-	opts.Progress = progress
-	defer done()
-	return validate.ProfileDataset(ctx, ds, opts)
+	return profileio.Scan(ctx, ds, prog, stderr)
 }
 
-// scanProgress returns a progress callback that keeps one updating line
-// (rows read, rows/s) on w when w is a terminal, and a function ending the
-// line. Both are no-ops when w is not a terminal.
-func scanProgress(w io.Writer, what string) (func(int64), func()) {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil, func() {}
+// profileShard profiles shard --shard of ds's parts (row groups, record
+// batches) into a shard file for 'refit profile merge' and returns the
+// shard's own profile.
+func profileShard(cmd *cobra.Command, ds *ingest.Dataset, shard, where, output string) (*validate.Profile, error) {
+	i, n, err := profileio.ParseShard(shard)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("--shard %w", err)
+	case output == "":
+		return nil, fmt.Errorf("--shard needs -o: the shard file is what 'refit profile merge' reads")
+	case where != "":
+		return nil, fmt.Errorf("--shard cannot be combined with --where")
 	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil, func() {}
+	return profileio.WriteShard(cmd.Context(), ds, i, n, output)
+}
+
+// printProfile prints a profile's summary as text or JSON.
+func printProfile(w io.Writer, format string, prof *validate.Profile) error {
+	res := prof.Result(validate.ResultOptions{})
+	if format == "json" {
+		return writeJSON(w, res)
 	}
-	var mu sync.Mutex
-	start, last, shown := time.Now(), time.Time{}, false
-	progress := func(rows int64) {
-		mu.Lock()
-		defer mu.Unlock()
-		now := time.Now()
-		if now.Sub(last) < 200*time.Millisecond {
-			return
-		}
-		last, shown = now, true
-		rate := float64(rows) / max(now.Sub(start).Seconds(), 1e-9)
-		fmt.Fprintf(w, "\r%s: %s rows, %s rows/s   ", what, countText(rows), countText(int64(rate)))
+	return textout.Profile(w, res)
+}
+
+func newProfileMergeCmd() *cobra.Command {
+	var output, format string
+	cmd := &cobra.Command{
+		Use:   "merge PROFILE... -o OUT",
+		Short: "Merge shard profiles (from --shard i/N) or saved profiles into one",
+		Long: `merge combines the files written by 'refit profile DATA --shard i/N -o FILE'
+(one per shard, in any order) into the profile of the whole data: the same
+bytes 'refit profile DATA -o FILE' writes, because the shards keep each row
+group's partial profile and merge folds them in row-group order. Every shard
+of the split must be given exactly once.
+
+Given saved profiles ('refit profile -o') instead, merge adds them in the
+order given, for example the daily profiles of a week; sketches (quantiles,
+distinct counts) then stay within their stated error rather than matching a
+profile of the concatenated data bit for bit.`,
+		Example: `  for i in 0 1 2 3; do refit profile data/ --shard $i/4 -o shard-$i.json; done
+  refit profile merge shard-*.json -o profile.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			if output == "" {
+				return fmt.Errorf("-o is required: the merged profile is written there")
+			}
+			prof, err := profileio.Merge(args)
+			if err != nil {
+				return err
+			}
+			if err := profileio.Save(output, prof); err != nil {
+				return err
+			}
+			return printProfile(cmd.OutOrStdout(), format, prof)
+		},
 	}
-	return progress, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if shown {
-			fmt.Fprint(w, "\r\033[K")
-		}
-	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged profile as JSON to this file (required)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
 }

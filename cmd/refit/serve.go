@@ -1,31 +1,15 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
-	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/serve"
+	"github.com/refit-ml/refit/internal/daemon"
 	"github.com/spf13/cobra"
 )
 
-type serveFlags struct {
-	config, listen, tokenFile string
-	allVersions               bool
-	maxBodyMiB                int64
-	maxBatchRows              int
-}
-
 func newServeCmd(c *cli) *cobra.Command {
-	var f serveFlags
+	var f daemon.Options
+	var maxBodyMiB int64
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the schedules of refit.yaml as a daemon, with /healthz and /metrics",
@@ -72,107 +56,20 @@ must then carry as "Authorization: Bearer TOKEN".`,
     {"name": "distance", "shape": [1], "datatype": "FP64", "data": [2475]},
     {"name": "origin", "shape": [1], "datatype": "BYTES", "data": ["JFK"]}, ...]}'`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, c, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if maxBodyMiB <= 0 || f.Scoring.MaxBatchRows <= 0 {
+				return errors.New("--max-body-mib and --max-batch-rows must be positive")
+			}
+			f.Limits, f.Logger, f.Out = c.limits, c.log, cmd.OutOrStdout()
+			f.Scoring.MaxBodyBytes = maxBodyMiB << 20
+			return daemon.Run(cmd.Context(), f)
+		},
 	}
-	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration with a schedules section")
-	cmd.Flags().StringVar(&f.listen, "listen", "127.0.0.1:9108", "address of /healthz, /metrics and /v2 (empty: no HTTP)")
-	cmd.Flags().StringVar(&f.tokenFile, "token-file", "", "file holding the bearer token requests must carry (default $REFIT_SERVE_TOKEN); required beyond loopback")
-	cmd.Flags().BoolVar(&f.allVersions, "all-versions", false, "serve every registered version by its id beside the champion")
-	cmd.Flags().Int64Var(&f.maxBodyMiB, "max-body-mib", 64, "largest scoring request body, MiB")
-	cmd.Flags().IntVar(&f.maxBatchRows, "max-batch-rows", 1<<16, "most rows in one scoring request")
+	cmd.Flags().StringVar(&f.ConfigPath, "config", "refit.yaml", "pipeline configuration with a schedules section")
+	cmd.Flags().StringVar(&f.Listen, "listen", "127.0.0.1:9108", "address of /healthz, /metrics and /v2 (empty: no HTTP)")
+	cmd.Flags().StringVar(&f.TokenFile, "token-file", "", "file holding the bearer token requests must carry (default $REFIT_SERVE_TOKEN); required beyond loopback")
+	cmd.Flags().BoolVar(&f.Scoring.AllVersions, "all-versions", false, "serve every registered version by its id beside the champion")
+	cmd.Flags().Int64Var(&maxBodyMiB, "max-body-mib", 64, "largest scoring request body, MiB")
+	cmd.Flags().IntVar(&f.Scoring.MaxBatchRows, "max-batch-rows", 1<<16, "most rows in one scoring request")
 	return cmd
-}
-
-func runServe(cmd *cobra.Command, c *cli, f serveFlags) error {
-	ctx := cmd.Context()
-	tok, err := f.token()
-	if err != nil {
-		return err
-	}
-	cfg, err := pipeline.Load(f.config)
-	if err != nil {
-		return err
-	}
-	if len(cfg.Schedules) == 0 {
-		return fmt.Errorf("%s: no schedules: add e.g. \"schedules: [{name: nightly, cron: '0 2 * * *', job: run}]\"", f.config)
-	}
-	if err := os.MkdirAll(cfg.Path(cfg.Workspace), 0o755); err != nil {
-		return fmt.Errorf("workspace: %w", err)
-	}
-	notes, err := serve.Recover(ctx, cfg, c.log)
-	if err != nil {
-		return err
-	}
-	for _, note := range notes {
-		fmt.Fprintf(cmd.OutOrStdout(), "refit serve: recovered the workspace: %s\n", note)
-	}
-	srv, err := serve.New(ctx, cfg, serve.Options{ConfigPath: f.config, Limits: c.limits, Logger: c.log, Token: tok, Extra: dashboardHandler(cfg, c.log),
-		Scoring: &serve.ScoringOptions{AllVersions: f.allVersions, MaxBodyBytes: f.maxBodyMiB << 20, MaxBatchRows: f.maxBatchRows}})
-	if err != nil {
-		return err
-	}
-	stopHTTP, err := serveHTTP(cmd, c.log, f.listen, srv.Handler())
-	if err != nil {
-		return err
-	}
-	if err := srv.Start(ctx); err != nil {
-		stopHTTP()
-		return err
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: %d schedules, workspace %s\n", len(cfg.Schedules), cfg.Path(cfg.Workspace))
-	waitReloading(ctx, c.log, f.config, srv)
-	_ = srv.Stop(context.Background())
-	stopHTTP()
-	fmt.Fprintln(cmd.OutOrStdout(), "refit serve: stopped")
-	return nil
-}
-
-// serveHTTP starts the HTTP server on addr and returns its shutdown.
-func serveHTTP(cmd *cobra.Command, log *slog.Logger, addr string, h http.Handler) (func(), error) {
-	if addr == "" {
-		return func() {}, nil
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--listen: %w", err)
-	}
-	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
-		log.Warn("serving beyond this machine, with a bearer token", "addr", ln.Addr())
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			log.Error("http server", "err", err)
-		}
-	}()
-	fmt.Fprintf(cmd.OutOrStdout(), "refit serve: http://%s/healthz and /metrics, scoring at /v2/models/champion/infer\n", ln.Addr())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
-}
-
-// waitReloading waits for ctx, reloading the configuration on SIGHUP; an
-// invalid configuration keeps the current one.
-func waitReloading(ctx context.Context, log *slog.Logger, path string, srv *serve.Server) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			cfg, err := pipeline.Load(path)
-			if err == nil {
-				err = srv.Reload(cfg)
-			}
-			if err != nil {
-				log.Error("reload failed, keeping the current schedules", "config", path, "err", err)
-				continue
-			}
-			log.Info("reloaded", "config", path, "schedules", len(cfg.Schedules))
-		}
-	}
 }

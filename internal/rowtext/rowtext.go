@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/apache/arrow/go/v17/arrow"
 )
@@ -114,4 +115,27 @@ func appendJSONValue(buf []byte, col arrow.Array, r int) []byte {
 func appendJSONString(buf []byte, s string) []byte {
 	b, _ := json.Marshal(s) // marshalling a string cannot fail
 	return append(buf, b...)
+}
+
+// WriteAll writes every record of recs to w in format (see New), through
+// a 64 KiB buffer that it flushes at the end. It stops at the first error
+// of recs or of w.
+func WriteAll(w io.Writer, format string, schema *arrow.Schema, recs iter.Seq2[arrow.Record, error]) error {
+	out := bufio.NewWriterSize(w, 1<<16)
+	rw, err := New(out, format, schema)
+	if err != nil {
+		return err
+	}
+	for rec, err := range recs {
+		if err != nil {
+			return err
+		}
+		if err := rw.Write(rec); err != nil {
+			return err
+		}
+	}
+	if err := rw.Flush(); err != nil {
+		return err
+	}
+	return out.Flush()
 }

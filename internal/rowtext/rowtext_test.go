@@ -2,6 +2,7 @@ package rowtext
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"math"
 	"os"
@@ -102,5 +103,36 @@ func TestWriters(t *testing.T) {
 func TestUnknownFormat(t *testing.T) {
 	if _, err := New(&bytes.Buffer{}, "xml", arrow.NewSchema(nil, nil)); err == nil {
 		t.Error("want an error for format xml")
+	}
+}
+
+// TestWriteAll writes the sample twice through WriteAll: the header once,
+// the rows twice; an error of the records ends the write with it.
+func TestWriteAll(t *testing.T) {
+	rec := sample(t)
+	defer rec.Release()
+	twice := func(yield func(arrow.Record, error) bool) {
+		for range 2 {
+			if !yield(rec, nil) {
+				return
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteAll(&buf, "csv", rec.Schema(), twice); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "sample.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows, _ := bytes.Cut(want, []byte("\n"))
+	if got := string(header) + "\n" + string(rows) + string(rows); buf.String() != got {
+		t.Errorf("WriteAll:\n%s\nwant:\n%s", buf.String(), got)
+	}
+	boom := errors.New("boom")
+	failing := func(yield func(arrow.Record, error) bool) { yield(nil, boom) }
+	if err := WriteAll(&buf, "jsonl", rec.Schema(), failing); !errors.Is(err, boom) {
+		t.Errorf("WriteAll of failing records: %v", err)
 	}
 }

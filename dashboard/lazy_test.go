@@ -1,4 +1,4 @@
-package main
+package dashboard_test
 
 import (
 	"context"
@@ -9,21 +9,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refit-ml/refit/dashboard"
 	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/registry"
 )
 
-// TestServeDashboard checks the handler serve mounts at "/": 503 while the
+// TestLazy checks the handler serve mounts at "/": 503 while the
 // workspace has no catalog, then the dashboard's pages once a run (here,
 // opening the registry) has made one, without a restart.
-func TestServeDashboard(t *testing.T) {
+func TestLazy(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	cfg, err := demo.WriteConfig(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := dashboardHandler(cfg, slog.New(slog.DiscardHandler))
+	h := dashboard.Lazy(cfg.Path(cfg.Workspace), dashboard.Options{Logger: slog.New(slog.DiscardHandler)})
 	get := func(path string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

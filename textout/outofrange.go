@@ -1,4 +1,4 @@
-package main
+package textout
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"github.com/refit-ml/refit/model"
 )
 
-// writeOutOfRange tells which inputs had values the model's training data
+// OutOfRange tells which inputs had values the model's training data
 // never had (they score from zeros or the edge of the range), one line per
 // such column; nothing when every value was in range.
-func writeOutOfRange(w io.Writer, counts []model.ColumnOOR) {
+func OutOfRange(w io.Writer, counts []model.ColumnOOR) {
 	for _, c := range counts {
 		if c.OutOfRange == 0 {
 			continue

@@ -1,4 +1,4 @@
-package main
+package progress
 
 import (
 	"bytes"
@@ -18,16 +18,17 @@ func TestDisplayOnlyOnTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	for name, d := range map[string]*display{"buffer": newDisplay(&bytes.Buffer{}, "text"), "file": newDisplay(f, "text"), "json": newDisplay(os.Stderr, "json")} {
+	for name, d := range map[string]*Display{"buffer": New(&bytes.Buffer{}, "text"), "file": New(f, "text"), "json": New(os.Stderr, "json")} {
 		if d != nil {
 			t.Errorf("%s: a display", name)
 		}
 	}
-	var d *display // a nil display does nothing
-	d.spin("x")
-	d.epoch(train.Epoch{Epoch: 1}, 3, "auc")
-	d.done("x")
-	if d.runProgress() != nil {
+	var d *Display // a nil display does nothing
+	d.Spin("x")
+	d.Epoch(train.Epoch{Epoch: 1}, 3, "auc")
+	d.Done("x")
+	d.Clear()
+	if d.Run() != nil {
 		t.Error("a nil display reports run progress")
 	}
 }
@@ -36,8 +37,7 @@ func TestDisplayOnlyOnTerminal(t *testing.T) {
 // drew: a line per stage, and the epochs with loss, AUC and the count.
 func TestRunProgress(t *testing.T) {
 	var buf bytes.Buffer
-	d := &display{w: &buf}
-	p := d.runProgress()
+	p := On(&buf).Run()
 	p(pipeline.ProgressEvent{Run: "r000004", Stage: "ingest"})
 	p(pipeline.ProgressEvent{Run: "r000004", Stage: "ingest", Done: true, Status: pipeline.StageOK})
 	p(pipeline.ProgressEvent{Run: "r000004", Stage: "train"})
@@ -59,5 +59,33 @@ func TestRunProgress(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("display lacks %q:\n%q", want, out)
 		}
+	}
+}
+
+// TestRows checks the scan line: nothing off a terminal, and on one a
+// rewritten line with the count, then a clear.
+func TestRows(t *testing.T) {
+	var buf bytes.Buffer
+	if p, done := Rows(&buf, "profiling"); p != nil {
+		t.Error("a scan line off a terminal")
+	} else {
+		done()
+	}
+	p, done := rows(&buf, "profiling")
+	p(1234567)
+	p(2000000) // within 200 ms: not drawn
+	done()
+	if got, want := buf.String(), "\rprofiling: 1,234,567 rows, "; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "\r\033[K") || strings.Contains(got, "2,000,000") {
+		t.Errorf("scan line %q, want %q... then a clear", got, want)
+	}
+}
+
+func TestTrain(t *testing.T) {
+	var buf bytes.Buffer
+	p := On(&buf).Train(2, "auc")
+	p(train.Epoch{Epoch: 1, Improved: true})
+	p(train.Epoch{Epoch: 2, Elapsed: 1500 * time.Millisecond})
+	if !strings.HasSuffix(buf.String(), "trained 2 epochs in 1.5s\n") {
+		t.Errorf("training display %q", buf.String())
 	}
 }
