@@ -204,6 +204,14 @@ func (p *Predictor) forwardSparse(idx []int32, val []float32, k, rows int, out [
 	}
 	p.scratch()
 	first := p.m.layers[0]
+	if q, ok := first.(*Int8Dense); ok && len(p.m.layers) > 1 {
+		if next, ok := q.fusesInto(p.m.layers[1]); ok {
+			// the fused static path: the gather writes the second
+			// layer's input codes, with no float rows in between
+			p.runCodes(1, q.gatherCodes(next, idx, val, k, rows, &p.gs), rows, out)
+			return
+		}
+	}
 	dst := p.a
 	if len(p.m.layers) == 1 {
 		dst = out
@@ -261,12 +269,23 @@ func (p *Predictor) scratch() {
 // run runs rows rows through layers first… of the model into out; src
 // holds the rows' inputs to layer first (it may be p.a).
 func (p *Predictor) run(first int, src []float32, rows int, out []float32) {
+	p.runFrom(first, src, nil, rows, out)
+}
+
+// runCodes runs rows rows through layers first… into out, from the input
+// codes of layer first (an Int8Dense) in codes.
+func (p *Predictor) runCodes(first int, codes *int8Tiles, rows int, out []float32) {
+	p.runFrom(first, nil, codes, rows, out)
+}
+
+// runFrom is run with layer first's input as floats in src, or as codes
+// (when not nil).
+func (p *Predictor) runFrom(first int, src []float32, codes *int8Tiles, rows int, out []float32) {
 	dst := p.a
 	if len(src) > 0 && &src[0] == &p.a[0] {
 		dst = p.b
 	}
 	last := len(p.m.layers) - 1
-	var codes *int8Tiles // the next layer's input codes, when fused
 	for i := first; i <= last; i++ {
 		l := p.m.layers[i]
 		if i == last {
