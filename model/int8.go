@@ -14,7 +14,8 @@ import (
 // and zero point for the whole batch (dynamic), or with a fixed pair from
 // calibration (static, see NewInt8Dense); products are summed in int32
 // and dequantized, biased and passed through a relu in one fused step.
-// Other activations run after it in float32.
+// Other activations run after it in float32; a sigmoid is the fast
+// float32 one of sigmoid.go (within 1e-6 of the exact function).
 //
 // With dynamic quantization a row's output depends slightly on the other
 // rows of its batch (they share the input range); static quantization
@@ -216,9 +217,7 @@ func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8
 	}
 	t.y = nil
 	l.pool.Put(t)
-	if l.act != ReLU && l.act != Identity {
-		l.act.apply(dst[:rows*l.out], l.out)
-	}
+	applyAct(l.act, dst[:rows*l.out], l.out)
 	return nil
 }
 

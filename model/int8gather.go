@@ -87,9 +87,7 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 			copy(dst[r*l.out:(r+1)*l.out], y[r*ldy:])
 		}
 	}
-	if l.act != ReLU && l.act != Identity {
-		l.act.apply(dst[:rows*l.out], l.out)
-	}
+	applyAct(l.act, dst[:rows*l.out], l.out)
 }
 
 // gatherCodes is gatherRows writing its outputs as next's input codes
