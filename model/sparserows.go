@@ -174,8 +174,12 @@ func (w *slotWriter) numeric(c *Column, arr arrow.Array, hi int) error {
 
 func (w *slotWriter) categorical(index *strIndex, cats int, arr arrow.Array, hi int) error {
 	k := int32(cats)
-	if d, ok := arr.(*array.Dictionary); ok {
-		return w.dictionary(index, k, d, hi)
+	switch a := arr.(type) {
+	case *array.Dictionary:
+		return w.dictionary(index, k, a, hi)
+	case *array.String:
+		w.strings(index, k, a, hi)
+		return nil
 	}
 	return eachString(arr, w.lo, hi, func(i int, s string, ok bool) {
 		f := k + 1
@@ -187,6 +191,25 @@ func (w *slotWriter) categorical(index *strIndex, cats int, arr arrow.Array, hi 
 		}
 		w.set(i, 0, w.off+f, 1)
 	})
+}
+
+// strings is categorical on a plain string array, without a call per
+// row: each value's offsets are read directly and short values packed
+// with one 8-byte load (strIndex.getBytes).
+func (w *slotWriter) strings(index *strIndex, k int32, a *array.String, hi int) {
+	offs, data := a.ValueOffsets(), a.ValueBytes() // data starts at offs[0]
+	base := int(offs[0])
+	nulls := a.NullN() > 0
+	for i := w.lo; i < hi; i++ {
+		f := k + 1
+		if !nulls || a.IsValid(i) {
+			f = k
+			if j, found := index.getBytes(data, int(offs[i])-base, int(offs[i+1])-base); found {
+				f = j
+			}
+		}
+		w.set(i, 0, w.off+f, 1)
+	}
 }
 
 // dictionary looks every dictionary value up once, then each row by its
@@ -286,7 +309,7 @@ func (w *slotWriter) clock(c *Column, offset int64, m calendarMask, a *array.Tim
 	nulls := a.NullN() > 0
 	for i := w.lo; i < hi; i++ {
 		ok := !nulls || a.IsValid(i)
-		secs := floorDiv(int64(vals[i]), div) + offset
+		secs := toSeconds(int64(vals[i]), div) + offset
 		days := floorDiv(secs, 86400)
 		h := int((secs - days*86400) / 3600)
 		d := int((days%7 + 11) % 7) // 1970-01-01 was a Thursday (4)
@@ -297,6 +320,23 @@ func (w *slotWriter) clock(c *Column, offset int64, m calendarMask, a *array.Tim
 		}
 	}
 	return nil
+}
+
+// toSeconds is floorDiv(v, div) for the four time units, each with a
+// constant divisor (a multiply instead of a 64-bit division per row; the
+// branch goes the same way for a whole column).
+func toSeconds(v, div int64) int64 {
+	switch div {
+	case 1:
+		return v
+	case 1e3:
+		return floorDiv(v, 1e3)
+	case 1e6:
+		return floorDiv(v, 1e6)
+	case 1e9:
+		return floorDiv(v, 1e9)
+	}
+	return floorDiv(v, div)
 }
 
 func floorDiv(a, b int64) int64 {
