@@ -27,6 +27,30 @@ type SparseRows struct {
 	Width int
 
 	dict []int32 // TransformSparse's scratch: features of dictionary values
+	// the column positions of the last record's schema, for the
+	// preprocessing that looked them up (a pointer compare per call
+	// instead of a name lookup per column)
+	schema *arrow.Schema
+	pre    *Preprocessor
+	cols   []int
+}
+
+// columnOf returns the record's array of p's column i, reusing the
+// positions found for the same schema and preprocessing last time.
+func (s *SparseRows) columnOf(p *Preprocessor, rec arrow.Record, i int) (arrow.Array, error) {
+	if sc := rec.Schema(); s.schema != sc || s.pre != p {
+		s.cols = s.cols[:0]
+		for j := range p.cols {
+			idx := sc.FieldIndices(p.cols[j].Name)
+			if len(idx) != 1 {
+				s.schema = nil
+				return p.column(rec, j) // the error
+			}
+			s.cols = append(s.cols, idx[0])
+		}
+		s.schema, s.pre = sc, p
+	}
+	return rec.Column(s.cols[i]), nil
 }
 
 // row returns the slots of row r.
@@ -103,7 +127,7 @@ func (p *Preprocessor) TransformSparse(rec arrow.Record, lo, hi int, dst SparseR
 	}
 	dst.Idx, dst.Val, dst.Rows, dst.Width = dst.Idx[:n], dst.Val[:n], hi-lo, p.slots
 	for i := range p.cols {
-		arr, err := p.column(rec, i)
+		arr, err := dst.columnOf(p, rec, i)
 		if err != nil {
 			return dst, err
 		}
