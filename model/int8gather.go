@@ -91,12 +91,12 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 }
 
 // gatherCodes is gatherRows writing its outputs as next's input codes
-// (l.fusesInto(next)) into scratch from next's pool, which it returns:
+// (l.fusesInto(next)) into next's scratch (see step), which it returns:
 // the outputs are quantizeOne of gatherRows's, bit for bit, without the
 // float rows in between.
-func (l *Int8Dense) gatherCodes(next *Int8Dense, idx []int32, val []float32, k, rows int, sc *gatherScratch) *int8Tiles {
+func (l *Int8Dense) gatherCodes(next *Int8Dense, nextOwn **int8Tiles, idx []int32, val []float32, k, rows int, sc *gatherScratch) *int8Tiles {
 	c := l.gatherSetup(idx, val, k, rows, sc)
-	nt := next.tiles(rows)
+	nt := next.tilesFor(nextOwn, rows)
 	nt.args.zp, nt.args.sx = int32(next.inZero), next.inScale
 	c.qy, c.ldy, c.qinv, c.qzp = nt.xq[:rows*l.out], l.out, 1/next.inScale, next.inZero
 	int8GatherRows(&c)

@@ -16,6 +16,7 @@ type Predictor struct {
 	x    []float32  // features of one block
 	sx   SparseRows // or its sparse features
 	gs   gatherScratch
+	q8   []*int8Tiles // int8 layers' scratch, by layer
 	a, b []float32 // ping-pong layer outputs
 
 	// For models with a layer built WithThreads(2) or more, Forward lets
@@ -208,7 +209,7 @@ func (p *Predictor) forwardSparse(idx []int32, val []float32, k, rows int, out [
 		if next, ok := q.fusesInto(p.m.layers[1]); ok {
 			// the fused static path: the gather writes the second
 			// layer's input codes, with no float rows in between
-			p.runCodes(1, q.gatherCodes(next, idx, val, k, rows, &p.gs), rows, out)
+			p.runCodes(1, q.gatherCodes(next, &p.q8[1], idx, val, k, rows, &p.gs), rows, out)
 			return
 		}
 	}
@@ -264,6 +265,9 @@ func (p *Predictor) scratch() {
 	if len(p.a) < need {
 		p.a, p.b = make([]float32, need), make([]float32, need)
 	}
+	if len(p.q8) != len(p.m.layers) {
+		p.q8 = make([]*int8Tiles, len(p.m.layers))
+	}
 }
 
 // run runs rows rows through layers first… of the model into out; src
@@ -296,7 +300,11 @@ func (p *Predictor) runFrom(first int, src []float32, codes *int8Tiles, rows int
 			if i < last {
 				next, _ = q.fusesInto(p.m.layers[i+1])
 			}
-			if codes = q.step(dst[:rows*l.Out()], src, codes, rows, next); codes != nil {
+			var nextOwn **int8Tiles
+			if next != nil {
+				nextOwn = &p.q8[i+1]
+			}
+			if codes = q.step(dst[:rows*l.Out()], src, codes, rows, next, &p.q8[i], nextOwn); codes != nil {
 				continue
 			}
 		} else {
