@@ -24,6 +24,7 @@ const (
 	sigC4    = 1.0 / 24
 	sigC3    = 1.0 / 6
 	sigC2    = 0.5
+	sigRound = 0x1.8p23
 )
 
 // fastSigmoid is 1/(1+e^−x) in float32 operations; see the comment above.
@@ -36,7 +37,9 @@ func fastSigmoid(x float32) float32 {
 	if !(z < sigHi) {
 		z = sigHi
 	}
-	n := float32(math.RoundToEven(float64(float32(z * sigLog2e))))
+	// roundeven(z·log2e) (|z·log2e| < 2^22): adding and taking away
+	// 1.5·2^23 rounds to an integer in float32 arithmetic
+	n := float32(float32(float32(z*sigLog2e)+sigRound) - sigRound)
 	r := float32(z - float32(n*sigLn2Hi))
 	r = float32(r - float32(n*sigLn2Lo))
 	p := float32(sigC6)
