@@ -17,7 +17,7 @@ type Predictor struct {
 	sx   SparseRows // or its sparse features
 	gs   gatherScratch
 	q8   []*int8Tiles // int8 layers' scratch, by layer
-	a, b []float32 // ping-pong layer outputs
+	a, b []float32    // ping-pong layer outputs
 
 	// For models with a layer built WithThreads(2) or more, Forward lets
 	// the helper goroutine claim blocks of a batch too. Each block is
