@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -172,7 +173,8 @@ func BenchmarkPredictFlights(b *testing.B) {
 // "layers" (ForwardSparse on those rows: the gathered first layer and the
 // rest) and "predict" (both, as Predict runs them, block by block), at
 // batch 1024 and batch 1 (groups of 16 calls). It reports the median of
-// calls timed one by one as "median-ns/row".
+// calls timed one by one as "median-ns/row", and the benchmark
+// thread's CPU time per row as "cpu-ns/row".
 func BenchmarkModelFileStages(b *testing.B) {
 	list := os.Getenv("REFIT_BENCH_MODELS")
 	if list == "" {
@@ -218,7 +220,10 @@ func BenchmarkModelFileStages(b *testing.B) {
 					if rows == 1 {
 						group = 16
 					}
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
 					var times []float64
+					cpu0 := threadCPU()
 					for b.Loop() {
 						start := time.Now()
 						for range group {
@@ -226,8 +231,10 @@ func BenchmarkModelFileStages(b *testing.B) {
 						}
 						times = append(times, float64(time.Since(start).Nanoseconds())/float64(group*rows))
 					}
+					cpu := threadCPU() - cpu0
 					slices.Sort(times)
 					b.ReportMetric(times[len(times)/2], "median-ns/row")
+					b.ReportMetric(float64(cpu.Nanoseconds())/float64(len(times)*group*rows), "cpu-ns/row")
 				})
 			}
 		}

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -181,6 +182,52 @@ func TestModelWithThreads(t *testing.T) {
 		}
 		if j := firstDiff(want, got); j >= 0 {
 			t.Fatalf("%s: output %d: %v with 2 threads, %v with 1", names[i], j, got[j], want[j])
+		}
+	}
+}
+
+// The int8 gather's codes epilogue (gatherCodes, the fused static path)
+// writes quantizeOne of gatherRows's float outputs, bit for bit, on every
+// int8 kernel, for output widths of one and several 64-wide passes plus a
+// 16-wide tail, and slots valued 0, 1 and other values.
+func TestGatherCodesMatchesFloats(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 3))
+	const in, k, rows = 50, 5, 37
+	idx, val := make([]int32, rows*k), make([]float32, rows*k)
+	for i := range rows {
+		for s := range k {
+			idx[i*k+s] = int32(s*10 + r.IntN(10)) // ascending
+			switch r.IntN(3) {
+			case 0:
+				val[i*k+s] = 1
+			case 1:
+				val[i*k+s] = float32(r.NormFloat64())
+			}
+		}
+	}
+	for _, isa := range availableISAs() {
+		for _, out := range []int{16, 64, 80} {
+			t.Run(fmt.Sprintf("%v/out=%d", isa, out), func(t *testing.T) {
+				l := randomInt8(t, r, in, out, ReLU, Int8Options{InputScale: 0.03, InputZero: 40})
+				next := randomInt8(t, r, out, 8, ReLU, Int8Options{InputScale: 0.05, InputZero: 0})
+				y := make([]float32, rows*out)
+				var nt *int8Tiles
+				withISA(isa, func() {
+					var sc gatherScratch
+					l.gatherRows(y, idx, val, k, rows, &sc)
+					nt = l.gatherCodes(next, nil, idx, val, k, rows, &sc)
+				})
+				seen := map[uint8]bool{}
+				for i, v := range y {
+					if want := quantizeOne(v, 1/next.inScale, next.inZero); nt.xq[i] != want {
+						t.Fatalf("output %d (%v): code %d, want %d", i, v, nt.xq[i], want)
+					}
+					seen[nt.xq[i]] = true
+				}
+				if len(seen) < 10 {
+					t.Fatalf("only %d distinct codes: the case does not exercise the rounding", len(seen))
+				}
+			})
 		}
 	}
 }

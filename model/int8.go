@@ -14,7 +14,8 @@ import (
 // and zero point for the whole batch (dynamic), or with a fixed pair from
 // calibration (static, see NewInt8Dense); products are summed in int32
 // and dequantized, biased and passed through a relu in one fused step.
-// Other activations run after it in float32.
+// Other activations run after it in float32; a sigmoid is the fast
+// float32 one of sigmoid.go (within 1e-6 of the exact function).
 //
 // With dynamic quantization a row's output depends slightly on the other
 // rows of its batch (they share the input range); static quantization
@@ -166,7 +167,7 @@ func (l *Int8Dense) Dequantized() []float32 {
 // Forward computes act(src·Wᵀ + b) for rows rows.
 func (l *Int8Dense) Forward(dst, src []float32, rows int) {
 	if rows > 0 {
-		l.step(dst, src, nil, rows, nil)
+		l.step(dst, src, nil, rows, nil, nil, nil)
 	}
 }
 
@@ -175,11 +176,13 @@ func (l *Int8Dense) Forward(dst, src []float32, rows int) {
 // the previous layer, which took in from l's pool). With next not nil
 // (see fusesInto) the outputs go as next's input codes into scratch from
 // next's pool, which step returns; otherwise into dst, and step returns
-// nil.
-func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8Dense) *int8Tiles {
+// nil. own and nextOwn, when not nil, hold a caller's scratch for l and
+// next (a Predictor's, saving the pool's Get and Put per layer and call);
+// otherwise the scratch comes from the layers' pools.
+func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8Dense, own, nextOwn **int8Tiles) *int8Tiles {
 	t := in
 	if t == nil {
-		t = l.tiles(rows)
+		t = l.tilesFor(own, rows)
 		src = src[:rows*l.in]
 		sx, zp := l.inScale, l.inZero
 		if sx == 0 {
@@ -193,14 +196,16 @@ func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8
 		t.args.floor = 0
 	}
 	if next != nil {
-		nt := next.tiles(rows)
+		nt := next.tilesFor(nextOwn, rows)
 		nt.args.zp, nt.args.sx = int32(next.inZero), next.inScale
 		t.args.codes, t.args.qinv, t.args.qzp = 1, 1/next.inScale, next.inZero
 		t.qy, t.ldy = nt.xq, l.out
 		t.args.ldy = t.ldy
 		l.run(t, rows)
 		t.qy, t.args.codes = nil, 0
-		l.pool.Put(t)
+		if own == nil {
+			l.pool.Put(t)
+		}
 		return nt
 	}
 	t.y, t.ldy = dst, l.out
@@ -215,10 +220,10 @@ func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8
 		}
 	}
 	t.y = nil
-	l.pool.Put(t)
-	if l.act != ReLU && l.act != Identity {
-		l.act.apply(dst[:rows*l.out], l.out)
+	if own == nil {
+		l.pool.Put(t)
 	}
+	applyAct(l.act, dst[:rows*l.out], l.out)
 	return nil
 }
 
@@ -236,13 +241,35 @@ func (l *Int8Dense) fusesInto(next Layer) (*Int8Dense, bool) {
 	return n, true
 }
 
-// tiles returns scratch for rows rows.
+// tiles returns scratch for rows rows from the pool.
 func (l *Int8Dense) tiles(rows int) *int8Tiles {
 	t, _ := l.pool.Get().(*int8Tiles)
 	if t == nil {
-		t = &int8Tiles{l: l, done: make(chan struct{}, 1)}
-		t.args.ldx, t.args.k4, t.args.wstride = l.kp, l.kp/4, l.kp*blockOut
+		t = l.newTiles()
 	}
+	return l.grow(t, rows)
+}
+
+// tilesFor returns the scratch in *own (made for l if it is not yet), or
+// with own nil, from the pool.
+func (l *Int8Dense) tilesFor(own **int8Tiles, rows int) *int8Tiles {
+	if own == nil {
+		return l.tiles(rows)
+	}
+	if *own == nil || (*own).l != l {
+		*own = l.newTiles()
+	}
+	return l.grow(*own, rows)
+}
+
+func (l *Int8Dense) newTiles() *int8Tiles {
+	t := &int8Tiles{l: l, done: make(chan struct{}, 1)}
+	t.args.ldx, t.args.k4, t.args.wstride = l.kp, l.kp/4, l.kp*blockOut
+	return t
+}
+
+// grow makes t hold rows rows.
+func (l *Int8Dense) grow(t *int8Tiles, rows int) *int8Tiles {
 	if len(t.xq) < rows*l.kp {
 		t.xq = make([]uint8, rows*l.kp)
 		if l.out%blockOut != 0 {

@@ -46,19 +46,80 @@ func (g *int8Gather) get(l *Int8Dense) *int8Gather {
 
 // gatherScratch is a Predictor's scratch for the int8 gather.
 type gatherScratch struct {
-	d   []int32   // rows×k: code − zp per slot
+	c   []uint8   // rows×k: the slot values' codes
 	y   []float32 // rows×ld outputs when out is not a multiple of 16
 	acc []int32   // the Go kernel's sums, ld
 }
 
+// gatherCall is one int8 gather: rows sparse rows of k slots (idx, and
+// their values' codes with zero point zp) into y (floats, ldy apart) or,
+// with qy not nil, into the next layer's input codes qy (ldy bytes
+// apart), quantized with qinv and qzp like the tiles' codes epilogue.
+type gatherCall struct {
+	y           []float32
+	qy          []uint8
+	ldy         int
+	g           *int8Gather
+	sx          float32   // multiplies every scale (1 for a static layer)
+	scale, bias []float32 // padded to g.ld
+	floor       float32
+	idx         []int32
+	c           []uint8
+	zp          int32
+	k, rows     int
+	qinv, qzp   float32
+	acc         []int32 // g.ld int32 of scratch for the Go kernel
+}
+
 func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, rows int, sc *gatherScratch) {
+	c := l.gatherSetup(idx, val, k, rows, sc)
+	y, ldy := dst, l.out
+	if l.out%blockOut != 0 {
+		if cap(sc.y) < rows*c.g.ld {
+			sc.y = make([]float32, rows*c.g.ld)
+		}
+		y, ldy = sc.y[:rows*c.g.ld], c.g.ld
+	}
+	c.y, c.ldy = y, ldy
+	int8GatherRows(&c)
+	if ldy != l.out {
+		for r := range rows {
+			copy(dst[r*l.out:(r+1)*l.out], y[r*ldy:])
+		}
+	}
+	applyAct(l.act, dst[:rows*l.out], l.out)
+}
+
+// gatherCodes is gatherRows writing its outputs as next's input codes
+// (l.fusesInto(next)) into next's scratch (see step), which it returns:
+// the outputs are quantizeOne of gatherRows's, bit for bit, without the
+// float rows in between.
+func (l *Int8Dense) gatherCodes(next *Int8Dense, nextOwn **int8Tiles, idx []int32, val []float32, k, rows int, sc *gatherScratch) *int8Tiles {
+	c := l.gatherSetup(idx, val, k, rows, sc)
+	nt := next.tilesFor(nextOwn, rows)
+	nt.args.zp, nt.args.sx = int32(next.inZero), next.inScale
+	c.qy, c.ldy, c.qinv, c.qzp = nt.xq[:rows*l.out], l.out, 1/next.inScale, next.inZero
+	int8GatherRows(&c)
+	return nt
+}
+
+// gatherSetup quantizes the slot values and fills the parts of a call
+// that do not depend on where the outputs go.
+func (l *Int8Dense) gatherSetup(idx []int32, val []float32, k, rows int, sc *gatherScratch) gatherCall {
 	g := l.gt.get(l)
 	val = val[:rows*k]
 	sx, zp := l.inScale, l.inZero
 	if sx == 0 {
 		sx, zp = dynamicParams(minmax(kernelISA, val))
 	}
-	sc.d = slotCodes(sc.d, val, 1/sx, zp)
+	if cap(sc.c) < len(val) {
+		sc.c = make([]uint8, len(val))
+	}
+	sc.c = sc.c[:len(val)]
+	quantize(kernelISA, sc.c, val, 1/sx, zp)
+	if cap(sc.acc) < g.ld {
+		sc.acc = make([]int32, g.ld)
+	}
 	// The kernel multiplies each weight scale by sx (as the tiles do), so
 	// a dynamic layer's call needs no per-output setup; a static layer's
 	// scales already hold its input scale.
@@ -70,68 +131,34 @@ func (l *Int8Dense) gatherRows(dst []float32, idx []int32, val []float32, k, row
 	if l.act == ReLU {
 		floor = 0
 	}
-	y, ldy := dst, l.out
-	if l.out%blockOut != 0 {
-		if cap(sc.y) < rows*g.ld {
-			sc.y = make([]float32, rows*g.ld)
-		}
-		y, ldy = sc.y[:rows*g.ld], g.ld
-	}
-	if cap(sc.acc) < g.ld {
-		sc.acc = make([]int32, g.ld)
-	}
-	int8GatherRows(y, ldy, g, ks, scale, l.bpad, floor, idx, sc.d, k, rows, sc.acc[:g.ld])
-	if ldy != l.out {
-		for r := range rows {
-			copy(dst[r*l.out:(r+1)*l.out], y[r*ldy:])
-		}
-	}
-	if l.act != ReLU && l.act != Identity {
-		l.act.apply(dst[:rows*l.out], l.out)
-	}
+	return gatherCall{g: g, sx: ks, scale: scale, bias: l.bpad, floor: floor, idx: idx[:rows*k],
+		c: sc.c, zp: int32(zp), k: k, rows: rows, acc: sc.acc[:g.ld]}
 }
 
-// slotCodes returns code(v) − zp for every slot value, in d (grown if
-// needed): 0 for a zero value, and one shared code for the one-hot 1s.
-func slotCodes(d []int32, val []float32, inv, zp float32) []int32 {
-	if cap(d) < len(val) {
-		d = make([]int32, len(val))
-	}
-	d = d[:len(val)]
-	izp := int32(zp)
-	one := int32(quantizeOne(1, inv, zp)) - izp
-	for i, v := range val {
-		switch v {
-		case 0:
-			d[i] = 0
-		case 1:
-			d[i] = one
-		default:
-			d[i] = int32(quantizeOne(v, inv, zp)) - izp
-		}
-	}
-	return d
-}
-
-// int8GatherGo computes rows outputs of ld lanes: the slots' integer sum
-// (in acc, g.ld long), then the tiles' epilogue.
-func int8GatherGo(y []float32, ldy int, g *int8Gather, sx float32, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
-	n := min(ldy, g.ld)
-	for r := range rows {
+// int8GatherGo computes c.rows outputs of c.ldy lanes: the slots' integer
+// sum (in c.acc), then the tiles' epilogue, and with c.qy the codes.
+func int8GatherGo(c *gatherCall) {
+	g, acc := c.g, c.acc
+	n := min(c.ldy, g.ld)
+	for r := range c.rows {
 		clear(acc)
-		for s, f := range idx[r*k : (r+1)*k] {
-			c := d[r*k+s]
-			if c == 0 {
+		for s, f := range c.idx[r*c.k : (r+1)*c.k] {
+			d := int32(c.c[r*c.k+s]) - c.zp
+			if d == 0 {
 				continue
 			}
 			q := g.qt[int(f)*g.ld:][:len(acc)]
 			for o, w := range q {
-				acc[o] += c * int32(w)
+				acc[o] += d * int32(w)
 			}
 		}
-		yr := y[r*ldy : r*ldy+n]
-		for o := range yr {
-			yr[o] = epilogue(acc[o], 0, sx*scale[o], bias[o], floor)
+		for o := range n {
+			v := epilogue(acc[o], 0, c.sx*c.scale[o], c.bias[o], c.floor)
+			if c.qy != nil {
+				c.qy[r*c.ldy+o] = quantizeOne(v, c.qinv, c.qzp)
+			} else {
+				c.y[r*c.ldy+o] = v
+			}
 		}
 	}
 }

@@ -5,9 +5,10 @@ package model
 import "unsafe"
 
 // int8GatherArgs is what int8Gather512 reads; int8gather_amd64.s depends
-// on the field offsets (0, 8, ..., 88 floor, 92 sx).
+// on the field offsets (0, 8, ..., 88 floor, 92 sx, 96 zp, 100 codes, 104
+// qinv, 108 qzp).
 type int8GatherArgs struct {
-	y     unsafe.Pointer // first output
+	y     unsafe.Pointer // first output (float32, or uint8 with codes ≠ 0)
 	ldy   int            // bytes between output rows
 	q     unsafe.Pointer // int8Gather.qt
 	ldq   int            // bytes between its rows
@@ -15,11 +16,15 @@ type int8GatherArgs struct {
 	bias  unsafe.Pointer
 	n     int            // outputs, a multiple of 16
 	idx   unsafe.Pointer // slots of the first row
-	d     unsafe.Pointer // their code − zp, int32
+	c     unsafe.Pointer // their codes, uint8
 	k     int            // slots per row, ≥ 1
 	rows  int            // ≥ 1
 	floor float32
 	sx    float32 // the input scale (1 with a static layer's scales)
+	zp    int32   // the codes' zero point
+	codes int32   // ≠ 0: quantize the outputs with qinv, qzp
+	qinv  float32
+	qzp   float32
 }
 
 //go:noescape
@@ -27,13 +32,19 @@ func int8Gather512(a *int8GatherArgs)
 
 // int8GatherRows computes the outputs with the AVX-512 kernel when the
 // int8 kernel is VNNI (it needs AVX-512F only), else in Go.
-func int8GatherRows(y []float32, ldy int, g *int8Gather, sx float32, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
-	if kernelISA != isaVNNI || k == 0 || rows == 0 || ldy%blockOut != 0 {
-		int8GatherGo(y, ldy, g, sx, scale, bias, floor, idx, d, k, rows, acc)
+func int8GatherRows(c *gatherCall) {
+	if kernelISA != isaVNNI || c.k == 0 || c.rows == 0 || c.ldy%blockOut != 0 {
+		int8GatherGo(c)
 		return
 	}
-	a := int8GatherArgs{y: unsafe.Pointer(&y[0]), ldy: 4 * ldy, q: unsafe.Pointer(&g.qt[0]), ldq: g.ld,
-		scale: unsafe.Pointer(&scale[0]), bias: unsafe.Pointer(&bias[0]), n: ldy,
-		idx: unsafe.Pointer(&idx[0]), d: unsafe.Pointer(&d[0]), k: k, rows: rows, floor: floor, sx: sx}
+	a := int8GatherArgs{q: unsafe.Pointer(&c.g.qt[0]), ldq: c.g.ld,
+		scale: unsafe.Pointer(&c.scale[0]), bias: unsafe.Pointer(&c.bias[0]), n: c.ldy,
+		idx: unsafe.Pointer(&c.idx[0]), c: unsafe.Pointer(&c.c[0]), k: c.k, rows: c.rows,
+		floor: c.floor, sx: c.sx, zp: c.zp}
+	if c.qy != nil {
+		a.y, a.ldy, a.codes, a.qinv, a.qzp = unsafe.Pointer(&c.qy[0]), c.ldy, 1, c.qinv, c.qzp
+	} else {
+		a.y, a.ldy = unsafe.Pointer(&c.y[0]), 4*c.ldy
+	}
 	int8Gather512(&a)
 }

@@ -3,18 +3,23 @@
 #include "textflag.h"
 
 // func int8Gather512(a *int8GatherArgs): for each row and each output o
-// < n, acc = Σ_s d[s]·Q[idx[s]][o] in int32 (VPMOVSXBD, VPMULLD, VPADDD;
-// slots with d = 0 skipped), then the int8 tiles' epilogue:
-// max(float32(acc)·(sx·scale[o]) + bias[o], floor) with VCVTDQ2PS,
-// VMULPS, VADDPS and VMAXPS (v first, so a NaN or a tie gives floor, as
-// epilogue in Go). 64 outputs at a time, then 16.
+// < n, acc = Σ_s d_s·Q[idx[s]][o] in int32 with d_s = code[s] − zp
+// (VPMOVSXBD, VPMULLD, VPADDD; slots with d = 0 skipped), then the int8
+// tiles' epilogue: max(float32(acc)·(sx·scale[o]) + bias[o], floor) with
+// VCVTDQ2PS, VMULPS, VADDPS and VMAXPS (v first, so a NaN or a tie gives
+// floor, as epilogue in Go). With codes ≠ 0 each output is then quantized
+// for the next layer like the tiles' codes epilogue,
+// roundeven(min(max(v·qinv + qzp, 0), 127)), and stored as a byte (y is
+// then uint8 rows, ldy bytes apart). 64 outputs at a time, then 16.
 //
 // Args: 0 y, 8 ldy (bytes), 16 q, 24 ldq (bytes), 32 scale, 40 bias,
-// 48 n, 56 idx, 64 d, 72 k, 80 rows, 88 floor, 92 sx.
+// 48 n, 56 idx, 64 c (uint8 slot codes), 72 k, 80 rows, 88 floor, 92 sx,
+// 96 zp, 100 codes, 104 qinv, 108 qzp.
 //
-// Registers: AX args, DX output row, SI idx row, DI d row, R8 q, R9 ldq,
-// R10 scale, R11 output, R12 scratch, R13 n, R14 rows left, BX k, CX
-// slot; Z30 floor, Z31 sx, Z13 scratch.
+// Registers: AX args, DX output row, SI idx row, DI code row, R8 q, R9
+// ldq, R10 scale, R11 output, R12 scratch, R13 n, R14 rows left, BX k, CX
+// slot, R15 zp; Z30 floor, Z31 sx, Z13 scratch, Z24–Z27 the codes
+// epilogue's qinv, qzp, 0 and 127.
 
 #define QROW \
 	MOVLQSX (SI)(CX*4), R12; \
@@ -34,6 +39,17 @@
 	VADDPS    off(R12)(R11*4), acc, acc; \
 	VMAXPS    Z30, acc, acc
 
+#define QOUT(acc, boff) \
+	VMULPS    Z24, acc, acc; \
+	VADDPS    Z25, acc, acc; \
+	VMAXPS    Z26, acc, acc; \
+	VMINPS    Z27, acc, acc; \
+	VCVTPS2DQ acc, acc; \
+	VPMOVUSDB acc, boff(DX)(R11*1)
+
+DATA gf127<>+0(SB)/4, $127.0
+GLOBL gf127<>(SB), RODATA|NOPTR, $4
+
 TEXT ·int8Gather512(SB), NOSPLIT, $0-8
 	MOVQ         a+0(FP), AX
 	MOVQ         0(AX), DX
@@ -47,6 +63,11 @@ TEXT ·int8Gather512(SB), NOSPLIT, $0-8
 	MOVQ         80(AX), R14
 	VBROADCASTSS 88(AX), Z30
 	VBROADCASTSS 92(AX), Z31
+	VBROADCASTSS gf127<>(SB), Z27
+	VBROADCASTSS 104(AX), Z24
+	VBROADCASTSS 108(AX), Z25
+	VPXORD       Z26, Z26, Z26
+	MOVLQSX      96(AX), R15
 
 row:
 	XORQ R11, R11
@@ -62,8 +83,8 @@ four:
 	XORQ   CX, CX
 
 slots4:
-	MOVL         (DI)(CX*4), R12
-	TESTL        R12, R12
+	MOVBLZX      (DI)(CX*1), R12
+	SUBL         R15, R12
 	JZ           skip4
 	VPBROADCASTD R12, Z8
 	QROW
@@ -82,10 +103,20 @@ skip4:
 	EPI(64, Z1)
 	EPI(128, Z2)
 	EPI(192, Z3)
+	CMPL    100(AX), $0
+	JNE     q4
 	VMOVUPS Z0, (DX)(R11*4)
 	VMOVUPS Z1, 64(DX)(R11*4)
 	VMOVUPS Z2, 128(DX)(R11*4)
 	VMOVUPS Z3, 192(DX)(R11*4)
+	ADDQ    $64, R11
+	JMP     four
+
+q4:
+	QOUT(Z0, 0)
+	QOUT(Z1, 16)
+	QOUT(Z2, 32)
+	QOUT(Z3, 48)
 	ADDQ    $64, R11
 	JMP     four
 
@@ -96,8 +127,8 @@ one:
 	XORQ   CX, CX
 
 slots1:
-	MOVL         (DI)(CX*4), R12
-	TESTL        R12, R12
+	MOVBLZX      (DI)(CX*1), R12
+	SUBL         R15, R12
 	JZ           skip1
 	VPBROADCASTD R12, Z8
 	QROW
@@ -110,14 +141,21 @@ skip1:
 
 	MOVQ    40(AX), R12
 	EPI(0, Z0)
+	CMPL    100(AX), $0
+	JNE     q1
 	VMOVUPS Z0, (DX)(R11*4)
+	ADDQ    $16, R11
+	JMP     one
+
+q1:
+	QOUT(Z0, 0)
 	ADDQ    $16, R11
 	JMP     one
 
 next:
 	ADDQ 8(AX), DX
 	LEAQ (SI)(BX*4), SI
-	LEAQ (DI)(BX*4), DI
+	ADDQ BX, DI
 	DECQ R14
 	JNZ  row
 	VZEROUPPER

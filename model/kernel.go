@@ -170,6 +170,9 @@ func dynamicParams(lo, hi float32) (scale, zero float32) {
 	if !(scale > 0) || scale > math.MaxFloat32 {
 		return 1, 0
 	}
+	if lo == 0 { // a relu's outputs: −0/scale rounds to a zero point of 0
+		return scale, 0
+	}
 	zero = float32(math.RoundToEven(float64(-lo / scale)))
 	if !(zero > 0) {
 		zero = 0

@@ -10,6 +10,4 @@ func quantize(_ isa, dst []uint8, x []float32, inv, zp float32) { quantizeGo(dst
 
 func runTiles(_ isa, t *int8Tiles, lo, hi int) { t.goTiles(lo, hi) }
 
-func int8GatherRows(y []float32, ldy int, g *int8Gather, sx float32, scale, bias []float32, floor float32, idx, d []int32, k, rows int, acc []int32) {
-	int8GatherGo(y, ldy, g, sx, scale, bias, floor, idx, d, k, rows, acc)
-}
+func int8GatherRows(c *gatherCall) { int8GatherGo(c) }

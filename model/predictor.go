@@ -16,7 +16,8 @@ type Predictor struct {
 	x    []float32  // features of one block
 	sx   SparseRows // or its sparse features
 	gs   gatherScratch
-	a, b []float32 // ping-pong layer outputs
+	q8   []*int8Tiles // int8 layers' scratch, by layer
+	a, b []float32    // ping-pong layer outputs
 
 	// For models with a layer built WithThreads(2) or more, Forward lets
 	// the helper goroutine claim blocks of a batch too. Each block is
@@ -204,6 +205,14 @@ func (p *Predictor) forwardSparse(idx []int32, val []float32, k, rows int, out [
 	}
 	p.scratch()
 	first := p.m.layers[0]
+	if q, ok := first.(*Int8Dense); ok && len(p.m.layers) > 1 {
+		if next, ok := q.fusesInto(p.m.layers[1]); ok {
+			// the fused static path: the gather writes the second
+			// layer's input codes, with no float rows in between
+			p.runCodes(1, q.gatherCodes(next, &p.q8[1], idx, val, k, rows, &p.gs), rows, out)
+			return
+		}
+	}
 	dst := p.a
 	if len(p.m.layers) == 1 {
 		dst = out
@@ -256,17 +265,31 @@ func (p *Predictor) scratch() {
 	if len(p.a) < need {
 		p.a, p.b = make([]float32, need), make([]float32, need)
 	}
+	if len(p.q8) != len(p.m.layers) {
+		p.q8 = make([]*int8Tiles, len(p.m.layers))
+	}
 }
 
 // run runs rows rows through layers first… of the model into out; src
 // holds the rows' inputs to layer first (it may be p.a).
 func (p *Predictor) run(first int, src []float32, rows int, out []float32) {
+	p.runFrom(first, src, nil, rows, out)
+}
+
+// runCodes runs rows rows through layers first… into out, from the input
+// codes of layer first (an Int8Dense) in codes.
+func (p *Predictor) runCodes(first int, codes *int8Tiles, rows int, out []float32) {
+	p.runFrom(first, nil, codes, rows, out)
+}
+
+// runFrom is run with layer first's input as floats in src, or as codes
+// (when not nil).
+func (p *Predictor) runFrom(first int, src []float32, codes *int8Tiles, rows int, out []float32) {
 	dst := p.a
 	if len(src) > 0 && &src[0] == &p.a[0] {
 		dst = p.b
 	}
 	last := len(p.m.layers) - 1
-	var codes *int8Tiles // the next layer's input codes, when fused
 	for i := first; i <= last; i++ {
 		l := p.m.layers[i]
 		if i == last {
@@ -277,7 +300,11 @@ func (p *Predictor) run(first int, src []float32, rows int, out []float32) {
 			if i < last {
 				next, _ = q.fusesInto(p.m.layers[i+1])
 			}
-			if codes = q.step(dst[:rows*l.Out()], src, codes, rows, next); codes != nil {
+			var nextOwn **int8Tiles
+			if next != nil {
+				nextOwn = &p.q8[i+1]
+			}
+			if codes = q.step(dst[:rows*l.Out()], src, codes, rows, next, &p.q8[i], nextOwn); codes != nil {
 				continue
 			}
 		} else {

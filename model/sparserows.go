@@ -27,6 +27,30 @@ type SparseRows struct {
 	Width int
 
 	dict []int32 // TransformSparse's scratch: features of dictionary values
+	// the column positions of the last record's schema, for the
+	// preprocessing that looked them up (a pointer compare per call
+	// instead of a name lookup per column)
+	schema *arrow.Schema
+	pre    *Preprocessor
+	cols   []int
+}
+
+// columnOf returns the record's array of p's column i, reusing the
+// positions found for the same schema and preprocessing last time.
+func (s *SparseRows) columnOf(p *Preprocessor, rec arrow.Record, i int) (arrow.Array, error) {
+	if sc := rec.Schema(); s.schema != sc || s.pre != p {
+		s.cols = s.cols[:0]
+		for j := range p.cols {
+			idx := sc.FieldIndices(p.cols[j].Name)
+			if len(idx) != 1 {
+				s.schema = nil
+				return p.column(rec, j) // the error
+			}
+			s.cols = append(s.cols, idx[0])
+		}
+		s.schema, s.pre = sc, p
+	}
+	return rec.Column(s.cols[i]), nil
 }
 
 // row returns the slots of row r.
@@ -103,7 +127,7 @@ func (p *Preprocessor) TransformSparse(rec arrow.Record, lo, hi int, dst SparseR
 	}
 	dst.Idx, dst.Val, dst.Rows, dst.Width = dst.Idx[:n], dst.Val[:n], hi-lo, p.slots
 	for i := range p.cols {
-		arr, err := p.column(rec, i)
+		arr, err := dst.columnOf(p, rec, i)
 		if err != nil {
 			return dst, err
 		}
@@ -174,8 +198,12 @@ func (w *slotWriter) numeric(c *Column, arr arrow.Array, hi int) error {
 
 func (w *slotWriter) categorical(index *strIndex, cats int, arr arrow.Array, hi int) error {
 	k := int32(cats)
-	if d, ok := arr.(*array.Dictionary); ok {
-		return w.dictionary(index, k, d, hi)
+	switch a := arr.(type) {
+	case *array.Dictionary:
+		return w.dictionary(index, k, a, hi)
+	case *array.String:
+		w.strings(index, k, a, hi)
+		return nil
 	}
 	return eachString(arr, w.lo, hi, func(i int, s string, ok bool) {
 		f := k + 1
@@ -187,6 +215,25 @@ func (w *slotWriter) categorical(index *strIndex, cats int, arr arrow.Array, hi 
 		}
 		w.set(i, 0, w.off+f, 1)
 	})
+}
+
+// strings is categorical on a plain string array, without a call per
+// row: each value's offsets are read directly and short values packed
+// with one 8-byte load (strIndex.getBytes).
+func (w *slotWriter) strings(index *strIndex, k int32, a *array.String, hi int) {
+	offs, data := a.ValueOffsets(), a.ValueBytes() // data starts at offs[0]
+	base := int(offs[0])
+	nulls := a.NullN() > 0
+	for i := w.lo; i < hi; i++ {
+		f := k + 1
+		if !nulls || a.IsValid(i) {
+			f = k
+			if j, found := index.getBytes(data, int(offs[i])-base, int(offs[i+1])-base); found {
+				f = j
+			}
+		}
+		w.set(i, 0, w.off+f, 1)
+	}
 }
 
 // dictionary looks every dictionary value up once, then each row by its
@@ -286,7 +333,7 @@ func (w *slotWriter) clock(c *Column, offset int64, m calendarMask, a *array.Tim
 	nulls := a.NullN() > 0
 	for i := w.lo; i < hi; i++ {
 		ok := !nulls || a.IsValid(i)
-		secs := floorDiv(int64(vals[i]), div) + offset
+		secs := toSeconds(int64(vals[i]), div) + offset
 		days := floorDiv(secs, 86400)
 		h := int((secs - days*86400) / 3600)
 		d := int((days%7 + 11) % 7) // 1970-01-01 was a Thursday (4)
@@ -297,6 +344,23 @@ func (w *slotWriter) clock(c *Column, offset int64, m calendarMask, a *array.Tim
 		}
 	}
 	return nil
+}
+
+// toSeconds is floorDiv(v, div) for the four time units, each with a
+// constant divisor (a multiply instead of a 64-bit division per row; the
+// branch goes the same way for a whole column).
+func toSeconds(v, div int64) int64 {
+	switch div {
+	case 1:
+		return v
+	case 1e3:
+		return floorDiv(v, 1e3)
+	case 1e6:
+		return floorDiv(v, 1e6)
+	case 1e9:
+		return floorDiv(v, 1e9)
+	}
+	return floorDiv(v, div)
 }
 
 func floorDiv(a, b int64) int64 {

@@ -181,6 +181,17 @@ func TestStrIndex(t *testing.T) {
 			t.Errorf("%q found at %d", v, p)
 		}
 	}
+	// getBytes gives get's answers wherever the value lies in its buffer:
+	// with 8 bytes after its start (one load) and at the buffer's end
+	for _, v := range append(vals, "b", "AT", "ATL ", "123456", "123456789", "\x00\x00\x00") {
+		want, wantOK := x.get(v)
+		for _, buf := range []string{"xx" + v + "yyyyyyyy", "xx" + v} {
+			p, ok := x.getBytes([]byte(buf), 2, 2+len(v))
+			if p != want || ok != wantOK {
+				t.Errorf("getBytes %q in %q: %d %v, get %d %v", v, buf, p, ok, want, wantOK)
+			}
+		}
+	}
 	many := make([]string, 300)
 	for i := range many {
 		many[i] = fmt.Sprintf("K%d", i)

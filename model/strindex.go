@@ -1,6 +1,9 @@
 package model
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // strIndex maps a categorical column's values to their one-hot position,
 // like a map[string]int, but looks short values (up to 7 bytes: airport
@@ -56,7 +59,30 @@ func (x *strIndex) get(s string) (int32, bool) {
 		p, ok := x.long[s]
 		return p, ok
 	}
-	k := pack(s)
+	return x.lookup(pack(s))
+}
+
+// getBytes is get(string(data[lo:hi])) without the string: a short value
+// with 8 bytes of data from lo on is packed with one load and a mask.
+func (x *strIndex) getBytes(data []byte, lo, hi int) (int32, bool) {
+	n := hi - lo
+	switch {
+	case n > maxPacked:
+		p, ok := x.long[string(data[lo:hi])] // no copy for a map index
+		return p, ok
+	case lo+8 > len(data):
+		var k uint64
+		for i, b := range data[lo:hi] {
+			k |= uint64(b) << (8 * i)
+		}
+		return x.lookup(k | uint64(n+1)<<56)
+	}
+	k := binary.LittleEndian.Uint64(data[lo:])&(1<<(8*n)-1) | uint64(n+1)<<56
+	return x.lookup(k)
+}
+
+// lookup finds the packed key k.
+func (x *strIndex) lookup(k uint64) (int32, bool) {
 	for j := x.slot(k); ; j = (j + 1) & (len(x.keys) - 1) {
 		switch x.keys[j] {
 		case k:

@@ -5,7 +5,7 @@ import "fmt"
 // QuantizeChoices are the quantization settings as users give them, on
 // the command line or in refit.yaml.
 type QuantizeChoices struct {
-	Activations string   // "dynamic" (also "") or "static"
+	Activations string   // "static" (also "", the default) or "dynamic"
 	Percentile  float64  // 0, or a two-sided percentile in (50, 100]
 	KeepFloat   []string // layers kept in float32: "first", "last"
 }
@@ -39,7 +39,7 @@ func (c QuantizeChoices) Apply(o *Options) []ChoiceError {
 		}
 	}
 	if errs == nil {
-		o.Static, o.Percentile = c.Activations == "static", c.Percentile
+		o.Static, o.Percentile = c.Activations != "dynamic", c.Percentile
 		o.KeepFirstFloat, o.KeepLastFloat = first, last
 	}
 	return errs

@@ -3,7 +3,8 @@
 // over fine-tuning epochs with the Zhu & Gupta polynomial schedule, or
 // structured: whole hidden neurons removed and the layers physically
 // shrunk), post-training int8 quantization (weights symmetric per output
-// channel; inputs dynamic per batch or static from calibration rows) and
+// channel; inputs static from calibration rows, the users' default, or
+// dynamic per batch) and
 // an accuracy-aware search that backs off (lower sparsity, layers back to
 // float) until the validation metric drops by at most MaxMetricDrop.
 //

@@ -183,10 +183,10 @@ type OptimizeConfig struct {
 type QuantizeConfig struct {
 	// Bits is 8 for int8 or 0 for none. Defaults to 0.
 	Bits int `yaml:"bits"`
-	// Activations is "dynamic" (each batch's input range, the
-	// default) or "static" (fixed ranges calibrated on training rows,
-	// like an ONNX QDQ model: faster, and it passes 8-bit codes
-	// between layers).
+	// Activations is "static" (fixed ranges calibrated on the
+	// measuring rows, like an ONNX QDQ model: the default; faster, and
+	// it passes 8-bit codes between layers) or "dynamic" (each batch's
+	// input range).
 	Activations string `yaml:"activations"`
 	// Percentile clips static calibration ranges to this two-sided
 	// percentile (e.g. 99.99). Defaults to 0: minimum and maximum.

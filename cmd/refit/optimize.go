@@ -36,10 +36,10 @@ not neighbours of tuning rows; the output names both ranges. Without
 fine-tuning every row measures. Give --data rows the model was not
 trained on, and read the drop as the cost of compression on those rows:
 fine-tuning also adapts the model to them.
---activations static fixes each int8 layer's input range from the
-measuring rows (like an ONNX QDQ model; faster than dynamic ranges, which
-are taken per batch), and --keep-float first,last keeps those layers in
-float32. It prints parameters, nonzeros, bytes, latency and throughput
+--activations static (the default) fixes each int8 layer's input range
+from the measuring rows (like an ONNX QDQ model; faster than dynamic
+ranges, which --activations dynamic takes per batch), and --keep-float
+first,last keeps those layers in float32. It prints parameters, nonzeros, bytes, latency and throughput
 before and after, and every attempt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, c, f) },
@@ -53,7 +53,7 @@ before and after, and every attempt.`,
 	fl.Float64Var(&f.sparsity, "sparsity", 0, "target fraction of zero weights (or removed neurons with --structured)")
 	fl.BoolVar(&f.structured, "structured", false, "remove whole hidden neurons")
 	fl.StringVar(&f.quantize, "quantize", "", "\"\" or int8")
-	fl.StringVar(&f.activations, "activations", "dynamic", "int8 layer inputs: dynamic (each batch's range) or static (ranges calibrated on --data, faster)")
+	fl.StringVar(&f.activations, "activations", "static", "int8 layer inputs: static (ranges calibrated on --data, faster) or dynamic (each batch's range)")
 	fl.Float64Var(&f.percentile, "percentile", 0, "clip static calibration ranges to this two-sided percentile, e.g. 99.99 (0: minimum and maximum)")
 	fl.StringSliceVar(&f.keepFloat, "keep-float", nil, "layers kept in float32 when quantizing: first, last")
 	fl.BoolVar(&f.perLayer, "per-layer", false, "prune every layer to --sparsity instead of one threshold across layers")

@@ -1,0 +1,17 @@
+package model
+
+import (
+	"syscall"
+	"time"
+)
+
+// threadCPU returns the CPU time of the calling OS thread, so benchmarks
+// on a shared, loaded machine can report time on CPU beside wall time.
+// Callers lock the goroutine to its thread.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
