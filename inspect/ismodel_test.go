@@ -37,3 +37,33 @@ func TestIsModelFileLongHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestModelArg(t *testing.T) {
+	dir := t.TempDir()
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(`{"__metadata__":{"format":"refit.model"}}`)))
+	m := filepath.Join(dir, "m.refit")
+	if err := os.WriteFile(m, append(b, `{"__metadata__":{"format":"refit.model"}}`...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "d.parquet")
+	if err := os.WriteFile(data, []byte("PAR1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		paths   []string
+		path    string
+		ok, err bool
+	}{
+		{"model", []string{m}, m, true, false},
+		{"data", []string{data}, "", false, false},
+		{"both", []string{data, m}, "", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, ok, err := ModelArg(tc.paths)
+			if path != tc.path || ok != tc.ok || (err != nil) != tc.err {
+				t.Errorf("ModelArg(%v) = %q, %v, %v", tc.paths, path, ok, err)
+			}
+		})
+	}
+}

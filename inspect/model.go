@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -193,4 +194,18 @@ func DescribeLayer(l model.Layer) Layer {
 		li.Sparsity = 1 - float64(li.NonZeros)/float64(li.Params)
 	}
 	return li
+}
+
+// ModelArg picks the model file out of a command line's paths: ok reports
+// whether one of them is a model file, and err is set when it comes with
+// other paths (one model file is inspected alone).
+func ModelArg(paths []string) (path string, ok bool, err error) {
+	i := slices.IndexFunc(paths, IsModelFile)
+	if i < 0 {
+		return "", false, nil
+	}
+	if len(paths) > 1 {
+		return "", true, fmt.Errorf("%s is a model file: inspect one model file, or data files", paths[i])
+	}
+	return paths[0], true, nil
 }

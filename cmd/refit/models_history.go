@@ -1,12 +1,16 @@
 package main
 
 import (
+	"io"
+
+	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
 
 func newModelsHistoryCmd(c *cli) *cobra.Command {
-	var format, workspace string
+	var workspace string
+	var format *string
 	cmd := &cobra.Command{
 		Use:   "history [ALIAS]",
 		Short: "Show an alias's history (default champion): every promotion and rollback, who and why",
@@ -18,14 +22,11 @@ promotion) and the reason given.`,
   refit models history staging --workspace ./refit-workspace --format json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
 			alias := registry.Champion
 			if len(args) == 1 {
 				alias = args[0]
 			}
-			reg, err := openExisting(cmd.Context(), workspace)
+			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
 			if err != nil {
 				return err
 			}
@@ -34,16 +35,13 @@ promotion) and the reason given.`,
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				if hist == nil {
-					hist = []registry.HistoryEntry{}
-				}
-				return writeJSON(cmd.OutOrStdout(), hist)
+			if hist == nil {
+				hist = []registry.HistoryEntry{}
 			}
-			return registry.WriteHistoryText(cmd.OutOrStdout(), alias, hist)
+			return writeOut(cmd.OutOrStdout(), *format, hist, func(w io.Writer) error { return registry.WriteHistoryText(w, alias, hist) })
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format = formatFlag(cmd)
 	workspaceFlag(cmd, &workspace)
 	return cmd
 }

@@ -3,32 +3,18 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/refit-ml/refit/internal/hook"
-	"io"
-	"os"
-	"strings"
 
+	"github.com/refit-ml/refit/modelref"
+	"github.com/refit-ml/refit/promotion"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
 
-// aliasChange is what promote and rollback report.
-type aliasChange struct {
-	Alias  string `json:"alias"`
-	From   string `json:"from"`
-	To     string `json:"to"`
-	Kind   string `json:"kind"`
-	Forced bool   `json:"forced,omitempty"`
-	Reason string `json:"reason,omitempty"`
-	// Hooks are the results of the config's on_promote hooks.
-	Hooks []hook.Result `json:"hooks,omitempty"`
-}
-
 func newPromoteCmd(c *cli) *cobra.Command {
 	var (
-		format, workspace, alias, reason string
-		force                            bool
-		config                           *string
+		workspace, alias, reason string
+		force                    bool
+		config, format           *string
 	)
 	cmd := &cobra.Command{
 		Use:   "promote VERSION",
@@ -45,19 +31,16 @@ on stderr and leaves the promotion in place (exit 0).`,
   refit promote v0003 --force --reason "hotfix: v0004 mislabels HNL"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
 			if force && reason == "" {
 				return fmt.Errorf("--force needs a --reason")
 			}
-			reg, err := openExisting(cmd.Context(), workspace)
+			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
 			if err != nil {
 				return err
 			}
 			defer reg.Close()
-			seq := historySeq(cmd.Context(), reg, alias)
-			err = reg.Promote(cmd.Context(), args[0], alias, registry.PromoteOptions{Force: force, Reason: reason, Actor: actor()})
+			ch, err := promotion.Promote(cmd.Context(), reg, promotion.PromoteRequest{Version: args[0], Alias: alias,
+				Options: registry.PromoteOptions{Force: force, Reason: reason}, Config: *config, Warn: cmd.ErrOrStderr()})
 			if errors.Is(err, registry.ErrGateNotPassed) {
 				// A refusal for the gates is a failed check (exit 1), not bad
 				// input; main prints nothing for those, so say why here.
@@ -67,20 +50,20 @@ on stderr and leaves the promotion in place (exit 0).`,
 			if err != nil {
 				return err
 			}
-			hooks := promoteHooks(cmd, reg, *config, alias, seq)
-			return writeLastChange(cmd, reg, alias, format, hooks...)
+			return writeOut(cmd.OutOrStdout(), *format, ch, ch.WriteText)
 		},
 	}
 	cmd.Flags().StringVar(&alias, "alias", registry.Champion, "alias to move")
 	cmd.Flags().BoolVar(&force, "force", false, "promote even if the gate verdict failed or is missing (needs --reason)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the alias history")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format = formatFlag(cmd)
 	config = workspaceFlag(cmd, &workspace)
 	return cmd
 }
 
 func newRollbackCmd(c *cli) *cobra.Command {
-	var format, workspace, alias, reason string
+	var workspace, alias, reason string
+	var format *string
 	cmd := &cobra.Command{
 		Use:   "rollback",
 		Short: "Move an alias back to its target before the latest promotion",
@@ -88,59 +71,21 @@ func newRollbackCmd(c *cli) *cobra.Command {
 rollbacks lead to v2 then v1. The change is appended to the alias history.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
-			reg, err := openExisting(cmd.Context(), workspace)
+			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
 			if err != nil {
 				return err
 			}
 			defer reg.Close()
-			if _, err := reg.Rollback(cmd.Context(), alias, registry.RollbackOptions{Reason: reason, Actor: actor()}); err != nil {
+			ch, err := promotion.Rollback(cmd.Context(), reg, alias, registry.RollbackOptions{Reason: reason})
+			if err != nil {
 				return err
 			}
-			return writeLastChange(cmd, reg, alias, format)
+			return writeOut(cmd.OutOrStdout(), *format, ch, ch.WriteText)
 		},
 	}
 	cmd.Flags().StringVar(&alias, "alias", registry.Champion, "alias to move back")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the alias history")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format = formatFlag(cmd)
 	workspaceFlag(cmd, &workspace)
 	return cmd
 }
-
-// writeLastChange reports the alias's latest history entry.
-func writeLastChange(cmd *cobra.Command, reg *registry.Registry, alias, format string, hooks ...hook.Result) error {
-	hist, err := reg.History(cmd.Context(), alias)
-	if err != nil {
-		return err
-	}
-	if len(hist) == 0 {
-		return fmt.Errorf("alias %s has no history", alias)
-	}
-	h := hist[len(hist)-1]
-	c := aliasChange{Alias: h.Alias, From: h.From, To: h.To, Kind: h.Kind, Forced: h.Forced, Reason: h.Reason, Hooks: hooks}
-	if format == "json" {
-		return writeJSON(cmd.OutOrStdout(), c)
-	}
-	return writeChangeText(cmd.OutOrStdout(), c)
-}
-
-func writeChangeText(w io.Writer, c aliasChange) error {
-	note := ""
-	if c.Forced {
-		note = " (forced)"
-	}
-	_, err := fmt.Fprintf(w, "%s: %s %s -> %s%s\n", c.Kind, c.Alias, orDash(c.From), c.To, note)
-	return err
-}
-
-// actor names who changed an alias: $USER, or "cli".
-func actor() string {
-	if u := os.Getenv("USER"); u != "" {
-		return u
-	}
-	return "cli"
-}
-
-func joinComma(s []string) string { return strings.Join(s, ",") }
