@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"time"
 
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/modelref"
@@ -41,5 +40,3 @@ func loadModel(ctx context.Context, ref, workspace string) (*loadedModel, error)
 	}
 	return &loadedModel{Loaded: *l, m: l.Model}, nil
 }
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
