@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/train"
 	"github.com/spf13/cobra"
 )
@@ -17,15 +17,14 @@ import (
 // labelColumn is the column refit train adds for the --label expression.
 const labelColumn = train.LabelColumn
 
+// trainFlags are refit train's flags; most set cfg directly.
 type trainFlags struct {
-	data                         []string
-	label, features, where       string
-	hidden, task, classWeights   string
-	out, format                  string
-	split, timeColumn            string
-	epochs, batchSize, patience  int
-	learningRate, l2, validation float64
-	seed                         uint64
+	cfg                    train.Config
+	data                   []string
+	label, features, where string
+	hidden, out            string
+	timeColumn             string
+	format                 *string
 }
 
 func newTrainCmd(c *cli) *cobra.Command {
@@ -50,28 +49,26 @@ the same model bytes.`,
 	fl.StringVar(&f.features, "features", "", "comma-separated input columns")
 	fl.StringVar(&f.where, "where", "", "train only on rows where this expression is true")
 	fl.StringVar(&f.hidden, "hidden", "64,32", "comma-separated hidden layer widths (\"\" for none)")
-	fl.StringVar(&f.task, "task", "", "binary, multiclass or regression (default: from the label's type)")
-	fl.StringVar(&f.classWeights, "class-weights", "", "\"\" or balanced")
-	fl.IntVar(&f.epochs, "epochs", 0, "maximum epochs (default 100)")
-	fl.IntVar(&f.batchSize, "batch-size", 512, "rows per Adam step")
-	fl.IntVar(&f.patience, "patience", 0, "stop after this many epochs without improvement (default 5)")
-	fl.Float64Var(&f.learningRate, "learning-rate", 0.002, "Adam learning rate")
-	fl.Float64Var(&f.l2, "l2", 0, "L2 penalty on the weights")
-	fl.Float64Var(&f.validation, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
-	fl.StringVar(&f.split, "validation-split", "", "held-out rows: random, tail (the last in source order) or time (the most recent by --time-column) (default random)")
+	fl.StringVar((*string)(&f.cfg.Task), "task", "", "binary, multiclass or regression (default: from the label's type)")
+	fl.StringVar(&f.cfg.ClassWeights, "class-weights", "", "\"\" or balanced")
+	fl.IntVar(&f.cfg.Epochs, "epochs", 0, "maximum epochs (default 100)")
+	fl.IntVar(&f.cfg.BatchSize, "batch-size", 512, "rows per Adam step")
+	fl.IntVar(&f.cfg.Patience, "patience", 0, "stop after this many epochs without improvement (default 5)")
+	fl.Float64Var(&f.cfg.LearningRate, "learning-rate", 0.002, "Adam learning rate")
+	fl.Float64Var(&f.cfg.L2, "l2", 0, "L2 penalty on the weights")
+	fl.Float64Var(&f.cfg.ValidationFraction, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
+	fl.StringVar((*string)(&f.cfg.ValidationSplit), "validation-split", "", "held-out rows: random, tail (the last in source order) or time (the most recent by --time-column) (default random)")
 	fl.StringVar(&f.timeColumn, "time-column", "", "column ordering rows in time for --validation-split time (default: the data's only timestamp or date column)")
-	fl.Uint64Var(&f.seed, "seed", 0, "random seed")
+	fl.Uint64Var(&f.cfg.Seed, "seed", 0, "random seed")
 	fl.StringVarP(&f.out, "output", "o", "", "model file to write")
-	fl.StringVar(&f.format, "format", "text", "summary format: text or json")
+	f.format = formatFlag(cmd)
+	fl.Lookup("format").Usage = "summary format: text or json"
 	return cmd
 }
 
 func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	if len(f.data) == 0 || f.label == "" || f.features == "" || f.out == "" {
 		return fmt.Errorf("--data, --label, --features and --output are required (see '%s --help')", cmd.CommandPath())
-	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", f.format)
 	}
 	cfg, err := f.config()
 	if err != nil {
@@ -90,7 +87,7 @@ func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log, f.format, cfg.Epochs, trainMetric(cfg.Task, f.label, ds.Schema()))
+	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log, *f.format, cfg.Epochs, trainMetric(cfg.Task, f.label, ds.Schema()))
 	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
 		TimeColumn: timeCol, Lineage: map[string]string{evaluate.LineageLabel: f.label}})
 	if err != nil {
@@ -99,15 +96,13 @@ func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	if err := m.Save(f.out); err != nil {
 		return err
 	}
-	return printSummary(cmd.OutOrStdout(), f.format, f.out, m, rep)
+	s := train.NewSummary(f.out, m, rep)
+	return writeOut(cmd.OutOrStdout(), *f.format, s, s.WriteText)
 }
 
+// config is the training configuration: the flags, with --hidden parsed.
 func (f trainFlags) config() (train.Config, error) {
-	cfg := train.Config{
-		Task: model.Task(f.task), Epochs: f.epochs, BatchSize: f.batchSize, LearningRate: f.learningRate,
-		L2: f.l2, Patience: f.patience, ValidationFraction: f.validation, ClassWeights: f.classWeights, Seed: f.seed,
-		ValidationSplit: train.Split(f.split),
-	}
+	cfg := f.cfg
 	for _, s := range strings.Split(f.hidden, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
@@ -119,6 +114,21 @@ func (f trainFlags) config() (train.Config, error) {
 		cfg.Hidden = append(cfg.Hidden, n)
 	}
 	return cfg, cfg.Validate()
+}
+
+// timeColumnOf is the column --validation-split time orders rows by:
+// --time-column, or else the schema's only timestamp or date column. Other
+// splits need none.
+func (f trainFlags) timeColumnOf(s *arrow.Schema, split train.Split) (string, error) {
+	if split != train.SplitTime || f.timeColumn != "" {
+		return f.timeColumn, nil
+	}
+	found := train.TimeColumns(s)
+	if len(found) != 1 {
+		return "", fmt.Errorf("--validation-split time: the data has %d timestamp or date columns (%s): name one with --time-column",
+			len(found), strings.Join(found, ", "))
+	}
+	return found[0], nil
 }
 
 // exprSource yields ds's records selected by where and with label's
@@ -137,12 +147,4 @@ func progressReporter(w io.Writer, log *slog.Logger, format string, epochs int, 
 		log.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
 			"valid_metric", e.ValidMetric, "improved", e.Improved, "stop", e.Stop)
 	}
-}
-
-func printSummary(w io.Writer, format, path string, m *model.Model, rep train.Report) error {
-	s := train.NewSummary(path, m, rep)
-	if format == "json" {
-		return writeJSON(w, s)
-	}
-	return s.WriteText(w)
 }
