@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/modelref"
+	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
 
@@ -39,4 +41,30 @@ func loadModel(ctx context.Context, ref, workspace string) (*loadedModel, error)
 		return nil, err
 	}
 	return &loadedModel{Loaded: *l, m: l.Model}, nil
+}
+
+// registryOp is a command's work on a workspace's registry: it returns
+// the value printed as JSON and the writer of its text.
+type registryOp func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error)
+
+// registryCommand adds --workspace, --config and --format to cmd and makes
+// it run op on the registry of the workspace, which must exist; it
+// returns the --config value.
+func registryCommand(cmd *cobra.Command, op registryOp) *string {
+	var ws string
+	format := formatFlag(cmd)
+	config := workspaceFlag(cmd, &ws)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		reg, err := modelref.OpenExisting(cmd.Context(), ws)
+		if err != nil {
+			return err
+		}
+		defer reg.Close()
+		v, text, err := op(cmd, reg, args)
+		if err != nil {
+			return err
+		}
+		return writeOut(cmd.OutOrStdout(), *format, v, text)
+	}
+	return config
 }

@@ -23,27 +23,15 @@ and is promoted only with --force --reason; register with
 }
 
 func newModelsListCmd(c *cli) *cobra.Command {
-	var workspace string
-	var format *string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List model versions, newest first, with their gate verdict and aliases",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			defer reg.Close()
-			infos, err := reg.Infos(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return writeOut(cmd.OutOrStdout(), *format, infos, func(w io.Writer) error { return registry.WriteVersionTable(w, infos) })
-		},
 	}
-	format = formatFlag(cmd)
-	workspaceFlag(cmd, &workspace)
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, _ []string) (any, func(io.Writer) error, error) {
+		infos, err := reg.Infos(cmd.Context())
+		return infos, func(w io.Writer) error { return registry.WriteVersionTable(w, infos) }, err
+	})
 	return cmd
 }
 

@@ -3,14 +3,11 @@ package main
 import (
 	"io"
 
-	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
 
 func newModelsHistoryCmd(c *cli) *cobra.Command {
-	var workspace string
-	var format *string
 	cmd := &cobra.Command{
 		Use:   "history [ALIAS]",
 		Short: "Show an alias's history (default champion): every promotion and rollback, who and why",
@@ -21,27 +18,17 @@ promotion) and the reason given.`,
 		Example: `  refit models history --config refit.yaml
   refit models history staging --workspace ./refit-workspace --format json`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			alias := registry.Champion
-			if len(args) == 1 {
-				alias = args[0]
-			}
-			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			defer reg.Close()
-			hist, err := reg.History(cmd.Context(), alias)
-			if err != nil {
-				return err
-			}
-			if hist == nil {
-				hist = []registry.HistoryEntry{}
-			}
-			return writeOut(cmd.OutOrStdout(), *format, hist, func(w io.Writer) error { return registry.WriteHistoryText(w, alias, hist) })
-		},
 	}
-	format = formatFlag(cmd)
-	workspaceFlag(cmd, &workspace)
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+		alias := registry.Champion
+		if len(args) == 1 {
+			alias = args[0]
+		}
+		hist, err := reg.History(cmd.Context(), alias)
+		if hist == nil {
+			hist = []registry.HistoryEntry{}
+		}
+		return hist, func(w io.Writer) error { return registry.WriteHistoryText(w, alias, hist) }, err
+	})
 	return cmd
 }

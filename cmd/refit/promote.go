@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
-	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/promotion"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
@@ -12,9 +12,9 @@ import (
 
 func newPromoteCmd(c *cli) *cobra.Command {
 	var (
-		workspace, alias, reason string
-		force                    bool
-		config, format           *string
+		alias, reason string
+		force         bool
+		config        *string
 	)
 	cmd := &cobra.Command{
 		Use:   "promote VERSION",
@@ -30,62 +30,44 @@ on stderr and leaves the promotion in place (exit 0).`,
 		Example: `  refit promote v0004
   refit promote v0003 --force --reason "hotfix: v0004 mislabels HNL"`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRunE: func(*cobra.Command, []string) error {
 			if force && reason == "" {
 				return fmt.Errorf("--force needs a --reason")
 			}
-			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			defer reg.Close()
-			ch, err := promotion.Promote(cmd.Context(), reg, promotion.PromoteRequest{Version: args[0], Alias: alias,
-				Options: registry.PromoteOptions{Force: force, Reason: reason}, Config: *config, Warn: cmd.ErrOrStderr()})
-			if errors.Is(err, registry.ErrGateNotPassed) {
-				// A refusal for the gates is a failed check (exit 1), not bad
-				// input; main prints nothing for those, so say why here.
-				fmt.Fprintf(cmd.ErrOrStderr(), "refit: %v (use --force --reason to override)\n", err)
-				return errFailed
-			}
-			if err != nil {
-				return err
-			}
-			return writeOut(cmd.OutOrStdout(), *format, ch, ch.WriteText)
+			return nil
 		},
 	}
+	config = registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+		ch, err := promotion.Promote(cmd.Context(), reg, promotion.PromoteRequest{Version: args[0], Alias: alias,
+			Options: registry.PromoteOptions{Force: force, Reason: reason}, Config: *config, Warn: cmd.ErrOrStderr()})
+		if errors.Is(err, registry.ErrGateNotPassed) {
+			// A refusal for the gates is a failed check (exit 1), not bad
+			// input; main prints nothing for those, so say why here.
+			fmt.Fprintf(cmd.ErrOrStderr(), "refit: %v (use --force --reason to override)\n", err)
+			return nil, nil, errFailed
+		}
+		return ch, ch.WriteText, err
+	})
 	cmd.Flags().StringVar(&alias, "alias", registry.Champion, "alias to move")
 	cmd.Flags().BoolVar(&force, "force", false, "promote even if the gate verdict failed or is missing (needs --reason)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the alias history")
-	format = formatFlag(cmd)
-	config = workspaceFlag(cmd, &workspace)
 	return cmd
 }
 
 func newRollbackCmd(c *cli) *cobra.Command {
-	var workspace, alias, reason string
-	var format *string
+	var alias, reason string
 	cmd := &cobra.Command{
 		Use:   "rollback",
 		Short: "Move an alias back to its target before the latest promotion",
 		Long: `rollback undoes promotions in stack order: after promoting v1, v2, v3, two
 rollbacks lead to v2 then v1. The change is appended to the alias history.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := modelref.OpenExisting(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			defer reg.Close()
-			ch, err := promotion.Rollback(cmd.Context(), reg, alias, registry.RollbackOptions{Reason: reason})
-			if err != nil {
-				return err
-			}
-			return writeOut(cmd.OutOrStdout(), *format, ch, ch.WriteText)
-		},
 	}
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, _ []string) (any, func(io.Writer) error, error) {
+		ch, err := promotion.Rollback(cmd.Context(), reg, alias, registry.RollbackOptions{Reason: reason})
+		return ch, ch.WriteText, err
+	})
 	cmd.Flags().StringVar(&alias, "alias", registry.Champion, "alias to move back")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, recorded in the alias history")
-	format = formatFlag(cmd)
-	workspaceFlag(cmd, &workspace)
 	return cmd
 }
