@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/refit-ml/refit/report"
 )
@@ -28,4 +30,23 @@ func (b *BacktestResult) WriteText(w io.Writer, htmlPath string) error {
 		fmt.Fprintf(w, "report      %s\n", htmlPath)
 	}
 	return nil
+}
+
+// BacktestInScratch runs Backtest in opts.Dir or, when it is "", in a new
+// temporary directory (kept for the runs' reports), which is removed
+// again when the backtest fails before running anything.
+func BacktestInScratch(ctx context.Context, cfg *Config, opts BacktestOptions) (*BacktestResult, error) {
+	temp := opts.Dir == ""
+	if temp {
+		dir, err := os.MkdirTemp("", "refit-backtest-")
+		if err != nil {
+			return nil, err
+		}
+		opts.Dir = dir
+	}
+	bt, err := Backtest(ctx, cfg, opts)
+	if err != nil && temp && bt == nil {
+		os.RemoveAll(opts.Dir) // nothing ran: drop the empty scratch directory
+	}
+	return bt, err
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
@@ -68,17 +67,9 @@ func backtest(cmd *cobra.Command, c *cli, f *backtestFlags) error {
 	if err != nil {
 		return err
 	}
-	if opts.Dir == "" {
-		if opts.Dir, err = os.MkdirTemp("", "refit-backtest-"); err != nil {
-			return err
-		}
-	}
 	opts.Progress = newDisplay(cmd.ErrOrStderr(), *f.format).runProgress()
-	bt, err := pipeline.Backtest(cmd.Context(), cfg, opts)
+	bt, err := pipeline.BacktestInScratch(cmd.Context(), cfg, opts)
 	if err != nil {
-		if f.dir == "" && bt == nil {
-			os.RemoveAll(opts.Dir) // nothing ran: drop the empty scratch directory
-		}
 		return err
 	}
 	if f.report != "" {

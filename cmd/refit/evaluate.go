@@ -70,7 +70,7 @@ func runEvaluate(cmd *cobra.Command, c *cli, f *evaluateFlags) error {
 	}
 	if f.html != "" {
 		e := &report.Evaluation{Sources: f.data.Data, Label: sc.Label, Rows: sc.Rows, Models: res}
-		if err := report.WriteFile(f.html, func(w io.Writer) error { return report.WriteEvaluationHTML(w, e) }); err != nil {
+		if err := report.WriteEvaluationFile(f.html, e); err != nil {
 			return err
 		}
 	}

@@ -59,12 +59,17 @@ func registryCommand(cmd *cobra.Command, op registryOp) *string {
 		if err != nil {
 			return err
 		}
-		defer reg.Close()
-		v, text, err := op(cmd, reg, args)
-		if err != nil {
-			return err
-		}
-		return writeOut(cmd.OutOrStdout(), *format, v, text)
+		return runOp(cmd, reg, *format, op, args)
 	}
 	return config
+}
+
+// runOp runs op on reg, closes it and writes op's result in format.
+func runOp(cmd *cobra.Command, reg *registry.Registry, format string, op registryOp, args []string) error {
+	defer reg.Close()
+	v, text, err := op(cmd, reg, args)
+	if err != nil {
+		return err
+	}
+	return writeOut(cmd.OutOrStdout(), format, v, text)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,7 +28,19 @@ was never processed); 'quarantine list' shows the files under quarantine
   refit quarantine list --config refit.yaml
   refit quarantine release data/month=2024-05/part-0.parquet --config refit.yaml`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return quarantineAdd(cmd, &f, args[0], reason) },
+		PreRunE: func(_ *cobra.Command, args []string) error {
+			if reason == "" {
+				return errors.New("--reason is required: say why the file is kept out")
+			}
+			if _, err := os.Stat(args[0]); err != nil {
+				return fmt.Errorf("quarantine %s: %w", args[0], err)
+			}
+			return nil
+		},
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+			q, err := reg.Quarantine(cmd.Context(), args[0], reason, promotion.Actor())
+			return q, func(w io.Writer) error { return registry.WriteQuarantinedText(w, q) }, err
+		}),
 	}
 	f.add(cmd)
 	cmd.Flags().StringVar(&reason, "reason", "", "why the file is kept out (required), recorded in the catalog")
@@ -37,56 +48,24 @@ was never processed); 'quarantine list' shows the files under quarantine
 		Use:   "list",
 		Short: "List the files under quarantine",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return quarantineDo(cmd, &f, func(ctx context.Context, reg *registry.Registry) (any, func(io.Writer) error, error) {
-				list, err := reg.QuarantineList(ctx, all)
-				if list == nil {
-					list = []registry.Quarantined{}
-				}
-				return list, func(w io.Writer) error { return registry.WriteQuarantineText(w, list) }, err
-			})
-		},
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, _ []string) (any, func(io.Writer) error, error) {
+			list, err := reg.QuarantineList(cmd.Context(), all)
+			if list == nil {
+				list = []registry.Quarantined{}
+			}
+			return list, func(w io.Writer) error { return registry.WriteQuarantineText(w, list) }, err
+		}),
 	}
 	list.Flags().BoolVar(&all, "all", false, "every quarantine recorded, released ones included")
 	release := &cobra.Command{
 		Use:   "release FILE",
 		Short: "Lift a file's quarantine: the next run reads it again",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return quarantineDo(cmd, &f, func(ctx context.Context, reg *registry.Registry) (any, func(io.Writer) error, error) {
-				q, err := reg.Release(ctx, args[0], promotion.Actor())
-				return q, func(w io.Writer) error { return registry.WriteReleasedText(w, q) }, err
-			})
-		},
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+			q, err := reg.Release(cmd.Context(), args[0], promotion.Actor())
+			return q, func(w io.Writer) error { return registry.WriteReleasedText(w, q) }, err
+		}),
 	}
 	cmd.AddCommand(list, release)
 	return cmd
-}
-
-// quarantineAdd checks the reason and the file, then quarantines it.
-func quarantineAdd(cmd *cobra.Command, f *catalogFlags, file, reason string) error {
-	if reason == "" {
-		return errors.New("--reason is required: say why the file is kept out")
-	}
-	if _, err := os.Stat(file); err != nil {
-		return fmt.Errorf("quarantine %s: %w", file, err)
-	}
-	return quarantineDo(cmd, f, func(ctx context.Context, reg *registry.Registry) (any, func(io.Writer) error, error) {
-		q, err := reg.Quarantine(ctx, file, reason, promotion.Actor())
-		return q, func(w io.Writer) error { return registry.WriteQuarantinedText(w, q) }, err
-	})
-}
-
-// quarantineDo runs op on the workspace's registry and writes its result.
-func quarantineDo(cmd *cobra.Command, f *catalogFlags, op func(context.Context, *registry.Registry) (any, func(io.Writer) error, error)) error {
-	reg, _, err := f.open(cmd)
-	if err != nil {
-		return err
-	}
-	defer reg.Close()
-	v, text, err := op(cmd.Context(), reg)
-	if err != nil {
-		return err
-	}
-	return writeOut(cmd.OutOrStdout(), f.format, v, text)
 }

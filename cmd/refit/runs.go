@@ -44,6 +44,17 @@ func (f *catalogFlags) open(cmd *cobra.Command) (*registry.Registry, workspace.D
 	return reg, workspace.Dir(ws), err
 }
 
+// runE is a RunE that runs op on the registry of the workspace.
+func (f *catalogFlags) runE(op registryOp) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		reg, _, err := f.open(cmd)
+		if err != nil {
+			return err
+		}
+		return runOp(cmd, reg, f.format, op, args)
+	}
+}
+
 func newRunsCmd(c *cli) *cobra.Command {
 	var f catalogFlags
 	var limit int
@@ -58,18 +69,10 @@ func newRunsCmd(c *cli) *cobra.Command {
 		Use:   "list",
 		Short: "List runs, oldest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, ws, err := f.open(cmd)
-			if err != nil {
-				return err
-			}
-			defer reg.Close()
-			runs, err := ws.ListRuns(cmd.Context(), reg, limit)
-			if err != nil {
-				return err
-			}
-			return writeOut(cmd.OutOrStdout(), f.format, runs, func(w io.Writer) error { return workspace.WriteRunsTable(w, runs) })
-		},
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, _ []string) (any, func(io.Writer) error, error) {
+			runs, err := workspace.Dir(reg.Dir()).ListRuns(cmd.Context(), reg, limit)
+			return runs, func(w io.Writer) error { return workspace.WriteRunsTable(w, runs) }, err
+		}),
 	}
 	list.Flags().IntVar(&limit, "limit", 20, "show the newest N runs (0: all)")
 	show := &cobra.Command{
