@@ -1,6 +1,13 @@
 package train
 
-import "github.com/apache/arrow/go/v17/arrow"
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+)
 
 // TimeColumns lists the schema's timestamp and date columns, in schema
 // order: the candidates for Data.TimeColumn when the caller names none.
@@ -13,4 +20,30 @@ func TimeColumns(s *arrow.Schema) []string {
 		}
 	}
 	return found
+}
+
+// LogEpochs returns a progress hook that logs each epoch at info level on
+// log.
+func LogEpochs(log *slog.Logger) func(Epoch) {
+	return func(e Epoch) {
+		log.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
+			"valid_metric", e.ValidMetric, "improved", e.Improved, "stop", e.Stop)
+	}
+}
+
+// ParseHidden reads hidden layer widths written comma-separated ("64,32");
+// "" is none.
+func ParseHidden(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, fmt.Errorf("train: hidden widths %q: %w", s, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -22,3 +22,21 @@ func TestTimeColumns(t *testing.T) {
 		t.Errorf("TimeColumns of an empty schema = %v", got)
 	}
 }
+
+func TestParseHidden(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []int
+		err  bool
+	}{
+		{"64,32", []int{64, 32}, false},
+		{" 8 , ,4", []int{8, 4}, false},
+		{"", nil, false},
+		{"64,x", nil, true},
+	} {
+		got, err := ParseHidden(tc.in)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
+			t.Errorf("ParseHidden(%q) = %v, %v", tc.in, got, err)
+		}
+	}
+}
