@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -90,12 +91,26 @@ func (o *Options) open(ctx context.Context) (*ingest.Dataset, evaluate.ScoreOpti
 
 func (o *Options) budget() time.Duration { return time.Duration(o.CostSeconds * float64(time.Second)) }
 
+// Evaluation is models evaluated side by side on the same rows: what
+// `refit evaluate` prints, and its JSON.
+type Evaluation struct {
+	Label   string             `json:"label"`
+	Rows    int                `json:"rows"`
+	Models  []*modelref.Loaded `json:"models"`
+	Results []evaluate.Result  `json:"results"`
+}
+
+// WriteText writes the models' metrics side by side (evaluate.WriteText).
+func (e *Evaluation) WriteText(w io.Writer) error {
+	return evaluate.WriteText(w, e.Rows, e.Label, e.Results)
+}
+
 // Evaluate scores every model on the data in one pass and evaluates each,
 // with curves; results are in the order of models.
-func (o *Options) Evaluate(ctx context.Context, models []*modelref.Loaded) (*evaluate.Scores, []evaluate.Result, error) {
+func (o *Options) Evaluate(ctx context.Context, models []*modelref.Loaded) (*Evaluation, error) {
 	ds, so, err := o.open(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ms, names, paths := make([]*model.Model, len(models)), make([]string, len(models)), make([]string, len(models))
 	for i, l := range models {
@@ -103,10 +118,10 @@ func (o *Options) Evaluate(ctx context.Context, models []*modelref.Loaded) (*eva
 	}
 	sc, err := evaluate.Score(ctx, ms, ds.Schema(), ds.Records(ctx), so)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if sc.Rows == 0 {
-		return nil, nil, errNoRows
+		return nil, errNoRows
 	}
 	opts := evaluate.ModelOptions{NoCost: o.CostSeconds <= 0, Cost: evaluate.CostOptions{Budget: o.budget()}}
 	opts.Options.Curves = true // baselines, confusion and curves of binary models
@@ -114,7 +129,10 @@ func (o *Options) Evaluate(ctx context.Context, models []*modelref.Loaded) (*eva
 		opts.Options.Bootstrap = &evaluate.BootstrapOptions{Resamples: o.Bootstrap}
 	}
 	res, err := evaluate.EvaluateModels(ctx, sc, ms, names, paths, opts)
-	return sc, res, err
+	if err != nil {
+		return nil, err
+	}
+	return &Evaluation{Label: sc.Label, Rows: sc.Rows, Models: models, Results: res}, nil
 }
 
 // Compare runs evaluate.Compare of the roles under pol on the data.

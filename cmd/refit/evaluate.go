@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
 
-	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/holdout"
 	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/report"
@@ -63,26 +61,16 @@ func runEvaluate(cmd *cobra.Command, c *cli, f *evaluateFlags) error {
 	d := newDisplay(cmd.ErrOrStderr(), *f.format)
 	d.spin(fmt.Sprintf("evaluating %d models", len(models)))
 	f.data.Ingest = c.ingestOptions()
-	sc, res, err := f.data.Evaluate(cmd.Context(), models)
+	ev, err := f.data.Evaluate(cmd.Context(), models)
 	d.clear()
 	if err != nil {
 		return err
 	}
 	if f.html != "" {
-		e := &report.Evaluation{Sources: f.data.Data, Label: sc.Label, Rows: sc.Rows, Models: res}
+		e := &report.Evaluation{Sources: f.data.Data, Label: ev.Label, Rows: ev.Rows, Models: ev.Results}
 		if err := report.WriteEvaluationFile(f.html, e); err != nil {
 			return err
 		}
 	}
-	out := evaluateOutput{Label: sc.Label, Rows: sc.Rows, Models: models, Results: res}
-	return writeOut(cmd.OutOrStdout(), *f.format, out, func(w io.Writer) error {
-		return evaluate.WriteText(w, out.Rows, out.Label, out.Results)
-	})
-}
-
-type evaluateOutput struct {
-	Label   string             `json:"label"`
-	Rows    int                `json:"rows"`
-	Models  []*modelref.Loaded `json:"models"`
-	Results []evaluate.Result  `json:"results"`
+	return writeOut(cmd.OutOrStdout(), *f.format, ev, ev.WriteText)
 }

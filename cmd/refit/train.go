@@ -11,9 +11,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// labelColumn is the column refit train adds for the --label expression.
-const labelColumn = train.LabelColumn
-
 // trainFlags are refit train's flags; most set cfg directly.
 type trainFlags struct {
 	req              pipeline.TrainRequest
