@@ -20,6 +20,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/modelref"
+	"github.com/refit-ml/refit/report"
 	"github.com/spf13/pflag"
 )
 
@@ -103,6 +104,12 @@ type Evaluation struct {
 // WriteText writes the models' metrics side by side (evaluate.WriteText).
 func (e *Evaluation) WriteText(w io.Writer) error {
 	return evaluate.WriteText(w, e.Rows, e.Label, e.Results)
+}
+
+// WriteReport writes the evaluation as an HTML report (see report) to
+// path, crash-safely, naming the data sources.
+func (e *Evaluation) WriteReport(path string, sources []string) error {
+	return report.WriteEvaluationFile(path, &report.Evaluation{Sources: sources, Label: e.Label, Rows: e.Rows, Models: e.Results})
 }
 
 // Evaluate scores every model on the data in one pass and evaluates each,

@@ -35,6 +35,13 @@ func TestEvaluate(t *testing.T) {
 	if err := ev.WriteText(&b); err != nil || !strings.Contains(b.String(), "high_z") {
 		t.Errorf("WriteText (%v):\n%s", err, b.String())
 	}
+	html := filepath.Join(dir, "evaluation.html")
+	if err := ev.WriteReport(html, o.Data); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), "<html") {
+		t.Errorf("report (%v): %.200s", err, b)
+	}
 	for _, tc := range []struct {
 		name string
 		o    Options

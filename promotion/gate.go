@@ -23,8 +23,9 @@ type GateRequest struct {
 	// Policy is a gate policy file; "" takes the evaluate.gates of Config's
 	// refit.yaml, else the default policy of the candidate's task.
 	Policy, Config string
-	// Register is set when the candidate will be registered: a missing
-	// workspace then means no champion, since registering creates it.
+	// Register registers the candidate with the verdict in Workspace (see
+	// RegisterVerdict), creating it if needed: a missing workspace then
+	// means no champion.
 	Register bool
 	// Holdout is the data the models are compared on.
 	Holdout holdout.Options
@@ -83,7 +84,8 @@ func (g *Gate) load(ctx context.Context) error {
 	return nil
 }
 
-// Run scores the models on the holdout data and checks every gate.
+// Run scores the models on the holdout data, checks every gate and, with
+// Register, registers the candidate with the verdict.
 func (g *Gate) Run(ctx context.Context) (*GateReport, error) {
 	d, err := g.req.Holdout.Compare(ctx, g.policy, g.roles)
 	if err != nil {
@@ -91,6 +93,11 @@ func (g *Gate) Run(ctx context.Context) (*GateReport, error) {
 	}
 	out := g.report
 	out.Label, out.Rows, out.Results, out.Verdict = d.Label, d.Rows, d.Results, d.Verdict
+	if g.req.Register {
+		if err := RegisterVerdict(ctx, g.req.Workspace, &out); err != nil {
+			return nil, err
+		}
+	}
 	return &out, nil
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/workspace"
@@ -53,9 +52,7 @@ func catalogCheck(cmd *cobra.Command, f *catalogFlags) error {
 	}
 	defer reg.Close()
 	if err := reg.Check(cmd.Context()); err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(cmd.OutOrStdout(), line)
-		}
+		fmt.Fprintln(cmd.OutOrStdout(), err)
 		return fmt.Errorf("%w: catalog check", errFailed)
 	}
 	_, err = fmt.Fprintf(cmd.OutOrStdout(), "catalog of %s: ok\n", ws)

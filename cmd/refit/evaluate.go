@@ -5,7 +5,6 @@ import (
 
 	"github.com/refit-ml/refit/holdout"
 	"github.com/refit-ml/refit/modelref"
-	"github.com/refit-ml/refit/report"
 	"github.com/spf13/cobra"
 )
 
@@ -67,8 +66,7 @@ func runEvaluate(cmd *cobra.Command, c *cli, f *evaluateFlags) error {
 		return err
 	}
 	if f.html != "" {
-		e := &report.Evaluation{Sources: f.data.Data, Label: ev.Label, Rows: ev.Rows, Models: ev.Results}
-		if err := report.WriteEvaluationFile(f.html, e); err != nil {
+		if err := ev.WriteReport(f.html, f.data.Data); err != nil {
 			return err
 		}
 	}

@@ -80,11 +80,6 @@ func runGate(cmd *cobra.Command, c *cli, f *gateFlags) error {
 	if err != nil {
 		return err
 	}
-	if f.req.Register {
-		if err := promotion.RegisterVerdict(ctx, f.req.Workspace, out); err != nil {
-			return err
-		}
-	}
 	if err := writeOut(cmd.OutOrStdout(), *f.format, out, out.WriteText); err != nil {
 		return err
 	}

@@ -52,20 +52,12 @@ func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	ws := workspace.Dir(cfg.Path(cfg.Workspace))
-	release, err := ws.TryLock()
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := release(); err != nil {
-			c.log.Error("workspace unlock", "err", err)
-		}
-	}()
-	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log,
+	rec, err := pipeline.RunLocked(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log,
 		Progress: newDisplay(cmd.ErrOrStderr(), *f.format).runProgress()})
 	if rec != nil {
-		werr := writeOut(cmd.OutOrStdout(), *f.format, rec, func(w io.Writer) error { return workspace.WriteRunText(w, rec, ws.RunPath(rec.ID)) })
+		werr := writeOut(cmd.OutOrStdout(), *f.format, rec, func(w io.Writer) error {
+			return workspace.WriteRunText(w, rec, workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID))
+		})
 		if werr != nil && err == nil {
 			err = werr
 		}
