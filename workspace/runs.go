@@ -65,6 +65,15 @@ func lastReason(raw json.RawMessage) string {
 	return s
 }
 
+// WriteRun writes run as `refit runs show` prints it: as JSON, its
+// run.json (see WriteRunJSON), else as text (see WriteRunShow).
+func (d Dir) WriteRun(w io.Writer, run registry.Run, asJSON bool) error {
+	if asJSON {
+		return d.WriteRunJSON(w, run)
+	}
+	return d.WriteRunShow(w, run)
+}
+
 // WriteRunJSON copies run's run.json to w, or writes the catalog row, as
 // indented JSON, when it has none.
 func (d Dir) WriteRunJSON(w io.Writer, run registry.Run) error {

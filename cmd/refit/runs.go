@@ -89,10 +89,7 @@ func newRunsCmd(c *cli) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if f.format == "json" {
-				return ws.WriteRunJSON(cmd.OutOrStdout(), run)
-			}
-			return ws.WriteRunShow(cmd.OutOrStdout(), run)
+			return ws.WriteRun(cmd.OutOrStdout(), run, f.format == "json")
 		},
 	}
 	cmd.AddCommand(list, show)

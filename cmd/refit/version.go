@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-
 	"github.com/refit-ml/refit/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
@@ -29,10 +27,7 @@ func newVersionCmd(_ *cli) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b := buildinfo.Read(buildCommit, buildVersion)
-			return writeOut(cmd.OutOrStdout(), *format, b, func(w io.Writer) error {
-				_, err := io.WriteString(w, b.Text())
-				return err
-			})
+			return writeOut(cmd.OutOrStdout(), *format, b, b.WriteText)
 		},
 	}
 	format = formatFlag(cmd)

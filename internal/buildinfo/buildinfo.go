@@ -6,6 +6,7 @@ package buildinfo
 
 import (
 	"fmt"
+	"io"
 	"runtime/debug"
 	"strings"
 )
@@ -87,4 +88,10 @@ func (b Info) Text() string {
 	}
 	fmt.Fprintf(&sb, "commit  %s\ngo      %s\nmodule  %s\n", commit, b.Go, b.Module)
 	return sb.String()
+}
+
+// WriteText writes Text to w.
+func (b Info) WriteText(w io.Writer) error {
+	_, err := io.WriteString(w, b.Text())
+	return err
 }
