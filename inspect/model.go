@@ -196,16 +196,18 @@ func DescribeLayer(l model.Layer) Layer {
 	return li
 }
 
-// ModelArg picks the model file out of a command line's paths: ok reports
-// whether one of them is a model file, and err is set when it comes with
-// other paths (one model file is inspected alone).
-func ModelArg(paths []string) (path string, ok bool, err error) {
+// ModelArg describes the model file among a command line's paths: ok
+// reports whether one of them is a model file, and err is set when it
+// comes with other paths (one model file is inspected alone) or cannot be
+// described.
+func ModelArg(paths []string) (info *ModelInfo, ok bool, err error) {
 	i := slices.IndexFunc(paths, IsModelFile)
 	if i < 0 {
-		return "", false, nil
+		return nil, false, nil
 	}
 	if len(paths) > 1 {
-		return "", true, fmt.Errorf("%s is a model file: inspect one model file, or data files", paths[i])
+		return nil, true, fmt.Errorf("%s is a model file: inspect one model file, or data files", paths[i])
 	}
-	return paths[0], true, nil
+	info, err = Model(paths[0])
+	return info, true, err
 }

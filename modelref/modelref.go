@@ -85,15 +85,9 @@ func hint(err error) error {
 	return err
 }
 
-// Show describes the version ref (a version id or an alias) of the
-// workspace dir: the version, the aliases that point at it, and its model
-// card.
-func Show(ctx context.Context, ref, dir string) (registry.VersionInfo, error) {
-	reg, err := OpenExisting(ctx, dir)
-	if err != nil {
-		return registry.VersionInfo{}, err
-	}
-	defer reg.Close()
+// Show describes the version ref (a version id or an alias) of reg: the
+// version, the aliases that point at it, and its model card.
+func Show(ctx context.Context, reg *registry.Registry, ref string) (registry.VersionInfo, error) {
 	v, err := score.ResolveVersion(ctx, reg, ref)
 	if err != nil {
 		return registry.VersionInfo{}, err

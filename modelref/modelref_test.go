@@ -45,7 +45,12 @@ func TestLoad(t *testing.T) {
 	if err != nil || len(all) != 2 || all[0].Version != v.ID || all[1].Version != v.ID || all[1].Ref != "champion" {
 		t.Fatalf("LoadAll = %+v, %v", all, err)
 	}
-	info, err := Show(ctx, "champion", ws)
+	reg, err = OpenExisting(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	info, err := Show(ctx, reg, "champion")
 	if err != nil || info.ID != v.ID || !slices.Equal(info.Aliases, []string{"champion"}) {
 		t.Errorf("Show = %+v, %v", info, err)
 	}

@@ -28,11 +28,7 @@ the model card when the file sits in a registered version's folder.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w := cmd.OutOrStdout()
-			if path, ok, err := inspect.ModelArg(args); ok || err != nil {
-				if err != nil {
-					return err
-				}
-				mi, err := inspect.Model(path)
+			if mi, ok, err := inspect.ModelArg(args); ok {
 				if err != nil {
 					return err
 				}

@@ -36,21 +36,14 @@ func newModelsListCmd(c *cli) *cobra.Command {
 }
 
 func newModelsShowCmd(c *cli) *cobra.Command {
-	var workspace string
-	var format *string
 	cmd := &cobra.Command{
 		Use:   "show VERSION|ALIAS",
 		Short: "Show one version: lineage, metrics, gate verdict, artifacts and model card",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			info, err := modelref.Show(cmd.Context(), args[0], workspace)
-			if err != nil {
-				return err
-			}
-			return writeOut(cmd.OutOrStdout(), *format, info, info.WriteText)
-		},
 	}
-	format = formatFlag(cmd)
-	workspaceFlag(cmd, &workspace)
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+		info, err := modelref.Show(cmd.Context(), reg, args[0])
+		return info, info.WriteText, err
+	})
 	return cmd
 }
