@@ -37,3 +37,34 @@ func TestIsModelFileLongHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestModelArg(t *testing.T) {
+	dir := t.TempDir()
+	// A model file cut after its header: recognized as one, and refused
+	// when described.
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(`{"__metadata__":{"format":"refit.model"}}`)))
+	m := filepath.Join(dir, "m.refit")
+	if err := os.WriteFile(m, append(b, `{"__metadata__":{"format":"refit.model"}}`...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "d.parquet")
+	if err := os.WriteFile(data, []byte("PAR1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		paths   []string
+		ok, err bool
+	}{
+		{"model", []string{m}, true, true},
+		{"data", []string{data}, false, false},
+		{"both", []string{data, m}, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ok, err := ModelArg(tc.paths)
+			if ok != tc.ok || (err != nil) != tc.err {
+				t.Errorf("ModelArg(%v) = %v, %v", tc.paths, ok, err)
+			}
+		})
+	}
+}

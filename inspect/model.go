@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/refit-ml/refit/evaluate"
@@ -193,4 +194,20 @@ func DescribeLayer(l model.Layer) Layer {
 		li.Sparsity = 1 - float64(li.NonZeros)/float64(li.Params)
 	}
 	return li
+}
+
+// ModelArg describes the model file among a command line's paths: ok
+// reports whether one of them is a model file, and err is set when it
+// comes with other paths (one model file is inspected alone) or cannot be
+// described.
+func ModelArg(paths []string) (info *ModelInfo, ok bool, err error) {
+	i := slices.IndexFunc(paths, IsModelFile)
+	if i < 0 {
+		return nil, false, nil
+	}
+	if len(paths) > 1 {
+		return nil, true, fmt.Errorf("%s is a model file: inspect one model file, or data files", paths[i])
+	}
+	info, err = Model(paths[0])
+	return info, true, err
 }

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -140,4 +141,35 @@ func WriteQuarantineText(w io.Writer, list []Quarantined) error {
 		}
 	}
 	return nil
+}
+
+// WriteQuarantinedText reports a new quarantine: "quarantined PATH: REASON".
+func WriteQuarantinedText(w io.Writer, q Quarantined) error {
+	_, err := fmt.Fprintf(w, "quarantined %s: %s\n", q.Path, q.Reason)
+	return err
+}
+
+// WriteReleasedText reports a lifted quarantine, with when and why it was
+// quarantined.
+func WriteReleasedText(w io.Writer, q Quarantined) error {
+	_, err := fmt.Fprintf(w, "released %s (quarantined %s: %s)\n", q.Path, q.At.Format(time.RFC3339), q.Reason)
+	return err
+}
+
+// Infos lists every version as List does, each with the aliases that
+// point at it.
+func (r *Registry) Infos(ctx context.Context) ([]VersionInfo, error) {
+	vs, err := r.List(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := r.Aliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]VersionInfo, len(vs))
+	for i, v := range vs {
+		out[i] = VersionInfo{Version: v, Aliases: AliasesOf(aliases, v.ID)}
+	}
+	return out, nil
 }

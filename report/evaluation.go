@@ -48,3 +48,9 @@ func WriteEvaluationHTML(w io.Writer, e *Evaluation) error {
 	}
 	return nil
 }
+
+// WriteEvaluationFile writes an evaluation's HTML report to path,
+// crash-safely.
+func WriteEvaluationFile(path string, e *Evaluation) error {
+	return WriteFile(path, func(w io.Writer) error { return WriteEvaluationHTML(w, e) })
+}

@@ -87,3 +87,24 @@ func TestRunSeq(t *testing.T) {
 		}
 	}
 }
+
+// TestTryLock: the lock is held until released, and a second holder is
+// refused meanwhile.
+func TestTryLock(t *testing.T) {
+	d := Dir(filepath.Join(t.TempDir(), "ws"))
+	release, err := d.TryLock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.TryLock(); err == nil {
+		t.Error("a held workspace lock was taken again")
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	release, err = d.TryLock()
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	_ = release()
+}

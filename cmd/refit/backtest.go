@@ -2,17 +2,17 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/report"
 	"github.com/spf13/cobra"
 )
 
 type backtestFlags struct {
-	config, from, to, every, format, report, dir string
-	policies                                     []string
+	config, from, to, every, report, dir string
+	format                               *string
+	policies                             []string
 }
 
 func newBacktestCmd(c *cli) *cobra.Command {
@@ -44,7 +44,7 @@ Exit codes: 0 the backtest completed, 2 errors (including runs that failed).`,
 		Example: `  refit backtest --config refit.yaml --from 2001-02-01 --to 2001-07-01 --every 1mo
   refit backtest --config refit.yaml --format json --report backtest.html`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return backtest(cmd, c, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return backtest(cmd, c, &f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "refit.yaml", "pipeline configuration (its data source is replayed)")
@@ -52,13 +52,13 @@ Exit codes: 0 the backtest completed, 2 errors (including runs that failed).`,
 	fl.StringVar(&f.to, "to", "", "end of the last period, RFC 3339 or a date (default: the end of the data's last period)")
 	fl.StringVar(&f.every, "every", "1mo", "period length: e.g. 1mo, 3mo, 1y, 1w, 7d, 12h")
 	fl.StringSliceVar(&f.policies, "policies", []string{"configured", "never", "always"}, "policies to replay, the first one's decisions shown")
-	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	f.format = formatFlag(cmd)
 	fl.StringVar(&f.report, "report", "", "also write the HTML report (a line chart of the metric per policy) to this file")
 	fl.StringVar(&f.dir, "dir", "", "directory for the policies' scratch workspaces (default: a new temporary directory)")
 	return cmd
 }
 
-func backtest(cmd *cobra.Command, c *cli, f backtestFlags) error {
+func backtest(cmd *cobra.Command, c *cli, f *backtestFlags) error {
 	opts, err := backtestOptions(c, f)
 	if err != nil {
 		return err
@@ -67,17 +67,9 @@ func backtest(cmd *cobra.Command, c *cli, f backtestFlags) error {
 	if err != nil {
 		return err
 	}
-	if opts.Dir == "" {
-		if opts.Dir, err = os.MkdirTemp("", "refit-backtest-"); err != nil {
-			return err
-		}
-	}
-	opts.Progress = newDisplay(cmd.ErrOrStderr(), f.format).runProgress()
-	bt, err := pipeline.Backtest(cmd.Context(), cfg, opts)
+	opts.Progress = newDisplay(cmd.ErrOrStderr(), *f.format).runProgress()
+	bt, err := pipeline.BacktestInScratch(cmd.Context(), cfg, opts)
 	if err != nil {
-		if f.dir == "" && bt == nil {
-			os.RemoveAll(opts.Dir) // nothing ran: drop the empty scratch directory
-		}
 		return err
 	}
 	if f.report != "" {
@@ -85,69 +77,30 @@ func backtest(cmd *cobra.Command, c *cli, f backtestFlags) error {
 			return err
 		}
 	}
-	if err := writeBacktest(cmd, f, bt); err != nil {
+	if err := writeOut(cmd.OutOrStdout(), *f.format, bt, func(w io.Writer) error { return bt.WriteText(w, f.report) }); err != nil {
 		return err
 	}
-	if n := failedRuns(bt); n > 0 {
+	if n := bt.Failures(); n > 0 {
 		return fmt.Errorf("%d runs of the backtest failed (see their errors above)", n)
 	}
 	return nil
 }
 
-// backtestOptions checks the flags and turns them into options.
-func backtestOptions(c *cli, f backtestFlags) (pipeline.BacktestOptions, error) {
+// backtestOptions turns the flags into options.
+func backtestOptions(c *cli, f *backtestFlags) (pipeline.BacktestOptions, error) {
 	opts := pipeline.BacktestOptions{Dir: f.dir, Limits: c.limits, Logger: c.log}
-	if err := checkFormat(f.format, "text", "json"); err != nil {
-		return opts, err
-	}
 	var err error
 	if opts.Every, err = pipeline.ParseStep(f.every); err != nil {
 		return opts, fmt.Errorf("--every %q: want e.g. 1mo, 3mo, 1y, 1w, 7d or 12h", f.every)
 	}
-	if opts.From, err = parseDateFlag("--from", f.from); err != nil {
+	if opts.From, err = parseTimeFlag("--from", f.from, "2001-02-01T00:00:00Z", "2001-02-01", time.Time{}); err != nil {
 		return opts, err
 	}
-	if opts.To, err = parseDateFlag("--to", f.to); err != nil {
+	if opts.To, err = parseTimeFlag("--to", f.to, "2001-02-01T00:00:00Z", "2001-02-01", time.Time{}); err != nil {
 		return opts, err
 	}
 	for _, p := range f.policies {
 		opts.Policies = append(opts.Policies, pipeline.Policy(p))
 	}
 	return opts, nil
-}
-
-// parseDateFlag reads RFC 3339 or a date (UTC midnight); empty is zero.
-func parseDateFlag(name, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%s %q: want RFC 3339 (2001-02-01T00:00:00Z) or a date (2001-02-01)", name, s)
-}
-
-func writeBacktest(cmd *cobra.Command, f backtestFlags, bt *pipeline.BacktestResult) error {
-	w := cmd.OutOrStdout()
-	if f.format == "json" {
-		return writeJSON(w, bt)
-	}
-	if err := report.WriteBacktestText(w, bt.Report()); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nworkspaces  %s\n", bt.Dir)
-	if f.report != "" {
-		fmt.Fprintf(w, "report      %s\n", f.report)
-	}
-	return nil
-}
-
-func failedRuns(bt *pipeline.BacktestResult) int {
-	n := 0
-	for _, s := range bt.Summary {
-		n += s.Failures
-	}
-	return n
 }

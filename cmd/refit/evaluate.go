@@ -2,20 +2,14 @@ package main
 
 import (
 	"fmt"
-	"time"
 
-	"github.com/refit-ml/refit/evaluate"
+	"github.com/refit-ml/refit/holdout"
+	"github.com/refit-ml/refit/modelref"
 	"github.com/spf13/cobra"
 )
 
 func newEvaluateCmd(c *cli) *cobra.Command {
-	var (
-		refs      []string
-		format    string
-		workspace string
-		htmlPath  string
-		sf        scoreFlags
-	)
+	var f evaluateFlags
 	cmd := &cobra.Command{
 		Use:   "evaluate --model M [--model M2 ...] --data D",
 		Short: "Evaluate models side by side on the same rows: metrics, slices, cost",
@@ -36,53 +30,45 @@ null input.`,
   refit evaluate --model m.safetensors --data 'data/**/*.parquet' --slices 'long_haul=distance > 2000' --format json
   refit evaluate --model champion --data holdout.parquet --report evaluation.html`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
-			if len(refs) == 0 {
-				return fmt.Errorf("--model is required")
-			}
-			models := make([]*loadedModel, len(refs))
-			for i, ref := range refs {
-				lm, err := loadModel(cmd.Context(), ref, workspace)
-				if err != nil {
-					return err
-				}
-				models[i] = lm
-			}
-			d := newDisplay(cmd.ErrOrStderr(), format)
-			d.spin(fmt.Sprintf("evaluating %d models", len(models)))
-			sc, res, err := sf.evaluateAll(cmd.Context(), c.ingestOptions(), models)
-			d.clear()
-			if err != nil {
-				return err
-			}
-			if htmlPath != "" {
-				if err := writeEvaluateReport(htmlPath, sf.data, sc, res); err != nil {
-					return err
-				}
-			}
-			out := evaluateOutput{Label: sc.Label, Rows: sc.Rows, Models: models, Results: res}
-			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), out)
-			}
-			return evaluate.WriteText(cmd.OutOrStdout(), out.Rows, out.Label, out.Results)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEvaluate(cmd, c, &f) },
 	}
-	cmd.Flags().StringArrayVar(&refs, "model", nil, "model file, registry version or alias (repeatable)")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	cmd.Flags().StringVar(&htmlPath, "report", "", "also write the evaluation as a self-contained HTML report: baselines, confusion matrices, ROC, PR and reliability curves, slices")
-	workspaceFlag(cmd, &workspace)
-	sf.add(cmd)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.refs, "model", nil, "model file, registry version or alias (repeatable)")
+	f.format = formatFlag(cmd)
+	fl.StringVar(&f.html, "report", "", "also write the evaluation as a self-contained HTML report: baselines, confusion matrices, ROC, PR and reliability curves, slices")
+	workspaceFlag(cmd, &f.workspace)
+	f.data.AddFlags(fl)
 	return cmd
 }
 
-type evaluateOutput struct {
-	Label   string            `json:"label"`
-	Rows    int               `json:"rows"`
-	Models  []*loadedModel    `json:"models"`
-	Results []evaluate.Result `json:"results"`
+// evaluateFlags are refit evaluate's flags.
+type evaluateFlags struct {
+	refs            []string
+	workspace, html string
+	format          *string
+	data            holdout.Options
 }
 
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+func runEvaluate(cmd *cobra.Command, c *cli, f *evaluateFlags) error {
+	if len(f.refs) == 0 {
+		return fmt.Errorf("--model is required")
+	}
+	models, err := modelref.LoadAll(cmd.Context(), f.refs, f.workspace)
+	if err != nil {
+		return err
+	}
+	d := newDisplay(cmd.ErrOrStderr(), *f.format)
+	d.spin(fmt.Sprintf("evaluating %d models", len(models)))
+	f.data.Ingest = c.ingestOptions()
+	ev, err := f.data.Evaluate(cmd.Context(), models)
+	d.clear()
+	if err != nil {
+		return err
+	}
+	if f.html != "" {
+		if err := ev.WriteReport(f.html, f.data.Data); err != nil {
+			return err
+		}
+	}
+	return writeOut(cmd.OutOrStdout(), *f.format, ev, ev.WriteText)
+}

@@ -1,24 +1,17 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"os"
 
-	"github.com/refit-ml/refit/evaluate"
-	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/registry"
+	"github.com/refit-ml/refit/promotion"
 	"github.com/spf13/cobra"
 )
 
+// gateFlags are refit gate's flags.
 type gateFlags struct {
-	candidate, champion, parent string
-	policy, workspace, format   string
-	summary                     string
-	config                      *string // --config, for its workspace and gates
-	register                    bool
-	sf                          scoreFlags
+	req            promotion.GateRequest
+	summary        string
+	format, config *string
 }
 
 func newGateCmd(c *cli) *cobra.Command {
@@ -61,138 +54,40 @@ verdict (passed or failed); only a passed version can be promoted without
 		RunE: func(cmd *cobra.Command, _ []string) error { return runGate(cmd, c, &f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.candidate, "candidate", "", "candidate model file (or registry version)")
-	fl.StringVar(&f.champion, "champion", "", "champion model file, registry version or alias (e.g. champion)")
-	fl.StringVar(&f.parent, "parent", "", "float parent of an optimized candidate, for *_vs_parent gates")
-	fl.StringVar(&f.policy, "policy", "", "gate policy YAML file (default: the policy described above)")
-	fl.StringVar(&f.format, "format", "text", "output format: text or json")
-	fl.BoolVar(&f.register, "register", false, "register the candidate with its verdict in --workspace")
+	fl.StringVar(&f.req.Candidate, "candidate", "", "candidate model file (or registry version)")
+	fl.StringVar(&f.req.Champion, "champion", "", "champion model file, registry version or alias (e.g. champion)")
+	fl.StringVar(&f.req.Parent, "parent", "", "float parent of an optimized candidate, for *_vs_parent gates")
+	fl.StringVar(&f.req.Policy, "policy", "", "gate policy YAML file (default: the policy described above)")
+	f.format = formatFlag(cmd)
+	fl.BoolVar(&f.req.Register, "register", false, "register the candidate with its verdict in --workspace")
 	fl.StringVar(&f.summary, "summary", "", "write a Markdown summary of the verdict to this file (e.g. \"$GITHUB_STEP_SUMMARY\")")
-	f.config = workspaceFlag(cmd, &f.workspace)
-	f.sf.add(cmd)
+	f.config = workspaceFlag(cmd, &f.req.Workspace)
+	f.req.Holdout.AddFlags(fl)
 	return cmd
 }
 
 func runGate(cmd *cobra.Command, c *cli, f *gateFlags) error {
 	ctx := cmd.Context()
-	if err := checkFormat(f.format, "text", "json"); err != nil {
-		return err
-	}
-	if f.candidate == "" {
-		return errors.New("--candidate is required")
-	}
-	out, roles, err := loadGateModels(ctx, f)
+	f.req.Config, f.req.Holdout.Ingest = *f.config, c.ingestOptions()
+	g, err := promotion.NewGate(ctx, f.req)
 	if err != nil {
 		return err
 	}
-	pol, name, err := gatePolicy(f, evaluate.Task(out.Candidate.m.Task()))
-	if err != nil {
-		return err
-	}
-	out.Policy = name
-	disp := newDisplay(cmd.ErrOrStderr(), f.format)
+	disp := newDisplay(cmd.ErrOrStderr(), *f.format)
 	disp.spin("scoring candidate and champion, measuring latency")
-	d, err := f.compare(ctx, c.ingestOptions(), pol, roles)
+	out, err := g.Run(ctx)
 	disp.clear()
 	if err != nil {
 		return err
 	}
-	out.Label, out.Rows, out.Results, out.Verdict = d.Label, d.Rows, d.Results, d.Verdict
-	if f.register {
-		if out.Registered, err = registerVerdict(ctx, f.workspace, out); err != nil {
-			return err
-		}
-	}
-	if err := writeGate(cmd.OutOrStdout(), f.format, out); err != nil {
+	if err := writeOut(cmd.OutOrStdout(), *f.format, out, out.WriteText); err != nil {
 		return err
 	}
-	if err := writeGateSummary(f.summary, out); err != nil {
+	if err := out.WriteSummary(f.summary); err != nil {
 		return err
 	}
 	if !out.Verdict.Pass {
 		return fmt.Errorf("%w: %d gates failed", errFailed, len(out.Verdict.Failed()))
 	}
 	return nil
-}
-
-// compare runs evaluate.Compare on --data with the score flags.
-func (f *gateFlags) compare(ctx context.Context, open ingest.Options, pol *evaluate.Policy, roles evaluate.Roles) (*evaluate.Decision, error) {
-	if len(f.sf.data) == 0 {
-		return nil, errors.New("--data is required")
-	}
-	exprs, err := f.sf.sliceExprs()
-	if err != nil {
-		return nil, err
-	}
-	ds, err := ingest.Open(ctx, f.sf.data, open)
-	if err != nil {
-		return nil, err
-	}
-	opts := evaluate.CompareOptions{
-		Score:  evaluate.ScoreOptions{Label: f.sf.label, Where: f.sf.where, Slices: exprs, NoAutoSlices: f.sf.noAuto},
-		NoCost: f.sf.budget <= 0, Cost: evaluate.CostOptions{Budget: seconds(f.sf.budget)},
-	}
-	if f.sf.bootstrap > 0 {
-		opts.Options.Bootstrap = &evaluate.BootstrapOptions{Resamples: f.sf.bootstrap}
-		opts.Bootstrap.Resamples = f.sf.bootstrap
-	}
-	d, err := evaluate.Compare(ctx, pol, roles, ds.Schema(), ds.Records(ctx), opts)
-	if errors.Is(err, evaluate.ErrNoRows) {
-		return nil, errors.New("no rows to evaluate (check --data, --where and --label)")
-	}
-	return d, err
-}
-
-// loadGateModels loads candidate, champion (if any) and parent (if any).
-func loadGateModels(ctx context.Context, f *gateFlags) (gateOutput, evaluate.Roles, error) {
-	var out gateOutput
-	var roles evaluate.Roles
-	cand, err := loadModel(ctx, f.candidate, f.workspace)
-	if err != nil {
-		return out, roles, err
-	}
-	out.Candidate, roles.Candidate = cand, cand.entry()
-	if f.champion != "" {
-		out.Champion, err = loadModel(ctx, f.champion, f.workspace)
-		if errors.Is(err, registry.ErrNotFound) || (f.register && errors.Is(err, registry.ErrNoWorkspace)) {
-			// No champion yet (--register creates the workspace).
-			out.Champion, err = nil, nil
-		}
-		if err != nil {
-			return out, roles, err
-		}
-		if out.Champion != nil {
-			e := out.Champion.entry()
-			roles.Champion = &e
-		}
-	}
-	if f.parent != "" {
-		if out.Parent, err = loadModel(ctx, f.parent, f.workspace); err != nil {
-			return out, roles, err
-		}
-		e := out.Parent.entry()
-		roles.Parent = &e
-	}
-	return out, roles, nil
-}
-
-// entry is the model as evaluate.Compare takes it.
-func (lm *loadedModel) entry() evaluate.Entry {
-	return evaluate.Entry{Model: lm.m, Name: lm.Ref, Path: lm.Path}
-}
-
-func loadPolicy(path string, task evaluate.Task) (*evaluate.Policy, error) {
-	if path == "" {
-		return evaluate.DefaultPolicy(task), nil
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("--policy: %w", err)
-	}
-	defer file.Close()
-	pol, err := evaluate.DecodePolicy(file, path)
-	if err != nil {
-		return nil, err
-	}
-	return pol, pol.Validate()
 }

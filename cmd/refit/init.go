@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/refit-ml/refit/ingest"
@@ -94,10 +93,5 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 	if err := initconfig.Write(dir, p, expYAML); err != nil {
 		return err
 	}
-	cfgPath, expPath := filepath.Join(dir, initconfig.ConfigFile), filepath.Join(dir, initconfig.ExpectationsFile)
-	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "wrote %s: label %s, %d features, time column %s\n", cfgPath, p.Label, len(p.Features), p.TimeColumn)
-	fmt.Fprintf(out, "wrote %s: checks of %d columns inferred from %s rows\n", expPath, len(exp.Columns), countText(res.Rows))
-	_, err = fmt.Fprintf(out, "next: refit audit %s --expect %s, then refit run --config %s\n", strings.Join(f.data, " "), expPath, cfgPath)
-	return err
+	return p.WriteSummary(cmd.OutOrStdout(), dir, f.data, len(exp.Columns), res.Rows)
 }

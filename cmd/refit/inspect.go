@@ -1,17 +1,13 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/inspect"
-	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/spf13/cobra"
 )
 
 func newInspectCmd(c *cli) *cobra.Command {
-	var format string
+	var format *string
 	cmd := &cobra.Command{
 		Use:   "inspect PATH...",
 		Short: "Describe datasets (schema, rows, row groups, codecs) or a model file",
@@ -31,40 +27,21 @@ the model card when the file sits in a registered version's folder.`,
   refit inspect 'data/**/*.parquet' --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
-			if ok, err := runInspectModel(cmd.OutOrStdout(), format, args); ok {
-				return err
+			w := cmd.OutOrStdout()
+			if mi, ok, err := inspect.ModelArg(args); ok {
+				if err != nil {
+					return err
+				}
+				return writeOut(w, *format, mi, mi.WriteText)
 			}
 			ds, err := ingest.Open(cmd.Context(), args, c.ingestOptions())
 			if err != nil {
 				return err
 			}
 			info := inspect.Dataset(ds)
-			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), info)
-			}
-			return info.WriteText(cmd.OutOrStdout())
+			return writeOut(w, *format, info, info.WriteText)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format = formatFlag(cmd)
 	return cmd
-}
-
-func checkFormat(got string, allowed ...string) error {
-	for _, a := range allowed {
-		if got == a {
-			return nil
-		}
-	}
-	return fmt.Errorf("--format %q: want %s", got, strings.Join(allowed, " or "))
-}
-
-// countText is numfmt.Count, or "?" for an unknown (negative) count.
-func countText(n int64) string {
-	if n < 0 {
-		return "?"
-	}
-	return numfmt.Count(n)
 }

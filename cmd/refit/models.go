@@ -1,9 +1,9 @@
 package main
 
 import (
-	"context"
-	"slices"
+	"io"
 
+	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
@@ -23,81 +23,27 @@ and is promoted only with --force --reason; register with
 }
 
 func newModelsListCmd(c *cli) *cobra.Command {
-	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List model versions, newest first, with their gate verdict and aliases",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
-			views, err := listVersions(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), views)
-			}
-			return registry.WriteVersionTable(cmd.OutOrStdout(), views)
-		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	workspaceFlag(cmd, &workspace)
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, _ []string) (any, func(io.Writer) error, error) {
+		infos, err := reg.Infos(cmd.Context())
+		return infos, func(w io.Writer) error { return registry.WriteVersionTable(w, infos) }, err
+	})
 	return cmd
 }
 
-func listVersions(ctx context.Context, workspace string) ([]registry.VersionInfo, error) {
-	reg, err := openExisting(ctx, workspace)
-	if err != nil {
-		return nil, err
-	}
-	defer reg.Close()
-	vs, err := reg.List(ctx, registry.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	aliases, err := reg.Aliases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	views := make([]registry.VersionInfo, len(vs))
-	for i, v := range vs {
-		views[i] = registry.VersionInfo{Version: v, Aliases: registry.AliasesOf(aliases, v.ID)}
-	}
-	return views, nil
-}
-
 func newModelsShowCmd(c *cli) *cobra.Command {
-	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "show VERSION|ALIAS",
 		Short: "Show one version: lineage, metrics, gate verdict, artifacts and model card",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
-			views, err := listVersions(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			v, err := resolveVersion(cmd.Context(), args[0], workspace)
-			if err != nil {
-				return err
-			}
-			i := slices.IndexFunc(views, func(x registry.VersionInfo) bool { return x.ID == v.ID })
-			view := registry.VersionInfo{Version: v, Aliases: views[i].Aliases}
-			if view.Card, err = registry.ReadCard(v); err != nil {
-				return err
-			}
-			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), view)
-			}
-			return view.WriteText(cmd.OutOrStdout())
-		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	workspaceFlag(cmd, &workspace)
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+		info, err := modelref.Show(cmd.Context(), reg, args[0])
+		return info, info.WriteText, err
+	})
 	return cmd
 }

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"io"
+
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
 
 func newModelsHistoryCmd(c *cli) *cobra.Command {
-	var format, workspace string
 	cmd := &cobra.Command{
 		Use:   "history [ALIAS]",
 		Short: "Show an alias's history (default champion): every promotion and rollback, who and why",
@@ -17,33 +18,17 @@ promotion) and the reason given.`,
 		Example: `  refit models history --config refit.yaml
   refit models history staging --workspace ./refit-workspace --format json`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
-			alias := registry.Champion
-			if len(args) == 1 {
-				alias = args[0]
-			}
-			reg, err := openExisting(cmd.Context(), workspace)
-			if err != nil {
-				return err
-			}
-			defer reg.Close()
-			hist, err := reg.History(cmd.Context(), alias)
-			if err != nil {
-				return err
-			}
-			if format == "json" {
-				if hist == nil {
-					hist = []registry.HistoryEntry{}
-				}
-				return writeJSON(cmd.OutOrStdout(), hist)
-			}
-			return registry.WriteHistoryText(cmd.OutOrStdout(), alias, hist)
-		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	workspaceFlag(cmd, &workspace)
+	registryCommand(cmd, func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+		alias := registry.Champion
+		if len(args) == 1 {
+			alias = args[0]
+		}
+		hist, err := reg.History(cmd.Context(), alias)
+		if hist == nil {
+			hist = []registry.HistoryEntry{}
+		}
+		return hist, func(w io.Writer) error { return registry.WriteHistoryText(w, alias, hist) }, err
+	})
 	return cmd
 }

@@ -2,22 +2,22 @@ package main
 
 import (
 	"fmt"
+	"io"
 
-	"github.com/refit-ml/refit/evaluate"
-	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/optimize"
-	"github.com/refit-ml/refit/train"
+	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/report"
 	"github.com/spf13/cobra"
 )
 
+// optimizeFlags are refit optimize's flags.
 type optimizeFlags struct {
-	model, label, where, out, quantize, format string
-	activations                                string
-	data, keepFloat                            []string
-	sparsity, maxDrop, percentile              float64
-	structured, noFineTune, perLayer           bool
-	epochs                                     int
+	req                   pipeline.OptimizeRequest
+	quantize, activations string
+	format                *string
+	keepFloat             []string
+	percentile            float64
+	noFineTune            bool
 }
 
 func newOptimizeCmd(c *cli) *cobra.Command {
@@ -45,22 +45,22 @@ before and after, and every attempt.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runOptimize(cmd, c, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.model, "model", "", "model file")
-	fl.StringArrayVar(&f.data, "data", nil, "validation data: file, directory or glob (repeatable)")
-	fl.StringVar(&f.label, "label", "", "label expression or column (default: the label recorded in the model)")
-	fl.StringVar(&f.where, "where", "", "keep only rows where this expression is true")
-	fl.StringVarP(&f.out, "output", "o", "", "optimized model file to write")
-	fl.Float64Var(&f.sparsity, "sparsity", 0, "target fraction of zero weights (or removed neurons with --structured)")
-	fl.BoolVar(&f.structured, "structured", false, "remove whole hidden neurons")
+	fl.StringVar(&f.req.Model, "model", "", "model file")
+	fl.StringArrayVar(&f.req.Data, "data", nil, "validation data: file, directory or glob (repeatable)")
+	fl.StringVar(&f.req.Label, "label", "", "label expression or column (default: the label recorded in the model)")
+	fl.StringVar(&f.req.Where, "where", "", "keep only rows where this expression is true")
+	fl.StringVarP(&f.req.Output, "output", "o", "", "optimized model file to write")
+	fl.Float64Var(&f.req.Options.Sparsity, "sparsity", 0, "target fraction of zero weights (or removed neurons with --structured)")
+	fl.BoolVar(&f.req.Options.Structured, "structured", false, "remove whole hidden neurons")
 	fl.StringVar(&f.quantize, "quantize", "", "\"\" or int8")
 	fl.StringVar(&f.activations, "activations", "static", "int8 layer inputs: static (ranges calibrated on --data, faster) or dynamic (each batch's range)")
 	fl.Float64Var(&f.percentile, "percentile", 0, "clip static calibration ranges to this two-sided percentile, e.g. 99.99 (0: minimum and maximum)")
 	fl.StringSliceVar(&f.keepFloat, "keep-float", nil, "layers kept in float32 when quantizing: first, last")
-	fl.BoolVar(&f.perLayer, "per-layer", false, "prune every layer to --sparsity instead of one threshold across layers")
-	fl.Float64Var(&f.maxDrop, "max-drop", 0.01, "largest tolerated metric drop")
-	fl.IntVar(&f.epochs, "epochs", 8, "fine-tuning epochs")
+	fl.BoolVar(&f.req.Options.PerLayer, "per-layer", false, "prune every layer to --sparsity instead of one threshold across layers")
+	fl.Float64Var(&f.req.Options.MaxMetricDrop, "max-drop", 0.01, "largest tolerated metric drop")
+	fl.IntVar(&f.req.Options.Train.Epochs, "epochs", 8, "fine-tuning epochs")
 	fl.BoolVar(&f.noFineTune, "no-fine-tune", false, "prune in one shot, without fine-tuning")
-	fl.StringVar(&f.format, "format", "text", "output format: text or json")
+	f.format = formatFlag(cmd)
 	return cmd
 }
 
@@ -79,74 +79,17 @@ func (f optimizeFlags) quantizeOptions(o *optimize.Options) error {
 }
 
 func runOptimize(cmd *cobra.Command, c *cli, f optimizeFlags) error {
-	if f.model == "" || len(f.data) == 0 || f.out == "" {
+	if f.req.Model == "" || len(f.req.Data) == 0 || f.req.Output == "" {
 		return fmt.Errorf("--model, --data and --output are required")
 	}
-	if err := checkFormat(f.format, "text", "json"); err != nil {
+	if err := f.quantizeOptions(&f.req.Options); err != nil {
 		return err
 	}
-	opts := optimize.Options{Sparsity: f.sparsity, Structured: f.structured, PerLayer: f.perLayer,
-		MaxMetricDrop: f.maxDrop, Train: train.Config{Epochs: f.epochs}}
-	if err := f.quantizeOptions(&opts); err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	m, err := model.Load(f.model)
+	f.req.FineTune = !f.noFineTune && f.req.Options.Sparsity > 0
+	f.req.Ingest = c.ingestOptions()
+	out, err := pipeline.OptimizeFile(cmd.Context(), f.req)
 	if err != nil {
 		return err
 	}
-	label := f.label
-	if label == "" {
-		label = evaluate.LabelOf(m)
-	}
-	ds, err := ingest.Open(ctx, f.data, c.ingestOptions())
-	if err != nil {
-		return err
-	}
-	src, err := exprSource(ds, f.where, label)
-	if err != nil {
-		return err
-	}
-	fineTune := !f.noFineTune && f.sparsity > 0
-	split, err := optimize.ReadSplit(ctx, src, fineTune)
-	if err != nil {
-		return err
-	}
-	defer split.Release()
-	val, err := split.Validation(m, labelColumn)
-	if err != nil {
-		return err
-	}
-	if fineTune {
-		opts.FineTune = &train.Data{Train: train.Records(split.FineTune...), Features: m.Preprocessor().Inputs(), Label: labelColumn}
-	}
-	res, err := optimize.Run(ctx, m, val, opts)
-	if err != nil {
-		return err
-	}
-	if err := res.Model.Save(f.out); err != nil {
-		return err
-	}
-	rows := len(val.Labels)
-	out := optimizeOutput{Rows: rows, Result: res, Kernel: model.KernelISA(), Output: f.out, Baseline: f.model,
-		MeasureRows: measureRows(split), FineTuneRows: fineTuneRows(split)}
-	if out.Before, out.After, err = costsOf(cmd, m, f.model, res.Model, f.out, val.X, rows); err != nil {
-		return err
-	}
-	out.Before[res.Metric], out.After[res.Metric] = res.Baseline, res.Final
-	if f.format == "json" {
-		return writeJSON(cmd.OutOrStdout(), out)
-	}
-	return writeOptimizeText(cmd.OutOrStdout(), out)
-}
-
-// costsOf measures the model before and after in one interleaved run, so
-// their timings compare (two separate runs swung by 4× on a busy machine).
-func costsOf(cmd *cobra.Command, before *model.Model, beforePath string, after *model.Model, afterPath string, x []float32, rows int) (map[string]float64, map[string]float64, error) {
-	cs, err := evaluate.MeasureCosts(cmd.Context(), []evaluate.CostInput{
-		{Model: before, Path: beforePath, X: x}, {Model: after, Path: afterPath, X: x}}, rows, evaluate.CostOptions{})
-	if err != nil {
-		return nil, nil, err
-	}
-	return cs[0].Metrics(), cs[1].Metrics(), nil
+	return writeOut(cmd.OutOrStdout(), *f.format, out, func(w io.Writer) error { return report.WriteOptimizationText(w, out) })
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/report"
 )
 
 // TestOptimizeFlags checks that bad quantization flags exit 2 with one
@@ -94,7 +95,7 @@ func TestOptimizeMeasuresUnseenRows(t *testing.T) {
 			if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 				t.Fatalf("optimize: exit %d: %s", code, stderr.String())
 			}
-			var got optimizeOutput
+			var got report.Optimization
 			if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 				t.Fatal(err)
 			}

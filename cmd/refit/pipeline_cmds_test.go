@@ -12,6 +12,7 @@ import (
 
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/pipeline/demo"
+	"github.com/refit-ml/refit/workspace"
 )
 
 // demoDir plays the demo story on small months with files arriving
@@ -85,12 +86,13 @@ func TestPipelineCommands(t *testing.T) {
 		runGolden(t, dir, "run_no_new_data", 0, "run", "--config", "$DIR/refit.yaml", "--now", "2024-06-01T00:00:00Z")
 		// A run with no new data is one catalog row, no folder.
 		runGolden(t, dir, "runs_show_no_new_data", 0, "runs", "show", "r000007", "--config", "$DIR/refit.yaml")
-		l := workspaceLock(mustLoad(t, filepath.Join(dir, "refit.yaml")))
-		if err := l.TryLock(); err != nil {
+		cfg := mustLoad(t, filepath.Join(dir, "refit.yaml"))
+		release, err := workspace.Dir(cfg.Path(cfg.Workspace)).TryLock()
+		if err != nil {
 			t.Fatal(err)
 		}
 		runGolden(t, dir, "run_locked", 2, "run", "--config", "$DIR/refit.yaml")
-		if err := l.Unlock(); err != nil {
+		if err := release(); err != nil {
 			t.Fatal(err)
 		}
 		runGolden(t, dir, "run_bad_now", 2, "run", "--config", "$DIR/refit.yaml", "--now", "yesterday")

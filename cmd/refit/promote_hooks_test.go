@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/internal/hook"
+	"github.com/refit-ml/refit/promotion"
 )
 
 // TestPromoteHooks promotes with --config: the command hook gets the event
@@ -62,7 +63,7 @@ func TestPromoteHooks(t *testing.T) {
 	}
 	code, stdout, _ = registryRun(t, dir, "promote", "v0002", "--force", "--reason", "again", "--config", "$DIR/refit.yaml", "--format", "json")
 	<-bodies
-	var c aliasChange
+	var c promotion.Change
 	if err := json.Unmarshal([]byte(stdout), &c); err != nil || code != 0 {
 		t.Fatalf("promote --format json: exit %d, %v: %s", code, err, stdout)
 	}

@@ -3,21 +3,18 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"time"
 
-	"github.com/refit-ml/refit/pipeline"
+	"github.com/refit-ml/refit/promotion"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
 )
 
-type quarantineFlags struct {
-	workspace, config, format, reason string
-	all                               bool
-}
-
 func newQuarantineCmd(c *cli) *cobra.Command {
-	var f quarantineFlags
+	var f catalogFlags
+	var reason string
+	var all bool
 	cmd := &cobra.Command{
 		Use:   "quarantine FILE --reason TEXT",
 		Short: "Keep a bad input file out of every run, with a reason; list and release quarantines",
@@ -31,108 +28,44 @@ was never processed); 'quarantine list' shows the files under quarantine
   refit quarantine list --config refit.yaml
   refit quarantine release data/month=2024-05/part-0.parquet --config refit.yaml`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return quarantineAdd(cmd, f, args[0]) },
+		PreRunE: func(_ *cobra.Command, args []string) error {
+			if reason == "" {
+				return errors.New("--reason is required: say why the file is kept out")
+			}
+			if _, err := os.Stat(args[0]); err != nil {
+				return fmt.Errorf("quarantine %s: %w", args[0], err)
+			}
+			return nil
+		},
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+			q, err := reg.Quarantine(cmd.Context(), args[0], reason, promotion.Actor())
+			return q, func(w io.Writer) error { return registry.WriteQuarantinedText(w, q) }, err
+		}),
 	}
-	def := os.Getenv("REFIT_WORKSPACE")
-	if def == "" {
-		def = defaultWorkspace
-	}
-	cmd.PersistentFlags().StringVar(&f.workspace, "workspace", def, "workspace with the catalog (default $REFIT_WORKSPACE or "+defaultWorkspace+")")
-	cmd.PersistentFlags().StringVar(&f.config, "config", "", "take the workspace from this refit.yaml instead of --workspace")
-	cmd.PersistentFlags().StringVar(&f.format, "format", "text", "output format: text or json")
-	cmd.Flags().StringVar(&f.reason, "reason", "", "why the file is kept out (required), recorded in the catalog")
+	f.add(cmd)
+	cmd.Flags().StringVar(&reason, "reason", "", "why the file is kept out (required), recorded in the catalog")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the files under quarantine",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return quarantineList(cmd, f) },
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, _ []string) (any, func(io.Writer) error, error) {
+			list, err := reg.QuarantineList(cmd.Context(), all)
+			if list == nil {
+				list = []registry.Quarantined{}
+			}
+			return list, func(w io.Writer) error { return registry.WriteQuarantineText(w, list) }, err
+		}),
 	}
-	list.Flags().BoolVar(&f.all, "all", false, "every quarantine recorded, released ones included")
+	list.Flags().BoolVar(&all, "all", false, "every quarantine recorded, released ones included")
 	release := &cobra.Command{
 		Use:   "release FILE",
 		Short: "Lift a file's quarantine: the next run reads it again",
 		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return quarantineRelease(cmd, f, args[0]) },
+		RunE: f.runE(func(cmd *cobra.Command, reg *registry.Registry, args []string) (any, func(io.Writer) error, error) {
+			q, err := reg.Release(cmd.Context(), args[0], promotion.Actor())
+			return q, func(w io.Writer) error { return registry.WriteReleasedText(w, q) }, err
+		}),
 	}
 	cmd.AddCommand(list, release)
 	return cmd
-}
-
-// quarantineRegistry opens the workspace of --config or --workspace,
-// which must exist.
-func quarantineRegistry(cmd *cobra.Command, f quarantineFlags) (*registry.Registry, error) {
-	if err := checkFormat(f.format, "text", "json"); err != nil {
-		return nil, err
-	}
-	ws := f.workspace
-	if f.config != "" {
-		if cmd.Flags().Changed("workspace") {
-			return nil, errors.New("--workspace and --config: give one")
-		}
-		cfg, err := pipeline.Load(f.config)
-		if err != nil {
-			return nil, err
-		}
-		ws = cfg.Path(cfg.Workspace)
-	}
-	return openExisting(cmd.Context(), ws)
-}
-
-func quarantineAdd(cmd *cobra.Command, f quarantineFlags, file string) error {
-	if f.reason == "" {
-		return errors.New("--reason is required: say why the file is kept out")
-	}
-	if _, err := os.Stat(file); err != nil {
-		return fmt.Errorf("quarantine %s: %w", file, err)
-	}
-	reg, err := quarantineRegistry(cmd, f)
-	if err != nil {
-		return err
-	}
-	defer reg.Close()
-	q, err := reg.Quarantine(cmd.Context(), file, f.reason, actor())
-	if err != nil {
-		return err
-	}
-	if f.format == "json" {
-		return writeJSON(cmd.OutOrStdout(), q)
-	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "quarantined %s: %s\n", q.Path, q.Reason)
-	return err
-}
-
-func quarantineRelease(cmd *cobra.Command, f quarantineFlags, file string) error {
-	reg, err := quarantineRegistry(cmd, f)
-	if err != nil {
-		return err
-	}
-	defer reg.Close()
-	q, err := reg.Release(cmd.Context(), file, actor())
-	if err != nil {
-		return err
-	}
-	if f.format == "json" {
-		return writeJSON(cmd.OutOrStdout(), q)
-	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "released %s (quarantined %s: %s)\n", q.Path, q.At.Format(time.RFC3339), q.Reason)
-	return err
-}
-
-func quarantineList(cmd *cobra.Command, f quarantineFlags) error {
-	reg, err := quarantineRegistry(cmd, f)
-	if err != nil {
-		return err
-	}
-	defer reg.Close()
-	list, err := reg.QuarantineList(cmd.Context(), f.all)
-	if err != nil {
-		return err
-	}
-	if f.format == "json" {
-		if list == nil {
-			list = []registry.Quarantined{}
-		}
-		return writeJSON(cmd.OutOrStdout(), list)
-	}
-	return registry.WriteQuarantineText(cmd.OutOrStdout(), list)
 }

@@ -4,19 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/schedules"
 	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
 )
 
 type runFlags struct {
-	config, now, format string
-	force               bool
+	config, now string
+	format      *string
+	force       bool
 }
 
 func newRunCmd(c *cli) *cobra.Command {
@@ -40,15 +38,13 @@ or gates, 2 errors (including a workspace locked by another process).`,
 	cmd.Flags().StringVar(&f.config, "config", "refit.yaml", "pipeline configuration")
 	cmd.Flags().StringVar(&f.now, "now", "", "the run's clock, RFC 3339 or a date (default: the current time)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "retrain even when nothing calls for it")
-	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or json (the run record)")
+	f.format = formatFlag(cmd)
+	cmd.Flags().Lookup("format").Usage = "output format: text or json (the run record)"
 	return cmd
 }
 
 func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
-	if err := checkFormat(f.format, "text", "json"); err != nil {
-		return err
-	}
-	now, err := parseClock(f.now)
+	now, err := parseTimeFlag("--now", f.now, "2024-03-01T02:00:00Z", "2024-03-01", time.Now())
 	if err != nil {
 		return err
 	}
@@ -56,15 +52,13 @@ func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := lockWorkspace(cfg, c.log)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rec, err := pipeline.Run(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log,
-		Progress: newDisplay(cmd.ErrOrStderr(), f.format).runProgress()})
+	rec, err := pipeline.RunLocked(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log,
+		Progress: newDisplay(cmd.ErrOrStderr(), *f.format).runProgress()})
 	if rec != nil {
-		if werr := writeRunResult(cmd.OutOrStdout(), f.format, cfg, rec); werr != nil && err == nil {
+		werr := writeOut(cmd.OutOrStdout(), *f.format, rec, func(w io.Writer) error {
+			return workspace.WriteRunText(w, rec, workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID))
+		})
+		if werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -74,45 +68,14 @@ func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
 	return err
 }
 
-// parseClock reads a --now flag: RFC 3339 or a date (UTC midnight); empty
-// is the current time.
-func parseClock(s string) (time.Time, error) {
+// parseTimeFlag reads a time flag: RFC 3339 or a date (UTC midnight); ""
+// is def. The error shows the two forms by example.
+func parseTimeFlag(name, s, rfc3339, date string, def time.Time) (time.Time, error) {
 	if s == "" {
-		return time.Now(), nil
+		return def, nil
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
+	if t, ok := pipeline.ParseTime(s); ok {
+		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("--now %q: want RFC 3339 (2024-03-01T02:00:00Z) or a date (2024-03-01)", s)
-}
-
-// lockWorkspace takes the workspace's lock file, which `refit serve` takes
-// around each job, and returns its release.
-func lockWorkspace(cfg *pipeline.Config, log *slog.Logger) (func(), error) {
-	ws := cfg.Path(cfg.Workspace)
-	if err := os.MkdirAll(ws, 0o755); err != nil {
-		return nil, fmt.Errorf("workspace %s: %w", ws, err)
-	}
-	l := workspaceLock(cfg)
-	if err := l.TryLock(); err != nil {
-		return nil, err
-	}
-	return func() {
-		if err := l.Unlock(); err != nil {
-			log.Error("workspace unlock", "err", err)
-		}
-	}, nil
-}
-
-func workspaceLock(cfg *pipeline.Config) *schedules.FileLock {
-	return workspace.Dir(cfg.Path(cfg.Workspace)).Lock()
-}
-
-func writeRunResult(w io.Writer, format string, cfg *pipeline.Config, rec *pipeline.Record) error {
-	if format == "json" {
-		return writeJSON(w, rec)
-	}
-	return workspace.WriteRunText(w, rec, workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID))
+	return time.Time{}, fmt.Errorf("%s %q: want RFC 3339 (%s) or a date (%s)", name, s, rfc3339, date)
 }

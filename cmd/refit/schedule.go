@@ -19,18 +19,9 @@ func newScheduleCmd(c *cli) *cobra.Command {
 	return cmd
 }
 
-type scheduleNext struct {
-	Name    string `json:"name"`
-	Job     string `json:"job"`
-	Cron    string `json:"cron"`
-	Timeout string `json:"timeout"`
-	// Next are the fire times, in the zone of the spec's CRON_TZ or TZ,
-	// else of --now.
-	Next []time.Time `json:"next"`
-}
-
 func newScheduleNextCmd(c *cli) *cobra.Command {
-	var config, now, format string
+	var config, now string
+	var format *string
 	var count int
 	cmd := &cobra.Command{
 		Use:   "next",
@@ -48,13 +39,10 @@ only); one with a wildcard seconds, minutes or hours field ("*/15 * * * *",
 		Example: `  refit schedule next --config refit.yaml --count 3 --now 2024-03-01T00:00:00Z`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format, "text", "json"); err != nil {
-				return err
-			}
 			if count < 1 {
 				return fmt.Errorf("--count %d: want at least 1", count)
 			}
-			t, err := parseClock(now)
+			t, err := parseTimeFlag("--now", now, "2024-03-01T02:00:00Z", "2024-03-01", time.Now())
 			if err != nil {
 				return err
 			}
@@ -62,47 +50,16 @@ only); one with a wildcard seconds, minutes or hours field ("*/15 * * * *",
 			if err != nil {
 				return err
 			}
-			out, err := nextFires(cfg.Schedules, t, count)
+			out, err := pipeline.NextFires(cfg.Schedules, t, count)
 			if err != nil {
 				return err
 			}
-			return writeScheduleNext(cmd.OutOrStdout(), format, out)
+			return writeOut(cmd.OutOrStdout(), *format, out, func(w io.Writer) error { return schedules.WriteUpcoming(w, out) })
 		},
 	}
 	cmd.Flags().StringVar(&config, "config", "refit.yaml", "pipeline configuration")
 	cmd.Flags().IntVar(&count, "count", 5, "fire times per schedule")
 	cmd.Flags().StringVar(&now, "now", "", "list fires after this time, RFC 3339 or a date (default: now)")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format = formatFlag(cmd)
 	return cmd
-}
-
-func nextFires(scheds []pipeline.Schedule, now time.Time, count int) ([]scheduleNext, error) {
-	out := make([]scheduleNext, 0, len(scheds))
-	for _, s := range scheds {
-		next, err := schedules.Next(s.Cron, now, count)
-		if err != nil {
-			return nil, fmt.Errorf("schedule %s: %w", s.Name, err)
-		}
-		out = append(out, scheduleNext{Name: s.Name, Job: s.Job, Cron: s.Cron, Timeout: time.Duration(s.Timeout).String(), Next: next})
-	}
-	return out, nil
-}
-
-func writeScheduleNext(w io.Writer, format string, out []scheduleNext) error {
-	if format == "json" {
-		return writeJSON(w, out)
-	}
-	if len(out) == 0 {
-		fmt.Fprintln(w, "no schedules in the configuration")
-	}
-	for _, s := range out {
-		fmt.Fprintf(w, "%s  job %s, cron %q, timeout %s\n", s.Name, s.Job, s.Cron, s.Timeout)
-		for _, t := range s.Next {
-			fmt.Fprintf(w, "  %s  %s\n", t.Format(time.RFC3339), t.Format("Mon"))
-		}
-		if len(s.Next) == 0 {
-			fmt.Fprintln(w, "  never fires again")
-		}
-	}
-	return nil
 }

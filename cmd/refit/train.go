@@ -2,30 +2,20 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
-	"strconv"
 	"strings"
 
-	"github.com/refit-ml/refit/evaluate"
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/train"
 	"github.com/spf13/cobra"
 )
 
-// labelColumn is the column refit train adds for the --label expression.
-const labelColumn = train.LabelColumn
-
+// trainFlags are refit train's flags; most set cfg directly.
 type trainFlags struct {
-	data                         []string
-	label, features, where       string
-	hidden, task, classWeights   string
-	out, format                  string
-	split, timeColumn            string
-	epochs, batchSize, patience  int
-	learningRate, l2, validation float64
-	seed                         uint64
+	req              pipeline.TrainRequest
+	features, hidden string
+	format           *string
 }
 
 func newTrainCmd(c *cli) *cobra.Command {
@@ -45,104 +35,56 @@ the same model bytes.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTrain(cmd, c, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.data, "data", nil, "dataset: files, directories or globs (repeat or comma-separate)")
-	fl.StringVar(&f.label, "label", "", "label expression, e.g. 'delay > 15' or a column name")
+	fl.StringSliceVar(&f.req.Data, "data", nil, "dataset: files, directories or globs (repeat or comma-separate)")
+	fl.StringVar(&f.req.Label, "label", "", "label expression, e.g. 'delay > 15' or a column name")
 	fl.StringVar(&f.features, "features", "", "comma-separated input columns")
-	fl.StringVar(&f.where, "where", "", "train only on rows where this expression is true")
+	fl.StringVar(&f.req.Where, "where", "", "train only on rows where this expression is true")
 	fl.StringVar(&f.hidden, "hidden", "64,32", "comma-separated hidden layer widths (\"\" for none)")
-	fl.StringVar(&f.task, "task", "", "binary, multiclass or regression (default: from the label's type)")
-	fl.StringVar(&f.classWeights, "class-weights", "", "\"\" or balanced")
-	fl.IntVar(&f.epochs, "epochs", 0, "maximum epochs (default 100)")
-	fl.IntVar(&f.batchSize, "batch-size", 512, "rows per Adam step")
-	fl.IntVar(&f.patience, "patience", 0, "stop after this many epochs without improvement (default 5)")
-	fl.Float64Var(&f.learningRate, "learning-rate", 0.002, "Adam learning rate")
-	fl.Float64Var(&f.l2, "l2", 0, "L2 penalty on the weights")
-	fl.Float64Var(&f.validation, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
-	fl.StringVar(&f.split, "validation-split", "", "held-out rows: random, tail (the last in source order) or time (the most recent by --time-column) (default random)")
-	fl.StringVar(&f.timeColumn, "time-column", "", "column ordering rows in time for --validation-split time (default: the data's only timestamp or date column)")
-	fl.Uint64Var(&f.seed, "seed", 0, "random seed")
-	fl.StringVarP(&f.out, "output", "o", "", "model file to write")
-	fl.StringVar(&f.format, "format", "text", "summary format: text or json")
+	fl.StringVar((*string)(&f.req.Config.Task), "task", "", "binary, multiclass or regression (default: from the label's type)")
+	fl.StringVar(&f.req.Config.ClassWeights, "class-weights", "", "\"\" or balanced")
+	fl.IntVar(&f.req.Config.Epochs, "epochs", 0, "maximum epochs (default 100)")
+	fl.IntVar(&f.req.Config.BatchSize, "batch-size", 512, "rows per Adam step")
+	fl.IntVar(&f.req.Config.Patience, "patience", 0, "stop after this many epochs without improvement (default 5)")
+	fl.Float64Var(&f.req.Config.LearningRate, "learning-rate", 0.002, "Adam learning rate")
+	fl.Float64Var(&f.req.Config.L2, "l2", 0, "L2 penalty on the weights")
+	fl.Float64Var(&f.req.Config.ValidationFraction, "validation-fraction", 0, "fraction of rows held out for early stopping (default 0.1)")
+	fl.StringVar((*string)(&f.req.Config.ValidationSplit), "validation-split", "", "held-out rows: random, tail (the last in source order) or time (the most recent by --time-column) (default random)")
+	fl.StringVar(&f.req.TimeColumn, "time-column", "", "column ordering rows in time for --validation-split time (default: the data's only timestamp or date column)")
+	fl.Uint64Var(&f.req.Config.Seed, "seed", 0, "random seed")
+	fl.StringVarP(&f.req.Output, "output", "o", "", "model file to write")
+	f.format = formatFlag(cmd)
+	fl.Lookup("format").Usage = "summary format: text or json"
 	return cmd
 }
 
 func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
-	if len(f.data) == 0 || f.label == "" || f.features == "" || f.out == "" {
+	r := f.req
+	if len(r.Data) == 0 || r.Label == "" || f.features == "" || r.Output == "" {
 		return fmt.Errorf("--data, --label, --features and --output are required (see '%s --help')", cmd.CommandPath())
 	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", f.format)
+	var err error
+	if r.Config.Hidden, err = train.ParseHidden(f.hidden); err != nil {
+		return fmt.Errorf("--hidden %q: want comma-separated widths", f.hidden)
 	}
-	cfg, err := f.config()
-	if err != nil {
+	if err := r.Config.Validate(); err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	ds, err := ingest.Open(ctx, f.data, c.ingestOptions())
-	if err != nil {
-		return err
-	}
-	src, err := exprSource(ds, f.where, f.label)
-	if err != nil {
-		return err
-	}
-	timeCol, err := f.timeColumnOf(ds.Schema(), cfg.ValidationSplit)
-	if err != nil {
-		return err
-	}
-	cfg.Progress = progressReporter(cmd.ErrOrStderr(), c.log, f.format, cfg.Epochs, trainMetric(cfg.Task, f.label, ds.Schema()))
-	m, rep, err := train.Fit(ctx, cfg, train.Data{Train: src, Features: strings.Split(f.features, ","), Label: labelColumn,
-		TimeColumn: timeCol, Lineage: map[string]string{evaluate.LineageLabel: f.label}})
-	if err != nil {
-		return err
-	}
-	if err := m.Save(f.out); err != nil {
-		return err
-	}
-	return printSummary(cmd.OutOrStdout(), f.format, f.out, m, rep)
-}
-
-func (f trainFlags) config() (train.Config, error) {
-	cfg := train.Config{
-		Task: model.Task(f.task), Epochs: f.epochs, BatchSize: f.batchSize, LearningRate: f.learningRate,
-		L2: f.l2, Patience: f.patience, ValidationFraction: f.validation, ClassWeights: f.classWeights, Seed: f.seed,
-		ValidationSplit: train.Split(f.split),
-	}
-	for _, s := range strings.Split(f.hidden, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
+	r.Features, r.Ingest = strings.Split(f.features, ","), c.ingestOptions()
+	r.Progress = func(s *arrow.Schema) func(train.Epoch) {
+		if d := newDisplay(cmd.ErrOrStderr(), *f.format); d != nil {
+			return d.trainProgress(r.Config.Epochs, trainMetric(r.Config.Task, r.Label, s))
 		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return cfg, fmt.Errorf("--hidden %q: want comma-separated widths", f.hidden)
-		}
-		cfg.Hidden = append(cfg.Hidden, n)
+		return train.LogEpochs(c.log)
 	}
-	return cfg, cfg.Validate()
+	s, err := pipeline.TrainFile(cmd.Context(), r)
+	if err != nil {
+		return err
+	}
+	return writeOut(cmd.OutOrStdout(), *f.format, s, s.WriteText)
 }
 
 // exprSource yields ds's records selected by where and with label's
 // value as labelColumn: see train.Select.
 func exprSource(ds *ingest.Dataset, where, label string) (train.Source, error) {
 	return train.Select(ds.Records, ds.Schema(), where, label)
-}
-
-// progressReporter shows each epoch: a rewritten line on a terminal, an
-// info log line on log otherwise.
-func progressReporter(w io.Writer, log *slog.Logger, format string, epochs int, metric string) func(train.Epoch) {
-	if d := newDisplay(w, format); d != nil {
-		return d.trainProgress(epochs, metric)
-	}
-	return func(e train.Epoch) {
-		log.Info("epoch", "epoch", e.Epoch, "train_loss", e.TrainLoss, "valid_loss", e.ValidLoss,
-			"valid_metric", e.ValidMetric, "improved", e.Improved, "stop", e.Stop)
-	}
-}
-
-func printSummary(w io.Writer, format, path string, m *model.Model, rep train.Report) error {
-	s := train.NewSummary(path, m, rep)
-	if format == "json" {
-		return writeJSON(w, s)
-	}
-	return s.WriteText(w)
 }
