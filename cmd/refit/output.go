@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/spf13/cobra"
 )
 
@@ -48,12 +47,4 @@ func checkFormat(got string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("--format %q: want %s", got, strings.Join(allowed, " or "))
-}
-
-// countText is numfmt.Count, or "?" for an unknown (negative) count.
-func countText(n int64) string {
-	if n < 0 {
-		return "?"
-	}
-	return numfmt.Count(n)
 }
