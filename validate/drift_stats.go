@@ -45,12 +45,15 @@ func jensenShannon(p, q []float64) float64 {
 	var d float64
 	for i := range p {
 		a, b := p[i]/sp, q[i]/sq
-		m := (a + b) / 2
-		if a > 0 {
+		switch {
+		case a > 0 && b > 0:
+			m := (a + b) / 2
 			d += a * math.Log2(a/m)
-		}
-		if b > 0 {
 			d += b * math.Log2(b/m)
+		case a > 0: // m = a/2 and log2(2) = 1 exactly
+			d += a
+		case b > 0:
+			d += b
 		}
 	}
 	return math.Sqrt(max(d/2, 0))
