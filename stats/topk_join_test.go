@@ -111,7 +111,9 @@ func TestTopKSortedView(t *testing.T) {
 				ks := slices.Clone(keys)
 				switch order {
 				case "ascending":
-					slices.SortFunc(ks, func(a, b uint64) int { return cmp.Compare(keyNumber(orderKey(a, kind), kind), keyNumber(orderKey(b, kind), kind)) })
+					slices.SortFunc(ks, func(a, b uint64) int {
+						return cmp.Compare(keyNumber(orderKey(a, kind), kind), keyNumber(orderKey(b, kind), kind))
+					})
 				case "entries":
 					slices.SortFunc(ks, func(a, b uint64) int {
 						if c := cmp.Compare(vals[keyNumber(orderKey(b, kind), kind)], vals[keyNumber(orderKey(a, kind), kind)]); c != 0 {
