@@ -79,10 +79,10 @@ func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *C
 	f.PSI = psi(rs, cs)
 	f.JS = jensenShannon(rs, cs)
 	if rt.Exact() {
-		d.Unseen, d.UnseenShare = missingFrom(cc, j.AOfB, j.CountB, j.B, ct.N, false)
+		d.Unseen, d.UnseenShare = missingFrom(cc, j, false, ct.N)
 	}
 	if ct.Exact() {
-		d.Vanished, d.VanishedShare = missingFrom(rc, j.BOfA, j.CountA, j.A, rt.N, true)
+		d.Vanished, d.VanishedShare = missingFrom(rc, j, true, rt.N)
 	}
 	return d
 }
@@ -126,22 +126,36 @@ func allCategoryBins(j stats.Joined) (ref, cur []float64) {
 	return ref, cur
 }
 
-// missingFrom lists the entries of one side (entry and count by position,
-// sorted by count, with total n) whose counts on the other side, inOther,
-// are -1 (absent), and their total share. reversed puts the side's share
-// in Reference.
-func missingFrom(c *ColumnProfile, inOther []int64, count func(int) int64, entry func(int) stats.FreqEntry,
-	n int64, reversed bool) ([]CategoryShare, float64) {
+// missingFrom lists the entries of one side of j (the current side B, or
+// the reference side A when reversed; sorted by count, with total n) that
+// the other side lacks, and their total share. reversed puts the side's
+// share in Reference.
+func missingFrom(c *ColumnProfile, j stats.Joined, reversed bool, n int64) ([]CategoryShare, float64) {
 	var out []CategoryShare
 	var total float64
+	inOther := j.AOfB
+	if reversed {
+		inOther = j.BOfA
+	}
 	for i, o := range inOther {
 		if o >= 0 {
 			continue
 		}
-		s := float64(count(i)) / float64(n)
+		var e stats.FreqEntry
+		if reversed {
+			e.Count = j.CountA(i)
+		} else {
+			e.Count = j.CountB(i)
+		}
+		s := float64(e.Count) / float64(n)
 		total += s
 		if len(out) < maxListed {
-			cs := CategoryShare{Value: c.formatValue(entry(i)), Current: s}
+			if reversed {
+				e = j.A(i)
+			} else {
+				e = j.B(i)
+			}
+			cs := CategoryShare{Value: c.formatValue(e), Current: s}
 			if reversed {
 				cs.Reference, cs.Current = s, 0
 			}
