@@ -1,8 +1,10 @@
 package estimate
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/refit-ml/refit/model"
@@ -144,6 +146,35 @@ func TestMeasureShiftMulticlass(t *testing.T) {
 	for _, name := range Names(model.TaskMulticlass) {
 		if _, ok := s.SD[name]; !ok || s.Sampling[name] <= 0 {
 			t.Errorf("%s: SD %v, sampling %v", name, s.SD[name], s.Sampling[name])
+		}
+	}
+}
+
+// With a measured calibration shift, the text shows each interval's
+// sampling part and the shift's half-width beside the combined interval.
+func TestWriteTextShift(t *testing.T) {
+	scores, cal := synthBinary(2000, 5)
+	e, err := Binary(scores, cal, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.withShift(&model.CalibrationShift{By: "time", Chunks: 10, ChunkRows: 8697,
+		SD: map[string]float64{Accuracy: 0.02, AUC: 0.01}})
+	auc, _ := e.Metric(AUC)
+	if want := 2.262157 * 0.01; math.Abs(auc.Shift-want) > 1e-5 || auc.Lo >= auc.SamplingLo || auc.Hi <= auc.SamplingHi {
+		t.Errorf("auc %+v: want shift %.6f widening the sampling interval", auc, want)
+	}
+	var b strings.Builder
+	if err := (Checked{Estimate: e}).WriteText(&b, "m"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"interval = sampling ± calibration shift (measured over 10 time chunks of 8,697 holdout rows):",
+		fmt.Sprintf("  auc              sampling [%.4f, %.4f], shift ±%.4f", auc.SamplingLo, auc.SamplingHi, auc.Shift),
+		fmt.Sprintf("auc                 %.4f  [%.4f, %.4f]", auc.Value, auc.Lo, auc.Hi),
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, b.String())
 		}
 	}
 }
