@@ -128,10 +128,16 @@ func TestFlightsEstimate(t *testing.T) {
 		}
 		t.Logf("%s:\n%s\nMarch–June: realized AUC inside the 95%% interval in %d of 4 months (accuracy %d of 4); mean absolute AUC error %.4f, accuracy error %.4f",
 			v.name, flightsTable(results), inside, accInside, sumErr/4, sumAcc/4)
-		// Issue 15's target (≥ 3 of 4 months inside) is missed: the
-		// months differ from January–February in how delays depend on
-		// the features (concept drift, which CBPE assumes away; see
-		// BENCHMARKS.md). This guards the measured result.
+		// The months differ from January–February in how delays depend
+		// on the features (concept drift; see BENCHMARKS.md). With the
+		// calibration shift the time-ordered holdout shows in the
+		// intervals, issue 15's target (≥ 3 of 4 months inside) is met
+		// for the holdout calibrator; the validation split's, spread over
+		// the window, sees less shift than the months ahead bring. This
+		// guards the measured result.
+		if v.m == mh && inside < 3 {
+			t.Errorf("holdout calibrator: realized AUC inside the interval in %d of 4 months", inside)
+		}
 		for _, r := range results[1:] {
 			if math.Abs(r.aucError) > v.maxAUC || math.Abs(r.accError) > v.maxAccur {
 				t.Errorf("%s: AUC error %.4f, accuracy error %.4f", r.name, r.aucError, r.accError)
