@@ -30,15 +30,41 @@ func (t *TopK) SortedView(k KeyKind) SortedView {
 	// each then replaces at its own index.
 	values, cum := make([]float64, n), make([]int64, n)
 	keys := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(values))), n)
-	for i, e := range t.entries {
-		keys[i], cum[i] = orderKey(e.key, k), e.count
+	// One loop per kind keeps the conversions out of a switch per value.
+	switch k {
+	case KeyInt64:
+		for i, e := range t.entries {
+			keys[i], cum[i] = e.key^1<<63, e.count
+		}
+	case KeyFloat64:
+		for i, e := range t.entries {
+			keys[i], cum[i] = floatKey(math.Float64frombits(e.key)), e.count
+		}
+	default:
+		for i, e := range t.entries {
+			keys[i], cum[i] = e.key, e.count
+		}
 	}
 	keys, cum = sortKeyCounts(keys, cum)
 	sv := SortedView{Values: values, Cum: cum}
 	var c int64
-	for i, key := range keys {
+	for i := range cum {
 		c += cum[i]
-		sv.Values[i], cum[i] = keyNumber(key, k), c
+		cum[i] = c
+	}
+	switch k {
+	case KeyInt64:
+		for i, key := range keys {
+			values[i] = float64(int64(key ^ 1<<63))
+		}
+	case KeyFloat64:
+		for i, key := range keys {
+			values[i] = keyFloat(key)
+		}
+	default:
+		for i, key := range keys {
+			values[i] = float64(key)
+		}
 	}
 	sv.N = c
 	if len(keys) > 0 {
