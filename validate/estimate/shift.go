@@ -46,6 +46,7 @@ func MeasureShift(scores []float32, classes int, labels []int, times []int64, se
 	s := &model.CalibrationShift{By: by, Chunks: k, ChunkRows: n / k,
 		SD: map[string]float64{}, RMSE: map[string]float64{}, Sampling: map[string]float64{}}
 	opts := Options{Samples: 200, Seed: seed}
+	chunks := map[string]float64{} // chunks with a defined error, by metric
 	for j := range k {
 		lo, hi := j*n/k, (j+1)*n/k
 		inS, inL, outS, outL := split(scores, labels, classes, order, lo, hi)
@@ -67,14 +68,15 @@ func MeasureShift(scores []float32, classes int, labels []int, times []int64, se
 				continue
 			}
 			sd := samplingSD(m, est.Level)
-			s.RMSE[m.Name] += e * e / float64(k)
-			s.Sampling[m.Name] += sd * sd / float64(k)
+			s.RMSE[m.Name] += e * e
+			s.Sampling[m.Name] += sd * sd
+			chunks[m.Name]++
 		}
 	}
-	for name, mse := range s.RMSE {
-		s.SD[name] = math.Sqrt(max(mse-s.Sampling[name], 0))
-		s.RMSE[name] = math.Sqrt(mse)
-		s.Sampling[name] = math.Sqrt(s.Sampling[name])
+	for name, c := range chunks {
+		mse, v := s.RMSE[name]/c, s.Sampling[name]/c
+		s.SD[name] = math.Sqrt(max(mse-v, 0))
+		s.RMSE[name], s.Sampling[name] = math.Sqrt(mse), math.Sqrt(v)
 	}
 	return s, ""
 }
