@@ -44,6 +44,38 @@ type Calibrator struct {
 	// Curves has one curve for a binary model (the positive class) and
 	// one per class for a multiclass model.
 	Curves []Curve `json:"curves"`
+	// Shift is how far performance estimates made with this kind of
+	// calibrator missed on holdout rows it was not fitted on (see
+	// CalibrationShift); nil for calibrators saved before it existed or
+	// fitted on too few rows to measure it. Optional in the file.
+	Shift *CalibrationShift `json:"shift,omitempty"`
+}
+
+// CalibrationShift is the calibration shift the holdout itself shows:
+// the holdout is cut into Chunks chunks (contiguous in time when By is
+// "time", drawn at random when "random"), a calibrator is fitted on all
+// chunks but one, the metrics of the left-out chunk are estimated from it
+// without labels and compared with the chunk's realized metrics. The
+// errors' mean square, less the part the estimate's own sampling spread
+// explains, is the variance of the estimate's error that comes from the
+// calibration moving between periods. package estimate measures it
+// (estimate.MeasureShift) and widens its intervals by it.
+type CalibrationShift struct {
+	// By is "time" (chunks are consecutive periods of the time column)
+	// or "random" (no time column: chunks are random rows, and the shift
+	// between periods is not measured, only the calibrator's own noise).
+	By string `json:"by"`
+	// Chunks is the number of chunks, ChunkRows the rows of the smallest.
+	Chunks    int `json:"chunks"`
+	ChunkRows int `json:"chunk_rows"`
+	// SD is each metric's calibration-shift standard deviation (by
+	// metric name, as package estimate names them): √max(0, mean squared
+	// error − mean sampling variance) over the chunks. RMSE is the root
+	// mean squared error of the chunk estimates, Sampling the root mean
+	// sampling variance of a chunk's estimate.
+	SD       map[string]float64 `json:"sd"`
+	RMSE     map[string]float64 `json:"rmse"`
+	Sampling map[string]float64 `json:"sampling"`
 }
 
 // Curve is one class's calibration map.
@@ -295,6 +327,18 @@ func (c *Calibrator) validate(outputs int) error {
 	for i, cv := range c.Curves {
 		if err := cv.validate(c.Method); err != nil {
 			return fmt.Errorf("calibration curve %d: %w", i, err)
+		}
+	}
+	if s := c.Shift; s != nil {
+		if s.By != "time" && s.By != "random" || s.Chunks < 2 || s.ChunkRows < 1 {
+			return fmt.Errorf("calibration shift by %q over %d chunks of %d rows: want time or random, at least 2 chunks of 1 row", s.By, s.Chunks, s.ChunkRows)
+		}
+		for _, m := range []map[string]float64{s.SD, s.RMSE, s.Sampling} {
+			for name, v := range m {
+				if !finite(v) || v < 0 {
+					return fmt.Errorf("calibration shift of %s: %v, want finite and not negative", name, v)
+				}
+			}
 		}
 	}
 	return nil

@@ -135,3 +135,54 @@ func TestCalibratorRoundTrip(t *testing.T) {
 		t.Errorf("two curves for a binary model: err %v", err)
 	}
 }
+
+// A calibrator's measured shift survives the model file; a calibration
+// entry without one (files saved before it existed) loads with none, and
+// a negative or non-finite shift is refused.
+func TestCalibratorShiftRoundTrip(t *testing.T) {
+	ref := loadCalibrationRef(t)
+	m, rec := testModel(t, TaskBinary, 4)
+	rec.Release()
+	c, err := FitCalibrator(ref["isotonic"].Probs, 1, ref["isotonic"].Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := m.WithCalibrator(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldBytes := encode(t, old)
+	if bytes.Contains(oldBytes, []byte(`shift`)) {
+		t.Fatal("a calibrator without a shift encodes one")
+	}
+	back, err := DecodeBytes(oldBytes)
+	if err != nil || back.Calibrator() == nil || back.Calibrator().Shift != nil {
+		t.Fatalf("old file: err %v, calibrator %+v", err, back.Calibrator())
+	}
+	withShift := *c
+	withShift.Shift = &CalibrationShift{By: "time", Chunks: 10, ChunkRows: 500,
+		SD: map[string]float64{"auc": 0.01}, RMSE: map[string]float64{"auc": 0.012}, Sampling: map[string]float64{"auc": 0.006}}
+	sm, err := m.WithCalibrator(&withShift)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err = DecodeBytes(encode(t, sm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := back.Calibrator().Shift; s == nil || s.SD["auc"] != 0.01 || s.Chunks != 10 || s.By != "time" {
+		t.Errorf("decoded shift %+v", s)
+	}
+	for _, bad := range []CalibrationShift{
+		{By: "time", Chunks: 10, ChunkRows: 5, SD: map[string]float64{"auc": -1}},
+		{By: "time", Chunks: 10, ChunkRows: 5, RMSE: map[string]float64{"auc": math.NaN()}},
+		{By: "weekly", Chunks: 10, ChunkRows: 5},
+		{By: "time", Chunks: 1, ChunkRows: 5},
+	} {
+		b := *c
+		b.Shift = &bad
+		if _, err := m.WithCalibrator(&b); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("shift %+v: err %v", bad, err)
+		}
+	}
+}

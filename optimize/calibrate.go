@@ -30,6 +30,9 @@ func (res Result) calibrate(base *model.Model, val Validation) (Result, error) {
 		res.Calibration = fmt.Sprintf("none: %v", err)
 		return res, nil
 	}
+	// The calibration shift between periods is the data's, not the
+	// variant's (its probabilities track the base's): carried over.
+	c.Shift = base.Calibrator().Shift
 	res.Calibration = fmt.Sprintf("%s on the %d validation rows", c.Method, c.Rows)
 	res.Model, err = res.Model.WithCalibrator(c)
 	return res, err

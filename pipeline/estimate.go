@@ -108,7 +108,8 @@ func (r *run) estimateMetric(ctx context.Context, c *champion, b *newData, metri
 		return nil, fmt.Errorf("metric %q cannot be estimated for a %s model (estimable: %v)", metric, e.Task, estimate.Names(e.Task))
 	}
 	return &EstimatedMetric{Method: e.Method, Value: m.Value, Lo: m.Lo, Hi: m.Hi, Level: e.Level, Rows: e.Rows,
-		Calibration: e.Calibration, Warnings: e.Warnings}, nil
+		Calibration: e.Calibration, Warnings: e.Warnings,
+		SamplingLo: m.SamplingLo, SamplingHi: m.SamplingHi, Shift: m.Shift}, nil
 }
 
 // Sources of MonitorResult.Value.

@@ -24,10 +24,23 @@ func TestReportMonitorSideBySide(t *testing.T) {
 	}
 	for _, want := range []string{"estimated and realized side by side (the estimate decided)",
 		"CBPE estimate 0.7603 [0.7588, 0.7617] at 95% over 511,502 rows", "realized 0.7356 over 1,200 labelled rows",
-		"assumes no concept drift"} {
+		"within the calibration shift that holdout showed"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+	// With a measured calibration shift, both parts of the interval show.
+	est := rec.Monitor.Estimated
+	est.SamplingLo, est.SamplingHi, est.Shift, est.Lo, est.Hi = 0.7588, 0.7617, 0.0351, 0.7252, 0.7954
+	b.Reset()
+	if err := report.WriteRunHTML(&b, rec); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[0.7252, 0.7954] at 95% over 511,502 rows (sampling [0.7588, 0.7617], calibration shift ±0.0351)"; !strings.Contains(b.String(), want) {
+		t.Errorf("report lacks %q", want)
+	}
+	if want := "(sampling [0.7588, 0.7617], calibration shift ±0.0351)"; !strings.Contains(est.String(), want) {
+		t.Errorf("%q lacks %q", est, want)
 	}
 	rec.Monitor.Realized = nil
 	b.Reset()

@@ -20,7 +20,10 @@
 //     [DefaultExactLimit] for strings and [DefaultNumericExactLimit] for
 //     numbers), then a Misra-Gries summary of Capacity counters (counts
 //     become lower bounds) or nothing, as its owner chooses. Exact counts
-//     give an exact [SortedView] ([CountsView]).
+//     give an exact [SortedView] ([TopK.SortedView], [CountsView]), sorted
+//     in linear time for the orders counts come in; two summaries are
+//     compared through [Join], which pairs their counters by key through
+//     their own indexes, and two views through [CDFDistances].
 //   - [Distinct]: a HyperLogLog distinct count (2^16 registers, standard
 //     error 0.41 %) that takes over when a TopK stops being exact.
 //

@@ -93,3 +93,119 @@ func isSorted(v []float64) bool {
 	}
 	return true
 }
+
+// maxMergedRuns is the number of ascending runs up to which
+// sortKeyCounts merges the runs rather than radix sorting: log2 of it
+// merge passes cost about what the radix sort's passes do.
+const maxMergedRuns = 16
+
+// sortKeyCounts sorts keys ascending, carrying counts along, and returns
+// both (in new slices when it had to move them): as they are when already
+// sorted, by insertion when short, by merging when they form at most
+// maxMergedRuns ascending runs, else by an LSD radix sort that skips the
+// bytes every key shares.
+func sortKeyCounts(keys []uint64, counts []int64) ([]uint64, []int64) {
+	n := len(keys)
+	runs := 1
+	for i := 1; i < n && runs <= maxMergedRuns; i++ {
+		if keys[i] < keys[i-1] {
+			runs++
+		}
+	}
+	switch {
+	case runs == 1:
+		return keys, counts
+	case n < 64:
+		insertionSortCounts(keys, counts)
+		return keys, counts
+	case runs <= maxMergedRuns:
+		return mergeRuns(keys, counts)
+	}
+	return radixSortCounts(keys, counts)
+}
+
+func insertionSortCounts(keys []uint64, counts []int64) {
+	for i := 1; i < len(keys); i++ {
+		k, c := keys[i], counts[i]
+		j := i
+		for ; j > 0 && keys[j-1] > k; j-- {
+			keys[j], counts[j] = keys[j-1], counts[j-1]
+		}
+		keys[j], counts[j] = k, c
+	}
+}
+
+// mergeRuns sorts keys made of a few ascending runs by merging adjacent
+// runs pairwise until one is left.
+func mergeRuns(keys []uint64, counts []int64) ([]uint64, []int64) {
+	var bounds []int // run starts, then len(keys)
+	bounds = append(bounds, 0)
+	for i := 1; i < len(keys); i++ {
+		if keys[i] < keys[i-1] {
+			bounds = append(bounds, i)
+		}
+	}
+	bounds = append(bounds, len(keys))
+	tk, tc := make([]uint64, len(keys)), make([]int64, len(keys))
+	for len(bounds) > 2 {
+		next := bounds[:1]
+		for r := 0; r+1 < len(bounds); r += 2 {
+			lo, mid := bounds[r], bounds[r+1]
+			hi := mid
+			if r+2 < len(bounds) {
+				hi = bounds[r+2]
+			}
+			mergeTwo(keys, counts, tk, tc, lo, mid, hi)
+			next = append(next, hi)
+		}
+		bounds = next
+		keys, counts, tk, tc = tk, tc, keys, counts
+	}
+	return keys, counts
+}
+
+// mergeTwo merges the ascending runs [lo, mid) and [mid, hi) of keys into
+// the same positions of dk (counts along into dc).
+func mergeTwo(keys []uint64, counts []int64, dk []uint64, dc []int64, lo, mid, hi int) {
+	i, j := lo, mid
+	for o := lo; o < hi; o++ {
+		if j == hi || i < mid && keys[i] <= keys[j] {
+			dk[o], dc[o] = keys[i], counts[i]
+			i++
+		} else {
+			dk[o], dc[o] = keys[j], counts[j]
+			j++
+		}
+	}
+}
+
+// radixSortCounts sorts keys with 8-bit LSD passes, skipping the bytes
+// every key shares.
+func radixSortCounts(keys []uint64, counts []int64) ([]uint64, []int64) {
+	var diff uint64
+	for _, k := range keys {
+		diff |= k ^ keys[0]
+	}
+	tk, tc := make([]uint64, len(keys)), make([]int64, len(keys))
+	for b := range 8 {
+		shift := uint(8 * b)
+		if byte(diff>>shift) == 0 {
+			continue
+		}
+		var h [256]int32
+		for _, k := range keys {
+			h[byte(k>>shift)]++
+		}
+		var sum int32
+		for d := range h {
+			h[d], sum = sum, sum+h[d]
+		}
+		for i, k := range keys {
+			d := byte(k >> shift)
+			tk[h[d]], tc[h[d]] = k, counts[i]
+			h[d]++
+		}
+		keys, counts, tk, tc = tk, tc, keys, counts
+	}
+	return keys, counts
+}

@@ -25,26 +25,27 @@ type SortedView struct {
 
 // CountsView returns the exact sorted view of values with their counts
 // (positive; values distinct and finite, in any order); n, the number of
-// values, sizes the buffers. Its RankError is 0.
+// values, sizes the buffers. Its RankError is 0. Sorting is linear in the
+// number of values for the orders counts come in: already sorted (as
+// sequential ids and times are counted), a few ascending runs (a saved
+// summary lists its counters by count, then key, and the key order of
+// non-negative numbers is their value order), else an LSD radix sort on
+// order-preserving keys.
 func CountsView(n int, counts iter.Seq2[float64, int64]) SortedView {
-	type vc struct {
-		v float64
-		c int64
-	}
-	items := make([]vc, 0, n)
+	keys, cum := make([]uint64, 0, n), make([]int64, 0, n)
 	for v, c := range counts {
-		items = append(items, vc{v, c})
+		keys, cum = append(keys, floatKey(v)), append(cum, c)
 	}
-	slices.SortFunc(items, func(a, b vc) int { return cmp.Compare(a.v, b.v) })
-	sv := SortedView{Values: make([]float64, len(items)), Cum: make([]int64, len(items))}
+	keys, cum = sortKeyCounts(keys, cum)
+	sv := SortedView{Values: make([]float64, len(keys)), Cum: cum}
 	var c int64
-	for i, it := range items {
-		c += it.c
-		sv.Values[i], sv.Cum[i] = it.v, c
+	for i, k := range keys {
+		c += cum[i]
+		sv.Values[i], cum[i] = keyFloat(k), c
 	}
 	sv.N = c
-	if len(items) > 0 {
-		sv.Min, sv.Max = sv.Values[0], sv.Values[len(items)-1]
+	if len(keys) > 0 {
+		sv.Min, sv.Max = sv.Values[0], sv.Values[len(keys)-1]
 	}
 	return sv
 }

@@ -84,6 +84,10 @@ type TopK struct {
 	spare      []topEntry // reused by prune
 	spareArena []byte
 	counts     []int64
+	// sorted reports that entries are in Entries' order (count
+	// descending, then key), as a decoded summary's are; any change
+	// clears it.
+	sorted bool
 }
 
 type topEntry struct {
@@ -147,6 +151,7 @@ func (t *TopK) AddKeys(keys []uint64) bool {
 	}
 	t.lastIdx, t.last = idx, last
 	t.N += int64(len(keys))
+	t.sorted = false
 	return t.Overflowing()
 }
 
@@ -162,6 +167,7 @@ func (t *TopK) AddString(s string, w int64) {
 // strings and binaries). b is copied.
 func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
 	t.N += w
+	t.sorted = false
 	if i, ok := t.index.get(key); ok {
 		t.entries[i].count += w
 		return
@@ -221,6 +227,7 @@ func (t *TopK) Prune() {
 	t.Pruned = true
 	t.MaxError += c
 	t.lastIdx = -1
+	t.sorted = false
 }
 
 // nthLargest returns the value of rank n (0-based, descending) in v,
@@ -266,19 +273,65 @@ func (t *TopK) Drop() {
 }
 
 // Entries returns the counters sorted by count (descending), then key.
-// The Value bytes are the summary's own: valid until the next change.
+// The Value bytes are the summary's own: valid until the next change. A
+// decoded summary is already in that order and is not sorted again.
 func (t *TopK) Entries() []FreqEntry {
+	order := t.entriesOrder()
 	out := make([]FreqEntry, len(t.entries))
-	for i, e := range t.entries {
-		out[i] = FreqEntry{Key: e.key, Value: t.value(e), Count: e.count}
+	for r := range out {
+		out[r] = t.entry(at(order, r))
 	}
-	slices.SortFunc(out, func(a, b FreqEntry) int {
-		if c := cmp.Compare(b.Count, a.Count); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Key, b.Key)
-	})
 	return out
+}
+
+// entry returns counter i as a FreqEntry.
+func (t *TopK) entry(i int) FreqEntry {
+	e := t.entries[i]
+	return FreqEntry{Key: e.key, Value: t.value(e), Count: e.count}
+}
+
+// entriesOrder returns the counters' indexes in Entries order, or nil when
+// the counters are already in that order.
+func (t *TopK) entriesOrder() []int32 {
+	if t.sorted {
+		return nil
+	}
+	order := make([]int32, len(t.entries))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return compareEntries(t.entry(int(a)), t.entry(int(b)))
+	})
+	return order
+}
+
+// at returns the i-th element of an order or position table, i itself for
+// the identity (nil).
+func at(table []int32, i int) int {
+	if table == nil {
+		return i
+	}
+	return int(table[i])
+}
+
+// compareEntries orders entries by count (descending), then key.
+func compareEntries(a, b FreqEntry) int {
+	if c := cmp.Compare(b.Count, a.Count); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Key, b.Key)
+}
+
+// inEntriesOrder reports whether the counters are in Entries' order.
+func (t *TopK) inEntriesOrder() bool {
+	for i := 1; i < len(t.entries); i++ {
+		a, b := t.entries[i-1], t.entries[i]
+		if a.count < b.count || a.count == b.count && a.key >= b.key {
+			return false
+		}
+	}
+	return true
 }
 
 // Counts yields the key and count of every counter, in no particular

@@ -66,5 +66,6 @@ func (t *TopK) UnmarshalJSON(data []byte) error {
 		t.AddBytes(e.Key, v, e.Count)
 	}
 	t.N = in.N
+	t.sorted = t.inEntriesOrder()
 	return nil
 }

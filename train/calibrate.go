@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/refit-ml/refit/model"
+	"github.com/refit-ml/refit/validate/estimate"
 )
 
 // calibrate fits m's probability calibrator on the validation rows, which
@@ -30,5 +31,16 @@ func (t *trainer) calibrate(m *model.Model) (*model.Model, error) {
 		return m, nil
 	}
 	t.rep.Calibration = fmt.Sprintf("%s on %d validation rows", c.Method, c.Rows)
+	times := t.p.validTimes
+	if len(times) != len(labels) {
+		times = nil
+	}
+	shift, why := estimate.MeasureShift(pred, m.OutputWidth(), labels, times, t.cfg.Seed)
+	if shift == nil {
+		t.rep.Calibration += fmt.Sprintf("; calibration shift not measured: %s", why)
+	} else {
+		t.rep.Calibration += fmt.Sprintf("; calibration shift measured over %d chunks by %s", shift.Chunks, shift.By)
+	}
+	c.Shift = shift
 	return m.WithCalibrator(c)
 }

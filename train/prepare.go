@@ -19,6 +19,10 @@ type problem struct {
 	mean, std    float64   // regression target standardization
 	classWeights []float32 // per class; nil for regression
 	train, valid dataset
+	// validTimes are the validation rows' times by Data.TimeColumn, for
+	// measuring the calibrator's shift over time; nil without a usable
+	// time column.
+	validTimes []int64
 }
 
 // prepare reads the sources, splits off validation rows if needed, fits
@@ -37,6 +41,7 @@ func prepare(ctx context.Context, cfg Config, d Data) (*problem, error) {
 	if err := p.build(ctx, tb, vb, &lab, mask, cfg); err != nil {
 		return nil, err
 	}
+	p.validTimes = validationTimes(tb, vb, mask, d.TimeColumn)
 	return p, nil
 }
 
@@ -197,4 +202,27 @@ func classWeights(cls []int32, k int, balanced bool) []float32 {
 		}
 	}
 	return w
+}
+
+// validationTimes returns the validation rows' times by col, in the order
+// of the validation rows, or nil when col is empty or unusable (nulls, an
+// unsupported type): the calibrator's shift is then measured on random
+// chunks.
+func validationTimes(tb, vb *batches, mask []bool, col string) []int64 {
+	if col == "" {
+		return nil
+	}
+	if len(vb.recs) > 0 {
+		t, err := readTimes(vb, col)
+		if err != nil {
+			return nil
+		}
+		return t
+	}
+	all, err := readTimes(tb, col)
+	if err != nil {
+		return nil
+	}
+	_, valid := splitRows(all, mask, len(all))
+	return valid
 }

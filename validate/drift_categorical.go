@@ -60,39 +60,39 @@ func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *C
 		}
 		return d
 	}
-	re, ce := rt.Entries(), ct.Entries()
-	refCounts, curCounts, labels := categoryBins(rc, re, ce, o.MaxCategories, rt.N, ct.N)
+	// Each side's counts of the other's values, paired once through the
+	// summaries' own indexes: every bin and list below reads them.
+	j := stats.Join(rt, ct)
+	refCounts, curCounts, labels := categoryBins(rc, j, o.MaxCategories, rt.N, ct.N)
 	rs, cs := shares(refCounts), shares(curCounts)
 	for i, l := range labels {
 		d.Categories = append(d.Categories, CategoryShare{l, rs[i], cs[i]})
 	}
 	if d.Exact {
-		refCounts, curCounts = allCategoryBins(re, ce)
-		rs, cs = shares(refCounts), shares(curCounts)
+		refCounts, curCounts = allCategoryBins(j)
 	}
 	d.Bins = len(refCounts)
+	d.ChiSquare, d.DOF, d.PValue = chiSquare(refCounts, curCounts)
+	if d.Exact { // the counts are not needed after: shares in their place
+		rs, cs = sharesInPlace(refCounts), sharesInPlace(curCounts)
+	}
 	f.PSI = psi(rs, cs)
 	f.JS = jensenShannon(rs, cs)
-	d.ChiSquare, d.DOF, d.PValue = chiSquare(refCounts, curCounts)
 	if rt.Exact() {
-		d.Unseen, d.UnseenShare = missingFrom(cc, ce, re, ct.N, false)
+		d.Unseen, d.UnseenShare = missingFrom(cc, j, false, ct.N)
 	}
 	if ct.Exact() {
-		d.Vanished, d.VanishedShare = missingFrom(rc, re, ce, rt.N, true)
+		d.Vanished, d.VanishedShare = missingFrom(rc, j, true, rt.N)
 	}
 	return d
 }
 
-// categoryBins returns the counts of the kept reference categories and of
-// the other bin on both sides, and the bins' labels.
-func categoryBins(rc *ColumnProfile, re, ce []stats.FreqEntry, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
-	curByKey := make(map[uint64]int64, len(ce))
-	for _, e := range ce {
-		curByKey[e.Key] = e.Count
-	}
+// categoryBins returns the counts of the kept reference categories (j's A
+// side) and of the other bin on both sides, and the bins' labels.
+func categoryBins(rc *ColumnProfile, j stats.Joined, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
 	var keptR, keptC int64
-	for _, e := range re[:min(maxCats, len(re))] {
-		c := curByKey[e.Key]
+	for i := range min(maxCats, j.LenA()) {
+		e, c := j.A(i), max(j.BOfA[i], 0)
 		ref, cur = append(ref, float64(e.Count)), append(cur, float64(c))
 		labels = append(labels, rc.formatValue(e))
 		keptR, keptC = keptR+e.Count, keptC+c
@@ -105,43 +105,56 @@ func categoryBins(rc *ColumnProfile, re, ce []stats.FreqEntry, maxCats int, nr, 
 }
 
 // allCategoryBins returns both sides' counts of every value either side
-// has: the reference's values in its order, then the current-only values
-// in theirs.
-func allCategoryBins(re, ce []stats.FreqEntry) (ref, cur []float64) {
-	curByKey := make(map[uint64]int64, len(ce))
-	for _, e := range ce {
-		curByKey[e.Key] = e.Count
+// has: the reference's (j's A) values in its order, then the current-only
+// values in theirs.
+func allCategoryBins(j stats.Joined) (ref, cur []float64) {
+	n := j.LenA()
+	for _, c := range j.AOfB {
+		if c < 0 {
+			n++
+		}
 	}
-	seen := make(map[uint64]bool, len(re))
-	for _, e := range re {
-		ref, cur = append(ref, float64(e.Count)), append(cur, float64(curByKey[e.Key]))
-		seen[e.Key] = true
+	ref, cur = make([]float64, 0, n), make([]float64, 0, n)
+	for i, c := range j.BOfA {
+		ref, cur = append(ref, float64(j.CountA(i))), append(cur, float64(max(c, 0)))
 	}
-	for _, e := range ce {
-		if !seen[e.Key] {
-			ref, cur = append(ref, 0), append(cur, float64(e.Count))
+	for i, c := range j.AOfB {
+		if c < 0 {
+			ref, cur = append(ref, 0), append(cur, float64(j.CountB(i)))
 		}
 	}
 	return ref, cur
 }
 
-// missingFrom lists the entries of side (sorted by count, with total n)
-// whose keys other lacks, and their total share. reversed puts side's share
-// in Reference.
-func missingFrom(c *ColumnProfile, side, other []stats.FreqEntry, n int64, reversed bool) ([]CategoryShare, float64) {
-	seen := make(map[uint64]bool, len(other))
-	for _, e := range other {
-		seen[e.Key] = true
-	}
+// missingFrom lists the entries of one side of j (the current side B, or
+// the reference side A when reversed; sorted by count, with total n) that
+// the other side lacks, and their total share. reversed puts the side's
+// share in Reference.
+func missingFrom(c *ColumnProfile, j stats.Joined, reversed bool, n int64) ([]CategoryShare, float64) {
 	var out []CategoryShare
 	var total float64
-	for _, e := range side {
-		if seen[e.Key] {
+	inOther := j.AOfB
+	if reversed {
+		inOther = j.BOfA
+	}
+	for i, o := range inOther {
+		if o >= 0 {
 			continue
+		}
+		var e stats.FreqEntry
+		if reversed {
+			e.Count = j.CountA(i)
+		} else {
+			e.Count = j.CountB(i)
 		}
 		s := float64(e.Count) / float64(n)
 		total += s
 		if len(out) < maxListed {
+			if reversed {
+				e = j.A(i)
+			} else {
+				e = j.B(i)
+			}
 			cs := CategoryShare{Value: c.formatValue(e), Current: s}
 			if reversed {
 				cs.Reference, cs.Current = s, 0
@@ -150,4 +163,17 @@ func missingFrom(c *ColumnProfile, side, other []stats.FreqEntry, n int64, rever
 		}
 	}
 	return out, total
+}
+
+// sharesInPlace divides counts by their total in place, as shares does.
+func sharesInPlace(counts []float64) []float64 {
+	t := sum(counts)
+	for i, c := range counts {
+		if t == 0 {
+			counts[i] = 0
+			continue
+		}
+		counts[i] = c / t
+	}
+	return counts
 }

@@ -114,7 +114,7 @@ func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *Numer
 	d.Bins = psiBins(rv, cv, o.Bins)
 	f.PSI = psi(d.Bins.Reference, d.Bins.Current)
 	f.JS = jensenShannon(d.Bins.Reference, d.Bins.Current)
-	d.KS, d.Wasserstein = cdfDistances(rv, cv)
+	d.KS, d.Wasserstein = stats.CDFDistances(rv, cv)
 	d.Exact = rv.Exact() && cv.Exact()
 	d.RankError = max(rv.RankError, cv.RankError)
 	d.KSError = rv.RankError + cv.RankError
@@ -161,42 +161,6 @@ func openBinShares(v stats.SortedView, edges []float64) []float64 {
 	}
 	out[len(edges)] = float64(v.N-prev) / float64(v.N)
 	return out
-}
-
-// cdfDistances returns sup |F_r − F_c| and ∫ |F_r − F_c| dx, walking the
-// merged retained values of both sketches; both CDFs are step functions
-// that only change at those values.
-func cdfDistances(rv, cv stats.SortedView) (ks, w1 float64) {
-	i, j := 0, 0
-	var fr, fc float64
-	prev := math.Inf(-1)
-	for i < len(rv.Values) || j < len(cv.Values) {
-		x := nextValue(rv.Values, i, cv.Values, j)
-		if !math.IsInf(prev, -1) {
-			w1 += (x - prev) * math.Abs(fr-fc)
-		}
-		for i < len(rv.Values) && rv.Values[i] == x {
-			fr = float64(rv.Cum[i]) / float64(rv.N)
-			i++
-		}
-		for j < len(cv.Values) && cv.Values[j] == x {
-			fc = float64(cv.Cum[j]) / float64(cv.N)
-			j++
-		}
-		ks = max(ks, math.Abs(fr-fc))
-		prev = x
-	}
-	return ks, w1
-}
-
-func nextValue(a []float64, i int, b []float64, j int) float64 {
-	switch {
-	case i == len(a):
-		return b[j]
-	case j == len(b):
-		return a[i]
-	}
-	return min(a[i], b[j])
 }
 
 // overlayHistogram returns readable bins over both sides' range.

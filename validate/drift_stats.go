@@ -20,15 +20,20 @@ const PSIEpsilon = 1e-4
 // replaced by PSIEpsilon when it is 0.
 func psi(ref, cur []float64) float64 {
 	var s float64
+	lr, lc, lt := math.NaN(), math.NaN(), 0.0 // the last bin's shares and term
 	for i := range ref {
 		r, c := ref[i], cur[i]
-		if r == 0 {
-			r = PSIEpsilon
+		if r != lr || c != lc { // runs of equal bins (one-sided counts of 1) repeat the term
+			lr, lc = r, c
+			if r == 0 {
+				r = PSIEpsilon
+			}
+			if c == 0 {
+				c = PSIEpsilon
+			}
+			lt = (c - r) * math.Log(c/r)
 		}
-		if c == 0 {
-			c = PSIEpsilon
-		}
-		s += (c - r) * math.Log(c/r)
+		s += lt
 	}
 	return s
 }
@@ -45,12 +50,15 @@ func jensenShannon(p, q []float64) float64 {
 	var d float64
 	for i := range p {
 		a, b := p[i]/sp, q[i]/sq
-		m := (a + b) / 2
-		if a > 0 {
+		switch {
+		case a > 0 && b > 0:
+			m := (a + b) / 2
 			d += a * math.Log2(a/m)
-		}
-		if b > 0 {
 			d += b * math.Log2(b/m)
+		case a > 0: // m = a/2 and log2(2) = 1 exactly
+			d += a
+		case b > 0:
+			d += b
 		}
 	}
 	return math.Sqrt(max(d/2, 0))
@@ -119,14 +127,19 @@ func chiSquare(ref, cur []float64) (stat float64, dof int, p float64) {
 		return 0, 0, 1
 	}
 	k := 0
+	lr, lc, lt := math.NaN(), math.NaN(), 0.0 // the last bin's counts and term
 	for i := range ref {
 		col := ref[i] + cur[i]
 		if col == 0 {
 			continue
 		}
 		k++
-		er, ec := nr*col/n, nc*col/n
-		stat += (ref[i]-er)*(ref[i]-er)/er + (cur[i]-ec)*(cur[i]-ec)/ec
+		if ref[i] != lr || cur[i] != lc { // equal bins in a row repeat the term
+			lr, lc = ref[i], cur[i]
+			er, ec := nr*col/n, nc*col/n
+			lt = (ref[i]-er)*(ref[i]-er)/er + (cur[i]-ec)*(cur[i]-ec)/ec
+		}
+		stat += lt
 	}
 	if k < 2 {
 		return 0, 0, 1

@@ -1,8 +1,6 @@
 package validate
 
 import (
-	"math"
-
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/stats"
 )
@@ -18,26 +16,20 @@ func (c *ColumnProfile) SortedView() stats.SortedView {
 		return stats.SortedView{}
 	}
 	if t := c.TopK; t != nil && t.Exact() && t.N == c.Quantiles.N && c.Quantiles.N > 0 {
-		return stats.CountsView(t.Len(), func(yield func(float64, int64) bool) {
-			for k, n := range t.Counts() {
-				if !yield(c.keyValue(k), n) {
-					return
-				}
-			}
-		})
+		return t.SortedView(c.keyKind())
 	}
 	return c.Quantiles.SortedView()
 }
 
-// keyValue returns the number a numeric or temporal TopK key stands for.
-func (c *ColumnProfile) keyValue(k uint64) float64 {
+// keyKind says what number a numeric or temporal TopK key stands for.
+func (c *ColumnProfile) keyKind() stats.KeyKind {
 	switch {
 	case c.Kind == KindFloat:
-		return math.Float64frombits(k)
+		return stats.KeyFloat64
 	case c.Type.ID() == arrow.UINT64:
-		return float64(k)
+		return stats.KeyUint64
 	}
-	return float64(int64(k))
+	return stats.KeyInt64
 }
 
 // ExactCounts reports whether the column's value counts are exact: then

@@ -222,8 +222,18 @@ type EstimatedMetric struct {
 	// Calibration describes the champion's calibrator.
 	Calibration string   `json:"calibration"`
 	Warnings    []string `json:"warnings,omitempty"`
+	// SamplingLo and SamplingHi are the interval from the sample size
+	// alone and Shift the half-width the calibration shift adds to it (Lo
+	// and Hi combine both); 0 when the calibrator carries no shift.
+	SamplingLo float64 `json:"sampling_lo,omitempty"`
+	SamplingHi float64 `json:"sampling_hi,omitempty"`
+	Shift      float64 `json:"shift,omitempty"`
 }
 
 func (e *EstimatedMetric) String() string {
-	return fmt.Sprintf("%.4f [%.4f, %.4f] on %s rows", e.Value, e.Lo, e.Hi, numfmt.Count(int64(e.Rows)))
+	s := fmt.Sprintf("%.4f [%.4f, %.4f] on %s rows", e.Value, e.Lo, e.Hi, numfmt.Count(int64(e.Rows)))
+	if e.Shift > 0 {
+		s += fmt.Sprintf(" (sampling [%.4f, %.4f], calibration shift ±%.4f)", e.SamplingLo, e.SamplingHi, e.Shift)
+	}
+	return s
 }

@@ -21,14 +21,16 @@ NannyML introduced). The model's calibrator, fitted on holdout rows when it
 was trained, turns each row's probability into the chance its label is
 positive; their sums give the expected confusion matrix at the model's
 decisions (probability >= --threshold, or the most probable class), and the
-expected ROC curve gives the AUC. Each interval is the central --level of the
-metric over labels drawn from the calibrated probabilities: how far the
-realized metric may fall from the estimate by chance alone.
+expected ROC curve gives the AUC. Each interval combines the central --level
+of the metric over labels drawn from the calibrated probabilities (how far
+the realized metric may fall by chance) with the calibration shift measured
+on the calibrator's holdout (how far estimates missed between its time
+chunks); both parts are printed.
 
-Assumptions (the estimate is wrong when they fail, by an amount it cannot
-measure):
-  - no concept drift: labels depend on the features as they did on the
-    calibrator's holdout (covariate shift, the features moving, is fine);
+Assumptions (the estimate is wrong when they fail):
+  - limited concept drift: labels depend on the features about as they did
+    on the calibrator's holdout, within the shift it showed (covariate
+    shift, the features moving, is fine);
   - enough rows: below 1,000 the intervals are wide and a warning says so;
   - a model trained by this version of refit (older ones carry no
     calibrator: retrain them).

@@ -16,9 +16,11 @@ import (
 )
 
 // Assumptions is what an estimate assumes, printed with it.
-const Assumptions = `Assumes no concept drift (labels depend on the features as they did on the
-calibrator's holdout) and enough rows; the interval is the sampling spread
-only.`
+const Assumptions = `Assumes labels depend on the features about as they did on the calibrator's
+holdout, and enough rows. The interval is the sampling spread widened by the
+calibration shift the holdout itself showed between its time chunks (when the
+model carries it); a change in how labels depend on the features larger than
+that, or a trend over more than the holdout's span, is not covered.`
 
 // Checked is an estimate and, when the rows had labels, the realized
 // metrics on the same rows.
@@ -94,6 +96,13 @@ func (c Checked) WriteText(w io.Writer, name string) error {
 			r = fmt.Sprintf("%.4f", v)
 		}
 		line(m.Name, fmt.Sprintf("%.4f", m.Value), fmt.Sprintf("[%.4f, %.4f]", m.Lo, m.Hi), r)
+	}
+	if s := e.Shift; s != nil {
+		fmt.Fprintf(w, "interval = sampling ± calibration shift (measured over %d %s chunks of %s holdout rows):\n",
+			s.Chunks, s.By, numfmt.Count(int64(s.ChunkRows)))
+		for _, m := range e.Metrics {
+			fmt.Fprintf(w, "  %-16s sampling [%.4f, %.4f], shift ±%.4f\n", m.Name, m.SamplingLo, m.SamplingHi, m.Shift)
+		}
 	}
 	if e.PositiveRate > 0 {
 		fmt.Fprintf(w, "expected positive rate %.4f\n", e.PositiveRate)

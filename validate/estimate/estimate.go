@@ -68,8 +68,16 @@ func (o Options) withDefaults() Options {
 type Metric struct {
 	Name  string  `json:"name"`
 	Value float64 `json:"value"`
-	Lo    float64 `json:"lo"`
-	Hi    float64 `json:"hi"`
+	// Lo and Hi bound the interval: the sampling spread, widened by the
+	// calibration shift when the calibrator carries one.
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
+	// SamplingLo and SamplingHi are the interval from the sample size
+	// alone and Shift the half-width the calibration shift adds (in
+	// quadrature); all 0 when no shift was measured.
+	SamplingLo float64 `json:"sampling_lo,omitempty"`
+	SamplingHi float64 `json:"sampling_hi,omitempty"`
+	Shift      float64 `json:"shift,omitempty"`
 }
 
 // Estimate is a model's estimated performance on unlabelled rows.
@@ -86,9 +94,13 @@ type Estimate struct {
 	Calibration string `json:"calibration,omitempty"`
 	// PositiveRate is a binary model's expected share of positive labels
 	// (the mean calibrated probability).
-	PositiveRate float64  `json:"positive_rate,omitempty"`
-	Metrics      []Metric `json:"metrics"`
-	Warnings     []string `json:"warnings,omitempty"`
+	PositiveRate float64 `json:"positive_rate,omitempty"`
+	// Shift says how the calibration shift in the intervals was
+	// measured; nil when the calibrator carries none (the intervals are
+	// then the sampling spread only).
+	Shift    *ShiftInfo `json:"shift,omitempty"`
+	Metrics  []Metric   `json:"metrics"`
+	Warnings []string   `json:"warnings,omitempty"`
 }
 
 // Metric returns the named metric.
@@ -128,6 +140,12 @@ func FromModel(m *model.Model, preds []float32, opts Options) (Estimate, error) 
 		return e, err
 	}
 	e.Calibration = fmt.Sprintf("%s on %s holdout rows", c.Method, numfmt.Count(int64(c.Rows)))
+	e.withShift(c.Shift)
+	if c.Shift == nil {
+		e.Warnings = append(e.Warnings, "the calibrator carries no measured calibration shift (fitted before refit measured it, or on too few rows): the intervals are the sampling spread only")
+	} else if c.Shift.By == "random" {
+		e.Warnings = append(e.Warnings, "the calibration shift was measured on random chunks of the holdout (no time column): it includes no change between periods")
+	}
 	return e, nil
 }
 

@@ -59,7 +59,7 @@ func TestFlightsEstimate(t *testing.T) {
 	cfg := train.Config{Hidden: []int{64, 32}, Epochs: 80, BatchSize: 512, LearningRate: 0.002, Patience: 6,
 		WeightAverage: 0.999, Seed: 7} // examples/flights/refit.yaml's train section
 	m, rep, err := train.Fit(context.Background(), cfg, train.Data{Train: train.Records(trainRows),
-		Features: []string{"distance", "date", "origin", "destination"}, Label: "late"})
+		Features: []string{"distance", "date", "origin", "destination"}, Label: "late", TimeColumn: "date"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +89,15 @@ func TestFlightsEstimate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var why string
+	if hc.Shift, why = estimate.MeasureShift(hp, 1, lateLabels(holdout), unixMicros(holdout), 0); hc.Shift == nil {
+		t.Fatalf("holdout calibration shift not measured: %s", why)
+	}
+	for _, c := range []*model.Calibrator{m.Calibrator(), hc} {
+		if s := c.Shift; s != nil {
+			t.Logf("calibration shift by %s over %d chunks of %d rows: SD %v, RMSE %v, sampling %v", s.By, s.Chunks, s.ChunkRows, s.SD, s.RMSE, s.Sampling)
+		}
+	}
 	mh, err := m.WithCalibrator(hc)
 	if err != nil {
 		t.Fatal(err)
@@ -111,12 +120,24 @@ func TestFlightsEstimate(t *testing.T) {
 			sumErr += math.Abs(r.aucError)
 			sumAcc += math.Abs(r.accError)
 		}
-		t.Logf("%s:\n%s\nMarch–June: realized AUC inside the 95%% interval in %d of 4 months; mean absolute AUC error %.4f, accuracy error %.4f",
-			v.name, flightsTable(results), inside, sumErr/4, sumAcc/4)
-		// Issue 15's target (≥ 3 of 4 months inside) is missed: the
-		// months differ from January–February in how delays depend on
-		// the features (concept drift, which CBPE assumes away; see
-		// BENCHMARKS.md). This guards the measured result.
+		accInside := 0
+		for _, r := range results[1:] {
+			if r.accIn {
+				accInside++
+			}
+		}
+		t.Logf("%s:\n%s\nMarch–June: realized AUC inside the 95%% interval in %d of 4 months (accuracy %d of 4); mean absolute AUC error %.4f, accuracy error %.4f",
+			v.name, flightsTable(results), inside, accInside, sumErr/4, sumAcc/4)
+		// The months differ from January–February in how delays depend
+		// on the features (concept drift; see BENCHMARKS.md). With the
+		// calibration shift the time-ordered holdout shows in the
+		// intervals, issue 15's target (≥ 3 of 4 months inside) is met
+		// for the holdout calibrator; the validation split's, spread over
+		// the window, sees less shift than the months ahead bring. This
+		// guards the measured result.
+		if v.m == mh && inside < 3 {
+			t.Errorf("holdout calibrator: realized AUC inside the interval in %d of 4 months", inside)
+		}
 		for _, r := range results[1:] {
 			if math.Abs(r.aucError) > v.maxAUC || math.Abs(r.accError) > v.maxAccur {
 				t.Errorf("%s: AUC error %.4f, accuracy error %.4f", r.name, r.aucError, r.accError)
@@ -169,15 +190,15 @@ func estimatePeriod(t *testing.T, m *model.Model, name string, rec arrow.Record)
 
 func flightsTable(rs []flightsResult) string {
 	var b strings.Builder
-	b.WriteString("| period | rows | est. AUC [95%] | realized AUC | in | est. accuracy [95%] | realized accuracy | in | est. / realized late rate |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| period | rows | est. AUC [95%] | sampling ± / shift ± | realized AUC | in | est. accuracy [95%] | sampling ± / shift ± | realized accuracy | in | est. / realized late rate |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	yes := map[bool]string{true: "yes", false: "**no**"}
 	for _, r := range rs {
 		auc, _ := r.est.Metric(estimate.AUC)
 		acc, _ := r.est.Metric(estimate.Accuracy)
-		fmt.Fprintf(&b, "| %s | %d | %.4f [%.4f, %.4f] | %.4f | %s | %.4f [%.4f, %.4f] | %.4f | %s | %.4f / %.4f |\n",
-			r.name, r.rows, auc.Value, auc.Lo, auc.Hi, r.realAUC, yes[r.aucInside],
-			acc.Value, acc.Lo, acc.Hi, r.realAcc, yes[r.accIn], r.est.PositiveRate, r.realRate)
+		fmt.Fprintf(&b, "| %s | %d | %.4f [%.4f, %.4f] | %.4f / %.4f | %.4f | %s | %.4f [%.4f, %.4f] | %.4f / %.4f | %.4f | %s | %.4f / %.4f |\n",
+			r.name, r.rows, auc.Value, auc.Lo, auc.Hi, (auc.SamplingHi-auc.SamplingLo)/2, auc.Shift, r.realAUC, yes[r.aucInside],
+			acc.Value, acc.Lo, acc.Hi, (acc.SamplingHi-acc.SamplingLo)/2, acc.Shift, r.realAcc, yes[r.accIn], r.est.PositiveRate, r.realRate)
 	}
 	return b.String()
 }
@@ -252,6 +273,13 @@ func windowRows(t *testing.T, all arrow.Record) (trainRows, holdout arrow.Record
 	cut := times[int(float64(len(times))*0.9)]
 	return filterTimes(t, all, func(ts time.Time) bool { return in(ts) && ts.Before(cut) }),
 		filterTimes(t, all, func(ts time.Time) bool { return in(ts) && !ts.Before(cut) })
+}
+
+// unixMicros returns the rows' dates as microseconds since the epoch.
+func unixMicros(rec arrow.Record) []int64 {
+	var out []int64
+	eachDate(rec, func(ts time.Time) { out = append(out, ts.UnixMicro()) })
+	return out
 }
 
 func eachDate(rec arrow.Record, fn func(time.Time)) {
