@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/internal/parts"
 )
 
 // CoverageOptions give Coverage the profiles automatic slices come from.
@@ -113,9 +114,9 @@ func (c *counts) add(o counts) {
 }
 
 // countSlices counts the slices of every row of ds, one counter per part,
-// merged in part order (scanOrdered).
+// merged in part order (parts.Scan).
 func countSlices(ctx context.Context, ds *ingest.Dataset, plan *slicePlan) (*sliceCounts, error) {
-	return scanOrdered(ctx, ds, coverageFn{plan}, nil)
+	return parts.Scan(ctx, ds, coverageFn{plan}, nil)
 }
 
 // coverageFn counts slices as a stats.Combiner.
@@ -127,9 +128,9 @@ func (f coverageFn) CreateAccumulator() *sliceCounts {
 }
 
 // AddInput counts a record's rows.
-func (f coverageFn) AddInput(c *sliceCounts, in partRecord) (*sliceCounts, error) {
-	if err := f.plan.count(c, in.rec); err != nil {
-		return c, fmt.Errorf("validate: coverage %s: %w", in.part.Path, err)
+func (f coverageFn) AddInput(c *sliceCounts, in parts.Record) (*sliceCounts, error) {
+	if err := f.plan.count(c, in.Rec); err != nil {
+		return c, fmt.Errorf("validate: coverage %s: %w", in.Part.Path, err)
 	}
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/validate/internal/parts"
 )
 
 // rowCheck is a check evaluated on every record of the row pass. check may
@@ -52,10 +53,10 @@ func (s *checkState) example(row int64, value string) {
 }
 
 // rowPass scans ds once, in parallel by part, evaluating every check;
-// per-part states are merged in part order (scanOrdered), so the result
+// per-part states are merged in part order (parts.Scan), so the result
 // does not depend on scheduling.
 func rowPass(ctx context.Context, ds *ingest.Dataset, checks []rowCheck, opts CheckOptions) ([]checkState, error) {
-	return scanOrdered(ctx, ds, rowPassFn{checks: checks, parts: ds.Parts(), max: opts.MaxExamples}, opts.Progress)
+	return parts.Scan(ctx, ds, rowPassFn{checks: checks, parts: ds.Parts(), max: opts.MaxExamples}, opts.Progress)
 }
 
 // rowPassFn evaluates the row checks as a stats.Combiner: an accumulator
@@ -87,16 +88,16 @@ func (f rowPassFn) CreateAccumulator() *rowAcc {
 }
 
 // AddInput evaluates every check on a record of a's part.
-func (f rowPassFn) AddInput(a *rowAcc, in partRecord) (*rowAcc, error) {
-	at := rowLoc{part: in.index, base: a.rows}
+func (f rowPassFn) AddInput(a *rowAcc, in parts.Record) (*rowAcc, error) {
+	at := rowLoc{part: in.Index, base: a.rows}
 	for j, c := range f.checks {
-		if err := c.check(in.rec, at, &a.states[j]); err != nil {
-			return a, fmt.Errorf("validate: check %s: %w", in.part.Path, err)
+		if err := c.check(in.Rec, at, &a.states[j]); err != nil {
+			return a, fmt.Errorf("validate: check %s: %w", in.Part.Path, err)
 		}
 		a.states[j].partFailing[0] = a.states[j].failing
 	}
-	a.partRows[0] += in.rec.NumRows()
-	a.rows += in.rec.NumRows()
+	a.partRows[0] += in.Rec.NumRows()
+	a.rows += in.Rec.NumRows()
 	return a, nil
 }
 

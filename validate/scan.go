@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate/internal/parts"
 )
 
 // ScanOptions control ProfileDataset. The zero value profiles every row.
@@ -32,7 +33,7 @@ func ProfileDataset(ctx context.Context, ds *ingest.Dataset, opts ScanOptions) (
 		}
 	}
 	fn := ProfileFn{Schema: ds.Schema(), Options: opts.Profile, Where: opts.Where}
-	return scanOrdered(ctx, ds, recordsOf[*Profile, *Profile]{fn, "profile"}, opts.Progress)
+	return parts.Scan(ctx, ds, parts.Records[*Profile, *Profile]{Combiner: fn, Doing: "profile"}, opts.Progress)
 }
 
 // ProfileFn is a profile as a stats.Combiner over records (the shape of an

@@ -1,4 +1,7 @@
-package validate
+// Package parts is the one ordered pass over a dataset that validate's
+// profiles, expectation row checks and coverage counts share: one
+// accumulator per part, filled in parallel, merged in part order.
+package parts
 
 import (
 	"context"
@@ -10,21 +13,21 @@ import (
 	"github.com/refit-ml/refit/stats"
 )
 
-// partRecord is one record of one part of a dataset, as scanOrdered hands
-// it to a combiner. rec is valid only during the call.
-type partRecord struct {
-	index int // the part's index in Dataset.Parts
-	part  ingest.Part
-	rec   arrow.Record
+// Record is one record of one part of a dataset, as Scan hands it to a
+// combiner. Rec is valid only during the call.
+type Record struct {
+	Index int // the part's index in Dataset.Parts
+	Part  ingest.Part
+	Rec   arrow.Record
 }
 
-// scanOrdered runs fn over every record of ds in one pass: the parts are
+// Scan runs fn over every record of ds in one pass: the parts are
 // decoded in parallel by ingest's scan, each into its own accumulator, and
 // stats.Ordered merges finished parts in part order, so the result does not
 // depend on scheduling and memory holds only the accumulators of parts in
 // flight or finished early. progress, when set, is called after each record
 // with the number of rows read so far, from several goroutines.
-func scanOrdered[A, O any](ctx context.Context, ds *ingest.Dataset, fn stats.Combiner[A, partRecord, O], progress func(rows int64)) (O, error) {
+func Scan[A, O any](ctx context.Context, ds *ingest.Dataset, fn stats.Combiner[A, Record, O], progress func(rows int64)) (O, error) {
 	parts := ds.Parts()
 	index := make(map[ingest.Part]int, len(parts))
 	for i, p := range parts {
@@ -33,7 +36,7 @@ func scanOrdered[A, O any](ctx context.Context, ds *ingest.Dataset, fn stats.Com
 	m := stats.NewOrdered(fn)
 	var rows atomic.Int64
 	err := ds.ScanParts(ctx, func(p ingest.Part, rec arrow.Record) error {
-		if err := m.Add(index[p], partRecord{index: index[p], part: p, rec: rec}); err != nil {
+		if err := m.Add(index[p], Record{Index: index[p], Part: p, Rec: rec}); err != nil {
 			return err
 		}
 		if n := rows.Add(rec.NumRows()); progress != nil {
@@ -48,18 +51,18 @@ func scanOrdered[A, O any](ctx context.Context, ds *ingest.Dataset, fn stats.Com
 	return m.Result(len(parts))
 }
 
-// recordsOf adapts a combiner over records to scanOrdered's input; errors
-// name the doing and the file: "validate: profile a.parquet: …".
-type recordsOf[A, O any] struct {
+// Records adapts a combiner over records to Scan's input; errors name the
+// doing and the file: "validate: profile a.parquet: …".
+type Records[A, O any] struct {
 	stats.Combiner[A, arrow.Record, O]
-	doing string
+	Doing string
 }
 
 // AddInput adds the record of in.
-func (r recordsOf[A, O]) AddInput(acc A, in partRecord) (A, error) {
-	acc, err := r.Combiner.AddInput(acc, in.rec)
+func (r Records[A, O]) AddInput(acc A, in Record) (A, error) {
+	acc, err := r.Combiner.AddInput(acc, in.Rec)
 	if err != nil {
-		return acc, fmt.Errorf("validate: %s %s: %w", r.doing, in.part.Path, err)
+		return acc, fmt.Errorf("validate: %s %s: %w", r.Doing, in.Part.Path, err)
 	}
 	return acc, nil
 }
