@@ -8,17 +8,18 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Reference returns the profile the data is compared with, nil for none.
 // The steps of one audit share it, so it should load once.
-type Reference func(ctx context.Context) (*validate.Profile, error)
+type Reference func(ctx context.Context) (*profile.Profile, error)
 
 // Drift measures drift of the audited data (named current) against the
 // reference (named name). An alerting feature is a warning finding, an
 // error with failOnDrift.
 func Drift(ref Reference, name, current string, failOnDrift bool) Step {
-	return func(ctx context.Context, _ *ingest.Dataset, prof *validate.Profile) (report.Section, []validate.Finding, error) {
+	return func(ctx context.Context, _ *ingest.Dataset, prof *profile.Profile) (report.Section, []validate.Finding, error) {
 		rp, err := ref(ctx)
 		if err != nil {
 			return nil, nil, err
@@ -58,7 +59,7 @@ func DriftFindings(r *validate.DriftReport, failOnDrift bool) []validate.Finding
 // data, with reference shares when ref returns a profile. Every coverage
 // finding is a warning.
 func Coverage(cfg validate.CoverageConfig, ref Reference) Step {
-	return func(ctx context.Context, ds *ingest.Dataset, prof *validate.Profile) (report.Section, []validate.Finding, error) {
+	return func(ctx context.Context, ds *ingest.Dataset, prof *profile.Profile) (report.Section, []validate.Finding, error) {
 		rp, err := ref(ctx)
 		if err != nil {
 			return nil, nil, err

@@ -13,6 +13,7 @@ import (
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // checkExpectations checks the new data against the configured
@@ -94,7 +95,7 @@ func (r *run) latestCandidate(ctx context.Context) (*champion, error) {
 // profile and quality statistics, and whether its label is a class.
 type qualityRef struct {
 	id      string
-	profile *validate.Profile
+	profile *profile.Profile
 	quality *trainingQuality // nil for models registered without one
 	classes bool
 }
@@ -152,7 +153,7 @@ func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newD
 
 // checkedColumns are the columns the model reads: its features, the
 // columns of its label and the time column, those the reference has.
-func (r *run) checkedColumns(ref *validate.Profile, b *newData) []string {
+func (r *run) checkedColumns(ref *profile.Profile, b *newData) []string {
 	cols := slices.Clone(r.cfg.Train.Features)
 	if prog, err := colexpr.Compile(r.cfg.Train.Label, ref.Schema); err == nil && !r.labelsPending(b) {
 		cols = append(cols, prog.Columns()...)

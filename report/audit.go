@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Audit is everything a data audit report shows.
@@ -15,7 +16,7 @@ type Audit struct {
 	GeneratedAt time.Time
 	Dataset     Dataset
 	// Profile gives one card per column; nil leaves the cards out.
-	Profile *validate.ProfileResult
+	Profile *profile.Result
 	// Checks is the number of expectation checks evaluated.
 	Checks   int
 	Findings []validate.Finding

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 func TestNumbers(t *testing.T) {
@@ -17,9 +18,9 @@ func TestNumbers(t *testing.T) {
 		{"percent", Percent(1, 3), "33.33%"},
 		{"percent of nothing", Percent(5, 0), "0%"},
 		{"trim", TrimLines("a  \nb\t \n  c"), "a\nb\t\n  c\n"},
-		{"distinct exact", Distinct(validate.ColumnResult{Kind: "string", Distinct: 1500, DistinctExact: true}), "1,500"},
-		{"distinct estimate", Distinct(validate.ColumnResult{Kind: "numeric", Distinct: 1500}), "~1,500"},
-		{"distinct other", Distinct(validate.ColumnResult{Kind: "other", Distinct: 3}), "-"},
+		{"distinct exact", Distinct(profile.ColumnResult{Kind: "string", Distinct: 1500, DistinctExact: true}), "1,500"},
+		{"distinct estimate", Distinct(profile.ColumnResult{Kind: "numeric", Distinct: 1500}), "~1,500"},
+		{"distinct other", Distinct(profile.ColumnResult{Kind: "other", Distinct: 3}), "-"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, tt.got, tt.want)
@@ -29,12 +30,12 @@ func TestNumbers(t *testing.T) {
 
 func TestProfile(t *testing.T) {
 	day := time.Date(2001, 1, 2, 3, 4, 5, 0, time.UTC)
-	r := validate.ProfileResult{Rows: 4, Columns: []validate.ColumnResult{
+	r := profile.Result{Rows: 4, Columns: []profile.ColumnResult{
 		{Name: "delay", Type: "double", Kind: "numeric", Count: 3, Nulls: 1, Distinct: 3, DistinctExact: true,
-			Numeric: &validate.NumericResult{Finite: 3, Min: -1, Max: 100.5, Mean: 33.25, Quantiles: []validate.QuantileValue{{P: 0.25, Value: 0}, {P: 0.5, Value: 2}}}},
-		{Name: "date", Type: "timestamp[us]", Kind: "time", Count: 4, Distinct: 2, TimeRange: &validate.TimeRange{Min: day, Max: day.Add(24 * time.Hour)}},
+			Numeric: &profile.NumericResult{Finite: 3, Min: -1, Max: 100.5, Mean: 33.25, Quantiles: []profile.QuantileValue{{P: 0.25, Value: 0}, {P: 0.5, Value: 2}}}},
+		{Name: "date", Type: "timestamp[us]", Kind: "time", Count: 4, Distinct: 2, TimeRange: &profile.TimeRange{Min: day, Max: day.Add(24 * time.Hour)}},
 		{Name: "origin", Type: "utf8", Kind: "string", Count: 4, Distinct: 2, DistinctExact: true,
-			Lengths: &validate.LengthResult{Min: 3, Max: 3}, TopK: []validate.ValueCount{{Value: strings.Repeat("x", 31), Count: 3}}},
+			Lengths: &profile.LengthResult{Min: 3, Max: 3}, TopK: []profile.ValueCount{{Value: strings.Repeat("x", 31), Count: 3}}},
 	}}
 	var buf bytes.Buffer
 	if err := Profile(&buf, r); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate/internal/parts"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // CoverageOptions give Coverage the profiles automatic slices come from.
@@ -15,10 +16,10 @@ import (
 type CoverageOptions struct {
 	// Reference, when set, is the reference profile: automatic slices come
 	// from it, and so do reference shares of value and tail slices.
-	Reference *Profile
+	Reference *profile.Profile
 	// Current, used when Reference is nil, gives automatic slices without
 	// reference shares (a profile of the data being checked).
-	Current *Profile
+	Current *profile.Profile
 	// ReferenceCoverage, when set, gives the reference share of every slice
 	// it has by name (a coverage run over the reference data), overriding
 	// shares from Reference.

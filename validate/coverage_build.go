@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // slicePlan is every slice of a coverage run and the groups marking them.
@@ -20,7 +21,7 @@ type slicePlan struct {
 // automatic ones from prof (nil: none): one per value of low-cardinality
 // columns, numeric tails beyond p1/p99, and rows with any null. Reference
 // shares come from prof when isRef.
-func planSlices(schema *arrow.Schema, cfg CoverageConfig, prof *Profile, isRef bool) (*slicePlan, error) {
+func planSlices(schema *arrow.Schema, cfg CoverageConfig, prof *profile.Profile, isRef bool) (*slicePlan, error) {
 	p := &slicePlan{}
 	for _, name := range slices.Sorted(maps.Keys(cfg.Slices)) {
 		prog, err := compileBool(cfg.Slices[name], schema)
@@ -70,8 +71,8 @@ func (p *slicePlan) add(name, expr, kind string, refShare *float64) int {
 
 // addValueSlices adds one slice per value of a column with an exact value
 // count of 2 to maxValues values (strings, booleans, integers, floats).
-func (p *slicePlan) addValueSlices(c *ColumnProfile, rows int64, maxValues int, isRef bool) {
-	if c.TopK == nil || !c.TopK.Exact() || c.Kind == KindTemporal || c.Kind == KindBinary {
+func (p *slicePlan) addValueSlices(c *profile.Column, rows int64, maxValues int, isRef bool) {
+	if c.TopK == nil || !c.TopK.Exact() || c.Kind == profile.KindTemporal || c.Kind == profile.KindBinary {
 		return
 	}
 	entries := c.TopK.Entries()
@@ -80,7 +81,7 @@ func (p *slicePlan) addValueSlices(c *ColumnProfile, rows int64, maxValues int, 
 	}
 	g := valueGroup{col: c.Name, slices: make(map[string]int, len(entries))}
 	for _, e := range entries {
-		v := c.formatValue(e)
+		v := c.FormatValue(e)
 		g.slices[v] = p.add(fmt.Sprintf("%s = %s", c.Name, v), fmt.Sprintf("%s == %q", c.Name, v), SliceValue,
 			refShareOf(isRef, e.Count, rows))
 	}
@@ -90,8 +91,8 @@ func (p *slicePlan) addValueSlices(c *ColumnProfile, rows int64, maxValues int, 
 // addTailSlices adds the slices below p1 and above p99 of a numeric column;
 // a tail is left out when the quantile is the extreme (heavy ties), since
 // nothing in the reference lies beyond it.
-func (p *slicePlan) addTailSlices(c *ColumnProfile, rows int64, isRef bool) {
-	if (c.Kind != KindInt && c.Kind != KindFloat) || c.Quantiles.N == 0 {
+func (p *slicePlan) addTailSlices(c *profile.Column, rows int64, isRef bool) {
+	if (c.Kind != profile.KindInt && c.Kind != profile.KindFloat) || c.Quantiles.N == 0 {
 		return
 	}
 	v := c.Quantiles.SortedView()

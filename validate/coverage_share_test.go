@@ -1,6 +1,10 @@
 package validate
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/refit-ml/refit/validate/internal/vtest"
+)
 
 // TestShareFindings: a slice's share is a finding when it fell or rose
 // past the configured fraction and beyond sampling noise, not otherwise.
@@ -36,8 +40,8 @@ func TestShareFindings(t *testing.T) {
 					got = f.Problem
 				}
 			}
-			eq(t, "problem", got, tt.want)
-			eq(t, "verdict", s.Verdict, tt.wantVerd)
+			vtest.Eq(t, "problem", got, tt.want)
+			vtest.Eq(t, "verdict", s.Verdict, tt.wantVerd)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Kinds of slice.
@@ -162,12 +163,12 @@ func (g valueGroup) markDictionary(d *array.Dictionary, masks [][]bool) error {
 func columnByName(rec arrow.Record, name string) (arrow.Array, error) {
 	idx := rec.Schema().FieldIndices(name)
 	if len(idx) == 0 {
-		return nil, fmt.Errorf("no column %q in the data: %w", name, ErrSchemaMismatch)
+		return nil, fmt.Errorf("no column %q in the data: %w", name, profile.ErrSchemaMismatch)
 	}
 	return rec.Column(idx[0]), nil
 }
 
-// textGetter returns a function formatting value i as [ColumnProfile]
+// textGetter returns a function formatting value i as [profile.Column]
 // formats the same value in its top-k list.
 func textGetter(arr arrow.Array) (func(int) string, error) {
 	switch a := arr.(type) {
@@ -214,5 +215,5 @@ func floatGetter(arr arrow.Array) (func(int) float64, error) {
 	case *array.Float64:
 		return a.Value, nil
 	}
-	return nil, fmt.Errorf("column of type %s is not numeric: %w", arr.DataType(), ErrUnsupported)
+	return nil, fmt.Errorf("column of type %s is not numeric: %w", arr.DataType(), profile.ErrUnsupported)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 type covRow struct {
@@ -63,7 +65,7 @@ func TestCoverageCounts(t *testing.T) {
 	ds := covData(t, 4000, 4000)
 	cfg := CoverageConfig{MinRows: 100, Label: "delay > 15", Slices: map[string]string{
 		"long": "distance > 900", "alaska": `origin in ["ANC", "HNL"]`}}
-	prof, err := ProfileDataset(context.Background(), ds, ScanOptions{})
+	prof, err := profile.Scan(context.Background(), ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,16 +73,16 @@ func TestCoverageCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "rows", r.Rows, int64(4000))
+	vtest.Eq(t, "rows", r.Rows, int64(4000))
 	// distance 901..999 in each of 4 thousands: 99·4 rows.
 	long := sliceByName(t, r, "long")
-	eq(t, "long rows", long.Rows, int64(396))
-	eq(t, "alaska rows", sliceByName(t, r, "alaska").Rows, int64(1000))
-	eq(t, "origin = SFO rows", sliceByName(t, r, "origin = SFO").Rows, int64(1000))
-	eq(t, "any null rows", sliceByName(t, r, "any null").Rows, int64(400))
+	vtest.Eq(t, "long rows", long.Rows, int64(396))
+	vtest.Eq(t, "alaska rows", sliceByName(t, r, "alaska").Rows, int64(1000))
+	vtest.Eq(t, "origin = SFO rows", sliceByName(t, r, "origin = SFO").Rows, int64(1000))
+	vtest.Eq(t, "any null rows", sliceByName(t, r, "any null").Rows, int64(400))
 	// delay > 15: i%50 in 26..49, 24 of every 50 rows, less the null
 	// rows 30 and 40: 22·80 of the 3600 labeled rows.
-	eq(t, "label", *r.Label, LabelRate{Labeled: 3600, Positive: 1760, Rate: 1760.0 / 3600})
+	vtest.Eq(t, "label", *r.Label, LabelRate{Labeled: 3600, Positive: 1760, Rate: 1760.0 / 3600})
 	if long.Label == nil || long.Label.Labeled == 0 {
 		t.Errorf("long slice has no label rate")
 	}
@@ -88,13 +90,13 @@ func TestCoverageCounts(t *testing.T) {
 	if tail.Rows < 30 || tail.Rows > 50 || tail.ReferenceShare == nil {
 		t.Errorf("distance > p99: %d rows, reference share %v", tail.Rows, tail.ReferenceShare)
 	}
-	eq(t, "verdict", r.Verdict, VerdictWarn) // tails have < 100 rows
+	vtest.Eq(t, "verdict", r.Verdict, VerdictWarn) // tails have < 100 rows
 }
 
 // TestCoverageShareFell: ANC vanishes after row 2000 of the current data.
 func TestCoverageShareFell(t *testing.T) {
 	ref := covData(t, 4000, 4000)
-	prof, err := ProfileDataset(context.Background(), ref, ScanOptions{})
+	prof, err := profile.Scan(context.Background(), ref, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func TestCoverageConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "config", c, CoverageConfig{MinRows: 50, MaxShareDrop: 0.3, Label: "delay > 15", Slices: map[string]string{"long": "distance > 900"}})
+	vtest.Eq(t, "config", c, CoverageConfig{MinRows: 50, MaxShareDrop: 0.3, Label: "delay > 15", Slices: map[string]string{"long": "distance > 900"}})
 	for name, bad := range map[string]string{
 		"unknown key": "min_row: 5\n",
 		"bad drop":    "max_share_drop: 2\nmin_rows: -1\n",
@@ -141,7 +143,7 @@ func TestCoverageConfig(t *testing.T) {
 // TestCoverageFlights checks configured and automatic slices on
 // flights-3m, with January's profile as the reference, in one pass.
 func TestCoverageFlights(t *testing.T) {
-	path := filepath.Join(sharedDir(), "datasets", "flights-3m.parquet")
+	path := filepath.Join(vtest.SharedDir(), "datasets", "flights-3m.parquet")
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("%s not found (set REFIT_SHARED to the shared data folder)", path)
 	}
@@ -156,7 +158,7 @@ func TestCoverageFlights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := ProfileDataset(ctx, ds, ScanOptions{Where: jan})
+	ref, err := profile.Scan(ctx, ds, profile.ScanOptions{Where: jan})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // DriftOptions configure [Drift]. The zero value gives the defaults.
@@ -135,7 +137,7 @@ type NullDrift struct {
 // is exact (testdata/drift_golden.py and testdata/flights_drift.py check
 // them against scipy to 1e-9); beyond, they are within the sketch's rank
 // error, which NumericDrift states (KS within 0.01 on 200,000 values).
-func Drift(ctx context.Context, ref, cur *Profile, opts DriftOptions) (*DriftReport, error) {
+func Drift(ctx context.Context, ref, cur *profile.Profile, opts DriftOptions) (*DriftReport, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -166,11 +168,11 @@ func Drift(ctx context.Context, ref, cur *Profile, opts DriftOptions) (*DriftRep
 }
 
 // driftColumns returns the reference columns to compare.
-func driftColumns(ref *Profile, names []string) ([]*ColumnProfile, error) {
+func driftColumns(ref *profile.Profile, names []string) ([]*profile.Column, error) {
 	if len(names) == 0 {
 		return ref.Columns, nil
 	}
-	out := make([]*ColumnProfile, 0, len(names))
+	out := make([]*profile.Column, 0, len(names))
 	for _, n := range names {
 		c := findColumn(ref, n)
 		if c == nil {
@@ -181,7 +183,7 @@ func driftColumns(ref *Profile, names []string) ([]*ColumnProfile, error) {
 	return out, nil
 }
 
-func findColumn(p *Profile, name string) *ColumnProfile {
+func findColumn(p *profile.Profile, name string) *profile.Column {
 	for _, c := range p.Columns {
 		if c.Name == name {
 			return c
@@ -204,7 +206,7 @@ func rankFeatures(fs []FeatureDrift) {
 }
 
 // columnDrift compares one column; cc is nil when cur lacks it.
-func columnDrift(ref *Profile, rc *ColumnProfile, cur *Profile, cc *ColumnProfile, o DriftOptions) FeatureDrift {
+func columnDrift(ref *profile.Profile, rc *profile.Column, cur *profile.Profile, cc *profile.Column, o DriftOptions) FeatureDrift {
 	f := FeatureDrift{Name: rc.Name, Type: rc.Type.String(), Kind: driftKind(rc.Kind)}
 	if cc == nil {
 		f.Kind, f.Verdict = "missing", VerdictAlert
@@ -228,20 +230,20 @@ func columnDrift(ref *Profile, rc *ColumnProfile, cur *Profile, cc *ColumnProfil
 }
 
 // driftKind groups column kinds that compare with each other.
-func driftKind(k Kind) string {
+func driftKind(k profile.Kind) string {
 	switch k {
-	case KindInt, KindFloat:
+	case profile.KindInt, profile.KindFloat:
 		return "numeric"
-	case KindTemporal:
+	case profile.KindTemporal:
 		return "temporal"
-	case KindString, KindBinary, KindBool:
+	case profile.KindString, profile.KindBinary, profile.KindBool:
 		return "categorical"
 	}
 	return "other"
 }
 
-func nullDrift(refRows int64, rc *ColumnProfile, curRows int64, cc *ColumnProfile) NullDrift {
-	rate := func(c *ColumnProfile) float64 {
+func nullDrift(refRows int64, rc *profile.Column, curRows int64, cc *profile.Column) NullDrift {
+	rate := func(c *profile.Column) float64 {
 		if n := c.Count + c.Nulls; n > 0 {
 			return float64(c.Nulls) / float64(n)
 		}

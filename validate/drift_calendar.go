@@ -1,6 +1,13 @@
 package validate
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/refit-ml/refit/validate/profile"
+)
+
+// weekdayNames label the weekday bins, in time.Weekday order.
+var weekdayNames = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
 // Calendar feature suffixes: an instant column "date" drifts as the
 // features "date#hour" and "date#weekday".
@@ -11,13 +18,13 @@ const (
 
 // isInstant reports whether a column holds instants (timestamps, dates):
 // values that move with the clock.
-func isInstant(c *ColumnProfile) bool { return timeQuantity(c.Type) == "instant" }
+func isInstant(c *profile.Column) bool { return timeQuantity(c.Type) == "instant" }
 
 // judgeInstant turns the raw comparison of an instant column into
 // information: its range moves with the clock in every new batch, so only
 // a type change or a null-rate change gives it a verdict. Its calendar
 // features carry the drift verdict instead.
-func judgeInstant(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) {
+func judgeInstant(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) {
 	if cc == nil || f.Kind != "temporal" || len(f.Notes) > 0 && f.Numeric == nil {
 		return // missing or a type change: keep the alert
 	}
@@ -34,7 +41,7 @@ func judgeInstant(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) {
 
 // calendarDrift compares the hour and weekday distributions of an instant
 // column; none when either side lacks calendar counts.
-func calendarDrift(rc, cc *ColumnProfile, o DriftOptions) []FeatureDrift {
+func calendarDrift(rc, cc *profile.Column, o DriftOptions) []FeatureDrift {
 	if cc == nil || rc.Calendar == nil || cc.Calendar == nil || !isInstant(cc) {
 		return nil
 	}

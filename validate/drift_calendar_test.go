@@ -10,11 +10,13 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // hourlyProfile profiles one naive timestamp[us] column "date" with a value
 // every hour of days [first, first+days) at the hours keep accepts.
-func hourlyProfile(t *testing.T, first time.Time, days int, keep func(h int) bool) *Profile {
+func hourlyProfile(t *testing.T, first time.Time, days int, keep func(h int) bool) *profile.Profile {
 	t.Helper()
 	dt := &arrow.TimestampType{Unit: arrow.Microsecond}
 	b := array.NewTimestampBuilder(memory.DefaultAllocator, dt)
@@ -32,7 +34,7 @@ func hourlyProfile(t *testing.T, first time.Time, days int, keep func(h int) boo
 	schema := arrow.NewSchema([]arrow.Field{{Name: "date", Type: dt, Nullable: true}}, nil)
 	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
 	defer rec.Release()
-	p := NewProfile(schema, Options{})
+	p := profile.New(schema, profile.Options{})
 	if err := p.Add(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -61,17 +63,17 @@ func TestCalendarCounts(t *testing.T) {
 		t.Fatal("no calendar for a timestamp column")
 	}
 	for _, n := range c.Hours {
-		eq(t, "per hour", n, int64(15))
+		vtest.Eq(t, "per hour", n, int64(15))
 	}
 	// 15 days from Monday: Mondays 3, every other weekday 2.
 	want := []int64{2 * 24, 3 * 24, 2 * 24, 2 * 24, 2 * 24, 2 * 24, 2 * 24}
-	eq(t, "weekdays", c.Weekdays, want)
+	vtest.Eq(t, "weekdays", c.Weekdays, want)
 
 	// Before 1970 the floor division keeps hours and weekdays right:
 	// 1969-12-31 23:00 was a Wednesday.
 	old := hourlyProfile(t, time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), 1, func(h int) bool { return h == 23 })
-	eq(t, "1969 hour", old.Columns[0].Calendar.Hours[23], int64(1))
-	eq(t, "1969 weekday", old.Columns[0].Calendar.Weekdays[time.Wednesday], int64(1))
+	vtest.Eq(t, "1969 hour", old.Columns[0].Calendar.Hours[23], int64(1))
+	vtest.Eq(t, "1969 weekday", old.Columns[0].Calendar.Weekdays[time.Wednesday], int64(1))
 }
 
 // TestDriftIgnoresTheClock: the same hourly pattern a month later moves
@@ -87,33 +89,33 @@ func TestDriftIgnoresTheClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "verdict", r.Verdict, VerdictOK)
+	vtest.Eq(t, "verdict", r.Verdict, VerdictOK)
 	raw := featureNamed(t, r, "date")
 	if raw.Numeric == nil || raw.Numeric.Wasserstein <= 0 || raw.PSI < 1 {
 		t.Errorf("raw instants: W1 %v, PSI %v: want the move still reported", raw.Numeric, raw.PSI)
 	}
-	eq(t, "hour psi", featureNamed(t, r, "date#hour").PSI, 0.0)
-	eq(t, "weekday psi", featureNamed(t, r, "date#weekday").PSI, 0.0)
+	vtest.Eq(t, "hour psi", featureNamed(t, r, "date#hour").PSI, 0.0)
+	vtest.Eq(t, "weekday psi", featureNamed(t, r, "date#weekday").PSI, 0.0)
 
 	day := hourlyProfile(t, jan.AddDate(0, 0, 49), 14, func(h int) bool { return h >= 6 && h < 18 })
 	r, err = Drift(context.Background(), ref, day, DriftOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "verdict", r.Verdict, VerdictAlert)
+	vtest.Eq(t, "verdict", r.Verdict, VerdictAlert)
 	hour := featureNamed(t, r, "date#hour")
-	eq(t, "hour verdict", hour.Verdict, VerdictAlert)
-	eq(t, "first ranked", r.Features[0].Name, "date#hour")
+	vtest.Eq(t, "hour verdict", hour.Verdict, VerdictAlert)
+	vtest.Eq(t, "first ranked", r.Features[0].Name, "date#hour")
 	// scipy 1.10: chi2_contingency([[14]*24, [0]*6+[14]*12+[0]*6] without
 	// the empty columns, correction=False) = 126.0, dof 23;
 	// jensenshannon(base=2) = 0.5579230452841438; PSI with empty shares
 	// at 1e-4: 3.355478117244137.
-	near(t, "chi-square", hour.Categorical.ChiSquare, 126.0, 1e-9)
-	eq(t, "dof", hour.Categorical.DOF, 23)
-	near(t, "js", hour.JS, 0.5579230452841438, 1e-12)
-	near(t, "psi", hour.PSI, 3.355478117244137, 1e-9)
-	eq(t, "weekday verdict", featureNamed(t, r, "date#weekday").Verdict, VerdictOK)
-	eq(t, "vanished hours", len(hour.Categorical.Vanished), 12)
+	vtest.Near(t, "chi-square", hour.Categorical.ChiSquare, 126.0, 1e-9)
+	vtest.Eq(t, "dof", hour.Categorical.DOF, 23)
+	vtest.Near(t, "js", hour.JS, 0.5579230452841438, 1e-12)
+	vtest.Near(t, "psi", hour.PSI, 3.355478117244137, 1e-9)
+	vtest.Eq(t, "weekday verdict", featureNamed(t, r, "date#weekday").Verdict, VerdictOK)
+	vtest.Eq(t, "vanished hours", len(hour.Categorical.Vanished), 12)
 }
 
 // TestCalendarJSON: calendars survive a round trip and merge; a profile
@@ -126,15 +128,15 @@ func TestCalendarJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := DecodeProfile(data)
+	back, err := profile.Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "weekdays", back.Columns[0].Calendar.Weekdays, p.Columns[0].Calendar.Weekdays)
+	vtest.Eq(t, "weekdays", back.Columns[0].Calendar.Weekdays, p.Columns[0].Calendar.Weekdays)
 	if err := back.Merge(p); err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "merged hour 0", back.Columns[0].Calendar.Hours[0], int64(14))
+	vtest.Eq(t, "merged hour 0", back.Columns[0].Calendar.Hours[0], int64(14))
 
 	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -143,7 +145,7 @@ func TestCalendarJSON(t *testing.T) {
 	col := raw["columns"].([]any)[0].(map[string]any)
 	delete(col, "calendar")
 	oldData, _ := json.Marshal(raw)
-	old, err := DecodeProfile(oldData)
+	old, err := profile.Decode(oldData)
 	if err != nil {
 		t.Fatalf("a profile without calendar counts: %v", err)
 	}
@@ -154,12 +156,12 @@ func TestCalendarJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "verdict without calendars", r.Verdict, VerdictOK)
-	eq(t, "features", len(r.Features), 1)
+	vtest.Eq(t, "verdict without calendars", r.Verdict, VerdictOK)
+	vtest.Eq(t, "features", len(r.Features), 1)
 
 	col["calendar"] = map[string]any{"hours": make([]int, 24), "weekdays": []int{1, 2, 3, 4, 5, 6, 1000}}
 	bad, _ := json.Marshal(raw)
-	if _, err := DecodeProfile(bad); err == nil {
+	if _, err := profile.Decode(bad); err == nil {
 		t.Error("calendar counts above the column's count decoded")
 	}
 }
@@ -181,7 +183,7 @@ func BenchmarkCalendar(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=1e6/calendar=%v", calendar), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				c := NewColumnProfile("date", dt, Options{})
+				c := profile.NewColumn("date", dt, profile.Options{})
 				if !calendar {
 					c.Calendar = nil
 				}

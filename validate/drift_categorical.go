@@ -1,6 +1,9 @@
 package validate
 
-import "github.com/refit-ml/refit/stats"
+import (
+	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/profile"
+)
 
 // maxListed is the number of unseen or vanished categories listed.
 const maxListed = 10
@@ -50,7 +53,7 @@ type CategoryShare struct {
 }
 
 // categoricalDrift fills f's PSI and JS and returns the comparison.
-func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *CategoricalDrift {
+func categoricalDrift(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) *CategoricalDrift {
 	rt, ct := rc.TopK, cc.TopK
 	d := &CategoricalDrift{Exact: rt.Exact() && ct.Exact()}
 	if rt.N == 0 || ct.N == 0 {
@@ -85,7 +88,7 @@ func categoricalDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *C
 
 // categoryBins returns the counts of the kept reference categories and of
 // the other bin on both sides, and the bins' labels.
-func categoryBins(rc *ColumnProfile, re, ce []stats.FreqEntry, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
+func categoryBins(rc *profile.Column, re, ce []stats.FreqEntry, maxCats int, nr, nc int64) (ref, cur []float64, labels []string) {
 	curByKey := make(map[uint64]int64, len(ce))
 	for _, e := range ce {
 		curByKey[e.Key] = e.Count
@@ -94,7 +97,7 @@ func categoryBins(rc *ColumnProfile, re, ce []stats.FreqEntry, maxCats int, nr, 
 	for _, e := range re[:min(maxCats, len(re))] {
 		c := curByKey[e.Key]
 		ref, cur = append(ref, float64(e.Count)), append(cur, float64(c))
-		labels = append(labels, rc.formatValue(e))
+		labels = append(labels, rc.FormatValue(e))
 		keptR, keptC = keptR+e.Count, keptC+c
 	}
 	if nr > keptR || nc > keptC {
@@ -128,7 +131,7 @@ func allCategoryBins(re, ce []stats.FreqEntry) (ref, cur []float64) {
 // missingFrom lists the entries of side (sorted by count, with total n)
 // whose keys other lacks, and their total share. reversed puts side's share
 // in Reference.
-func missingFrom(c *ColumnProfile, side, other []stats.FreqEntry, n int64, reversed bool) ([]CategoryShare, float64) {
+func missingFrom(c *profile.Column, side, other []stats.FreqEntry, n int64, reversed bool) ([]CategoryShare, float64) {
 	seen := make(map[uint64]bool, len(other))
 	for _, e := range other {
 		seen[e.Key] = true
@@ -142,7 +145,7 @@ func missingFrom(c *ColumnProfile, side, other []stats.FreqEntry, n int64, rever
 		s := float64(e.Count) / float64(n)
 		total += s
 		if len(out) < maxListed {
-			cs := CategoryShare{Value: c.formatValue(e), Current: s}
+			cs := CategoryShare{Value: c.FormatValue(e), Current: s}
 			if reversed {
 				cs.Reference, cs.Current = s, 0
 			}

@@ -8,10 +8,11 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // profileOf profiles float64 values as column "amount".
-func profileOf(vals []float64) (*validate.Profile, error) {
+func profileOf(vals []float64) (*profile.Profile, error) {
 	schema := arrow.NewSchema([]arrow.Field{{Name: "amount", Type: arrow.PrimitiveTypes.Float64}}, nil)
 	b := array.NewFloat64Builder(memory.DefaultAllocator)
 	defer b.Release()
@@ -20,7 +21,7 @@ func profileOf(vals []float64) (*validate.Profile, error) {
 	defer arr.Release()
 	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(len(vals)))
 	defer rec.Release()
-	p := validate.NewProfile(schema, validate.Options{})
+	p := profile.New(schema, profile.Options{})
 	return p, p.Add(rec)
 }
 

@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Golden values come from testdata/drift_golden.py (Debian python3-scipy
@@ -67,11 +69,11 @@ func loadGolden(t *testing.T) goldenFile {
 }
 
 // floatProfile profiles vals as column "x".
-func floatProfile(t testing.TB, vals []float64) *Profile {
+func floatProfile(t testing.TB, vals []float64) *profile.Profile {
 	t.Helper()
-	rec := floatRecord(vals)
+	rec := vtest.FloatRecord(vals)
 	defer rec.Release()
-	p := NewProfile(rec.Schema(), Options{})
+	p := profile.New(rec.Schema(), profile.Options{})
 	if err := p.Add(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func floatProfile(t testing.TB, vals []float64) *Profile {
 }
 
 // stringProfile profiles counts[v] copies of each v as column "x".
-func stringProfile(t testing.TB, counts map[string]int64) *Profile {
+func stringProfile(t testing.TB, counts map[string]int64) *profile.Profile {
 	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	b := array.NewStringBuilder(memory.DefaultAllocator)
@@ -98,14 +100,14 @@ func stringProfile(t testing.TB, counts map[string]int64) *Profile {
 	defer arr.Release()
 	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
 	defer rec.Release()
-	p := NewProfile(schema, Options{})
+	p := profile.New(schema, profile.Options{})
 	if err := p.Add(rec); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-func driftOf(t testing.TB, ref, cur *Profile) FeatureDrift {
+func driftOf(t testing.TB, ref, cur *profile.Profile) FeatureDrift {
 	t.Helper()
 	r, err := Drift(context.Background(), ref, cur, DriftOptions{PValueMaxN: 1e9})
 	if err != nil {
@@ -127,10 +129,10 @@ func TestDriftGoldenExact(t *testing.T) {
 		t.Run(g.Name, func(t *testing.T) {
 			f := driftOf(t, floatProfile(t, g.Ref), floatProfile(t, g.Cur))
 			checkNumeric(t, f, g, 1e-9, 1e-9, 1e-9)
-			eq(t, "edges", f.Numeric.Bins.Edges, g.Edges)
+			vtest.Eq(t, "edges", f.Numeric.Bins.Edges, g.Edges)
 			for i := range g.RefShares {
-				near(t, "ref share", f.Numeric.Bins.Reference[i], g.RefShares[i], 1e-12)
-				near(t, "cur share", f.Numeric.Bins.Current[i], g.CurShares[i], 1e-12)
+				vtest.Near(t, "ref share", f.Numeric.Bins.Reference[i], g.RefShares[i], 1e-12)
+				vtest.Near(t, "cur share", f.Numeric.Bins.Current[i], g.CurShares[i], 1e-12)
 			}
 		})
 	}
@@ -153,14 +155,14 @@ func TestDriftGoldenSketch(t *testing.T) {
 func checkNumeric(t *testing.T, f FeatureDrift, g goldenNumeric, tolKS, tolPSI, tolW1 float64) {
 	t.Helper()
 	n := f.Numeric
-	near(t, "psi", f.PSI, g.PSI, tolPSI)
-	near(t, "js", f.JS, g.JS, tolPSI)
-	near(t, "ks", n.KS, g.KS, tolKS)
-	near(t, "w1", n.Wasserstein, g.W1, tolW1)
-	near(t, "mean shift", *n.MeanShift, g.MeanShift, 1e-9)
-	near(t, "std shift", *n.StdShift, g.StdShift, 1e-9)
+	vtest.Near(t, "psi", f.PSI, g.PSI, tolPSI)
+	vtest.Near(t, "js", f.JS, g.JS, tolPSI)
+	vtest.Near(t, "ks", n.KS, g.KS, tolKS)
+	vtest.Near(t, "w1", n.Wasserstein, g.W1, tolW1)
+	vtest.Near(t, "mean shift", *n.MeanShift, g.MeanShift, 1e-9)
+	vtest.Near(t, "std shift", *n.StdShift, g.StdShift, 1e-9)
 	if tolKS < 1e-6 {
-		near(t, "ks p", *n.KSPValue, g.KSP, 1e-9*max(g.KSP, 1e-300)+1e-12)
+		vtest.Near(t, "ks p", *n.KSPValue, g.KSP, 1e-9*max(g.KSP, 1e-300)+1e-12)
 	}
 }
 
@@ -191,12 +193,12 @@ func TestDriftGoldenCategorical(t *testing.T) {
 		t.Run(g.Name, func(t *testing.T) {
 			f := driftOf(t, stringProfile(t, g.RefCounts), stringProfile(t, g.CurCounts))
 			c := f.Categorical
-			near(t, "psi", f.PSI, g.PSI, 1e-12)
-			near(t, "js", f.JS, g.JS, 1e-12)
-			near(t, "chi2", c.ChiSquare, g.Chi2, 1e-9)
-			eq(t, "dof", c.DOF, g.DOF)
-			near(t, "p", c.PValue, g.P, 1e-9*g.P+1e-15)
-			near(t, "unseen share", c.UnseenShare, g.UnseenShare, 1e-12)
+			vtest.Near(t, "psi", f.PSI, g.PSI, 1e-12)
+			vtest.Near(t, "js", f.JS, g.JS, 1e-12)
+			vtest.Near(t, "chi2", c.ChiSquare, g.Chi2, 1e-9)
+			vtest.Eq(t, "dof", c.DOF, g.DOF)
+			vtest.Near(t, "p", c.PValue, g.P, 1e-9*g.P+1e-15)
+			vtest.Near(t, "unseen share", c.UnseenShare, g.UnseenShare, 1e-12)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // NumericDrift holds the distribution distances of a numeric or temporal
@@ -83,12 +84,12 @@ type BinShares struct {
 }
 
 // numericDrift fills f's PSI and JS and returns the numeric distances.
-func numericDrift(f *FeatureDrift, rc, cc *ColumnProfile, o DriftOptions) *NumericDrift {
+func numericDrift(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) *NumericDrift {
 	d := &NumericDrift{}
 	var unit time.Duration
 	conv := func(v float64) float64 { return v } // current values to the reference's unit
 	converted := false
-	if rc.Kind == KindTemporal {
+	if rc.Kind == profile.KindTemporal {
 		d.Unit, unit, _ = TimeUnit(rc.Type.String())
 		if name, cu, _ := TimeUnit(cc.Type.String()); cu != unit {
 			conv = func(v float64) float64 { return convertTimeUnit(v, cu, unit) }

@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 func TestDriftVerdicts(t *testing.T) {
@@ -46,11 +48,11 @@ func TestDriftUnseenVanished(t *testing.T) {
 	ref := stringProfile(t, map[string]int64{"a": 50, "b": 30, "gone": 20})
 	cur := stringProfile(t, map[string]int64{"a": 50, "b": 30, "new": 15, "newer": 5})
 	c := driftOf(t, ref, cur).Categorical
-	eq(t, "unseen", c.Unseen, []CategoryShare{{"new", 0, 0.15}, {"newer", 0, 0.05}})
-	eq(t, "vanished", c.Vanished, []CategoryShare{{"gone", 0.2, 0}})
-	near(t, "unseen share", c.UnseenShare, 0.2, 1e-12)
-	near(t, "vanished share", c.VanishedShare, 0.2, 1e-12)
-	eq(t, "bins", len(c.Categories), 4) // a, b, gone, other
+	vtest.Eq(t, "unseen", c.Unseen, []CategoryShare{{"new", 0, 0.15}, {"newer", 0, 0.05}})
+	vtest.Eq(t, "vanished", c.Vanished, []CategoryShare{{"gone", 0.2, 0}})
+	vtest.Near(t, "unseen share", c.UnseenShare, 0.2, 1e-12)
+	vtest.Near(t, "vanished share", c.VanishedShare, 0.2, 1e-12)
+	vtest.Eq(t, "bins", len(c.Categories), 4) // a, b, gone, other
 }
 
 func TestDriftNullsAndSchema(t *testing.T) {
@@ -62,14 +64,14 @@ func TestDriftNullsAndSchema(t *testing.T) {
 		return v
 	}
 	f := driftOf(t, nullProfile(t, 1000, 0), nullProfile(t, 1000, 300))
-	eq(t, "verdict", f.Verdict, VerdictAlert)
-	near(t, "null change", f.Nulls.Change, 0.3, 1e-12)
+	vtest.Eq(t, "verdict", f.Verdict, VerdictAlert)
+	vtest.Near(t, "null change", f.Nulls.Change, 0.3, 1e-12)
 
 	r, err := Drift(context.Background(), floatProfile(t, nan(10, 0)), stringProfile(t, map[string]int64{"a": 1}), DriftOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "type change", r.Features[0].Verdict, VerdictAlert)
+	vtest.Eq(t, "type change", r.Features[0].Verdict, VerdictAlert)
 	if _, err := Drift(context.Background(), floatProfile(t, nan(10, 0)), floatProfile(t, nan(10, 0)), DriftOptions{PSIWarn: 0.3, PSIAlert: 0.2}); !errors.Is(err, ErrInvalidOptions) {
 		t.Errorf("bad thresholds: %v", err)
 	}
@@ -79,7 +81,7 @@ func TestDriftNullsAndSchema(t *testing.T) {
 }
 
 // nullProfile profiles n values i%10 of column "x", the first nulls null.
-func nullProfile(t *testing.T, n, nulls int) *Profile {
+func nullProfile(t *testing.T, n, nulls int) *profile.Profile {
 	t.Helper()
 	b := array.NewFloat64Builder(memory.DefaultAllocator)
 	defer b.Release()
@@ -92,9 +94,9 @@ func nullProfile(t *testing.T, n, nulls int) *Profile {
 	}
 	arr := b.NewArray()
 	defer arr.Release()
-	rec := array.NewRecord(floatRecord(nil).Schema(), []arrow.Array{arr}, int64(n))
+	rec := array.NewRecord(vtest.FloatRecord(nil).Schema(), []arrow.Array{arr}, int64(n))
 	defer rec.Release()
-	p := NewProfile(rec.Schema(), Options{})
+	p := profile.New(rec.Schema(), profile.Options{})
 	if err := p.Add(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -128,31 +130,31 @@ func TestDriftSavedProfiles(t *testing.T) {
 }
 
 // savedPair profiles genRecord data twice, the current side shifted.
-func savedPair(t testing.TB, n int) (*Profile, *Profile) {
+func savedPair(t testing.TB, n int) (*profile.Profile, *profile.Profile) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
-	rec := genRecord(rng, 0, n)
+	rec := vtest.GenRecord(rng, 0, n)
 	defer rec.Release()
-	ref := NewProfile(rec.Schema(), Options{})
+	ref := profile.New(rec.Schema(), profile.Options{})
 	if err := ref.Add(rec); err != nil {
 		t.Fatal(err)
 	}
-	rec2 := genRecord(rand.New(rand.NewPCG(3, 4)), n/2, n)
+	rec2 := vtest.GenRecord(rand.New(rand.NewPCG(3, 4)), n/2, n)
 	defer rec2.Release()
-	cur := NewProfile(rec2.Schema(), Options{})
+	cur := profile.New(rec2.Schema(), profile.Options{})
 	if err := cur.Add(rec2); err != nil {
 		t.Fatal(err)
 	}
 	return ref, cur
 }
 
-func roundTrip(t testing.TB, p *Profile) *Profile {
+func roundTrip(t testing.TB, p *profile.Profile) *profile.Profile {
 	t.Helper()
 	b, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := DecodeProfile(b)
+	q, err := profile.Decode(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // TestDriftTimeUnits shifts a time column by a known span: W1 equals the
@@ -38,14 +40,14 @@ func TestDriftTimeUnits(t *testing.T) {
 		t.Run(tt.dt.String(), func(t *testing.T) {
 			f := driftOf(t, timeProfile(t, tt.dt, 0, tt.step), timeProfile(t, tt.dt, tt.shift, tt.step))
 			n := f.Numeric
-			eq(t, "kind", f.Kind, "temporal")
-			eq(t, "unit", n.Unit, tt.unit)
-			near(t, "wasserstein", n.Wasserstein, float64(tt.shift), 1e-9*float64(tt.shift))
+			vtest.Eq(t, "kind", f.Kind, "temporal")
+			vtest.Eq(t, "unit", n.Unit, tt.unit)
+			vtest.Near(t, "wasserstein", n.Wasserstein, float64(tt.shift), 1e-9*float64(tt.shift))
 			if n.WassersteinSeconds == nil {
 				t.Fatal("wasserstein_seconds missing")
 			}
-			near(t, "wasserstein seconds", *n.WassersteinSeconds, tt.seconds, 1e-9*tt.seconds)
-			eq(t, "text", f.WassersteinText(), tt.wantText)
+			vtest.Near(t, "wasserstein seconds", *n.WassersteinSeconds, tt.seconds, 1e-9*tt.seconds)
+			vtest.Eq(t, "text", f.WassersteinText(), tt.wantText)
 		})
 	}
 	t.Run("numeric", func(t *testing.T) {
@@ -57,7 +59,7 @@ func TestDriftTimeUnits(t *testing.T) {
 }
 
 // timeProfile profiles 100 values shift + i·step of type dt as column "x".
-func timeProfile(t *testing.T, dt arrow.DataType, shift, step int64) *Profile {
+func timeProfile(t *testing.T, dt arrow.DataType, shift, step int64) *profile.Profile {
 	t.Helper()
 	b := array.NewBuilder(memory.DefaultAllocator, dt)
 	defer b.Release()
@@ -85,7 +87,7 @@ func timeProfile(t *testing.T, dt arrow.DataType, shift, step int64) *Profile {
 	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: dt, Nullable: true}}, nil)
 	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
 	defer rec.Release()
-	p := NewProfile(schema, Options{})
+	p := profile.New(schema, profile.Options{})
 	if err := p.Add(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +123,7 @@ func TestWassersteinText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eq(t, "text", tt.f.WassersteinText(), tt.want)
+			vtest.Eq(t, "text", tt.f.WassersteinText(), tt.want)
 		})
 	}
 }
@@ -143,7 +145,7 @@ func TestSpanText(t *testing.T) {
 		{-3 * 86400, "-3.0d"},
 	}
 	for _, tt := range tests {
-		eq(t, strconv.FormatFloat(tt.sec, 'g', -1, 64), SpanText(tt.sec), tt.want)
+		vtest.Eq(t, strconv.FormatFloat(tt.sec, 'g', -1, 64), SpanText(tt.sec), tt.want)
 	}
 }
 
@@ -170,9 +172,9 @@ func TestTimeUnit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.dt.String(), func(t *testing.T) {
 			name, unit, ok := TimeUnit(tt.dt.String())
-			eq(t, "unit", name, tt.want)
-			eq(t, "ok", ok, tt.want != "")
-			if ok && kindOf(tt.dt) != KindTemporal {
+			vtest.Eq(t, "unit", name, tt.want)
+			vtest.Eq(t, "ok", ok, tt.want != "")
+			if ok && profile.KindOf(tt.dt) != profile.KindTemporal {
 				t.Errorf("%s has a unit but is not temporal", tt.dt)
 			}
 			if ok && unit <= 0 {
@@ -215,14 +217,14 @@ func TestDriftMixedTimeUnits(t *testing.T) {
 			ref := timeProfile(t, tt.ref, 0, tt.refStep)
 
 			same := driftOf(t, ref, timeProfile(t, tt.cur, 0, tt.curStep))
-			eq(t, "verdict", same.Verdict, VerdictOK)
-			eq(t, "unit", same.Numeric.Unit, tt.unit)
-			eq(t, "psi", same.PSI, 0.0)
-			eq(t, "ks", same.Numeric.KS, 0.0)
-			eq(t, "wasserstein", same.Numeric.Wasserstein, 0.0)
-			eq(t, "current mean", same.Numeric.Current.Mean, same.Numeric.Reference.Mean)
-			eq(t, "histogram", same.Numeric.Histogram.Current, same.Numeric.Histogram.Reference)
-			eq(t, "histogram top", same.Numeric.Histogram.Edges[len(same.Numeric.Histogram.Edges)-1], float64(99*tt.refStep))
+			vtest.Eq(t, "verdict", same.Verdict, VerdictOK)
+			vtest.Eq(t, "unit", same.Numeric.Unit, tt.unit)
+			vtest.Eq(t, "psi", same.PSI, 0.0)
+			vtest.Eq(t, "ks", same.Numeric.KS, 0.0)
+			vtest.Eq(t, "wasserstein", same.Numeric.Wasserstein, 0.0)
+			vtest.Eq(t, "current mean", same.Numeric.Current.Mean, same.Numeric.Reference.Mean)
+			vtest.Eq(t, "histogram", same.Numeric.Histogram.Current, same.Numeric.Histogram.Reference)
+			vtest.Eq(t, "histogram top", same.Numeric.Histogram.Edges[len(same.Numeric.Histogram.Edges)-1], float64(99*tt.refStep))
 			wantNotes := 1
 			if timeQuantity(tt.ref) == "instant" {
 				wantNotes = 2 // and "instants move with the clock"
@@ -232,11 +234,11 @@ func TestDriftMixedTimeUnits(t *testing.T) {
 			}
 
 			n := driftOf(t, ref, timeProfile(t, tt.cur, tt.shift, tt.curStep)).Numeric
-			eq(t, "unit", n.Unit, tt.unit)
-			near(t, "wasserstein", n.Wasserstein, tt.wantW1, 1e-9*tt.wantW1)
-			near(t, "wasserstein seconds", *n.WassersteinSeconds, tt.seconds, 1e-9*tt.seconds)
-			near(t, "mean change", n.Current.Mean-n.Reference.Mean, tt.wantW1, 1e-9*tt.wantW1)
-			near(t, "current std", n.Current.Std, n.Reference.Std, 1e-9*n.Reference.Std)
+			vtest.Eq(t, "unit", n.Unit, tt.unit)
+			vtest.Near(t, "wasserstein", n.Wasserstein, tt.wantW1, 1e-9*tt.wantW1)
+			vtest.Near(t, "wasserstein seconds", *n.WassersteinSeconds, tt.seconds, 1e-9*tt.seconds)
+			vtest.Near(t, "mean change", n.Current.Mean-n.Reference.Mean, tt.wantW1, 1e-9*tt.wantW1)
+			vtest.Near(t, "current std", n.Current.Std, n.Reference.Std, 1e-9*n.Reference.Std)
 		})
 	}
 }
@@ -257,11 +259,11 @@ func TestDriftTimeKindChanged(t *testing.T) {
 			}
 			t.Run(a.String()+" vs "+b.String(), func(t *testing.T) {
 				f := driftOf(t, timeProfile(t, a, 0, 1), timeProfile(t, b, 0, 1))
-				eq(t, "verdict", f.Verdict, VerdictAlert)
+				vtest.Eq(t, "verdict", f.Verdict, VerdictAlert)
 				if f.Numeric != nil {
 					t.Errorf("compared %s with %s: %+v", a, b, f.Numeric)
 				}
-				eq(t, "notes", f.Notes, []string{"type changed from " + a.String() + " to " + b.String()})
+				vtest.Eq(t, "notes", f.Notes, []string{"type changed from " + a.String() + " to " + b.String()})
 			})
 		}
 	}

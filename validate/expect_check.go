@@ -7,6 +7,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // CheckOptions control Check. The zero value works for expectations
@@ -47,7 +48,7 @@ type pending struct {
 }
 
 // Check evaluates the expectations against ds, whose full profile is prof
-// (from [ProfileDataset] without a filter). Checks the profile answers
+// (from [profile.Scan] without a filter). Checks the profile answers
 // exactly (row count, schema, nulls, ranges whose min and max lie inside,
 // allowed values and uniqueness when the value counts are exact, freshness)
 // cost nothing more; the others, and failing checks that need example rows,
@@ -57,7 +58,7 @@ type pending struct {
 // naming an unknown column) are errors wrapping ErrInvalidExpectations,
 // all reported at once. A column missing from the data is a schema finding,
 // and its other checks are skipped.
-func Check(ctx context.Context, ds *ingest.Dataset, prof *Profile, exp *Expectations, opts CheckOptions) (*CheckResult, error) {
+func Check(ctx context.Context, ds *ingest.Dataset, prof *profile.Profile, exp *Expectations, opts CheckOptions) (*CheckResult, error) {
 	rp, err := NewRowPass(ds, prof, exp, opts)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // lastArrival is the latest arrival of tripRows.
@@ -208,7 +209,7 @@ func TestCheckExamplePlaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := ProfileDataset(ctx, ds, ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 type trip struct {
@@ -46,7 +47,7 @@ func tripRows() []trip {
 
 // tripData writes tripRows as Parquet in row groups of 4 (three parts) and
 // opens it, with its full profile.
-func tripData(t *testing.T) (*ingest.Dataset, *Profile) {
+func tripData(t *testing.T) (*ingest.Dataset, *profile.Profile) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "trips.parquet")
 	if err := parquet.WriteFile(path, tripRows(), parquet.MaxRowsPerRowGroup(4)); err != nil {
@@ -56,7 +57,7 @@ func tripData(t *testing.T) (*ingest.Dataset, *Profile) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := ProfileDataset(context.Background(), ds, ScanOptions{})
+	prof, err := profile.Scan(context.Background(), ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,14 @@ import (
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // planner turns expectations into pending checks, answering from the
 // profile what it can.
 type planner struct {
 	ds    *ingest.Dataset
-	prof  *Profile
+	prof  *profile.Profile
 	exp   *Expectations
 	opts  CheckOptions
 	probs *problems
@@ -180,7 +181,7 @@ func (pl *planner) planRange(p *pending, path string, col int, r *RangeCheck) {
 // adds examples.
 func (pl *planner) planNegatives(p *pending, path string, col int) {
 	cp := pl.prof.Columns[col]
-	if cp.Kind != KindInt && cp.Kind != KindFloat {
+	if cp.Kind != profile.KindInt && cp.Kind != profile.KindFloat {
 		pl.probs.add(path, "negatives on column %q of type %s: negatives need a number column", cp.Name, cp.Type)
 		return
 	}
@@ -207,22 +208,22 @@ func boundText(b *Bound, open string) string {
 }
 
 // rawText formats a raw statistic of a column: times as times.
-func rawText(cp *ColumnProfile, v float64) string {
-	if cp.Kind == KindTemporal {
+func rawText(cp *profile.Column, v float64) string {
+	if cp.Kind == profile.KindTemporal {
 		layout := "2006-01-02T15:04:05.999999999Z07:00"
 		if t, ok := cp.Type.(*arrow.TimestampType); ok && t.TimeZone == "" {
 			layout = "2006-01-02T15:04:05.999999999" // naive: a wall clock, no zone to state
 		}
-		return cp.timeOf(int64(v)).Format(layout)
+		return cp.TimeOf(int64(v)).Format(layout)
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // observedText formats an observed statistic for people: times as times,
 // numbers to 7 significant digits (no 16-digit floats in a finding).
-func observedText(cp *ColumnProfile, v float64) string {
+func observedText(cp *profile.Column, v float64) string {
 	switch {
-	case cp.Kind == KindTemporal:
+	case cp.Kind == profile.KindTemporal:
 		return rawText(cp, v)
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
 		return strconv.FormatFloat(v, 'f', -1, 64)
@@ -248,7 +249,7 @@ func rawBounds(dt arrow.DataType, r *RangeCheck) (lo, hi float64, err error) {
 }
 
 func rawBound(dt arrow.DataType, b Bound) (float64, error) {
-	temporal := kindOf(dt) == KindTemporal
+	temporal := profile.KindOf(dt) == profile.KindTemporal
 	if !b.IsTime {
 		if temporal {
 			return 0, fmt.Errorf("bound %s is a number but the column holds %s: write a time such as 2001-01-31T00:00:00Z", b, dt)
@@ -293,13 +294,13 @@ func (pl *planner) planValues(p *pending, path string, col int, v *ValuesCheck) 
 
 // exactFailing counts the values failing ok from exact value counts, when
 // the profile has them in full (every value kept whole).
-func exactFailing(cp *ColumnProfile, ok func(string) bool) (int64, bool) {
+func exactFailing(cp *profile.Column, ok func(string) bool) (int64, bool) {
 	if !cp.TopK.Exact() || cp.Lengths != nil && cp.Lengths.Max > stats.MaxKeptValue {
 		return 0, false
 	}
 	var n int64
 	for _, e := range cp.TopK.Entries() {
-		if !ok(cp.formatValue(e)) {
+		if !ok(cp.FormatValue(e)) {
 			n += e.Count
 		}
 	}
@@ -308,7 +309,7 @@ func exactFailing(cp *ColumnProfile, ok func(string) bool) (int64, bool) {
 
 func (pl *planner) planPattern(p *pending, path string, col int, r *PatternCheck) {
 	cp := pl.prof.Columns[col]
-	if cp.Kind != KindString {
+	if cp.Kind != profile.KindString {
 		pl.probs.add(path, "pattern on column %q of type %s: patterns need a string column", cp.Name, cp.Type)
 		return
 	}
@@ -342,7 +343,7 @@ func (pl *planner) planUnique(p *pending, path string, col int) {
 		p.f.Expected += ", at most " + percent(p.limit) + " repeated"
 	}
 	p.f.Total = cp.Count
-	if d, exact := cp.distinct(); exact {
+	if d, exact := cp.DistinctCount(); exact {
 		p.f.Failing, p.decided = cp.Count-d, true
 	}
 	if !p.decided || fails(p.f.Failing, p.f.Total, p.limit) {
@@ -368,7 +369,7 @@ func (pl *planner) planFreshness(p *pending, path string, col int, f *FreshnessC
 	if cp.Moments.Count == 0 {
 		p.f.Observed, p.direct = "no values", true
 	} else {
-		latest := cp.timeOf(cp.IntRange.Max)
+		latest := cp.TimeOf(cp.IntRange.Max)
 		age := pl.opts.Now.Sub(latest)
 		p.f.Observed = "latest " + latest.Format("2006-01-02T15:04:05.999999999Z07:00") + ", " + durationText(age) + " old"
 		p.direct = age > f.MaxAge

@@ -3,6 +3,8 @@ package validate
 import (
 	"testing"
 	"time"
+
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
 
 // TestDurationText checks the durations of freshness messages: whole zero
@@ -35,7 +37,7 @@ func TestDurationText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.d.String(), func(t *testing.T) {
-			eq(t, "text", durationText(tt.d), tt.want)
+			vtest.Eq(t, "text", durationText(tt.d), tt.want)
 		})
 	}
 }

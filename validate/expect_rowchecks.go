@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // nullsCheck finds null rows of a column (the profile already counted
@@ -49,7 +50,7 @@ func (c *negativesCheck) check(rec arrow.Record, at rowLoc, st *checkState) erro
 func numericCheck(name string, arr arrow.Array, col int, at rowLoc, st *checkState, bad func(float64) bool) error {
 	num := numAt(arr)
 	if num == nil {
-		return fmt.Errorf("%s: column %d of type %s is not numeric: %w", name, col, arr.DataType(), ErrUnsupported)
+		return fmt.Errorf("%s: column %d of type %s is not numeric: %w", name, col, arr.DataType(), profile.ErrUnsupported)
 	}
 	st.total += int64(arr.Len() - arr.NullN())
 	var text func(int) string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/zeebo/xxh3"
 )
 
@@ -46,9 +47,9 @@ func valueText(arr arrow.Array) func(i int) string {
 	case *array.Uint64:
 		return func(i int) string { return strconv.FormatUint(a.Value(i), 10) }
 	}
-	if kindOf(arr.DataType()) == KindTemporal {
-		num, c := numAt(arr), ColumnProfile{Type: arr.DataType()}
-		return func(i int) string { return c.timeOf(int64(num(i))).Format(time.RFC3339Nano) }
+	if profile.KindOf(arr.DataType()) == profile.KindTemporal {
+		num, c := numAt(arr), profile.Column{Type: arr.DataType()}
+		return func(i int) string { return c.TimeOf(int64(num(i))).Format(time.RFC3339Nano) }
 	}
 	if num := numAt(arr); num != nil {
 		return func(i int) string { return strconv.FormatInt(int64(num(i)), 10) }
@@ -163,7 +164,7 @@ func valueHash(arr arrow.Array) func(i int) uint64 {
 		return func(i int) uint64 { return hash64(uint64(a.Value(i))) }
 	}
 	if num := numAt(arr); num != nil {
-		if k := kindOf(arr.DataType()); k == KindFloat {
+		if k := profile.KindOf(arr.DataType()); k == profile.KindFloat {
 			return func(i int) uint64 { return hash64(math.Float64bits(num(i))) }
 		}
 		return func(i int) uint64 { return hash64(uint64(int64(num(i)))) }

@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // monthRows holds the origin and distance of the flights of one month.
@@ -26,7 +28,7 @@ type monthRows struct {
 // flightsMonths reads flights-3m.parquet and keeps January and June.
 func flightsMonths(t *testing.T) [2]monthRows {
 	t.Helper()
-	schema, groups := readFlights3M(t)
+	schema, groups := vtest.ReadFlights3M(t)
 	idx := func(name string) int { return schema.FieldIndices(name)[0] }
 	di, oi, ki := idx("date"), idx("origin"), idx("distance")
 	var out [2]monthRows
@@ -49,7 +51,7 @@ func flightsMonths(t *testing.T) [2]monthRows {
 				}
 			}
 		}
-		releaseAll(recs)
+		vtest.ReleaseAll(recs)
 	}
 	return out
 }
@@ -62,16 +64,16 @@ var monthSchema = arrow.NewSchema([]arrow.Field{
 // profileLayout profiles m as records of recRows rows, partsOf records to
 // a partial profile, each part round-tripped through JSON (as profiles
 // cross processes) and merged in order: one file layout of the same rows.
-func profileLayout(t *testing.T, m monthRows, recRows, partsOf int, opts Options) *Profile {
+func profileLayout(t *testing.T, m monthRows, recRows, partsOf int, opts profile.Options) *profile.Profile {
 	t.Helper()
-	total := NewProfile(monthSchema, opts)
-	var part *Profile
+	total := profile.New(monthSchema, opts)
+	var part *profile.Profile
 	flush := func() {
 		b, err := part.MarshalJSON()
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec, err := DecodeProfile(b)
+		dec, err := profile.Decode(b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +92,7 @@ func profileLayout(t *testing.T, m monthRows, recRows, partsOf int, opts Options
 		oa, ka := ob.NewArray(), kb.NewArray()
 		rec := array.NewRecord(monthSchema, []arrow.Array{oa, ka}, int64(e-s))
 		if part == nil {
-			part = NewProfile(monthSchema, opts)
+			part = profile.New(monthSchema, opts)
 		}
 		if err := part.Add(rec); err != nil {
 			t.Fatal(err)
@@ -197,8 +199,8 @@ func TestFlightsDriftScipy(t *testing.T) {
 	}
 	var first map[string]float64
 	for _, l := range layouts {
-		ref := profileLayout(t, months[0], l.recRows, l.partsOf, Options{})
-		cur := profileLayout(t, months[1], l.recRows, l.partsOf, Options{})
+		ref := profileLayout(t, months[0], l.recRows, l.partsOf, profile.Options{})
+		cur := profileLayout(t, months[1], l.recRows, l.partsOf, profile.Options{})
 		r, err := Drift(context.Background(), ref, cur, DriftOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -229,7 +231,7 @@ func TestFlightsDriftScipy(t *testing.T) {
 // bounds, logging how far off they are.
 func sketchAccuracy(t *testing.T, months [2]monthRows, want map[string]float64) {
 	for _, recRows := range []int{65536, 7777} {
-		opts := Options{NumericExactLimit: 1}
+		opts := profile.Options{NumericExactLimit: 1}
 		ref := profileLayout(t, months[0], recRows, 1<<30, opts)
 		cur := profileLayout(t, months[1], recRows, 1<<30, opts)
 		r, err := Drift(context.Background(), ref, cur, DriftOptions{Columns: []string{"distance"}})

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // parquetFiles writes m as Parquet: files of at most fileRows rows, row
@@ -45,9 +46,9 @@ func parquetFiles(t *testing.T, m monthRows, fileRows, rgRows int) [][]byte {
 
 // profileParquet profiles the files' row groups as parts (arrow's own
 // reader, 10,000-row batches), merged in file and row-group order.
-func profileParquet(t *testing.T, files [][]byte) *Profile {
+func profileParquet(t *testing.T, files [][]byte) *profile.Profile {
 	t.Helper()
-	total := NewProfile(monthSchema, Options{})
+	total := profile.New(monthSchema, profile.Options{})
 	for _, b := range files {
 		pf, err := file.NewParquetReader(bytes.NewReader(b))
 		if err != nil {
@@ -58,7 +59,7 @@ func profileParquet(t *testing.T, files [][]byte) *Profile {
 			t.Fatal(err)
 		}
 		for rg := range pf.NumRowGroups() {
-			part := NewProfile(monthSchema, Options{})
+			part := profile.New(monthSchema, profile.Options{})
 			rr, err := fr.GetRecordReader(context.Background(), nil, []int{rg})
 			if err != nil {
 				t.Fatal(err)
@@ -92,8 +93,8 @@ func TestFlightsParquetLayouts(t *testing.T) {
 	}
 	months := flightsMonths(t)
 	layouts := []struct{ fileRows, rgRows int }{{1 << 30, 65536}, {150_001, 9_973}}
-	mem, err := Drift(context.Background(), profileLayout(t, months[0], 65536, 1<<30, Options{}),
-		profileLayout(t, months[1], 65536, 1<<30, Options{}), DriftOptions{})
+	mem, err := Drift(context.Background(), profileLayout(t, months[0], 65536, 1<<30, profile.Options{}),
+		profileLayout(t, months[1], 65536, 1<<30, profile.Options{}), DriftOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

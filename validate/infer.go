@@ -8,6 +8,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // InferOptions control Infer. The zero value gives the defaults.
@@ -60,7 +61,7 @@ func (o InferOptions) withDefaults() InferOptions {
 //     estimate's error.
 //
 // Checking the same data against the result gives no error findings.
-func Infer(prof *Profile, opts InferOptions) *Expectations {
+func Infer(prof *profile.Profile, opts InferOptions) *Expectations {
 	opts = opts.withDefaults()
 	n := prof.Rows
 	lo, hi := int64(math.Floor(float64(n)*(1-opts.RowMargin))), int64(math.Ceil(float64(n)*(1+opts.RowMargin)))
@@ -77,7 +78,7 @@ func Infer(prof *Profile, opts InferOptions) *Expectations {
 	return e
 }
 
-func header(prof *Profile, opts InferOptions) string {
+func header(prof *profile.Profile, opts InferOptions) string {
 	src := opts.Source
 	if src == "" {
 		src = "the data"
@@ -90,18 +91,18 @@ func header(prof *Profile, opts InferOptions) string {
 	}, "\n")
 }
 
-func inferColumn(prof *Profile, cp *ColumnProfile, opts InferOptions, notes map[string]string) *ColumnExpectation {
+func inferColumn(prof *profile.Profile, cp *profile.Column, opts InferOptions, notes map[string]string) *ColumnExpectation {
 	path := "columns." + cp.Name
 	c := &ColumnExpectation{Type: cp.Type.String()}
 	notes[path] = columnNote(prof, cp)
 	c.Nulls = &NullsCheck{MaxFraction: margin(cp.Nulls, prof.Rows)}
-	if cp.Moments != nil && cp.Moments.Count > 0 && cp.Kind != KindTemporal {
+	if cp.Moments != nil && cp.Moments.Count > 0 && cp.Kind != profile.KindTemporal {
 		c.Range = inferRange(cp)
 		q := cp.Quantiles.QuantilesAt([]float64{0.001, 0.999})
 		notes[path+".range"] = fmt.Sprintf("Observed min %g, max %g; p0.1 %g, p99.9 %g.",
 			cp.Moments.Min, cp.Moments.Max, q[0], q[1])
 	}
-	if cp.Kind == KindTemporal && cp.Moments.Count > 0 {
+	if cp.Kind == profile.KindTemporal && cp.Moments.Count > 0 {
 		notes[path+".type"] = fmt.Sprintf("Observed from %s to %s; to require recent data add `freshness: {max_age: 36h}`.",
 			rawText(cp, float64(cp.IntRange.Min)), rawText(cp, float64(cp.IntRange.Max)))
 	}
@@ -112,10 +113,10 @@ func inferColumn(prof *Profile, cp *ColumnProfile, opts InferOptions, notes map[
 	return c
 }
 
-func columnNote(prof *Profile, cp *ColumnProfile) string {
+func columnNote(prof *profile.Profile, cp *profile.Column) string {
 	s := fmt.Sprintf("%s: %s values, nulls: %s", cp.Name, numfmt.Count(cp.Count), numfmt.Count(cp.Nulls))
 	if cp.TopK != nil {
-		d, exact := cp.distinct()
+		d, exact := cp.DistinctCount()
 		approx := ""
 		if !exact {
 			approx = "~"
@@ -135,7 +136,7 @@ func margin(bad, total int64) float64 {
 	return math.Min(1, math.Ceil(f*1e4)/1e4)
 }
 
-func inferRange(cp *ColumnProfile) *RangeCheck {
+func inferRange(cp *profile.Column) *RangeCheck {
 	m := cp.Moments
 	lo, hi := m.Min, m.Max
 	if cp.IntRange != nil {
@@ -150,7 +151,7 @@ func inferRange(cp *ColumnProfile) *RangeCheck {
 	if lo >= 0 {
 		nlo = math.Max(nlo, 0)
 	}
-	nlo, nhi = roundOut(nlo, nhi, cp.Kind == KindInt)
+	nlo, nhi = roundOut(nlo, nhi, cp.Kind == profile.KindInt)
 	r := &RangeCheck{Min: &Bound{Num: math.Min(nlo, lo)}, Max: &Bound{Num: math.Max(nhi, hi)}}
 	r.MaxOutsideFraction = margin(m.NaN+m.PosInf+m.NegInf, cp.Count)
 	return r
@@ -168,8 +169,8 @@ func roundOut(lo, hi float64, integer bool) (float64, float64) {
 	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step
 }
 
-func inferValues(cp *ColumnProfile, opts InferOptions) *ValuesCheck {
-	if cp.Kind != KindString && cp.Kind != KindBool || !cp.TopK.Exact() || cp.Count == 0 {
+func inferValues(cp *profile.Column, opts InferOptions) *ValuesCheck {
+	if cp.Kind != profile.KindString && cp.Kind != profile.KindBool || !cp.TopK.Exact() || cp.Count == 0 {
 		return nil
 	}
 	if cp.Lengths != nil && cp.Lengths.Max > stats.MaxKeptValue {
@@ -181,17 +182,17 @@ func inferValues(cp *ColumnProfile, opts InferOptions) *ValuesCheck {
 	}
 	v := &ValuesCheck{}
 	for _, e := range entries {
-		v.Allowed = append(v.Allowed, cp.formatValue(e))
+		v.Allowed = append(v.Allowed, cp.FormatValue(e))
 	}
 	slices.Sort(v.Allowed)
 	return v
 }
 
-func inferUnique(cp *ColumnProfile, opts InferOptions) *UniqueCheck {
-	if cp.Kind != KindInt && cp.Kind != KindString && cp.Kind != KindBinary || cp.Count < opts.MinUniqueRows {
+func inferUnique(cp *profile.Column, opts InferOptions) *UniqueCheck {
+	if cp.Kind != profile.KindInt && cp.Kind != profile.KindString && cp.Kind != profile.KindBinary || cp.Count < opts.MinUniqueRows {
 		return nil
 	}
-	d, exact := cp.distinct()
+	d, exact := cp.DistinctCount()
 	switch {
 	case exact && d == cp.Count:
 		return &UniqueCheck{}

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/internal/vtest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // inferAndCheck infers expectations from ds, round-trips them through the
 // strict loader and checks ds against them.
-func inferAndCheck(t *testing.T, ds *ingest.Dataset, prof *Profile) *CheckResult {
+func inferAndCheck(t *testing.T, ds *ingest.Dataset, prof *profile.Profile) *CheckResult {
 	t.Helper()
 	out, err := Infer(prof, InferOptions{Source: "test"}).Encode()
 	if err != nil {
@@ -43,7 +45,7 @@ func TestInferChecksClean(t *testing.T) {
 func TestInferFlights(t *testing.T) {
 	for _, name := range []string{"flights-200k.arrow", "flights-3m.parquet"} {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(sharedDir(), "datasets", name)
+			path := filepath.Join(vtest.SharedDir(), "datasets", name)
 			if _, err := os.Stat(path); err != nil {
 				t.Skipf("%s not found (set REFIT_SHARED to the shared data folder)", path)
 			}
@@ -54,7 +56,7 @@ func TestInferFlights(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prof, err := ProfileDataset(context.Background(), ds, ScanOptions{})
+			prof, err := profile.Scan(context.Background(), ds, profile.ScanOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

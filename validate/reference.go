@@ -7,6 +7,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // ReferenceOptions control [InferReference]. The zero value gives the
@@ -105,7 +106,7 @@ func (o ReferenceOptions) withDefaults() ReferenceOptions {
 //
 // Time columns get the schema and null checks only: new data is later by
 // nature. Columns the reference lacks are skipped.
-func InferReference(ref, cur *Profile, opts ReferenceOptions) *Expectations {
+func InferReference(ref, cur *profile.Profile, opts ReferenceOptions) *Expectations {
 	opts = opts.withDefaults()
 	e := &Expectations{Version: ExpectVersion, Severity: SeverityError,
 		Schema: &SchemaCheck{AllowExtraColumns: true}, Columns: map[string]*ColumnExpectation{}, notes: map[string]string{}}
@@ -135,7 +136,7 @@ func InferReference(ref, cur *Profile, opts ReferenceOptions) *Expectations {
 }
 
 // referenceColumn infers one column's checks.
-func referenceColumn(ref *Profile, rc *ColumnProfile, cur *Profile, o ReferenceOptions, notes map[string]string) *ColumnExpectation {
+func referenceColumn(ref *profile.Profile, rc *profile.Column, cur *profile.Profile, o ReferenceOptions, notes map[string]string) *ColumnExpectation {
 	c := &ColumnExpectation{Type: rc.Type.String()}
 	cc := findColumn(cur, rc.Name)
 	var n int64 // the new batch's non-null values, for the value checks
@@ -146,7 +147,7 @@ func referenceColumn(ref *Profile, rc *ColumnProfile, cur *Profile, o ReferenceO
 	path := "columns." + rc.Name
 	notes[path+".nulls"] = fmt.Sprintf("Reference: %s nulls of %s rows.", numfmt.Count(rc.Nulls), numfmt.Count(ref.Rows))
 	m := rc.Moments
-	if (rc.Kind == KindInt || rc.Kind == KindFloat) && m.Count > 0 {
+	if (rc.Kind == profile.KindInt || rc.Kind == profile.KindFloat) && m.Count > 0 {
 		c.Range = referenceRange(rc, n, o)
 		notes[path+".range"] = fmt.Sprintf("Reference min %g, max %g, widened by %g × (p99 − p1).", m.Min, m.Max, o.RangeSpreads)
 		if m.Negatives+m.NegInf == 0 {
@@ -162,7 +163,7 @@ func referenceColumn(ref *Profile, rc *ColumnProfile, cur *Profile, o ReferenceO
 }
 
 // referenceRange is [min − k·S, max + k·S] (see InferReference).
-func referenceRange(rc *ColumnProfile, n int64, o ReferenceOptions) *RangeCheck {
+func referenceRange(rc *profile.Column, n int64, o ReferenceOptions) *RangeCheck {
 	m := rc.Moments
 	q := rc.Quantiles.QuantilesAt([]float64{0.01, 0.25, 0.75, 0.99})
 	s := q[3] - q[0]
@@ -173,7 +174,7 @@ func referenceRange(rc *ColumnProfile, n int64, o ReferenceOptions) *RangeCheck 
 		s = alt
 	}
 	lo, hi := m.Min-o.RangeSpreads*s, m.Max+o.RangeSpreads*s
-	lo, hi = roundOut(lo, hi, rc.Kind == KindInt)
+	lo, hi = roundOut(lo, hi, rc.Kind == profile.KindInt)
 	outside := m.NaN + m.PosInf + m.NegInf
 	return &RangeCheck{Min: &Bound{Num: lo}, Max: &Bound{Num: hi},
 		MaxOutsideFraction: allowedFraction(outside, rc.Count, n, o.RateSlack, o.Alpha)}
@@ -181,15 +182,15 @@ func referenceRange(rc *ColumnProfile, n int64, o ReferenceOptions) *RangeCheck 
 
 // referenceValues lists the reference's values of a string column whose
 // counts are exact, with the allowed share of unseen values.
-func referenceValues(rc *ColumnProfile, n int64, o ReferenceOptions) *ValuesCheck {
-	if rc.Kind != KindString || rc.Count == 0 || !rc.TopK.Exact() || rc.Lengths != nil && rc.Lengths.Max > stats.MaxKeptValue {
+func referenceValues(rc *profile.Column, n int64, o ReferenceOptions) *ValuesCheck {
+	if rc.Kind != profile.KindString || rc.Count == 0 || !rc.TopK.Exact() || rc.Lengths != nil && rc.Lengths.Max > stats.MaxKeptValue {
 		return nil
 	}
 	entries := rc.TopK.Entries()
 	v := &ValuesCheck{Allowed: make([]string, 0, len(entries))}
 	var singletons int64
 	for _, e := range entries {
-		v.Allowed = append(v.Allowed, rc.formatValue(e))
+		v.Allowed = append(v.Allowed, rc.FormatValue(e))
 		if e.Count == 1 {
 			singletons++
 		}
@@ -203,7 +204,7 @@ func referenceValues(rc *ColumnProfile, n int64, o ReferenceOptions) *ValuesChec
 }
 
 // referenceDuplicates bounds duplicate rows by the reference's share.
-func referenceDuplicates(ref, cur *Profile, o ReferenceOptions) *DuplicateRowsCheck {
+func referenceDuplicates(ref, cur *profile.Profile, o ReferenceOptions) *DuplicateRowsCheck {
 	cols := o.DuplicateColumns
 	if cols == nil {
 		for _, c := range ref.Columns {

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/internal/numfmt"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // LabelReference describes a model's label for [InferReference] and
@@ -20,7 +21,7 @@ type LabelReference struct {
 	// Expr is the label expression, e.g. "delay > 15".
 	Expr string
 	// Reference profiles the expression's values on the reference rows.
-	Reference *ColumnProfile
+	Reference *profile.Column
 	// Classes says the label is a class (a binary or multiclass task):
 	// new values must be among the reference's. Otherwise a number label
 	// is range-checked like a column.
@@ -47,15 +48,15 @@ const maxLabelClasses = 1000
 // rules over its expression: a class among the reference's classes (exact
 // counts) with the unseen share of categorical columns, or a number within
 // the reference's range widened as for columns.
-func labelRules(l *LabelReference, cur *Profile, o ReferenceOptions) []RuleCheck {
+func labelRules(l *LabelReference, cur *profile.Profile, o ReferenceOptions) []RuleCheck {
 	rc := l.Reference
-	if rc == nil || rc.Count == 0 || rc.Kind == KindBool {
+	if rc == nil || rc.Count == 0 || rc.Kind == profile.KindBool {
 		return nil
 	}
 	switch {
-	case l.Classes && (rc.Kind == KindInt || rc.Kind == KindString) && rc.TopK.Exact() && rc.TopK.Len() <= maxLabelClasses:
+	case l.Classes && (rc.Kind == profile.KindInt || rc.Kind == profile.KindString) && rc.TopK.Exact() && rc.TopK.Len() <= maxLabelClasses:
 		return []RuleCheck{classRule(l, rc, cur, o)}
-	case !l.Classes && (rc.Kind == KindInt || rc.Kind == KindFloat):
+	case !l.Classes && (rc.Kind == profile.KindInt || rc.Kind == profile.KindFloat):
 		r := referenceRange(rc, cur.Rows, o)
 		return []RuleCheck{{Name: "label_range", Severity: SeverityError, MaxFailingFraction: r.MaxOutsideFraction,
 			Expr: fmt.Sprintf("(%s) >= %s && (%s) <= %s", l.Expr, r.Min, l.Expr, r.Max)}}
@@ -64,11 +65,11 @@ func labelRules(l *LabelReference, cur *Profile, o ReferenceOptions) []RuleCheck
 }
 
 // classRule requires the label's value to be one of the reference's.
-func classRule(l *LabelReference, rc *ColumnProfile, cur *Profile, o ReferenceOptions) RuleCheck {
+func classRule(l *LabelReference, rc *profile.Column, cur *profile.Profile, o ReferenceOptions) RuleCheck {
 	var vals []string
 	for _, e := range rc.TopK.Entries() {
-		v := rc.formatValue(e)
-		if rc.Kind == KindString {
+		v := rc.FormatValue(e)
+		if rc.Kind == profile.KindString {
 			v = strconv.Quote(v)
 		}
 		vals = append(vals, v)
@@ -87,7 +88,7 @@ func classRule(l *LabelReference, rc *ColumnProfile, cur *Profile, o ReferenceOp
 // the label passes or is not true/false in the reference (or was constant
 // there); when it passes, f is the check as it passed (expectation and
 // observation, for a list of every check), else the zero Finding.
-func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions) (f Finding, ok bool) {
+func CheckLabelRate(l *LabelReference, cur *profile.Column, opts ReferenceOptions) (f Finding, ok bool) {
 	opts = opts.withDefaults()
 	rc := l.Reference
 	if rc == nil || cur == nil {
@@ -98,7 +99,7 @@ func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions
 		f.Expected, f.Observed = "label of type "+rc.Type.String(), "type "+cur.Type.String()
 		return f, true
 	}
-	if rc.Kind != KindBool || cur.Count == 0 {
+	if rc.Kind != profile.KindBool || cur.Count == 0 {
 		return Finding{}, false
 	}
 	kt, nt := trueCount(rc), rc.Count
@@ -129,7 +130,7 @@ func CheckLabelRate(l *LabelReference, cur *ColumnProfile, opts ReferenceOptions
 }
 
 // trueCount is the number of true values of a boolean column.
-func trueCount(c *ColumnProfile) int64 {
+func trueCount(c *profile.Column) int64 {
 	for _, e := range c.TopK.Entries() {
 		if e.Key == 1 {
 			return e.Count
@@ -150,7 +151,7 @@ func oddsScale(p, f float64) float64 {
 // [NewLabelProfiler].
 type LabelProfiler struct {
 	prog *colexpr.Program
-	prof *Profile
+	prof *profile.Profile
 }
 
 // NewLabelProfiler compiles expr against schema.
@@ -172,7 +173,7 @@ func (l *LabelProfiler) Add(rec arrow.Record) error {
 	defer arr.Release()
 	if l.prof == nil {
 		field := arrow.Field{Name: l.prog.Source(), Type: arr.DataType(), Nullable: true}
-		l.prof = NewProfile(arrow.NewSchema([]arrow.Field{field}, nil), Options{})
+		l.prof = profile.New(arrow.NewSchema([]arrow.Field{field}, nil), profile.Options{})
 	}
 	if err := l.prof.Columns[0].Add(arr); err != nil {
 		return err
@@ -182,10 +183,10 @@ func (l *LabelProfiler) Add(rec arrow.Record) error {
 }
 
 // Profile returns the values' one-column profile, nil before any record.
-func (l *LabelProfiler) Profile() *Profile { return l.prof }
+func (l *LabelProfiler) Profile() *profile.Profile { return l.prof }
 
 // ProfileLabel profiles a label expression over records.
-func ProfileLabel(ctx context.Context, expr string, schema *arrow.Schema, records iter.Seq2[arrow.Record, error]) (*Profile, error) {
+func ProfileLabel(ctx context.Context, expr string, schema *arrow.Schema, records iter.Seq2[arrow.Record, error]) (*profile.Profile, error) {
 	lp, err := NewLabelProfiler(expr, schema)
 	if err != nil {
 		return nil, err

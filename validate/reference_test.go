@@ -13,6 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // TestCountUpper checks the binomial quantile against scipy 1.10.1:
@@ -189,7 +190,7 @@ func dupRows(rate float64) func(*rand.Rand, []refRow) []refRow {
 }
 
 // refData writes rows as Parquet and opens them with their profile.
-func refData(t *testing.T, name string, rows []refRow) (*ingest.Dataset, *Profile) {
+func refData(t *testing.T, name string, rows []refRow) (*ingest.Dataset, *profile.Profile) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name+".parquet")
 	if err := parquet.WriteFile(path, rows, parquet.MaxRowsPerRowGroup(4096)); err != nil {
@@ -199,7 +200,7 @@ func refData(t *testing.T, name string, rows []refRow) (*ingest.Dataset, *Profil
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := ProfileDataset(context.Background(), ds, ScanOptions{})
+	prof, err := profile.Scan(context.Background(), ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +343,7 @@ func TestInferReferenceChecks(t *testing.T) {
 }
 
 // labelProfile profiles a label expression over a dataset.
-func labelProfile(t *testing.T, ds *ingest.Dataset, expr string) *ColumnProfile {
+func labelProfile(t *testing.T, ds *ingest.Dataset, expr string) *profile.Column {
 	t.Helper()
 	p, err := ProfileLabel(context.Background(), expr, ds.Schema(), ds.Records(context.Background()))
 	if err != nil {

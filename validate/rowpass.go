@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // RowPass is Check's plan for one dataset, profile and expectations: the
@@ -36,7 +37,7 @@ type RowPass struct {
 // NewRowPass plans the checks of exp on ds, whose full profile is prof.
 // Expectations that do not fit the data are errors wrapping
 // ErrInvalidExpectations, as in Check.
-func NewRowPass(ds *ingest.Dataset, prof *Profile, exp *Expectations, opts CheckOptions) (*RowPass, error) {
+func NewRowPass(ds *ingest.Dataset, prof *profile.Profile, exp *Expectations, opts CheckOptions) (*RowPass, error) {
 	opts = opts.withDefaults()
 	pl := &planner{ds: ds, prof: prof, exp: exp, opts: opts, probs: &problems{e: exp}}
 	pl.plan()

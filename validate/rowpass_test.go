@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // rowPassYAML exercises every kind of row check: patterns, allowed values,
@@ -31,7 +32,7 @@ rules:
 
 // manyTrips writes n generated trips with repeats of every kind in row
 // groups of size rows, in two files, and opens them with their profile.
-func manyTrips(t *testing.T, n, size int) (*ingest.Dataset, *Profile) {
+func manyTrips(t *testing.T, n, size int) (*ingest.Dataset, *profile.Profile) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(7, uint64(n)))
 	var rows []trip
@@ -54,7 +55,7 @@ func manyTrips(t *testing.T, n, size int) (*ingest.Dataset, *Profile) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := ProfileDataset(context.Background(), ds, ScanOptions{})
+	prof, err := profile.Scan(context.Background(), ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,10 @@ package workspace
 
 import (
 	"fmt"
+	"time"
+
 	"github.com/refit-ml/refit/internal/hook"
 	"github.com/refit-ml/refit/internal/numfmt"
-	"time"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
@@ -13,6 +14,7 @@ import (
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/estimate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Outcome is what a run (or an audit) came to.
@@ -69,7 +71,7 @@ type Record struct {
 	ChampionAfter  string `json:"champion_after,omitempty"`
 	Candidate      string `json:"candidate,omitempty"`
 
-	Profile  *validate.ProfileResult  `json:"profile,omitempty"`
+	Profile  *profile.Result          `json:"profile,omitempty"`
 	Findings *validate.CheckResult    `json:"findings,omitempty"`
 	Drift    *validate.DriftReport    `json:"drift,omitempty"`
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // RowPlan is what every worker needs to rebuild the launcher's
@@ -73,7 +74,7 @@ func (p RowPlan) build(ds *ingest.Dataset) (*validate.RowPass, error) {
 	if err != nil {
 		return nil, err
 	}
-	prof, err := validate.DecodeProfile(p.Profile)
+	prof, err := profile.Decode(p.Profile)
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: decoding the profile: %w", err)
 	}

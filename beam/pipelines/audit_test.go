@@ -18,6 +18,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // rowExpectations writes expectations for schema that need the row pass:
@@ -122,7 +123,7 @@ func auditCaseOf(t *testing.T, in string, opts validate.CheckOptions) (auditCase
 	if err != nil || ds.Schema().NumFields() == 0 {
 		return auditCase{}, RowPlan{}, false
 	}
-	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		return auditCase{}, RowPlan{}, false
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/refit-ml/refit/audit"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // auditExtraFlags are audit's optional comparisons: drift against a
@@ -45,11 +45,11 @@ func auditSteps(f auditExtraFlags, sources []string) ([]audit.Step, error) {
 // referenceProfile loads the reference side once, when first needed.
 type referenceProfile struct {
 	spec sideSpec
-	prof *validate.Profile
+	prof *profile.Profile
 }
 
 // get returns the reference profile; nil without --reference.
-func (r *referenceProfile) get(ctx context.Context) (*validate.Profile, error) {
+func (r *referenceProfile) get(ctx context.Context) (*profile.Profile, error) {
 	if r.prof != nil || len(r.spec.sources) == 0 {
 		return r.prof, nil
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // sideSpec is one side of a comparison: data sources or a saved profile,
@@ -40,7 +40,7 @@ func (s sideSpec) MarshalJSON() ([]byte, error) {
 // load returns the side's profile: decoded from a saved profile, or from
 // one profiling pass over the data, reading only columns (plus the
 // filter's) when given.
-func (s sideSpec) load(ctx context.Context, columns []string) (*validate.Profile, error) {
+func (s sideSpec) load(ctx context.Context, columns []string) (*profile.Profile, error) {
 	if isSavedProfile(s.sources) {
 		if s.where != "" {
 			return nil, fmt.Errorf("%s is a saved profile: its rows cannot be filtered with %q", s.sources[0], s.where)
@@ -49,7 +49,7 @@ func (s sideSpec) load(ctx context.Context, columns []string) (*validate.Profile
 		if err != nil {
 			return nil, err
 		}
-		p, err := validate.DecodeProfile(b)
+		p, err := profile.Decode(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.sources[0], err)
 		}
@@ -58,7 +58,7 @@ func (s sideSpec) load(ctx context.Context, columns []string) (*validate.Profile
 	return s.profileData(ctx, columns)
 }
 
-func (s sideSpec) profileData(ctx context.Context, columns []string) (*validate.Profile, error) {
+func (s sideSpec) profileData(ctx context.Context, columns []string) (*profile.Profile, error) {
 	opts := s.open
 	ds, err := ingest.Open(ctx, s.sources, opts)
 	if err != nil {
@@ -76,7 +76,7 @@ func (s sideSpec) profileData(ctx context.Context, columns []string) (*validate.
 			return nil, err
 		}
 	}
-	return validate.ProfileDataset(ctx, ds, validate.ScanOptions{Where: where})
+	return profile.Scan(ctx, ds, profile.ScanOptions{Where: where})
 }
 
 // projection returns columns plus those where reads.

@@ -8,6 +8,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/initconfig"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/spf13/cobra"
 )
 
@@ -76,7 +77,7 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 	if err != nil {
 		return err
 	}
-	res := prof.Result(validate.ResultOptions{})
+	res := prof.Result(profile.ResultOptions{})
 	p, err := initconfig.NewPlan(ds.Schema(), res, initconfig.Options{Label: f.label, TimeColumn: f.timeColumn})
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/spf13/cobra"
 )
 
@@ -50,7 +50,7 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 					return err
 				}
 			}
-			res := prof.Result(validate.ResultOptions{})
+			res := prof.Result(profile.ResultOptions{})
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
@@ -67,8 +67,8 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 
 // profileData profiles ds (rows matching where, when set), showing progress
 // on stderr when it is a terminal.
-func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr io.Writer) (*validate.Profile, error) {
-	opts := validate.ScanOptions{}
+func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr io.Writer) (*profile.Profile, error) {
+	opts := profile.ScanOptions{}
 	if where != "" {
 		prog, err := colexpr.Compile(where, ds.Schema())
 		if err != nil {
@@ -79,7 +79,7 @@ func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr i
 	progress, done := scanProgress(stderr, "profiling")
 	opts.Progress = progress
 	defer done()
-	return validate.ProfileDataset(ctx, ds, opts)
+	return profile.Scan(ctx, ds, opts)
 }
 
 // scanProgress returns a progress callback that keeps one updating line

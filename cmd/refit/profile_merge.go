@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/spf13/cobra"
 )
 
@@ -56,12 +56,12 @@ profile of the concatenated data bit for bit.`,
 // shardFile is one merge input and its header.
 type shardFile struct {
 	path string
-	head validate.ShardHeader
+	head profile.ShardHeader
 }
 
 // mergeProfileFiles merges shard files in shard order (holding one shard
 // at a time), or saved profiles in argument order.
-func mergeProfileFiles(paths []string) (*validate.Profile, error) {
+func mergeProfileFiles(paths []string) (*profile.Profile, error) {
 	files := make([]shardFile, len(paths))
 	shards := 0
 	for i, p := range paths {
@@ -70,7 +70,7 @@ func mergeProfileFiles(paths []string) (*validate.Profile, error) {
 			return nil, err
 		}
 		files[i].path = p
-		if json.Unmarshal(b, &files[i].head) == nil && files[i].head.Format == validate.ShardFormat {
+		if json.Unmarshal(b, &files[i].head) == nil && files[i].head.Format == profile.ShardFormat {
 			shards++
 		}
 	}
@@ -83,15 +83,15 @@ func mergeProfileFiles(paths []string) (*validate.Profile, error) {
 	return nil, fmt.Errorf("merge: %d of %d files are shard files (from --shard): give only shards or only profiles", shards, len(paths))
 }
 
-func mergeShards(files []shardFile) (*validate.Profile, error) {
+func mergeShards(files []shardFile) (*profile.Profile, error) {
 	slices.SortStableFunc(files, func(a, b shardFile) int { return cmp.Compare(a.head.Index, b.head.Index) })
-	var m validate.ShardMerger
+	var m profile.ShardMerger
 	for _, f := range files {
 		b, err := os.ReadFile(f.path)
 		if err != nil {
 			return nil, err
 		}
-		var s validate.ProfileShard
+		var s profile.Shard
 		if err := json.Unmarshal(b, &s); err != nil {
 			return nil, fmt.Errorf("%s: decoding shard: %w", f.path, err)
 		}
@@ -102,14 +102,14 @@ func mergeShards(files []shardFile) (*validate.Profile, error) {
 	return m.Profile()
 }
 
-func mergeSaved(paths []string) (*validate.Profile, error) {
-	var acc *validate.Profile
+func mergeSaved(paths []string) (*profile.Profile, error) {
+	var acc *profile.Profile
 	for _, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
-		p, err := validate.DecodeProfile(b)
+		p, err := profile.Decode(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/spf13/cobra"
 )
 
@@ -40,14 +40,14 @@ func runProfileShard(cmd *cobra.Command, ds *ingest.Dataset, shard, where, outpu
 	if where != "" {
 		return fmt.Errorf("--shard cannot be combined with --where")
 	}
-	s, err := validate.ProfileShardOf(cmd.Context(), ds, i, n, validate.Options{}, runtime.GOMAXPROCS(0))
+	s, err := profile.ShardOf(cmd.Context(), ds, i, n, profile.Options{}, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return err
 	}
 	if err := report.WriteFile(output, func(w io.Writer) error { return json.NewEncoder(w).Encode(s) }); err != nil {
 		return err
 	}
-	prof, err := validate.FoldProfiles(ds.Schema(), validate.Options{}, s.Partials)
+	prof, err := profile.Fold(ds.Schema(), profile.Options{}, s.Partials)
 	if err != nil {
 		return err
 	}
@@ -55,8 +55,8 @@ func runProfileShard(cmd *cobra.Command, ds *ingest.Dataset, shard, where, outpu
 }
 
 // printProfile prints a profile's summary as text or JSON.
-func printProfile(w io.Writer, format string, prof *validate.Profile) error {
-	res := prof.Result(validate.ResultOptions{})
+func printProfile(w io.Writer, format string, prof *profile.Profile) error {
+	res := prof.Result(profile.ResultOptions{})
 	if format == "json" {
 		return writeJSON(w, res)
 	}

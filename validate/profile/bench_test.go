@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"math/rand/v2"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
 
 // BenchmarkProfile profiles generated mixed records (int64, float64 with
@@ -18,13 +19,13 @@ func BenchmarkProfile(b *testing.B) {
 	}{{"rows=1e5", 100_000}, {"rows=1e6", 1_000_000}} {
 		b.Run(size.name, func(b *testing.B) {
 			recs := genRecords(size.rows)
-			defer releaseAll(recs)
+			defer vtest.ReleaseAll(recs)
 			b.ReportAllocs()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			cpu0 := threadCPU()
 			for b.Loop() {
-				p := NewProfile(mixedSchema, Options{})
+				p := New(vtest.MixedSchema, Options{})
 				for _, rec := range recs {
 					if err := p.Add(rec); err != nil {
 						b.Fatal(err)
@@ -33,10 +34,10 @@ func BenchmarkProfile(b *testing.B) {
 			}
 			perOp := b.Elapsed().Seconds() / float64(b.N)
 			b.ReportMetric(float64(size.rows)/perOp, "rows/s")
-			b.ReportMetric(perOp*1e9/float64(size.rows*len(mixedSchema.Fields())), "ns/value")
+			b.ReportMetric(perOp*1e9/float64(size.rows*len(vtest.MixedSchema.Fields())), "ns/value")
 			cpuPerOp := (threadCPU() - cpu0).Seconds() / float64(b.N)
 			b.ReportMetric(float64(size.rows)/cpuPerOp, "rows/cpu-s")
-			b.ReportMetric(cpuPerOp*1e9/float64(size.rows*len(mixedSchema.Fields())), "cpu-ns/value")
+			b.ReportMetric(cpuPerOp*1e9/float64(size.rows*len(vtest.MixedSchema.Fields())), "cpu-ns/value")
 		})
 	}
 }
@@ -45,15 +46,9 @@ func genRecords(rows int) []arrow.Record {
 	rng := rand.New(rand.NewPCG(11, 12))
 	var recs []arrow.Record
 	for s := 0; s < rows; s += 65536 {
-		recs = append(recs, genRecord(rng, s, min(65536, rows-s)))
+		recs = append(recs, vtest.GenRecord(rng, s, min(65536, rows-s)))
 	}
 	return recs
-}
-
-func releaseAll(recs []arrow.Record) {
-	for _, r := range recs {
-		r.Release()
-	}
 }
 
 // BenchmarkAccumulators measures each accumulator alone on 1e6 values, the

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"fmt"
@@ -34,11 +34,11 @@ func (k Kind) String() string {
 // chunkLen bounds the scratch buffers so they stay in L1/L2 cache.
 const chunkLen = 4096
 
-// ColumnProfile accumulates the statistics of one column. Which sections are
+// Column accumulates the statistics of one column. Which sections are
 // non-nil depends on Kind: Moments and Quantiles for numbers and times,
 // IntRange for integers and times, TopK and Distinct for every scalar kind,
 // Lengths for strings and binaries.
-type ColumnProfile struct {
+type Column struct {
 	Name  string         `json:"name"`
 	Type  arrow.DataType `json:"-"`
 	Kind  Kind           `json:"-"`
@@ -68,9 +68,9 @@ type IntRange struct {
 	Max int64 `json:"max"`
 }
 
-// NewColumnProfile returns an empty profile for a column of type dt.
-func NewColumnProfile(name string, dt arrow.DataType, opts Options) *ColumnProfile {
-	c := &ColumnProfile{Name: name, Type: dt, Kind: kindOf(dt)}
+// NewColumn returns an empty profile for a column of type dt.
+func NewColumn(name string, dt arrow.DataType, opts Options) *Column {
+	c := &Column{Name: name, Type: dt, Kind: KindOf(dt)}
 	defer func() {
 		if c.TopK != nil && c.Kind != KindBool {
 			c.TopK.Limit = opts.exactLimit(c.Kind)
@@ -97,8 +97,8 @@ func NewColumnProfile(name string, dt arrow.DataType, opts Options) *ColumnProfi
 	return c
 }
 
-// kindOf maps an Arrow type to its Kind.
-func kindOf(dt arrow.DataType) Kind {
+// KindOf maps an Arrow type to its Kind.
+func KindOf(dt arrow.DataType) Kind {
 	switch dt.ID() {
 	case arrow.BOOL:
 		return KindBool
@@ -127,7 +127,7 @@ func kindOf(dt arrow.DataType) Kind {
 
 // Add accumulates arr, which must have the column's type. arr is only read
 // during the call; the caller keeps ownership.
-func (c *ColumnProfile) Add(arr arrow.Array) error {
+func (c *Column) Add(arr arrow.Array) error {
 	if !arrow.TypeEqual(arr.DataType(), c.Type) {
 		return fmt.Errorf("validate: column %q: array of type %s, want %s: %w",
 			c.Name, arr.DataType(), c.Type, ErrSchemaMismatch)
@@ -145,7 +145,7 @@ func (c *ColumnProfile) Add(arr arrow.Array) error {
 }
 
 // addValues dispatches on the concrete array type.
-func (c *ColumnProfile) addValues(arr arrow.Array) error {
+func (c *Column) addValues(arr arrow.Array) error {
 	switch a := arr.(type) {
 	case *array.Boolean:
 		c.addBools(a)
@@ -178,7 +178,7 @@ func isValid(bm []byte, off, i int) bool {
 
 // countKeys feeds a chunk of keys to TopK and Distinct. Numeric summaries
 // are dropped on overflow, byte summaries pruned.
-func (c *ColumnProfile) countKeys(keys []uint64, byteValued bool) error {
+func (c *Column) countKeys(keys []uint64, byteValued bool) error {
 	t, d := c.TopK, c.Distinct
 	if d.Sketch != nil {
 		d.InsertKeys(keys)
@@ -196,7 +196,7 @@ func (c *ColumnProfile) countKeys(keys []uint64, byteValued bool) error {
 // settle handles an overflowing TopK: HyperLogLog takes over the distinct
 // count (seeded with every key seen so far), then the summary is pruned or
 // dropped.
-func (c *ColumnProfile) settle(byteValued bool) error {
+func (c *Column) settle(byteValued bool) error {
 	t := c.TopK
 	if !t.Overflowing() {
 		return nil

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package validate
+package profile
 
 import "time"
 

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"math"
@@ -13,7 +13,7 @@ import (
 // distinct values; else the quantile sketch's view, whose RankError
 // bounds every rank it gives. Values of time columns are in the column's
 // raw unit. The view of a column without Quantiles is empty.
-func (c *ColumnProfile) SortedView() stats.SortedView {
+func (c *Column) SortedView() stats.SortedView {
 	if c.Quantiles == nil {
 		return stats.SortedView{}
 	}
@@ -30,7 +30,7 @@ func (c *ColumnProfile) SortedView() stats.SortedView {
 }
 
 // keyValue returns the number a numeric or temporal TopK key stands for.
-func (c *ColumnProfile) keyValue(k uint64) float64 {
+func (c *Column) keyValue(k uint64) float64 {
 	switch {
 	case c.Kind == KindFloat:
 		return math.Float64frombits(k)
@@ -43,6 +43,6 @@ func (c *ColumnProfile) keyValue(k uint64) float64 {
 // ExactCounts reports whether the column's value counts are exact: then
 // its distinct count, its frequent values and (for numbers and times) its
 // quantiles, histograms and drift metrics are exact too.
-func (c *ColumnProfile) ExactCounts() bool {
+func (c *Column) ExactCounts() bool {
 	return c.TopK != nil && c.TopK.Exact()
 }

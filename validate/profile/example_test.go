@@ -1,4 +1,4 @@
-package validate_test
+package profile_test
 
 import (
 	"encoding/json"
@@ -9,8 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Profile two batches separately, as two workers would, merge them and save
@@ -32,9 +31,9 @@ func Example() {
 	b := batch(`[{"delay": -3, "origin": "JFK"}, {"delay": 40, "origin": "SFO"}]`)
 	defer b.Release()
 
-	total := validate.NewProfile(schema, validate.Options{})
+	total := profile.New(schema, profile.Options{})
 	for _, rec := range []arrow.Record{a, b} {
-		part := validate.NewProfile(schema, validate.Options{})
+		part := profile.New(schema, profile.Options{})
 		if err := part.Add(rec); err != nil {
 			log.Fatal(err)
 		}
@@ -42,7 +41,7 @@ func Example() {
 			log.Fatal(err)
 		}
 	}
-	res := total.Result(validate.ResultOptions{Quantiles: []float64{0.5}})
+	res := total.Result(profile.ResultOptions{Quantiles: []float64{0.5}})
 	d, o := res.Columns[0], res.Columns[1]
 	fmt.Printf("delay: count %d, nulls %d, min %g, median %g, max %g, negatives %d\n",
 		d.Count, d.Nulls, d.Numeric.Min, d.Numeric.Quantiles[0].Value, d.Numeric.Max, d.Numeric.Negatives)
@@ -52,7 +51,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	reference, err := validate.DecodeProfile(saved)
+	reference, err := profile.Decode(saved)
 	if err != nil {
 		log.Fatal(err)
 	}

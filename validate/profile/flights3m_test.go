@@ -1,68 +1,14 @@
-package validate
+package profile
 
 import (
-	"context"
-	"errors"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/apache/arrow/go/v17/parquet/file"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/refit-ml/refit/validate/internal/vtest"
 	"golang.org/x/sync/errgroup"
 )
-
-// readFlights3M decodes flights-3m.parquet with arrow's own Parquet reader
-// (not ingest, which owns Parquet for the product), one slice of records per
-// row group.
-func readFlights3M(tb testing.TB) (*arrow.Schema, [][]arrow.Record) {
-	tb.Helper()
-	path := filepath.Join(sharedDir(), "datasets", "flights-3m.parquet")
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("%s not found (set REFIT_SHARED to the shared data folder)", path)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 65536}, memory.DefaultAllocator)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	schema, err := fr.Schema()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	groups := make([][]arrow.Record, pf.NumRowGroups())
-	for rg := range groups {
-		rr, err := fr.GetRecordReader(context.Background(), nil, []int{rg})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for rr.Next() {
-			rec := rr.Record()
-			rec.Retain()
-			groups[rg] = append(groups[rg], rec)
-		}
-		if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-			tb.Fatal(err)
-		}
-		rr.Release()
-	}
-	return schema, groups
-}
 
 // profileGroups profiles each row group in parallel (two workers) and
 // merges the partial profiles in row-group order, as ingest will.
@@ -72,7 +18,7 @@ func profileGroups(schema *arrow.Schema, groups [][]arrow.Record) (*Profile, err
 	g.SetLimit(2)
 	for i, recs := range groups {
 		g.Go(func() error {
-			p := NewProfile(schema, Options{})
+			p := New(schema, Options{})
 			for _, rec := range recs {
 				if err := p.Add(rec); err != nil {
 					return err
@@ -85,7 +31,7 @@ func profileGroups(schema *arrow.Schema, groups [][]arrow.Record) (*Profile, err
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	total := NewProfile(schema, Options{})
+	total := New(schema, Options{})
 	for _, p := range parts {
 		if err := total.Merge(p); err != nil {
 			return nil, err
@@ -100,10 +46,10 @@ func TestFlights3M(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 3M rows")
 	}
-	schema, groups := readFlights3M(t)
+	schema, groups := vtest.ReadFlights3M(t)
 	defer func() {
 		for _, recs := range groups {
-			releaseAll(recs)
+			vtest.ReleaseAll(recs)
 		}
 	}()
 	start := time.Now()
@@ -159,10 +105,10 @@ func collectDistinct(dst []map[string]struct{}, rec arrow.Record) {
 // BenchmarkFlights3M profiles the decoded flights-3m records (decoding is
 // not timed), two workers, one partial profile per row group.
 func BenchmarkFlights3M(b *testing.B) {
-	schema, groups := readFlights3M(b)
+	schema, groups := vtest.ReadFlights3M(b)
 	defer func() {
 		for _, recs := range groups {
-			releaseAll(recs)
+			vtest.ReleaseAll(recs)
 		}
 	}()
 	b.ReportAllocs()

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"errors"
@@ -12,21 +12,14 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
-
-// sharedDir is $REFIT_SHARED, or ../shared from the module root.
-func sharedDir() string {
-	if d := os.Getenv("REFIT_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "shared")
-}
 
 // TestFlightsArrow profiles the real flights-200k.arrow file record by
 // record, one partial profile per record merged at the end, and checks the
 // counts and every numeric column's quantiles against exact sorted values.
 func TestFlightsArrow(t *testing.T) {
-	path := filepath.Join(sharedDir(), "datasets", "flights-200k.arrow")
+	path := filepath.Join(vtest.SharedDir(), "datasets", "flights-200k.arrow")
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Skipf("%s not found (set REFIT_SHARED to the shared data folder)", path)
@@ -40,14 +33,14 @@ func TestFlightsArrow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	total := NewProfile(r.Schema(), Options{})
+	total := New(r.Schema(), Options{})
 	exact := make([][]float64, len(r.Schema().Fields()))
 	for i := range r.NumRecords() {
 		rec, err := r.Record(i)
 		if err != nil {
 			t.Fatal(err)
 		}
-		part := NewProfile(r.Schema(), Options{})
+		part := New(r.Schema(), Options{})
 		if err := part.Add(rec); err != nil {
 			t.Fatal(err)
 		}

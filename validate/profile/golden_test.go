@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"os"
 	"reflect"
 	"testing"
+
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
 
 var updateProfile = flag.Bool("update-profile", false, "rewrite testdata/profile_v2.json")
@@ -40,7 +42,7 @@ func TestProfileJSONGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := DecodeProfile(want)
+	old, err := Decode(want)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +64,8 @@ func goldenProfile(t *testing.T) *Profile {
 	rng := rand.New(rand.NewPCG(31, 32))
 	var parts []*Profile
 	for s := 0; s < 400; s += 100 {
-		p := NewProfile(mixedSchema, Options{QuantileK: 16})
-		rec := genRecord(rng, s, 100)
+		p := New(vtest.MixedSchema, Options{QuantileK: 16})
+		rec := vtest.GenRecord(rng, s, 100)
 		if err := p.Add(rec); err != nil {
 			t.Fatal(err)
 		}

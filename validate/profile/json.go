@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"bytes"
@@ -65,7 +65,7 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	np := NewProfile(schema, in.Options)
+	np := New(schema, in.Options)
 	if len(in.Columns) != len(np.Columns) {
 		return fmt.Errorf("validate: decoding profile: %d columns, schema has %d: %w", len(in.Columns), len(np.Columns), ErrCorrupt)
 	}
@@ -80,7 +80,7 @@ func (p *Profile) UnmarshalJSON(data []byte) error {
 }
 
 // decode fills a fresh column from its JSON and checks its invariants.
-func (c *ColumnProfile) decode(raw json.RawMessage) error {
+func (c *Column) decode(raw json.RawMessage) error {
 	name := c.Name
 	c.Calendar = nil // absent from profiles saved before calendars
 	if err := json.Unmarshal(raw, c); err != nil {
@@ -93,14 +93,14 @@ func (c *ColumnProfile) decode(raw json.RawMessage) error {
 }
 
 // check verifies that a decoded column is usable without panics.
-func (c *ColumnProfile) check(name string) error {
+func (c *Column) check(name string) error {
 	if c.Name != name {
 		return fmt.Errorf("name %q does not match the schema", c.Name)
 	}
 	if c.Count < 0 || c.Nulls < 0 {
 		return fmt.Errorf("negative count")
 	}
-	fresh := NewColumnProfile(c.Name, c.Type, Options{})
+	fresh := NewColumn(c.Name, c.Type, Options{})
 	if (c.Moments == nil) != (fresh.Moments == nil) || (c.Quantiles == nil) != (fresh.Quantiles == nil) ||
 		(c.IntRange == nil) != (fresh.IntRange == nil) || (c.TopK == nil) != (fresh.TopK == nil) ||
 		(c.Distinct == nil) != (fresh.Distinct == nil) || (c.Lengths == nil) != (fresh.Lengths == nil) {
@@ -145,9 +145,9 @@ func decodeSchema(b []byte) (s *arrow.Schema, err error) {
 	return r.Schema(), nil
 }
 
-// DecodeProfile decodes a profile saved with json.Marshal. Every decoding
+// Decode decodes a profile saved with json.Marshal. Every decoding
 // error, syntax errors included, wraps ErrCorrupt.
-func DecodeProfile(data []byte) (*Profile, error) {
+func Decode(data []byte) (*Profile, error) {
 	p := &Profile{}
 	if err := p.UnmarshalJSON(data); err != nil {
 		return nil, err

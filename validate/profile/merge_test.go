@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"math/rand/v2"
@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
 
 // TestMergeCommutative: a.Merge(b) and b.Merge(a) give identical results,
@@ -15,8 +16,8 @@ import (
 func TestMergeCommutative(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	build := func(start, n int) *Profile {
-		p := NewProfile(mixedSchema, Options{TopKCapacity: 16})
-		rec := genRecord(rng, start, n)
+		p := New(vtest.MixedSchema, Options{TopKCapacity: 16})
+		rec := vtest.GenRecord(rng, start, n)
 		defer rec.Release()
 		if err := p.Add(rec); err != nil {
 			t.Fatal(err)
@@ -39,7 +40,7 @@ func clone(t *testing.T, p *Profile) *Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := DecodeProfile(data)
+	c, err := Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,13 +51,13 @@ func clone(t *testing.T, p *Profile) *Profile {
 // profile like freshly built arrays with the same values.
 func TestSlicedArrays(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
-	rec := genRecord(rng, 0, 1000)
+	rec := vtest.GenRecord(rng, 0, 1000)
 	defer rec.Release()
 	sliced := rec.NewSlice(13, 990)
 	defer sliced.Release()
 	fresh := rebuild(t, sliced)
 	defer fresh.Release()
-	p1, p2 := NewProfile(mixedSchema, Options{}), NewProfile(mixedSchema, Options{})
+	p1, p2 := New(vtest.MixedSchema, Options{}), New(vtest.MixedSchema, Options{})
 	if err := p1.Add(sliced); err != nil {
 		t.Fatal(err)
 	}

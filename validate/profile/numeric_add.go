@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ type integer interface {
 type float interface{ ~float32 | ~float64 }
 
 // addIntArray handles integer and temporal arrays.
-func (c *ColumnProfile) addIntArray(arr arrow.Array) error {
+func (c *Column) addIntArray(arr arrow.Array) error {
 	switch a := arr.(type) {
 	case *array.Int8:
 		return addInts(c, a.Int8Values(), arr)
@@ -54,7 +54,7 @@ func (c *ColumnProfile) addIntArray(arr arrow.Array) error {
 }
 
 // addInts accumulates integer values chunk by chunk.
-func addInts[T integer](c *ColumnProfile, vals []T, arr arrow.Array) error {
+func addInts[T integer](c *Column, vals []T, arr arrow.Array) error {
 	bm, off := validity(arr)
 	for s := 0; s < len(vals); s += chunkLen {
 		e := min(s+chunkLen, len(vals))
@@ -67,7 +67,7 @@ func addInts[T integer](c *ColumnProfile, vals []T, arr arrow.Array) error {
 
 // intChunk converts one chunk to float64 values and integer keys, tracking
 // the exact integer range, then feeds every accumulator.
-func intChunk[T integer](c *ColumnProfile, v []T, bm []byte, off int) error {
+func intChunk[T integer](c *Column, v []T, bm []byte, off int) error {
 	buf, keys := c.buf[:0], c.keys[:0]
 	var lo, hi T
 	first := true
@@ -102,7 +102,7 @@ const denseSpan = 2 * chunkLen
 // countDense counts keys within [base, base+span) in an array, then feeds
 // each distinct key once, with its count, to TopK and Distinct: about one
 // increment per value for small-range integers (codes, dates, delays).
-func (c *ColumnProfile) countDense(keys []uint64, base uint64, span int) error {
+func (c *Column) countDense(keys []uint64, base uint64, span int) error {
 	dense := c.dense[:0]
 	dense = append(dense, make([]int32, span)...)
 	for _, k := range keys {
@@ -124,7 +124,7 @@ func (c *ColumnProfile) countDense(keys []uint64, base uint64, span int) error {
 	return c.settle(false)
 }
 
-func (c *ColumnProfile) updateIntRange(lo, hi int64) {
+func (c *Column) updateIntRange(lo, hi int64) {
 	r := c.IntRange
 	if r == nil {
 		return
@@ -137,7 +137,7 @@ func (c *ColumnProfile) updateIntRange(lo, hi int64) {
 }
 
 // addFloatArray handles float16/32/64 and decimal128 arrays.
-func (c *ColumnProfile) addFloatArray(arr arrow.Array) error {
+func (c *Column) addFloatArray(arr arrow.Array) error {
 	bm, off := validity(arr)
 	switch a := arr.(type) {
 	case *array.Float32:
@@ -153,7 +153,7 @@ func (c *ColumnProfile) addFloatArray(arr arrow.Array) error {
 	return fmt.Errorf("validate: column %q: unsupported array %T: %w", c.Name, arr, ErrUnsupported)
 }
 
-func addFloats[T float](c *ColumnProfile, vals []T, bm []byte, off int) error {
+func addFloats[T float](c *Column, vals []T, bm []byte, off int) error {
 	for s := 0; s < len(vals); s += chunkLen {
 		e := min(s+chunkLen, len(vals))
 		if err := floatChunk(c, vals[s:e], bm, off+s); err != nil {
@@ -164,7 +164,7 @@ func addFloats[T float](c *ColumnProfile, vals []T, bm []byte, off int) error {
 }
 
 // addConverted converts values of an uncommon type to float64 first.
-func addConverted[T any](c *ColumnProfile, vals []T, bm []byte, off int, conv func(T) float64) error {
+func addConverted[T any](c *Column, vals []T, bm []byte, off int, conv func(T) float64) error {
 	tmp := make([]float64, 0, min(len(vals), chunkLen))
 	for s := 0; s < len(vals); s += chunkLen {
 		e := min(s+chunkLen, len(vals))
@@ -181,7 +181,7 @@ func addConverted[T any](c *ColumnProfile, vals []T, bm []byte, off int, conv fu
 
 // floatChunk filters NaN and ±Inf (counted in Moments), normalizes -0 to 0
 // and feeds every accumulator.
-func floatChunk[T float](c *ColumnProfile, v []T, bm []byte, off int) error {
+func floatChunk[T float](c *Column, v []T, bm []byte, off int) error {
 	buf, keys := c.buf[:0], c.keys[:0]
 	m := c.Moments
 	for i, x := range v {
@@ -208,7 +208,7 @@ func floatChunk[T float](c *ColumnProfile, v []T, bm []byte, off int) error {
 }
 
 // addBools counts true and false values (keys 1 and 0).
-func (c *ColumnProfile) addBools(a *array.Boolean) {
+func (c *Column) addBools(a *array.Boolean) {
 	n := a.Len() - a.NullN()
 	data := a.Data()
 	values := data.Buffers()[1].Bytes()
@@ -230,7 +230,7 @@ func (c *ColumnProfile) addBools(a *array.Boolean) {
 
 // addFinite feeds a chunk of finite values to Moments and Quantiles, which
 // share the chunk's range.
-func (c *ColumnProfile) addFinite(buf []float64) {
+func (c *Column) addFinite(buf []float64) {
 	b := stats.MomentsOf(buf)
 	c.Moments.Merge(&b)
 	c.Quantiles.UpdateRange(buf, b.Min, b.Max)

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"context"
@@ -13,16 +13,16 @@ import (
 // (refit profile --shard, the Beam pipelines): profile one part, split a
 // profile into one-column profiles and join them back, and fold partial
 // profiles in part order. Folding the parts' profiles 0..n-1 from the left
-// is exactly what ProfileDataset does, so a driver that keeps that order
+// is exactly what Scan does, so a driver that keeps that order
 // produces the same bytes; Merge of sketches is commutative but not
 // associative, so any other grouping gives values within the sketches'
 // error instead.
 
-// ProfilePart profiles the rows of one part of ds (see ingest.Dataset.Parts)
-// with ProfileFn, so its partial profile is the one ProfileDataset builds
+// Part profiles the rows of one part of ds (see ingest.Dataset.Parts)
+// with Fn, so its partial profile is the one Scan builds
 // for that part.
-func ProfilePart(ctx context.Context, ds *ingest.Dataset, part ingest.Part, opts Options) (*Profile, error) {
-	fn := ProfileFn{Schema: ds.Schema(), Options: opts}
+func Part(ctx context.Context, ds *ingest.Dataset, part ingest.Part, opts Options) (*Profile, error) {
+	fn := Fn{Schema: ds.Schema(), Options: opts}
 	p := fn.CreateAccumulator()
 	err := ds.ReadPart(ctx, part, func(rec arrow.Record) error {
 		var err error
@@ -35,12 +35,12 @@ func ProfilePart(ctx context.Context, ds *ingest.Dataset, part ingest.Part, opts
 	return p, nil
 }
 
-// FoldProfiles merges parts into the first, left to right (parts[0] is
-// changed and returned), the order ProfileDataset merges its parts in. With
+// Fold merges parts into the first, left to right (parts[0] is
+// changed and returned), the order Scan merges its parts in. With
 // no parts it returns an empty profile of schema.
-func FoldProfiles(schema *arrow.Schema, opts Options, parts []*Profile) (*Profile, error) {
+func Fold(schema *arrow.Schema, opts Options, parts []*Profile) (*Profile, error) {
 	if len(parts) == 0 {
-		return NewProfile(schema, opts), nil
+		return New(schema, opts), nil
 	}
 	acc := parts[0]
 	for _, p := range parts[1:] {
@@ -56,7 +56,7 @@ func FoldProfiles(schema *arrow.Schema, opts Options, parts []*Profile) (*Profil
 func (p *Profile) Column(i int) *Profile {
 	f := p.Schema.Field(i)
 	return &Profile{Schema: arrow.NewSchema([]arrow.Field{f}, nil), Rows: p.Rows,
-		Columns: []*ColumnProfile{p.Columns[i]}, Options: p.Options}
+		Columns: []*Column{p.Columns[i]}, Options: p.Options}
 }
 
 // JoinColumns assembles a profile of schema from one-column profiles, one
@@ -85,7 +85,7 @@ func JoinColumns(schema *arrow.Schema, opts Options, cols []*Profile) (*Profile,
 // SameSchema reports whether two profiles have the same column names and
 // types in the same order.
 func SameSchema(a, b *Profile) bool {
-	return slices.EqualFunc(a.Columns, b.Columns, func(x, y *ColumnProfile) bool {
+	return slices.EqualFunc(a.Columns, b.Columns, func(x, y *Column) bool {
 		return x.Name == y.Name && arrow.TypeEqual(x.Type, y.Type)
 	})
 }

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"cmp"
@@ -49,21 +49,21 @@ func (o Options) exactLimit(k Kind) int {
 }
 
 // Profile holds mergeable statistics for every column of a dataset. Build
-// one per goroutine (for instance per row group) with [NewProfile], Add
+// one per goroutine (for instance per row group) with [New], Add
 // records, then Merge the partial profiles in a fixed order. A Profile is not
 // safe for concurrent use.
 type Profile struct {
 	Schema  *arrow.Schema
 	Rows    int64
-	Columns []*ColumnProfile
+	Columns []*Column
 	Options Options
 }
 
-// NewProfile returns an empty profile for records of schema.
-func NewProfile(schema *arrow.Schema, opts Options) *Profile {
+// New returns an empty profile for records of schema.
+func New(schema *arrow.Schema, opts Options) *Profile {
 	p := &Profile{Schema: schema, Options: opts}
 	for _, f := range schema.Fields() {
-		p.Columns = append(p.Columns, NewColumnProfile(f.Name, f.Type, opts))
+		p.Columns = append(p.Columns, NewColumn(f.Name, f.Type, opts))
 	}
 	return p
 }
@@ -104,7 +104,7 @@ func (p *Profile) Merge(o *Profile) error {
 }
 
 // Merge adds o, a profile of a column of the same name and type, to c.
-func (c *ColumnProfile) Merge(o *ColumnProfile) error {
+func (c *Column) Merge(o *Column) error {
 	if c.Name != o.Name || !arrow.TypeEqual(c.Type, o.Type) {
 		return fmt.Errorf("validate: merge column %q (%s) into %q (%s): %w",
 			o.Name, o.Type, c.Name, c.Type, ErrSchemaMismatch)
@@ -133,7 +133,7 @@ func (c *ColumnProfile) Merge(o *ColumnProfile) error {
 	return nil
 }
 
-func (c *ColumnProfile) mergeIntRange(o *IntRange) {
+func (c *Column) mergeIntRange(o *IntRange) {
 	if c.Moments.Count == 0 {
 		*c.IntRange = *o
 		return
@@ -145,7 +145,7 @@ func (c *ColumnProfile) mergeIntRange(o *IntRange) {
 // mergeFrequencies merges TopK and Distinct: once either side has a
 // HyperLogLog sketch, both sides need one (a side still exact contributes
 // its keys).
-func (c *ColumnProfile) mergeFrequencies(o *ColumnProfile) error {
+func (c *Column) mergeFrequencies(o *Column) error {
 	if c.Distinct.Sketch != nil || o.Distinct.Sketch != nil {
 		if err := c.Distinct.Materialize(c.TopK.Keys()); err != nil {
 			return err

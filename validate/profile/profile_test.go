@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"encoding/json"
@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
 
 // column profiles one array built from JSON (arrow's JSON reader).
@@ -25,7 +26,7 @@ func column(t *testing.T, dt arrow.DataType, js string) ColumnResult {
 		t.Fatalf("building %s from %s: %v", dt, js, err)
 	}
 	defer arr.Release()
-	c := NewColumnProfile("c", dt, Options{})
+	c := NewColumn("c", dt, Options{})
 	if err := c.Add(arr); err != nil {
 		t.Fatal(err)
 	}
@@ -43,62 +44,62 @@ func TestColumnExact(t *testing.T) {
 	}{
 		{"int64 with nulls", arrow.PrimitiveTypes.Int64, `[3, null, -2, 0, 3, 10]`, func(t *testing.T, r ColumnResult) {
 			n := r.Numeric
-			eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{5, 1})
-			eq(t, "min/max/sum", [3]float64{n.Min, n.Max, n.Sum}, [3]float64{-2, 10, 14})
-			eq(t, "zeros/neg", [2]int64{n.Zeros, n.Negatives}, [2]int64{1, 1})
-			eq(t, "mean", n.Mean, 2.8)
+			vtest.Eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{5, 1})
+			vtest.Eq(t, "min/max/sum", [3]float64{n.Min, n.Max, n.Sum}, [3]float64{-2, 10, 14})
+			vtest.Eq(t, "zeros/neg", [2]int64{n.Zeros, n.Negatives}, [2]int64{1, 1})
+			vtest.Eq(t, "mean", n.Mean, 2.8)
 			// sample variance of 3,-2,0,3,10 by hand: Σ(x-2.8)² = 82.8, /4
-			near(t, "variance", n.Variance, 20.7, 1e-12)
-			eq(t, "median", n.Quantiles[0].Value, 3.0)
-			eq(t, "distinct", [2]any{r.Distinct, r.DistinctExact}, [2]any{int64(4), true})
-			eq(t, "top", r.TopK[0], ValueCount{"3", 2})
+			vtest.Near(t, "variance", n.Variance, 20.7, 1e-12)
+			vtest.Eq(t, "median", n.Quantiles[0].Value, 3.0)
+			vtest.Eq(t, "distinct", [2]any{r.Distinct, r.DistinctExact}, [2]any{int64(4), true})
+			vtest.Eq(t, "top", r.TopK[0], ValueCount{"3", 2})
 		}},
 		{"float64 NaN Inf", arrow.PrimitiveTypes.Float64, `[1.5, "NaN", "Inf", "-Inf", null, -0.0, 2.5]`, func(t *testing.T, r ColumnResult) {
 			n := r.Numeric
-			eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{6, 1})
-			eq(t, "nan/inf", [4]int64{n.Finite, n.NaN, n.PosInf, n.NegInf}, [4]int64{3, 1, 1, 1})
-			eq(t, "min/max/mean", [3]float64{n.Min, n.Max, n.Mean}, [3]float64{0, 2.5, 4.0 / 3})
-			eq(t, "zeros/neg", [2]int64{n.Zeros, n.Negatives}, [2]int64{1, 0})
+			vtest.Eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{6, 1})
+			vtest.Eq(t, "nan/inf", [4]int64{n.Finite, n.NaN, n.PosInf, n.NegInf}, [4]int64{3, 1, 1, 1})
+			vtest.Eq(t, "min/max/mean", [3]float64{n.Min, n.Max, n.Mean}, [3]float64{0, 2.5, 4.0 / 3})
+			vtest.Eq(t, "zeros/neg", [2]int64{n.Zeros, n.Negatives}, [2]int64{1, 0})
 		}},
 		{"empty", arrow.PrimitiveTypes.Float64, `[]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{0, 0})
-			eq(t, "quantiles", len(r.Numeric.Quantiles), 0)
+			vtest.Eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{0, 0})
+			vtest.Eq(t, "quantiles", len(r.Numeric.Quantiles), 0)
 		}},
 		{"all null", arrow.BinaryTypes.String, `[null, null]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "count/nulls/distinct", [3]int64{r.Count, r.Nulls, r.Distinct}, [3]int64{0, 2, 0})
+			vtest.Eq(t, "count/nulls/distinct", [3]int64{r.Count, r.Nulls, r.Distinct}, [3]int64{0, 2, 0})
 		}},
 		{"string", arrow.BinaryTypes.String, `["b", "a", null, "ccc", "b", ""]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "count/distinct", [2]int64{r.Count, r.Distinct}, [2]int64{5, 4})
-			eq(t, "lengths", *r.Lengths, LengthResult{Min: 0, Mean: 1.2, Max: 3})
-			eq(t, "top", r.TopK[0], ValueCount{"b", 2})
+			vtest.Eq(t, "count/distinct", [2]int64{r.Count, r.Distinct}, [2]int64{5, 4})
+			vtest.Eq(t, "lengths", *r.Lengths, LengthResult{Min: 0, Mean: 1.2, Max: 3})
+			vtest.Eq(t, "top", r.TopK[0], ValueCount{"b", 2})
 		}},
 		{"bool", arrow.FixedWidthTypes.Boolean, `[true, false, null, true]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "top", r.TopK, []ValueCount{{"true", 2}, {"false", 1}})
+			vtest.Eq(t, "top", r.TopK, []ValueCount{{"true", 2}, {"false", 1}})
 		}},
 		{"uint8", arrow.PrimitiveTypes.Uint8, `[255, 0, 7]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "min/max", [2]float64{r.Numeric.Min, r.Numeric.Max}, [2]float64{0, 255})
+			vtest.Eq(t, "min/max", [2]float64{r.Numeric.Min, r.Numeric.Max}, [2]float64{0, 255})
 		}},
 		{"float16", arrow.FixedWidthTypes.Float16, `[0.5, -1.5, null]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "sum/neg", [2]float64{r.Numeric.Sum, float64(r.Numeric.Negatives)}, [2]float64{-1, 1})
+			vtest.Eq(t, "sum/neg", [2]float64{r.Numeric.Sum, float64(r.Numeric.Negatives)}, [2]float64{-1, 1})
 		}},
 		{"decimal128", &arrow.Decimal128Type{Precision: 10, Scale: 2}, `["1.25", "-3.50", null]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "min/max", [2]float64{r.Numeric.Min, r.Numeric.Max}, [2]float64{-3.5, 1.25})
+			vtest.Eq(t, "min/max", [2]float64{r.Numeric.Min, r.Numeric.Max}, [2]float64{-3.5, 1.25})
 		}},
 		{"timestamp zone", ts, `["2024-03-10T06:59:00Z", "2024-03-10T07:01:00Z", null]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "min", r.TimeRange.Min, time.Date(2024, 3, 10, 1, 59, 0, 0, ny))
-			eq(t, "max", r.TimeRange.Max, time.Date(2024, 3, 10, 3, 1, 0, 0, ny))
-			eq(t, "zone", r.TimeRange.Max.Location().String(), "America/New_York")
+			vtest.Eq(t, "min", r.TimeRange.Min, time.Date(2024, 3, 10, 1, 59, 0, 0, ny))
+			vtest.Eq(t, "max", r.TimeRange.Max, time.Date(2024, 3, 10, 3, 1, 0, 0, ny))
+			vtest.Eq(t, "zone", r.TimeRange.Max.Location().String(), "America/New_York")
 		}},
 		{"date32", arrow.FixedWidthTypes.Date32, `["2001-01-02", "2000-12-31"]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "range", *r.TimeRange, TimeRange{time.Date(2000, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2001, 1, 2, 0, 0, 0, 0, time.UTC)})
+			vtest.Eq(t, "range", *r.TimeRange, TimeRange{time.Date(2000, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2001, 1, 2, 0, 0, 0, 0, time.UTC)})
 		}},
 		{"fixed size binary", &arrow.FixedSizeBinaryType{ByteWidth: 2}, `["AAE=", "AP8=", "AAE="]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "top", r.TopK[0], ValueCount{"\x00\x01", 2})
-			eq(t, "distinct", r.Distinct, int64(2))
+			vtest.Eq(t, "top", r.TopK[0], ValueCount{"\x00\x01", 2})
+			vtest.Eq(t, "distinct", r.Distinct, int64(2))
 		}},
 		{"list", arrow.ListOf(arrow.PrimitiveTypes.Int32), `[[1, 2], null, []]`, func(t *testing.T, r ColumnResult) {
-			eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{2, 1})
-			eq(t, "kind", r.Kind, "other")
+			vtest.Eq(t, "count/nulls", [2]int64{r.Count, r.Nulls}, [2]int64{2, 1})
+			vtest.Eq(t, "kind", r.Kind, "other")
 		}},
 	}
 	for _, tc := range tests {
@@ -118,21 +119,21 @@ func TestColumnDictionary(t *testing.T) {
 	b.AppendNull()
 	arr := b.NewArray()
 	defer arr.Release()
-	c := NewColumnProfile("airport", dt, Options{})
+	c := NewColumn("airport", dt, Options{})
 	sl := array.NewSlice(arr, 1, 6) // offset slice: LAX JFK "" JFK null
 	defer sl.Release()
 	if err := c.Add(sl); err != nil {
 		t.Fatal(err)
 	}
 	r := c.Result(ResultOptions{})
-	eq(t, "count/nulls/distinct", [3]int64{r.Count, r.Nulls, r.Distinct}, [3]int64{4, 1, 3})
-	eq(t, "top", r.TopK[0], ValueCount{"JFK", 2})
-	eq(t, "lengths", *r.Lengths, LengthResult{Min: 0, Mean: 2.25, Max: 3})
+	vtest.Eq(t, "count/nulls/distinct", [3]int64{r.Count, r.Nulls, r.Distinct}, [3]int64{4, 1, 3})
+	vtest.Eq(t, "top", r.TopK[0], ValueCount{"JFK", 2})
+	vtest.Eq(t, "lengths", *r.Lengths, LengthResult{Min: 0, Mean: 2.25, Max: 3})
 }
 
 func TestAddSchemaMismatch(t *testing.T) {
-	p := NewProfile(mixedSchema, Options{})
-	rec := floatRecord([]float64{1})
+	p := New(vtest.MixedSchema, Options{})
+	rec := vtest.FloatRecord([]float64{1})
 	defer rec.Release()
 	if err := p.Add(rec); !errors.Is(err, ErrSchemaMismatch) {
 		t.Errorf("Add: %v, want ErrSchemaMismatch", err)
@@ -144,13 +145,13 @@ func TestAddSchemaMismatch(t *testing.T) {
 func TestMergeEqualsConcat(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	sizes := []int{1, 9000, 20000, 0, 7000, 15000, 8999}
-	whole := NewProfile(mixedSchema, Options{TopKCapacity: 16})
+	whole := New(vtest.MixedSchema, Options{TopKCapacity: 16})
 	var parts []*Profile
 	start := 0
 	for _, n := range sizes {
-		rec := genRecord(rng, start, n)
+		rec := vtest.GenRecord(rng, start, n)
 		start += n
-		p := NewProfile(mixedSchema, Options{TopKCapacity: 16})
+		p := New(vtest.MixedSchema, Options{TopKCapacity: 16})
 		for _, q := range []*Profile{whole, p} {
 			if err := q.Add(rec); err != nil {
 				t.Fatal(err)
@@ -159,7 +160,7 @@ func TestMergeEqualsConcat(t *testing.T) {
 		rec.Release()
 		parts = append(parts, p)
 	}
-	fwd, rev := NewProfile(mixedSchema, Options{TopKCapacity: 16}), NewProfile(mixedSchema, Options{TopKCapacity: 16})
+	fwd, rev := New(vtest.MixedSchema, Options{TopKCapacity: 16}), New(vtest.MixedSchema, Options{TopKCapacity: 16})
 	for i := range parts {
 		mustMerge(t, fwd, parts[i])
 		mustMerge(t, rev, parts[len(parts)-1-i])
@@ -180,29 +181,29 @@ func mustMerge(t *testing.T, p, o *Profile) {
 
 // sameResult compares exact statistics exactly, floating sums to 1e-9 and
 // sketch answers within their error.
-func sameResult(t *testing.T, got, want ProfileResult) {
+func sameResult(t *testing.T, got, want Result) {
 	t.Helper()
-	eq(t, "rows", got.Rows, want.Rows)
+	vtest.Eq(t, "rows", got.Rows, want.Rows)
 	for i, g := range got.Columns {
 		w := want.Columns[i]
-		eq(t, g.Name+" count/nulls", [2]int64{g.Count, g.Nulls}, [2]int64{w.Count, w.Nulls})
-		eq(t, g.Name+" exactness", [2]bool{g.DistinctExact, g.TopKExact}, [2]bool{w.DistinctExact, w.TopKExact})
+		vtest.Eq(t, g.Name+" count/nulls", [2]int64{g.Count, g.Nulls}, [2]int64{w.Count, w.Nulls})
+		vtest.Eq(t, g.Name+" exactness", [2]bool{g.DistinctExact, g.TopKExact}, [2]bool{w.DistinctExact, w.TopKExact})
 		if w.DistinctExact {
-			eq(t, g.Name+" distinct", g.Distinct, w.Distinct)
+			vtest.Eq(t, g.Name+" distinct", g.Distinct, w.Distinct)
 		} else {
-			near(t, g.Name+" distinct", float64(g.Distinct), float64(w.Distinct), 0.02*float64(w.Distinct))
+			vtest.Near(t, g.Name+" distinct", float64(g.Distinct), float64(w.Distinct), 0.02*float64(w.Distinct))
 		}
 		if w.TopKExact {
-			eq(t, g.Name+" top", g.TopK, w.TopK)
+			vtest.Eq(t, g.Name+" top", g.TopK, w.TopK)
 		}
-		eq(t, g.Name+" lengths", g.Lengths, w.Lengths)
-		eq(t, g.Name+" time range", g.TimeRange, w.TimeRange)
+		vtest.Eq(t, g.Name+" lengths", g.Lengths, w.Lengths)
+		vtest.Eq(t, g.Name+" time range", g.TimeRange, w.TimeRange)
 		if gn, wn := g.Numeric, w.Numeric; wn != nil {
-			eq(t, g.Name+" counts", [6]int64{gn.Finite, gn.NaN, gn.PosInf, gn.NegInf, gn.Zeros, gn.Negatives},
+			vtest.Eq(t, g.Name+" counts", [6]int64{gn.Finite, gn.NaN, gn.PosInf, gn.NegInf, gn.Zeros, gn.Negatives},
 				[6]int64{wn.Finite, wn.NaN, wn.PosInf, wn.NegInf, wn.Zeros, wn.Negatives})
-			eq(t, g.Name+" min/max", [2]float64{gn.Min, gn.Max}, [2]float64{wn.Min, wn.Max})
+			vtest.Eq(t, g.Name+" min/max", [2]float64{gn.Min, gn.Max}, [2]float64{wn.Min, wn.Max})
 			for _, f := range [][2]float64{{gn.Sum, wn.Sum}, {gn.Mean, wn.Mean}, {gn.Variance, wn.Variance}} {
-				near(t, g.Name+" moments", f[0], f[1], 1e-9*math.Max(1, math.Abs(f[1])))
+				vtest.Near(t, g.Name+" moments", f[0], f[1], 1e-9*math.Max(1, math.Abs(f[1])))
 			}
 		}
 	}
@@ -210,9 +211,9 @@ func sameResult(t *testing.T, got, want ProfileResult) {
 
 func TestProfileJSONRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	p := NewProfile(mixedSchema, Options{TopKCapacity: 8})
+	p := New(vtest.MixedSchema, Options{TopKCapacity: 8})
 	for i := range 3 {
-		rec := genRecord(rng, i*20000, 20000)
+		rec := vtest.GenRecord(rng, i*20000, 20000)
 		if err := p.Add(rec); err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +241,7 @@ func TestProfileJSONRoundTrip(t *testing.T) {
 		t.Errorf("JSON starts %.40s, want a version 1 header", data)
 	}
 	// The loaded profile keeps accumulating and merging.
-	rec := genRecord(rng, 60000, 100)
+	rec := vtest.GenRecord(rng, 60000, 100)
 	defer rec.Release()
 	if err := back.Add(rec); err != nil {
 		t.Fatal(err)
@@ -258,11 +259,11 @@ func TestProfileJSONCorrupt(t *testing.T) {
 		"quantile sums": "", // filled below
 	} {
 		if name == "quantile sums" {
-			p := NewProfile(arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Float64}}, nil), Options{})
+			p := New(arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Float64}}, nil), Options{})
 			data, _ := json.Marshal(p)
 			js = strings.Replace(string(data), `"n":0`, `"n":5`, 1)
 		}
-		if _, err := DecodeProfile([]byte(js)); !errors.Is(err, ErrCorrupt) {
+		if _, err := Decode([]byte(js)); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: %v, want ErrCorrupt", name, err)
 		}
 	}
@@ -274,7 +275,7 @@ func TestDistinctAccuracy(t *testing.T) {
 		if n > 1_000_000 && testing.Short() {
 			continue
 		}
-		p := NewProfile(schema, Options{})
+		p := New(schema, Options{})
 		sb := array.NewStringBuilder(memory.DefaultAllocator)
 		ib := array.NewInt64Builder(memory.DefaultAllocator)
 		for s := 0; s < n; s += 65536 {
@@ -316,7 +317,7 @@ func appendInt(b []byte, i int) []byte {
 func TestTopKPruned(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
-	p := NewProfile(schema, Options{TopKCapacity: 32, ExactLimit: 128})
+	p := New(schema, Options{TopKCapacity: 32, ExactLimit: 128})
 	exact := map[string]int64{}
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
@@ -351,26 +352,12 @@ func TestTopKPruned(t *testing.T) {
 	}
 }
 
-func eq[T any](t *testing.T, what string, got, want T) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: got %v, want %v", what, got, want)
-	}
-}
-
-func near(t *testing.T, what string, got, want, tol float64) {
-	t.Helper()
-	if math.Abs(got-want) > tol {
-		t.Errorf("%s: got %v, want %v ± %g", what, got, want, tol)
-	}
-}
-
 func TestTopKLongValuesTruncated(t *testing.T) {
 	long := strings.Repeat("x", 1000)
 	r := column(t, arrow.BinaryTypes.String, `["`+long+`", "`+long+`y", "`+long+`"]`)
-	eq(t, "distinct", r.Distinct, int64(2)) // counted by full hash
-	eq(t, "top", r.TopK[0], ValueCount{long[:stats.MaxKeptValue], 2})
-	eq(t, "max length", r.Lengths.Max, int64(1001))
+	vtest.Eq(t, "distinct", r.Distinct, int64(2)) // counted by full hash
+	vtest.Eq(t, "top", r.TopK[0], ValueCount{long[:stats.MaxKeptValue], 2})
+	vtest.Eq(t, "max length", r.Lengths.Max, int64(1001))
 }
 
 // TestDistinctCapped checks that a HyperLogLog distinct count never
@@ -391,7 +378,7 @@ func TestDistinctCapped(t *testing.T) {
 		limit int
 		exact bool
 	}{{1024, false}, {0, true}} {
-		p := NewProfile(schema, Options{ExactLimit: tc.limit})
+		p := New(schema, Options{ExactLimit: tc.limit})
 		if err := p.Add(rec); err != nil {
 			t.Fatal(err)
 		}
@@ -425,7 +412,7 @@ func TestNumericExactFromCounts(t *testing.T) {
 		limit int
 		exact bool
 	}{{0, true}, {50, false}} {
-		p := NewProfile(schema, Options{QuantileK: 16, NumericExactLimit: tc.limit})
+		p := New(schema, Options{QuantileK: 16, NumericExactLimit: tc.limit})
 		if err := p.Add(rec); err != nil {
 			t.Fatal(err)
 		}

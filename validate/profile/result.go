@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"math"
@@ -43,8 +43,8 @@ func (o ResultOptions) withDefaults() ResultOptions {
 	return o
 }
 
-// ProfileResult is the readable summary of a [Profile].
-type ProfileResult struct {
+// Result is the readable summary of a [Profile].
+type Result struct {
 	Rows    int64          `json:"rows"`
 	Columns []ColumnResult `json:"columns"`
 }
@@ -128,9 +128,9 @@ type ValueCount struct {
 }
 
 // Result summarizes the profile.
-func (p *Profile) Result(opts ResultOptions) ProfileResult {
+func (p *Profile) Result(opts ResultOptions) Result {
 	opts = opts.withDefaults()
-	r := ProfileResult{Rows: p.Rows, Columns: make([]ColumnResult, len(p.Columns))}
+	r := Result{Rows: p.Rows, Columns: make([]ColumnResult, len(p.Columns))}
 	for i, c := range p.Columns {
 		r.Columns[i] = c.Result(opts)
 	}
@@ -138,19 +138,19 @@ func (p *Profile) Result(opts ResultOptions) ProfileResult {
 }
 
 // Result summarizes the column.
-func (c *ColumnProfile) Result(opts ResultOptions) ColumnResult {
+func (c *Column) Result(opts ResultOptions) ColumnResult {
 	opts = opts.withDefaults()
 	r := ColumnResult{Name: c.Name, Type: c.Type.String(), Kind: c.Kind.String(),
 		Count: c.Count, Nulls: c.Nulls}
 	if c.TopK != nil {
-		r.Distinct, r.DistinctExact = c.distinct()
+		r.Distinct, r.DistinctExact = c.DistinctCount()
 		r.TopK, r.TopKExact = c.topValues(opts.TopK), c.TopK.Exact()
 	}
 	if c.Moments != nil {
 		r.Numeric = c.numericResult(opts)
 	}
 	if c.Kind == KindTemporal && c.Moments.Count > 0 {
-		r.TimeRange = &TimeRange{Min: c.timeOf(c.IntRange.Min), Max: c.timeOf(c.IntRange.Max)}
+		r.TimeRange = &TimeRange{Min: c.TimeOf(c.IntRange.Min), Max: c.TimeOf(c.IntRange.Max)}
 	}
 	if c.Lengths != nil {
 		l := c.Lengths
@@ -162,14 +162,14 @@ func (c *ColumnProfile) Result(opts ResultOptions) ColumnResult {
 // distinct returns the distinct count and whether it is exact: the number
 // of exact counters, else the HyperLogLog estimate, which never exceeds
 // the number of values counted.
-func (c *ColumnProfile) distinct() (int64, bool) {
+func (c *Column) DistinctCount() (int64, bool) {
 	if c.Distinct.Sketch == nil {
 		return int64(c.TopK.Len()), true
 	}
 	return min(c.Distinct.Estimate(), c.TopK.N), false
 }
 
-func (c *ColumnProfile) numericResult(opts ResultOptions) *NumericResult {
+func (c *Column) numericResult(opts ResultOptions) *NumericResult {
 	m := c.Moments
 	r := &NumericResult{Finite: m.Count, NaN: m.NaN, PosInf: m.PosInf, NegInf: m.NegInf,
 		Zeros: m.Zeros, Negatives: m.Negatives, Min: m.Min, Max: m.Max, Sum: m.Sum,
@@ -187,8 +187,8 @@ func (c *ColumnProfile) numericResult(opts ResultOptions) *NumericResult {
 	return r
 }
 
-// timeOf converts a raw temporal value to a time.
-func (c *ColumnProfile) timeOf(v int64) time.Time {
+// TimeOf converts a raw temporal value to a time.
+func (c *Column) TimeOf(v int64) time.Time {
 	switch t := c.Type.(type) {
 	case *arrow.TimestampType:
 		tm := arrow.Timestamp(v).ToTime(t.Unit)
@@ -211,16 +211,16 @@ func (c *ColumnProfile) timeOf(v int64) time.Time {
 }
 
 // topValues formats the n most frequent values.
-func (c *ColumnProfile) topValues(n int) []ValueCount {
+func (c *Column) topValues(n int) []ValueCount {
 	entries := c.TopK.Entries()
 	out := make([]ValueCount, 0, min(n, len(entries)))
 	for _, e := range entries[:min(n, len(entries))] {
-		out = append(out, ValueCount{Value: c.formatValue(e), Count: e.Count})
+		out = append(out, ValueCount{Value: c.FormatValue(e), Count: e.Count})
 	}
 	return out
 }
 
-func (c *ColumnProfile) formatValue(e stats.FreqEntry) string {
+func (c *Column) FormatValue(e stats.FreqEntry) string {
 	switch c.Kind {
 	case KindString:
 		return string(e.Value)
@@ -234,7 +234,7 @@ func (c *ColumnProfile) formatValue(e stats.FreqEntry) string {
 	case KindFloat:
 		return strconv.FormatFloat(math.Float64frombits(e.Key), 'g', -1, 64)
 	case KindTemporal:
-		return c.timeOf(int64(e.Key)).Format(time.RFC3339Nano)
+		return c.TimeOf(int64(e.Key)).Format(time.RFC3339Nano)
 	}
 	if c.Type.ID() == arrow.UINT64 {
 		return strconv.FormatUint(e.Key, 10)

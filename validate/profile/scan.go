@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/refit-ml/refit/validate/internal/parts"
 )
 
-// ScanOptions control ProfileDataset. The zero value profiles every row.
+// ScanOptions control Scan. The zero value profiles every row.
 type ScanOptions struct {
 	Profile Options
 	// Where, when set, keeps only the rows where it is true.
@@ -20,28 +20,28 @@ type ScanOptions struct {
 	Progress func(rows int64)
 }
 
-// ProfileDataset profiles every row of ds in one pass: each part (row group
+// Scan profiles every row of ds in one pass: each part (row group
 // or record batch) is profiled in parallel by ingest's scan, and finished
 // parts are merged into the result in part order as soon as every earlier
 // part is merged (stats.Ordered), so the result does not depend on
 // scheduling and memory holds only the partial profiles of parts in flight
 // or finished early.
-func ProfileDataset(ctx context.Context, ds *ingest.Dataset, opts ScanOptions) (*Profile, error) {
+func Scan(ctx context.Context, ds *ingest.Dataset, opts ScanOptions) (*Profile, error) {
 	if opts.Where != nil {
 		if err := opts.Where.MustBool(); err != nil {
 			return nil, fmt.Errorf("validate: profile: %w", err)
 		}
 	}
-	fn := ProfileFn{Schema: ds.Schema(), Options: opts.Profile, Where: opts.Where}
+	fn := Fn{Schema: ds.Schema(), Options: opts.Profile, Where: opts.Where}
 	return parts.Scan(ctx, ds, parts.Records[*Profile, *Profile]{Combiner: fn, Doing: "profile"}, opts.Progress)
 }
 
-// ProfileFn is a profile as a stats.Combiner over records (the shape of an
+// Fn is a profile as a stats.Combiner over records (the shape of an
 // Apache Beam CombineFn): CreateAccumulator is an empty profile of Schema,
 // AddInput adds a record's rows (those where Where is true, when set),
 // MergeAccumulators merges profiles and ExtractOutput returns the profile.
 // The accumulator encodes with encoding/json.
-type ProfileFn struct {
+type Fn struct {
 	Schema  *arrow.Schema
 	Options Options
 	// Where, when set, keeps only the rows where it is true; it must be a
@@ -50,10 +50,10 @@ type ProfileFn struct {
 }
 
 // CreateAccumulator returns an empty profile.
-func (f ProfileFn) CreateAccumulator() *Profile { return NewProfile(f.Schema, f.Options) }
+func (f Fn) CreateAccumulator() *Profile { return New(f.Schema, f.Options) }
 
 // AddInput adds rec's rows; rec is only read during the call.
-func (f ProfileFn) AddInput(p *Profile, rec arrow.Record) (*Profile, error) {
+func (f Fn) AddInput(p *Profile, rec arrow.Record) (*Profile, error) {
 	if f.Where == nil {
 		return p, p.Add(rec)
 	}
@@ -66,7 +66,7 @@ func (f ProfileFn) AddInput(p *Profile, rec arrow.Record) (*Profile, error) {
 }
 
 // MergeAccumulators merges o into p.
-func (ProfileFn) MergeAccumulators(p, o *Profile) (*Profile, error) { return p, p.Merge(o) }
+func (Fn) MergeAccumulators(p, o *Profile) (*Profile, error) { return p, p.Merge(o) }
 
 // ExtractOutput returns p.
-func (ProfileFn) ExtractOutput(p *Profile) (*Profile, error) { return p, nil }
+func (Fn) ExtractOutput(p *Profile) (*Profile, error) { return p, nil }

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func TestProfileDataset(t *testing.T) {
 	var calls atomic.Int64
 	for _, opts := range []ScanOptions{{}, {Where: where}} {
 		opts.Progress = func(int64) { calls.Add(1) }
-		p, err := ProfileDataset(context.Background(), ds, opts)
+		p, err := Scan(context.Background(), ds, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"context"
@@ -29,13 +29,13 @@ type ShardHeader struct {
 	First   int    `json:"first_part"` // the shard's first part
 }
 
-// ProfileShard is the profile of shard Index of Count of a dataset: the
+// Shard is the profile of shard Index of Count of a dataset: the
 // partial profile of each of its parts, in part order. Keeping the parts
 // apart (rather than one merged profile) is what lets MergeShards fold
-// every part in the order ProfileDataset does, so the merged profile has
+// every part in the order Scan does, so the merged profile has
 // the same bytes as the whole dataset's; sketches merge commutatively but
 // not associatively. The value encodes with encoding/json.
-type ProfileShard struct {
+type Shard struct {
 	ShardHeader
 	Partials []*Profile `json:"partials"`
 }
@@ -45,21 +45,21 @@ type ProfileShard struct {
 // only on the number of parts.
 func ShardRange(parts, i, n int) (lo, hi int) { return i * parts / n, (i + 1) * parts / n }
 
-// ProfileShardOf profiles shard i of n of ds: each of its parts with
-// ProfilePart, up to parallelism at once (1 when below 1).
-func ProfileShardOf(ctx context.Context, ds *ingest.Dataset, i, n int, opts Options, parallelism int) (*ProfileShard, error) {
+// ShardOf profiles shard i of n of ds: each of its parts with
+// Part, up to parallelism at once (1 when below 1).
+func ShardOf(ctx context.Context, ds *ingest.Dataset, i, n int, opts Options, parallelism int) (*Shard, error) {
 	if n < 1 || i < 0 || i >= n {
 		return nil, fmt.Errorf("validate: profile shard %d/%d: want 0 <= i < n: %w", i, n, ErrShards)
 	}
 	parts := ds.Parts()
 	lo, hi := ShardRange(len(parts), i, n)
-	s := &ProfileShard{ShardHeader: ShardHeader{Format: ShardFormat, Version: ShardVersion,
+	s := &Shard{ShardHeader: ShardHeader{Format: ShardFormat, Version: ShardVersion,
 		Index: i, Count: n, Parts: len(parts), First: lo}, Partials: make([]*Profile, hi-lo)}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(parallelism, 1))
 	for k := lo; k < hi; k++ {
 		g.Go(func() error {
-			p, err := ProfilePart(gctx, ds, parts[k], opts)
+			p, err := Part(gctx, ds, parts[k], opts)
 			s.Partials[k-lo] = p
 			return err
 		})
@@ -71,7 +71,7 @@ func ProfileShardOf(ctx context.Context, ds *ingest.Dataset, i, n int, opts Opti
 }
 
 // Check verifies a decoded shard's header against its partials.
-func (s *ProfileShard) Check() error {
+func (s *Shard) Check() error {
 	h := s.ShardHeader
 	lo, hi := ShardRange(h.Parts, h.Index, max(h.Count, 1))
 	switch {
@@ -100,7 +100,7 @@ type ShardMerger struct {
 }
 
 // Add folds s, which must be the next shard of the split, into the result.
-func (m *ShardMerger) Add(s *ProfileShard) error {
+func (m *ShardMerger) Add(s *Shard) error {
 	if err := s.Check(); err != nil {
 		return err
 	}

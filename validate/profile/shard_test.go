@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate/internal/vtest"
 )
 
 // shardData writes an Arrow IPC file of batches (one part each) of the
@@ -23,14 +24,14 @@ func shardData(t *testing.T, sizes []int) *ingest.Dataset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := ipc.NewFileWriter(f, ipc.WithSchema(mixedSchema))
+	w, err := ipc.NewFileWriter(f, ipc.WithSchema(vtest.MixedSchema))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(7, 17))
 	start := 0
 	for _, n := range sizes {
-		rec := genRecord(rng, start, n)
+		rec := vtest.GenRecord(rng, start, n)
 		start += n
 		if err := w.Write(rec); err != nil {
 			t.Fatal(err)
@@ -73,7 +74,7 @@ func TestShardMergeEqualsWhole(t *testing.T) {
 	}
 	ctx := context.Background()
 	ds := shardData(t, sizes)
-	whole, err := ProfileDataset(ctx, ds, ScanOptions{})
+	whole, err := Scan(ctx, ds, ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,16 +83,16 @@ func TestShardMergeEqualsWhole(t *testing.T) {
 	for n := 1; n <= len(sizes)+2; n++ {
 		var files [][]byte
 		for i := range n {
-			s, err := ProfileShardOf(ctx, ds, i, n, Options{}, 2)
+			s, err := ShardOf(ctx, ds, i, n, Options{}, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
 			files = append(files, encodeJSON(t, s))
 		}
 		rng.Shuffle(len(files), func(i, j int) { files[i], files[j] = files[j], files[i] })
-		shards := make([]*ProfileShard, n)
+		shards := make([]*Shard, n)
 		for _, b := range files {
-			var s ProfileShard
+			var s Shard
 			if err := json.Unmarshal(b, &s); err != nil {
 				t.Fatal(err)
 			}
@@ -117,8 +118,8 @@ func TestShardMergeEqualsWhole(t *testing.T) {
 func TestShardMergerErrors(t *testing.T) {
 	ctx := context.Background()
 	ds := shardData(t, []int{10, 20, 30})
-	shard := func(i, n int) *ProfileShard {
-		s, err := ProfileShardOf(ctx, ds, i, n, Options{}, 1)
+	shard := func(i, n int) *Shard {
+		s, err := ShardOf(ctx, ds, i, n, Options{}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,12 +127,12 @@ func TestShardMergerErrors(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		shards []*ProfileShard
+		shards []*Shard
 	}{
-		{"missing first", []*ProfileShard{shard(1, 2)}},
-		{"missing last", []*ProfileShard{shard(0, 2)}},
-		{"twice", []*ProfileShard{shard(0, 2), shard(0, 2), shard(1, 2)}},
-		{"other split", []*ProfileShard{shard(0, 2), shard(1, 3)}},
+		{"missing first", []*Shard{shard(1, 2)}},
+		{"missing last", []*Shard{shard(0, 2)}},
+		{"twice", []*Shard{shard(0, 2), shard(0, 2), shard(1, 2)}},
+		{"other split", []*Shard{shard(0, 2), shard(1, 3)}},
 		{"none", nil},
 	}
 	for _, tt := range tests {
@@ -151,7 +152,7 @@ func TestShardMergerErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ProfileShardOf(ctx, ds, 2, 2, Options{}, 1); !errors.Is(err, ErrShards) {
+	if _, err := ShardOf(ctx, ds, 2, 2, Options{}, 1); !errors.Is(err, ErrShards) {
 		t.Errorf("shard 2/2: got %v, want ErrShards", err)
 	}
 }
@@ -161,13 +162,13 @@ func TestShardMergerErrors(t *testing.T) {
 func TestColumnsJoin(t *testing.T) {
 	ctx := context.Background()
 	ds := shardData(t, []int{5000, 300, 4200})
-	whole, err := ProfileDataset(ctx, ds, ScanOptions{})
+	whole, err := Scan(ctx, ds, ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var parts []*Profile
 	for _, p := range ds.Parts() {
-		pp, err := ProfilePart(ctx, ds, p, Options{})
+		pp, err := Part(ctx, ds, p, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +180,7 @@ func TestColumnsJoin(t *testing.T) {
 		for _, p := range parts {
 			colParts = append(colParts, p.Column(c))
 		}
-		if cols[c], err = FoldProfiles(nil, Options{}, colParts); err != nil {
+		if cols[c], err = Fold(nil, Options{}, colParts); err != nil {
 			t.Fatal(err)
 		}
 	}

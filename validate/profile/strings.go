@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"fmt"
@@ -100,7 +100,7 @@ func (v *varBytes) at(i int) []byte {
 }
 
 // addBytesArray accumulates a string or binary array.
-func (c *ColumnProfile) addBytesArray(arr arrow.Array) error {
+func (c *Column) addBytesArray(arr arrow.Array) error {
 	v, err := newVarBytes(arr)
 	if err != nil {
 		return fmt.Errorf("validate: column %q: %w", c.Name, err)
@@ -114,7 +114,7 @@ func (c *ColumnProfile) addBytesArray(arr arrow.Array) error {
 }
 
 // bytesChunk counts values s..e-1: lengths, top-k, distinct.
-func (c *ColumnProfile) bytesChunk(v *varBytes, s, e int) error {
+func (c *Column) bytesChunk(v *varBytes, s, e int) error {
 	keys := c.keys[:0]
 	t, l := c.TopK, c.Lengths
 	lmin, lmax, lsum := int64(1<<62), int64(-1), int64(0)
@@ -139,7 +139,7 @@ func (c *ColumnProfile) bytesChunk(v *varBytes, s, e int) error {
 
 // addDictionary counts dictionary indices, then each used dictionary value
 // once with its weight: the per-row cost is one increment.
-func (c *ColumnProfile) addDictionary(d *array.Dictionary) error {
+func (c *Column) addDictionary(d *array.Dictionary) error {
 	dict := d.Dictionary()
 	counts := c.dictCounts[:0]
 	counts = append(counts, make([]int64, dict.Len())...)

@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"time"
@@ -9,7 +9,7 @@ import (
 // TimeRange is the exact range of an instant column (timestamp or date) as
 // times: naive timestamps read as UTC wall clocks, as everywhere in refit.
 // ok is false for other columns and for a column with no valid value.
-func (c *ColumnProfile) TimeRange() (from, to time.Time, ok bool) {
+func (c *Column) TimeRange() (from, to time.Time, ok bool) {
 	if c.IntRange == nil || c.Count == 0 || c.Type == nil {
 		return time.Time{}, time.Time{}, false
 	}

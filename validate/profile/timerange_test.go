@@ -1,4 +1,4 @@
-package validate
+package profile
 
 import (
 	"testing"
@@ -22,13 +22,13 @@ func TestTimeRange(t *testing.T) {
 		{arrow.FixedWidthTypes.Date32, 0, 11353, time.Unix(0, 0).UTC(), time.Date(2001, 1, 31, 0, 0, 0, 0, time.UTC)},
 		{arrow.FixedWidthTypes.Date64, before.UnixMilli(), at.UnixMilli(), before, at.Truncate(time.Millisecond)},
 	} {
-		c := &ColumnProfile{Type: tc.dt, Count: 2, IntRange: &IntRange{Min: tc.min, Max: tc.max}}
+		c := &Column{Type: tc.dt, Count: 2, IntRange: &IntRange{Min: tc.min, Max: tc.max}}
 		from, to, ok := c.TimeRange()
 		if !ok || !from.Equal(tc.from) || !to.Equal(tc.to) {
 			t.Errorf("%s: %v %v %v, want %v %v", tc.dt, from, to, ok, tc.from, tc.to)
 		}
 	}
-	for _, c := range []*ColumnProfile{
+	for _, c := range []*Column{
 		{Type: arrow.PrimitiveTypes.Int64, Count: 1, IntRange: &IntRange{}},
 		{Type: &arrow.TimestampType{Unit: arrow.Microsecond}, Count: 0, IntRange: &IntRange{}},
 	} {

@@ -15,6 +15,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 var (
@@ -64,7 +65,7 @@ func workFor() (string, func(), error) {
 
 // profilesOf profiles each source list in one pipeline, writing the
 // profiles to dir, and reads them back.
-func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*validate.Profile, error) {
+func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*profile.Profile, error) {
 	var specs []pipelines.Spec
 	var outs []string
 	for i, s := range sources {
@@ -74,7 +75,7 @@ func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*valida
 	if err := pipelines.RunProfiles(ctx, specs, outs); err != nil {
 		return nil, err
 	}
-	profs := make([]*validate.Profile, len(outs))
+	profs := make([]*profile.Profile, len(outs))
 	for i, o := range outs {
 		p, err := pipelines.ReadProfile(ctx, o)
 		if err != nil {
@@ -138,7 +139,7 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 // the launcher plans the checks from it (reading footers only); when some
 // need the data, a second pipeline runs them on the workers, part by part,
 // folded in part order. The launcher reads no data rows.
-func check(ctx context.Context, data []string, dir string, opts validate.CheckOptions) (*validate.CheckResult, *validate.Profile, error) {
+func check(ctx context.Context, data []string, dir string, opts validate.CheckOptions) (*validate.CheckResult, *profile.Profile, error) {
 	expBytes, err := os.ReadFile(*expect)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading expectations: %w", err)
@@ -155,7 +156,7 @@ func check(ctx context.Context, data []string, dir string, opts validate.CheckOp
 	if err != nil {
 		return nil, nil, err
 	}
-	prof, err := validate.DecodeProfile(profBytes) // as the workers decode it
+	prof, err := profile.Decode(profBytes) // as the workers decode it
 	if err != nil {
 		return nil, nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 const expectYAML = `version: 1
@@ -96,7 +97,7 @@ func auditEquals(t *testing.T, data, yaml string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,12 +140,12 @@ func TestDriftEqualsRefitDrift(t *testing.T) {
 	data := flights(t)
 	ref := filepath.Join(os.Getenv("REFIT_SHARED"), "datasets", "flights-200k.arrow")
 	ctx := context.Background()
-	profile := func(path string) *validate.Profile {
+	profile := func(path string) *profile.Profile {
 		ds, err := ingest.Open(ctx, []string{path}, ingest.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+		p, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
