@@ -8,6 +8,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -24,7 +25,7 @@ func Drift(ref Reference, name, current string, failOnDrift bool) Step {
 		if err != nil {
 			return nil, nil, err
 		}
-		r, err := validate.Drift(ctx, rp, prof, validate.DriftOptions{})
+		r, err := drift.Compare(ctx, rp, prof, drift.Options{})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -35,7 +36,7 @@ func Drift(ref Reference, name, current string, failOnDrift bool) Step {
 
 // DriftFindings are the alerting features of r, as findings: warnings, or
 // errors with failOnDrift.
-func DriftFindings(r *validate.DriftReport, failOnDrift bool) []validate.Finding {
+func DriftFindings(r *drift.Report, failOnDrift bool) []validate.Finding {
 	sev := validate.SeverityWarn
 	if failOnDrift {
 		sev = validate.SeverityError

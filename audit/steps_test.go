@@ -4,15 +4,16 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 func TestDriftFindings(t *testing.T) {
-	r := &validate.DriftReport{
-		Options: validate.DriftOptions{PSIAlert: 0.25, NullAlert: 0.05},
-		Features: []validate.FeatureDrift{
+	r := &drift.Report{
+		Options: drift.Options{PSIAlert: 0.25, NullAlert: 0.05},
+		Features: []drift.Feature{
 			{Name: "distance", Verdict: validate.VerdictAlert, PSI: 0.41, JS: 0.2, Notes: []string{"new mode"}},
 			{Name: "origin", Verdict: validate.VerdictWarn, PSI: 0.12},
-			{Name: "delay", Verdict: validate.VerdictAlert, PSI: 0.01, Nulls: validate.NullDrift{Change: 0.3}},
+			{Name: "delay", Verdict: validate.VerdictAlert, PSI: 0.01, Nulls: drift.Nulls{Change: 0.3}},
 		},
 	}
 	for _, tt := range []struct {

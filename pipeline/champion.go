@@ -11,6 +11,7 @@ import (
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -114,7 +115,7 @@ func readHoldout(v registry.Version) (*evaluate.Result, error) {
 // drift compares the new data with the champion's training rows on the
 // features and the time column, and returns the features that alerted.
 // Instants are judged by their hour and weekday distributions, never by
-// their range, which moves with the clock (see validate.Drift).
+// their range, which moves with the clock (see drift.Compare).
 func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEvidence, error) {
 	if c.profile == nil {
 		r.reason("champion %s has no training profile: drift not measured", c.id)
@@ -124,7 +125,7 @@ func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEviden
 	if err != nil {
 		return nil, err
 	}
-	rep, err := validate.Drift(ctx, c.profile, cur, validate.DriftOptions{
+	rep, err := drift.Compare(ctx, c.profile, cur, drift.Options{
 		PSIWarn: r.cfg.Drift.Warn, PSIAlert: r.cfg.Drift.Alert, Columns: r.driftColumns(c.profile),
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -96,8 +97,8 @@ func hostileRun() *workspace.Record {
 	x := "<script>alert(1)</script>"
 	return &workspace.Record{ID: x, Outcome: workspace.OutcomeRejected, Clock: time.Unix(0, 0), Reasons: []string{x},
 		Stages: []workspace.Stage{{Name: x, Status: workspace.StageFailed, Duration: time.Second, Notes: []string{`<img src=x onerror=alert(1)>`}}},
-		Drift: &validate.DriftReport{Features: []validate.FeatureDrift{{Name: x, Kind: "categorical",
-			Categorical: &validate.CategoricalDrift{Categories: []validate.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
+		Drift: &drift.Report{Features: []drift.Feature{{Name: x, Kind: "categorical",
+			Categorical: &drift.Categorical{Categories: []drift.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
 		Coverage: &validate.CoverageReport{Slices: []validate.SliceCoverage{{Name: x, Expr: x}}}}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -53,7 +54,7 @@ origin  utf8           4      0.00%   2         len 3                -    len 3 
 }
 
 func TestDrift(t *testing.T) {
-	r := &validate.DriftReport{Features: []validate.FeatureDrift{
+	r := &drift.Report{Features: []drift.Feature{
 		{Name: "delay", Kind: "numeric", PSI: 0.3, JS: 0.12, Verdict: validate.VerdictAlert, Notes: []string{"a", "b"}},
 		{Name: "origin", Kind: "categorical", PSI: 0.15, Verdict: validate.VerdictWarn},
 		{Name: "distance", Kind: "numeric", PSI: 0.01, Verdict: validate.VerdictOK},

@@ -119,7 +119,7 @@ func InferReference(ref, cur *profile.Profile, opts ReferenceOptions) *Expectati
 		}
 	}
 	for _, name := range names {
-		rc := findColumn(ref, name)
+		rc := ref.ColumnNamed(name)
 		if rc == nil || e.Columns[name] != nil {
 			continue
 		}
@@ -138,7 +138,7 @@ func InferReference(ref, cur *profile.Profile, opts ReferenceOptions) *Expectati
 // referenceColumn infers one column's checks.
 func referenceColumn(ref *profile.Profile, rc *profile.Column, cur *profile.Profile, o ReferenceOptions, notes map[string]string) *ColumnExpectation {
 	c := &ColumnExpectation{Type: rc.Type.String()}
-	cc := findColumn(cur, rc.Name)
+	cc := cur.ColumnNamed(rc.Name)
 	var n int64 // the new batch's non-null values, for the value checks
 	if cc != nil {
 		n = cc.Count
@@ -208,7 +208,7 @@ func referenceDuplicates(ref, cur *profile.Profile, o ReferenceOptions) *Duplica
 	cols := o.DuplicateColumns
 	if cols == nil {
 		for _, c := range ref.Columns {
-			if findColumn(cur, c.Name) != nil {
+			if cur.ColumnNamed(c.Name) != nil {
 				cols = append(cols, c.Name)
 			}
 		}

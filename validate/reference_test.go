@@ -330,7 +330,7 @@ func TestInferReferenceChecks(t *testing.T) {
 		t.Errorf("duplicate rows %v, rules %v: want none without a duplicate count or label", exp.DuplicateRows, exp.Rules)
 	}
 	r := exp.Columns["dist"].Range
-	m := findColumn(ref, "dist").Moments
+	m := ref.ColumnNamed("dist").Moments
 	if r.Min.Num > m.Min || r.Max.Num < m.Max+3*(m.Max-m.Min)/10 || r.Max.Num > 7*m.Max {
 		t.Errorf("dist range [%s, %s] for reference [%g, %g]", r.Min, r.Max, m.Min, m.Max)
 	}

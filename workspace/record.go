@@ -13,6 +13,7 @@ import (
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -73,7 +74,7 @@ type Record struct {
 
 	Profile  *profile.Result          `json:"profile,omitempty"`
 	Findings *validate.CheckResult    `json:"findings,omitempty"`
-	Drift    *validate.DriftReport    `json:"drift,omitempty"`
+	Drift    *drift.Report            `json:"drift,omitempty"`
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
 	Monitor  *MonitorResult           `json:"monitor,omitempty"`
 	// DriftCost is each drifting input's estimated cost to the champion

@@ -7,6 +7,7 @@ import (
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // auditJSON is the --format json output of audit.
@@ -20,7 +21,7 @@ type auditJSON struct {
 	RowPass  bool               `json:"row_pass"`
 	Findings []validate.Finding `json:"findings"`
 	// Drift and Coverage are there with --reference and --coverage.
-	Drift    *validate.DriftReport    `json:"drift,omitempty"`
+	Drift    *drift.Report            `json:"drift,omitempty"`
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
 }
 

@@ -8,12 +8,13 @@ import (
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // auditReports returns the drift and coverage reports of an audit's
 // sections, nil when the audit had none.
-func auditReports(a *report.Audit) (*validate.DriftReport, *validate.CoverageReport) {
-	var d *validate.DriftReport
+func auditReports(a *report.Audit) (*drift.Report, *validate.CoverageReport) {
+	var d *drift.Report
 	var c *validate.CoverageReport
 	for _, s := range a.Sections {
 		switch s := s.(type) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
 )
@@ -18,7 +19,7 @@ import (
 func newDriftCmd(c *cli) *cobra.Command {
 	var (
 		ref, cur         sideSpec
-		opts             validate.DriftOptions
+		opts             drift.Options
 		format           string
 		psiWarn, psiAlrt float64
 		modelRef         string
@@ -74,7 +75,7 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 			if err != nil {
 				return err
 			}
-			r, err := validate.Drift(cmd.Context(), rp, cp, opts)
+			r, err := drift.Compare(cmd.Context(), rp, cp, opts)
 			if err != nil {
 				return err
 			}
@@ -112,7 +113,7 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 }
 
 // driftExit wraps errFailed when a feature alerts.
-func driftExit(r *validate.DriftReport) error {
+func driftExit(r *drift.Report) error {
 	if r.Verdict < validate.VerdictAlert {
 		return nil
 	}
@@ -127,14 +128,14 @@ func driftExit(r *validate.DriftReport) error {
 
 // driftOutput is the JSON form of a drift run.
 type driftOutput struct {
-	Reference sideSpec              `json:"reference"`
-	Current   sideSpec              `json:"current"`
-	Drift     *validate.DriftReport `json:"drift"`
+	Reference sideSpec      `json:"reference"`
+	Current   sideSpec      `json:"current"`
+	Drift     *drift.Report `json:"drift"`
 	// Cost is each drifting feature's estimated cost (with --model).
 	Cost []estimate.Effect `json:"cost,omitempty"`
 }
 
-func writeDrift(w io.Writer, format string, r *validate.DriftReport, ref, cur sideSpec, cost []estimate.Effect) error {
+func writeDrift(w io.Writer, format string, r *drift.Report, ref, cur sideSpec, cost []estimate.Effect) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -7,13 +7,13 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 )
 
 // driftCost reads both sides' rows and estimates what each drifted
 // feature's drift costs m (estimate.DriftCost). Both sides must be data.
-func driftCost(ctx context.Context, opts ingest.Options, m *model.Model, r *validate.DriftReport, ref, cur sideSpec) ([]estimate.Effect, error) {
+func driftCost(ctx context.Context, opts ingest.Options, m *model.Model, r *drift.Report, ref, cur sideSpec) ([]estimate.Effect, error) {
 	if isSavedProfile(ref.sources) || isSavedProfile(cur.sources) {
 		return nil, fmt.Errorf("--model: the cost of drift needs data on both sides, not a saved profile")
 	}

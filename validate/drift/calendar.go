@@ -1,8 +1,9 @@
-package validate
+package drift
 
 import (
 	"fmt"
 
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -24,7 +25,7 @@ func isInstant(c *profile.Column) bool { return timeQuantity(c.Type) == "instant
 // information: its range moves with the clock in every new batch, so only
 // a type change or a null-rate change gives it a verdict. Its calendar
 // features carry the drift verdict instead.
-func judgeInstant(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) {
+func judgeInstant(f *Feature, rc, cc *profile.Column, o Options) {
 	if cc == nil || f.Kind != "temporal" || len(f.Notes) > 0 && f.Numeric == nil {
 		return // missing or a type change: keep the alert
 	}
@@ -41,11 +42,11 @@ func judgeInstant(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) {
 
 // calendarDrift compares the hour and weekday distributions of an instant
 // column; none when either side lacks calendar counts.
-func calendarDrift(rc, cc *profile.Column, o DriftOptions) []FeatureDrift {
+func calendarDrift(rc, cc *profile.Column, o Options) []Feature {
 	if cc == nil || rc.Calendar == nil || cc.Calendar == nil || !isInstant(cc) {
 		return nil
 	}
-	var out []FeatureDrift
+	var out []Feature
 	if rc.Calendar.Hours != nil && cc.Calendar.Hours != nil {
 		labels := make([]string, 24)
 		for h := range labels {
@@ -66,19 +67,19 @@ const calendarNoiseP = 0.001
 
 // countsDrift compares two exact count vectors over the same labelled bins
 // as a categorical feature: PSI, Jensen–Shannon and chi-square, all exact.
-func countsDrift(name, typ string, labels []string, ref, cur []int64, o DriftOptions) FeatureDrift {
-	f := FeatureDrift{Name: name, Type: typ, Kind: "calendar"}
+func countsDrift(name, typ string, labels []string, ref, cur []int64, o Options) Feature {
+	f := Feature{Name: name, Type: typ, Kind: "calendar"}
 	rf, cf := make([]float64, len(ref)), make([]float64, len(cur))
 	var nr, nc float64
 	for i := range ref {
 		rf[i], cf[i] = float64(ref[i]), float64(cur[i])
 		nr, nc = nr+rf[i], nc+cf[i]
 	}
-	d := &CategoricalDrift{Exact: true, Bins: len(labels)}
+	d := &Categorical{Exact: true, Bins: len(labels)}
 	f.Categorical = d
 	if nr == 0 || nc == 0 {
 		if nr != nc {
-			f.Verdict = VerdictAlert
+			f.Verdict = validate.VerdictAlert
 			f.Notes = append(f.Notes, "no values on one side")
 		}
 		return f
@@ -100,8 +101,8 @@ func countsDrift(name, typ string, labels []string, ref, cur []int64, o DriftOpt
 	d.ChiSquare, d.DOF, d.PValue = chiSquare(rf, cf)
 	f.Score = f.PSI
 	f.Verdict = o.psiVerdict(f.PSI)
-	if f.Verdict > VerdictOK && d.PValue >= calendarNoiseP {
-		f.Verdict = VerdictOK
+	if f.Verdict > validate.VerdictOK && d.PValue >= calendarNoiseP {
+		f.Verdict = validate.VerdictOK
 		f.Notes = append(f.Notes, fmt.Sprintf("PSI %.3g but chi-square p = %.2g: within sampling noise of %d and %d values", f.PSI, d.PValue, int64(nr), int64(nc)))
 	}
 	return f

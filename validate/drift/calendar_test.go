@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/internal/vtest"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -43,7 +44,7 @@ func hourlyProfile(t *testing.T, first time.Time, days int, keep func(h int) boo
 
 func allHours(int) bool { return true }
 
-func featureNamed(t *testing.T, r *DriftReport, name string) FeatureDrift {
+func featureNamed(t *testing.T, r *Report, name string) Feature {
 	t.Helper()
 	for _, f := range r.Features {
 		if f.Name == name {
@@ -51,7 +52,7 @@ func featureNamed(t *testing.T, r *DriftReport, name string) FeatureDrift {
 		}
 	}
 	t.Fatalf("no feature %q in %d features", name, len(r.Features))
-	return FeatureDrift{}
+	return Feature{}
 }
 
 // TestCalendarCounts: 2001-01-01 was a Monday; two weeks of hourly values
@@ -85,11 +86,11 @@ func TestDriftIgnoresTheClock(t *testing.T) {
 	ref := hourlyProfile(t, jan, 14, allHours)
 	later := hourlyProfile(t, jan.AddDate(0, 0, 28+3*7), 14, allHours) // whole weeks later
 
-	r, err := Drift(context.Background(), ref, later, DriftOptions{})
+	r, err := Compare(context.Background(), ref, later, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vtest.Eq(t, "verdict", r.Verdict, VerdictOK)
+	vtest.Eq(t, "verdict", r.Verdict, validate.VerdictOK)
 	raw := featureNamed(t, r, "date")
 	if raw.Numeric == nil || raw.Numeric.Wasserstein <= 0 || raw.PSI < 1 {
 		t.Errorf("raw instants: W1 %v, PSI %v: want the move still reported", raw.Numeric, raw.PSI)
@@ -98,13 +99,13 @@ func TestDriftIgnoresTheClock(t *testing.T) {
 	vtest.Eq(t, "weekday psi", featureNamed(t, r, "date#weekday").PSI, 0.0)
 
 	day := hourlyProfile(t, jan.AddDate(0, 0, 49), 14, func(h int) bool { return h >= 6 && h < 18 })
-	r, err = Drift(context.Background(), ref, day, DriftOptions{})
+	r, err = Compare(context.Background(), ref, day, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vtest.Eq(t, "verdict", r.Verdict, VerdictAlert)
+	vtest.Eq(t, "verdict", r.Verdict, validate.VerdictAlert)
 	hour := featureNamed(t, r, "date#hour")
-	vtest.Eq(t, "hour verdict", hour.Verdict, VerdictAlert)
+	vtest.Eq(t, "hour verdict", hour.Verdict, validate.VerdictAlert)
 	vtest.Eq(t, "first ranked", r.Features[0].Name, "date#hour")
 	// scipy 1.10: chi2_contingency([[14]*24, [0]*6+[14]*12+[0]*6] without
 	// the empty columns, correction=False) = 126.0, dof 23;
@@ -114,7 +115,7 @@ func TestDriftIgnoresTheClock(t *testing.T) {
 	vtest.Eq(t, "dof", hour.Categorical.DOF, 23)
 	vtest.Near(t, "js", hour.JS, 0.5579230452841438, 1e-12)
 	vtest.Near(t, "psi", hour.PSI, 3.355478117244137, 1e-9)
-	vtest.Eq(t, "weekday verdict", featureNamed(t, r, "date#weekday").Verdict, VerdictOK)
+	vtest.Eq(t, "weekday verdict", featureNamed(t, r, "date#weekday").Verdict, validate.VerdictOK)
 	vtest.Eq(t, "vanished hours", len(hour.Categorical.Vanished), 12)
 }
 
@@ -152,11 +153,11 @@ func TestCalendarJSON(t *testing.T) {
 	if old.Columns[0].Calendar != nil {
 		t.Fatal("decoded a calendar that was not saved")
 	}
-	r, err := Drift(context.Background(), old, hourlyProfile(t, jan.AddDate(0, 2, 0), 7, allHours), DriftOptions{})
+	r, err := Compare(context.Background(), old, hourlyProfile(t, jan.AddDate(0, 2, 0), 7, allHours), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vtest.Eq(t, "verdict without calendars", r.Verdict, VerdictOK)
+	vtest.Eq(t, "verdict without calendars", r.Verdict, validate.VerdictOK)
 	vtest.Eq(t, "features", len(r.Features), 1)
 
 	col["calendar"] = map[string]any{"hours": make([]int, 24), "weekdays": []int{1, 2, 3, 4, 5, 6, 1000}}

@@ -1,7 +1,8 @@
-package validate
+package drift
 
 import (
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -12,16 +13,16 @@ const maxListed = 10
 // feature's kept reference categories.
 const OtherCategory = "(other)"
 
-// CategoricalDrift holds the frequency comparison of a string, binary or
+// Categorical holds the frequency comparison of a string, binary or
 // boolean column, from the two value-count summaries. While both summaries
 // are exact (each side has at most Options.ExactLimit distinct values)
 // PSI, Jensen–Shannon and chi-square are computed over every value seen on
 // either side, one bin each. Past the bound, the bins are the
-// DriftOptions.MaxCategories most frequent reference values plus one
+// Options.MaxCategories most frequent reference values plus one
 // OtherCategory bin for every other value (dropped when empty on both
 // sides), a value a summary lacks counts 0 and its mass moves to the other
 // bin, and Exact is false.
-type CategoricalDrift struct {
+type Categorical struct {
 	// ChiSquare is the chi-square statistic of homogeneity of the 2×k
 	// table of counts over the bins (no Yates correction), with DOF degrees
 	// of freedom and PValue from the chi-square distribution.
@@ -32,7 +33,7 @@ type CategoricalDrift struct {
 	Exact bool `json:"exact"`
 	// Bins is the number of bins the figures are computed over.
 	Bins int `json:"bins"`
-	// Categories are the shares of the DriftOptions.MaxCategories most
+	// Categories are the shares of the Options.MaxCategories most
 	// frequent reference values and one OtherCategory bin for the rest
 	// (every other bin, when exact), for display.
 	Categories []CategoryShare `json:"categories"`
@@ -53,12 +54,12 @@ type CategoryShare struct {
 }
 
 // categoricalDrift fills f's PSI and JS and returns the comparison.
-func categoricalDrift(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) *CategoricalDrift {
+func categoricalDrift(f *Feature, rc, cc *profile.Column, o Options) *Categorical {
 	rt, ct := rc.TopK, cc.TopK
-	d := &CategoricalDrift{Exact: rt.Exact() && ct.Exact()}
+	d := &Categorical{Exact: rt.Exact() && ct.Exact()}
 	if rt.N == 0 || ct.N == 0 {
 		if rt.N != ct.N {
-			f.Verdict = VerdictAlert
+			f.Verdict = validate.VerdictAlert
 			f.Notes = append(f.Notes, "no values on one side")
 		}
 		return d

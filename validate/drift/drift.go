@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"cmp"
@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
-// DriftOptions configure [Drift]. The zero value gives the defaults.
-type DriftOptions struct {
+// Options configure [Compare]. The zero value gives the defaults.
+type Options struct {
 	// Bins is the number of reference quantile bins of numeric PSI and
 	// Jensen–Shannon. Defaults to 10.
 	Bins int `json:"bins" yaml:"bins"`
@@ -42,11 +43,11 @@ type DriftOptions struct {
 }
 
 // WithDefaults returns o with every unset field at its default, as
-// [Drift] uses it (reports saved with zero options read their thresholds
+// [Compare] uses it (reports saved with zero options read their thresholds
 // through it).
-func (o DriftOptions) WithDefaults() DriftOptions { return o.withDefaults() }
+func (o Options) WithDefaults() Options { return o.withDefaults() }
 
-func (o DriftOptions) withDefaults() DriftOptions {
+func (o Options) withDefaults() Options {
 	o.Bins = cmp.Or(max(o.Bins, 0), 10)
 	o.PSIWarn = cmp.Or(o.PSIWarn, 0.1)
 	o.PSIAlert = cmp.Or(o.PSIAlert, 0.25)
@@ -59,47 +60,47 @@ func (o DriftOptions) withDefaults() DriftOptions {
 }
 
 // Validate reports impossible thresholds.
-func (o DriftOptions) Validate() error {
+func (o Options) Validate() error {
 	d := o.withDefaults()
 	if d.PSIWarn < 0 || d.PSIAlert < d.PSIWarn {
 		return fmt.Errorf("validate: drift thresholds: psi warn %g, alert %g: want 0 <= warn <= alert: %w",
-			d.PSIWarn, d.PSIAlert, ErrInvalidOptions)
+			d.PSIWarn, d.PSIAlert, validate.ErrInvalidOptions)
 	}
 	if d.NullWarn > 0 && d.NullAlert > 0 && d.NullAlert < d.NullWarn {
 		return fmt.Errorf("validate: drift thresholds: null warn %g, alert %g: want warn <= alert: %w",
-			d.NullWarn, d.NullAlert, ErrInvalidOptions)
+			d.NullWarn, d.NullAlert, validate.ErrInvalidOptions)
 	}
 	return nil
 }
 
-// DriftReport compares a current profile with a reference profile.
-type DriftReport struct {
-	ReferenceRows int64          `json:"reference_rows"`
-	CurrentRows   int64          `json:"current_rows"`
-	Options       DriftOptions   `json:"options"`
-	Verdict       Verdict        `json:"verdict"`
-	Features      []FeatureDrift `json:"features"` // ranked: worst verdict, then highest score
+// Report compares a current profile with a reference profile.
+type Report struct {
+	ReferenceRows int64            `json:"reference_rows"`
+	CurrentRows   int64            `json:"current_rows"`
+	Options       Options          `json:"options"`
+	Verdict       validate.Verdict `json:"verdict"`
+	Features      []Feature        `json:"features"` // ranked: worst verdict, then highest score
 }
 
-// FeatureDrift is the drift of one column.
-type FeatureDrift struct {
-	Name    string  `json:"name"`
-	Type    string  `json:"type"`
-	Kind    string  `json:"kind"` // numeric, temporal, categorical, other, missing
-	Verdict Verdict `json:"verdict"`
+// Feature is the drift of one column.
+type Feature struct {
+	Name    string           `json:"name"`
+	Type    string           `json:"type"`
+	Kind    string           `json:"kind"` // numeric, temporal, categorical, other, missing
+	Verdict validate.Verdict `json:"verdict"`
 	// Score ranks features: the PSI.
 	Score float64 `json:"score"`
 	PSI   float64 `json:"psi"`
 	// JS is the Jensen–Shannon distance (base 2, 0 to 1) of the PSI bins.
-	JS          float64           `json:"js"`
-	Nulls       NullDrift         `json:"nulls"`
-	Numeric     *NumericDrift     `json:"numeric,omitempty"`
-	Categorical *CategoricalDrift `json:"categorical,omitempty"`
-	Notes       []string          `json:"notes,omitempty"`
+	JS          float64      `json:"js"`
+	Nulls       Nulls        `json:"nulls"`
+	Numeric     *Numeric     `json:"numeric,omitempty"`
+	Categorical *Categorical `json:"categorical,omitempty"`
+	Notes       []string     `json:"notes,omitempty"`
 }
 
-// NullDrift is the change of a column's null rate (nulls / rows).
-type NullDrift struct {
+// Nulls is the change of a column's null rate (nulls / rows).
+type Nulls struct {
 	Reference float64 `json:"reference"`
 	Current   float64 `json:"current"`
 	Change    float64 `json:"change"` // Current − Reference
@@ -136,8 +137,8 @@ type NullDrift struct {
 // ExactLimit), and below 4096 values, where a sketch is exact, every number
 // is exact (testdata/drift_golden.py and testdata/flights_drift.py check
 // them against scipy to 1e-9); beyond, they are within the sketch's rank
-// error, which NumericDrift states (KS within 0.01 on 200,000 values).
-func Drift(ctx context.Context, ref, cur *profile.Profile, opts DriftOptions) (*DriftReport, error) {
+// error, which Numeric states (KS within 0.01 on 200,000 values).
+func Compare(ctx context.Context, ref, cur *profile.Profile, opts Options) (*Report, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -146,14 +147,14 @@ func Drift(ctx context.Context, ref, cur *profile.Profile, opts DriftOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	r := &DriftReport{ReferenceRows: ref.Rows, CurrentRows: cur.Rows, Options: o}
+	r := &Report{ReferenceRows: ref.Rows, CurrentRows: cur.Rows, Options: o}
 	for _, rc := range cols {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("validate: drift: %w", err)
 		}
-		cc := findColumn(cur, rc.Name)
+		cc := cur.ColumnNamed(rc.Name)
 		f := columnDrift(ref, rc, cur, cc, o)
-		fs := []FeatureDrift{f}
+		fs := []Feature{f}
 		if isInstant(rc) {
 			judgeInstant(&fs[0], rc, cc, o)
 			fs = append(fs, calendarDrift(rc, cc, o)...)
@@ -174,27 +175,18 @@ func driftColumns(ref *profile.Profile, names []string) ([]*profile.Column, erro
 	}
 	out := make([]*profile.Column, 0, len(names))
 	for _, n := range names {
-		c := findColumn(ref, n)
+		c := ref.ColumnNamed(n)
 		if c == nil {
-			return nil, fmt.Errorf("validate: drift: column %q not in the reference: %w", n, ErrInvalidOptions)
+			return nil, fmt.Errorf("validate: drift: column %q not in the reference: %w", n, validate.ErrInvalidOptions)
 		}
 		out = append(out, c)
 	}
 	return out, nil
 }
 
-func findColumn(p *profile.Profile, name string) *profile.Column {
-	for _, c := range p.Columns {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
 // rankFeatures sorts by verdict, then score, descending, then name.
-func rankFeatures(fs []FeatureDrift) {
-	slices.SortStableFunc(fs, func(a, b FeatureDrift) int {
+func rankFeatures(fs []Feature) {
+	slices.SortStableFunc(fs, func(a, b Feature) int {
 		if c := cmp.Compare(b.Verdict, a.Verdict); c != 0 {
 			return c
 		}
@@ -206,17 +198,17 @@ func rankFeatures(fs []FeatureDrift) {
 }
 
 // columnDrift compares one column; cc is nil when cur lacks it.
-func columnDrift(ref *profile.Profile, rc *profile.Column, cur *profile.Profile, cc *profile.Column, o DriftOptions) FeatureDrift {
-	f := FeatureDrift{Name: rc.Name, Type: rc.Type.String(), Kind: driftKind(rc.Kind)}
+func columnDrift(ref *profile.Profile, rc *profile.Column, cur *profile.Profile, cc *profile.Column, o Options) Feature {
+	f := Feature{Name: rc.Name, Type: rc.Type.String(), Kind: driftKind(rc.Kind)}
 	if cc == nil {
-		f.Kind, f.Verdict = "missing", VerdictAlert
+		f.Kind, f.Verdict = "missing", validate.VerdictAlert
 		f.Notes = append(f.Notes, "column missing from the current data")
 		return f
 	}
 	f.Nulls = nullDrift(ref.Rows, rc, cur.Rows, cc)
 	switch {
 	case driftKind(cc.Kind) != f.Kind, timeQuantity(rc.Type) != timeQuantity(cc.Type):
-		f.Verdict = VerdictAlert
+		f.Verdict = validate.VerdictAlert
 		f.Notes = append(f.Notes, fmt.Sprintf("type changed from %s to %s", rc.Type, cc.Type))
 		return f
 	case rc.Moments != nil:
@@ -242,35 +234,35 @@ func driftKind(k profile.Kind) string {
 	return "other"
 }
 
-func nullDrift(refRows int64, rc *profile.Column, curRows int64, cc *profile.Column) NullDrift {
+func nullDrift(refRows int64, rc *profile.Column, curRows int64, cc *profile.Column) Nulls {
 	rate := func(c *profile.Column) float64 {
 		if n := c.Count + c.Nulls; n > 0 {
 			return float64(c.Nulls) / float64(n)
 		}
 		return 0
 	}
-	n := NullDrift{Reference: rate(rc), Current: rate(cc)}
+	n := Nulls{Reference: rate(rc), Current: rate(cc)}
 	n.Change = n.Current - n.Reference
 	return n
 }
 
-func (o DriftOptions) psiVerdict(psi float64) Verdict {
+func (o Options) psiVerdict(psi float64) validate.Verdict {
 	switch {
 	case psi >= o.PSIAlert:
-		return VerdictAlert
+		return validate.VerdictAlert
 	case psi >= o.PSIWarn:
-		return VerdictWarn
+		return validate.VerdictWarn
 	}
-	return VerdictOK
+	return validate.VerdictOK
 }
 
-func (o DriftOptions) nullVerdict(change float64) Verdict {
+func (o Options) nullVerdict(change float64) validate.Verdict {
 	d := max(change, -change)
 	switch {
 	case o.NullAlert > 0 && d >= o.NullAlert:
-		return VerdictAlert
+		return validate.VerdictAlert
 	case o.NullWarn > 0 && d >= o.NullWarn:
-		return VerdictWarn
+		return validate.VerdictWarn
 	}
-	return VerdictOK
+	return validate.VerdictOK
 }

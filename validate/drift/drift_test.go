@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/internal/vtest"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -21,19 +22,19 @@ func TestDriftVerdicts(t *testing.T) {
 	tests := []struct {
 		name string
 		cur  map[string]int64
-		opts DriftOptions
-		want Verdict
+		opts Options
+		want validate.Verdict
 	}{
-		{"same", base, DriftOptions{}, VerdictOK},
-		{"small shift", map[string]int64{"a": 450, "b": 330, "c": 220}, DriftOptions{}, VerdictOK},
-		{"warn", map[string]int64{"a": 350, "b": 350, "c": 300}, DriftOptions{}, VerdictWarn},
-		{"alert", map[string]int64{"a": 100, "b": 300, "c": 600}, DriftOptions{}, VerdictAlert},
-		{"new category", map[string]int64{"a": 400, "b": 300, "c": 200, "d": 100}, DriftOptions{}, VerdictAlert},
-		{"lower thresholds", map[string]int64{"a": 450, "b": 330, "c": 220}, DriftOptions{PSIWarn: 0.001, PSIAlert: 0.5}, VerdictWarn},
+		{"same", base, Options{}, validate.VerdictOK},
+		{"small shift", map[string]int64{"a": 450, "b": 330, "c": 220}, Options{}, validate.VerdictOK},
+		{"warn", map[string]int64{"a": 350, "b": 350, "c": 300}, Options{}, validate.VerdictWarn},
+		{"alert", map[string]int64{"a": 100, "b": 300, "c": 600}, Options{}, validate.VerdictAlert},
+		{"new category", map[string]int64{"a": 400, "b": 300, "c": 200, "d": 100}, Options{}, validate.VerdictAlert},
+		{"lower thresholds", map[string]int64{"a": 450, "b": 330, "c": 220}, Options{PSIWarn: 0.001, PSIAlert: 0.5}, validate.VerdictWarn},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := Drift(context.Background(), stringProfile(t, base), stringProfile(t, tt.cur), tt.opts)
+			r, err := Compare(context.Background(), stringProfile(t, base), stringProfile(t, tt.cur), tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,18 +65,18 @@ func TestDriftNullsAndSchema(t *testing.T) {
 		return v
 	}
 	f := driftOf(t, nullProfile(t, 1000, 0), nullProfile(t, 1000, 300))
-	vtest.Eq(t, "verdict", f.Verdict, VerdictAlert)
+	vtest.Eq(t, "verdict", f.Verdict, validate.VerdictAlert)
 	vtest.Near(t, "null change", f.Nulls.Change, 0.3, 1e-12)
 
-	r, err := Drift(context.Background(), floatProfile(t, nan(10, 0)), stringProfile(t, map[string]int64{"a": 1}), DriftOptions{})
+	r, err := Compare(context.Background(), floatProfile(t, nan(10, 0)), stringProfile(t, map[string]int64{"a": 1}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vtest.Eq(t, "type change", r.Features[0].Verdict, VerdictAlert)
-	if _, err := Drift(context.Background(), floatProfile(t, nan(10, 0)), floatProfile(t, nan(10, 0)), DriftOptions{PSIWarn: 0.3, PSIAlert: 0.2}); !errors.Is(err, ErrInvalidOptions) {
+	vtest.Eq(t, "type change", r.Features[0].Verdict, validate.VerdictAlert)
+	if _, err := Compare(context.Background(), floatProfile(t, nan(10, 0)), floatProfile(t, nan(10, 0)), Options{PSIWarn: 0.3, PSIAlert: 0.2}); !errors.Is(err, validate.ErrInvalidOptions) {
 		t.Errorf("bad thresholds: %v", err)
 	}
-	if _, err := Drift(context.Background(), floatProfile(t, nan(10, 0)), floatProfile(t, nan(10, 0)), DriftOptions{Columns: []string{"nope"}}); !errors.Is(err, ErrInvalidOptions) {
+	if _, err := Compare(context.Background(), floatProfile(t, nan(10, 0)), floatProfile(t, nan(10, 0)), Options{Columns: []string{"nope"}}); !errors.Is(err, validate.ErrInvalidOptions) {
 		t.Errorf("unknown column: %v", err)
 	}
 }
@@ -107,12 +108,12 @@ func nullProfile(t *testing.T, n, nulls int) *profile.Profile {
 // back: the report equals the one of the live profiles and encodes.
 func TestDriftSavedProfiles(t *testing.T) {
 	ref, cur := savedPair(t, 20_000)
-	a, err := Drift(context.Background(), ref, cur, DriftOptions{})
+	a, err := Compare(context.Background(), ref, cur, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ref2, cur2 := roundTrip(t, ref), roundTrip(t, cur)
-	b, err := Drift(context.Background(), ref2, cur2, DriftOptions{})
+	b, err := Compare(context.Background(), ref2, cur2, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestDriftSavedProfiles(t *testing.T) {
 	if !bytes.Equal(ja, jb) {
 		t.Errorf("drift of saved profiles differs")
 	}
-	if a.Verdict != VerdictAlert {
+	if a.Verdict != validate.VerdictAlert {
 		t.Errorf("verdict %s, want alert (ids and times move)", a.Verdict)
 	}
 }
@@ -170,7 +171,7 @@ func BenchmarkDriftSaved(b *testing.B) {
 			ref, cur = roundTrip(b, ref), roundTrip(b, cur)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Drift(context.Background(), ref, cur, DriftOptions{}); err != nil {
+				if _, err := Compare(context.Background(), ref, cur, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package validate_test
+package drift_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -28,7 +28,7 @@ func profileOf(vals []float64) (*profile.Profile, error) {
 // Drift compares two profiles (here built in memory; usually a saved
 // reference and fresh data): the current amounts moved up by about half a
 // reference standard deviation.
-func ExampleDrift() {
+func ExampleCompare() {
 	var ref, cur []float64
 	for i := range 1000 {
 		ref = append(ref, float64(i%100))
@@ -44,7 +44,7 @@ func ExampleDrift() {
 		fmt.Println(err)
 		return
 	}
-	r, err := validate.Drift(context.Background(), rp, cp, validate.DriftOptions{})
+	r, err := drift.Compare(context.Background(), rp, cp, drift.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"bytes"
@@ -93,8 +93,8 @@ func TestFlightsParquetLayouts(t *testing.T) {
 	}
 	months := flightsMonths(t)
 	layouts := []struct{ fileRows, rgRows int }{{1 << 30, 65536}, {150_001, 9_973}}
-	mem, err := Drift(context.Background(), profileLayout(t, months[0], 65536, 1<<30, profile.Options{}),
-		profileLayout(t, months[1], 65536, 1<<30, profile.Options{}), DriftOptions{})
+	mem, err := Compare(context.Background(), profileLayout(t, months[0], 65536, 1<<30, profile.Options{}),
+		profileLayout(t, months[1], 65536, 1<<30, profile.Options{}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestFlightsParquetLayouts(t *testing.T) {
 	for _, l := range layouts {
 		ref := profileParquet(t, parquetFiles(t, months[0], l.fileRows, l.rgRows))
 		cur := profileParquet(t, parquetFiles(t, months[1], l.fileRows, l.rgRows))
-		r, err := Drift(context.Background(), ref, cur, DriftOptions{})
+		r, err := Compare(context.Background(), ref, cur, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"bufio"
@@ -153,7 +153,7 @@ func scipyFlights(t *testing.T, months [2]monthRows) map[string]float64 {
 }
 
 // flightsFigures are the figures the test compares.
-func flightsFigures(t *testing.T, r *DriftReport) map[string]float64 {
+func flightsFigures(t *testing.T, r *Report) map[string]float64 {
 	t.Helper()
 	out := map[string]float64{}
 	for _, f := range r.Features {
@@ -201,7 +201,7 @@ func TestFlightsDriftScipy(t *testing.T) {
 	for _, l := range layouts {
 		ref := profileLayout(t, months[0], l.recRows, l.partsOf, profile.Options{})
 		cur := profileLayout(t, months[1], l.recRows, l.partsOf, profile.Options{})
-		r, err := Drift(context.Background(), ref, cur, DriftOptions{})
+		r, err := Compare(context.Background(), ref, cur, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +234,7 @@ func sketchAccuracy(t *testing.T, months [2]monthRows, want map[string]float64) 
 		opts := profile.Options{NumericExactLimit: 1}
 		ref := profileLayout(t, months[0], recRows, 1<<30, opts)
 		cur := profileLayout(t, months[1], recRows, 1<<30, opts)
-		r, err := Drift(context.Background(), ref, cur, DriftOptions{Columns: []string{"distance"}})
+		r, err := Compare(context.Background(), ref, cur, Options{Columns: []string{"distance"}})
 		if err != nil {
 			t.Fatal(err)
 		}

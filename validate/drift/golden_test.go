@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"context"
@@ -107,9 +107,9 @@ func stringProfile(t testing.TB, counts map[string]int64) *profile.Profile {
 	return p
 }
 
-func driftOf(t testing.TB, ref, cur *profile.Profile) FeatureDrift {
+func driftOf(t testing.TB, ref, cur *profile.Profile) Feature {
 	t.Helper()
-	r, err := Drift(context.Background(), ref, cur, DriftOptions{PValueMaxN: 1e9})
+	r, err := Compare(context.Background(), ref, cur, Options{PValueMaxN: 1e9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func driftOf(t testing.TB, ref, cur *profile.Profile) FeatureDrift {
 		}
 	}
 	t.Fatalf("no drift of column %q", ref.Columns[0].Name)
-	return FeatureDrift{}
+	return Feature{}
 }
 
 // TestDriftGoldenExact: below 4096 values the sketch holds every value, so
@@ -152,7 +152,7 @@ func TestDriftGoldenSketch(t *testing.T) {
 	}
 }
 
-func checkNumeric(t *testing.T, f FeatureDrift, g goldenNumeric, tolKS, tolPSI, tolW1 float64) {
+func checkNumeric(t *testing.T, f Feature, g goldenNumeric, tolKS, tolPSI, tolW1 float64) {
 	t.Helper()
 	n := f.Numeric
 	vtest.Near(t, "psi", f.PSI, g.PSI, tolPSI)

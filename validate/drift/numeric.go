@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"fmt"
@@ -6,18 +6,19 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/stats"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
-// NumericDrift holds the distribution distances of a numeric or temporal
+// Numeric holds the distribution distances of a numeric or temporal
 // column, computed from the two columns' sorted views: exact while both
 // columns have at most Options.ExactLimit distinct values (their value
 // counts are kept) or a sketch holds fewer than 4·K values, within the
 // stated error bounds beyond. Values of
 // temporal columns (Wasserstein, moments, bin edges) are in the reference
 // column's raw unit, named by Unit; current values of another unit are
-// converted to it (see [Drift]).
-type NumericDrift struct {
+// converted to it (see [Compare]).
+type Numeric struct {
 	// Unit is the raw unit of the temporal reference column's values:
 	// "s", "ms", "us" or "ns" (timestamps, times, durations; "ms" for
 	// date64), "d" (days, date32). Empty for numeric columns.
@@ -37,12 +38,12 @@ type NumericDrift struct {
 	WassersteinError float64 `json:"wasserstein_error,omitempty"`
 	// KSPValue is the asymptotic two-sided p-value P(K > √n_eff·KS) of the
 	// Kolmogorov distribution, with n_eff = n·m/(n+m); nil when n_eff is
-	// above DriftOptions.PValueMaxN.
+	// above Options.PValueMaxN.
 	KSPValue   *float64 `json:"ks_p_value,omitempty"`
 	EffectiveN float64  `json:"effective_n"`
 	// Wasserstein is the Wasserstein-1 distance ∫ |F_ref − F_cur| dx, in
 	// the column's unit: for temporal columns the raw Unit, as before Unit
-	// existed. [FeatureDrift.WassersteinText] formats it for people.
+	// existed. [Feature.WassersteinText] formats it for people.
 	Wasserstein float64 `json:"wasserstein"`
 	// WassersteinSeconds is Wasserstein in seconds, for temporal columns
 	// only; nil when a side has no values.
@@ -84,8 +85,8 @@ type BinShares struct {
 }
 
 // numericDrift fills f's PSI and JS and returns the numeric distances.
-func numericDrift(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) *NumericDrift {
-	d := &NumericDrift{}
+func numericDrift(f *Feature, rc, cc *profile.Column, o Options) *Numeric {
+	d := &Numeric{}
 	var unit time.Duration
 	conv := func(v float64) float64 { return v } // current values to the reference's unit
 	converted := false
@@ -103,7 +104,7 @@ func numericDrift(f *FeatureDrift, rc, cc *profile.Column, o DriftOptions) *Nume
 	d.Current = MomentSummary{cm.Count, conv(cm.Mean), conv(cm.StdDev())}
 	if rc.Quantiles.N == 0 || cc.Quantiles.N == 0 {
 		if rc.Quantiles.N != cc.Quantiles.N {
-			f.Verdict = VerdictAlert
+			f.Verdict = validate.VerdictAlert
 			f.Notes = append(f.Notes, "no finite values on one side")
 		}
 		return d

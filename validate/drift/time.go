@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 )
 
 // timeUnits are the raw units of temporal columns, by the name
-// [NumericDrift.Unit] gives them.
+// [Numeric.Unit] gives them.
 var timeUnits = map[string]time.Duration{
 	"d":  24 * time.Hour,
 	"s":  time.Second,
@@ -21,7 +21,7 @@ var timeUnits = map[string]time.Duration{
 }
 
 // TimeUnit returns the raw unit of a temporal column from the name of its
-// Arrow type (as [FeatureDrift.Type]): "d" for date32, "ms" for date64,
+// Arrow type (as [Feature.Type]): "d" for date32, "ms" for date64,
 // the bracketed unit of timestamp, time32, time64 and duration
 // ("timestamp[us, tz=UTC]" is "us"). ok is false for other types.
 func TimeUnit(typ string) (name string, unit time.Duration, ok bool) {
@@ -72,11 +72,11 @@ func convertTimeUnit(v float64, from, to time.Duration) float64 {
 
 // WassersteinText formats the Wasserstein-1 distance of f for people: four
 // significant digits for numbers ("11.33"), a duration for time columns,
-// converted from the column's raw unit ([NumericDrift.Unit], else the one
+// converted from the column's raw unit ([Numeric.Unit], else the one
 // of its type, for reports saved before the unit was recorded): days with
 // one decimal from one day ("31.0d"), a Go duration below ("5h32m10s",
 // "1.5s"). "-" when f has no numeric statistics.
-func (f FeatureDrift) WassersteinText() string {
+func (f Feature) WassersteinText() string {
 	n := f.Numeric
 	if n == nil {
 		return "-"
@@ -93,11 +93,11 @@ func (f FeatureDrift) WassersteinText() string {
 }
 
 // DistanceTexts formats f's KS statistic ("0.0088") and Wasserstein-1
-// distance (see [FeatureDrift.WassersteinText]) for people, each with its
+// distance (see [Feature.WassersteinText]) for people, each with its
 // error bound when it comes from quantile sketches ("0.0095 ±0.0071",
 // "12.62 ±34.93"); "-" and "-" for a feature without numeric statistics
 // or with an empty side.
-func (f FeatureDrift) DistanceTexts() (ks, w1 string) {
+func (f Feature) DistanceTexts() (ks, w1 string) {
 	n := f.Numeric
 	if n == nil || n.Reference.Count == 0 || n.Current.Count == 0 {
 		return "-", "-"

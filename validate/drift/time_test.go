@@ -1,4 +1,4 @@
-package validate
+package drift
 
 import (
 	"strconv"
@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/internal/vtest"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -97,17 +98,17 @@ func timeProfile(t *testing.T, dt arrow.DataType, shift, step int64) *profile.Pr
 // TestWassersteinText covers numbers, the rounding of durations, and
 // reports saved without a unit (the unit then comes from the type).
 func TestWassersteinText(t *testing.T) {
-	temporal := func(typ, unit string, w float64) FeatureDrift {
-		return FeatureDrift{Type: typ, Kind: "temporal", Numeric: &NumericDrift{Unit: unit, Wasserstein: w}}
+	temporal := func(typ, unit string, w float64) Feature {
+		return Feature{Type: typ, Kind: "temporal", Numeric: &Numeric{Unit: unit, Wasserstein: w}}
 	}
 	tests := []struct {
 		name string
-		f    FeatureDrift
+		f    Feature
 		want string
 	}{
-		{"numeric", FeatureDrift{Type: "int64", Kind: "numeric", Numeric: &NumericDrift{Wasserstein: 11.333333}}, "11.33"},
-		{"numeric large", FeatureDrift{Type: "double", Kind: "numeric", Numeric: &NumericDrift{Wasserstein: 2.6784e12}}, "2.678e+12"},
-		{"categorical", FeatureDrift{Type: "utf8", Kind: "categorical"}, "-"},
+		{"numeric", Feature{Type: "int64", Kind: "numeric", Numeric: &Numeric{Wasserstein: 11.333333}}, "11.33"},
+		{"numeric large", Feature{Type: "double", Kind: "numeric", Numeric: &Numeric{Wasserstein: 2.6784e12}}, "2.678e+12"},
+		{"categorical", Feature{Type: "utf8", Kind: "categorical"}, "-"},
 		{"zero", temporal("timestamp[us]", "us", 0), "0s"},
 		{"days", temporal("timestamp[us]", "us", 2.6784e12), "31.0d"},
 		{"one day", temporal("timestamp[ns]", "ns", float64(24*time.Hour)), "1.0d"},
@@ -217,7 +218,7 @@ func TestDriftMixedTimeUnits(t *testing.T) {
 			ref := timeProfile(t, tt.ref, 0, tt.refStep)
 
 			same := driftOf(t, ref, timeProfile(t, tt.cur, 0, tt.curStep))
-			vtest.Eq(t, "verdict", same.Verdict, VerdictOK)
+			vtest.Eq(t, "verdict", same.Verdict, validate.VerdictOK)
 			vtest.Eq(t, "unit", same.Numeric.Unit, tt.unit)
 			vtest.Eq(t, "psi", same.PSI, 0.0)
 			vtest.Eq(t, "ks", same.Numeric.KS, 0.0)
@@ -259,7 +260,7 @@ func TestDriftTimeKindChanged(t *testing.T) {
 			}
 			t.Run(a.String()+" vs "+b.String(), func(t *testing.T) {
 				f := driftOf(t, timeProfile(t, a, 0, 1), timeProfile(t, b, 0, 1))
-				vtest.Eq(t, "verdict", f.Verdict, VerdictAlert)
+				vtest.Eq(t, "verdict", f.Verdict, validate.VerdictAlert)
 				if f.Numeric != nil {
 					t.Errorf("compared %s with %s: %+v", a, b, f.Numeric)
 				}
@@ -272,8 +273,8 @@ func TestDriftTimeKindChanged(t *testing.T) {
 // TestDistanceTexts checks that sketched KS and W1 carry their bounds and
 // exact ones do not.
 func TestDistanceTexts(t *testing.T) {
-	n := &NumericDrift{KS: 0.00956, Wasserstein: 12.623, Reference: MomentSummary{Count: 1}, Current: MomentSummary{Count: 1}}
-	f := FeatureDrift{Kind: "numeric", Numeric: n}
+	n := &Numeric{KS: 0.00956, Wasserstein: 12.623, Reference: MomentSummary{Count: 1}, Current: MomentSummary{Count: 1}}
+	f := Feature{Kind: "numeric", Numeric: n}
 	if ks, w1 := f.DistanceTexts(); ks != "0.0096" || w1 != "12.62" {
 		t.Errorf("exact: %q %q", ks, w1)
 	}
@@ -281,7 +282,7 @@ func TestDistanceTexts(t *testing.T) {
 	if ks, w1 := f.DistanceTexts(); ks != "0.0096 ±0.0071" || w1 != "12.62 ±34.93" {
 		t.Errorf("sketched: %q %q", ks, w1)
 	}
-	if ks, w1 := (FeatureDrift{Kind: "categorical"}).DistanceTexts(); ks != "-" || w1 != "-" {
+	if ks, w1 := (Feature{Kind: "categorical"}).DistanceTexts(); ks != "-" || w1 != "-" {
 		t.Errorf("categorical: %q %q", ks, w1)
 	}
 }

@@ -164,3 +164,13 @@ func (c *Column) mergeFrequencies(o *Column) error {
 	c.TopK.Merge(o.TopK)
 	return c.settle(c.Kind == KindString || c.Kind == KindBinary)
 }
+
+// ColumnNamed returns the column called name, or nil.
+func (p *Profile) ColumnNamed(name string) *Column {
+	for _, c := range p.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}

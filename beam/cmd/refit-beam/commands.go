@@ -15,6 +15,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -208,7 +209,7 @@ func runDrift(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r, err := validate.Drift(ctx, profs[0], profs[1], validate.DriftOptions{})
+	r, err := drift.Compare(ctx, profs[0], profs[1], drift.Options{})
 	if err != nil {
 		return err
 	}

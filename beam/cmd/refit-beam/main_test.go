@@ -13,6 +13,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -135,7 +136,7 @@ func auditEquals(t *testing.T, data, yaml string) {
 }
 
 // TestDriftEqualsRefitDrift: drift from the pipeline's profiles equals
-// validate.Drift on refit profile's profiles.
+// drift.Compare on refit profile's profiles.
 func TestDriftEqualsRefitDrift(t *testing.T) {
 	data := flights(t)
 	ref := filepath.Join(os.Getenv("REFIT_SHARED"), "datasets", "flights-200k.arrow")
@@ -151,7 +152,7 @@ func TestDriftEqualsRefitDrift(t *testing.T) {
 		}
 		return p
 	}
-	want, err := validate.Drift(ctx, profile(data), profile(data), validate.DriftOptions{})
+	want, err := drift.Compare(ctx, profile(data), profile(data), drift.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +168,10 @@ func TestDriftEqualsRefitDrift(t *testing.T) {
 	resetFlags()
 	stdout.Reset()
 	// Columns differ between the two files: the same error as validate's.
-	_, wantErr := validate.Drift(ctx, profile(ref), profile(data), validate.DriftOptions{})
+	_, wantErr := drift.Compare(ctx, profile(ref), profile(data), drift.Options{})
 	code := run(ctx, "drift", []string{"--reference", ref, "--current", data}, &stdout, &stderr)
 	if (wantErr != nil) != (code == 2) {
-		t.Errorf("exit %d; validate.Drift: %v", code, wantErr)
+		t.Errorf("exit %d; drift.Compare: %v", code, wantErr)
 	}
 }
 
