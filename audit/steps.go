@@ -8,6 +8,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -59,13 +60,13 @@ func DriftFindings(r *drift.Report, failOnDrift bool) []validate.Finding {
 // Coverage counts the configured and automatic slices of the audited
 // data, with reference shares when ref returns a profile. Every coverage
 // finding is a warning.
-func Coverage(cfg validate.CoverageConfig, ref Reference) Step {
+func Coverage(cfg coverage.Config, ref Reference) Step {
 	return func(ctx context.Context, ds *ingest.Dataset, prof *profile.Profile) (report.Section, []validate.Finding, error) {
 		rp, err := ref(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		r, err := validate.Coverage(ctx, ds, cfg, validate.CoverageOptions{Reference: rp, Current: prof})
+		r, err := coverage.Measure(ctx, ds, cfg, coverage.Options{Reference: rp, Current: prof})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -279,7 +280,7 @@ func (r *run) displayPath(p string) string {
 // warnings in the record: thin slices make evaluation weak, not the data
 // wrong.
 func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
-	opts := validate.CoverageOptions{Current: b.profile}
+	opts := coverage.Options{Current: b.profile}
 	if r.rec.ChampionBefore != "" {
 		champ, err := r.loadChampion(ctx)
 		if err != nil {
@@ -292,7 +293,7 @@ func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
 		cc.Label = "" // labels not arrived: slices are counted without them
 		s.Notes = append(s.Notes, "labels not arrived on the new rows: their columns are not checked, coverage counts no label (monitor.estimate)")
 	}
-	rep, err := validate.Coverage(ctx, b.ds, cc, opts)
+	rep, err := coverage.Measure(ctx, b.ds, cc, opts)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/workspace"
 )
@@ -99,7 +100,7 @@ func hostileRun() *workspace.Record {
 		Stages: []workspace.Stage{{Name: x, Status: workspace.StageFailed, Duration: time.Second, Notes: []string{`<img src=x onerror=alert(1)>`}}},
 		Drift: &drift.Report{Features: []drift.Feature{{Name: x, Kind: "categorical",
 			Categorical: &drift.Categorical{Categories: []drift.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
-		Coverage: &validate.CoverageReport{Slices: []validate.SliceCoverage{{Name: x, Expr: x}}}}
+		Coverage: &coverage.Report{Slices: []coverage.Slice{{Name: x, Expr: x}}}}
 }
 
 var remoteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)

@@ -11,6 +11,7 @@ import (
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/workspace"
 	"golang.org/x/net/html"
@@ -40,13 +41,13 @@ func sampleDrift() *drift.Report {
 		}}
 }
 
-func sampleCoverage() *validate.CoverageReport {
-	return &validate.CoverageReport{Rows: 3000, Verdict: validate.VerdictAlert, Label: &validate.LabelRate{Labeled: 3000, Positive: 1500, Rate: 0.5},
-		Slices: []validate.SliceCoverage{
-			{Name: "long_haul", Expr: "distance > 2000", Kind: "expr", Rows: 1234, Share: 0.411, Label: &validate.LabelRate{Rate: 0.97}},
+func sampleCoverage() *coverage.Report {
+	return &coverage.Report{Rows: 3000, Verdict: validate.VerdictAlert, Label: &coverage.LabelRate{Labeled: 3000, Positive: 1500, Rate: 0.5},
+		Slices: []coverage.Slice{
+			{Name: "long_haul", Expr: "distance > 2000", Kind: "expr", Rows: 1234, Share: 0.411, Label: &coverage.LabelRate{Rate: 0.97}},
 			{Name: "<svg onload=x>", Expr: "origin in [\"ANC\", \"<HNL>\"]", Kind: "expr", Rows: 0, Share: 0, ReferenceShare: ptr(0.01), Verdict: validate.VerdictAlert},
 		},
-		Findings: []validate.CoverageFinding{{Slice: "<svg onload=x>", Problem: validate.ProblemShareFell, Verdict: validate.VerdictAlert, Message: "share 0% vs 1% in the reference"}},
+		Findings: []coverage.Finding{{Slice: "<svg onload=x>", Problem: coverage.ProblemShareFell, Verdict: validate.VerdictAlert, Message: "share 0% vs 1% in the reference"}},
 	}
 }
 

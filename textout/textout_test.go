@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -81,11 +82,11 @@ func TestDrift(t *testing.T) {
 
 func TestCoverage(t *testing.T) {
 	share := 0.25
-	r := &validate.CoverageReport{Verdict: validate.VerdictWarn,
-		Slices: []validate.SliceCoverage{
+	r := &coverage.Report{Verdict: validate.VerdictWarn,
+		Slices: []coverage.Slice{
 			{Name: "origin=SFO", Kind: "value", Rows: 1200, Share: 0.1, ReferenceShare: &share, Verdict: validate.VerdictWarn},
 		},
-		Findings: []validate.CoverageFinding{{Slice: "origin=SFO", Problem: validate.ProblemShareFell, Verdict: validate.VerdictWarn, Message: "fell"}},
+		Findings: []coverage.Finding{{Slice: "origin=SFO", Problem: coverage.ProblemShareFell, Verdict: validate.VerdictWarn, Message: "fell"}},
 	}
 	var buf bytes.Buffer
 	if err := Coverage(&buf, r); err != nil {
@@ -93,7 +94,7 @@ func TestCoverage(t *testing.T) {
 	}
 	want := "slice       kind   rows   share   reference  label rate  verdict\n" +
 		"origin=SFO  value  1,200  10.00%  25.00%     -           warn\n" +
-		"warn: origin=SFO: " + string(validate.ProblemShareFell) + " (fell)\n" +
+		"warn: origin=SFO: " + string(coverage.ProblemShareFell) + " (fell)\n" +
 		"coverage: warn (1 slices, 1 findings)\n"
 	if got := TrimLines(buf.String()); got != want {
 		t.Errorf("Coverage:\n%s\nwant:\n%s", got, want)

@@ -191,3 +191,12 @@ func hash64(v uint64) uint64 {
 	binary.LittleEndian.PutUint64(b[:], v)
 	return xxh3.Hash(b[:])
 }
+
+// b2i is 1 for true, compiled without a branch.
+func b2i(b bool) int64 {
+	var i int64
+	if b {
+		i = 1
+	}
+	return i
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
 )
 
@@ -21,8 +22,8 @@ type auditJSON struct {
 	RowPass  bool               `json:"row_pass"`
 	Findings []validate.Finding `json:"findings"`
 	// Drift and Coverage are there with --reference and --coverage.
-	Drift    *drift.Report            `json:"drift,omitempty"`
-	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
+	Drift    *drift.Report    `json:"drift,omitempty"`
+	Coverage *coverage.Report `json:"coverage,omitempty"`
 }
 
 func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.CheckResult) error {

@@ -7,15 +7,15 @@ import (
 
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
 )
 
 // auditReports returns the drift and coverage reports of an audit's
 // sections, nil when the audit had none.
-func auditReports(a *report.Audit) (*drift.Report, *validate.CoverageReport) {
+func auditReports(a *report.Audit) (*drift.Report, *coverage.Report) {
 	var d *drift.Report
-	var c *validate.CoverageReport
+	var c *coverage.Report
 	for _, s := range a.Sections {
 		switch s := s.(type) {
 		case *report.DriftSection:

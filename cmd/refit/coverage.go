@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
 // Coverage helpers for `refit audit --coverage FILE`.
 
 // loadCoverageConfig reads a YAML coverage config (strict: unknown keys
 // fail).
-func loadCoverageConfig(path string) (validate.CoverageConfig, error) {
+func loadCoverageConfig(path string) (coverage.Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return validate.CoverageConfig{}, fmt.Errorf("--coverage: %w", err)
+		return coverage.Config{}, fmt.Errorf("--coverage: %w", err)
 	}
-	return validate.DecodeCoverageConfig(path, b)
+	return coverage.DecodeConfig(path, b)
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
 // TestCoverageText runs a coverage config over the drift test data, with
@@ -34,7 +34,7 @@ func TestCoverageText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := validate.Coverage(context.Background(), ds, cfg, validate.CoverageOptions{Reference: ref})
+	r, err := coverage.Measure(context.Background(), ds, cfg, coverage.Options{Reference: ref})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package validate
+package coverage
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ type slicePlan struct {
 // automatic ones from prof (nil: none): one per value of low-cardinality
 // columns, numeric tails beyond p1/p99, and rows with any null. Reference
 // shares come from prof when isRef.
-func planSlices(schema *arrow.Schema, cfg CoverageConfig, prof *profile.Profile, isRef bool) (*slicePlan, error) {
+func planSlices(schema *arrow.Schema, cfg Config, prof *profile.Profile, isRef bool) (*slicePlan, error) {
 	p := &slicePlan{}
 	for _, name := range slices.Sorted(maps.Keys(cfg.Slices)) {
 		prog, err := compileBool(cfg.Slices[name], schema)

@@ -1,4 +1,4 @@
-package validate
+package coverage
 
 import (
 	"bytes"
@@ -9,10 +9,11 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/refit-ml/refit/validate"
 	"go.yaml.in/yaml/v3"
 )
 
-// CoverageConfig configures [Coverage]; it decodes from YAML such as
+// Config configures [Measure]; it decodes from YAML such as
 //
 //	min_rows: 200
 //	max_share_drop: 0.5
@@ -23,7 +24,7 @@ import (
 //	  red_eye: "hour(date) < 5"
 //
 // The zero value uses the defaults and the automatic slices only.
-type CoverageConfig struct {
+type Config struct {
 	// MinRows is the fewest rows a slice may have before it is a finding.
 	// Defaults to 200.
 	MinRows int64 `yaml:"min_rows" json:"min_rows"`
@@ -49,7 +50,7 @@ type CoverageConfig struct {
 	NoAuto bool `yaml:"no_auto" json:"no_auto,omitempty"`
 }
 
-func (c CoverageConfig) withDefaults() CoverageConfig {
+func (c Config) withDefaults() Config {
 	c.MinRows = cmp.Or(c.MinRows, 200)
 	c.MaxShareDrop = cmp.Or(c.MaxShareDrop, 0.5)
 	c.MaxShareRise = cmp.Or(c.MaxShareRise, 0.5)
@@ -58,7 +59,7 @@ func (c CoverageConfig) withDefaults() CoverageConfig {
 }
 
 // Validate reports every impossible setting at once.
-func (c CoverageConfig) Validate() error {
+func (c Config) Validate() error {
 	var errs []error
 	if c.MinRows < 0 {
 		errs = append(errs, fmt.Errorf("min_rows %d: want 0 or more", c.MinRows))
@@ -78,19 +79,19 @@ func (c CoverageConfig) Validate() error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("validate: coverage config: %w: %w", ErrInvalidOptions, errors.Join(errs...))
+		return fmt.Errorf("validate: coverage config: %w: %w", validate.ErrInvalidOptions, errors.Join(errs...))
 	}
 	return nil
 }
 
-// DecodeCoverageConfig decodes a YAML coverage config strictly (unknown
+// DecodeConfig decodes a YAML coverage config strictly (unknown
 // keys fail) and validates it. name labels errors (a file name).
-func DecodeCoverageConfig(name string, data []byte) (CoverageConfig, error) {
-	var c CoverageConfig
+func DecodeConfig(name string, data []byte) (Config, error) {
+	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return c, fmt.Errorf("validate: coverage config %s: %w: %w", name, ErrInvalidOptions, err)
+		return c, fmt.Errorf("validate: coverage config %s: %w: %w", name, validate.ErrInvalidOptions, err)
 	}
 	if err := c.Validate(); err != nil {
 		return c, fmt.Errorf("%s: %w", name, err)

@@ -1,4 +1,4 @@
-package validate
+package coverage
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/internal/parts"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
-// CoverageOptions give Coverage the profiles automatic slices come from.
+// Options give Coverage the profiles automatic slices come from.
 // The zero value gives the configured slices and the null slice only.
-type CoverageOptions struct {
+type Options struct {
 	// Reference, when set, is the reference profile: automatic slices come
 	// from it, and so do reference shares of value and tail slices.
 	Reference *profile.Profile
@@ -23,31 +24,31 @@ type CoverageOptions struct {
 	// ReferenceCoverage, when set, gives the reference share of every slice
 	// it has by name (a coverage run over the reference data), overriding
 	// shares from Reference.
-	ReferenceCoverage *CoverageReport
+	ReferenceCoverage *Report
 }
 
-// CoverageReport counts the rows of each slice of a dataset.
-type CoverageReport struct {
-	Rows   int64           `json:"rows"`
-	Config CoverageConfig  `json:"config"`
-	Label  *LabelRate      `json:"label,omitempty"` // over every row
-	Slices []SliceCoverage `json:"slices"`
+// Report counts the rows of each slice of a dataset.
+type Report struct {
+	Rows   int64      `json:"rows"`
+	Config Config     `json:"config"`
+	Label  *LabelRate `json:"label,omitempty"` // over every row
+	Slices []Slice    `json:"slices"`
 	// Findings are the slices with too few rows or a fallen share.
-	Findings []CoverageFinding `json:"findings,omitempty"`
-	Verdict  Verdict           `json:"verdict"`
+	Findings []Finding        `json:"findings,omitempty"`
+	Verdict  validate.Verdict `json:"verdict"`
 }
 
-// SliceCoverage is one slice's count.
-type SliceCoverage struct {
+// Slice is one slice's count.
+type Slice struct {
 	Name  string  `json:"name"`
 	Expr  string  `json:"expr"`
 	Kind  string  `json:"kind"` // SliceExpr, SliceValue, SliceTail or SliceNulls
 	Rows  int64   `json:"rows"`
 	Share float64 `json:"share"` // Rows / all rows
 	// ReferenceShare is the slice's share of the reference, when known.
-	ReferenceShare *float64   `json:"reference_share,omitempty"`
-	Label          *LabelRate `json:"label,omitempty"`
-	Verdict        Verdict    `json:"verdict"`
+	ReferenceShare *float64         `json:"reference_share,omitempty"`
+	Label          *LabelRate       `json:"label,omitempty"`
+	Verdict        validate.Verdict `json:"verdict"`
 }
 
 // LabelRate is the share of rows where the label is true, among the
@@ -58,12 +59,12 @@ type LabelRate struct {
 	Rate     float64 `json:"rate"`
 }
 
-// CoverageFinding is a problem with one slice.
-type CoverageFinding struct {
-	Slice   string  `json:"slice"`
-	Problem string  `json:"problem"` // "too few rows", "share fell" or "share rose"
-	Message string  `json:"message"`
-	Verdict Verdict `json:"verdict"`
+// Finding is a problem with one slice.
+type Finding struct {
+	Slice   string           `json:"slice"`
+	Problem string           `json:"problem"` // "too few rows", "share fell" or "share rose"
+	Message string           `json:"message"`
+	Verdict validate.Verdict `json:"verdict"`
 }
 
 // Coverage counts the rows of every slice of ds in one parallel pass (one
@@ -72,7 +73,7 @@ type CoverageFinding struct {
 // rose by more than cfg.MaxShareRise of its reference share beyond sampling
 // noise, is a finding (warn; alert when the slice is empty but was not in
 // the reference).
-func Coverage(ctx context.Context, ds *ingest.Dataset, cfg CoverageConfig, opts CoverageOptions) (*CoverageReport, error) {
+func Measure(ctx context.Context, ds *ingest.Dataset, cfg Config, opts Options) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -214,7 +215,7 @@ func (p *slicePlan) labels(rec arrow.Record) (*array.Boolean, error) {
 	b, ok := arr.(*array.Boolean)
 	if !ok {
 		arr.Release()
-		return nil, fmt.Errorf("label %q: not a boolean: %w", p.label.Source(), ErrInvalidOptions)
+		return nil, fmt.Errorf("label %q: not a boolean: %w", p.label.Source(), validate.ErrInvalidOptions)
 	}
 	return b, nil
 }

@@ -1,4 +1,4 @@
-package validate
+package coverage
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/internal/vtest"
 	"github.com/refit-ml/refit/validate/profile"
 )
@@ -50,7 +51,7 @@ func covData(t *testing.T, n, ancUntil int) *ingest.Dataset {
 	return ds
 }
 
-func sliceByName(t *testing.T, r *CoverageReport, name string) SliceCoverage {
+func sliceByName(t *testing.T, r *Report, name string) Slice {
 	t.Helper()
 	for _, s := range r.Slices {
 		if s.Name == name {
@@ -58,18 +59,18 @@ func sliceByName(t *testing.T, r *CoverageReport, name string) SliceCoverage {
 		}
 	}
 	t.Fatalf("no slice %q", name)
-	return SliceCoverage{}
+	return Slice{}
 }
 
 func TestCoverageCounts(t *testing.T) {
 	ds := covData(t, 4000, 4000)
-	cfg := CoverageConfig{MinRows: 100, Label: "delay > 15", Slices: map[string]string{
+	cfg := Config{MinRows: 100, Label: "delay > 15", Slices: map[string]string{
 		"long": "distance > 900", "alaska": `origin in ["ANC", "HNL"]`}}
 	prof, err := profile.Scan(context.Background(), ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Coverage(context.Background(), ds, cfg, CoverageOptions{Reference: prof})
+	r, err := Measure(context.Background(), ds, cfg, Options{Reference: prof})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestCoverageCounts(t *testing.T) {
 	if tail.Rows < 30 || tail.Rows > 50 || tail.ReferenceShare == nil {
 		t.Errorf("distance > p99: %d rows, reference share %v", tail.Rows, tail.ReferenceShare)
 	}
-	vtest.Eq(t, "verdict", r.Verdict, VerdictWarn) // tails have < 100 rows
+	vtest.Eq(t, "verdict", r.Verdict, validate.VerdictWarn) // tails have < 100 rows
 }
 
 // TestCoverageShareFell: ANC vanishes after row 2000 of the current data.
@@ -100,12 +101,12 @@ func TestCoverageShareFell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := CoverageConfig{MinRows: 1, MaxShareDrop: 0.4}
+	cfg := Config{MinRows: 1, MaxShareDrop: 0.4}
 	for _, tt := range []struct {
 		ancUntil int
-		want     Verdict
-	}{{4000, VerdictOK}, {1000, VerdictWarn}, {0, VerdictAlert}} {
-		r, err := Coverage(context.Background(), covData(t, 4000, tt.ancUntil), cfg, CoverageOptions{Reference: prof})
+		want     validate.Verdict
+	}{{4000, validate.VerdictOK}, {1000, validate.VerdictWarn}, {0, validate.VerdictAlert}} {
+		r, err := Measure(context.Background(), covData(t, 4000, tt.ancUntil), cfg, Options{Reference: prof})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,25 +118,25 @@ func TestCoverageShareFell(t *testing.T) {
 
 func TestCoverageConfig(t *testing.T) {
 	good := "min_rows: 50\nmax_share_drop: 0.3\nlabel: \"delay > 15\"\nslices:\n  long: \"distance > 900\"\n"
-	c, err := DecodeCoverageConfig("good.yaml", []byte(good))
+	c, err := DecodeConfig("good.yaml", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	vtest.Eq(t, "config", c, CoverageConfig{MinRows: 50, MaxShareDrop: 0.3, Label: "delay > 15", Slices: map[string]string{"long": "distance > 900"}})
+	vtest.Eq(t, "config", c, Config{MinRows: 50, MaxShareDrop: 0.3, Label: "delay > 15", Slices: map[string]string{"long": "distance > 900"}})
 	for name, bad := range map[string]string{
 		"unknown key": "min_row: 5\n",
 		"bad drop":    "max_share_drop: 2\nmin_rows: -1\n",
 		"empty slice": "slices: {a: \"\"}\n",
 	} {
-		if _, err := DecodeCoverageConfig("bad.yaml", []byte(bad)); !errors.Is(err, ErrInvalidOptions) {
-			t.Errorf("%s: err %v, want ErrInvalidOptions", name, err)
+		if _, err := DecodeConfig("bad.yaml", []byte(bad)); !errors.Is(err, validate.ErrInvalidOptions) {
+			t.Errorf("%s: err %v, want validate.ErrInvalidOptions", name, err)
 		}
 	}
 	ds := covData(t, 10, 10)
-	if _, err := Coverage(context.Background(), ds, CoverageConfig{Slices: map[string]string{"x": "nope > 1"}}, CoverageOptions{}); err == nil {
+	if _, err := Measure(context.Background(), ds, Config{Slices: map[string]string{"x": "nope > 1"}}, Options{}); err == nil {
 		t.Error("unknown column in a slice: no error")
 	}
-	if _, err := Coverage(context.Background(), ds, CoverageConfig{Slices: map[string]string{"x": "distance + 1"}}, CoverageOptions{}); err == nil {
+	if _, err := Measure(context.Background(), ds, Config{Slices: map[string]string{"x": "distance + 1"}}, Options{}); err == nil {
 		t.Error("non-boolean slice: no error")
 	}
 }
@@ -152,7 +153,7 @@ func TestCoverageFlights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := CoverageConfig{Label: "delay > 15", Slices: map[string]string{
+	cfg := Config{Label: "delay > 15", Slices: map[string]string{
 		"long_haul": "distance > 2000", "red_eye": "hour(date) < 5", "alaska_hawaii": `origin in ["ANC", "HNL"]`}}
 	jan, err := colexpr.Compile("month(date) == 1", ds.Schema())
 	if err != nil {
@@ -163,7 +164,7 @@ func TestCoverageFlights(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	r, err := Coverage(ctx, ds, cfg, CoverageOptions{Reference: ref})
+	r, err := Measure(ctx, ds, cfg, Options{Reference: ref})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
-package validate
+package coverage
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/refit-ml/refit/validate"
 )
 
 // Problems of a coverage finding.
@@ -18,8 +20,8 @@ const (
 const shareNoiseZ = 3
 
 // report turns the counts into slices and findings.
-func (p *slicePlan) report(c *sliceCounts, cfg CoverageConfig, ref *CoverageReport) *CoverageReport {
-	r := &CoverageReport{Rows: c.rows, Config: cfg, Label: labelRate(c.label)}
+func (p *slicePlan) report(c *sliceCounts, cfg Config, ref *Report) *Report {
+	r := &Report{Rows: c.rows, Config: cfg, Label: labelRate(c.label)}
 	refShares := map[string]float64{}
 	if ref != nil {
 		for _, s := range ref.Slices {
@@ -27,7 +29,7 @@ func (p *slicePlan) report(c *sliceCounts, cfg CoverageConfig, ref *CoverageRepo
 		}
 	}
 	for i, d := range p.defs {
-		s := SliceCoverage{Name: d.name, Expr: d.expr, Kind: d.kind, Rows: c.slices[i].rows,
+		s := Slice{Name: d.name, Expr: d.expr, Kind: d.kind, Rows: c.slices[i].rows,
 			ReferenceShare: d.refShare, Label: labelRate(c.slices[i])}
 		if c.rows > 0 {
 			s.Share = float64(s.Rows) / float64(c.rows)
@@ -51,13 +53,13 @@ func labelRate(c counts) *LabelRate {
 
 // sliceFindings checks one slice and sets its verdict. The null slice is
 // never a finding: fewer nulls are no loss of coverage.
-func sliceFindings(s *SliceCoverage, cfg CoverageConfig, rows int64) []CoverageFinding {
+func sliceFindings(s *Slice, cfg Config, rows int64) []Finding {
 	if s.Kind == SliceNulls {
 		return nil
 	}
-	var out []CoverageFinding
+	var out []Finding
 	if s.Rows < cfg.MinRows {
-		out = append(out, CoverageFinding{Slice: s.Name, Problem: ProblemFewRows, Verdict: VerdictWarn,
+		out = append(out, Finding{Slice: s.Name, Problem: ProblemFewRows, Verdict: validate.VerdictWarn,
 			Message: fmt.Sprintf("%d rows, want at least %d", s.Rows, cfg.MinRows)})
 	}
 	if ref := s.ReferenceShare; ref != nil && *ref > 0 {
@@ -73,7 +75,7 @@ func sliceFindings(s *SliceCoverage, cfg CoverageConfig, rows int64) []CoverageF
 // or a rise past the configured fraction that is also beyond sampling noise
 // (shareNoiseZ standard errors of a binomial share at the reference rate on
 // the current rows).
-func shareFindings(s *SliceCoverage, ref float64, cfg CoverageConfig, rows int64) []CoverageFinding {
+func shareFindings(s *Slice, ref float64, cfg Config, rows int64) []Finding {
 	change := (s.Share - ref) / ref
 	noise := 0.0
 	if rows > 0 {
@@ -82,15 +84,15 @@ func shareFindings(s *SliceCoverage, ref float64, cfg CoverageConfig, rows int64
 	beyondNoise := math.Abs(s.Share-ref) > noise
 	switch {
 	case -change > cfg.MaxShareDrop && (beyondNoise || s.Rows == 0):
-		v := VerdictWarn
+		v := validate.VerdictWarn
 		if s.Rows == 0 {
-			v = VerdictAlert
+			v = validate.VerdictAlert
 		}
-		return []CoverageFinding{{Slice: s.Name, Problem: ProblemShareFell, Verdict: v,
+		return []Finding{{Slice: s.Name, Problem: ProblemShareFell, Verdict: v,
 			Message: fmt.Sprintf("share %.4g%% vs %.4g%% in the reference (-%.0f%%, more than %.0f%%)",
 				100*s.Share, 100*ref, -100*change, 100*cfg.MaxShareDrop)}}
 	case change > cfg.MaxShareRise && beyondNoise:
-		return []CoverageFinding{{Slice: s.Name, Problem: ProblemShareRose, Verdict: VerdictWarn,
+		return []Finding{{Slice: s.Name, Problem: ProblemShareRose, Verdict: validate.VerdictWarn,
 			Message: fmt.Sprintf("share %.4g%% vs %.4g%% in the reference (+%.0f%%, more than %.0f%%)",
 				100*s.Share, 100*ref, 100*change, 100*cfg.MaxShareRise)}}
 	}

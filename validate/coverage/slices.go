@@ -1,4 +1,4 @@
-package validate
+package coverage
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -45,7 +46,7 @@ func (g exprGroup) mark(rec arrow.Record, masks [][]bool) error {
 	defer arr.Release()
 	b, ok := arr.(*array.Boolean)
 	if !ok {
-		return fmt.Errorf("slice %q: not a boolean: %w", g.prog.Source(), ErrInvalidOptions)
+		return fmt.Errorf("slice %q: not a boolean: %w", g.prog.Source(), validate.ErrInvalidOptions)
 	}
 	m := masks[g.slice]
 	for i := range m {
