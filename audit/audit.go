@@ -12,7 +12,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -24,10 +24,10 @@ type Input struct {
 	Dataset *ingest.Dataset
 	Profile *profile.Profile
 	// Expectations are the checks.
-	Expectations *validate.Expectations
-	// Check are the options of validate.Check (its clock, key limit and
+	Expectations *expect.Expectations
+	// Check are the options of expect.Check (its clock, key limit and
 	// progress).
-	Check validate.CheckOptions
+	Check expect.CheckOptions
 	// Checked, when set, is called once the expectations are checked and
 	// before the steps run, e.g. to end a progress line.
 	Checked func()
@@ -35,12 +35,12 @@ type Input struct {
 
 // Step is an optional part of an audit: it sees the data and its profile
 // and returns a report section (nil for none) and findings to add.
-type Step func(ctx context.Context, ds *ingest.Dataset, prof *profile.Profile) (report.Section, []validate.Finding, error)
+type Step func(ctx context.Context, ds *ingest.Dataset, prof *profile.Profile) (report.Section, []expect.Finding, error)
 
 // Run checks the expectations and runs the steps, in order, returning the
 // report model and the check result, whose findings include the steps'.
-func Run(ctx context.Context, in Input, steps ...Step) (*report.Audit, *validate.CheckResult, error) {
-	res, err := validate.Check(ctx, in.Dataset, in.Profile, in.Expectations, in.Check)
+func Run(ctx context.Context, in Input, steps ...Step) (*report.Audit, *expect.CheckResult, error) {
+	res, err := expect.Check(ctx, in.Dataset, in.Profile, in.Expectations, in.Check)
 	if in.Checked != nil {
 		in.Checked()
 	}

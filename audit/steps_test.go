@@ -5,6 +5,7 @@ import (
 
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 func TestDriftFindings(t *testing.T) {
@@ -18,8 +19,8 @@ func TestDriftFindings(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		fail bool
-		sev  validate.Severity
-	}{{false, validate.SeverityWarn}, {true, validate.SeverityError}} {
+		sev  expect.Severity
+	}{{false, expect.SeverityWarn}, {true, expect.SeverityError}} {
 		got := DriftFindings(r, tt.fail)
 		if len(got) != 2 || got[0].Column != "distance" || got[1].Column != "delay" {
 			t.Fatalf("failOnDrift %v: findings %+v, want distance and delay (origin only warns)", tt.fail, got)

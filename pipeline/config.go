@@ -32,7 +32,7 @@ type Config struct {
 	// Optional; without it only the schema and the drift are checked.
 	Expectations string `yaml:"expectations"`
 	// Coverage lists slices whose rows are counted in every batch; see
-	// coverage.Config. Label defaults to train.label.
+	// validate/coverage.Config. Label defaults to train.label.
 	Coverage  coverage.Config `yaml:"coverage"`
 	Drift     DriftConfig     `yaml:"drift"`
 	Monitor   MonitorConfig   `yaml:"monitor"`

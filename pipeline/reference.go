@@ -8,7 +8,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/registry"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -53,8 +53,8 @@ func profileTraining(ctx context.Context, rs rows, label string) (*profile.Profi
 // trainingAccumulator gathers profileTraining's results record by record.
 type trainingAccumulator struct {
 	profile *profile.Profile
-	dups    *validate.DuplicateCounter
-	label   *validate.LabelProfiler
+	dups    *expect.DuplicateCounter
+	label   *expect.LabelProfiler
 	q       trainingQuality
 }
 
@@ -63,9 +63,9 @@ func newTrainingAccumulator(schema *arrow.Schema, label string) (*trainingAccumu
 	for _, f := range schema.Fields() {
 		a.q.DuplicateColumns = append(a.q.DuplicateColumns, f.Name)
 	}
-	a.dups = validate.NewDuplicateCounter(a.q.DuplicateColumns, 0)
+	a.dups = expect.NewDuplicateCounter(a.q.DuplicateColumns, 0)
 	var err error
-	a.label, err = validate.NewLabelProfiler(label, schema)
+	a.label, err = expect.NewLabelProfiler(label, schema)
 	return a, err
 }
 

@@ -4,7 +4,7 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -19,10 +19,10 @@ type Audit struct {
 	Profile *profile.Result
 	// Checks is the number of expectation checks evaluated.
 	Checks   int
-	Findings []validate.Finding
-	// Passed are the checks that passed (validate.CheckResult.Passed);
+	Findings []expect.Finding
+	// Passed are the checks that passed (expect.CheckResult.Passed);
 	// the report lists them beside the findings.
-	Passed []validate.Finding
+	Passed []expect.Finding
 	// Sections are optional parts placed after the findings, in order.
 	Sections []Section
 }
@@ -60,7 +60,7 @@ const (
 func (a *Audit) Verdict() Verdict {
 	v := Pass
 	for _, f := range a.Findings {
-		if f.Severity == validate.SeverityError {
+		if f.Severity == expect.SeverityError {
 			return Fail
 		}
 		v = Warn
@@ -71,7 +71,7 @@ func (a *Audit) Verdict() Verdict {
 // counts returns the numbers of error and warning findings.
 func (a *Audit) counts() (errs, warns int) {
 	for _, f := range a.Findings {
-		if f.Severity == validate.SeverityError {
+		if f.Severity == expect.SeverityError {
 			errs++
 		} else {
 			warns++

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/validate/profile"
 	"golang.org/x/net/html"
 )
@@ -39,13 +39,13 @@ func sample() *Audit {
 				TimeRange: &profile.TimeRange{Min: ts, Max: ts.AddDate(0, 11, 30)},
 				Numeric:   &profile.NumericResult{Finite: 3000000, Histogram: profile.Histogram{Edges: []float64{0, 1, 2}, Counts: []int64{5, 10}}}},
 		}},
-		Findings: []validate.Finding{
-			{Check: "range", Column: "<script>alert(1)</script>", Severity: validate.SeverityError, Expected: "values within [-10, 100]",
+		Findings: []expect.Finding{
+			{Check: "range", Column: "<script>alert(1)</script>", Severity: expect.SeverityError, Expected: "values within [-10, 100]",
 				Observed: "min -60, max 1500; 2 of 9 (22.2%)", Failing: 2, Total: 9, Fraction: 2.0 / 9,
-				Examples: []validate.Example{{Row: 4, Value: "1000"}, {Row: 7, Value: "a|b"}}},
-			{Check: "rule", Rule: "arrives_after", Severity: validate.SeverityWarn, Expected: "arr >= dep",
+				Examples: []expect.Example{{Row: 4, Value: "1000"}, {Row: 7, Value: "a|b"}}},
+			{Check: "rule", Rule: "arrives_after", Severity: expect.SeverityWarn, Expected: "arr >= dep",
 				Observed: "1 of 10 (10%)", Failing: 1, Total: 10, Fraction: 0.1},
-			{Check: "rows", Severity: validate.SeverityWarn, Expected: "rows at least 4,000,000", Observed: "3,000,000 rows"},
+			{Check: "rows", Severity: expect.SeverityWarn, Expected: "rows at least 4,000,000", Observed: "3,000,000 rows"},
 		},
 		Sections: []Section{testSection{}},
 	}

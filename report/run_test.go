@@ -13,6 +13,7 @@ import (
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/workspace"
 	"golang.org/x/net/html"
 )
@@ -70,7 +71,7 @@ func sampleRun() *workspace.Record {
 			stage("decide", workspace.StageOK, 80*time.Millisecond, 27*time.Millisecond), stage("train", workspace.StageOK, 110*time.Millisecond, 522*time.Millisecond, "30 epochs"),
 			stage("optimize", workspace.StageOK, 640*time.Millisecond, 136*time.Millisecond), stage("evaluate", workspace.StageOK, 780*time.Millisecond, 1600*time.Millisecond, "<gates> passed"),
 			stage("register", workspace.StageSkipped, 2390*time.Millisecond, 0, "promotion off")},
-		Findings: &validate.CheckResult{Checks: 12, Findings: []validate.Finding{{Check: "range", Column: "distance", Severity: validate.SeverityWarn,
+		Findings: &expect.CheckResult{Checks: 12, Findings: []expect.Finding{{Check: "range", Column: "distance", Severity: expect.SeverityWarn,
 			Expected: "values within [30, 1410]", Observed: "max 3396", Failing: 69, Total: 3000, Fraction: 0.023}}},
 		Drift: sampleDrift(), Coverage: sampleCoverage(),
 		Monitor:  &workspace.MonitorResult{Metric: "auc", Value: 0.71, Rows: 3000, Threshold: 0.7},

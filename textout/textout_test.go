@@ -9,6 +9,7 @@ import (
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -104,20 +105,20 @@ func TestCoverage(t *testing.T) {
 func TestFindings(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		f    []validate.Finding
+		f    []expect.Finding
 		want string
 	}{
 		{"none", nil, ""},
-		{"rule with examples and files", []validate.Finding{{Check: "rule", Rule: "positive", Column: "delay", Severity: validate.SeverityError,
+		{"rule with examples and files", []expect.Finding{{Check: "rule", Rule: "positive", Column: "delay", Severity: expect.SeverityError,
 			Expected: "true", Observed: "2 rows false",
-			Examples: []validate.Example{{Row: 7, Value: "-3"}, {File: "a.parquet", FileRow: 2, Value: strings.Repeat("v", 61)}},
-			Files:    []validate.FileCount{{File: "a.parquet", Failing: 1200}}}},
+			Examples: []expect.Example{{Row: 7, Value: "-3"}, {File: "a.parquet", FileRow: 2, Value: strings.Repeat("v", 61)}},
+			Files:    []expect.FileCount{{File: "a.parquet", Failing: 1200}}}},
 			"\nseverity  check  column    expected  observed\n" +
 				"error     rule   positive  true      2 rows false\n" +
 				"                           examples: row 7 \"-3\", a.parquet:2 \"" + strings.Repeat("v", 60) + "…\"\n" +
 				"                           by file: a.parquet 1,200\n"},
-		{"column and none", []validate.Finding{{Check: "not_null", Column: "delay", Severity: validate.SeverityWarn, Expected: "0", Observed: "1"},
-			{Check: "rows", Severity: validate.SeverityError, Expected: ">= 10", Observed: "3"}},
+		{"column and none", []expect.Finding{{Check: "not_null", Column: "delay", Severity: expect.SeverityWarn, Expected: "0", Observed: "1"},
+			{Check: "rows", Severity: expect.SeverityError, Expected: ">= 10", Observed: "3"}},
 			"\nseverity  check     column  expected  observed\n" +
 				"warn      not_null  delay   0         1\n" +
 				"error     rows      -       >= 10     3\n"},

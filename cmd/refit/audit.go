@@ -10,7 +10,7 @@ import (
 	"github.com/refit-ml/refit/audit"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/spf13/cobra"
 )
 
@@ -80,7 +80,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 	if err != nil {
 		return err
 	}
-	exp, err := validate.LoadExpectations(f.expect)
+	exp, err := expect.Load(f.expect)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 		return err
 	}
 	in := auditInput{sources: args, ds: ds, exp: exp, stderr: cmd.ErrOrStderr(),
-		opts: validate.CheckOptions{Now: now, MaxKeys: f.maxKeys}}
+		opts: expect.CheckOptions{Now: now, MaxKeys: f.maxKeys}}
 	a, res, err := runAudit(ctx, in, extra...)
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 		return err
 	}
 	if res.Failed() {
-		return fmt.Errorf("%w: %d error findings", errFailed, res.Count(validate.SeverityError))
+		return fmt.Errorf("%w: %d error findings", errFailed, res.Count(expect.SeverityError))
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func parseNow(s string) (time.Time, error) {
 	if s == "" {
 		return time.Now(), nil
 	}
-	b, err := validate.ParseBound(s)
+	b, err := expect.ParseBound(s)
 	if err != nil || !b.IsTime {
 		return time.Time{}, fmt.Errorf("--now %q: want RFC 3339 (2024-03-01T02:00:00Z) or a date (2024-03-01)", s)
 	}
@@ -126,7 +126,7 @@ func parseNow(s string) (time.Time, error) {
 
 // runAudit profiles the data (with progress on in.stderr when it is a
 // terminal), then audits it: see audit.Run.
-func runAudit(ctx context.Context, in auditInput, steps ...audit.Step) (*report.Audit, *validate.CheckResult, error) {
+func runAudit(ctx context.Context, in auditInput, steps ...audit.Step) (*report.Audit, *expect.CheckResult, error) {
 	prof, err := profileData(ctx, in.ds, "", in.stderr)
 	if err != nil {
 		return nil, nil, err
@@ -141,8 +141,8 @@ func runAudit(ctx context.Context, in auditInput, steps ...audit.Step) (*report.
 type auditInput struct {
 	sources []string
 	ds      *ingest.Dataset
-	exp     *validate.Expectations
-	opts    validate.CheckOptions
+	exp     *expect.Expectations
+	opts    expect.CheckOptions
 	stderr  io.Writer // progress, when a terminal
 }
 

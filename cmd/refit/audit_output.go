@@ -6,32 +6,32 @@ import (
 
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/coverage"
 	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 // auditJSON is the --format json output of audit.
 type auditJSON struct {
-	Sources  []string           `json:"sources"`
-	Rows     int64              `json:"rows"`
-	Verdict  report.Verdict     `json:"verdict"`
-	Checks   int                `json:"checks"`
-	Errors   int                `json:"errors"`
-	Warnings int                `json:"warnings"`
-	RowPass  bool               `json:"row_pass"`
-	Findings []validate.Finding `json:"findings"`
+	Sources  []string         `json:"sources"`
+	Rows     int64            `json:"rows"`
+	Verdict  report.Verdict   `json:"verdict"`
+	Checks   int              `json:"checks"`
+	Errors   int              `json:"errors"`
+	Warnings int              `json:"warnings"`
+	RowPass  bool             `json:"row_pass"`
+	Findings []expect.Finding `json:"findings"`
 	// Drift and Coverage are there with --reference and --coverage.
 	Drift    *drift.Report    `json:"drift,omitempty"`
 	Coverage *coverage.Report `json:"coverage,omitempty"`
 }
 
-func writeAudit(w io.Writer, format string, a *report.Audit, res *validate.CheckResult) error {
-	errs, warns := res.Count(validate.SeverityError), res.Count(validate.SeverityWarn)
+func writeAudit(w io.Writer, format string, a *report.Audit, res *expect.CheckResult) error {
+	errs, warns := res.Count(expect.SeverityError), res.Count(expect.SeverityWarn)
 	if format == "json" {
 		findings := a.Findings
 		if findings == nil {
-			findings = []validate.Finding{}
+			findings = []expect.Finding{}
 		}
 		d, c := auditReports(a)
 		return writeJSON(w, auditJSON{Sources: a.Dataset.Sources, Rows: a.Dataset.Rows, Verdict: a.Verdict(),

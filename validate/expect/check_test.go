@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"context"
@@ -78,7 +78,7 @@ func TestCheckFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			exp, err := DecodeExpectations([]byte("version: 1\n"+tt.yaml+"\n"), "test.yaml")
+			exp, err := Decode([]byte("version: 1\n"+tt.yaml+"\n"), "test.yaml")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +118,7 @@ func shortFindings(fs []Finding) []want {
 
 func TestCheckFindingDetails(t *testing.T) {
 	ds, prof := tripData(t)
-	exp, err := DecodeExpectations([]byte(`version: 1
+	exp, err := Decode([]byte(`version: 1
 severity: warn
 columns:
   delay:
@@ -151,7 +151,7 @@ columns:
 
 func TestCheckMismatchedExpectations(t *testing.T) {
 	ds, prof := tripData(t)
-	exp, err := DecodeExpectations([]byte(`version: 1
+	exp, err := Decode([]byte(`version: 1
 columns:
   origin:
     range: {min: 0}
@@ -178,7 +178,7 @@ rules:
 
 func TestCheckKeyCap(t *testing.T) {
 	ds, prof := tripData(t)
-	exp, err := DecodeExpectations([]byte("version: 1\nduplicate_rows: {max_fraction: 0}\n"), "c.yaml")
+	exp, err := Decode([]byte("version: 1\nduplicate_rows: {max_fraction: 0}\n"), "c.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestCheckExamplePlaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp, err := DecodeExpectations([]byte(`version: 1
+	exp, err := Decode([]byte(`version: 1
 duplicate_rows: {max_fraction: 0}
 columns:
   delay: {negatives: {max_fraction: 0}, range: {min: -10, max: 100}}
@@ -244,7 +244,7 @@ columns:
 			t.Errorf("%s: files %v for failing rows in one file", f.Check, f.Files)
 		}
 	}
-	exp, err = DecodeExpectations([]byte("version: 1\nduplicate_rows: {max_fraction: 0, columns: [origin]}\ncolumns: {origin: {values: {allowed: [SEA]}}}\n"), "x.yaml")
+	exp, err = Decode([]byte("version: 1\nduplicate_rows: {max_fraction: 0, columns: [origin]}\ncolumns: {origin: {values: {allowed: [SEA]}}}\n"), "x.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

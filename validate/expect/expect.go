@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"fmt"
@@ -10,8 +10,8 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ExpectVersion is the version of the expectations file format.
-const ExpectVersion = 1
+// Version is the version of the expectations file format.
+const Version = 1
 
 // Severity says whether a failing check fails the audit (error) or is only
 // reported (warn).
@@ -25,7 +25,7 @@ const (
 
 // Expectations are the checks of an expectations file (see the package
 // doc's Expectations section for the format). Decode one with
-// [DecodeExpectations]; build one in code and call [Expectations.Validate].
+// [Decode]; build one in code and call [Expectations.Validate].
 type Expectations struct {
 	Version int `yaml:"version"`
 	// Severity is the default of every check. Defaults to error.

@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"fmt"
@@ -65,7 +65,7 @@ func Infer(prof *profile.Profile, opts InferOptions) *Expectations {
 	opts = opts.withDefaults()
 	n := prof.Rows
 	lo, hi := int64(math.Floor(float64(n)*(1-opts.RowMargin))), int64(math.Ceil(float64(n)*(1+opts.RowMargin)))
-	e := &Expectations{Version: ExpectVersion, Rows: &RowsCheck{Min: &lo, Max: &hi},
+	e := &Expectations{Version: Version, Rows: &RowsCheck{Min: &lo, Max: &hi},
 		Schema: &SchemaCheck{}, Columns: map[string]*ColumnExpectation{}, notes: map[string]string{}}
 	e.notes[""] = header(prof, opts)
 	e.notes["rows"] = fmt.Sprintf("%s rows observed; the range allows ±%g %%.", numfmt.Count(n), opts.RowMargin*100)

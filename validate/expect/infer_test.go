@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"context"
@@ -20,7 +20,7 @@ func inferAndCheck(t *testing.T, ds *ingest.Dataset, prof *profile.Profile) *Che
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp, err := DecodeExpectations(out, "inferred.yaml")
+	exp, err := Decode(out, "inferred.yaml")
 	if err != nil {
 		t.Fatalf("inferred expectations do not load: %v\n%s", err, out)
 	}

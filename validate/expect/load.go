@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"errors"
@@ -19,20 +19,20 @@ import (
 // one.
 const unnamedFile = "expectations"
 
-// LoadExpectations reads and validates an expectations file.
-func LoadExpectations(path string) (*Expectations, error) {
+// Load reads and validates an expectations file.
+func Load(path string) (*Expectations, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("validate: read expectations: %w: %w", ErrInvalidExpectations, err)
 	}
-	return DecodeExpectations(data, path)
+	return Decode(data, path)
 }
 
-// DecodeExpectations reads expectations strictly (unknown keys and wrong
+// Decode reads expectations strictly (unknown keys and wrong
 // types are errors) and validates them. Every problem is reported at once,
 // as a joined error of *yamlstrict.Error naming file, line and column and
 // wrapping ErrInvalidExpectations.
-func DecodeExpectations(data []byte, file string) (*Expectations, error) {
+func Decode(data []byte, file string) (*Expectations, error) {
 	var e Expectations
 	named := file
 	if named == "" {
@@ -181,8 +181,8 @@ func (p *problems) severity(path string, s Severity) {
 // *yamlstrict.Error wrapping ErrInvalidExpectations), or nil.
 func (e *Expectations) Validate() error {
 	p := &problems{e: e}
-	if e.Version != ExpectVersion {
-		p.add("version", "version %d: want `version: %d` at the top of the file", e.Version, ExpectVersion)
+	if e.Version != Version {
+		p.add("version", "version %d: want `version: %d` at the top of the file", e.Version, Version)
 	}
 	p.severity("", e.Severity)
 	if r := e.Rows; r != nil {

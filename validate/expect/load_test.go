@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"bufio"
@@ -20,14 +20,14 @@ func TestDecodeExpectationsFiles(t *testing.T) {
 	}
 	for _, path := range good {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			if _, err := LoadExpectations(path); err != nil {
+			if _, err := Load(path); err != nil {
 				t.Errorf("unexpected error:\n%v", err)
 			}
 		})
 	}
 	for _, path := range bad {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			_, err := LoadExpectations(path)
+			_, err := Load(path)
 			if !errors.Is(err, ErrInvalidExpectations) {
 				t.Fatalf("err = %v, want ErrInvalidExpectations", err)
 			}
@@ -57,7 +57,7 @@ func wantedErrors(t *testing.T, path string) []string {
 }
 
 func TestExpectationsRoundTrip(t *testing.T) {
-	e, err := LoadExpectations("testdata/expect_full.good.yaml")
+	e, err := Load("testdata/expect_full.good.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestExpectationsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := DecodeExpectations(out, "encoded")
+	back, err := Decode(out, "encoded")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -85,7 +85,7 @@ func TestExpectationsRoundTrip(t *testing.T) {
 // ErrInvalidExpectations; expectations without a file name are called
 // "expectations".
 func TestExpectationsErrorPositioned(t *testing.T) {
-	_, err := DecodeExpectations([]byte("version: 1\ncolumns:\n  a:\n    nulls: {max_fraction: 2}\n"), "")
+	_, err := Decode([]byte("version: 1\ncolumns:\n  a:\n    nulls: {max_fraction: 2}\n"), "")
 	var pe *yamlstrict.Error
 	if !errors.Is(err, ErrInvalidExpectations) || !errors.As(err, &pe) {
 		t.Fatalf("got %v, want ErrInvalidExpectations and a *yamlstrict.Error", err)

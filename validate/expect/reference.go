@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"fmt"
@@ -108,7 +108,7 @@ func (o ReferenceOptions) withDefaults() ReferenceOptions {
 // nature. Columns the reference lacks are skipped.
 func InferReference(ref, cur *profile.Profile, opts ReferenceOptions) *Expectations {
 	opts = opts.withDefaults()
-	e := &Expectations{Version: ExpectVersion, Severity: SeverityError,
+	e := &Expectations{Version: Version, Severity: SeverityError,
 		Schema: &SchemaCheck{AllowExtraColumns: true}, Columns: map[string]*ColumnExpectation{}, notes: map[string]string{}}
 	e.notes[""] = fmt.Sprintf("Checks inferred from a reference of %s rows for a batch of %s rows (alpha %g).",
 		numfmt.Count(ref.Rows), numfmt.Count(cur.Rows), opts.Alpha)

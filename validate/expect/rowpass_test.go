@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"context"
@@ -108,7 +108,7 @@ func jsonAcc(t *testing.T, a *RowAccumulator) *RowAccumulator {
 // shards, folded in part order, gives Check's result.
 func TestRowPassAnySplit(t *testing.T) {
 	ctx := context.Background()
-	exp, err := DecodeExpectations([]byte(rowPassYAML), "rowpass.yaml")
+	exp, err := Decode([]byte(rowPassYAML), "rowpass.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func seq(from, to int) []int {
 func TestRowPassOrder(t *testing.T) {
 	ctx := context.Background()
 	ds, prof := manyTrips(t, 40, 5)
-	exp, err := DecodeExpectations([]byte(rowPassYAML), "rowpass.yaml")
+	exp, err := Decode([]byte(rowPassYAML), "rowpass.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package validate
+package expect
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func (b Bound) MarshalYAML() (any, error) {
 
 // Encode writes the expectations as YAML, columns in ColumnOrder, each check
 // on one line, with the comments Infer attached. The output decodes back
-// with DecodeExpectations to equal expectations.
+// with Decode to equal expectations.
 func (e *Expectations) Encode() ([]byte, error) {
 	doc := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v any, flow bool) error {

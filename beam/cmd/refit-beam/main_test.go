@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/validate/profile"
 )
 
@@ -61,12 +61,12 @@ func flights(t *testing.T) string {
 
 // resetFlags puts the command flags back to their defaults between runs.
 func resetFlags() {
-	*output, *expect, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
+	*output, *expectFile, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
 	*modelPath, *dataFlag = "", ""
 	*maxKeys = 0
 }
 
-// TestAuditEqualsRefitAudit: refit-beam audit finds what validate.Check
+// TestAuditEqualsRefitAudit: refit-beam audit finds what expect.Check
 // finds on refit profile's profile (what refit audit runs), with the same
 // exit code: on flights-200k with checks that need the row pass, and on
 // flights-3m (not -short) with both expectation files.
@@ -102,11 +102,11 @@ func auditEquals(t *testing.T, data, yaml string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := validate.LoadExpectations(exp)
+	e, err := expect.Load(exp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := validate.Check(ctx, ds, prof, e, validate.CheckOptions{Now: clock})
+	want, err := expect.Check(ctx, ds, prof, e, expect.CheckOptions{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
