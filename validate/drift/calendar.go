@@ -7,7 +7,7 @@ import (
 	"github.com/refit-ml/refit/validate/profile"
 )
 
-// weekdayNames label the weekday bins, in time.Weekday order.
+// weekdayNames label the weekday bins of profile.Calendar.Weekdays.
 var weekdayNames = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
 // Calendar feature suffixes: an instant column "date" drifts as the

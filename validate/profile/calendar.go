@@ -158,6 +158,3 @@ func (c *Calendar) check(fresh *Calendar, count int64) error {
 	}
 	return nil
 }
-
-// weekdayNames label Calendar.Weekdays.
-var weekdayNames = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
