@@ -15,21 +15,22 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Input is what one audit checks.
 type Input struct {
 	// Sources name the data as given, for the report.
 	Sources []string
-	// Dataset is the data; Profile its profile (validate.ProfileDataset).
+	// Dataset is the data; Profile its profile (profile.Scan).
 	Dataset *ingest.Dataset
-	Profile *validate.Profile
+	Profile *profile.Profile
 	// Expectations are the checks.
-	Expectations *validate.Expectations
-	// Check are the options of validate.Check (its clock, key limit and
+	Expectations *expect.Expectations
+	// Check are the options of expect.Check (its clock, key limit and
 	// progress).
-	Check validate.CheckOptions
+	Check expect.CheckOptions
 	// Checked, when set, is called once the expectations are checked and
 	// before the steps run, e.g. to end a progress line.
 	Checked func()
@@ -37,19 +38,19 @@ type Input struct {
 
 // Step is an optional part of an audit: it sees the data and its profile
 // and returns a report section (nil for none) and findings to add.
-type Step func(ctx context.Context, ds *ingest.Dataset, prof *validate.Profile) (report.Section, []validate.Finding, error)
+type Step func(ctx context.Context, ds *ingest.Dataset, prof *profile.Profile) (report.Section, []expect.Finding, error)
 
 // Run checks the expectations and runs the steps, in order, returning the
 // report model and the check result, whose findings include the steps'.
-func Run(ctx context.Context, in Input, steps ...Step) (*report.Audit, *validate.CheckResult, error) {
-	res, err := validate.Check(ctx, in.Dataset, in.Profile, in.Expectations, in.Check)
+func Run(ctx context.Context, in Input, steps ...Step) (*report.Audit, *expect.CheckResult, error) {
+	res, err := expect.Check(ctx, in.Dataset, in.Profile, in.Expectations, in.Check)
 	if in.Checked != nil {
 		in.Checked()
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	result := in.Profile.Result(validate.ResultOptions{})
+	result := in.Profile.Result(profile.ResultOptions{})
 	a := &report.Audit{GeneratedAt: in.Check.Now, Profile: &result, Checks: res.Checks, Passed: res.Passed,
 		Dataset: report.Dataset{Sources: in.Sources, Files: len(in.Dataset.Files()), Rows: in.Profile.Rows}}
 	for _, fi := range in.Dataset.Files() {

@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/refit-ml/refit/internal/profileio"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
 // Comparisons are an audit's optional steps as `refit audit` takes them
@@ -46,7 +46,7 @@ func (c Comparisons) Steps(current string) ([]Step, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--coverage: %w", err)
 	}
-	cfg, err := validate.DecodeCoverageConfig(c.Coverage, b)
+	cfg, err := coverage.DecodeConfig(c.Coverage, b)
 	if err != nil {
 		return nil, err
 	}

@@ -9,43 +9,45 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 // JSON is the JSON form of an audit (`refit audit --format json`).
 type JSON struct {
-	Sources  []string           `json:"sources"`
-	Rows     int64              `json:"rows"`
-	Verdict  report.Verdict     `json:"verdict"`
-	Checks   int                `json:"checks"`
-	Errors   int                `json:"errors"`
-	Warnings int                `json:"warnings"`
-	RowPass  bool               `json:"row_pass"`
-	Findings []validate.Finding `json:"findings"`
+	Sources  []string         `json:"sources"`
+	Rows     int64            `json:"rows"`
+	Verdict  report.Verdict   `json:"verdict"`
+	Checks   int              `json:"checks"`
+	Errors   int              `json:"errors"`
+	Warnings int              `json:"warnings"`
+	RowPass  bool             `json:"row_pass"`
+	Findings []expect.Finding `json:"findings"`
 	// Drift and Coverage are there when the audit had those steps.
-	Drift    *validate.DriftReport    `json:"drift,omitempty"`
-	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
+	Drift    *drift.Report    `json:"drift,omitempty"`
+	Coverage *coverage.Report `json:"coverage,omitempty"`
 }
 
 // NewJSON returns the JSON form of the audit a and its check result res
 // (both from Run). Findings are an empty list, not null, when there are
 // none.
-func NewJSON(a *report.Audit, res *validate.CheckResult) JSON {
+func NewJSON(a *report.Audit, res *expect.CheckResult) JSON {
 	findings := a.Findings
 	if findings == nil {
-		findings = []validate.Finding{}
+		findings = []expect.Finding{}
 	}
 	d, c := Reports(a)
 	return JSON{Sources: a.Dataset.Sources, Rows: a.Dataset.Rows, Verdict: a.Verdict(), Checks: a.Checks,
-		Errors: res.Count(validate.SeverityError), Warnings: res.Count(validate.SeverityWarn),
+		Errors: res.Count(expect.SeverityError), Warnings: res.Count(expect.SeverityWarn),
 		RowPass: res.RowPass, Findings: findings, Drift: d, Coverage: c}
 }
 
 // Reports returns the drift and coverage reports of an audit's sections,
 // nil for those it did not have.
-func Reports(a *report.Audit) (*validate.DriftReport, *validate.CoverageReport) {
-	var d *validate.DriftReport
-	var c *validate.CoverageReport
+func Reports(a *report.Audit) (*drift.Report, *coverage.Report) {
+	var d *drift.Report
+	var c *coverage.Report
 	for _, s := range a.Sections {
 		switch s := s.(type) {
 		case *report.DriftSection:
@@ -60,13 +62,13 @@ func Reports(a *report.Audit) (*validate.DriftReport, *validate.CoverageReport) 
 // WriteText writes the audit as `refit audit` prints it: a summary line,
 // the findings, then the ranked drift table and the coverage table when
 // the audit had those steps.
-func WriteText(w io.Writer, a *report.Audit, res *validate.CheckResult) error {
+func WriteText(w io.Writer, a *report.Audit, res *expect.CheckResult) error {
 	checks := fmt.Sprintf("%d checks", a.Checks)
 	if a.Checks == 0 {
 		checks = "no expectation checks were configured"
 	}
 	fmt.Fprintf(w, "audit of %s: %s rows, %s, %d errors, %d warnings: %s\n", strings.Join(a.Dataset.Sources, ", "),
-		textout.Count(a.Dataset.Rows), checks, res.Count(validate.SeverityError), res.Count(validate.SeverityWarn), verdictWord(a.Verdict()))
+		textout.Count(a.Dataset.Rows), checks, res.Count(expect.SeverityError), res.Count(expect.SeverityWarn), verdictWord(a.Verdict()))
 	if err := textout.Findings(w, a.Findings); err != nil {
 		return err
 	}

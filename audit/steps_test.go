@@ -4,21 +4,23 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 func TestDriftFindings(t *testing.T) {
-	r := &validate.DriftReport{
-		Options: validate.DriftOptions{PSIAlert: 0.25, NullAlert: 0.05},
-		Features: []validate.FeatureDrift{
+	r := &drift.Report{
+		Options: drift.Options{PSIAlert: 0.25, NullAlert: 0.05},
+		Features: []drift.Feature{
 			{Name: "distance", Verdict: validate.VerdictAlert, PSI: 0.41, JS: 0.2, Notes: []string{"new mode"}},
 			{Name: "origin", Verdict: validate.VerdictWarn, PSI: 0.12},
-			{Name: "delay", Verdict: validate.VerdictAlert, PSI: 0.01, Nulls: validate.NullDrift{Change: 0.3}},
+			{Name: "delay", Verdict: validate.VerdictAlert, PSI: 0.01, Nulls: drift.Nulls{Change: 0.3}},
 		},
 	}
 	for _, tt := range []struct {
 		fail bool
-		sev  validate.Severity
-	}{{false, validate.SeverityWarn}, {true, validate.SeverityError}} {
+		sev  expect.Severity
+	}{{false, expect.SeverityWarn}, {true, expect.SeverityError}} {
 		got := DriftFindings(r, tt.fail)
 		if len(got) != 2 || got[0].Column != "distance" || got[1].Column != "delay" {
 			t.Fatalf("failOnDrift %v: findings %+v, want distance and delay (origin only warns)", tt.fail, got)

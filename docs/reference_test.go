@@ -10,7 +10,7 @@ import (
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/internal/reference"
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -18,15 +18,15 @@ var update = flag.Bool("update", false, "rewrite the reference pages")
 
 // sourceDirs are the packages whose doc comments describe the formats'
 // fields.
-var sourceDirs = []string{"../pipeline", "../evaluate", "../validate", "../train"}
+var sourceDirs = []string{"../pipeline", "../evaluate", "../validate/profile", "../validate/drift", "../validate/expect", "../validate/coverage", "../train"}
 
 // types names the types that decode themselves or read better by name.
 var types = map[string]string{
 	"pipeline.Duration":   "duration (90m, 1h30m, 60d)",
 	"pipeline.StringList": "string or list of strings",
-	"validate.Bound":      "number, or a time (2001-01-31, 2001-01-31T06:00:00Z)",
+	"expect.Bound":        "number, or a time (2001-01-31, 2001-01-31T06:00:00Z)",
 	"time.Duration":       "duration (Go's syntax: 90m, 36h)",
-	"validate.Severity":   "error or warn",
+	"expect.Severity":     "error or warn",
 }
 
 // TestReference regenerates the reference pages from the code and checks
@@ -98,9 +98,9 @@ func formats(t *testing.T) []page {
 		{"expectations.md", reference.Format{
 			Title:    "Expectations file reference",
 			Intro:    expectationsIntro,
-			Root:     reflect.TypeFor[validate.Expectations](),
+			Root:     reflect.TypeFor[expect.Expectations](),
 			Types:    types,
-			Examples: examples(t, "../validate/testdata/expect_full.good.yaml"),
+			Examples: examples(t, "../validate/expect/testdata/expect_full.good.yaml"),
 		}},
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/refit-ml/refit/internal/atomicfile"
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/pipeline"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // File names init writes into the project directory.
@@ -42,12 +42,12 @@ type Plan struct {
 	// with the reason.
 	Features, Excluded []string
 	// Columns and Rows describe the profiled data, listed in comments.
-	Columns []validate.ColumnResult
+	Columns []profile.ColumnResult
 	Rows    int64
 }
 
 // NewPlan picks the time column, the label and the features.
-func NewPlan(schema *arrow.Schema, res validate.ProfileResult, opts Options) (*Plan, error) {
+func NewPlan(schema *arrow.Schema, res profile.Result, opts Options) (*Plan, error) {
 	p := &Plan{TimeColumn: opts.TimeColumn, Label: opts.Label, Columns: res.Columns, Rows: res.Rows}
 	p.pickDefaults(schema)
 	if p.TimeColumn == "" {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 func testSchema() *arrow.Schema {
@@ -21,8 +21,8 @@ func testSchema() *arrow.Schema {
 	}, nil)
 }
 
-func testProfile() validate.ProfileResult {
-	return validate.ProfileResult{Rows: 1000, Columns: []validate.ColumnResult{
+func testProfile() profile.Result {
+	return profile.Result{Rows: 1000, Columns: []profile.ColumnResult{
 		{Name: "date", Type: "timestamp[us]", Kind: "time", Count: 1000, Distinct: 900},
 		{Name: "delay", Type: "double", Kind: "numeric", Count: 990, Nulls: 10, Distinct: 300},
 		{Name: "id", Type: "utf8", Kind: "string", Count: 1000, Distinct: 1000, DistinctExact: true},
@@ -69,7 +69,7 @@ func TestNewPlan(t *testing.T) {
 
 func TestNewPlanNoDefaults(t *testing.T) {
 	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Float64}}, nil)
-	res := validate.ProfileResult{Rows: 1, Columns: []validate.ColumnResult{{Name: "x", Kind: "numeric"}}}
+	res := profile.Result{Rows: 1, Columns: []profile.ColumnResult{{Name: "x", Kind: "numeric"}}}
 	for _, tt := range []struct {
 		name    string
 		opts    Options

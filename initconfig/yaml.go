@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // YAML is the commented refit.yaml of the plan. Strings are quoted as
@@ -118,7 +118,7 @@ func percentText(part, whole int64) string {
 	return strconv.FormatFloat(100*float64(part)/float64(whole), 'f', 2, 64) + "%"
 }
 
-func distinctText(c validate.ColumnResult) string {
+func distinctText(c profile.ColumnResult) string {
 	if c.Kind == "other" {
 		return "-"
 	}

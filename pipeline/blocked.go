@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // blockedContext measures, for a run that data errors blocked, what the
@@ -39,7 +39,7 @@ func (r *run) blockedDrift(ctx context.Context, b *newData) error {
 	if err != nil {
 		return err
 	}
-	rep, err := validate.Drift(ctx, champ.profile, cur, validate.DriftOptions{
+	rep, err := drift.Compare(ctx, champ.profile, cur, drift.Options{
 		PSIWarn: r.cfg.Drift.Warn, PSIAlert: r.cfg.Drift.Alert, Columns: r.driftColumns(champ.profile),
 	})
 	if err != nil {

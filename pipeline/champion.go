@@ -11,6 +11,8 @@ import (
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Artifact names of a registered model version.
@@ -26,7 +28,7 @@ type champion struct {
 	id      string
 	path    string
 	model   *model.Model
-	profile *validate.Profile
+	profile *profile.Profile
 	quality *trainingQuality // nil for models registered without one
 	// holdout is the champion's own evaluation on its holdout when it was
 	// registered (the first result of eval.json); nil when absent.
@@ -74,7 +76,7 @@ func readVersion(v registry.Version) (*champion, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pipeline: model %s: %w", v.ID, err)
 		}
-		if c.profile, err = validate.DecodeProfile(data); err != nil {
+		if c.profile, err = profile.Decode(data); err != nil {
 			return nil, fmt.Errorf("pipeline: model %s profile: %w", v.ID, err)
 		}
 	}
@@ -113,7 +115,7 @@ func readHoldout(v registry.Version) (*evaluate.Result, error) {
 // drift compares the new data with the champion's training rows on the
 // features and the time column, and returns the features that alerted.
 // Instants are judged by their hour and weekday distributions, never by
-// their range, which moves with the clock (see validate.Drift).
+// their range, which moves with the clock (see drift.Compare).
 func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEvidence, error) {
 	if c.profile == nil {
 		r.reason("champion %s has no training profile: drift not measured", c.id)
@@ -123,7 +125,7 @@ func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEviden
 	if err != nil {
 		return nil, err
 	}
-	rep, err := validate.Drift(ctx, c.profile, cur, validate.DriftOptions{
+	rep, err := drift.Compare(ctx, c.profile, cur, drift.Options{
 		PSIWarn: r.cfg.Drift.Warn, PSIAlert: r.cfg.Drift.Alert, Columns: r.driftColumns(c.profile),
 	})
 	if err != nil {
@@ -140,10 +142,10 @@ func (r *run) drift(ctx context.Context, c *champion, b *newData) ([]DriftEviden
 
 // driftColumns are the features and the time column (by its calendar),
 // those of them the reference profile has.
-func (r *run) driftColumns(ref *validate.Profile) []string {
+func (r *run) driftColumns(ref *profile.Profile) []string {
 	var out []string
 	for _, name := range append(slices.Clone(r.cfg.Train.Features), r.cfg.Data.TimeColumn) {
-		if name != "" && !slices.Contains(out, name) && slices.ContainsFunc(ref.Columns, func(c *validate.ColumnProfile) bool { return c.Name == name }) {
+		if name != "" && !slices.Contains(out, name) && slices.ContainsFunc(ref.Columns, func(c *profile.Column) bool { return c.Name == name }) {
 			out = append(out, name)
 		}
 	}
@@ -152,8 +154,8 @@ func (r *run) driftColumns(ref *validate.Profile) []string {
 
 // projectProfile returns the columns of cur that ref has, in ref's order,
 // so the two compare column by column.
-func projectProfile(cur, ref *validate.Profile) (*validate.Profile, error) {
-	out := &validate.Profile{Rows: cur.Rows, Options: cur.Options}
+func projectProfile(cur, ref *profile.Profile) (*profile.Profile, error) {
+	out := &profile.Profile{Rows: cur.Rows, Options: cur.Options}
 	var fields = ref.Schema.Fields()[:0:0]
 	for _, rc := range ref.Columns {
 		for i, cc := range cur.Columns {

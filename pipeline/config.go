@@ -11,10 +11,10 @@ import (
 
 	"github.com/refit-ml/refit/internal/yamlstrict"
 	"github.com/refit-ml/refit/optimize"
+	"github.com/refit-ml/refit/validate/coverage"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/train"
-	"github.com/refit-ml/refit/validate"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -32,16 +32,16 @@ type Config struct {
 	// Optional; without it only the schema and the drift are checked.
 	Expectations string `yaml:"expectations"`
 	// Coverage lists slices whose rows are counted in every batch; see
-	// validate.CoverageConfig. Label defaults to train.label.
-	Coverage  validate.CoverageConfig `yaml:"coverage"`
-	Drift     DriftConfig             `yaml:"drift"`
-	Monitor   MonitorConfig           `yaml:"monitor"`
-	Train     TrainConfig             `yaml:"train"`
-	Optimize  OptimizeConfig          `yaml:"optimize"`
-	Evaluate  EvaluateConfig          `yaml:"evaluate"`
-	Schedules []Schedule              `yaml:"schedules"`
-	Retention RetentionConfig         `yaml:"retention"`
-	Hooks     HooksConfig             `yaml:"hooks"`
+	// validate/coverage.Config. Label defaults to train.label.
+	Coverage  coverage.Config `yaml:"coverage"`
+	Drift     DriftConfig     `yaml:"drift"`
+	Monitor   MonitorConfig   `yaml:"monitor"`
+	Train     TrainConfig     `yaml:"train"`
+	Optimize  OptimizeConfig  `yaml:"optimize"`
+	Evaluate  EvaluateConfig  `yaml:"evaluate"`
+	Schedules []Schedule      `yaml:"schedules"`
+	Retention RetentionConfig `yaml:"retention"`
+	Hooks     HooksConfig     `yaml:"hooks"`
 
 	dir  string     // the config file's directory
 	file string     // the config file, as given to Load

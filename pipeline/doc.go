@@ -13,7 +13,7 @@
 //     champion's training rows for the columns the model reads (features,
 //     the label's columns, the time column): types, null rates, ranges
 //     and sign, unseen categories, duplicate rows, the label's domain and
-//     positive rate (validate.InferReference, exact binomial tests sized
+//     positive rate (expect.InferReference, exact binomial tests sized
 //     to the batch), and the batch's rows per day against the last runs;
 //     error findings name their first rows (file:row). Then count
 //     coverage slices. Any error finding stops the run (blocked-data): the

@@ -11,6 +11,7 @@ import (
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 )
 
@@ -23,7 +24,7 @@ import (
 // estimated auc change -0.0300"). It needs a champion with a calibrator;
 // a failure is a reason, not an error: the cost explains drift, it does
 // not decide anything.
-func (r *run) driftCost(ctx context.Context, c *champion, rep *validate.DriftReport, b *newData) {
+func (r *run) driftCost(ctx context.Context, c *champion, rep *drift.Report, b *newData) {
 	if c.model.Calibrator() == nil || !r.opts.NewSince.IsZero() {
 		return
 	}

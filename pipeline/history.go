@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -94,9 +94,9 @@ func recordSize(rec *Record, timeCol string) batchSize {
 // day when every batch's is known (so a first run over a backlog does not
 // make the monthly batches after it look small), else by rows. It returns
 // a finding when the ratio to the median leaves the warning band.
-func rowsFinding(hist []batchSize, cur batchSize) (validate.Finding, bool) {
+func rowsFinding(hist []batchSize, cur batchSize) (expect.Finding, bool) {
 	if len(hist) == 0 || cur.Rows == 0 {
-		return validate.Finding{}, false
+		return expect.Finding{}, false
 	}
 	unit, v, vals := batchMeasure(hist, cur)
 	med := median(vals)
@@ -108,14 +108,14 @@ func rowsFinding(hist []batchSize, cur batchSize) (validate.Finding, bool) {
 	case ratio > rowsWarnRatio || ratio < 1.0/rowsWarnRatio:
 		band = rowsWarnRatio
 	default:
-		return validate.Finding{}, false
+		return expect.Finding{}, false
 	}
-	f := validate.Finding{Check: validate.CheckRows, Severity: validate.SeverityWarn,
+	f := expect.Finding{Check: expect.CheckRows, Severity: expect.SeverityWarn,
 		Expected: fmt.Sprintf("%s within %d× of the median of the last %d batches (%s): %s to %s", unit, band,
 			len(hist), numText(med), numText(med/float64(band)), numText(med*float64(band))),
 		Observed: fmt.Sprintf("%s %s (%s× the median)", numText(v), unit, ratioText(ratio))}
 	if band == rowsErrorRatio {
-		f.Severity = validate.SeverityError
+		f.Severity = expect.SeverityError
 	}
 	if unit != "rows" {
 		f.Observed += fmt.Sprintf("; %s rows over %.1f days", numText(float64(cur.Rows)), cur.Span.Hours()/24)

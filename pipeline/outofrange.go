@@ -6,6 +6,7 @@ import (
 
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
 // ProblemOutOfRange is the coverage problem of an input with values the
@@ -20,7 +21,7 @@ const oorWarnShare = 0.001
 // never had (categories, hours, weekdays, months, numbers beyond its range),
 // per input, and adds them to the record and to the coverage findings: the
 // model scores those values from zeros or from the edge of what it knows.
-func (r *run) outOfRange(ctx context.Context, b *newData, rep *validate.CoverageReport) error {
+func (r *run) outOfRange(ctx context.Context, b *newData, rep *coverage.Report) error {
 	if r.rec.ChampionBefore == "" {
 		return nil
 	}
@@ -46,8 +47,8 @@ func (r *run) outOfRange(ctx context.Context, b *newData, rep *validate.Coverage
 	return nil
 }
 
-func oorFinding(c model.ColumnOOR) validate.CoverageFinding {
-	f := validate.CoverageFinding{Slice: c.Column, Problem: ProblemOutOfRange, Verdict: validate.VerdictOK,
+func oorFinding(c model.ColumnOOR) coverage.Finding {
+	f := coverage.Finding{Slice: c.Column, Problem: ProblemOutOfRange, Verdict: validate.VerdictOK,
 		Message: fmt.Sprintf("%d of %d values (%.3g%%) outside the champion's training data", c.OutOfRange, c.Rows-c.Missing, 100*c.Share())}
 	if c.Share() >= oorWarnShare {
 		f.Verdict = validate.VerdictWarn

@@ -12,7 +12,9 @@ import (
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // checkExpectations checks the new data against the configured
@@ -21,11 +23,11 @@ import (
 // the run: nothing is trained on it and the champion stays.
 func (r *run) checkExpectations(ctx context.Context, b *newData, s *Stage) error {
 	if p := r.cfg.Expectations; p != "" {
-		exp, err := validate.LoadExpectations(r.cfg.Path(p))
+		exp, err := expect.Load(r.cfg.Path(p))
 		if err != nil {
 			return err
 		}
-		res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
+		res, err := expect.Check(ctx, b.ds, b.profile, exp, expect.CheckOptions{Now: r.opts.Now})
 		if err != nil {
 			return err
 		}
@@ -94,21 +96,21 @@ func (r *run) latestCandidate(ctx context.Context) (*champion, error) {
 // profile and quality statistics, and whether its label is a class.
 type qualityRef struct {
 	id      string
-	profile *validate.Profile
+	profile *profile.Profile
 	quality *trainingQuality // nil for models registered without one
 	classes bool
 }
 
 // championChecks are the default checks without an expectations file
-// (validate.InferReference on a model's training profile, for the columns
+// (expect.InferReference on a model's training profile, for the columns
 // the model reads: features, the label's columns and the time column):
 // types, null rates, ranges and sign, unseen categories and duplicate
 // rows, the label's domain and positive rate, and the batch's size
 // against recent runs. Rates are compared with the training rows' by
 // exact binomial tests, so the limits follow the batch's size; see
-// validate.InferReference for every threshold.
-func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*validate.CheckResult, error) {
-	opts := validate.ReferenceOptions{Columns: r.checkedColumns(ref.profile, b)}
+// expect.InferReference for every threshold.
+func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s *Stage) (*expect.CheckResult, error) {
+	opts := expect.ReferenceOptions{Columns: r.checkedColumns(ref.profile, b)}
 	if q := ref.quality; q != nil && q.DuplicateRows != nil {
 		opts.DuplicateRows = q.DuplicateRows
 		opts.DuplicateColumns = slices.DeleteFunc(slices.Clone(q.DuplicateColumns), func(c string) bool { return len(b.ds.Schema().FieldIndices(c)) == 0 })
@@ -117,8 +119,8 @@ func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s 
 	}
 	label, labelFinding := r.labelReference(ref, b)
 	opts.Label = label
-	exp := validate.InferReference(ref.profile, b.profile, opts)
-	res, err := validate.Check(ctx, b.ds, b.profile, exp, validate.CheckOptions{Now: r.opts.Now})
+	exp := expect.InferReference(ref.profile, b.profile, opts)
+	res, err := expect.Check(ctx, b.ds, b.profile, exp, expect.CheckOptions{Now: r.opts.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -132,17 +134,17 @@ func (r *run) championChecks(ctx context.Context, ref qualityRef, b *newData, s 
 }
 
 // checkLabelRate profiles the label on the new rows and adds the rate
-// finding (validate.CheckLabelRate); nothing without a label.
-func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newData, opts validate.ReferenceOptions, res *validate.CheckResult) error {
+// finding (expect.CheckLabelRate); nothing without a label.
+func checkLabelRate(ctx context.Context, label *expect.LabelReference, b *newData, opts expect.ReferenceOptions, res *expect.CheckResult) error {
 	if label == nil {
 		return nil
 	}
-	cur, err := validate.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
+	cur, err := expect.ProfileLabel(ctx, label.Expr, b.ds.Schema(), b.ds.Records(ctx))
 	if err != nil || cur == nil {
 		return err
 	}
 	res.Checks++
-	if f, ok := validate.CheckLabelRate(label, cur.Columns[0], opts); ok {
+	if f, ok := expect.CheckLabelRate(label, cur.Columns[0], opts); ok {
 		res.Findings = append(res.Findings, f)
 	} else if f.Check != "" {
 		res.Passed = append(res.Passed, f)
@@ -152,7 +154,7 @@ func checkLabelRate(ctx context.Context, label *validate.LabelReference, b *newD
 
 // checkedColumns are the columns the model reads: its features, the
 // columns of its label and the time column, those the reference has.
-func (r *run) checkedColumns(ref *validate.Profile, b *newData) []string {
+func (r *run) checkedColumns(ref *profile.Profile, b *newData) []string {
 	cols := slices.Clone(r.cfg.Train.Features)
 	if prog, err := colexpr.Compile(r.cfg.Train.Label, ref.Schema); err == nil && !r.labelsPending(b) {
 		cols = append(cols, prog.Columns()...)
@@ -170,20 +172,20 @@ func (r *run) checkedColumns(ref *validate.Profile, b *newData) []string {
 // labelReference is the reference's label for the checks, nil when it has
 // none recorded or the configured label changed. When the label cannot be
 // evaluated on the new rows, the second result is that error finding.
-func (r *run) labelReference(ref qualityRef, b *newData) (*validate.LabelReference, *validate.Finding) {
+func (r *run) labelReference(ref qualityRef, b *newData) (*expect.LabelReference, *expect.Finding) {
 	q := ref.quality
 	if q == nil || q.LabelProfile == nil || q.Label != r.cfg.Train.Label || len(q.LabelProfile.Columns) != 1 || r.labelsPending(b) {
 		return nil, nil
 	}
 	if _, err := colexpr.Compile(q.Label, b.ds.Schema()); err != nil {
-		return nil, &validate.Finding{Check: validate.CheckLabel, Column: q.Label, Severity: validate.SeverityError,
+		return nil, &expect.Finding{Check: expect.CheckLabel, Column: q.Label, Severity: expect.SeverityError,
 			Expected: "the label evaluates on the new rows", Observed: err.Error()}
 	}
-	return &validate.LabelReference{Expr: q.Label, Reference: q.LabelProfile.Columns[0], Classes: ref.classes}, nil
+	return &expect.LabelReference{Expr: q.Label, Reference: q.LabelProfile.Columns[0], Classes: ref.classes}, nil
 }
 
 // checkRows adds the batch-size finding (see rowsFinding).
-func (r *run) checkRows(ctx context.Context, b *newData, res *validate.CheckResult) error {
+func (r *run) checkRows(ctx context.Context, b *newData, res *expect.CheckResult) error {
 	hist, err := r.recentBatches(ctx, historyRuns)
 	if err != nil || len(hist) == 0 {
 		return err
@@ -201,12 +203,12 @@ func (r *run) checkRows(ctx context.Context, b *newData, res *validate.CheckResu
 
 // judge records the findings; error findings block the run with a reason
 // each, naming the first failing rows.
-func (r *run) judge(res *validate.CheckResult, source string, s *Stage) error {
+func (r *run) judge(res *expect.CheckResult, source string, s *Stage) error {
 	r.rec.Findings = res
 	s.Notes = append(s.Notes, fmt.Sprintf("%d checks from %s: %d errors, %d warnings",
-		res.Checks, source, res.Count(validate.SeverityError), res.Count(validate.SeverityWarn)))
+		res.Checks, source, res.Count(expect.SeverityError), res.Count(expect.SeverityWarn)))
 	for _, f := range res.Findings {
-		if f.Severity != validate.SeverityError {
+		if f.Severity != expect.SeverityError {
 			s.Notes = append(s.Notes, "data warning: "+r.findingText(f))
 		}
 	}
@@ -214,17 +216,17 @@ func (r *run) judge(res *validate.CheckResult, source string, s *Stage) error {
 		return nil
 	}
 	for _, f := range res.Findings {
-		if f.Severity == validate.SeverityError {
+		if f.Severity == expect.SeverityError {
 			r.reason("data error: %s", r.findingText(f))
 		}
 	}
 	r.rec.Outcome = OutcomeBlockedData
-	return fmt.Errorf("%w: %d data errors in the new files", ErrBlocked, res.Count(validate.SeverityError))
+	return fmt.Errorf("%w: %d data errors in the new files", ErrBlocked, res.Count(expect.SeverityError))
 }
 
 // findingText is one line about a finding: what, expected, observed and
 // the first failing rows as file:row.
-func (r *run) findingText(f validate.Finding) string {
+func (r *run) findingText(f expect.Finding) string {
 	subject := f.Column
 	if f.Rule != "" {
 		subject = "rule " + f.Rule
@@ -278,7 +280,7 @@ func (r *run) displayPath(p string) string {
 // warnings in the record: thin slices make evaluation weak, not the data
 // wrong.
 func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
-	opts := validate.CoverageOptions{Current: b.profile}
+	opts := coverage.Options{Current: b.profile}
 	if r.rec.ChampionBefore != "" {
 		champ, err := r.loadChampion(ctx)
 		if err != nil {
@@ -291,7 +293,7 @@ func (r *run) coverage(ctx context.Context, b *newData, s *Stage) error {
 		cc.Label = "" // labels not arrived: slices are counted without them
 		s.Notes = append(s.Notes, "labels not arrived on the new rows: their columns are not checked, coverage counts no label (monitor.estimate)")
 	}
-	rep, err := validate.Coverage(ctx, b.ds, cc, opts)
+	rep, err := coverage.Measure(ctx, b.ds, cc, opts)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,8 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/compress"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // flightsMonths splits ../shared/datasets/flights-3m.parquet into
@@ -146,7 +147,7 @@ func batchOf(t *testing.T, path string) *newData {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +155,11 @@ func batchOf(t *testing.T, path string) *newData {
 }
 
 // errorFindings lists a result's error findings as check/column.
-func errorFindings(t *testing.T, res *validate.CheckResult) []string {
+func errorFindings(t *testing.T, res *expect.CheckResult) []string {
 	var got []string
 	for _, f := range res.Findings {
 		t.Logf("  %s %s %s%s: expected %s, observed %s", f.Severity, f.Check, f.Column, f.Rule, f.Expected, f.Observed)
-		if f.Severity == validate.SeverityError {
+		if f.Severity == expect.SeverityError {
 			got = append(got, strings.TrimSuffix(f.Check+"/"+f.Column, "/"))
 		}
 	}
@@ -201,7 +202,7 @@ func TestQualityFlightsMonths(t *testing.T) {
 	var sizes []batchSize
 	for m := 1; m <= 6; m++ {
 		b := batchOf(t, monthPath(months, m))
-		res := b.profile.Result(validate.ResultOptions{})
+		res := b.profile.Result(profile.ResultOptions{})
 		r.rec.Profile = &res
 		size := recordSize(r.rec, "date")
 		if acc != nil {
@@ -247,7 +248,7 @@ func TestQualityFlightsMonths(t *testing.T) {
 }
 
 // checkAgainst runs the default checks of a batch against a reference.
-func checkAgainst(t *testing.T, r *run, prof *validate.Profile, q *trainingQuality, b *newData) *validate.CheckResult {
+func checkAgainst(t *testing.T, r *run, prof *profile.Profile, q *trainingQuality, b *newData) *expect.CheckResult {
 	t.Helper()
 	res, err := r.championChecks(context.Background(), qualityRef{id: "ref", profile: prof, quality: q, classes: true}, b, &Stage{})
 	if err != nil {

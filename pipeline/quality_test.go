@@ -16,7 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/internal/damage"
 	"github.com/refit-ml/refit/registry"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 // TestRowsFinding checks the batch-size check: rows per day against the
@@ -28,18 +28,18 @@ func TestRowsFinding(t *testing.T) {
 		name string
 		hist []batchSize
 		cur  batchSize
-		want validate.Severity // "" for no finding
+		want expect.Severity // "" for no finding
 	}{
 		{"same month", monthly, batchSize{502000, month}, ""},
 		{"no history", nil, batchSize{10, month}, ""},
 		{"a backlog before, rows per day the same", []batchSize{{6000000, 360 * 24 * time.Hour}}, batchSize{500000, month}, ""},
 		{"a week at the same rate", monthly, batchSize{120000, 7 * 24 * time.Hour}, ""},
-		{"10x fewer rows over the month", monthly, batchSize{45000, month}, validate.SeverityError},
-		{"12x more rows", monthly, batchSize{6000000, month}, validate.SeverityError},
-		{"4x fewer rows", monthly, batchSize{120000, month}, validate.SeverityWarn},
-		{"tiny batch, counted by rows", monthly, batchSize{50, time.Hour}, validate.SeverityError},
+		{"10x fewer rows over the month", monthly, batchSize{45000, month}, expect.SeverityError},
+		{"12x more rows", monthly, batchSize{6000000, month}, expect.SeverityError},
+		{"4x fewer rows", monthly, batchSize{120000, month}, expect.SeverityWarn},
+		{"tiny batch, counted by rows", monthly, batchSize{50, time.Hour}, expect.SeverityError},
 		{"spans unknown, rows alike", []batchSize{{1000, 0}, {1200, 0}}, batchSize{900, 0}, ""},
-		{"spans unknown, 20x more rows", []batchSize{{1000, 0}, {1200, 0}}, batchSize{22000, 0}, validate.SeverityError},
+		{"spans unknown, 20x more rows", []batchSize{{1000, 0}, {1200, 0}}, batchSize{22000, 0}, expect.SeverityError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +47,7 @@ func TestRowsFinding(t *testing.T) {
 			if ok != (tt.want != "") || ok && f.Severity != tt.want {
 				t.Errorf("finding %v (%+v), want severity %q", ok, f, tt.want)
 			}
-			if ok && (f.Check != validate.CheckRows || f.Expected == "" || f.Observed == "") {
+			if ok && (f.Check != expect.CheckRows || f.Expected == "" || f.Observed == "") {
 				t.Errorf("finding %+v lacks its check, expected or observed", f)
 			}
 		})
@@ -232,7 +232,7 @@ func assertBlocked(t *testing.T, cfg *Config, rec *Record, champ string, want []
 	if rec.Findings != nil {
 		for _, f := range rec.Findings.Findings {
 			t.Logf("%s %s %s: expected %s, observed %s", f.Severity, f.Check, f.Column, f.Expected, f.Observed)
-			if f.Severity == validate.SeverityError {
+			if f.Severity == expect.SeverityError {
 				got = append(got, strings.TrimSuffix(f.Check+"/"+f.Column, "/"))
 			}
 		}
@@ -271,7 +271,7 @@ func assertPlacesIn(t *testing.T, rec *Record, rep *damage.Report, path, reason 
 
 // assertExamples checks that every row-level error finding has examples
 // and that they are rows the damage touched, in the damaged file.
-func assertExamples(t *testing.T, findings []validate.Finding, rep *damage.Report, path string) {
+func assertExamples(t *testing.T, findings []expect.Finding, rep *damage.Report, path string) {
 	t.Helper()
 	touched := map[string][]int64{}
 	for _, a := range rep.Applied {
@@ -280,7 +280,7 @@ func assertExamples(t *testing.T, findings []validate.Finding, rep *damage.Repor
 	}
 	for _, f := range findings {
 		rows, ok := touched[strings.TrimSuffix(f.Check+"/"+f.Column, "/")]
-		if !ok || f.Severity != validate.SeverityError {
+		if !ok || f.Severity != expect.SeverityError {
 			continue
 		}
 		if len(f.Examples) == 0 {
@@ -296,8 +296,8 @@ func assertExamples(t *testing.T, findings []validate.Finding, rep *damage.Repor
 
 // checkOf is the check a damage kind fails.
 func checkOf(k damage.Kind) string {
-	return map[damage.Kind]string{damage.Nulls: validate.CheckNulls, damage.Negative: validate.CheckNegatives,
-		damage.Absurd: validate.CheckRange, damage.Unseen: validate.CheckValues, damage.Duplicate: validate.CheckDuplicateRows}[k]
+	return map[damage.Kind]string{damage.Nulls: expect.CheckNulls, damage.Negative: expect.CheckNegatives,
+		damage.Absurd: expect.CheckRange, damage.Unseen: expect.CheckValues, damage.Duplicate: expect.CheckDuplicateRows}[k]
 }
 
 // TestChampionChecksWithoutQuality checks a champion registered before
@@ -376,16 +376,16 @@ func TestFindingText(t *testing.T) {
 	cfg := &Config{dir: "/data/proj"}
 	r := &run{cfg: cfg}
 	a, b := "/data/proj/land/month=2001-06/part-0.parquet", "/data/proj/land/month=2001-07/part-0.parquet"
-	f := validate.Finding{Check: validate.CheckValues, Column: "origin", Expected: "one of 224 allowed values", Observed: "2,693 of 1,005,448 (0.2678%)",
-		Failing: 2693, Examples: []validate.Example{{File: a, FileRow: 7}, {File: b, FileRow: 20}, {File: b, FileRow: 120}, {File: b, FileRow: 147}},
-		Files: []validate.FileCount{{File: a, Failing: 42}, {File: b, Failing: 2651}}}
+	f := expect.Finding{Check: expect.CheckValues, Column: "origin", Expected: "one of 224 allowed values", Observed: "2,693 of 1,005,448 (0.2678%)",
+		Failing: 2693, Examples: []expect.Example{{File: a, FileRow: 7}, {File: b, FileRow: 20}, {File: b, FileRow: 120}, {File: b, FileRow: 147}},
+		Files: []expect.FileCount{{File: a, Failing: 42}, {File: b, Failing: 2651}}}
 	want := "origin values: expected one of 224 allowed values, observed 2,693 of 1,005,448 (0.2678%); " +
 		"rows land/month=2001-06/part-0.parquet:7, land/month=2001-07/part-0.parquet:20, :120, …; " +
 		"by file: land/month=2001-06/part-0.parquet 42, land/month=2001-07/part-0.parquet 2,651"
 	if got := r.findingText(f); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	f = validate.Finding{Check: validate.CheckRows, Expected: "x", Observed: "y"}
+	f = expect.Finding{Check: expect.CheckRows, Expected: "x", Observed: "y"}
 	if got := r.findingText(f); got != "rows: expected x, observed y" {
 		t.Errorf("got %q", got)
 	}

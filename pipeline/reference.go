@@ -8,7 +8,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/registry"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // artifactQuality is the training rows' statistics the profile lacks.
@@ -25,14 +26,14 @@ type trainingQuality struct {
 	DuplicateColumns []string `json:"duplicate_columns"`
 	// Label is the label expression and LabelProfile its values on the
 	// training rows (nil when it could not be evaluated).
-	Label        string            `json:"label"`
-	LabelProfile *validate.Profile `json:"label_profile,omitempty"`
+	Label        string           `json:"label"`
+	LabelProfile *profile.Profile `json:"label_profile,omitempty"`
 }
 
 // profileTraining profiles the training rows (the next runs' drift and
 // quality reference) and, in the same pass, counts their duplicate rows
 // and profiles the label's values.
-func profileTraining(ctx context.Context, rs rows, label string) (*validate.Profile, *trainingQuality, error) {
+func profileTraining(ctx context.Context, rs rows, label string) (*profile.Profile, *trainingQuality, error) {
 	acc, err := newTrainingAccumulator(rs.ds.Schema(), label)
 	if err != nil {
 		return nil, nil, err
@@ -51,20 +52,20 @@ func profileTraining(ctx context.Context, rs rows, label string) (*validate.Prof
 
 // trainingAccumulator gathers profileTraining's results record by record.
 type trainingAccumulator struct {
-	profile *validate.Profile
-	dups    *validate.DuplicateCounter
-	label   *validate.LabelProfiler
+	profile *profile.Profile
+	dups    *expect.DuplicateCounter
+	label   *expect.LabelProfiler
 	q       trainingQuality
 }
 
 func newTrainingAccumulator(schema *arrow.Schema, label string) (*trainingAccumulator, error) {
-	a := &trainingAccumulator{profile: validate.NewProfile(schema, validate.Options{}), q: trainingQuality{Label: label}}
+	a := &trainingAccumulator{profile: profile.New(schema, profile.Options{}), q: trainingQuality{Label: label}}
 	for _, f := range schema.Fields() {
 		a.q.DuplicateColumns = append(a.q.DuplicateColumns, f.Name)
 	}
-	a.dups = validate.NewDuplicateCounter(a.q.DuplicateColumns, 0)
+	a.dups = expect.NewDuplicateCounter(a.q.DuplicateColumns, 0)
 	var err error
-	a.label, err = validate.NewLabelProfiler(label, schema)
+	a.label, err = expect.NewLabelProfiler(label, schema)
 	return a, err
 }
 
@@ -81,7 +82,7 @@ func (a *trainingAccumulator) add(rec arrow.Record) error {
 
 // result returns the profile and quality statistics so far; later adds
 // change them.
-func (a *trainingAccumulator) result() (*validate.Profile, *trainingQuality) {
+func (a *trainingAccumulator) result() (*profile.Profile, *trainingQuality) {
 	q := a.q
 	rows, d, ok := a.dups.Duplicates()
 	q.Rows = rows

@@ -15,14 +15,14 @@ import (
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/train"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // candidate is a trained (and optimized) model on its way to the registry.
 type candidate struct {
 	model   *model.Model
 	path    string // saved model file
-	profile *validate.Profile
+	profile *profile.Profile
 	quality *trainingQuality
 	train   rows // the training rows, with the label column
 	holdout rows

@@ -9,14 +9,14 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/registry"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // newData is the batch of files a run processes.
 type newData struct {
 	files   []registry.FileInfo
 	ds      *ingest.Dataset
-	profile *validate.Profile
+	profile *profile.Profile
 }
 
 // discover finds the files not processed yet. It returns nil when there is
@@ -80,11 +80,11 @@ func (r *run) check(ctx context.Context, b *newData) error {
 			return err
 		}
 		b.ds = ds
-		if b.profile, err = validate.ProfileDataset(ctx, ds, validate.ScanOptions{}); err != nil {
+		if b.profile, err = profile.Scan(ctx, ds, profile.ScanOptions{}); err != nil {
 			return err
 		}
 		r.rec.NewRows = b.profile.Rows
-		res := b.profile.Result(validate.ResultOptions{})
+		res := b.profile.Result(profile.ResultOptions{})
 		r.rec.Profile = &res
 		s.Notes = append(s.Notes, fmt.Sprintf("%d rows in %d files", b.profile.Rows, len(b.files)))
 		if err := r.checkExpectations(ctx, b, s); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -28,7 +29,7 @@ const (
 )
 
 // alertEvidence lists the alerted features of a drift report.
-func alertEvidence(rep *validate.DriftReport, alert float64) []DriftEvidence {
+func alertEvidence(rep *drift.Report, alert float64) []DriftEvidence {
 	var out []DriftEvidence
 	for _, f := range rep.Features {
 		if f.Verdict != validate.VerdictAlert {

@@ -4,7 +4,8 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Audit is everything a data audit report shows.
@@ -15,13 +16,13 @@ type Audit struct {
 	GeneratedAt time.Time
 	Dataset     Dataset
 	// Profile gives one card per column; nil leaves the cards out.
-	Profile *validate.ProfileResult
+	Profile *profile.Result
 	// Checks is the number of expectation checks evaluated.
 	Checks   int
-	Findings []validate.Finding
-	// Passed are the checks that passed (validate.CheckResult.Passed);
+	Findings []expect.Finding
+	// Passed are the checks that passed (expect.CheckResult.Passed);
 	// the report lists them beside the findings.
-	Passed []validate.Finding
+	Passed []expect.Finding
 	// Sections are optional parts placed after the findings, in order.
 	Sections []Section
 }
@@ -59,7 +60,7 @@ const (
 func (a *Audit) Verdict() Verdict {
 	v := Pass
 	for _, f := range a.Findings {
-		if f.Severity == validate.SeverityError {
+		if f.Severity == expect.SeverityError {
 			return Fail
 		}
 		v = Warn
@@ -70,7 +71,7 @@ func (a *Audit) Verdict() Verdict {
 // counts returns the numbers of error and warning findings.
 func (a *Audit) counts() (errs, warns int) {
 	for _, f := range a.Findings {
-		if f.Severity == validate.SeverityError {
+		if f.Severity == expect.SeverityError {
 			errs++
 		} else {
 			warns++

@@ -14,7 +14,9 @@ import (
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/pipeline/demo"
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -62,8 +64,8 @@ func TestReportsInChromium(t *testing.T) {
 	// The audit report lists every check, passed ones too.
 	audit := filepath.Join(dir, "audit.html")
 	a := &report.Audit{Dataset: report.Dataset{Sources: []string{"x.parquet"}, Rows: 10}, Checks: 2,
-		Findings: []validate.Finding{{Check: "nulls", Column: "a", Severity: validate.SeverityError, Expected: "null fraction <= 0%", Observed: "1 of 10 (10%)"}},
-		Passed:   []validate.Finding{{Check: "range", Column: "b", Severity: validate.SeverityError, Expected: "values within [0, 5]", Observed: "min 0, max 4"}}}
+		Findings: []expect.Finding{{Check: "nulls", Column: "a", Severity: expect.SeverityError, Expected: "null fraction <= 0%", Observed: "1 of 10 (10%)"}},
+		Passed:   []expect.Finding{{Check: "range", Column: "b", Severity: expect.SeverityError, Expected: "values within [0, 5]", Observed: "min 0, max 4"}}}
 	if err := report.WriteFile(audit, func(w io.Writer) error { return report.WriteHTML(w, a) }); err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +98,9 @@ func hostileRun() *workspace.Record {
 	x := "<script>alert(1)</script>"
 	return &workspace.Record{ID: x, Outcome: workspace.OutcomeRejected, Clock: time.Unix(0, 0), Reasons: []string{x},
 		Stages: []workspace.Stage{{Name: x, Status: workspace.StageFailed, Duration: time.Second, Notes: []string{`<img src=x onerror=alert(1)>`}}},
-		Drift: &validate.DriftReport{Features: []validate.FeatureDrift{{Name: x, Kind: "categorical",
-			Categorical: &validate.CategoricalDrift{Categories: []validate.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
-		Coverage: &validate.CoverageReport{Slices: []validate.SliceCoverage{{Name: x, Expr: x}}}}
+		Drift: &drift.Report{Features: []drift.Feature{{Name: x, Kind: "categorical",
+			Categorical: &drift.Categorical{Categories: []drift.CategoryShare{{Value: x, Reference: 1, Current: 0.5}}}}}},
+		Coverage: &coverage.Report{Slices: []coverage.Slice{{Name: x, Expr: x}}}}
 }
 
 var remoteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/stats"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Sizes of a card's chart, in SVG user units.
@@ -53,7 +53,7 @@ func cards(a *Audit) []card {
 	return out
 }
 
-func columnCard(c validate.ColumnResult, rows int64) card {
+func columnCard(c profile.ColumnResult, rows int64) card {
 	k := card{Name: c.Name, Type: c.Type, Kind: c.Kind}
 	k.Stats = append(k.Stats, stat{"values", numfmt.Count(c.Count)}, stat{"nulls", pct(c.Nulls, rows)})
 	if c.Kind != "other" {
@@ -86,7 +86,7 @@ func columnCard(c validate.ColumnResult, rows int64) card {
 	return k
 }
 
-func quantile(n *validate.NumericResult, p float64) float64 {
+func quantile(n *profile.NumericResult, p float64) float64 {
 	for _, q := range n.Quantiles {
 		if q.P == p {
 			return q.Value
@@ -98,7 +98,7 @@ func quantile(n *validate.NumericResult, p float64) float64 {
 // histogramStats labels a histogram: how its bins were chosen and, when
 // the tails have bins of their own, how many values each tail holds; and
 // the error bound of sketched quantiles and counts.
-func histogramStats(n *validate.NumericResult, temporal bool) []stat {
+func histogramStats(n *profile.NumericResult, temporal bool) []stat {
 	h := n.Histogram
 	var out []stat
 	switch h.Scale {
@@ -122,7 +122,7 @@ func histogramStats(n *validate.NumericResult, temporal bool) []stat {
 // histogramBars lays out the bins as vertical bars of equal width scaled
 // to the tallest; a non-empty bin gets at least minBarH, so rare values
 // stay visible.
-func histogramBars(h validate.Histogram, tr *validate.TimeRange) ([]bar, string, string) {
+func histogramBars(h profile.Histogram, tr *profile.TimeRange) ([]bar, string, string) {
 	var top int64
 	for _, c := range h.Counts {
 		top = max(top, c)
@@ -148,7 +148,7 @@ func histogramBars(h validate.Histogram, tr *validate.TimeRange) ([]bar, string,
 }
 
 // topBars lays out the most frequent values as labelled horizontal bars.
-func topBars(top []validate.ValueCount) []bar {
+func topBars(top []profile.ValueCount) []bar {
 	top = top[:min(len(top), maxTop)]
 	h := chartH / maxTop
 	var most int64

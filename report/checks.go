@@ -1,6 +1,6 @@
 package report
 
-import "github.com/refit-ml/refit/validate"
+import "github.com/refit-ml/refit/validate/expect"
 
 // checkRow is one expectation check in the table of every check.
 type checkRow struct {
@@ -10,7 +10,7 @@ type checkRow struct {
 
 // checkRows lists every check: the failed ones first (as findings), then
 // the passed ones, each in expectations order.
-func checkRows(findings, passed []validate.Finding) []checkRow {
+func checkRows(findings, passed []expect.Finding) []checkRow {
 	out := make([]checkRow, 0, len(findings)+len(passed))
 	for _, f := range findings {
 		out = append(out, checkRow{Verdict: string(f.Severity), Check: f.Check, Subject: subject(f), Expected: f.Expected, Observed: f.Observed})

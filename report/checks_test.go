@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -13,7 +13,7 @@ import (
 // the failed ones, each with its expectation, observation and verdict.
 func TestEveryCheckListed(t *testing.T) {
 	a := sample()
-	a.Passed = []validate.Finding{{Check: "not_null", Column: "origin", Severity: validate.SeverityError,
+	a.Passed = []expect.Finding{{Check: "not_null", Column: "origin", Severity: expect.SeverityError,
 		Expected: "nulls <= 0%", Observed: "0 of 3,000,000 (0%)"}}
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, a); err != nil {

@@ -6,14 +6,14 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
-// CoverageSection renders a [validate.CoverageReport]: one row per slice
+// CoverageSection renders a [coverage.Report]: one row per slice
 // (expression, rows, share, reference share, label rate, verdict) and the
 // findings.
 type CoverageSection struct {
-	Report *validate.CoverageReport
+	Report *coverage.Report
 }
 
 // Title implements [Section].
@@ -23,7 +23,7 @@ func (s *CoverageSection) Title() string { return "Coverage" }
 type coverageView struct {
 	Rows, Label, Verdict, Summary string
 	Slices                        []sliceRow
-	Findings                      []validate.CoverageFinding
+	Findings                      []coverage.Finding
 }
 
 // sliceRow is one slice, formatted.
@@ -48,7 +48,7 @@ func (s *CoverageSection) HTML() (template.HTML, error) {
 	return execFragment("coverage", v)
 }
 
-func newSliceRow(s validate.SliceCoverage) sliceRow {
+func newSliceRow(s coverage.Slice) sliceRow {
 	ref := "-"
 	if s.ReferenceShare != nil {
 		ref = share(*s.ReferenceShare)
@@ -57,14 +57,14 @@ func newSliceRow(s validate.SliceCoverage) sliceRow {
 		RefShare: ref, Label: labelText(s.Label), Verdict: s.Verdict.String()}
 }
 
-func labelText(l *validate.LabelRate) string {
+func labelText(l *coverage.LabelRate) string {
 	if l == nil {
 		return "-"
 	}
 	return fmt.Sprintf("%.4f", l.Rate)
 }
 
-func coverageSummary(r *validate.CoverageReport) string {
+func coverageSummary(r *coverage.Report) string {
 	return plural(len(r.Slices), "slice") + ", " + plural(len(r.Findings), "finding")
 }
 

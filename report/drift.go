@@ -8,18 +8,19 @@ import (
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // defaultMaxCharts is how many features a drift section charts by default.
 const defaultMaxCharts = 24
 
-// DriftSection renders a [validate.DriftReport]: the features ranked in a
+// DriftSection renders a [drift.Report]: the features ranked in a
 // table (verdict, PSI, KS, Wasserstein-1, Jensen–Shannon, null-rate change)
 // and, per feature, the reference and current distributions overlaid on
 // the same bins (numeric) or as paired bars of the most frequent
 // categories (categorical).
 type DriftSection struct {
-	Report *validate.DriftReport
+	Report *drift.Report
 	// Reference and Current name the two sides, for example
 	// "train.parquet where month(date) == 1".
 	Reference, Current string
@@ -87,7 +88,7 @@ func execFragment(name string, v any) (template.HTML, error) {
 	return template.HTML(buf.String()), nil // escaped by html/template
 }
 
-func newDriftRow(f validate.FeatureDrift) driftRow {
+func newDriftRow(f drift.Feature) driftRow {
 	ks, w1 := driftKSW1(f)
 	return driftRow{Name: f.Name, Kind: f.Kind, Verdict: f.Verdict.String(),
 		PSI: fmt.Sprintf("%.4f", f.PSI), KS: ks, W1: w1, JS: fmt.Sprintf("%.4f", f.JS),
@@ -97,7 +98,7 @@ func newDriftRow(f validate.FeatureDrift) driftRow {
 // driftKSW1 formats the KS statistic and Wasserstein-1 distance (a
 // duration for time columns) with their error bounds when sketched, "-"
 // for a categorical feature or an empty side.
-func driftKSW1(f validate.FeatureDrift) (ks, w1 string) { return f.DistanceTexts() }
+func driftKSW1(f drift.Feature) (ks, w1 string) { return f.DistanceTexts() }
 
 // metricRow explains one drift metric of the table: its threshold and
 // what it means, in a line.
@@ -106,7 +107,7 @@ type metricRow struct {
 }
 
 // metricRows explains the drift table's columns with the thresholds of o.
-func metricRows(o validate.DriftOptions) []metricRow {
+func metricRows(o drift.Options) []metricRow {
 	o = o.WithDefaults()
 	null := "none"
 	switch {
@@ -134,7 +135,7 @@ func metricRows(o validate.DriftOptions) []metricRow {
 }
 
 // driftCounts is "1 alert, 2 warn, 5 ok".
-func driftCounts(r *validate.DriftReport) string {
+func driftCounts(r *drift.Report) string {
 	var n [3]int
 	for _, f := range r.Features {
 		n[min(int(f.Verdict), 2)]++

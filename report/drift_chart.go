@@ -10,7 +10,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/stats"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // Layout of a categorical drift chart, in SVG user units.
@@ -45,7 +45,7 @@ type svgLabel struct {
 }
 
 // newDriftChart lays out f's chart; false when there is nothing to plot.
-func newDriftChart(f validate.FeatureDrift) (driftChart, bool) {
+func newDriftChart(f drift.Feature) (driftChart, bool) {
 	c := driftChart{Name: f.Name, Kind: f.Kind, Verdict: f.Verdict.String(), PSI: fmt.Sprintf("%.4f", f.PSI), W: chartW}
 	switch {
 	case f.Numeric != nil && len(f.Numeric.Histogram.Reference) > 0:
@@ -66,7 +66,7 @@ const minBarH = 1.5
 // (reference left, current right, so near-identical distributions still
 // show two bars), scaled to the tallest bar of either side; a non-empty
 // bin gets at least minBarH. Titles give shares and row counts.
-func histogramPairs(c *driftChart, n *validate.NumericDrift, typ string, temporal bool) {
+func histogramPairs(c *driftChart, n *drift.Numeric, typ string, temporal bool) {
 	h := n.Histogram
 	c.H = chartH
 	top := max(slices.Max(h.Reference), slices.Max(h.Current))
@@ -108,7 +108,7 @@ func rowsOf(v float64, n int64) string { return numfmt.Count(int64(math.Round(v 
 
 // binsCaption says how a drift histogram's bins were chosen and, for tail
 // bins, how many rows each side has in the tails.
-func binsCaption(n *validate.NumericDrift, edge func(float64) string) string {
+func binsCaption(n *drift.Numeric, edge func(float64) string) string {
 	h := n.Histogram
 	switch h.Scale {
 	case stats.ScaleLinear:
@@ -130,10 +130,10 @@ func binsCaption(n *validate.NumericDrift, edge func(float64) string) string {
 // categoryPairs draws the most frequent categories (by the larger of the
 // two shares; the other bin, which pools many values, last) as a reference
 // bar above a current bar.
-func categoryPairs(c *driftChart, cats []validate.CategoryShare) {
+func categoryPairs(c *driftChart, cats []drift.CategoryShare) {
 	cats = slices.Clone(cats)
-	slices.SortStableFunc(cats, func(a, b validate.CategoryShare) int {
-		if ao, bo := a.Value == validate.OtherCategory, b.Value == validate.OtherCategory; ao != bo {
+	slices.SortStableFunc(cats, func(a, b drift.CategoryShare) int {
+		if ao, bo := a.Value == drift.OtherCategory, b.Value == drift.OtherCategory; ao != bo {
 			if ao {
 				return 1
 			}
@@ -178,23 +178,23 @@ func shorten(s string, n int) string {
 }
 
 // edgeText formats a bin edge; the raw values of a time column (in the
-// unit of its Arrow type typ, see [validate.TimeUnit]) as what they
+// unit of its Arrow type typ, see [drift.TimeUnit]) as what they
 // measure: instants (days or seconds to nanoseconds since the epoch) as
 // dates, times of day as clock readings to the unit ("13:45:07.25"),
-// durations as spans ([validate.SpanText]: "1h30m0s", "1.5s", "2.0d").
+// durations as spans ([drift.SpanText]: "1h30m0s", "1.5s", "2.0d").
 func edgeText(v float64, typ string, temporal bool) string {
-	_, unit, ok := validate.TimeUnit(typ)
+	_, unit, ok := drift.TimeUnit(typ)
 	if !temporal || !ok {
 		return num(v)
 	}
 	ns := v * float64(unit)
 	switch {
 	case strings.HasPrefix(typ, "duration["):
-		return validate.SpanText(ns / float64(time.Second))
+		return drift.SpanText(ns / float64(time.Second))
 	case strings.HasPrefix(typ, "time32["), strings.HasPrefix(typ, "time64["):
 		d := time.Duration(math.Round(ns)).Round(unit)
 		if d < 0 || d >= 24*time.Hour { // not a time of day: show the span
-			return validate.SpanText(ns / float64(time.Second))
+			return drift.SpanText(ns / float64(time.Second))
 		}
 		return time.Time{}.Add(d).Format("15:04:05.999999999")
 	}

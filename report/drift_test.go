@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // TestAuditSections renders an audit with the drift and coverage sections:
@@ -93,9 +93,9 @@ func TestEdgeText(t *testing.T) {
 // TestTailsChart checks that a histogram with tail bins draws the two sides
 // side by side, keeps a rare tail visible and counts it in the caption.
 func TestTailsChart(t *testing.T) {
-	f := validate.FeatureDrift{Name: "delay", Type: "int64", Kind: "numeric", Numeric: &validate.NumericDrift{
-		Reference: validate.MomentSummary{Count: 100_000}, Current: validate.MomentSummary{Count: 100_000},
-		Histogram: validate.BinShares{Edges: []float64{-1116, -30, 0, 30, 1688}, Scale: "tails",
+	f := drift.Feature{Name: "delay", Type: "int64", Kind: "numeric", Numeric: &drift.Numeric{
+		Reference: drift.MomentSummary{Count: 100_000}, Current: drift.MomentSummary{Count: 100_000},
+		Histogram: drift.BinShares{Edges: []float64{-1116, -30, 0, 30, 1688}, Scale: "tails",
 			Reference: []float64{0.001, 0.5, 0.49, 0.009}, Current: []float64{0.001, 0.5, 0.49, 0.009}}}}
 	c, ok := newDriftChart(f)
 	if !ok {
@@ -114,8 +114,8 @@ func TestTailsChart(t *testing.T) {
 // TestDurationChart checks the axis and bar titles of a duration column's
 // chart.
 func TestDurationChart(t *testing.T) {
-	f := validate.FeatureDrift{Name: "wait", Type: "duration[ms]", Kind: "temporal", Numeric: &validate.NumericDrift{
-		Unit: "ms", Histogram: validate.BinShares{Edges: []float64{0, 45e3, 90e3}, Reference: []float64{0.5, 0.5}, Current: []float64{0.25, 0.75}}}}
+	f := drift.Feature{Name: "wait", Type: "duration[ms]", Kind: "temporal", Numeric: &drift.Numeric{
+		Unit: "ms", Histogram: drift.BinShares{Edges: []float64{0, 45e3, 90e3}, Reference: []float64{0.5, 0.5}, Current: []float64{0.25, 0.75}}}}
 	c, ok := newDriftChart(f)
 	if !ok {
 		t.Fatal("no chart")

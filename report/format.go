@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 func plural(n int, word string) string {
@@ -36,7 +36,7 @@ func pct(part, whole int64) string {
 
 // examplesText lists examples as "a.parquet:4: 1000; a.parquet:9: x"
 // ("row 4: 1000" when the file is unknown).
-func examplesText(ex []validate.Example) string {
+func examplesText(ex []expect.Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
 		parts[i] = e.Place() + ": " + numfmt.Value(e.Value)
@@ -45,7 +45,7 @@ func examplesText(ex []validate.Example) string {
 }
 
 // subject names what a finding is about: its column or rule.
-func subject(f validate.Finding) string {
+func subject(f expect.Finding) string {
 	switch {
 	case f.Rule != "":
 		return f.Rule

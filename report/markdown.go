@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 // maxMarkdownFindings bounds the findings table of a summary (GitHub caps a
@@ -38,7 +38,7 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	return bw.Flush()
 }
 
-func writeFindingsMarkdown(w io.Writer, findings []validate.Finding) {
+func writeFindingsMarkdown(w io.Writer, findings []expect.Finding) {
 	fmt.Fprint(w, "\n| severity | check | column | expected | observed | examples |\n|---|---|---|---|---|---|\n")
 	for i, f := range findings {
 		if i == maxMarkdownFindings {

@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 	"golang.org/x/net/html"
 )
 
@@ -26,25 +27,25 @@ func sample() *Audit {
 		GeneratedAt: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC),
 		Dataset:     Dataset{Sources: []string{"data/flights_*.parquet"}, Files: 2, Rows: 3000000, Bytes: 24 << 20, Fingerprint: "sha256:0123456789abcdef0123"},
 		Checks:      12,
-		Profile: &validate.ProfileResult{Rows: 3000000, Columns: []validate.ColumnResult{
+		Profile: &profile.Result{Rows: 3000000, Columns: []profile.ColumnResult{
 			{Name: "<script>alert(1)</script>", Type: "int64", Kind: "int", Count: 2999000, Nulls: 1000, Distinct: 1200,
-				Numeric: &validate.NumericResult{Finite: 2999000, Min: -60, Max: 1500, Mean: 12.5, StdDev: 30,
-					Quantiles: []validate.QuantileValue{{P: 0.5, Value: 3}},
-					Histogram: validate.Histogram{Edges: []float64{-60, 460, 980, 1500}, Counts: []int64{2900000, 90000, 9000}}}},
+				Numeric: &profile.NumericResult{Finite: 2999000, Min: -60, Max: 1500, Mean: 12.5, StdDev: 30,
+					Quantiles: []profile.QuantileValue{{P: 0.5, Value: 3}},
+					Histogram: profile.Histogram{Edges: []float64{-60, 460, 980, 1500}, Counts: []int64{2900000, 90000, 9000}}}},
 			{Name: "origin", Type: "utf8", Kind: "string", Count: 3000000, Distinct: 3, DistinctExact: true, TopKExact: true,
-				Lengths: &validate.LengthResult{Min: 3, Mean: 3, Max: 3},
-				TopK:    []validate.ValueCount{{Value: "SEA", Count: 2000000}, {Value: "<b>LAX</b>", Count: 900000}, {Value: "JFK", Count: 100000}}},
+				Lengths: &profile.LengthResult{Min: 3, Mean: 3, Max: 3},
+				TopK:    []profile.ValueCount{{Value: "SEA", Count: 2000000}, {Value: "<b>LAX</b>", Count: 900000}, {Value: "JFK", Count: 100000}}},
 			{Name: "date", Type: "timestamp[us]", Kind: "temporal", Count: 3000000, Distinct: 500000,
-				TimeRange: &validate.TimeRange{Min: ts, Max: ts.AddDate(0, 11, 30)},
-				Numeric:   &validate.NumericResult{Finite: 3000000, Histogram: validate.Histogram{Edges: []float64{0, 1, 2}, Counts: []int64{5, 10}}}},
+				TimeRange: &profile.TimeRange{Min: ts, Max: ts.AddDate(0, 11, 30)},
+				Numeric:   &profile.NumericResult{Finite: 3000000, Histogram: profile.Histogram{Edges: []float64{0, 1, 2}, Counts: []int64{5, 10}}}},
 		}},
-		Findings: []validate.Finding{
-			{Check: "range", Column: "<script>alert(1)</script>", Severity: validate.SeverityError, Expected: "values within [-10, 100]",
+		Findings: []expect.Finding{
+			{Check: "range", Column: "<script>alert(1)</script>", Severity: expect.SeverityError, Expected: "values within [-10, 100]",
 				Observed: "min -60, max 1500; 2 of 9 (22.2%)", Failing: 2, Total: 9, Fraction: 2.0 / 9,
-				Examples: []validate.Example{{Row: 4, Value: "1000"}, {Row: 7, Value: "a|b"}}},
-			{Check: "rule", Rule: "arrives_after", Severity: validate.SeverityWarn, Expected: "arr >= dep",
+				Examples: []expect.Example{{Row: 4, Value: "1000"}, {Row: 7, Value: "a|b"}}},
+			{Check: "rule", Rule: "arrives_after", Severity: expect.SeverityWarn, Expected: "arr >= dep",
 				Observed: "1 of 10 (10%)", Failing: 1, Total: 10, Fraction: 0.1},
-			{Check: "rows", Severity: validate.SeverityWarn, Expected: "rows at least 4,000,000", Observed: "3,000,000 rows"},
+			{Check: "rows", Severity: expect.SeverityWarn, Expected: "rows at least 4,000,000", Observed: "3,000,000 rows"},
 		},
 		Sections: []Section{testSection{}},
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/internal/numfmt"
 	"github.com/refit-ml/refit/optimize"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -20,7 +20,7 @@ type runView struct {
 	Models []modelResult
 	// Checks is the number of expectation checks; Findings those failed.
 	Checks     int
-	Findings   []validate.Finding
+	Findings   []expect.Finding
 	Monitor    *monitorView
 	Title      string
 	Timeline   timelineChart
@@ -76,7 +76,7 @@ func newRunView(rec *workspace.Record) *runView {
 	v := &runView{Record: rec, Title: "refit run " + rec.ID, Models: runModels(rec), Monitor: newMonitorView(rec.Monitor),
 		Timeline: newTimeline(rec), Curve: newCurve(rec.Training), Attempts: attemptRows(rec.Optimization),
 		OptMetric: optMetricLabel(rec.Optimization), NotReached: notReached(rec.Outcome)}
-	var passed []validate.Finding
+	var passed []expect.Finding
 	if f := rec.Findings; f != nil {
 		v.Checks, v.Findings, passed = f.Checks, f.Findings, f.Passed
 	}

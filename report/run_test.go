@@ -11,6 +11,9 @@ import (
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/refit-ml/refit/workspace"
 	"golang.org/x/net/html"
 )
@@ -20,32 +23,32 @@ func ptr(v float64) *float64 { return &v }
 // sampleDrift has a hostile numeric feature, a categorical one and a
 // temporal one, whose W1 of 31 days in µs has no unit recorded (as in
 // reports saved before the unit was): it comes from the type.
-func sampleDrift() *validate.DriftReport {
+func sampleDrift() *drift.Report {
 	ms := 0.8
-	return &validate.DriftReport{ReferenceRows: 2500, CurrentRows: 3000, Verdict: validate.VerdictAlert,
-		Options: validate.DriftOptions{PSIAlert: 0.25, NullAlert: 0.2},
-		Features: []validate.FeatureDrift{
+	return &drift.Report{ReferenceRows: 2500, CurrentRows: 3000, Verdict: validate.VerdictAlert,
+		Options: drift.Options{PSIAlert: 0.25, NullAlert: 0.2},
+		Features: []drift.Feature{
 			{Name: "<script>alert(1)</script>", Type: "double", Kind: "numeric", Verdict: validate.VerdictAlert, PSI: 2.09, JS: 0.565,
-				Nulls: validate.NullDrift{Reference: 0, Current: 0.01, Change: 0.01}, Notes: []string{"<b>mean</b> moved"},
-				Numeric: &validate.NumericDrift{KS: 0.5715, Wasserstein: 326.3, MeanShift: &ms,
-					Reference: validate.MomentSummary{Count: 2500}, Current: validate.MomentSummary{Count: 3000},
-					Histogram: validate.BinShares{Edges: []float64{0, 100, 200, 300}, Reference: []float64{0.6, 0.3, 0.1}, Current: []float64{0.2, 0.3, 0.5}}}},
+				Nulls: drift.Nulls{Reference: 0, Current: 0.01, Change: 0.01}, Notes: []string{"<b>mean</b> moved"},
+				Numeric: &drift.Numeric{KS: 0.5715, Wasserstein: 326.3, MeanShift: &ms,
+					Reference: drift.MomentSummary{Count: 2500}, Current: drift.MomentSummary{Count: 3000},
+					Histogram: drift.BinShares{Edges: []float64{0, 100, 200, 300}, Reference: []float64{0.6, 0.3, 0.1}, Current: []float64{0.2, 0.3, 0.5}}}},
 			{Name: "carrier", Type: "utf8", Kind: "categorical", Verdict: validate.VerdictWarn, PSI: 0.15, JS: 0.2,
-				Categorical: &validate.CategoricalDrift{Categories: []validate.CategoryShare{
-					{Value: "north", Reference: 0.5, Current: 0.3}, {Value: "<i>south</i>", Reference: 0.3, Current: 0.3}, {Value: validate.OtherCategory, Reference: 0.2, Current: 0.4}}}},
+				Categorical: &drift.Categorical{Categories: []drift.CategoryShare{
+					{Value: "north", Reference: 0.5, Current: 0.3}, {Value: "<i>south</i>", Reference: 0.3, Current: 0.3}, {Value: drift.OtherCategory, Reference: 0.2, Current: 0.4}}}},
 			{Name: "date", Type: "timestamp[us, tz=UTC]", Kind: "temporal", Verdict: validate.VerdictOK, PSI: 0.01, JS: 0.01,
-				Numeric: &validate.NumericDrift{Wasserstein: 2.6784e12, Reference: validate.MomentSummary{Count: 2500}, Current: validate.MomentSummary{Count: 3000},
-					Histogram: validate.BinShares{Edges: []float64{1.7040672e15, 1.7066592e15}, Reference: []float64{1}, Current: []float64{1}}}},
+				Numeric: &drift.Numeric{Wasserstein: 2.6784e12, Reference: drift.MomentSummary{Count: 2500}, Current: drift.MomentSummary{Count: 3000},
+					Histogram: drift.BinShares{Edges: []float64{1.7040672e15, 1.7066592e15}, Reference: []float64{1}, Current: []float64{1}}}},
 		}}
 }
 
-func sampleCoverage() *validate.CoverageReport {
-	return &validate.CoverageReport{Rows: 3000, Verdict: validate.VerdictAlert, Label: &validate.LabelRate{Labeled: 3000, Positive: 1500, Rate: 0.5},
-		Slices: []validate.SliceCoverage{
-			{Name: "long_haul", Expr: "distance > 2000", Kind: "expr", Rows: 1234, Share: 0.411, Label: &validate.LabelRate{Rate: 0.97}},
+func sampleCoverage() *coverage.Report {
+	return &coverage.Report{Rows: 3000, Verdict: validate.VerdictAlert, Label: &coverage.LabelRate{Labeled: 3000, Positive: 1500, Rate: 0.5},
+		Slices: []coverage.Slice{
+			{Name: "long_haul", Expr: "distance > 2000", Kind: "expr", Rows: 1234, Share: 0.411, Label: &coverage.LabelRate{Rate: 0.97}},
 			{Name: "<svg onload=x>", Expr: "origin in [\"ANC\", \"<HNL>\"]", Kind: "expr", Rows: 0, Share: 0, ReferenceShare: ptr(0.01), Verdict: validate.VerdictAlert},
 		},
-		Findings: []validate.CoverageFinding{{Slice: "<svg onload=x>", Problem: validate.ProblemShareFell, Verdict: validate.VerdictAlert, Message: "share 0% vs 1% in the reference"}},
+		Findings: []coverage.Finding{{Slice: "<svg onload=x>", Problem: coverage.ProblemShareFell, Verdict: validate.VerdictAlert, Message: "share 0% vs 1% in the reference"}},
 	}
 }
 
@@ -68,7 +71,7 @@ func sampleRun() *workspace.Record {
 			stage("decide", workspace.StageOK, 80*time.Millisecond, 27*time.Millisecond), stage("train", workspace.StageOK, 110*time.Millisecond, 522*time.Millisecond, "30 epochs"),
 			stage("optimize", workspace.StageOK, 640*time.Millisecond, 136*time.Millisecond), stage("evaluate", workspace.StageOK, 780*time.Millisecond, 1600*time.Millisecond, "<gates> passed"),
 			stage("register", workspace.StageSkipped, 2390*time.Millisecond, 0, "promotion off")},
-		Findings: &validate.CheckResult{Checks: 12, Findings: []validate.Finding{{Check: "range", Column: "distance", Severity: validate.SeverityWarn,
+		Findings: &expect.CheckResult{Checks: 12, Findings: []expect.Finding{{Check: "range", Column: "distance", Severity: expect.SeverityWarn,
 			Expected: "values within [30, 1410]", Observed: "max 3396", Failing: 69, Total: 3000, Fraction: 0.023}}},
 		Drift: sampleDrift(), Coverage: sampleCoverage(),
 		Monitor:  &workspace.MonitorResult{Metric: "auc", Value: 0.71, Rows: 3000, Threshold: 0.7},

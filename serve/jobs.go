@@ -10,7 +10,7 @@ import (
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/registry"
 	"github.com/refit-ml/refit/schedules"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/workspace"
 )
 
@@ -19,7 +19,7 @@ type jobMetrics struct {
 	Runs        map[[2]string]int    // by job kind and outcome
 	LastSuccess map[string]time.Time // by job kind: the last run without error
 	LastOutcome map[string]string    // by schedule name
-	Drift       []validate.FeatureDrift
+	Drift       []drift.Feature
 	Champion    map[string]float64 // the champion's metrics on its last evaluation
 	// RunsFailed counts the scheduled runs (job "run") that failed in a
 	// row, up to now; a run that did not fail resets it.

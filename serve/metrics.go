@@ -9,7 +9,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/promtext"
 	"github.com/refit-ml/refit/schedules"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
@@ -87,7 +87,7 @@ func driftFamily(m jobMetrics) promtext.Family {
 	f := promtext.Family{Name: "refit_drift_psi", Type: promtext.Gauge,
 		Help: "Population stability index of each feature against the champion's training data, from the last run that measured drift."}
 	feats := slices.Clone(m.Drift)
-	slices.SortFunc(feats, func(a, b validate.FeatureDrift) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(feats, func(a, b drift.Feature) int { return cmp.Compare(a.Name, b.Name) })
 	for _, fd := range feats {
 		f.Samples = append(f.Samples, promtext.Sample{Labels: promtext.L("feature", fd.Name), Value: fd.PSI})
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/refit-ml/refit/internal/promtext"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/schedules"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -67,7 +67,7 @@ func TestServeMetricsFormat(t *testing.T) {
 	m := jobMetrics{
 		Runs:        map[[2]string]int{{"run", "promoted"}: 2, {"audit", "audited"}: 7, {"run", "blocked-data"}: 1},
 		LastSuccess: map[string]time.Time{"run": next.Add(-24 * time.Hour), "audit": next.Add(-time.Hour + 250*time.Millisecond)},
-		Drift:       []validate.FeatureDrift{{Name: "weight", PSI: 0.0123}, {Name: "distance", PSI: 2.0791}},
+		Drift:       []drift.Feature{{Name: "weight", PSI: 0.0123}, {Name: "distance", PSI: 2.0791}},
 		Champion:    map[string]float64{"auc": 0.9412, "log_loss": 0.31, "accuracy": 0.875},
 	}
 	var b bytes.Buffer

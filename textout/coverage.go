@@ -5,12 +5,12 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
 // Coverage writes the slices as a table, then the findings and a summary
 // line.
-func Coverage(w io.Writer, r *validate.CoverageReport) error {
+func Coverage(w io.Writer, r *coverage.Report) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "slice\tkind\trows\tshare\treference\tlabel rate\tverdict")
 	for _, s := range r.Slices {

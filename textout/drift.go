@@ -6,12 +6,12 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // DriftTable writes the ranked drift table, one row per feature. Lines
 // keep tabwriter's padding (see TrimLines).
-func DriftTable(w io.Writer, r *validate.DriftReport) error {
+func DriftTable(w io.Writer, r *drift.Report) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "feature\tkind\tPSI\tKS\tW1\tJS\tnulls Δ\tverdict\tnotes")
 	for _, f := range r.Features {
@@ -23,7 +23,7 @@ func DriftTable(w io.Writer, r *validate.DriftReport) error {
 }
 
 // DriftCounts counts the features by verdict: "1 alert, 2 warn, 5 ok".
-func DriftCounts(r *validate.DriftReport) string {
+func DriftCounts(r *drift.Report) string {
 	var n [3]int
 	for _, f := range r.Features {
 		n[min(int(f.Verdict), 2)]++
@@ -34,7 +34,7 @@ func DriftCounts(r *validate.DriftReport) string {
 // DriftReport writes what `refit drift` prints: the two sides (named by
 // reference and current) with their row counts, the ranked drift table
 // without padding, and the verdict with its counts.
-func DriftReport(w io.Writer, reference, current string, r *validate.DriftReport) error {
+func DriftReport(w io.Writer, reference, current string, r *drift.Report) error {
 	var table strings.Builder
 	if err := DriftTable(&table, r); err != nil {
 		return err

@@ -8,13 +8,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/refit-ml/refit/internal/numfmt"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 )
 
 // Findings writes the findings of a check as a table after a blank line,
 // with each finding's examples and per-file counts under it; nothing when
 // there are none.
-func Findings(w io.Writer, findings []validate.Finding) error {
+func Findings(w io.Writer, findings []expect.Finding) error {
 	if len(findings) == 0 {
 		return nil
 	}
@@ -32,7 +32,7 @@ func Findings(w io.Writer, findings []validate.Finding) error {
 	return tw.Flush()
 }
 
-func findingSubject(f validate.Finding) string {
+func findingSubject(f expect.Finding) string {
 	switch {
 	case f.Rule != "":
 		return f.Rule
@@ -42,7 +42,7 @@ func findingSubject(f validate.Finding) string {
 	return "-"
 }
 
-func filesLine(fs []validate.FileCount) string {
+func filesLine(fs []expect.FileCount) string {
 	parts := make([]string, len(fs))
 	for i, fc := range fs {
 		parts[i] = fc.File + " " + Count(fc.Failing)
@@ -50,7 +50,7 @@ func filesLine(fs []validate.FileCount) string {
 	return strings.Join(parts, ", ")
 }
 
-func examplesLine(ex []validate.Example) string {
+func examplesLine(ex []expect.Example) string {
 	parts := make([]string, len(ex))
 	for i, e := range ex {
 		v := numfmt.Value(e.Value)

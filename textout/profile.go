@@ -6,12 +6,12 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Profile writes a profile as one table row per column: type, count,
 // nulls, distinct values, min, median, max, mean and the top value.
-func Profile(w io.Writer, r validate.ProfileResult) error {
+func Profile(w io.Writer, r profile.Result) error {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s rows\n", Count(r.Rows))
 	fmt.Fprintln(tw, "column\ttype\tcount\tnulls\tdistinct\tmin\tp50\tmax\tmean\ttop value")
@@ -24,7 +24,7 @@ func Profile(w io.Writer, r validate.ProfileResult) error {
 }
 
 // columnStats formats min, p50, max and mean ("-" where they do not apply).
-func columnStats(c validate.ColumnResult) (lo, mid, hi, mean string) {
+func columnStats(c profile.ColumnResult) (lo, mid, hi, mean string) {
 	lo, mid, hi, mean = "-", "-", "-", "-"
 	switch n := c.Numeric; {
 	case c.TimeRange != nil:
@@ -46,7 +46,7 @@ func statText(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
 // Distinct formats a column's distinct count: exact, "~" before an
 // estimate, "-" for columns of kind other.
-func Distinct(c validate.ColumnResult) string {
+func Distinct(c profile.ColumnResult) string {
 	if c.Kind == "other" {
 		return "-"
 	}
@@ -56,7 +56,7 @@ func Distinct(c validate.ColumnResult) string {
 	return "~" + Count(c.Distinct)
 }
 
-func topText(c validate.ColumnResult) string {
+func topText(c profile.ColumnResult) string {
 	if len(c.TopK) == 0 || c.Count == 0 {
 		return "-"
 	}

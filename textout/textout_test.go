@@ -8,6 +8,10 @@ import (
 
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 func TestNumbers(t *testing.T) {
@@ -18,9 +22,9 @@ func TestNumbers(t *testing.T) {
 		{"percent", Percent(1, 3), "33.33%"},
 		{"percent of nothing", Percent(5, 0), "0%"},
 		{"trim", TrimLines("a  \nb\t \n  c"), "a\nb\t\n  c\n"},
-		{"distinct exact", Distinct(validate.ColumnResult{Kind: "string", Distinct: 1500, DistinctExact: true}), "1,500"},
-		{"distinct estimate", Distinct(validate.ColumnResult{Kind: "numeric", Distinct: 1500}), "~1,500"},
-		{"distinct other", Distinct(validate.ColumnResult{Kind: "other", Distinct: 3}), "-"},
+		{"distinct exact", Distinct(profile.ColumnResult{Kind: "string", Distinct: 1500, DistinctExact: true}), "1,500"},
+		{"distinct estimate", Distinct(profile.ColumnResult{Kind: "numeric", Distinct: 1500}), "~1,500"},
+		{"distinct other", Distinct(profile.ColumnResult{Kind: "other", Distinct: 3}), "-"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, tt.got, tt.want)
@@ -30,12 +34,12 @@ func TestNumbers(t *testing.T) {
 
 func TestProfile(t *testing.T) {
 	day := time.Date(2001, 1, 2, 3, 4, 5, 0, time.UTC)
-	r := validate.ProfileResult{Rows: 4, Columns: []validate.ColumnResult{
+	r := profile.Result{Rows: 4, Columns: []profile.ColumnResult{
 		{Name: "delay", Type: "double", Kind: "numeric", Count: 3, Nulls: 1, Distinct: 3, DistinctExact: true,
-			Numeric: &validate.NumericResult{Finite: 3, Min: -1, Max: 100.5, Mean: 33.25, Quantiles: []validate.QuantileValue{{P: 0.25, Value: 0}, {P: 0.5, Value: 2}}}},
-		{Name: "date", Type: "timestamp[us]", Kind: "time", Count: 4, Distinct: 2, TimeRange: &validate.TimeRange{Min: day, Max: day.Add(24 * time.Hour)}},
+			Numeric: &profile.NumericResult{Finite: 3, Min: -1, Max: 100.5, Mean: 33.25, Quantiles: []profile.QuantileValue{{P: 0.25, Value: 0}, {P: 0.5, Value: 2}}}},
+		{Name: "date", Type: "timestamp[us]", Kind: "time", Count: 4, Distinct: 2, TimeRange: &profile.TimeRange{Min: day, Max: day.Add(24 * time.Hour)}},
 		{Name: "origin", Type: "utf8", Kind: "string", Count: 4, Distinct: 2, DistinctExact: true,
-			Lengths: &validate.LengthResult{Min: 3, Max: 3}, TopK: []validate.ValueCount{{Value: strings.Repeat("x", 31), Count: 3}}},
+			Lengths: &profile.LengthResult{Min: 3, Max: 3}, TopK: []profile.ValueCount{{Value: strings.Repeat("x", 31), Count: 3}}},
 	}}
 	var buf bytes.Buffer
 	if err := Profile(&buf, r); err != nil {
@@ -53,7 +57,7 @@ origin  utf8           4      0.00%   2         len 3                -    len 3 
 }
 
 func TestDrift(t *testing.T) {
-	r := &validate.DriftReport{Features: []validate.FeatureDrift{
+	r := &drift.Report{Features: []drift.Feature{
 		{Name: "delay", Kind: "numeric", PSI: 0.3, JS: 0.12, Verdict: validate.VerdictAlert, Notes: []string{"a", "b"}},
 		{Name: "origin", Kind: "categorical", PSI: 0.15, Verdict: validate.VerdictWarn},
 		{Name: "distance", Kind: "numeric", PSI: 0.01, Verdict: validate.VerdictOK},
@@ -79,7 +83,7 @@ func TestDrift(t *testing.T) {
 }
 
 func TestDriftReport(t *testing.T) {
-	r := &validate.DriftReport{ReferenceRows: 1200, CurrentRows: -1, Verdict: validate.VerdictWarn, Features: []validate.FeatureDrift{
+	r := &drift.Report{ReferenceRows: 1200, CurrentRows: -1, Verdict: validate.VerdictWarn, Features: []drift.Feature{
 		{Name: "origin", Kind: "categorical", PSI: 0.15, Verdict: validate.VerdictWarn},
 	}}
 	var buf bytes.Buffer
@@ -96,11 +100,11 @@ func TestDriftReport(t *testing.T) {
 
 func TestCoverage(t *testing.T) {
 	share := 0.25
-	r := &validate.CoverageReport{Verdict: validate.VerdictWarn,
-		Slices: []validate.SliceCoverage{
+	r := &coverage.Report{Verdict: validate.VerdictWarn,
+		Slices: []coverage.Slice{
 			{Name: "origin=SFO", Kind: "value", Rows: 1200, Share: 0.1, ReferenceShare: &share, Verdict: validate.VerdictWarn},
 		},
-		Findings: []validate.CoverageFinding{{Slice: "origin=SFO", Problem: validate.ProblemShareFell, Verdict: validate.VerdictWarn, Message: "fell"}},
+		Findings: []coverage.Finding{{Slice: "origin=SFO", Problem: coverage.ProblemShareFell, Verdict: validate.VerdictWarn, Message: "fell"}},
 	}
 	var buf bytes.Buffer
 	if err := Coverage(&buf, r); err != nil {
@@ -108,7 +112,7 @@ func TestCoverage(t *testing.T) {
 	}
 	want := "slice       kind   rows   share   reference  label rate  verdict\n" +
 		"origin=SFO  value  1,200  10.00%  25.00%     -           warn\n" +
-		"warn: origin=SFO: " + string(validate.ProblemShareFell) + " (fell)\n" +
+		"warn: origin=SFO: " + string(coverage.ProblemShareFell) + " (fell)\n" +
 		"coverage: warn (1 slices, 1 findings)\n"
 	if got := TrimLines(buf.String()); got != want {
 		t.Errorf("Coverage:\n%s\nwant:\n%s", got, want)
@@ -118,20 +122,20 @@ func TestCoverage(t *testing.T) {
 func TestFindings(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		f    []validate.Finding
+		f    []expect.Finding
 		want string
 	}{
 		{"none", nil, ""},
-		{"rule with examples and files", []validate.Finding{{Check: "rule", Rule: "positive", Column: "delay", Severity: validate.SeverityError,
+		{"rule with examples and files", []expect.Finding{{Check: "rule", Rule: "positive", Column: "delay", Severity: expect.SeverityError,
 			Expected: "true", Observed: "2 rows false",
-			Examples: []validate.Example{{Row: 7, Value: "-3"}, {File: "a.parquet", FileRow: 2, Value: strings.Repeat("v", 61)}},
-			Files:    []validate.FileCount{{File: "a.parquet", Failing: 1200}}}},
+			Examples: []expect.Example{{Row: 7, Value: "-3"}, {File: "a.parquet", FileRow: 2, Value: strings.Repeat("v", 61)}},
+			Files:    []expect.FileCount{{File: "a.parquet", Failing: 1200}}}},
 			"\nseverity  check  column    expected  observed\n" +
 				"error     rule   positive  true      2 rows false\n" +
 				"                           examples: row 7 \"-3\", a.parquet:2 \"" + strings.Repeat("v", 60) + "…\"\n" +
 				"                           by file: a.parquet 1,200\n"},
-		{"column and none", []validate.Finding{{Check: "not_null", Column: "delay", Severity: validate.SeverityWarn, Expected: "0", Observed: "1"},
-			{Check: "rows", Severity: validate.SeverityError, Expected: ">= 10", Observed: "3"}},
+		{"column and none", []expect.Finding{{Check: "not_null", Column: "delay", Severity: expect.SeverityWarn, Expected: "0", Observed: "1"},
+			{Check: "rows", Severity: expect.SeverityError, Expected: ">= 10", Observed: "3"}},
 			"\nseverity  check     column  expected  observed\n" +
 				"warn      not_null  delay   0         1\n" +
 				"error     rows      -       >= 10     3\n"},

@@ -2,17 +2,21 @@ package workspace
 
 import (
 	"fmt"
+	"time"
+
 	"github.com/refit-ml/refit/internal/hook"
 	"github.com/refit-ml/refit/internal/numfmt"
-	"time"
 
 	"github.com/refit-ml/refit/evaluate"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/optimize"
 	"github.com/refit-ml/refit/train"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Outcome is what a run (or an audit) came to.
@@ -69,11 +73,11 @@ type Record struct {
 	ChampionAfter  string `json:"champion_after,omitempty"`
 	Candidate      string `json:"candidate,omitempty"`
 
-	Profile  *validate.ProfileResult  `json:"profile,omitempty"`
-	Findings *validate.CheckResult    `json:"findings,omitempty"`
-	Drift    *validate.DriftReport    `json:"drift,omitempty"`
-	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
-	Monitor  *MonitorResult           `json:"monitor,omitempty"`
+	Profile  *profile.Result     `json:"profile,omitempty"`
+	Findings *expect.CheckResult `json:"findings,omitempty"`
+	Drift    *drift.Report       `json:"drift,omitempty"`
+	Coverage *coverage.Report    `json:"coverage,omitempty"`
+	Monitor  *MonitorResult      `json:"monitor,omitempty"`
 	// DriftCost is each drifting input's estimated cost to the champion
 	// (CBPE), when the champion has a calibrator.
 	DriftCost []estimate.Effect `json:"drift_cost,omitempty"`

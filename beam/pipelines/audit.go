@@ -11,11 +11,12 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // RowPlan is what every worker needs to rebuild the launcher's
-// validate.RowPass: the dataset, the expectations file's bytes, the
+// expect.RowPass: the dataset, the expectations file's bytes, the
 // profile JSON the plan was made from and Check's options. Workers plan
 // from the same bytes, so they agree with the launcher on the row checks.
 type RowPlan struct {
@@ -30,7 +31,7 @@ type RowPlan struct {
 
 // NewRowPlan returns the plan of exp's row checks on spec's data; the
 // profile bytes are decoded as workers will decode them.
-func NewRowPlan(spec Spec, expect []byte, expectName string, profile []byte, opts validate.CheckOptions) RowPlan {
+func NewRowPlan(spec Spec, expect []byte, expectName string, profile []byte, opts expect.CheckOptions) RowPlan {
 	return RowPlan{Spec: spec.String(), Expect: expect, ExpectName: expectName, Profile: profile,
 		Now: opts.Now.Format(time.RFC3339Nano), MaxExamples: opts.MaxExamples, MaxKeys: opts.MaxKeys}
 }
@@ -38,11 +39,11 @@ func NewRowPlan(spec Spec, expect []byte, expectName string, profile []byte, opt
 // rowPasses caches each worker's RowPass by its plan's hash.
 var rowPasses struct {
 	mu sync.Mutex
-	m  map[[32]byte]*validate.RowPass
+	m  map[[32]byte]*expect.RowPass
 }
 
-// RowPass returns the plan's validate.RowPass, built once per process.
-func (p RowPlan) RowPass(ctx context.Context) (*validate.RowPass, error) {
+// RowPass returns the plan's expect.RowPass, built once per process.
+func (p RowPlan) RowPass(ctx context.Context) (*expect.RowPass, error) {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: encoding the row plan: %w", err)
@@ -62,18 +63,18 @@ func (p RowPlan) RowPass(ctx context.Context) (*validate.RowPass, error) {
 		return nil, err
 	}
 	if rowPasses.m == nil {
-		rowPasses.m = map[[32]byte]*validate.RowPass{}
+		rowPasses.m = map[[32]byte]*expect.RowPass{}
 	}
 	rowPasses.m[key] = r
 	return r, nil
 }
 
-func (p RowPlan) build(ds *ingest.Dataset) (*validate.RowPass, error) {
-	exp, err := validate.DecodeExpectations(p.Expect, p.ExpectName)
+func (p RowPlan) build(ds *ingest.Dataset) (*expect.RowPass, error) {
+	exp, err := expect.Decode(p.Expect, p.ExpectName)
 	if err != nil {
 		return nil, err
 	}
-	prof, err := validate.DecodeProfile(p.Profile)
+	prof, err := profile.Decode(p.Profile)
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: decoding the profile: %w", err)
 	}
@@ -81,10 +82,10 @@ func (p RowPlan) build(ds *ingest.Dataset) (*validate.RowPass, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: row plan clock %q: %w", p.Now, err)
 	}
-	return validate.NewRowPass(ds, prof, exp, validate.CheckOptions{Now: now, MaxExamples: p.MaxExamples, MaxKeys: p.MaxKeys})
+	return expect.NewRowPass(ds, prof, exp, expect.CheckOptions{Now: now, MaxExamples: p.MaxExamples, MaxKeys: p.MaxKeys})
 }
 
-// RowPart is one part's row-pass accumulator (validate.RowAccumulator
+// RowPart is one part's row-pass accumulator (expect.RowAccumulator
 // JSON).
 type RowPart struct {
 	Part int
@@ -122,9 +123,9 @@ func (f *rowPartsFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, e
 // merged into Prefix; parts that arrived before an earlier one wait in
 // Pending.
 type rowFold struct {
-	Next    int                              `json:"next"`
-	Prefix  *validate.RowAccumulator         `json:"prefix,omitempty"`
-	Pending map[int]*validate.RowAccumulator `json:"pending,omitempty"`
+	Next    int                            `json:"next"`
+	Prefix  *expect.RowAccumulator         `json:"prefix,omitempty"`
+	Pending map[int]*expect.RowAccumulator `json:"pending,omitempty"`
 }
 
 func encodeRowFold(a rowFold) ([]byte, error) { return json.Marshal(a) }
@@ -135,9 +136,9 @@ func decodeRowFold(b []byte) (rowFold, error) {
 	return a, err
 }
 
-// rowFoldFn is a CombineFn over RowParts: validate.RowPass's merge, part 0
+// rowFoldFn is a CombineFn over RowParts: expect.RowPass's merge, part 0
 // first, whatever order bundles and merges bring the parts in. Its output
-// is the validate.RowOutput JSON.
+// is the expect.RowOutput JSON.
 type rowFoldFn struct {
 	Plan RowPlan
 }
@@ -147,16 +148,16 @@ func (rowFoldFn) CreateAccumulator() rowFold { return rowFold{} }
 
 // AddInput adds one part's accumulator.
 func (f *rowFoldFn) AddInput(a rowFold, in RowPart) (rowFold, error) {
-	var acc validate.RowAccumulator
+	var acc expect.RowAccumulator
 	if err := json.Unmarshal(in.Acc, &acc); err != nil {
 		return a, fmt.Errorf("pipelines: decoding the row pass of part %d: %w", in.Part, err)
 	}
 	return f.add(a, in.Part, &acc)
 }
 
-func (f *rowFoldFn) add(a rowFold, part int, acc *validate.RowAccumulator) (rowFold, error) {
+func (f *rowFoldFn) add(a rowFold, part int, acc *expect.RowAccumulator) (rowFold, error) {
 	if a.Pending == nil {
-		a.Pending = map[int]*validate.RowAccumulator{}
+		a.Pending = map[int]*expect.RowAccumulator{}
 	}
 	if _, dup := a.Pending[part]; dup || part < a.Next {
 		return a, fmt.Errorf("pipelines: row pass: part %d given twice", part)
@@ -220,7 +221,7 @@ func (f *rowFoldFn) ExtractOutput(a rowFold) ([]byte, error) {
 }
 
 // RowChecks adds the row pass of plan to the pipeline: one PCollection
-// holding a single element, the validate.RowOutput JSON.
+// holding a single element, the expect.RowOutput JSON.
 func RowChecks(s beam.Scope, plan RowPlan) beam.PCollection {
 	s = s.Scope("rowpass")
 	src := beam.Create(s, plan.Spec)
@@ -230,7 +231,7 @@ func RowChecks(s beam.Scope, plan RowPlan) beam.PCollection {
 
 // RunRowChecks runs the row pass of plan on the runner, writes its output
 // to out (shared with the launcher on a cluster) and reads it back.
-func RunRowChecks(ctx context.Context, plan RowPlan, out string) (*validate.RowOutput, error) {
+func RunRowChecks(ctx context.Context, plan RowPlan, out string) (*expect.RowOutput, error) {
 	p, s := beam.NewPipelineWithRoot()
 	WriteTo(s, out, RowChecks(s, plan))
 	if err := Run(ctx, p); err != nil {
@@ -240,7 +241,7 @@ func RunRowChecks(ctx context.Context, plan RowPlan, out string) (*validate.RowO
 	if err != nil {
 		return nil, err
 	}
-	var res validate.RowOutput
+	var res expect.RowOutput
 	if err := json.Unmarshal(b, &res); err != nil {
 		return nil, fmt.Errorf("pipelines: %s: %w", out, err)
 	}

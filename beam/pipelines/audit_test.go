@@ -17,7 +17,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // rowExpectations writes expectations for schema that need the row pass:
@@ -53,23 +54,23 @@ func isIdent(s string) bool {
 	return s != ""
 }
 
-// auditCase is one input: the row plan and what validate.Check returns.
+// auditCase is one input: the row plan and what expect.Check returns.
 type auditCase struct {
 	in   string
 	out  string
-	rp   *validate.RowPass
-	want *validate.CheckResult
+	rp   *expect.RowPass
+	want *expect.CheckResult
 }
 
 // TestRowChecksEqualCheck: on prism, the row-pass pipeline, folded in
-// part order on the workers, gives validate.Check's findings (what refit
+// part order on the workers, gives expect.Check's findings (what refit
 // audit prints) on the conformance files and flights-200k, with
 // expectations that need rows: duplicates, uniqueness, patterns, rules.
 func TestRowChecksEqualCheck(t *testing.T) {
 	shared := sharedDir(t)
 	inputs := append(conformanceFiles(t), filepath.Join(shared, "datasets", "flights-200k.arrow"), flightsParts(t))
 	dir := t.TempDir()
-	opts := validate.CheckOptions{Now: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), MaxExamples: 3}
+	opts := expect.CheckOptions{Now: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), MaxExamples: 3}
 	p, s := beam.NewPipelineWithRoot()
 	var cases []auditCase
 	for i, in := range inputs {
@@ -93,7 +94,7 @@ func TestRowChecksEqualCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out validate.RowOutput
+		var out expect.RowOutput
 		if err := json.Unmarshal(b, &out); err != nil {
 			t.Fatal(err)
 		}
@@ -116,22 +117,22 @@ func TestRowChecksEqualCheck(t *testing.T) {
 
 // auditCaseOf plans in's row checks; ok is false when refit cannot read
 // in or plan the checks, which the test then asserts for Check too.
-func auditCaseOf(t *testing.T, in string, opts validate.CheckOptions) (auditCase, RowPlan, bool) {
+func auditCaseOf(t *testing.T, in string, opts expect.CheckOptions) (auditCase, RowPlan, bool) {
 	ctx := context.Background()
 	ds, err := ingest.Open(ctx, []string{in}, ingest.Options{})
 	if err != nil || ds.Schema().NumFields() == 0 {
 		return auditCase{}, RowPlan{}, false
 	}
-	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		return auditCase{}, RowPlan{}, false
 	}
 	yaml := rowExpectations(ds.Schema())
-	exp, err := validate.DecodeExpectations([]byte(yaml), "e.yaml")
+	exp, err := expect.Decode([]byte(yaml), "e.yaml")
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", in, err, yaml)
 	}
-	want, werr := validate.Check(ctx, ds, prof, exp, opts)
+	want, werr := expect.Check(ctx, ds, prof, exp, opts)
 	profBytes, err := json.Marshal(prof)
 	if err != nil {
 		t.Fatal(err)
@@ -150,10 +151,10 @@ func auditCaseOf(t *testing.T, in string, opts validate.CheckOptions) (auditCase
 
 // TestRowFoldOrder: whatever order parts arrive in and however bundles
 // group them (accumulators through the coder), the row fold gives
-// validate.Check's result.
+// expect.Check's result.
 func TestRowFoldOrder(t *testing.T) {
 	in := flightsParts(t)
-	opts := validate.CheckOptions{Now: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	opts := expect.CheckOptions{Now: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 	c, plan, ok := auditCaseOf(t, in, opts)
 	if !ok {
 		t.Fatal("flights-200k needs no row pass")
@@ -205,7 +206,7 @@ func TestRowFoldOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out validate.RowOutput
+	var out expect.RowOutput
 	if err := json.Unmarshal(outBytes, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestRowFoldOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, c.want) {
-		t.Errorf("reordered fold differs from validate.Check")
+		t.Errorf("reordered fold differs from expect.Check")
 	}
 }
 

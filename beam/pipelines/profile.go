@@ -9,11 +9,11 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/sdf"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // ColumnPart is one column's partial profile of one part, as a
-// one-column profile's JSON (validate.Profile.Column).
+// one-column profile's JSON (profile.Profile.Column).
 type ColumnPart struct {
 	Part    int
 	Profile []byte
@@ -23,10 +23,10 @@ type ColumnPart struct {
 // by column: column index → ColumnPart.
 type profilePartsFn struct{ partSource }
 
-// ProcessElement profiles each claimed part with validate.ProfilePart.
+// ProcessElement profiles each claimed part with profile.Part.
 func (profilePartsFn) ProcessElement(ctx context.Context, rt *sdf.LockRTracker, elem string, emit func(int, ColumnPart)) error {
 	return eachPart(ctx, rt, elem, func(ds *ingest.Dataset, index int, p ingest.Part) error {
-		prof, err := validate.ProfilePart(ctx, ds, p, validate.Options{})
+		prof, err := profile.Part(ctx, ds, p, profile.Options{})
 		if err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func advance(a foldAcc) (foldAcc, error) {
 	if !ok {
 		return a, nil
 	}
-	acc, err := validate.DecodeProfile(orDefault(a.Prefix, p))
+	acc, err := profile.Decode(orDefault(a.Prefix, p))
 	if err != nil {
 		return a, err
 	}
@@ -119,7 +119,7 @@ func advance(a foldAcc) (foldAcc, error) {
 		a.Next++
 	}
 	for p, ok = a.Pending[a.Next]; ok; p, ok = a.Pending[a.Next] {
-		next, err := validate.DecodeProfile(p)
+		next, err := profile.Decode(p)
 		if err != nil {
 			return a, err
 		}
@@ -198,7 +198,7 @@ func (f joinFn) ExtractOutput(a joinAcc) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	prof := validate.NewProfile(ds.Schema(), validate.Options{})
+	prof := profile.New(ds.Schema(), profile.Options{})
 	if len(a.Cols) > 0 {
 		if prof, err = joinColumns(ds, a.Cols); err != nil {
 			return nil, err
@@ -208,21 +208,21 @@ func (f joinFn) ExtractOutput(a joinAcc) ([]byte, error) {
 	return append(b, '\n'), err
 }
 
-func joinColumns(ds *ingest.Dataset, cols map[int][]byte) (*validate.Profile, error) {
+func joinColumns(ds *ingest.Dataset, cols map[int][]byte) (*profile.Profile, error) {
 	idx := make([]int, 0, len(cols))
 	for c := range cols {
 		idx = append(idx, c)
 	}
 	sort.Ints(idx)
-	var profs []*validate.Profile
+	var profs []*profile.Profile
 	for _, c := range idx {
-		p, err := validate.DecodeProfile(cols[c])
+		p, err := profile.Decode(cols[c])
 		if err != nil {
 			return nil, err
 		}
 		profs = append(profs, p)
 	}
-	return validate.JoinColumns(ds.Schema(), validate.Options{}, profs)
+	return profile.JoinColumns(ds.Schema(), profile.Options{}, profs)
 }
 
 // Profile adds the profile of spec's dataset to the pipeline: one

@@ -13,7 +13,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 func TestMain(m *testing.M) { ptest.Main(m) }
@@ -34,7 +34,7 @@ func wholeProfile(t *testing.T, sources []string) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		return nil, false
 	}
@@ -67,7 +67,7 @@ func conformanceFiles(t *testing.T) []string {
 }
 
 // TestProfileEqualsRefitProfile: on prism, the profile pipeline writes the
-// same bytes as refit profile -o (validate.ProfileDataset, JSON-encoded)
+// same bytes as refit profile -o (profile.Scan, JSON-encoded)
 // for every conformance file refit reads and for flights-200k. Bytes, not
 // values: the pipeline folds the parts in the same order, so even the
 // order-sensitive sketch merges must agree exactly.
@@ -119,7 +119,7 @@ func TestFoldOrder(t *testing.T) {
 	}
 	var parts []ColumnPart
 	for i, p := range ds.Parts() {
-		prof, err := validate.ProfilePart(ctx, ds, p, validate.Options{})
+		prof, err := profile.Part(ctx, ds, p, profile.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Run executes p on the runner named by Beam's --runner flag: prism, in
@@ -45,12 +45,12 @@ func checkSpec(ctx context.Context, spec Spec) error {
 
 // ReadProfile reads a profile JSON written by a pipeline (a local path, or
 // one with a scheme through Beam's filesystem).
-func ReadProfile(ctx context.Context, path string) (*validate.Profile, error) {
+func ReadProfile(ctx context.Context, path string) (*profile.Profile, error) {
 	b, err := readFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := validate.DecodeProfile(b)
+	p, err := profile.Decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: %s: %w", path, err)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/refit-ml/refit/audit"
 	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/internal/rowsel"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/spf13/cobra"
 )
 
@@ -78,7 +78,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 	if err != nil {
 		return err
 	}
-	exp, err := validate.LoadExpectations(f.expect)
+	exp, err := expect.Load(f.expect)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 	}
 	progress, done := progress.Rows(stderr, "checking")
 	a, res, err := audit.Run(ctx, audit.Input{Sources: args, Dataset: ds, Profile: prof, Expectations: exp,
-		Check: validate.CheckOptions{Now: now, MaxKeys: f.maxKeys, Progress: progress}, Checked: done}, steps...)
+		Check: expect.CheckOptions{Now: now, MaxKeys: f.maxKeys, Progress: progress}, Checked: done}, steps...)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func runAuditCmd(cmd *cobra.Command, c *cli, args []string, f auditFlags) error 
 		err = audit.WriteText(cmd.OutOrStdout(), a, res)
 	}
 	if err == nil && res.Failed() {
-		err = fmt.Errorf("%w: %d error findings", errFailed, res.Count(validate.SeverityError))
+		err = fmt.Errorf("%w: %d error findings", errFailed, res.Count(expect.SeverityError))
 	}
 	return err
 }
@@ -121,7 +121,7 @@ func parseNow(s string) (time.Time, error) {
 	if s == "" {
 		return time.Now(), nil
 	}
-	b, err := validate.ParseBound(s)
+	b, err := expect.ParseBound(s)
 	if err != nil || !b.IsTime {
 		return time.Time{}, fmt.Errorf("--now %q: want RFC 3339 (2024-03-01T02:00:00Z) or a date (2024-03-01)", s)
 	}

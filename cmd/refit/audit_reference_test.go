@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/refit-ml/refit/audit"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // auditRefExpect are expectations every row of driftData passes.
@@ -68,7 +68,7 @@ func TestAuditReferenceFiles(t *testing.T) {
 		out.Coverage == nil || len(out.Coverage.Slices) == 0 {
 		t.Fatalf("json lacks drift or coverage: %+v", out)
 	}
-	var worstNumeric *validate.NumericDrift
+	var worstNumeric *drift.Numeric
 	for _, f := range out.Drift.Features {
 		if f.Numeric != nil && worstNumeric == nil {
 			worstNumeric = f.Numeric

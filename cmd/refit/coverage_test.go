@@ -10,7 +10,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/coverage"
 )
 
 // TestCoverageText runs a coverage config over the drift test data, with
@@ -23,7 +23,7 @@ func TestCoverageText(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := validate.DecodeCoverageConfig(cfgPath, []byte(yaml))
+	cfg, err := coverage.DecodeConfig(cfgPath, []byte(yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestCoverageText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := validate.Coverage(context.Background(), ds, cfg, validate.CoverageOptions{Reference: ref})
+	r, err := coverage.Measure(context.Background(), ds, cfg, coverage.Options{Reference: ref})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 	"github.com/spf13/cobra"
 )
@@ -14,7 +15,7 @@ import (
 func newDriftCmd(c *cli) *cobra.Command {
 	var (
 		ref, cur         profileio.Side
-		opts             validate.DriftOptions
+		opts             drift.Options
 		format           string
 		psiWarn, psiAlrt float64
 		modelRef         string
@@ -94,7 +95,7 @@ Exit codes: 0 when no feature alerts, 1 when one does, 2 on errors.`,
 
 // runDrift measures the drift of cur against ref and, with a model, what
 // it costs the model.
-func runDrift(ctx context.Context, ref, cur profileio.Side, opts validate.DriftOptions, modelRef, workspace string) (*validate.DriftReport, []estimate.Effect, error) {
+func runDrift(ctx context.Context, ref, cur profileio.Side, opts drift.Options, modelRef, workspace string) (*drift.Report, []estimate.Effect, error) {
 	r, err := profileio.Drift(ctx, ref, cur, opts)
 	if err != nil || modelRef == "" {
 		return r, nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // driftData writes 300 January and 300 June flights, June later and from
@@ -90,11 +91,11 @@ func TestDriftFlights(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, want 0 (only the clock moved): %s", code, stderr.String())
 	}
-	var out struct{ Drift validate.DriftReport }
+	var out struct{ Drift drift.Report }
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]validate.FeatureDrift{}
+	byName := map[string]drift.Feature{}
 	for _, f := range out.Drift.Features {
 		byName[f.Name] = f
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
 	"github.com/spf13/cobra"
 )
 
@@ -31,7 +31,7 @@ with 'refit audit DATA --expect FILE'.`,
 			if err != nil {
 				return err
 			}
-			exp := validate.Infer(prof, validate.InferOptions{Source: strings.Join(args, ", ")})
+			exp := expect.Infer(prof, expect.InferOptions{Source: strings.Join(args, ", ")})
 			out, err := exp.Encode()
 			if err != nil {
 				return err

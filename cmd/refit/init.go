@@ -6,7 +6,8 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/initconfig"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/spf13/cobra"
 )
 
@@ -75,7 +76,7 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 	if err != nil {
 		return err
 	}
-	res := prof.Result(validate.ResultOptions{})
+	res := prof.Result(profile.ResultOptions{})
 	p, err := initconfig.NewPlan(ds.Schema(), res, initconfig.Options{Label: f.label, TimeColumn: f.timeColumn})
 	if err != nil {
 		return err
@@ -83,7 +84,7 @@ func runInit(cmd *cobra.Command, c *cli, dir string, f initFlags) error {
 	if p.Source, err = initconfig.RelativeTo(dir, f.data); err != nil {
 		return err
 	}
-	exp := validate.Infer(prof, validate.InferOptions{Source: strings.Join(f.data, ", ")})
+	exp := expect.Infer(prof, expect.InferOptions{Source: strings.Join(f.data, ", ")})
 	// A run checks each new batch, whose size is not the whole data's.
 	exp.Rows = nil
 	expYAML, err := exp.Encode()

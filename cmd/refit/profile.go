@@ -9,7 +9,7 @@ import (
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/internal/profileio"
 	"github.com/refit-ml/refit/textout"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 	"github.com/spf13/cobra"
 )
 
@@ -34,7 +34,7 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 			if err != nil {
 				return err
 			}
-			var prof *validate.Profile
+			var prof *profile.Profile
 			if shard != "" {
 				prof, err = profileShard(cmd, ds, shard, where, output)
 			} else if prof, err = profileData(cmd.Context(), ds, where, cmd.ErrOrStderr()); err == nil && output != "" {
@@ -56,7 +56,7 @@ included) as JSON, which 'refit drift' can compare without the data.`,
 
 // profileData profiles ds (rows matching where, when set), showing progress
 // on stderr when it is a terminal.
-func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr io.Writer) (*validate.Profile, error) {
+func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr io.Writer) (*profile.Profile, error) {
 	var prog *colexpr.Program
 	if where != "" {
 		var err error
@@ -70,7 +70,7 @@ func profileData(ctx context.Context, ds *ingest.Dataset, where string, stderr i
 // profileShard profiles shard --shard of ds's parts (row groups, record
 // batches) into a shard file for 'refit profile merge' and returns the
 // shard's own profile.
-func profileShard(cmd *cobra.Command, ds *ingest.Dataset, shard, where, output string) (*validate.Profile, error) {
+func profileShard(cmd *cobra.Command, ds *ingest.Dataset, shard, where, output string) (*profile.Profile, error) {
 	i, n, err := profileio.ParseShard(shard)
 	switch {
 	case err != nil:
@@ -84,8 +84,8 @@ func profileShard(cmd *cobra.Command, ds *ingest.Dataset, shard, where, output s
 }
 
 // printProfile prints a profile's summary as text or JSON.
-func printProfile(w io.Writer, format string, prof *validate.Profile) error {
-	res := prof.Result(validate.ResultOptions{})
+func printProfile(w io.Writer, format string, prof *profile.Profile) error {
+	res := prof.Result(profile.ResultOptions{})
 	if format == "json" {
 		return writeJSON(w, res)
 	}

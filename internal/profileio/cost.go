@@ -8,7 +8,7 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/train"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 )
 
@@ -19,7 +19,7 @@ var ErrSavedSide = errors.New("the cost of drift needs data on both sides, not a
 // DriftCost reads both sides' rows and estimates what the drift r found in
 // each of m's inputs costs m (estimate.DriftCost); nil when no input
 // drifted. Both sides must be data.
-func DriftCost(ctx context.Context, m *model.Model, r *validate.DriftReport, ref, cur Side) ([]estimate.Effect, error) {
+func DriftCost(ctx context.Context, m *model.Model, r *drift.Report, ref, cur Side) ([]estimate.Effect, error) {
 	if ref.Saved() || cur.Saved() {
 		return nil, ErrSavedSide
 	}
@@ -71,8 +71,8 @@ func release(recs []arrow.Record) {
 }
 
 // Drift loads both sides (reading only opts.Columns, when set) and
-// measures the drift of cur against ref (validate.Drift).
-func Drift(ctx context.Context, ref, cur Side, opts validate.DriftOptions) (*validate.DriftReport, error) {
+// measures the drift of cur against ref (drift.Compare).
+func Drift(ctx context.Context, ref, cur Side, opts drift.Options) (*drift.Report, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -84,5 +84,5 @@ func Drift(ctx context.Context, ref, cur Side, opts validate.DriftOptions) (*val
 	if err != nil {
 		return nil, err
 	}
-	return validate.Drift(ctx, rp, cp, opts)
+	return drift.Compare(ctx, rp, cp, opts)
 }

@@ -5,15 +5,16 @@ import (
 
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 )
 
 // DriftRun is the result of comparing two sides, as `refit drift` prints
 // it: its JSON form, or text (WriteText).
 type DriftRun struct {
-	Reference Side                  `json:"reference"`
-	Current   Side                  `json:"current"`
-	Drift     *validate.DriftReport `json:"drift"`
+	Reference Side          `json:"reference"`
+	Current   Side          `json:"current"`
+	Drift     *drift.Report `json:"drift"`
 	// Cost is each drifting feature's estimated cost (DriftCost), when
 	// asked for.
 	Cost []estimate.Effect `json:"cost,omitempty"`

@@ -14,7 +14,7 @@ import (
 
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Save writes v (a profile or a shard) as one line of JSON to path,
@@ -38,28 +38,28 @@ func ParseShard(s string) (i, n int, err error) {
 // WriteShard profiles shard i of n of ds's parts (row groups, record
 // batches) on every core, saves it to path for Merge, and returns the
 // shard's own profile.
-func WriteShard(ctx context.Context, ds *ingest.Dataset, i, n int, path string) (*validate.Profile, error) {
-	s, err := validate.ProfileShardOf(ctx, ds, i, n, validate.Options{}, runtime.GOMAXPROCS(0))
+func WriteShard(ctx context.Context, ds *ingest.Dataset, i, n int, path string) (*profile.Profile, error) {
+	s, err := profile.ShardOf(ctx, ds, i, n, profile.Options{}, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
 	}
 	if err := Save(path, s); err != nil {
 		return nil, err
 	}
-	return validate.FoldProfiles(ds.Schema(), validate.Options{}, s.Partials)
+	return profile.Fold(ds.Schema(), profile.Options{}, s.Partials)
 }
 
 // shardFile is one merge input and its header.
 type shardFile struct {
 	path string
-	head validate.ShardHeader
+	head profile.ShardHeader
 }
 
 // Merge merges the files at paths: shard files (from WriteShard) in shard
 // order, holding one shard at a time, into the profile of the whole data,
 // byte for byte; or saved profiles in the order given. Mixing the two is
 // an error.
-func Merge(paths []string) (*validate.Profile, error) {
+func Merge(paths []string) (*profile.Profile, error) {
 	files := make([]shardFile, len(paths))
 	shards := 0
 	for i, p := range paths {
@@ -68,7 +68,7 @@ func Merge(paths []string) (*validate.Profile, error) {
 			return nil, err
 		}
 		files[i].path = p
-		if json.Unmarshal(b, &files[i].head) == nil && files[i].head.Format == validate.ShardFormat {
+		if json.Unmarshal(b, &files[i].head) == nil && files[i].head.Format == profile.ShardFormat {
 			shards++
 		}
 	}
@@ -81,15 +81,15 @@ func Merge(paths []string) (*validate.Profile, error) {
 	return nil, fmt.Errorf("merge: %d of %d files are shard files (from --shard): give only shards or only profiles", shards, len(paths))
 }
 
-func mergeShards(files []shardFile) (*validate.Profile, error) {
+func mergeShards(files []shardFile) (*profile.Profile, error) {
 	slices.SortStableFunc(files, func(a, b shardFile) int { return cmp.Compare(a.head.Index, b.head.Index) })
-	var m validate.ShardMerger
+	var m profile.ShardMerger
 	for _, f := range files {
 		b, err := os.ReadFile(f.path)
 		if err != nil {
 			return nil, err
 		}
-		var s validate.ProfileShard
+		var s profile.Shard
 		if err := json.Unmarshal(b, &s); err != nil {
 			return nil, fmt.Errorf("%s: decoding shard: %w", f.path, err)
 		}
@@ -100,8 +100,8 @@ func mergeShards(files []shardFile) (*validate.Profile, error) {
 	return m.Profile()
 }
 
-func mergeSaved(paths []string) (*validate.Profile, error) {
-	var acc *validate.Profile
+func mergeSaved(paths []string) (*profile.Profile, error) {
+	var acc *profile.Profile
 	for _, path := range paths {
 		p, err := readProfile(path)
 		if err != nil {

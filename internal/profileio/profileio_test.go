@@ -14,6 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 type flight struct {
@@ -179,7 +180,7 @@ func TestDriftRun(t *testing.T) {
 	data := testData(t)
 	ref := Side{Sources: []string{data}, Where: "month(date) <= 6"}
 	cur := Side{Sources: []string{data}, Where: "month(date) > 6"}
-	d, err := Drift(ctx, ref, cur, validate.DriftOptions{Columns: []string{"delay"}, PSIWarn: 0.1, PSIAlert: 0.25, Bins: 10})
+	d, err := Drift(ctx, ref, cur, drift.Options{Columns: []string{"delay"}, PSIWarn: 0.1, PSIAlert: 0.25, Bins: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

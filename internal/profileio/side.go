@@ -18,7 +18,7 @@ import (
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/internal/rowsel"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 // Side is one side of a comparison: data sources, or one saved profile,
@@ -70,7 +70,7 @@ func (s Side) Saved() bool {
 // Load returns the side's profile: decoded from a saved profile, or from
 // one profiling pass over the data, reading only columns (plus the
 // filter's) when given.
-func (s Side) Load(ctx context.Context, columns []string) (*validate.Profile, error) {
+func (s Side) Load(ctx context.Context, columns []string) (*profile.Profile, error) {
 	if !s.Saved() {
 		return s.profileData(ctx, columns)
 	}
@@ -80,7 +80,7 @@ func (s Side) Load(ctx context.Context, columns []string) (*validate.Profile, er
 	return readProfile(s.Sources[0])
 }
 
-func (s Side) profileData(ctx context.Context, columns []string) (*validate.Profile, error) {
+func (s Side) profileData(ctx context.Context, columns []string) (*profile.Profile, error) {
 	opts := s.Open
 	ds, err := ingest.Open(ctx, s.Sources, opts)
 	if err != nil {
@@ -98,15 +98,15 @@ func (s Side) profileData(ctx context.Context, columns []string) (*validate.Prof
 			return nil, err
 		}
 	}
-	return validate.ProfileDataset(ctx, ds, validate.ScanOptions{Where: where})
+	return profile.Scan(ctx, ds, profile.ScanOptions{Where: where})
 }
 
 // Scan profiles ds (only the rows where is true, when not nil), keeping a
 // progress line on stderr when it is a terminal.
-func Scan(ctx context.Context, ds *ingest.Dataset, where *colexpr.Program, stderr io.Writer) (*validate.Profile, error) {
+func Scan(ctx context.Context, ds *ingest.Dataset, where *colexpr.Program, stderr io.Writer) (*profile.Profile, error) {
 	progress, done := progress.Rows(stderr, "profiling")
 	defer done()
-	return validate.ProfileDataset(ctx, ds, validate.ScanOptions{Where: where, Progress: progress})
+	return profile.Scan(ctx, ds, profile.ScanOptions{Where: where, Progress: progress})
 }
 
 // Lazy loads a side's profile once, when first needed.
@@ -114,12 +114,12 @@ type Lazy struct {
 	Side Side
 	// Name prefixes load errors ("--reference: ...").
 	Name string
-	prof *validate.Profile
+	prof *profile.Profile
 }
 
 // Profile returns the side's profile, loading it on the first call; nil
 // when the side has no sources.
-func (l *Lazy) Profile(ctx context.Context) (*validate.Profile, error) {
+func (l *Lazy) Profile(ctx context.Context) (*profile.Profile, error) {
 	if l.prof != nil || len(l.Side.Sources) == 0 {
 		return l.prof, nil
 	}
@@ -132,12 +132,12 @@ func (l *Lazy) Profile(ctx context.Context) (*validate.Profile, error) {
 }
 
 // readProfile decodes the saved profile at path.
-func readProfile(path string) (*validate.Profile, error) {
+func readProfile(path string) (*profile.Profile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := validate.DecodeProfile(b)
+	p, err := profile.Decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/train"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
 )
 
@@ -134,7 +135,7 @@ func TestDriftCost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &validate.DriftReport{Features: []validate.FeatureDrift{
+	r := &drift.Report{Features: []drift.Feature{
 		{Name: "x1", Verdict: validate.VerdictWarn}, {Name: "y", Verdict: validate.VerdictWarn}, {Name: "x2"}}}
 	features := estimate.DriftedInputs(m, r)
 	if !slices.Equal(features, []string{"x1"}) {

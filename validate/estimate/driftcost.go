@@ -11,11 +11,12 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
 )
 
 // DriftedInputs returns the features of r that drifted (warn or alert)
 // and that m reads, in r's order.
-func DriftedInputs(m *model.Model, r *validate.DriftReport) []string {
+func DriftedInputs(m *model.Model, r *drift.Report) []string {
 	var features []string
 	for _, f := range r.Features {
 		if f.Verdict >= validate.VerdictWarn && slices.Contains(m.Preprocessor().Inputs(), f.Name) {

@@ -15,19 +15,22 @@ import (
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/report"
 	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 var (
-	output    = flag.String("o", "", "profile: write the profile JSON here (local path, gs:// or s3://)")
-	expect    = flag.String("expect", "", "audit: expectations file (YAML)")
-	now       = flag.String("now", "", "audit: the clock for freshness checks, RFC 3339 or a date (default: now)")
-	format    = flag.String("format", "text", "audit, drift: output format, text or json")
-	reference = flag.String("reference", "", "drift: reference data (comma-separated paths)")
-	current   = flag.String("current", "", "drift: current data (comma-separated paths)")
-	modelPath = flag.String("model", "", "predict: model file (readable by every worker)")
-	dataFlag  = flag.String("data", "", "predict: data to score (comma-separated paths)")
-	maxKeys   = flag.Int("max-keys", 0, "audit: most distinct values kept by a uniqueness or duplicate-row check (default 33,554,432)")
-	workDir   = flag.String("work", "", "audit, drift: where the pipeline writes profiles; must be shared with workers on a cluster (default: a local temporary directory)")
+	output     = flag.String("o", "", "profile: write the profile JSON here (local path, gs:// or s3://)")
+	expectFile = flag.String("expect", "", "audit: expectations file (YAML)")
+	now        = flag.String("now", "", "audit: the clock for freshness checks, RFC 3339 or a date (default: now)")
+	format     = flag.String("format", "text", "audit, drift: output format, text or json")
+	reference  = flag.String("reference", "", "drift: reference data (comma-separated paths)")
+	current    = flag.String("current", "", "drift: current data (comma-separated paths)")
+	modelPath  = flag.String("model", "", "predict: model file (readable by every worker)")
+	dataFlag   = flag.String("data", "", "predict: data to score (comma-separated paths)")
+	maxKeys    = flag.Int("max-keys", 0, "audit: most distinct values kept by a uniqueness or duplicate-row check (default 33,554,432)")
+	workDir    = flag.String("work", "", "audit, drift: where the pipeline writes profiles; must be shared with workers on a cluster (default: a local temporary directory)")
 )
 
 func runProfile(ctx context.Context, args []string, stdout io.Writer) error {
@@ -64,7 +67,7 @@ func workFor() (string, func(), error) {
 
 // profilesOf profiles each source list in one pipeline, writing the
 // profiles to dir, and reads them back.
-func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*validate.Profile, error) {
+func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*profile.Profile, error) {
 	var specs []pipelines.Spec
 	var outs []string
 	for i, s := range sources {
@@ -74,7 +77,7 @@ func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*valida
 	if err := pipelines.RunProfiles(ctx, specs, outs); err != nil {
 		return nil, err
 	}
-	profs := make([]*validate.Profile, len(outs))
+	profs := make([]*profile.Profile, len(outs))
 	for i, o := range outs {
 		p, err := pipelines.ReadProfile(ctx, o)
 		if err != nil {
@@ -88,14 +91,14 @@ func profilesOf(ctx context.Context, dir string, sources ...[]string) ([]*valida
 // auditOutput is the JSON output of audit: the fields of refit audit
 // --format json that do not need the HTML report.
 type auditOutput struct {
-	Sources  []string           `json:"sources"`
-	Rows     int64              `json:"rows"`
-	Verdict  report.Verdict     `json:"verdict"`
-	Checks   int                `json:"checks"`
-	Errors   int                `json:"errors"`
-	Warnings int                `json:"warnings"`
-	RowPass  bool               `json:"row_pass"`
-	Findings []validate.Finding `json:"findings"`
+	Sources  []string         `json:"sources"`
+	Rows     int64            `json:"rows"`
+	Verdict  report.Verdict   `json:"verdict"`
+	Checks   int              `json:"checks"`
+	Errors   int              `json:"errors"`
+	Warnings int              `json:"warnings"`
+	RowPass  bool             `json:"row_pass"`
+	Findings []expect.Finding `json:"findings"`
 }
 
 func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
@@ -103,7 +106,7 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(data) == 0 || *expect == "" {
+	if len(data) == 0 || *expectFile == "" {
 		return fmt.Errorf("audit: want DATA... --expect expectations.yaml")
 	}
 	clock, err := parseNow(*now)
@@ -115,15 +118,15 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer cleanup()
-	res, prof, err := check(ctx, data, dir, validate.CheckOptions{Now: clock, MaxKeys: *maxKeys})
+	res, prof, err := check(ctx, data, dir, expect.CheckOptions{Now: clock, MaxKeys: *maxKeys})
 	if err != nil {
 		return err
 	}
 	verdict := (&report.Audit{Findings: res.Findings}).Verdict() // as refit audit judges its findings
-	out := auditOutput{Sources: data, Rows: prof.Rows, Verdict: verdict, Checks: res.Checks, Errors: res.Count(validate.SeverityError),
-		Warnings: res.Count(validate.SeverityWarn), RowPass: res.RowPass, Findings: res.Findings}
+	out := auditOutput{Sources: data, Rows: prof.Rows, Verdict: verdict, Checks: res.Checks, Errors: res.Count(expect.SeverityError),
+		Warnings: res.Count(expect.SeverityWarn), RowPass: res.RowPass, Findings: res.Findings}
 	if out.Findings == nil {
-		out.Findings = []validate.Finding{}
+		out.Findings = []expect.Finding{}
 	}
 	if err := writeAudit(stdout, out); err != nil {
 		return err
@@ -134,16 +137,16 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// check is validate.Check on the runner: a pipeline computes the profile;
+// check is expect.Check on the runner: a pipeline computes the profile;
 // the launcher plans the checks from it (reading footers only); when some
 // need the data, a second pipeline runs them on the workers, part by part,
 // folded in part order. The launcher reads no data rows.
-func check(ctx context.Context, data []string, dir string, opts validate.CheckOptions) (*validate.CheckResult, *validate.Profile, error) {
-	expBytes, err := os.ReadFile(*expect)
+func check(ctx context.Context, data []string, dir string, opts expect.CheckOptions) (*expect.CheckResult, *profile.Profile, error) {
+	expBytes, err := os.ReadFile(*expectFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading expectations: %w", err)
 	}
-	exp, err := validate.DecodeExpectations(expBytes, *expect)
+	exp, err := expect.Decode(expBytes, *expectFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -155,7 +158,7 @@ func check(ctx context.Context, data []string, dir string, opts validate.CheckOp
 	if err != nil {
 		return nil, nil, err
 	}
-	prof, err := validate.DecodeProfile(profBytes) // as the workers decode it
+	prof, err := profile.Decode(profBytes) // as the workers decode it
 	if err != nil {
 		return nil, nil, err
 	}
@@ -163,13 +166,13 @@ func check(ctx context.Context, data []string, dir string, opts validate.CheckOp
 	if err != nil {
 		return nil, nil, err
 	}
-	rp, err := validate.NewRowPass(ds, prof, exp, opts)
+	rp, err := expect.NewRowPass(ds, prof, exp, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	var out *validate.RowOutput
+	var out *expect.RowOutput
 	if rp.Needed() {
-		plan := pipelines.NewRowPlan(pipelines.Spec{Sources: data}, expBytes, *expect, profBytes, opts)
+		plan := pipelines.NewRowPlan(pipelines.Spec{Sources: data}, expBytes, *expectFile, profBytes, opts)
 		if out, err = pipelines.RunRowChecks(ctx, plan, dir+"/rowpass.json"); err != nil {
 			return nil, nil, err
 		}
@@ -207,7 +210,7 @@ func runDrift(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r, err := validate.Drift(ctx, profs[0], profs[1], validate.DriftOptions{})
+	r, err := drift.Compare(ctx, profs[0], profs[1], drift.Options{})
 	if err != nil {
 		return err
 	}
@@ -254,7 +257,7 @@ func parseNow(s string) (time.Time, error) {
 	if s == "" {
 		return time.Now(), nil
 	}
-	b, err := validate.ParseBound(s)
+	b, err := expect.ParseBound(s)
 	if err != nil || !b.IsTime {
 		return time.Time{}, fmt.Errorf("--now %q: want RFC 3339 (2024-03-01T02:00:00Z) or a date (2024-03-01)", s)
 	}

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/refit-ml/refit/ingest"
-	"github.com/refit-ml/refit/validate"
+	"github.com/refit-ml/refit/validate/drift"
+	"github.com/refit-ml/refit/validate/expect"
+	"github.com/refit-ml/refit/validate/profile"
 )
 
 const expectYAML = `version: 1
@@ -59,12 +61,12 @@ func flights(t *testing.T) string {
 
 // resetFlags puts the command flags back to their defaults between runs.
 func resetFlags() {
-	*output, *expect, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
+	*output, *expectFile, *now, *format, *reference, *current, *workDir = "", "", "", "text", "", "", ""
 	*modelPath, *dataFlag = "", ""
 	*maxKeys = 0
 }
 
-// TestAuditEqualsRefitAudit: refit-beam audit finds what validate.Check
+// TestAuditEqualsRefitAudit: refit-beam audit finds what expect.Check
 // finds on refit profile's profile (what refit audit runs), with the same
 // exit code: on flights-200k with checks that need the row pass, and on
 // flights-3m (not -short) with both expectation files.
@@ -96,15 +98,15 @@ func auditEquals(t *testing.T, data, yaml string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+	prof, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := validate.LoadExpectations(exp)
+	e, err := expect.Load(exp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := validate.Check(ctx, ds, prof, e, validate.CheckOptions{Now: clock})
+	want, err := expect.Check(ctx, ds, prof, e, expect.CheckOptions{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,23 +136,23 @@ func auditEquals(t *testing.T, data, yaml string) {
 }
 
 // TestDriftEqualsRefitDrift: drift from the pipeline's profiles equals
-// validate.Drift on refit profile's profiles.
+// drift.Compare on refit profile's profiles.
 func TestDriftEqualsRefitDrift(t *testing.T) {
 	data := flights(t)
 	ref := filepath.Join(os.Getenv("REFIT_SHARED"), "datasets", "flights-200k.arrow")
 	ctx := context.Background()
-	profile := func(path string) *validate.Profile {
+	profile := func(path string) *profile.Profile {
 		ds, err := ingest.Open(ctx, []string{path}, ingest.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := validate.ProfileDataset(ctx, ds, validate.ScanOptions{})
+		p, err := profile.Scan(ctx, ds, profile.ScanOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	want, err := validate.Drift(ctx, profile(data), profile(data), validate.DriftOptions{})
+	want, err := drift.Compare(ctx, profile(data), profile(data), drift.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,10 +168,10 @@ func TestDriftEqualsRefitDrift(t *testing.T) {
 	resetFlags()
 	stdout.Reset()
 	// Columns differ between the two files: the same error as validate's.
-	_, wantErr := validate.Drift(ctx, profile(ref), profile(data), validate.DriftOptions{})
+	_, wantErr := drift.Compare(ctx, profile(ref), profile(data), drift.Options{})
 	code := run(ctx, "drift", []string{"--reference", ref, "--current", data}, &stdout, &stderr)
 	if (wantErr != nil) != (code == 2) {
-		t.Errorf("exit %d; validate.Drift: %v", code, wantErr)
+		t.Errorf("exit %d; drift.Compare: %v", code, wantErr)
 	}
 }
 

@@ -1,9 +1,0 @@
-//go:build !linux
-
-package validate
-
-import "time"
-
-func threadCPU() time.Duration { return 0 }
-
-func processCPU() time.Duration { return 0 }
