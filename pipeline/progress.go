@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/internal/colexpr"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/train"
@@ -56,6 +57,16 @@ func MetricOf(task model.Task, label *colexpr.Program) string {
 		return "rmse"
 	}
 	return "metric"
+}
+
+// MetricOfLabel is MetricOf for a label expression over schema; a label
+// that does not compile counts as no expression.
+func MetricOfLabel(task model.Task, label string, schema *arrow.Schema) string {
+	prog, err := colexpr.Compile(label, schema)
+	if err != nil {
+		prog = nil
+	}
+	return MetricOf(task, prog)
 }
 
 // progress passes a period's run events to BacktestOptions.Progress,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/spf13/cobra"
 )
@@ -67,7 +68,7 @@ func backtest(cmd *cobra.Command, c *cli, f *backtestFlags) error {
 	if err != nil {
 		return err
 	}
-	opts.Progress = newDisplay(cmd.ErrOrStderr(), *f.format).runProgress()
+	opts.Progress = progress.New(cmd.ErrOrStderr(), *f.format).Run()
 	bt, err := pipeline.BacktestInScratch(cmd.Context(), cfg, opts)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/refit-ml/refit/holdout"
+	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/modelref"
 	"github.com/spf13/cobra"
 )
@@ -57,11 +58,11 @@ func runEvaluate(cmd *cobra.Command, c *cli, f *evaluateFlags) error {
 	if err != nil {
 		return err
 	}
-	d := newDisplay(cmd.ErrOrStderr(), *f.format)
-	d.spin(fmt.Sprintf("evaluating %d models", len(models)))
+	d := progress.New(cmd.ErrOrStderr(), *f.format)
+	d.Spin(fmt.Sprintf("evaluating %d models", len(models)))
 	f.data.Ingest = c.ingestOptions()
 	ev, err := f.data.Evaluate(cmd.Context(), models)
-	d.clear()
+	d.Clear()
 	if err != nil {
 		return err
 	}

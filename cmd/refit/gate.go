@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/promotion"
 	"github.com/spf13/cobra"
 )
@@ -73,10 +74,10 @@ func runGate(cmd *cobra.Command, c *cli, f *gateFlags) error {
 	if err != nil {
 		return err
 	}
-	disp := newDisplay(cmd.ErrOrStderr(), *f.format)
-	disp.spin("scoring candidate and champion, measuring latency")
+	disp := progress.New(cmd.ErrOrStderr(), *f.format)
+	disp.Spin("scoring candidate and champion, measuring latency")
 	out, err := g.Run(ctx)
-	disp.clear()
+	disp.Clear()
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/workspace"
 	"github.com/spf13/cobra"
@@ -53,7 +54,7 @@ func runOnce(cmd *cobra.Command, c *cli, f runFlags) error {
 		return err
 	}
 	rec, err := pipeline.RunLocked(cmd.Context(), cfg, pipeline.Options{Now: now, Force: f.force, Trigger: "manual", Limits: c.limits, Logger: c.log,
-		Progress: newDisplay(cmd.ErrOrStderr(), *f.format).runProgress()})
+		Progress: progress.New(cmd.ErrOrStderr(), *f.format).Run()})
 	if rec != nil {
 		werr := writeOut(cmd.OutOrStdout(), *f.format, rec, func(w io.Writer) error {
 			return workspace.WriteRunText(w, rec, workspace.Dir(cfg.Path(cfg.Workspace)).RunPath(rec.ID))

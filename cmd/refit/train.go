@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/progress"
 	"github.com/refit-ml/refit/pipeline"
 	"github.com/refit-ml/refit/train"
 	"github.com/spf13/cobra"
@@ -71,8 +72,8 @@ func runTrain(cmd *cobra.Command, c *cli, f trainFlags) error {
 	}
 	r.Features, r.Ingest = strings.Split(f.features, ","), c.ingestOptions()
 	r.Progress = func(s *arrow.Schema) func(train.Epoch) {
-		if d := newDisplay(cmd.ErrOrStderr(), *f.format); d != nil {
-			return d.trainProgress(r.Config.Epochs, trainMetric(r.Config.Task, r.Label, s))
+		if d := progress.New(cmd.ErrOrStderr(), *f.format); d != nil {
+			return d.Train(r.Config.Epochs, pipeline.MetricOfLabel(r.Config.Task, r.Label, s))
 		}
 		return train.LogEpochs(c.log)
 	}
