@@ -201,8 +201,7 @@ func (s *Server) inferOnce(w http.ResponseWriter, r *http.Request) (code int, ve
 		}
 		return s.fail(w, err), version, 0
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == arrowStream {
+	if isArrowStream(r.Header.Get("Content-Type")) {
 		rows, err = s.inferArrow(w, body.Bytes(), sc)
 	} else {
 		rows, err = s.inferJSON(w, body.Bytes(), name, sc)
@@ -211,6 +210,19 @@ func (s *Server) inferOnce(w http.ResponseWriter, r *http.Request) (code int, ve
 		return s.fail(w, err), version, 0
 	}
 	return http.StatusOK, version, rows
+}
+
+// isArrowStream reports whether a Content-Type is the Arrow IPC stream's;
+// the common JSON ones are known without parsing.
+func isArrowStream(contentType string) bool {
+	switch contentType {
+	case "", "application/json":
+		return false
+	case arrowStream:
+		return true
+	}
+	ct, _, _ := mime.ParseMediaType(contentType)
+	return ct == arrowStream
 }
 
 func statusOf(err error) int {
@@ -237,17 +249,17 @@ func (s *Server) fail(w http.ResponseWriter, err error) int {
 }
 
 func (s *Server) inferJSON(w http.ResponseWriter, body []byte, name string, sc *score.Scorer) (int, error) {
-	req, rec, err := decodeInfer(body, sc, s.opts.Scoring.MaxBatchRows)
+	d := getDecoder()
+	defer d.put()
+	rec, err := d.decodeInfer(body, sc, s.opts.Scoring.MaxBatchRows)
 	if err != nil {
 		return 0, err
 	}
-	defer rec.Release()
-	var want []string
-	for _, o := range req.Outputs {
-		if !slices.Contains(outputNames(sc.Model()), o.Name) {
-			return 0, badf("output %q: the model's outputs are %s", o.Name, strings.Join(outputNames(sc.Model()), ", "))
+	outputs := outputNames(sc.Model())
+	for _, o := range d.req.outputs {
+		if !slices.Contains(outputs, string(o)) {
+			return 0, badf("output %q: the model's outputs are %s", o, strings.Join(outputs, ", "))
 		}
-		want = append(want, o.Name)
 	}
 	res := resultPool.Get().(*score.Result)
 	defer resultPool.Put(res)
@@ -257,11 +269,15 @@ func (s *Server) inferJSON(w http.ResponseWriter, body []byte, name string, sc *
 	out := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(out)
 	out.Reset()
-	out.Write(appendInferResponse(out.AvailableBuffer(), name, req.ID, sc, res, want))
-	w.Header().Set("Content-Type", "application/json")
+	out.Write(appendInferResponse(out.AvailableBuffer(), name, d.req.id, sc, res, d.req.outputs))
+	w.Header()["Content-Type"] = jsonContentType
 	_, _ = w.Write(out.Bytes())
 	return res.Rows, nil
 }
+
+// jsonContentType is the Content-Type header of JSON answers, shared so
+// that setting it does not allocate (net/http only reads it).
+var jsonContentType = []string{"application/json"}
 
 func (s *Server) inferArrow(w http.ResponseWriter, body []byte, sc *score.Scorer) (int, error) {
 	schema := arrowOutput(sc.Model())
