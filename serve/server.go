@@ -71,6 +71,7 @@ type Server struct {
 	// Online scoring; nil models when Options.Scoring is nil.
 	models    *models
 	scoring   *scoreMetrics
+	lastHdr   atomic.Pointer[versionHdr] // the VersionHeader value last set
 	stopWatch context.CancelFunc
 	watchDone chan struct{}
 }

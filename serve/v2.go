@@ -162,6 +162,8 @@ func (s *Server) modelError(w http.ResponseWriter, name string, err error) {
 var (
 	bufPool    = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	resultPool = sync.Pool{New: func() any { return new(score.Result) }}
+	// responsePool holds the JSON answers' buffers.
+	responsePool = sync.Pool{New: func() any { return new([]byte) }}
 )
 
 func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +189,7 @@ func (s *Server) inferOnce(w http.ResponseWriter, r *http.Request) (code int, ve
 		return statusOf(err), "", 0
 	}
 	version = sc.Source().Version
-	w.Header().Set(VersionHeader, version)
+	w.Header()[VersionHeader] = s.versionHeader(version)
 	body := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(body)
 	body.Reset()
@@ -223,6 +225,23 @@ func isArrowStream(contentType string) bool {
 	}
 	ct, _, _ := mime.ParseMediaType(contentType)
 	return ct == arrowStream
+}
+
+// versionHdr is a VersionHeader value, kept so that setting it does not
+// allocate per request (net/http only reads header values).
+type versionHdr struct {
+	version string
+	value   []string
+}
+
+// versionHeader is the header value naming version.
+func (s *Server) versionHeader(version string) []string {
+	if h := s.lastHdr.Load(); h != nil && h.version == version {
+		return h.value
+	}
+	h := &versionHdr{version, []string{version}}
+	s.lastHdr.Store(h)
+	return h.value
 }
 
 func statusOf(err error) int {
@@ -266,12 +285,14 @@ func (s *Server) inferJSON(w http.ResponseWriter, body []byte, name string, sc *
 	if _, err := sc.Score(rec, res); err != nil {
 		return 0, err
 	}
-	out := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(out)
-	out.Reset()
-	out.Write(appendInferResponse(out.AvailableBuffer(), name, d.req.id, sc, res, d.req.outputs))
+	out := responsePool.Get().(*[]byte)
+	defer responsePool.Put(out)
+	*out = appendInferResponse((*out)[:0], name, d.req.id, sc, res, d.req.outputs)
 	w.Header()["Content-Type"] = jsonContentType
-	_, _ = w.Write(out.Bytes())
+	_, _ = w.Write(*out)
+	if cap(*out) > 1<<20 {
+		*out = nil // a large answer's buffer goes to the garbage collector
+	}
 	return res.Rows, nil
 }
 

@@ -407,7 +407,10 @@ func appendOutput(b []byte, out string, m *model.Model, res *score.Result) []byt
 		b = append(b, `],"data":[`...)
 		return append(appendFloats(b, res.Values[:res.Rows]), "]}"...)
 	}
-	k := len(m.Labels())
+	k := res.Width // the classes: binary results hold p of the second
+	if m.Task() == model.TaskBinary {
+		k = 2
+	}
 	b = append(b, `","datatype":"FP32","shape":[`...)
 	b = strconv.AppendInt(b, int64(res.Rows), 10)
 	b = append(b, ',')
