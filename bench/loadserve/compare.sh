@@ -6,7 +6,8 @@
 #   bench/loadserve/compare.sh BEFORE WORKSPACE DATA [ROUNDS] [DURATION]
 #
 # BEFORE is a commit (e.g. 5f71342); the other binary is built from the
-# working tree. Run from the repository root. WORKSPACE and DATA as for
+# working tree. Both use the working tree's bench/loadserve (the same
+# client, phases and output), so only the server code differs. Run from the repository root. WORKSPACE and DATA as for
 # loadserve (see BENCHMARKS.md, "Online scoring"). Logs go to $OUT
 # (default /tmp/loadserve-compare).
 set -eu
@@ -16,6 +17,8 @@ phases=${PHASES:-noop,json-rate,json-peak,arrow}
 mkdir -p "$out/src"
 rm -rf "$out/src/before" && mkdir -p "$out/src/before"
 git archive "$before" | tar -x -C "$out/src/before"
+rm -rf "$out/src/before/bench/loadserve"
+cp -R bench/loadserve "$out/src/before/bench/loadserve"
 (cd "$out/src/before" && go build -o "$out/loadserve-before" ./bench/loadserve)
 go build -o "$out/loadserve-after" ./bench/loadserve
 for r in $(seq 1 "$rounds"); do

@@ -18,6 +18,7 @@ phase == "json-rate" && /actual send/ {
 	line = $0; sub(/.*actual send p50 /, "", line); split(line, a, /[,;] p99 |;/)
 	p50[++nr] = ms(a[1]); p99[nr] = ms(a[2])
 }
+/^  cpu / { c = $2; if (phase == "noop") cnoop[++ncn] = c; if (phase == "json-peak") cpeak[++ncp] = c; if (phase == "arrow") carrow[++nca] = c }
 phase == "arrow" && /M rows\/s/ { for (i = 1; i <= NF; i++) if ($i == "M") arrow[++na] = $(i - 1) }
 END {
 	if (nn) printf "  noop ceiling         %8.0f req/s\n", median(noop, nn)
@@ -25,4 +26,7 @@ END {
 	if (np) printf "  json peak            %8.0f req/s\n", median(peak, np)
 	if (np && nn >= np) printf "  json peak / noop     %8.2f\n", median(ratio, np)
 	if (na) printf "  arrow 4,096-row      %8.2f M rows/s\n", median(arrow, na)
+	if (ncn) printf "  cpu per request, noop       %6.1f µs (client and server)\n", median(cnoop, ncn)
+	if (ncp) printf "  cpu per request, json peak  %6.1f µs\n", median(cpeak, ncp)
+	if (nca) printf "  cpu per request, arrow      %6.0f µs (4,096 rows)\n", median(carrow, nca)
 }
