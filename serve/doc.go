@@ -65,6 +65,17 @@
 // on every path but the health checks; CheckListen refuses an address
 // beyond loopback without one.
 //
+// # Garbage collection
+//
+// Options.GCPercent and MemoryLimit, when set, tune the Go garbage
+// collector for the whole process from Start to Stop (what GOGC and
+// GOMEMLIMIT set), and Stop puts the previous settings back. They are
+// off by default: a library does not change its process's collector
+// unasked. Online scoring makes short-lived garbage on every request
+// (net/http's and the client's besides the decoder's arrow headers), so a
+// scoring server gains from a higher GCPercent, with MemoryLimit as the
+// bound on the heap that buys.
+//
 // # Concurrency
 //
 // A Server is safe for concurrent use. The champion in service is one
