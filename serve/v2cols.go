@@ -13,9 +13,9 @@ import (
 )
 
 // A decoder holds the buffers of one JSON request: the parsed request,
-// its values and one set of column buffers per model column. Decoders
-// are pooled, so a request in the steady state allocates only the arrow
-// array headers.
+// its values and one set of column buffers per model column, with the
+// arrow arrays over them. Decoders are pooled, so a request in the
+// steady state allocates nothing to decode.
 type decoder struct {
 	req  rawRequest
 	vals []value
@@ -32,14 +32,9 @@ const maxPooled = 1 << 16
 
 func getDecoder() *decoder { return decoderPool.Get().(*decoder) }
 
-// put releases the request's arrays and returns d to the pool.
+// put returns d to the pool. Its arrays are not released: each column
+// reuses its own arrays (see colBuffers.array).
 func (d *decoder) put() {
-	for i, a := range d.arrs {
-		if a != nil {
-			a.Release()
-			d.arrs[i] = nil
-		}
-	}
 	d.rec = colRecord{}
 	if cap(d.vals) > maxPooled || cap(d.req.inputs) > maxPooled || cap(d.req.shapes) > maxPooled {
 		return
@@ -73,6 +68,15 @@ type colBuffers struct {
 
 	mem  [3]memory.Buffer
 	list [3]*memory.Buffer
+
+	// The arrow data and arrays over the buffers, made by the first
+	// request and reset by the next ones: they belong to the decoder and
+	// are never released (their memory is Go's, not an allocator's).
+	data *array.Data
+	f64s *array.Float64
+	tss  *array.Timestamp
+	d32s *array.Date32
+	strs *array.String
 }
 
 func (c *colBuffers) reset(n int) {
@@ -94,15 +98,15 @@ func (c *colBuffers) null(i int) {
 	c.nulls++
 }
 
-// array makes the arrow array of n rows of type typ over the buffers.
+// array makes the arrow array of n rows of type typ over the buffers,
+// reusing the column's array of that type.
 func (c *colBuffers) array(typ arrow.DataType, n int) arrow.Array {
-	var valid *memory.Buffer
-	if c.nulls > 0 {
-		for len(c.valid)*8 < n {
-			c.valid = append(c.valid, 0xff)
-		}
-		valid = c.buffer(0, c.valid)
+	// A validity bitmap always, all ones when no row is null: a reset
+	// array keeps its previous bitmap when given none.
+	for len(c.valid)*8 < n {
+		c.valid = append(c.valid, 0xff)
 	}
+	valid := c.buffer(0, c.valid)
 	var bufs []*memory.Buffer
 	switch typ.ID() {
 	case arrow.FLOAT64:
@@ -114,9 +118,37 @@ func (c *colBuffers) array(typ arrow.DataType, n int) arrow.Array {
 	default: // string
 		bufs = c.buffers(valid, c.buffer(1, bytesOf(c.i32)), c.buffer(2, c.str))
 	}
-	data := array.NewData(typ, n, bufs, nil, c.nulls, 0)
-	defer data.Release()
-	return array.MakeFromData(data)
+	if c.data == nil {
+		c.data = array.NewData(typ, n, bufs, nil, c.nulls, 0)
+	} else {
+		c.data.Reset(typ, n, bufs, nil, c.nulls, 0)
+	}
+	switch typ.ID() {
+	case arrow.FLOAT64:
+		c.f64s = reset(c.f64s, c.data, array.NewFloat64Data, (*array.Float64).Reset)
+		return c.f64s
+	case arrow.TIMESTAMP:
+		c.tss = reset(c.tss, c.data, array.NewTimestampData, (*array.Timestamp).Reset)
+		return c.tss
+	case arrow.DATE32:
+		c.d32s = reset(c.d32s, c.data, array.NewDate32Data, (*array.Date32).Reset)
+		return c.d32s
+	}
+	if c.strs == nil {
+		c.strs = array.NewStringData(c.data)
+	} else {
+		c.strs.Reset(c.data)
+	}
+	return c.strs
+}
+
+// reset points a at data, making it on first use.
+func reset[A any](a *A, data *array.Data, newA func(arrow.ArrayData) *A, resetA func(*A, *array.Data)) *A {
+	if a == nil {
+		return newA(data)
+	}
+	resetA(a, data)
+	return a
 }
 
 func (c *colBuffers) buffer(k int, b []byte) *memory.Buffer {
