@@ -87,7 +87,7 @@ func compareDecoders(t *testing.T, body []byte) {
 		t.Fatalf("%q:\nfast %s\njson %s", body, got, want)
 	}
 	for _, in := range fast.inputs {
-		vals, err := scanValues(in.data, nil)
+		vals, _, err := scanValues(in.data, nil, 1<<20)
 		if err != nil {
 			continue
 		}

@@ -158,13 +158,13 @@ func tensorRows(in *rawTensor, maxRows int) (int, error) {
 // or an array of one-element arrays (row-major [N, 1]). null is a
 // missing value.
 func (d *decoder) values(in *rawTensor, n int) ([]value, error) {
-	vals, err := scanValues(in.data, d.vals[:0])
+	vals, count, err := scanValues(in.data, d.vals[:0], n)
 	if err != nil {
 		return nil, badf("input %q: %v", in.name, err)
 	}
 	d.vals = vals
-	if len(vals) != n {
-		return nil, badf("input %q: shape says %d rows, data has %d values", in.name, n, len(vals))
+	if count != n {
+		return nil, badf("input %q: shape says %d rows, data has %d values", in.name, n, count)
 	}
 	return vals, nil
 }
