@@ -79,10 +79,9 @@ type colBuffers struct {
 	strs *array.String
 }
 
-func (c *colBuffers) reset(n int) {
+func (c *colBuffers) reset() {
 	c.valid, c.nulls = c.valid[:0], 0
 	c.f64, c.i64, c.i32, c.str = c.f64[:0], c.i64[:0], c.i32[:0], c.str[:0]
-	_ = n
 }
 
 func (c *colBuffers) large() bool {

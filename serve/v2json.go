@@ -176,7 +176,7 @@ func (d *decoder) column(c *model.Column, in *rawTensor, n int, typ arrow.DataTy
 	if err != nil {
 		return nil, err
 	}
-	col.reset(n)
+	col.reset()
 	switch c.Kind {
 	case model.KindNumeric:
 		err = numericColumn(c, in, vals, col)
