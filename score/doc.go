@@ -10,9 +10,13 @@
 // # Ownership and concurrency
 //
 // A Scorer is safe for concurrent use: Score takes a Predictor from the
-// model's pool and adds its out-of-range counts under a mutex. Records
-// passed to Score are only read during the call; the caller keeps them
-// and calls Release. A Result belongs to the caller.
+// model's pool and adds its out-of-range counts to one of a few counters,
+// each under its own mutex, so concurrent batches rarely wait for each
+// other (OutOfRange sums them). Records passed to Score are only read
+// during the call; the caller keeps them and calls Release. A Result
+// belongs to the caller, who may pass it back to Score to reuse its
+// slices. InputSchema is a schema Score accepts, made once per Scorer,
+// for callers that build records per request.
 //
 // # Files
 //

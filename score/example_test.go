@@ -30,7 +30,9 @@ func Example() {
 	s := score.New(m, score.Source{Ref: "example"}, score.Options{})
 
 	// The scorer is safe for concurrent use: share one across handlers.
-	batch := record(schema, []float64{2800, 400}, []string{"ORD", "SFO"})
+	// InputSchema is a schema it reads (numbers float64, categories
+	// string), made once: a service building records per request uses it.
+	batch := record(s.InputSchema(), []float64{2800, 400}, []string{"ORD", "SFO"})
 	defer batch.Release()
 	res, err := s.Score(batch, nil)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/refit-ml/refit/model"
@@ -41,8 +42,22 @@ type Scorer struct {
 	cols   []model.Column // m's input columns, read-only
 	names  []string       // their names
 
+	schema *arrow.Schema // the input schema InputSchema gives
+
+	// shards count the out-of-range values of concurrent batches without
+	// one lock between them; OutOfRange sums them.
+	shards [oorShards]oorShard
+	next   atomic.Uint32
+}
+
+// oorShards is the number of out-of-range counters a Scorer spreads its
+// concurrent batches over.
+const oorShards = 8
+
+type oorShard struct {
 	mu  sync.Mutex
-	oor []model.ColumnOOR // cumulative, in the preprocessor's input order
+	oor *model.RangeCounter // cumulative
+	_   [48]byte            // keep shards off each other's cache line
 }
 
 // New returns a Scorer over m, which came from src.
@@ -51,7 +66,31 @@ func New(m *model.Model, src Source, opts Options) *Scorer {
 		m = m.WithThreads(opts.Threads)
 	}
 	pre := m.Preprocessor()
-	return &Scorer{m: m, src: src, labels: m.Labels(), cols: pre.Columns(), names: pre.Inputs(), oor: pre.NewRangeCounter().Counts()}
+	s := &Scorer{m: m, src: src, labels: m.Labels(), cols: pre.Columns(), names: pre.Inputs()}
+	s.schema = inputSchema(s.cols)
+	for i := range s.shards {
+		s.shards[i].oor = pre.NewRangeCounter()
+	}
+	return s
+}
+
+// inputSchema is the schema of records with cols, each in the type
+// InputSchema documents.
+func inputSchema(cols []model.Column) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		var t arrow.DataType = arrow.BinaryTypes.String
+		switch c.Kind {
+		case model.KindNumeric:
+			t = arrow.PrimitiveTypes.Float64
+		case model.KindTime:
+			t = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: c.Zone}
+		case model.KindDate:
+			t = arrow.FixedWidthTypes.Date32
+		}
+		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+	}
+	return arrow.NewSchema(fields, nil)
 }
 
 // Load returns a Scorer over the model file at path.
@@ -131,6 +170,15 @@ func (s *Scorer) Columns() []model.Column { return s.cols }
 // Inputs is the names of Columns. The slice is shared: do not modify it.
 func (s *Scorer) Inputs() []string { return s.names }
 
+// InputSchema is one schema Score accepts: the model's input columns in
+// its input order, numeric columns as float64, categorical as string,
+// timestamps as timestamp[us] in the column's zone and dates as date32,
+// all nullable. Score accepts other types too (those the model was
+// trained on); this one is what a caller that builds records from
+// scratch (a JSON decoder) can use without making a schema per batch.
+// The schema is shared: do not modify it.
+func (s *Scorer) InputSchema() *arrow.Schema { return s.schema }
+
 // Source is where the model came from.
 func (s *Scorer) Source() Source { return s.src }
 
@@ -163,11 +211,9 @@ func (s *Scorer) Score(rec arrow.Record, dst *Result) (*Result, error) {
 	if dst.Values, err = s.m.Predict(rec, dst.Values); err != nil {
 		return nil, fmt.Errorf("score: %w", err)
 	}
-	oor, err := s.m.Preprocessor().OutOfRange(rec)
-	if err != nil {
+	if err := s.countOOR(rec); err != nil {
 		return nil, fmt.Errorf("score: %w", err)
 	}
-	s.addOOR(oor)
 	dst.Rows, dst.Width = int(rec.NumRows()), s.m.OutputWidth()
 	s.label(dst)
 	return dst, nil
@@ -201,21 +247,30 @@ func b2i(b bool) int {
 	return 0
 }
 
-// addOOR adds one batch's counts to the cumulative ones.
-func (s *Scorer) addOOR(batch []model.ColumnOOR) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range batch {
-		s.oor[i].Add(&batch[i])
-	}
+// countOOR adds one batch's out-of-range counts to a shard's.
+func (s *Scorer) countOOR(rec arrow.Record) error {
+	sh := &s.shards[s.next.Add(1)%oorShards]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.oor.Add(rec)
 }
 
 // OutOfRange is the out-of-range counts of every row scored so far, per
 // input column in the model's input order.
 func (s *Scorer) OutOfRange() []model.ColumnOOR {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]model.ColumnOOR, len(s.oor))
-	copy(out, s.oor)
+	var out []model.ColumnOOR
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		counts := sh.oor.Counts()
+		sh.mu.Unlock()
+		if out == nil {
+			out = counts
+			continue
+		}
+		for j := range out {
+			out[j].Add(&counts[j])
+		}
+	}
 	return out
 }

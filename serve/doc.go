@@ -39,6 +39,16 @@
 // Arrow stream of the predictions as `refit predict` writes them, one
 // batch per request batch.
 //
+// A JSON body is read in one pass by a parser written for this protocol
+// (no reflection), straight into per-column buffers that are pooled
+// between requests and become the Arrow record the scorer reads; the
+// answer is appended into a pooled buffer. The parser takes the bodies
+// whose meaning is plain (one object; known keys once each, in their
+// case; names without escapes); any other body, malformed ones included,
+// goes to encoding/json, so its meaning and its error messages are
+// encoding/json's. A fuzz test checks that both read every body the fast
+// parser takes the same way.
+//
 // Every scoring response names the version that answered (model_version,
 // and the Refit-Model-Version header). Bad requests get 400 and a JSON
 // {"error": ...} naming the column and the problem: a missing column, a
@@ -54,6 +64,17 @@
 // Options.Token, when set, is required as "Authorization: Bearer TOKEN"
 // on every path but the health checks; CheckListen refuses an address
 // beyond loopback without one.
+//
+// # Garbage collection
+//
+// Options.GCPercent and MemoryLimit, when set, tune the Go garbage
+// collector for the whole process from Start to Stop (what GOGC and
+// GOMEMLIMIT set), and Stop puts the previous settings back. They are
+// off by default: a library does not change its process's collector
+// unasked. Online scoring makes short-lived garbage on every request
+// (net/http's and the client's besides the decoder's arrow headers), so a
+// scoring server gains from a higher GCPercent, with MemoryLimit as the
+// bound on the heap that buys.
 //
 // # Concurrency
 //

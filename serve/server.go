@@ -42,6 +42,21 @@ type Options struct {
 	// Extra answers every path the Server does not (it is mounted at
 	// "/"), e.g. the dashboard. Defaults to none (404).
 	Extra http.Handler
+	// GCPercent, when above zero, is the Go garbage collector's target
+	// (runtime/debug.SetGCPercent, what GOGC sets) for the whole process
+	// from Start to Stop: a collection starts when the heap has grown by
+	// this percentage of the live heap. Online scoring makes short-lived
+	// garbage on every request; 400 spent about a fifth less CPU per
+	// single-row request than the runtime's 100 in BENCHMARKS.md's load
+	// test, for a heap up to five times the live one. Defaults to 0: the
+	// runtime's setting (GOGC, else 100) stays.
+	GCPercent int
+	// MemoryLimit, when above zero, is the process's soft memory limit in
+	// bytes (runtime/debug.SetMemoryLimit, what GOMEMLIMIT sets) from Start
+	// to Stop: the collector runs as often as it must to stay under it,
+	// whatever GCPercent allows. Defaults to 0: the runtime's setting
+	// (GOMEMLIMIT, else none) stays.
+	MemoryLimit int64
 }
 
 func (o Options) withDefaults() Options {
@@ -71,6 +86,8 @@ type Server struct {
 	// Online scoring; nil models when Options.Scoring is nil.
 	models    *models
 	scoring   *scoreMetrics
+	gc        *gcSettings                // the runtime's, to restore at Stop
+	lastHdr   atomic.Pointer[versionHdr] // the VersionHeader value last set
 	stopWatch context.CancelFunc
 	watchDone chan struct{}
 }
@@ -114,6 +131,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if s.models != nil {
 		s.startWatch(ctx)
 	}
+	s.gc = setGC(s.opts.GCPercent, s.opts.MemoryLimit)
 	return nil
 }
 
@@ -144,6 +162,7 @@ func (s *Server) Stop(ctx context.Context) error {
 		if s.models != nil {
 			s.models.close()
 		}
+		s.gc.restore()
 		close(done)
 	}()
 	select {

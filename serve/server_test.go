@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -259,5 +260,26 @@ func TestExtraHandler(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("GET %s: %q, want %q", path, rec.Body.String(), want)
 		}
+	}
+}
+
+// TestGCOptions checks GCPercent and MemoryLimit hold from Start to Stop
+// and the runtime's settings come back after.
+func TestGCOptions(t *testing.T) {
+	cfg, _ := testWorkspace(t, -0.5)
+	percent := func() int { p := debug.SetGCPercent(100); debug.SetGCPercent(p); return p }
+	beforePercent, beforeLimit := percent(), debug.SetMemoryLimit(-1)
+	s := newScoringServer(t, cfg, Options{GCPercent: 400, MemoryLimit: 1 << 40})
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if p, l := percent(), debug.SetMemoryLimit(-1); p != 400 || l != 1<<40 {
+		t.Errorf("while serving: GC percent %d, memory limit %d; want 400, %d", p, l, int64(1<<40))
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p, l := percent(), debug.SetMemoryLimit(-1); p != beforePercent || l != beforeLimit {
+		t.Errorf("after Stop: GC percent %d, memory limit %d; want %d, %d back", p, l, beforePercent, beforeLimit)
 	}
 }

@@ -162,6 +162,8 @@ func (s *Server) modelError(w http.ResponseWriter, name string, err error) {
 var (
 	bufPool    = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	resultPool = sync.Pool{New: func() any { return new(score.Result) }}
+	// responsePool holds the JSON answers' buffers.
+	responsePool = sync.Pool{New: func() any { return new([]byte) }}
 )
 
 func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +189,7 @@ func (s *Server) inferOnce(w http.ResponseWriter, r *http.Request) (code int, ve
 		return statusOf(err), "", 0
 	}
 	version = sc.Source().Version
-	w.Header().Set(VersionHeader, version)
+	w.Header()[VersionHeader] = s.versionHeader(version)
 	body := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(body)
 	body.Reset()
@@ -201,8 +203,7 @@ func (s *Server) inferOnce(w http.ResponseWriter, r *http.Request) (code int, ve
 		}
 		return s.fail(w, err), version, 0
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == arrowStream {
+	if isArrowStream(r.Header.Get("Content-Type")) {
 		rows, err = s.inferArrow(w, body.Bytes(), sc)
 	} else {
 		rows, err = s.inferJSON(w, body.Bytes(), name, sc)
@@ -211,6 +212,36 @@ func (s *Server) inferOnce(w http.ResponseWriter, r *http.Request) (code int, ve
 		return s.fail(w, err), version, 0
 	}
 	return http.StatusOK, version, rows
+}
+
+// isArrowStream reports whether a Content-Type is the Arrow IPC stream's;
+// the common JSON ones are known without parsing.
+func isArrowStream(contentType string) bool {
+	switch contentType {
+	case "", "application/json":
+		return false
+	case arrowStream:
+		return true
+	}
+	ct, _, _ := mime.ParseMediaType(contentType)
+	return ct == arrowStream
+}
+
+// versionHdr is a VersionHeader value, kept so that setting it does not
+// allocate per request (net/http only reads header values).
+type versionHdr struct {
+	version string
+	value   []string
+}
+
+// versionHeader is the header value naming version.
+func (s *Server) versionHeader(version string) []string {
+	if h := s.lastHdr.Load(); h != nil && h.version == version {
+		return h.value
+	}
+	h := &versionHdr{version, []string{version}}
+	s.lastHdr.Store(h)
+	return h.value
 }
 
 func statusOf(err error) int {
@@ -237,31 +268,37 @@ func (s *Server) fail(w http.ResponseWriter, err error) int {
 }
 
 func (s *Server) inferJSON(w http.ResponseWriter, body []byte, name string, sc *score.Scorer) (int, error) {
-	req, rec, err := decodeInfer(body, sc, s.opts.Scoring.MaxBatchRows)
+	d := getDecoder()
+	defer d.put()
+	rec, err := d.decodeInfer(body, sc, s.opts.Scoring.MaxBatchRows)
 	if err != nil {
 		return 0, err
 	}
-	defer rec.Release()
-	var want []string
-	for _, o := range req.Outputs {
-		if !slices.Contains(outputNames(sc.Model()), o.Name) {
-			return 0, badf("output %q: the model's outputs are %s", o.Name, strings.Join(outputNames(sc.Model()), ", "))
+	outputs := outputNames(sc.Model())
+	for _, o := range d.req.outputs {
+		if !slices.Contains(outputs, string(o)) {
+			return 0, badf("output %q: the model's outputs are %s", o, strings.Join(outputs, ", "))
 		}
-		want = append(want, o.Name)
 	}
 	res := resultPool.Get().(*score.Result)
 	defer resultPool.Put(res)
 	if _, err := sc.Score(rec, res); err != nil {
 		return 0, err
 	}
-	out := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(out)
-	out.Reset()
-	out.Write(appendInferResponse(out.AvailableBuffer(), name, req.ID, sc, res, want))
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(out.Bytes())
+	out := responsePool.Get().(*[]byte)
+	defer responsePool.Put(out)
+	*out = appendInferResponse((*out)[:0], name, d.req.id, sc, res, d.req.outputs)
+	w.Header()["Content-Type"] = jsonContentType
+	_, _ = w.Write(*out)
+	if cap(*out) > 1<<20 {
+		*out = nil // a large answer's buffer goes to the garbage collector
+	}
 	return res.Rows, nil
 }
+
+// jsonContentType is the Content-Type header of JSON answers, shared so
+// that setting it does not allocate (net/http only reads it).
+var jsonContentType = []string{"application/json"}
 
 func (s *Server) inferArrow(w http.ResponseWriter, body []byte, sc *score.Scorer) (int, error) {
 	schema := arrowOutput(sc.Model())

@@ -194,6 +194,7 @@ func TestInferBadRequests(t *testing.T) {
 		{"bad time", replace(`2001-06-01T12:00:00`, `noon`), `input "date": row 0: "noon" is not a timestamp`},
 		{"rows differ", replace(`"shape":[1],"datatype":"FP64","data":[2800]`, `"shape":[2],"datatype":"FP64","data":[2800,1]`), `input "origin": 1 rows, but input "distance" has 2`},
 		{"shape and data", replace(`"shape":[1],"datatype":"FP64"`, `"shape":[2],"datatype":"FP64"`), `input "distance": shape says 2 rows, data has 1 values`},
+		{"data beyond shape", replace(`[2800]`, `[2800,1,2]`), `input "distance": shape says 1 rows, data has 3 values`},
 		{"batch too large", replace(`"shape":[1],"datatype":"FP64"`, `"shape":[101],"datatype":"FP64"`), `input "distance": batch too large: 101 rows, the limit is 100`},
 		{"body too large", oneRow + strings.Repeat(" ", 5000), "request body too large: the limit is 4096 bytes"},
 		{"unknown output", strings.Replace(oneRow, `"id":"r1",`, `"outputs":[{"name":"score"}],`, 1), `output "score": the model's outputs are probabilities, label`},

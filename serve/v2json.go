@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/score"
 )
@@ -45,196 +44,264 @@ func (e *badRequest) Error() string { return e.msg }
 
 func badf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
 
-// numericTypes are the datatypes a numeric column takes.
-var numericTypes = []string{"FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"}
-
-// decodeInfer parses a JSON request into a record with the model's input
-// columns, in its input order; the caller releases it.
-func decodeInfer(body []byte, sc *score.Scorer, maxRows int) (*inferRequest, arrow.Record, error) {
+// decodeStd parses a JSON request with encoding/json. It is the
+// definition of what a body means: parseFast agrees with it on every
+// body it takes, and decodeInfer uses it for the others (so their error
+// messages are encoding/json's).
+func decodeStd(body []byte, r *rawRequest) error {
 	var req inferRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
-		return nil, nil, badf("malformed JSON request: %v", err)
+		return badf("malformed JSON request: %v", err)
 	}
-	byName := make(map[string]*inferTensor, len(req.Inputs))
-	for i := range req.Inputs {
-		in := &req.Inputs[i]
-		if _, dup := byName[in.Name]; dup {
-			return nil, nil, badf("input %q: given twice", in.Name)
+	r.reset()
+	r.id = []byte(req.ID)
+	for _, in := range req.Inputs {
+		r.inputs = append(r.inputs, rawTensor{name: []byte(in.Name), datatype: []byte(in.Datatype), shape: in.Shape, data: in.Data})
+	}
+	for _, o := range req.Outputs {
+		r.outputs = append(r.outputs, []byte(o.Name))
+	}
+	return nil
+}
+
+// decodeInfer parses a JSON request into d: its input columns, in the
+// model's input order, as the record it returns. The record and the
+// request's byte slices point into body and into d's buffers: they are
+// valid until d is put back.
+func (d *decoder) decodeInfer(body []byte, sc *score.Scorer, maxRows int) (arrow.Record, error) {
+	if !parseFast(body, &d.req) {
+		if err := decodeStd(body, &d.req); err != nil {
+			return nil, err
 		}
-		byName[in.Name] = in
+	}
+	return d.columns(sc, maxRows)
+}
+
+// columns checks the request's inputs against the model's columns and
+// builds them.
+func (d *decoder) columns(sc *score.Scorer, maxRows int) (arrow.Record, error) {
+	req := &d.req
+	if err := checkDuplicates(req.inputs); err != nil {
+		return nil, err
 	}
 	cols := sc.Columns()
+	schema := sc.InputSchema()
+	d.grow(len(cols))
 	rows := -1
-	fields := make([]arrow.Field, len(cols))
-	arrs := make([]arrow.Array, len(cols))
-	defer func() {
-		for _, a := range arrs {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
 	for i := range cols {
 		c := &cols[i]
-		in := byName[c.Name]
+		in := findInput(req.inputs, c.Name)
 		if in == nil {
-			return nil, nil, badf("input %q: missing (the model reads %s)", c.Name, strings.Join(sc.Inputs(), ", "))
+			return nil, badf("input %q: missing (the model reads %s)", c.Name, strings.Join(sc.Inputs(), ", "))
 		}
 		n, err := tensorRows(in, maxRows)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if rows >= 0 && n != rows {
-			return nil, nil, badf("input %q: %d rows, but input %q has %d", c.Name, n, cols[0].Name, rows)
+			return nil, badf("input %q: %d rows, but input %q has %d", c.Name, n, cols[0].Name, rows)
 		}
 		rows = n
-		if arrs[i], err = columnArray(c, in, n); err != nil {
-			return nil, nil, err
+		if d.arrs[i], err = d.column(c, in, n, schema.Field(i).Type, &d.bufs[i]); err != nil {
+			return nil, err
 		}
-		fields[i] = arrow.Field{Name: c.Name, Type: arrs[i].DataType(), Nullable: true}
 	}
-	rec := array.NewRecord(arrow.NewSchema(fields, nil), arrs, int64(max(rows, 0)))
-	return &req, rec, nil
+	d.rec = colRecord{schema: schema, cols: d.arrs[:len(cols)], rows: int64(max(rows, 0))}
+	return &d.rec, nil
+}
+
+// checkDuplicates refuses an input given twice.
+func checkDuplicates(inputs []rawTensor) error {
+	if len(inputs) <= 16 {
+		for i := range inputs {
+			for j := range i {
+				if bytes.Equal(inputs[i].name, inputs[j].name) {
+					return badf("input %q: given twice", inputs[i].name)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[string]bool, len(inputs))
+	for i := range inputs {
+		if seen[string(inputs[i].name)] {
+			return badf("input %q: given twice", inputs[i].name)
+		}
+		seen[string(inputs[i].name)] = true
+	}
+	return nil
+}
+
+func findInput(inputs []rawTensor, name string) *rawTensor {
+	for i := range inputs {
+		if string(inputs[i].name) == name {
+			return &inputs[i]
+		}
+	}
+	return nil
 }
 
 // tensorRows checks an input's shape ([N] or [N, 1]) against the batch
 // limit and returns N.
-func tensorRows(in *inferTensor, maxRows int) (int, error) {
-	if len(in.Shape) == 0 || len(in.Shape) > 2 || (len(in.Shape) == 2 && in.Shape[1] != 1) || in.Shape[0] < 0 {
-		return 0, badf("input %q: shape %v: want [N] or [N, 1], one value per row", in.Name, in.Shape)
+func tensorRows(in *rawTensor, maxRows int) (int, error) {
+	if len(in.shape) == 0 || len(in.shape) > 2 || (len(in.shape) == 2 && in.shape[1] != 1) || in.shape[0] < 0 {
+		return 0, badf("input %q: shape %v: want [N] or [N, 1], one value per row", in.name, in.shape)
 	}
-	if in.Shape[0] > int64(maxRows) {
-		return 0, badf("input %q: batch too large: %d rows, the limit is %d", in.Name, in.Shape[0], maxRows)
+	if in.shape[0] > int64(maxRows) {
+		return 0, badf("input %q: batch too large: %d rows, the limit is %d", in.name, in.shape[0], maxRows)
 	}
-	return int(in.Shape[0]), nil
+	return int(in.shape[0]), nil
 }
 
 // values splits an input's data into one value per row: a flat array,
 // or an array of one-element arrays (row-major [N, 1]). null is a
 // missing value.
-func values(in *inferTensor, n int) ([]value, error) {
-	vals, err := scanValues(in.Data, make([]value, 0, n))
+func (d *decoder) values(in *rawTensor, n int) ([]value, error) {
+	vals, count, err := scanValues(in.data, d.vals[:0], n)
 	if err != nil {
-		return nil, badf("input %q: %v", in.Name, err)
+		return nil, badf("input %q: %v", in.name, err)
 	}
-	if len(vals) != n {
-		return nil, badf("input %q: shape says %d rows, data has %d values", in.Name, n, len(vals))
+	d.vals = vals
+	if count != n {
+		return nil, badf("input %q: shape says %d rows, data has %d values", in.name, n, count)
 	}
 	return vals, nil
 }
 
-// columnArray builds the arrow array of one model column from its input.
-func columnArray(c *model.Column, in *inferTensor, n int) (arrow.Array, error) {
-	vals, err := values(in, n)
+// column builds the arrow array of one model column from its input, in
+// col's buffers.
+func (d *decoder) column(c *model.Column, in *rawTensor, n int, typ arrow.DataType, col *colBuffers) (arrow.Array, error) {
+	vals, err := d.values(in, n)
 	if err != nil {
 		return nil, err
 	}
+	col.reset()
 	switch c.Kind {
 	case model.KindNumeric:
-		return numericArray(c, in, vals)
+		err = numericColumn(c, in, vals, col)
 	case model.KindCategorical:
-		return stringArray(c, in, vals)
+		err = categoryColumn(c, in, vals, col)
 	case model.KindTime:
-		return timeArray(c, in, vals)
+		err = timeColumn(c, in, vals, col)
 	case model.KindDate:
-		return dateArray(c, in, vals)
+		err = dateColumn(c, in, vals, col)
+	default:
+		err = badf("input %q: the model's column kind %q is unknown", c.Name, c.Kind)
 	}
-	return nil, badf("input %q: the model's column kind %q is unknown", c.Name, c.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return col.array(typ, n), nil
 }
 
-func wrongType(c *model.Column, in *inferTensor, want string) error {
-	return badf("input %q: wrong type: datatype %q, but the model reads it as %s: send %s", c.Name, in.Datatype, c.Kind, want)
+func wrongType(c *model.Column, in *rawTensor, want string) error {
+	return badf("input %q: wrong type: datatype %q, but the model reads it as %s: send %s", c.Name, in.datatype, c.Kind, want)
 }
 
-func numericArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
-	if !slices.Contains(numericTypes, in.Datatype) {
-		return nil, wrongType(c, in, "FP64, FP32 or INT*")
+// isNumericType reports whether a datatype is one a numeric column takes.
+func isNumericType(dt []byte) bool {
+	switch string(dt) {
+	case "FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64":
+		return true
 	}
-	b := array.NewFloat64Builder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(len(vals))
+	return false
+}
+
+func numericColumn(c *model.Column, in *rawTensor, vals []value, col *colBuffers) error {
+	if !isNumericType(in.datatype) {
+		return wrongType(c, in, "FP64, FP32 or INT*")
+	}
 	for i, v := range vals {
 		switch v.kind {
 		case '0':
-			b.AppendNull()
+			col.null(i)
+			col.f64 = append(col.f64, 0)
 		case 'n':
-			f, err := strconv.ParseFloat(string(v.raw), 64)
-			if err != nil || math.IsInf(f, 0) {
-				return nil, badf("input %q: row %d: %s is out of range", c.Name, i, v)
+			f, ok := parseFloat(v.raw)
+			if !ok {
+				var err error
+				if f, err = strconv.ParseFloat(string(v.raw), 64); err != nil || math.IsInf(f, 0) {
+					return badf("input %q: row %d: %s is out of range", c.Name, i, v)
+				}
 			}
-			b.Append(f)
+			col.f64 = append(col.f64, f)
 		case 's':
 			if f, err := strconv.ParseFloat(v.str(), 64); err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
-				return nil, badf("input %q: row %d: %s is not allowed: send null for a missing value", c.Name, i, v.str())
+				return badf("input %q: row %d: %s is not allowed: send null for a missing value", c.Name, i, v.str())
 			}
-			return nil, badf("input %q: row %d: wrong type: %s is not a number", c.Name, i, v)
+			return badf("input %q: row %d: wrong type: %s is not a number", c.Name, i, v)
 		default:
-			return nil, badf("input %q: row %d: wrong type: %s is not a number", c.Name, i, v)
+			return badf("input %q: row %d: wrong type: %s is not a number", c.Name, i, v)
 		}
 	}
-	return b.NewArray(), nil
+	return nil
 }
 
-func stringArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
-	if in.Datatype != "BYTES" && in.Datatype != "BOOL" {
-		return nil, wrongType(c, in, "BYTES (or BOOL)")
+func categoryColumn(c *model.Column, in *rawTensor, vals []value, col *colBuffers) error {
+	isBytes, isBool := string(in.datatype) == "BYTES", string(in.datatype) == "BOOL"
+	if !isBytes && !isBool {
+		return wrongType(c, in, "BYTES (or BOOL)")
 	}
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(len(vals))
+	col.i32 = append(col.i32, 0)
 	for i, v := range vals {
 		switch {
 		case v.kind == '0':
-			b.AppendNull()
-		case v.kind == 's' && in.Datatype == "BYTES", v.kind == 'b' && in.Datatype == "BOOL":
-			if v.kind == 's' {
-				b.Append(v.str())
-			} else {
-				b.Append(string(v.raw))
-			}
+			col.null(i)
+		case v.kind == 's' && isBytes:
+			col.str = v.appendStr(col.str)
+		case v.kind == 'b' && isBool:
+			col.str = append(col.str, v.raw...)
 		default:
-			return nil, badf("input %q: row %d: wrong type: %s in a %s input", c.Name, i, v, in.Datatype)
+			return badf("input %q: row %d: wrong type: %s in a %s input", c.Name, i, v, in.datatype)
 		}
+		if len(col.str) > math.MaxInt32 {
+			return badf("input %q: row %d: too many bytes for one column", c.Name, i)
+		}
+		col.i32 = append(col.i32, int32(len(col.str)))
 	}
-	return b.NewArray(), nil
+	return nil
 }
 
 // timeLayouts are the string forms a timestamp input takes.
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02"}
 
-func timeArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
-	if in.Datatype != "INT64" && in.Datatype != "BYTES" {
-		return nil, wrongType(c, in, "INT64 microseconds since the epoch or BYTES (RFC 3339)")
+func timeColumn(c *model.Column, in *rawTensor, vals []value, col *colBuffers) error {
+	if string(in.datatype) != "INT64" && string(in.datatype) != "BYTES" {
+		return wrongType(c, in, "INT64 microseconds since the epoch or BYTES (RFC 3339)")
 	}
-	b := array.NewTimestampBuilder(memory.DefaultAllocator, &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: c.Zone})
-	defer b.Release()
-	b.Reserve(len(vals))
 	for i, v := range vals {
 		if v.kind == '0' {
-			b.AppendNull()
+			col.null(i)
+			col.i64 = append(col.i64, 0)
 			continue
 		}
 		us, err := micros(c, in, v)
 		if err != nil {
-			return nil, badf("input %q: row %d: %v", c.Name, i, err)
+			return badf("input %q: row %d: %v", c.Name, i, err)
 		}
-		b.Append(arrow.Timestamp(us))
+		col.i64 = append(col.i64, us)
 	}
-	return b.NewArray(), nil
+	return nil
 }
 
 // micros reads one timestamp: microseconds since the epoch, or a string
 // whose wall clock a naive column takes as written.
-func micros(c *model.Column, in *inferTensor, v value) (int64, error) {
+func micros(c *model.Column, in *rawTensor, v value) (int64, error) {
 	switch {
-	case v.kind == 'n' && in.Datatype == "INT64":
+	case v.kind == 'n' && string(in.datatype) == "INT64":
+		if us, ok := parseInt(v.raw); ok {
+			return us, nil
+		}
 		us, err := strconv.ParseInt(string(v.raw), 10, 64)
 		if err != nil {
 			return 0, fmt.Errorf("wrong type: %s is not an integer of microseconds", v)
 		}
 		return us, nil
-	case v.kind == 's' && in.Datatype == "BYTES":
+	case v.kind == 's' && string(in.datatype) == "BYTES":
+		if t, ok := parseCivil(v.raw[1:len(v.raw)-1], true); ok {
+			return t.UnixMicro(), nil
+		}
 		for _, layout := range timeLayouts {
 			if t, err := time.Parse(layout, v.str()); err == nil {
 				if c.Zone == "" { // naive: the wall clock as written
@@ -245,37 +312,42 @@ func micros(c *model.Column, in *inferTensor, v value) (int64, error) {
 		}
 		return 0, fmt.Errorf("%s is not a timestamp (want RFC 3339, e.g. 2001-06-01T14:30:00)", v)
 	}
-	return 0, fmt.Errorf("wrong type: %s in a %s input", v, in.Datatype)
+	return 0, fmt.Errorf("wrong type: %s in a %s input", v, in.datatype)
 }
 
-func dateArray(c *model.Column, in *inferTensor, vals []value) (arrow.Array, error) {
-	if in.Datatype != "INT32" && in.Datatype != "BYTES" {
-		return nil, wrongType(c, in, "INT32 days since the epoch or BYTES (2001-06-01)")
+func dateColumn(c *model.Column, in *rawTensor, vals []value, col *colBuffers) error {
+	isInt, isBytes := string(in.datatype) == "INT32", string(in.datatype) == "BYTES"
+	if !isInt && !isBytes {
+		return wrongType(c, in, "INT32 days since the epoch or BYTES (2001-06-01)")
 	}
-	b := array.NewDate32Builder(memory.DefaultAllocator)
-	defer b.Release()
-	b.Reserve(len(vals))
 	for i, v := range vals {
 		switch {
 		case v.kind == '0':
-			b.AppendNull()
-		case v.kind == 'n' && in.Datatype == "INT32":
-			d, err := strconv.ParseInt(string(v.raw), 10, 32)
-			if err != nil {
-				return nil, badf("input %q: row %d: wrong type: %s is not an INT32 day number", c.Name, i, v)
+			col.null(i)
+			col.i32 = append(col.i32, 0)
+		case v.kind == 'n' && isInt:
+			d, ok := parseInt(v.raw)
+			if !ok || d < math.MinInt32 || d > math.MaxInt32 {
+				var err error
+				if d, err = strconv.ParseInt(string(v.raw), 10, 32); err != nil {
+					return badf("input %q: row %d: wrong type: %s is not an INT32 day number", c.Name, i, v)
+				}
 			}
-			b.Append(arrow.Date32(d))
-		case v.kind == 's' && in.Datatype == "BYTES":
-			t, err := time.Parse("2006-01-02", v.str())
-			if err != nil {
-				return nil, badf("input %q: row %d: %s is not a date (want 2001-06-01)", c.Name, i, v)
+			col.i32 = append(col.i32, int32(d))
+		case v.kind == 's' && isBytes:
+			t, ok := parseCivil(v.raw[1:len(v.raw)-1], false)
+			if !ok {
+				var err error
+				if t, err = time.Parse("2006-01-02", v.str()); err != nil {
+					return badf("input %q: row %d: %s is not a date (want 2001-06-01)", c.Name, i, v)
+				}
 			}
-			b.Append(arrow.Date32FromTime(t))
+			col.i32 = append(col.i32, int32(arrow.Date32FromTime(t)))
 		default:
-			return nil, badf("input %q: row %d: wrong type: %s in a %s input", c.Name, i, v, in.Datatype)
+			return badf("input %q: row %d: wrong type: %s in a %s input", c.Name, i, v, in.datatype)
 		}
 	}
-	return b.NewArray(), nil
+	return nil
 }
 
 // outputNames are the outputs a model gives, as its ONNX export names
@@ -289,20 +361,20 @@ func outputNames(m *model.Model) []string {
 }
 
 // appendInferResponse writes the JSON response for res.
-func appendInferResponse(b []byte, name, id string, s *score.Scorer, res *score.Result, want []string) []byte {
+func appendInferResponse(b []byte, name string, id []byte, s *score.Scorer, res *score.Result, want [][]byte) []byte {
 	m := s.Model()
 	b = append(b, `{"model_name":`...)
-	b = strconv.AppendQuote(b, name)
+	b = appendJSONString(b, name)
 	b = append(b, `,"model_version":`...)
-	b = strconv.AppendQuote(b, s.Source().Version)
-	if id != "" {
+	b = appendJSONString(b, s.Source().Version)
+	if len(id) > 0 {
 		b = append(b, `,"id":`...)
-		b = strconv.AppendQuote(b, id)
+		b = appendJSONString(b, id)
 	}
 	b = append(b, `,"outputs":[`...)
 	first := true
 	for _, out := range outputNames(m) {
-		if len(want) > 0 && !slices.Contains(want, out) {
+		if len(want) > 0 && !slices.ContainsFunc(want, func(w []byte) bool { return string(w) == out }) {
 			continue
 		}
 		if !first {
@@ -326,7 +398,7 @@ func appendOutput(b []byte, out string, m *model.Model, res *score.Result) []byt
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendQuote(b, l)
+			b = appendJSONString(b, l)
 		}
 		return append(b, "]}"...)
 	case "prediction":
@@ -335,7 +407,10 @@ func appendOutput(b []byte, out string, m *model.Model, res *score.Result) []byt
 		b = append(b, `],"data":[`...)
 		return append(appendFloats(b, res.Values[:res.Rows]), "]}"...)
 	}
-	k := len(m.Labels())
+	k := res.Width // the classes: binary results hold p of the second
+	if m.Task() == model.TaskBinary {
+		k = 2
+	}
 	b = append(b, `","datatype":"FP32","shape":[`...)
 	b = strconv.AppendInt(b, int64(res.Rows), 10)
 	b = append(b, ',')
@@ -366,4 +441,34 @@ func appendFloats(b []byte, vs []float32) []byte {
 		b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
 	}
 	return b
+}
+
+// appendJSONString appends s as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 as U+FFFD (as encoding/json
+// writes it).
+func appendJSONString[S string | []byte](b []byte, s S) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+		default:
+			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(b, '"')
 }

@@ -29,15 +29,17 @@ func (v value) str() string {
 func (v value) String() string { return string(v.raw) }
 
 // scanValues splits a valid JSON array of scalars, or of one-element
-// arrays (row-major [N, 1]), into its values.
-func scanValues(data []byte, dst []value) ([]value, error) {
+// arrays (row-major [N, 1]), into its values, appending at most limit of
+// them to dst; n is how many there are. The limit keeps a body of many
+// small values from costing many times its size in memory.
+func scanValues(data []byte, dst []value, limit int) (vals []value, n int, err error) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '[' {
-		return nil, fmt.Errorf("data is not a JSON array")
+		return nil, 0, fmt.Errorf("data is not a JSON array")
 	}
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return dst, nil
+		return dst, 0, nil
 	}
 	for row := 0; ; row++ {
 		var v value
@@ -48,12 +50,14 @@ func scanValues(data []byte, dst []value) ([]value, error) {
 			v, i = scanScalar(data, i)
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		dst = append(dst, v)
+		if row < limit {
+			dst = append(dst, v)
+		}
 		i = skipSpace(data, i)
 		if i >= len(data) || data[i] == ']' {
-			return dst, nil
+			return dst, row + 1, nil
 		}
 		i = skipSpace(data, i+1) // ','
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/refit-ml/refit/registry"
@@ -82,6 +83,12 @@ func (lt *loadTest) arrowRequest(int) (string, error) {
 func (lt *loadTest) closedLoop(send func(int) (string, error), seen func(string)) (n, fails int64, firstErr error) {
 	var count, failed atomic.Int64
 	var once sync.Once
+	cpu0, start := cpuTime(), time.Now()
+	defer func() {
+		cpu, wall := cpuTime()-cpu0, time.Since(start)
+		fmt.Printf("  cpu %.1f µs per request (client and server, this process), %.2f cores busy\n",
+			float64(cpu.Microseconds())/float64(max(n, 1)), cpu.Seconds()/wall.Seconds())
+	}()
 	deadline := time.Now().Add(lt.dur)
 	var wg sync.WaitGroup
 	for w := range clients {
@@ -102,6 +109,16 @@ func (lt *loadTest) closedLoop(send func(int) (string, error), seen func(string)
 	}
 	wg.Wait()
 	return count.Load(), failed.Load(), firstErr
+}
+
+// cpuTime is the user and system CPU time of this process so far: on a
+// shared machine, CPU per request is steadier than requests per second.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // jsonRate sends single-row requests at rate (open loop: each request

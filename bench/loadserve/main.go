@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -47,6 +48,7 @@ func main() {
 	rate := flag.Float64("rate", 1000, "requests/s of the json-rate phase")
 	batch := flag.Int("batch", 4096, "rows per Arrow request")
 	swapEvery := flag.Duration("swap-every", time.Second, "champion moves in the swap phase")
+	gcPercent := flag.Int("gc-percent", 0, "the garbage collector's target, as serve.Options.GCPercent sets it (0: the runtime's, GOGC)")
 	phases := flag.String("phases", "noop,json-rate,json-peak,arrow,swap", "phases to run, in order")
 	flag.Parse()
 	if *ws == "" || *data == "" {
@@ -56,6 +58,12 @@ func main() {
 	abs, err := filepath.Abs(*ws)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *gcPercent > 0 {
+		// What serve.Options.GCPercent does; set here so that the
+		// harness also builds against servers without the option
+		// (compare.sh).
+		debug.SetGCPercent(*gcPercent)
 	}
 	base, stop, err := start(ctx, abs)
 	if err != nil {
