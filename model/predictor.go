@@ -300,6 +300,10 @@ func (p *Predictor) runFrom(first int, src []float32, codes *int8Tiles, rows int
 			if i < last {
 				next, _ = q.fusesInto(p.m.layers[i+1])
 			}
+			if next != nil && i+1 == last && q.pairs(next) {
+				q.stepPair(out[:rows], src, codes, rows, next, &p.q8[i])
+				break
+			}
 			var nextOwn **int8Tiles
 			if next != nil {
 				nextOwn = &p.q8[i+1]
