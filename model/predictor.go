@@ -178,7 +178,7 @@ func (p *Predictor) ForwardSparse(x SparseRows, dst []float32) ([]float32, error
 			ErrInvalidInput, x.Rows, x.Width, len(x.Idx), len(x.Val), k)
 	}
 	for _, f := range x.Idx {
-		if f < 0 || int(f) >= nf {
+		if uint(f) >= uint(nf) { // negative too
 			return dst, fmt.Errorf("model: forward: %w: feature index %d of %d", ErrInvalidInput, f, nf)
 		}
 	}
