@@ -300,7 +300,7 @@ func (p *Predictor) runFrom(first int, src []float32, codes *int8Tiles, rows int
 			if i < last {
 				next, _ = q.fusesInto(p.m.layers[i+1])
 			}
-			if next != nil && i+1 == last && q.pairs(next) {
+			if next != nil && i+1 == last && rows >= 4 && q.pairs(next) { // fewer rows: the 1-row tiles are cheaper
 				q.stepPair(out[:rows], src, codes, rows, next, &p.q8[i])
 				break
 			}
