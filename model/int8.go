@@ -180,21 +180,8 @@ func (l *Int8Dense) Forward(dst, src []float32, rows int) {
 // next (a Predictor's, saving the pool's Get and Put per layer and call);
 // otherwise the scratch comes from the layers' pools.
 func (l *Int8Dense) step(dst, src []float32, in *int8Tiles, rows int, next *Int8Dense, own, nextOwn **int8Tiles) *int8Tiles {
-	t := in
-	if t == nil {
-		t = l.tilesFor(own, rows)
-		src = src[:rows*l.in]
-		sx, zp := l.inScale, l.inZero
-		if sx == 0 {
-			sx, zp = dynamicParams(minmax(kernelISA, src))
-		}
-		l.quantizeInput(t, src, rows, 1/sx, zp)
-		t.args.zp, t.args.sx = int32(zp), sx
-	}
-	t.args.floor = float32(math.Inf(-1))
-	if l.act == ReLU {
-		t.args.floor = 0
-	}
+	t := l.input(src, in, rows, own)
+	t.args.floor = actFloor(l.act)
 	if next != nil {
 		nt := next.tilesFor(nextOwn, rows)
 		nt.args.zp, nt.args.sx = int32(next.inZero), next.inScale

@@ -75,3 +75,54 @@ func forwardEach(layers []Layer, x []float32, rows int) []float32 {
 	}
 	return out
 }
+
+// TestInt8PairIdentical: the last two static layers of the flights shape
+// (… → 32 → 1) run as one pass where the kernel has it; the outputs equal
+// running each layer's Forward through float32, bit for bit, for every
+// kernel, row counts that are and are not multiples of 4, both zero-point
+// points and input kinds.
+func TestInt8PairIdentical(t *testing.T) {
+	base := benchModel(t, 80, 64, 32)
+	r := rand.New(rand.NewPCG(13, 14))
+	static := func(scale, zero float32) Int8Options { return Int8Options{InputScale: scale, InputZero: zero} }
+	for _, c := range []struct {
+		name string
+		last Activation
+		zero float32
+		in   Int8Options // the 64→32 layer's input: static, or dynamic (fed floats)
+	}{
+		{"sigmoid", Sigmoid, 3, static(0.02, 0)},
+		{"zero0", Sigmoid, 0, static(0.03, 5)},
+		{"zero64", Sigmoid, 64, static(0.02, 0)},
+		{"dynamic", Sigmoid, 7, Int8Options{}},
+	} {
+		layers := []Layer{
+			randomInt8(t, r, 80, 64, ReLU, static(0.05, 64)),
+			randomInt8(t, r, 64, 32, ReLU, c.in),
+			randomInt8(t, r, 32, 1, c.last, static(0.25, c.zero)),
+		}
+		m, err := New(base.Spec(), base.Preprocessor(), layers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := layers[1].(*Int8Dense), layers[2].(*Int8Dense)
+		if _, ok := a.fusesInto(b); !ok && kernelISA == isaVNNI {
+			t.Fatal("the 64→32 layer does not fuse into the last")
+		}
+		for _, k := range availableISAs() {
+			for _, rows := range []int{1, 2, 3, 4, 5, 130, 255, 256, 700} {
+				t.Run(fmt.Sprintf("%s/%v/rows=%d", c.name, k, rows), func(t *testing.T) {
+					x := randomRows(r, rows*80)
+					var want, got []float32
+					withISA(k, func() {
+						want = forwardEach(layers, x, rows)
+						got, _ = m.NewPredictor().Forward(x, rows, nil)
+					})
+					if i := firstDiff(want, got); i >= 0 {
+						t.Fatalf("row %d: %v in one pass, %v layer by layer", i, got[i], want[i])
+					}
+				})
+			}
+		}
+	}
+}

@@ -70,6 +70,7 @@ type int8Tiles struct {
 	y      []float32 // output rows, ldy floats apart
 	qy     []uint8   // or output codes, ldy bytes apart (args.codes ≠ 0)
 	ybuf   []float32 // padded output when out is not a multiple of 16
+	tail   []uint8   // a pair's last rows, padded to 4 (stepPair)
 	ldy    int
 	args   tileArgs
 	done   chan struct{} // the helper goroutine's completion

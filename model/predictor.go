@@ -178,7 +178,7 @@ func (p *Predictor) ForwardSparse(x SparseRows, dst []float32) ([]float32, error
 			ErrInvalidInput, x.Rows, x.Width, len(x.Idx), len(x.Val), k)
 	}
 	for _, f := range x.Idx {
-		if f < 0 || int(f) >= nf {
+		if uint(f) >= uint(nf) { // negative too
 			return dst, fmt.Errorf("model: forward: %w: feature index %d of %d", ErrInvalidInput, f, nf)
 		}
 	}
@@ -299,6 +299,10 @@ func (p *Predictor) runFrom(first int, src []float32, codes *int8Tiles, rows int
 			var next *Int8Dense
 			if i < last {
 				next, _ = q.fusesInto(p.m.layers[i+1])
+			}
+			if next != nil && i+1 == last && rows >= 4 && q.pairs(next) { // fewer rows: the 1-row tiles are cheaper
+				q.stepPair(out[:rows], src, codes, rows, next, &p.q8[i])
+				break
 			}
 			var nextOwn **int8Tiles
 			if next != nil {
