@@ -213,7 +213,7 @@ func (t *TopK) Prune() {
 	c := nthLargest(counts, t.Capacity)
 	old, oldArena := t.entries, t.arena
 	entries, arena := t.spare[:0], t.spareArena[:0]
-	t.index.reset()
+	t.resetIndex()
 	for _, e := range old {
 		if e.count <= c {
 			continue
@@ -224,10 +224,34 @@ func (t *TopK) Prune() {
 		arena = append(arena, oldArena[e.off:e.off+e.len]...)
 	}
 	t.entries, t.arena, t.spare, t.spareArena = entries, arena, old, oldArena
+	if cap(old) > 2*pruneRoom(t.Capacity) {
+		// The exact phase's buffers (up to Limit counters) are far
+		// larger than a pruned summary needs: let them go.
+		t.spare, t.spareArena = nil, nil
+	}
 	t.Pruned = true
 	t.MaxError += c
 	t.lastIdx = -1
 	t.sorted = false
+}
+
+// pruneRoom is the number of counters a pruned summary of the given
+// capacity holds at most between two prunes: its bound, 4·capacity, and a
+// chunk of new values past it.
+func pruneRoom(capacity int) int { return 8 * capacity }
+
+// resetIndex empties the index for a prune. An index sized for the exact
+// phase (up to Limit counters, megabytes) is replaced by one sized for the
+// pruned summary: clearing and probing the large one on every prune cost
+// more than the counting itself.
+func (t *TopK) resetIndex() {
+	room := pruneRoom(t.Capacity)
+	if len(t.index.slots) > 4*room {
+		t.index = keyIndex{}
+		t.index.reserve(room)
+		return
+	}
+	t.index.reset()
 }
 
 // nthLargest returns the value of rank n (0-based, descending) in v,
