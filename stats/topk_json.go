@@ -56,7 +56,7 @@ func (t *TopK) UnmarshalJSON(data []byte) error {
 	t.Limit = in.Limit
 	t.Pruned, t.MaxError, t.Dropped = in.Pruned, in.MaxError, in.Dropped
 	for _, e := range in.Entries {
-		if _, dup := t.index.get(e.Key); dup || e.Count <= 0 {
+		if _, dup := t.index.get(e.Key, t.entries); dup || e.Count <= 0 {
 			return fmt.Errorf("top-k entry %d repeated or not positive", e.Key)
 		}
 		v := e.Base64
