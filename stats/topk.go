@@ -78,11 +78,16 @@ type TopK struct {
 	entries []topEntry
 	index   keyIndex
 	arena   []byte // value bytes of byte-keyed entries
+	// offs is nil while no entry has value bytes (arena is empty), else
+	// len(entries)+1 offsets: entry i's bytes are arena[offs[i]:offs[i+1]].
+	// Numeric summaries thus cost 16 bytes an entry, strings 20.
+	offs []uint32
 	last    uint64 // key of the last hit, a cheap run cache
 	lastIdx int32
 
 	spare      []topEntry // reused by prune
 	spareArena []byte
+	spareOffs  []uint32
 	counts     []int64
 	touched    int32 // sum of the slots Prefetch read, kept so the reads stay
 	// sorted reports that entries are in Entries' order (count
@@ -92,9 +97,8 @@ type TopK struct {
 }
 
 type topEntry struct {
-	key      uint64
-	count    int64
-	off, len uint32 // value bytes in arena
+	key   uint64
+	count int64
 }
 
 // FreqEntry is one counted value.
@@ -145,6 +149,9 @@ func (t *TopK) AddKeys(keys []uint64) bool {
 		i, ok := t.index.getOrPut(k, int32(len(t.entries)), t.entries)
 		if !ok {
 			t.entries = appendEntry(t.entries, topEntry{key: k})
+			if t.offs != nil {
+				t.offs = append(t.offs, uint32(len(t.arena)))
+			}
 		}
 		t.entries[i].count++
 		idx, last = i, k
@@ -177,12 +184,23 @@ func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
 		keep = MaxKeptValue
 	}
 	b = b[:min(len(b), keep)]
-	t.entries = appendEntry(t.entries, topEntry{key: key, count: w,
-		off: uint32(len(t.arena)), len: uint32(len(b))})
+	t.entries = appendEntry(t.entries, topEntry{key: key, count: w})
+	if t.offs == nil {
+		if len(b) == 0 {
+			return
+		}
+		// The entries before this one have no bytes, and this one's
+		// start at 0.
+		t.offs = make([]uint32, len(t.entries), 2*cap(t.entries)+1)
+	}
 	if len(t.arena)+len(b) > cap(t.arena) {
 		t.arena = slices.Grow(t.arena, max(len(t.arena), len(b)))
 	}
 	t.arena = append(t.arena, b...)
+	if len(t.offs) == cap(t.offs) {
+		t.offs = slices.Grow(t.offs, len(t.offs))
+	}
+	t.offs = append(t.offs, uint32(len(t.arena)))
 }
 
 // Prefetch brings the index slots of keys into cache before they are
@@ -211,12 +229,16 @@ func (t *TopK) AddWeighted(key uint64, w int64) {
 	t.AddBytes(key, nil, w)
 }
 
-// value returns the bytes kept for entry e.
-func (t *TopK) value(e topEntry) []byte {
-	if e.len == 0 {
+// value returns the bytes kept for entry i, nil when none.
+func (t *TopK) value(i int) []byte {
+	if t.offs == nil {
 		return nil
 	}
-	return t.arena[e.off : e.off+e.len]
+	lo, hi := t.offs[i], t.offs[i+1]
+	if lo == hi {
+		return nil
+	}
+	return t.arena[lo:hi]
 }
 
 // Prune keeps the counters above the (Capacity+1)-th largest count, minus
@@ -231,23 +253,30 @@ func (t *TopK) Prune() {
 	}
 	t.counts = counts
 	c := nthLargest(counts, t.Capacity)
-	old, oldArena := t.entries, t.arena
+	old, oldArena, oldOffs := t.entries, t.arena, t.offs
 	entries, arena := t.spare[:0], t.spareArena[:0]
+	var offs []uint32
+	if oldOffs != nil {
+		offs = append(t.spareOffs[:0], 0)
+	}
 	t.resetIndex()
-	for _, e := range old {
+	for i, e := range old {
 		if e.count <= c {
 			continue
 		}
 		t.index.put(e.key, int32(len(entries)))
-		entries = append(entries, topEntry{key: e.key, count: e.count - c,
-			off: uint32(len(arena)), len: e.len})
-		arena = append(arena, oldArena[e.off:e.off+e.len]...)
+		entries = append(entries, topEntry{key: e.key, count: e.count - c})
+		if offs != nil {
+			arena = append(arena, oldArena[oldOffs[i]:oldOffs[i+1]]...)
+			offs = append(offs, uint32(len(arena)))
+		}
 	}
-	t.entries, t.arena, t.spare, t.spareArena = entries, arena, old, oldArena
+	t.entries, t.arena, t.offs = entries, arena, offs
+	t.spare, t.spareArena, t.spareOffs = old, oldArena, oldOffs
 	if cap(old) > 2*pruneRoom(t.Capacity) {
 		// The exact phase's buffers (up to Limit counters) are far
 		// larger than a pruned summary needs: let them go.
-		t.spare, t.spareArena = nil, nil
+		t.spare, t.spareArena, t.spareOffs = nil, nil, nil
 	}
 	t.Pruned = true
 	t.MaxError += c
@@ -312,6 +341,7 @@ func nthLargest(v []int64, n int) int64 {
 func (t *TopK) Drop() {
 	t.Dropped = true
 	t.entries, t.arena, t.spare, t.spareArena, t.counts = nil, nil, nil, nil, nil
+	t.offs, t.spareOffs = nil, nil
 	t.index = keyIndex{}
 	t.lastIdx = -1
 }
@@ -331,7 +361,7 @@ func (t *TopK) Entries() []FreqEntry {
 // entry returns counter i as a FreqEntry.
 func (t *TopK) entry(i int) FreqEntry {
 	e := t.entries[i]
-	return FreqEntry{Key: e.key, Value: t.value(e), Count: e.count}
+	return FreqEntry{Key: e.key, Value: t.value(i), Count: e.count}
 }
 
 // entriesOrder returns the counters' indexes in Entries order, or nil when
@@ -414,8 +444,8 @@ func (t *TopK) Merge(o *TopK) {
 		return
 	}
 	t.index.reserve(len(t.entries) + len(o.entries))
-	for _, e := range o.entries {
-		t.AddBytes(e.key, o.value(e), e.count)
+	for i, e := range o.entries {
+		t.AddBytes(e.key, o.value(i), e.count)
 		t.N -= e.count // AddBytes counted it; N was merged above
 	}
 	t.lastIdx = -1
