@@ -81,7 +81,7 @@ type TopK struct {
 	// offs is nil while no entry has value bytes (arena is empty), else
 	// len(entries)+1 offsets: entry i's bytes are arena[offs[i]:offs[i+1]].
 	// Numeric summaries thus cost 16 bytes an entry, strings 20.
-	offs []uint32
+	offs    []uint32
 	last    uint64 // key of the last hit, a cheap run cache
 	lastIdx int32
 
