@@ -172,12 +172,16 @@ func (t *TopK) AddString(s string, w int64) {
 
 // AddBytes counts w occurrences of value b with key (HashBytes(b) for
 // strings and binaries). b is copied.
-func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
+func (t *TopK) AddBytes(key uint64, b []byte, w int64) { t.CountBytes(key, b, w) }
+
+// CountBytes is AddBytes, and reports whether key had no counter: a
+// [Distinct] seeded with the counters' keys need only see the new ones.
+func (t *TopK) CountBytes(key uint64, b []byte, w int64) (added bool) {
 	t.N += w
 	t.sorted = false
 	if i, ok := t.index.getOrPut(key, int32(len(t.entries)), t.entries); ok {
 		t.entries[i].count += w
-		return
+		return false
 	}
 	keep := t.MaxValue
 	if keep <= 0 {
@@ -187,7 +191,7 @@ func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
 	t.entries = appendEntry(t.entries, topEntry{key: key, count: w})
 	if t.offs == nil {
 		if len(b) == 0 {
-			return
+			return true
 		}
 		// The entries before this one have no bytes, and this one's
 		// start at 0.
@@ -201,6 +205,7 @@ func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
 		t.offs = slices.Grow(t.offs, len(t.offs))
 	}
 	t.offs = append(t.offs, uint32(len(t.arena)))
+	return true
 }
 
 // Prefetch brings the index slots of keys into cache before they are
