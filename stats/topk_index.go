@@ -121,6 +121,13 @@ func (m *keyIndex) full(n int) bool { return 4*n > 3*len(m.slots) }
 func (m *keyIndex) grow(n int) {
 	old := m.slots
 	size := max(64, 2*len(old))
+	if len(old) >= 1<<12 {
+		// A table this large belongs to a column of many distinct
+		// values: quadrupling halves the rehashing on the way to its
+		// bound, and the sizes (2^12, 2^14, …, 2^18) still fit the
+		// default bound of 131,072 values in 2 MiB.
+		size = 4 * len(old)
+	}
 	for 4*n > 3*size {
 		size *= 2
 	}
