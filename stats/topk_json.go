@@ -55,7 +55,10 @@ func (t *TopK) UnmarshalJSON(data []byte) error {
 	*t = *NewTopK(in.Capacity)
 	t.Limit = in.Limit
 	t.Pruned, t.MaxError, t.Dropped = in.Pruned, in.MaxError, in.Dropped
-	t.index.reserve(len(in.Entries))
+	// Room for half again as many: a decoded summary is mostly looked up
+	// (drift joins two), and lookups that miss probe less in a table at
+	// most half full.
+	t.index.reserve(len(in.Entries) * 3 / 2)
 	for _, e := range in.Entries {
 		v := e.Base64
 		if v == nil && e.Value != "" {
