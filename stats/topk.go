@@ -78,12 +78,18 @@ type TopK struct {
 	entries []topEntry
 	index   keyIndex
 	arena   []byte // value bytes of byte-keyed entries
+	// offs is nil while no entry has value bytes (arena is empty), else
+	// len(entries)+1 offsets: entry i's bytes are arena[offs[i]:offs[i+1]].
+	// Numeric summaries thus cost 16 bytes an entry, strings 20.
+	offs    []uint32
 	last    uint64 // key of the last hit, a cheap run cache
 	lastIdx int32
 
 	spare      []topEntry // reused by prune
 	spareArena []byte
+	spareOffs  []uint32
 	counts     []int64
+	touched    int32 // sum of the slots Prefetch read, kept so the reads stay
 	// sorted reports that entries are in Entries' order (count
 	// descending, then key), as a decoded summary's are; any change
 	// clears it.
@@ -91,9 +97,8 @@ type TopK struct {
 }
 
 type topEntry struct {
-	key      uint64
-	count    int64
-	off, len uint32 // value bytes in arena
+	key   uint64
+	count int64
 }
 
 // FreqEntry is one counted value.
@@ -134,17 +139,19 @@ func (t *TopK) limit() int {
 // AddKeys counts numeric keys once each; it reports whether the summary
 // overflowed.
 func (t *TopK) AddKeys(keys []uint64) bool {
+	t.Prefetch(keys)
 	idx, last := t.lastIdx, t.last
 	for _, k := range keys {
 		if k == last && idx >= 0 {
 			t.entries[idx].count++
 			continue
 		}
-		i, ok := t.index.get(k)
+		i, ok := t.index.getOrPut(k, int32(len(t.entries)), t.entries)
 		if !ok {
-			i = int32(len(t.entries))
-			t.entries = append(t.entries, topEntry{key: k})
-			t.index.put(k, i)
+			t.entries = appendEntry(t.entries, topEntry{key: k})
+			if t.offs != nil {
+				t.offs = append(t.offs, uint32(len(t.arena)))
+			}
 		}
 		t.entries[i].count++
 		idx, last = i, k
@@ -165,22 +172,58 @@ func (t *TopK) AddString(s string, w int64) {
 
 // AddBytes counts w occurrences of value b with key (HashBytes(b) for
 // strings and binaries). b is copied.
-func (t *TopK) AddBytes(key uint64, b []byte, w int64) {
+func (t *TopK) AddBytes(key uint64, b []byte, w int64) { t.CountBytes(key, b, w) }
+
+// CountBytes is AddBytes, and reports whether key had no counter: a
+// [Distinct] seeded with the counters' keys need only see the new ones.
+func (t *TopK) CountBytes(key uint64, b []byte, w int64) (added bool) {
 	t.N += w
 	t.sorted = false
-	if i, ok := t.index.get(key); ok {
+	if i, ok := t.index.getOrPut(key, int32(len(t.entries)), t.entries); ok {
 		t.entries[i].count += w
-		return
+		return false
 	}
 	keep := t.MaxValue
 	if keep <= 0 {
 		keep = MaxKeptValue
 	}
 	b = b[:min(len(b), keep)]
-	t.index.put(key, int32(len(t.entries)))
-	t.entries = append(t.entries, topEntry{key: key, count: w,
-		off: uint32(len(t.arena)), len: uint32(len(b))})
+	t.entries = appendEntry(t.entries, topEntry{key: key, count: w})
+	if t.offs == nil {
+		if len(b) == 0 {
+			return true
+		}
+		// The entries before this one have no bytes, and this one's
+		// start at 0.
+		t.offs = make([]uint32, len(t.entries), 2*cap(t.entries)+1)
+	}
+	if len(t.arena)+len(b) > cap(t.arena) {
+		t.arena = slices.Grow(t.arena, max(len(t.arena), len(b)))
+	}
 	t.arena = append(t.arena, b...)
+	if len(t.offs) == cap(t.offs) {
+		t.offs = slices.Grow(t.offs, len(t.offs))
+	}
+	t.offs = append(t.offs, uint32(len(t.arena)))
+	return true
+}
+
+// Prefetch brings the index slots of keys into cache before they are
+// added one by one (AddBytes), which pays off once the summary is larger
+// than the cache: a chunk's misses overlap instead of following each
+// other. It changes nothing.
+func (t *TopK) Prefetch(keys []uint64) {
+	t.touched += t.index.touch(keys)
+}
+
+// appendEntry appends e, doubling the capacity when full: the runtime
+// grows large slices by a quarter, which copies a large summary's entries
+// several times more.
+func appendEntry(s []topEntry, e topEntry) []topEntry {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(len(s), 16))
+	}
+	return append(s, e)
 }
 
 // AddWeighted counts w occurrences of a numeric key (w may be 0).
@@ -191,12 +234,16 @@ func (t *TopK) AddWeighted(key uint64, w int64) {
 	t.AddBytes(key, nil, w)
 }
 
-// value returns the bytes kept for entry e.
-func (t *TopK) value(e topEntry) []byte {
-	if e.len == 0 {
+// value returns the bytes kept for entry i, nil when none.
+func (t *TopK) value(i int) []byte {
+	if t.offs == nil {
 		return nil
 	}
-	return t.arena[e.off : e.off+e.len]
+	lo, hi := t.offs[i], t.offs[i+1]
+	if lo == hi {
+		return nil
+	}
+	return t.arena[lo:hi]
 }
 
 // Prune keeps the counters above the (Capacity+1)-th largest count, minus
@@ -211,23 +258,54 @@ func (t *TopK) Prune() {
 	}
 	t.counts = counts
 	c := nthLargest(counts, t.Capacity)
-	old, oldArena := t.entries, t.arena
+	old, oldArena, oldOffs := t.entries, t.arena, t.offs
 	entries, arena := t.spare[:0], t.spareArena[:0]
-	t.index.reset()
-	for _, e := range old {
+	var offs []uint32
+	if oldOffs != nil {
+		offs = append(t.spareOffs[:0], 0)
+	}
+	t.resetIndex()
+	for i, e := range old {
 		if e.count <= c {
 			continue
 		}
 		t.index.put(e.key, int32(len(entries)))
-		entries = append(entries, topEntry{key: e.key, count: e.count - c,
-			off: uint32(len(arena)), len: e.len})
-		arena = append(arena, oldArena[e.off:e.off+e.len]...)
+		entries = append(entries, topEntry{key: e.key, count: e.count - c})
+		if offs != nil {
+			arena = append(arena, oldArena[oldOffs[i]:oldOffs[i+1]]...)
+			offs = append(offs, uint32(len(arena)))
+		}
 	}
-	t.entries, t.arena, t.spare, t.spareArena = entries, arena, old, oldArena
+	t.entries, t.arena, t.offs = entries, arena, offs
+	t.spare, t.spareArena, t.spareOffs = old, oldArena, oldOffs
+	if cap(old) > 2*pruneRoom(t.Capacity) {
+		// The exact phase's buffers (up to Limit counters) are far
+		// larger than a pruned summary needs: let them go.
+		t.spare, t.spareArena, t.spareOffs = nil, nil, nil
+	}
 	t.Pruned = true
 	t.MaxError += c
 	t.lastIdx = -1
 	t.sorted = false
+}
+
+// pruneRoom is the number of counters a pruned summary of the given
+// capacity holds at most between two prunes: its bound, 4·capacity, and a
+// chunk of new values past it.
+func pruneRoom(capacity int) int { return 8 * capacity }
+
+// resetIndex empties the index for a prune. An index sized for the exact
+// phase (up to Limit counters, megabytes) is replaced by one sized for the
+// pruned summary: clearing and probing the large one on every prune cost
+// more than the counting itself.
+func (t *TopK) resetIndex() {
+	room := pruneRoom(t.Capacity)
+	if len(t.index.slots) > 4*room {
+		t.index = keyIndex{}
+		t.index.reserve(room)
+		return
+	}
+	t.index.reset()
 }
 
 // nthLargest returns the value of rank n (0-based, descending) in v,
@@ -268,6 +346,7 @@ func nthLargest(v []int64, n int) int64 {
 func (t *TopK) Drop() {
 	t.Dropped = true
 	t.entries, t.arena, t.spare, t.spareArena, t.counts = nil, nil, nil, nil, nil
+	t.offs, t.spareOffs = nil, nil
 	t.index = keyIndex{}
 	t.lastIdx = -1
 }
@@ -287,7 +366,7 @@ func (t *TopK) Entries() []FreqEntry {
 // entry returns counter i as a FreqEntry.
 func (t *TopK) entry(i int) FreqEntry {
 	e := t.entries[i]
-	return FreqEntry{Key: e.key, Value: t.value(e), Count: e.count}
+	return FreqEntry{Key: e.key, Value: t.value(i), Count: e.count}
 }
 
 // entriesOrder returns the counters' indexes in Entries order, or nil when
@@ -370,8 +449,8 @@ func (t *TopK) Merge(o *TopK) {
 		return
 	}
 	t.index.reserve(len(t.entries) + len(o.entries))
-	for _, e := range o.entries {
-		t.AddBytes(e.key, o.value(e), e.count)
+	for i, e := range o.entries {
+		t.AddBytes(e.key, o.value(i), e.count)
 		t.N -= e.count // AddBytes counted it; N was merged above
 	}
 	t.lastIdx = -1

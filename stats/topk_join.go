@@ -28,7 +28,7 @@ func Join(a, b *TopK) Joined {
 	}
 	aPos, bPos := positions(j.aOrder), positions(j.bOrder)
 	for i, e := range b.entries {
-		ai, ok := a.index.get(e.key)
+		ai, ok := a.index.get(e.key, a.entries)
 		if !ok {
 			j.AOfB[at(bPos, i)] = -1
 			continue

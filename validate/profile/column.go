@@ -57,6 +57,7 @@ type Column struct {
 
 	buf        []float64 // scratch: finite values of a chunk
 	keys       []uint64  // scratch: keys of a chunk
+	fresh      []uint64  // scratch: keys of a chunk new to TopK
 	dictCounts []int64   // scratch: counts per dictionary index
 	dense      []int32   // scratch: counts of a small-range integer chunk
 }

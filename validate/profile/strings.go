@@ -125,15 +125,36 @@ func (c *Column) bytesChunk(v *varBytes, s, e int) error {
 		b := v.at(i)
 		n := int64(len(b))
 		lmin, lmax, lsum = min(lmin, n), max(lmax, n), lsum+n
-		k := stats.HashBytes(b)
-		t.AddBytes(k, b, 1)
-		keys = append(keys, k)
+		keys = append(keys, stats.HashBytes(b))
 	}
 	c.keys = keys
 	if len(keys) == 0 {
 		return nil
 	}
+	// Hash the chunk first, then count: the index's cache misses overlap
+	// (Prefetch) instead of waiting one after the other.
+	t.Prefetch(keys)
+	// Once HyperLogLog counts the distinct values, it has seen every key
+	// the summary holds (it was seeded with them): only the keys new to
+	// the summary need inserting, the same registers for less work.
+	sketched := c.Distinct.Sketch != nil && !t.Dropped
+	fresh := c.fresh[:0]
+	j := 0
+	for i := s; i < e; i++ {
+		if v.bm != nil && !isValid(v.bm, v.bmOff, i) {
+			continue
+		}
+		if t.CountBytes(keys[j], v.at(i), 1) && sketched {
+			fresh = append(fresh, keys[j])
+		}
+		j++
+	}
+	c.fresh = fresh
 	l.Merge(&Lengths{Count: int64(len(keys)), Min: lmin, Max: lmax, Sum: lsum})
+	if sketched {
+		c.Distinct.InsertKeys(fresh)
+		return c.settle(true)
+	}
 	return c.countKeys(keys, true)
 }
 
