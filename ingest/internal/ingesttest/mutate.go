@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
+	"testing"
 )
 
 // This file makes hostile variants (mutants) of valid seed files, the way
@@ -196,4 +200,39 @@ func (s *Seed) Finish() {
 // String describes a seed for test logs.
 func (s *Seed) String() string {
 	return fmt.Sprintf("%s (%d bytes, %d fields, %d regions)", s.Name, len(s.Data), len(s.Fields), len(s.Regions))
+}
+
+// SmallSharedFiles returns the files of the shared corpus (SharedDirOrEmpty)
+// matching pattern, a path below it, that are at most 32 KiB: the corpus
+// files small enough to seed a mutation campaign. None without the corpus.
+func SmallSharedFiles(t testing.TB, pattern string) map[string][]byte {
+	dir := SharedDirOrEmpty()
+	if dir == "" {
+		return nil
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, pattern))
+	out := make(map[string][]byte)
+	for _, path := range files {
+		if st, err := os.Stat(path); err != nil || st.Size() > 32<<10 {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(path)] = data
+	}
+	return out
+}
+
+// SortSeeds sorts seeds by name, logs those without fields to mutate (and
+// every one when verbose), and returns them.
+func SortSeeds(t testing.TB, seeds []*Seed) []*Seed {
+	slices.SortFunc(seeds, func(a, b *Seed) int { return strings.Compare(a.Name, b.Name) })
+	for _, s := range seeds {
+		if len(s.Fields) == 0 || testing.Verbose() {
+			t.Logf("seed %s", s)
+		}
+	}
+	return seeds
 }

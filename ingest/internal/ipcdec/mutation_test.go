@@ -1,10 +1,7 @@
 package ipcdec
 
 import (
-	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow/ipc"
@@ -30,25 +27,8 @@ func mutationSeeds(t *testing.T) []*ingesttest.Seed {
 		add("sample zstd "+kind, sampleIPC(t, stream, 2, stream, ipc.WithZstd()))
 	}
 	add("large offsets", largeOffsetsIPC(t))
-	if dir := ingesttest.SharedDirOrEmpty(); dir != "" {
-		pattern := filepath.Join(dir, "conformance", "arrow-testing", "integration", "*")
-		files, _ := filepath.Glob(pattern)
-		for _, path := range files {
-			if st, err := os.Stat(path); err != nil || st.Size() > 32<<10 {
-				continue
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			add(filepath.Base(path), data)
-		}
+	for name, data := range ingesttest.SmallSharedFiles(t, filepath.Join("conformance", "arrow-testing", "integration", "*")) {
+		add(name, data)
 	}
-	slices.SortFunc(seeds, func(a, b *ingesttest.Seed) int { return strings.Compare(a.Name, b.Name) })
-	for _, s := range seeds {
-		if len(s.Fields) == 0 || testing.Verbose() {
-			t.Logf("seed %s", s)
-		}
-	}
-	return seeds
+	return ingesttest.SortSeeds(t, seeds)
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -29,27 +27,10 @@ func mutationSeeds(t *testing.T) []*ingesttest.Seed {
 	for name, data := range parquetSeeds(t) {
 		add(name, data)
 	}
-	if dir := ingesttest.SharedDirOrEmpty(); dir != "" {
-		pattern := filepath.Join(dir, "conformance", "parquet-testing", "data", "*.parquet")
-		files, _ := filepath.Glob(pattern)
-		for _, path := range files {
-			if st, err := os.Stat(path); err != nil || st.Size() > 32<<10 {
-				continue
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			add(filepath.Base(path), data)
-		}
+	for name, data := range ingesttest.SmallSharedFiles(t, filepath.Join("conformance", "parquet-testing", "data", "*.parquet")) {
+		add(name, data)
 	}
-	slices.SortFunc(seeds, func(a, b *ingesttest.Seed) int { return strings.Compare(a.Name, b.Name) })
-	for _, s := range seeds {
-		if len(s.Fields) == 0 || testing.Verbose() {
-			t.Logf("seed %s", s)
-		}
-	}
-	return seeds
+	return ingesttest.SortSeeds(t, seeds)
 }
 
 // parquetSeeds writes small Parquet files of every kind refit reads: all
