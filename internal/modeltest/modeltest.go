@@ -1,6 +1,7 @@
 // Package modeltest builds small labelled datasets and binary models on
 // them, as files, for the tests of the packages that load, evaluate,
-// gate, register and export models. It is for tests only.
+// gate, register and export models, and a small monthly flights file for
+// the data commands' plumbing. It is for tests only.
 package modeltest
 
 import (

@@ -9,38 +9,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/internal/modeltest"
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/drift"
 )
 
-type flight struct {
-	Date   time.Time `parquet:"date,timestamp(microsecond)"`
-	Delay  int64     `parquet:"delay"`
-	Origin string    `parquet:"origin,dict"`
-}
-
-// testData writes 12 flights, one a month, in row groups of 4, and
-// returns the file's path.
-func testData(t *testing.T) string {
-	t.Helper()
-	var rows []flight
-	for m := 1; m <= 12; m++ {
-		rows = append(rows, flight{time.Date(2001, time.Month(m), 1, 0, 0, 0, 0, time.UTC), int64(m * 10), []string{"SEA", "SFO"}[m%2]})
-	}
-	path := filepath.Join(t.TempDir(), "flights.parquet")
-	if err := parquet.WriteFile(path, rows, parquet.MaxRowsPerRowGroup(4)); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestSide(t *testing.T) {
 	ctx := context.Background()
-	data := testData(t)
+	data := modeltest.MonthlyFlights(t)
 	s := Side{Sources: []string{data}, Where: "month(date) <= 3"}
 	if got, want := s.String(), data+" where month(date) <= 3"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
@@ -92,7 +70,7 @@ func TestLazy(t *testing.T) {
 	if _, err := l.Profile(context.Background()); err == nil || !strings.HasPrefix(err.Error(), "--reference: ") {
 		t.Errorf("missing reference: %v", err)
 	}
-	l = &Lazy{Side: Side{Sources: []string{testData(t)}}}
+	l = &Lazy{Side: Side{Sources: []string{modeltest.MonthlyFlights(t)}}}
 	p, err := l.Profile(context.Background())
 	if err != nil || p == nil {
 		t.Fatal(p, err)
@@ -123,7 +101,7 @@ func TestParseShard(t *testing.T) {
 func TestMerge(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	ds, err := ingest.Open(ctx, []string{testData(t)}, ingest.Options{})
+	ds, err := ingest.Open(ctx, []string{modeltest.MonthlyFlights(t)}, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +155,7 @@ func ExampleParseShard() {
 
 func TestDriftRun(t *testing.T) {
 	ctx := context.Background()
-	data := testData(t)
+	data := modeltest.MonthlyFlights(t)
 	ref := Side{Sources: []string{data}, Where: "month(date) <= 6"}
 	cur := Side{Sources: []string{data}, Where: "month(date) > 6"}
 	d, err := Drift(ctx, ref, cur, drift.Options{Columns: []string{"delay"}, PSIWarn: 0.1, PSIAlert: 0.25, Bins: 10})

@@ -6,35 +6,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/ingest"
 	"github.com/refit-ml/refit/internal/colexpr"
+	"github.com/refit-ml/refit/internal/modeltest"
 )
 
-type flight struct {
-	Date   time.Time `parquet:"date,timestamp(microsecond)"`
-	Delay  int64     `parquet:"delay"`
-	Origin string    `parquet:"origin,dict"`
-}
-
-// testData writes 12 flights, one a month, in row groups of 4.
-func testData(t *testing.T) string {
-	t.Helper()
-	var rows []flight
-	for m := 1; m <= 12; m++ {
-		rows = append(rows, flight{time.Date(2001, time.Month(m), 1, 0, 0, 0, 0, time.UTC), int64(m * 10), []string{"SEA", "SFO"}[m%2]})
-	}
-	path := filepath.Join(t.TempDir(), "flights.parquet")
-	if err := parquet.WriteFile(path, rows, parquet.MaxRowsPerRowGroup(4)); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestCompile(t *testing.T) {
-	ctx, src := context.Background(), []string{testData(t)}
+	ctx, src := context.Background(), []string{modeltest.MonthlyFlights(t)}
 	opts := ingest.Options{Columns: []string{"origin"}} // the expression sees every column anyway
 	for where, want := range map[string]string{"": "", "delay > 30": "", "delay + 1": "true/false", "nope > 1": "nope"} {
 		prog, err := Compile(ctx, src, opts, where)
@@ -50,7 +29,7 @@ func TestCompile(t *testing.T) {
 }
 
 func TestProjection(t *testing.T) {
-	ds, err := ingest.Open(context.Background(), []string{testData(t)}, ingest.Options{})
+	ds, err := ingest.Open(context.Background(), []string{modeltest.MonthlyFlights(t)}, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +46,7 @@ func TestProjection(t *testing.T) {
 // true, then writes and reads them back as Parquet.
 func TestSelect(t *testing.T) {
 	ctx := context.Background()
-	sel, err := Select(ctx, []string{testData(t)}, ingest.Options{}, "delay > 50 && origin == 'SEA'", []string{"date"})
+	sel, err := Select(ctx, []string{modeltest.MonthlyFlights(t)}, ingest.Options{}, "delay > 50 && origin == 'SEA'", []string{"date"})
 	if err != nil {
 		t.Fatal(err)
 	}
