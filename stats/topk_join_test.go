@@ -76,7 +76,8 @@ func TestJoin(t *testing.T) {
 
 // TopK.SortedView equals the view of the sorted values for every key kind,
 // with negative numbers, and counters in insertion order, sorted by value,
-// in Entries order (a few runs) or shuffled.
+// in Entries order (a few runs) or shuffled. Each view is released, so
+// the next ones are built in buffers holding an earlier view's values.
 func TestTopKSortedView(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, kind := range []KeyKind{KeyInt64, KeyUint64, KeyFloat64} {
@@ -141,6 +142,10 @@ func TestTopKSortedView(t *testing.T) {
 				}
 				if sv.N != cum || len(want) > 0 && (sv.Min != want[0] || sv.Max != want[len(want)-1]) || !sv.Exact() {
 					t.Fatalf("kind %d n %d %s: N %d min %v max %v, want %d %v %v", kind, n, order, sv.N, sv.Min, sv.Max, cum, want[0], want[len(want)-1])
+				}
+				sv.Release()
+				if sv.Values != nil || sv.N != 0 {
+					t.Fatalf("kind %d n %d %s: a released view keeps its values", kind, n, order)
 				}
 			}
 		}

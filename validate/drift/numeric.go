@@ -137,6 +137,9 @@ func numericDrift(f *Feature, rc, cc *profile.Column, o Options) *Numeric {
 		d.MeanShift, d.StdShift = &ms, &ss
 	}
 	d.Histogram = overlayHistogram(rv, cv, o.HistogramBins)
+	// Nothing above keeps the views' slices: the next column reuses them.
+	rv.Release()
+	cv.Release()
 	return d
 }
 
