@@ -235,7 +235,8 @@ func TestGatherCodesMatchesFloats(t *testing.T) {
 // The int8 gather's kernels (the four-slot VPDPBUSD steps where the CPU
 // has them, and the one-slot steps after them) give the Go gather's
 // outputs and codes bit for bit, for every slot count around multiples of
-// four, static and dynamic layers, zero points 0 and 40, and widths of
+// four, static and dynamic layers, zero points 0 and 40, codes with and
+// without the floor, and widths of
 // one and several 64-output blocks with and without a 16-output tail.
 func TestGatherKernelsMatchGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(18, 5))
@@ -254,9 +255,15 @@ func TestGatherKernelsMatchGo(t *testing.T) {
 			}
 		}
 		for _, out := range []int{16, 64, 80, 128, 192} {
-			for _, opts := range []Int8Options{{}, {InputScale: 0.03, InputZero: 40}, {InputScale: 0.02, InputZero: 0}} {
-				l := randomInt8(t, r, in, out, ReLU, opts)
-				next := randomInt8(t, r, out, 8, ReLU, Int8Options{InputScale: 0.05, InputZero: 3})
+			for c, opts := range []Int8Options{{}, {InputScale: 0.03, InputZero: 40}, {InputScale: 0.02, InputZero: 0}, {InputScale: 0.03, InputZero: 40}} {
+				// ReLU into a next zero point of 0 and no activation leave
+				// out the floor (floorIdle); ReLU into 3 keeps it.
+				act, nextZero := ReLU, float32(3*(c%2))
+				if c == 3 {
+					act = Identity
+				}
+				l := randomInt8(t, r, in, out, act, opts)
+				next := randomInt8(t, r, out, 8, ReLU, Int8Options{InputScale: 0.05, InputZero: nextZero})
 				want, got := make([]float32, rows*out), make([]float32, rows*out)
 				var wantq, gotq []uint8
 				withISA(isaGo, func() {
