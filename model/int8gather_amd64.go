@@ -31,7 +31,7 @@ type int8GatherArgs struct {
 	floor float32
 	sx    float32 // the input scale (1 with a static layer's scales)
 	zp    int32   // the codes' zero point
-	codes int32   // ≠ 0: quantize the outputs with qinv, qzp; 2: without the floor
+	codes int32   // ≠ 0: quantize the outputs with qinv, qzp; 2: without the floor, 3: nor qzp (0)
 	qinv  float32
 	qzp   float32
 	q4    unsafe.Pointer // int8Gather.qt4, or nil: one slot at a time
@@ -58,6 +58,9 @@ func int8GatherRows(c *gatherCall) {
 		a.y, a.ldy, a.codes, a.qinv, a.qzp = unsafe.Pointer(&c.qy[0]), c.ldy, 1, c.qinv, c.qzp
 		if floorIdle(c.floor, c.qinv, c.qzp) {
 			a.codes = 2
+			if c.qzp == 0 {
+				a.codes = 3
+			}
 		}
 	} else {
 		a.y, a.ldy = unsafe.Pointer(&c.y[0]), 4*c.ldy

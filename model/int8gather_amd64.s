@@ -12,7 +12,8 @@
 // roundeven(min(max(v·qinv + qzp, 0), 127)), and stored as a byte (y is
 // then uint8 rows, ldy bytes apart). With codes = 2 the 64-output blocks
 // leave out the floor, which the caller has found to change no code
-// (int8GatherRows). 64 outputs at a time, then 16.
+// (int8GatherRows), and with codes = 3, qzp being 0, also the + qzp.
+// 64 outputs at a time, then 16.
 //
 // Args: 0 y, 8 ldy (bytes), 16 q, 24 ldq (bytes), 32 scale, 40 bias,
 // 48 n, 56 idx, 64 c (uint8 slot codes), 72 k, 80 rows, 88 floor, 92 sx,
@@ -83,6 +84,15 @@
 	ADDQ     112(AX), R12; \
 	ADDQ     R11, R12; \
 	VMOVDQU8 (R12), z
+
+// QOUTZ: QOUT when qzp is zero: x + 0 is x but for x = −0, which the
+// clamp at 0 makes 0 either way.
+#define QOUTZ(acc, boff) \
+	VMULPS    Z24, acc, acc; \
+	VMAXPS    Z26, acc, acc; \
+	VMINPS    Z27, acc, acc; \
+	VCVTPS2DQ acc, acc; \
+	VPMOVUSDB acc, boff(DX)(R11*1)
 
 DATA gf127<>+0(SB)/4, $127.0
 GLOBL gf127<>(SB), RODATA|NOPTR, $4
@@ -197,7 +207,7 @@ unit4:
 
 floor4:
 	CMPL    100(AX), $2
-	JEQ     q4
+	JGE     q4
 	VMAXPS  Z30, Z0, Z0
 	VMAXPS  Z30, Z1, Z1
 	VMAXPS  Z30, Z2, Z2
@@ -212,10 +222,20 @@ floor4:
 	JMP     four
 
 q4:
+	CMPL    100(AX), $3
+	JEQ     qz4
 	QOUT(Z0, 0)
 	QOUT(Z1, 16)
 	QOUT(Z2, 32)
 	QOUT(Z3, 48)
+	ADDQ    $64, R11
+	JMP     four
+
+qz4:
+	QOUTZ(Z0, 0)
+	QOUTZ(Z1, 16)
+	QOUTZ(Z2, 32)
+	QOUTZ(Z3, 48)
 	ADDQ    $64, R11
 	JMP     four
 
