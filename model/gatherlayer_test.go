@@ -231,3 +231,66 @@ func TestGatherCodesMatchesFloats(t *testing.T) {
 		}
 	}
 }
+
+// The int8 gather's kernels (the four-slot VPDPBUSD steps where the CPU
+// has them, and the one-slot steps after them) give the Go gather's
+// outputs and codes bit for bit, for every slot count around multiples of
+// four, static and dynamic layers, zero points 0 and 40, codes with and
+// without the floor, and widths of
+// one and several 64-output blocks with and without a 16-output tail.
+func TestGatherKernelsMatchGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 5))
+	const in, rows = 60, 23
+	for _, k := range []int{1, 3, 4, 5, 7, 8, 9, 12} {
+		idx, val := make([]int32, rows*k), make([]float32, rows*k)
+		for i := range idx {
+			idx[i] = int32(r.IntN(in))
+			switch r.IntN(4) {
+			case 0:
+				val[i] = 1
+			case 1:
+				val[i] = float32(r.NormFloat64()) * 3
+			case 2:
+				val[i] = float32(r.NormFloat64())
+			}
+		}
+		for _, out := range []int{16, 64, 80, 128, 192} {
+			for c, opts := range []Int8Options{{}, {InputScale: 0.03, InputZero: 40}, {InputScale: 0.02, InputZero: 0}, {InputScale: 0.03, InputZero: 40}} {
+				// ReLU into a next zero point of 0 and no activation leave
+				// out the floor (floorIdle); ReLU into 3 keeps it.
+				act, nextZero := ReLU, float32(3*(c%2))
+				if c == 3 {
+					act = Identity
+				}
+				l := randomInt8(t, r, in, out, act, opts)
+				next := randomInt8(t, r, out, 8, ReLU, Int8Options{InputScale: 0.05, InputZero: nextZero})
+				want, got := make([]float32, rows*out), make([]float32, rows*out)
+				var wantq, gotq []uint8
+				withISA(isaGo, func() {
+					var sc gatherScratch
+					l.gatherRows(want, idx, val, k, rows, &sc)
+					if opts.InputScale != 0 {
+						wantq = append([]uint8(nil), l.gatherCodes(next, nil, idx, val, k, rows, &sc).xq[:rows*out]...)
+					}
+				})
+				for _, isa := range availableISAs()[1:] {
+					withISA(isa, func() {
+						var sc gatherScratch
+						l.gatherRows(got, idx, val, k, rows, &sc)
+						if opts.InputScale != 0 {
+							gotq = l.gatherCodes(next, nil, idx, val, k, rows, &sc).xq[:rows*out]
+						}
+					})
+					if i := firstDiff(want, got); i >= 0 {
+						t.Fatalf("%v k=%d out=%d %+v: output %d: %v, Go %v", isa, k, out, opts, i, got[i], want[i])
+					}
+					for i := range wantq {
+						if gotq[i] != wantq[i] {
+							t.Fatalf("%v k=%d out=%d %+v: code %d: %d, Go %d", isa, k, out, opts, i, gotq[i], wantq[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}

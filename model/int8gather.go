@@ -17,12 +17,18 @@ import (
 
 // int8Gather is an Int8Dense's weights laid out for the gather, built on
 // first use: Q transposed, [in][ld] with ld the outputs rounded up to 16,
-// zero padded.
+// zero padded; and, where the gather kernel combines four slots per
+// instruction (hasGather4), qt4.
 type int8Gather struct {
 	once   sync.Once
 	qt     []int8
 	ld     int
 	static []float32 // a static layer's input scale × weight scales, padded
+	// qt4 is qt as unsigned bytes, w+128, with each 64-output block's
+	// columns permuted for the AVX-512 kernel's byte and word unpacks:
+	// position 16L+4j+i holds output 16j+4L+i (L, j, i < 4). Columns past
+	// the last whole 64-output block are zero and unused.
+	qt4 []uint8
 }
 
 func (g *int8Gather) get(l *Int8Dense) *int8Gather {
@@ -34,6 +40,9 @@ func (g *int8Gather) get(l *Int8Dense) *int8Gather {
 				g.qt[k*g.ld+o] = v
 			}
 		}
+		if hasGather4 && g.ld >= 4*blockOut {
+			g.qt4 = gather4Layout(g.qt, g.ld)
+		}
 		if l.inScale != 0 {
 			g.static = make([]float32, g.ld)
 			for o := range g.static {
@@ -42,6 +51,21 @@ func (g *int8Gather) get(l *Int8Dense) *int8Gather {
 		}
 	})
 	return g
+}
+
+// gather4Layout is qt's qt4 (see int8Gather).
+func gather4Layout(qt []int8, ld int) []uint8 {
+	q4 := make([]uint8, len(qt))
+	for k := 0; k < len(qt)/ld; k++ {
+		row, dst := qt[k*ld:(k+1)*ld], q4[k*ld:(k+1)*ld]
+		for b := 0; b+64 <= ld; b += 64 {
+			for p := range 64 {
+				l, j, i := p/16, p%16/4, p%4
+				dst[b+p] = uint8(row[b+16*j+4*l+i]) ^ 0x80
+			}
+		}
+	}
+	return q4
 }
 
 // gatherScratch is a Predictor's scratch for the int8 gather.

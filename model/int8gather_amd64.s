@@ -10,16 +10,28 @@
 // floor, as epilogue in Go). With codes ≠ 0 each output is then quantized
 // for the next layer like the tiles' codes epilogue,
 // roundeven(min(max(v·qinv + qzp, 0), 127)), and stored as a byte (y is
-// then uint8 rows, ldy bytes apart). 64 outputs at a time, then 16.
+// then uint8 rows, ldy bytes apart). With codes = 2 the 64-output blocks
+// leave out the floor, which the caller has found to change no code
+// (int8GatherRows), and with codes = 3, qzp being 0, also the + qzp.
+// 64 outputs at a time, then 16.
 //
 // Args: 0 y, 8 ldy (bytes), 16 q, 24 ldq (bytes), 32 scale, 40 bias,
 // 48 n, 56 idx, 64 c (uint8 slot codes), 72 k, 80 rows, 88 floor, 92 sx,
-// 96 zp, 100 codes, 104 qinv, 108 qzp.
+// 96 zp, 100 codes, 104 qinv, 108 qzp, 112 q4.
+//
+// With q4 (int8Gather.qt4) not nil, the 64-output blocks take four slots
+// per step: the four weight rows' bytes (w+128, unsigned) unpacked into
+// one dword per output (VPUNPCK[LH]BW, VPUNPCK[LH]WD; qt4's column order
+// undoes the unpacks' lane order) and one VPDPBUSD per 16 outputs against
+// the four d = code − zp as signed bytes; Σ d·(w+128) − 128·Σ d is the
+// same int32 sum (the last term one more VPDPBUSD). Slots past the last
+// four take the one-slot steps.
 //
 // Registers: AX args, DX output row, SI idx row, DI code row, R8 q, R9
 // ldq, R10 scale, R11 output, R12 scratch, R13 n, R14 rows left, BX k, CX
 // slot, R15 zp; Z30 floor, Z31 sx, Z13 scratch, Z24–Z27 the codes
-// epilogue's qinv, qzp, 0 and 127.
+// epilogue's qinv, qzp, 0 and 127, Z28 bytes of 128, Z29 bytes of zp, Z7
+// 128·Σ d, Z14–Z21 the four-slot unpacks.
 
 #define QROW \
 	MOVLQSX (SI)(CX*4), R12; \
@@ -42,6 +54,20 @@
 	VADDPS    off(R12)(R11*4), acc, acc; \
 	VMAXPS    Z30, acc, acc
 
+// EPIS and EPIU: EPI without its floor, with sx·scale (EPIS) or, when sx
+// is 1 (a static layer, whose scales hold the input scale), with scale
+// itself: scale·1 is scale exactly.
+#define EPIS(off, acc) \
+	VCVTDQ2PS acc, acc; \
+	VMULPS    off(R10)(R11*4), Z31, Z13; \
+	VMULPS    Z13, acc, acc; \
+	VADDPS    off(R12)(R11*4), acc, acc
+
+#define EPIU(off, acc) \
+	VCVTDQ2PS acc, acc; \
+	VMULPS    off(R10)(R11*4), acc, acc; \
+	VADDPS    off(R12)(R11*4), acc, acc
+
 #define QOUT(acc, boff) \
 	VMULPS    Z24, acc, acc; \
 	VADDPS    Z25, acc, acc; \
@@ -50,8 +76,29 @@
 	VCVTPS2DQ acc, acc; \
 	VPMOVUSDB acc, boff(DX)(R11*1)
 
+// Q4ROW(off, z): z = the 64 bytes of qt4's row for slot CX+off/4 at
+// output R11.
+#define Q4ROW(off, z) \
+	MOVLQSX  off(SI)(CX*4), R12; \
+	IMULQ    R9, R12; \
+	ADDQ     112(AX), R12; \
+	ADDQ     R11, R12; \
+	VMOVDQU8 (R12), z
+
+// QOUTZ: QOUT when qzp is zero: x + 0 is x but for x = −0, which the
+// clamp at 0 makes 0 either way.
+#define QOUTZ(acc, boff) \
+	VMULPS    Z24, acc, acc; \
+	VMAXPS    Z26, acc, acc; \
+	VMINPS    Z27, acc, acc; \
+	VCVTPS2DQ acc, acc; \
+	VPMOVUSDB acc, boff(DX)(R11*1)
+
 DATA gf127<>+0(SB)/4, $127.0
 GLOBL gf127<>(SB), RODATA|NOPTR, $4
+
+DATA gb128<>+0(SB)/4, $0x80808080
+GLOBL gb128<>(SB), RODATA|NOPTR, $4
 
 TEXT ·int8Gather512(SB), NOSPLIT, $0-8
 	MOVQ         a+0(FP), AX
@@ -71,6 +118,9 @@ TEXT ·int8Gather512(SB), NOSPLIT, $0-8
 	VBROADCASTSS 108(AX), Z25
 	VPXORD       Z26, Z26, Z26
 	MOVLQSX      96(AX), R15
+	VPBROADCASTD gb128<>(SB), Z28
+	IMUL3L       $0x01010101, R15, R12
+	VPBROADCASTD R12, Z29
 
 row:
 	XORQ R11, R11
@@ -84,6 +134,43 @@ four:
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	XORQ   CX, CX
+	CMPQ   112(AX), $0
+	JEQ    slots4
+	VPXORD Z7, Z7, Z7
+
+g4:
+	LEAQ         4(CX), R12
+	CMPQ         R12, BX
+	JGT          g4done
+	VPBROADCASTD (DI)(CX*1), Z8
+	VPSUBB       Z29, Z8, Z8
+	VPDPBUSD     Z8, Z28, Z7
+	Q4ROW(0, Z14)
+	Q4ROW(4, Z15)
+	Q4ROW(8, Z16)
+	Q4ROW(12, Z17)
+	VPUNPCKLBW   Z15, Z14, Z18
+	VPUNPCKHBW   Z15, Z14, Z19
+	VPUNPCKLBW   Z17, Z16, Z20
+	VPUNPCKHBW   Z17, Z16, Z21
+	VPUNPCKLWD   Z20, Z18, Z14
+	VPUNPCKHWD   Z20, Z18, Z15
+	VPUNPCKLWD   Z21, Z19, Z16
+	VPUNPCKHWD   Z21, Z19, Z17
+	VPDPBUSD     Z8, Z14, Z0
+	VPDPBUSD     Z8, Z15, Z1
+	VPDPBUSD     Z8, Z16, Z2
+	VPDPBUSD     Z8, Z17, Z3
+	ADDQ         $4, CX
+	JMP          g4
+
+g4done:
+	VPSUBD Z7, Z0, Z0
+	VPSUBD Z7, Z1, Z1
+	VPSUBD Z7, Z2, Z2
+	VPSUBD Z7, Z3, Z3
+	CMPQ   CX, BX
+	JGE    epi4
 
 slots4:
 	MOVBLZX      (DI)(CX*1), R12
@@ -102,11 +189,29 @@ skip4:
 	CMPQ CX, BX
 	JLT  slots4
 
-	MOVQ    40(AX), R12
-	EPI(0, Z0)
-	EPI(64, Z1)
-	EPI(128, Z2)
-	EPI(192, Z3)
+epi4:
+	MOVQ 40(AX), R12
+	CMPL 92(AX), $0x3f800000
+	JEQ  unit4
+	EPIS(0, Z0)
+	EPIS(64, Z1)
+	EPIS(128, Z2)
+	EPIS(192, Z3)
+	JMP  floor4
+
+unit4:
+	EPIU(0, Z0)
+	EPIU(64, Z1)
+	EPIU(128, Z2)
+	EPIU(192, Z3)
+
+floor4:
+	CMPL    100(AX), $2
+	JGE     q4
+	VMAXPS  Z30, Z0, Z0
+	VMAXPS  Z30, Z1, Z1
+	VMAXPS  Z30, Z2, Z2
+	VMAXPS  Z30, Z3, Z3
 	CMPL    100(AX), $0
 	JNE     q4
 	VMOVUPS Z0, (DX)(R11*4)
@@ -117,10 +222,20 @@ skip4:
 	JMP     four
 
 q4:
+	CMPL    100(AX), $3
+	JEQ     qz4
 	QOUT(Z0, 0)
 	QOUT(Z1, 16)
 	QOUT(Z2, 32)
 	QOUT(Z3, 48)
+	ADDQ    $64, R11
+	JMP     four
+
+qz4:
+	QOUTZ(Z0, 0)
+	QOUTZ(Z1, 16)
+	QOUTZ(Z2, 32)
+	QOUTZ(Z3, 48)
 	ADDQ    $64, R11
 	JMP     four
 

@@ -11,3 +11,6 @@ func quantize(_ isa, dst []uint8, x []float32, inv, zp float32) { quantizeGo(dst
 func runTiles(_ isa, t *int8Tiles, lo, hi int) { t.goTiles(lo, hi) }
 
 func int8GatherRows(c *gatherCall) { int8GatherGo(c) }
+
+// hasGather4: no four-slot gather kernel on this build.
+const hasGather4 = false

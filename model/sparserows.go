@@ -331,12 +331,10 @@ func (w *slotWriter) clock(c *Column, offset int64, m calendarMask, a *array.Tim
 	_, div := unitScale(tt.Unit)
 	vals := a.TimestampValues()[:hi]
 	nulls := a.NullN() > 0
+	var hr hourCache
 	for i := w.lo; i < hi; i++ {
 		ok := !nulls || a.IsValid(i)
-		secs := toSeconds(int64(vals[i]), div) + offset
-		days := floorDiv(secs, 86400)
-		h := int((secs - days*86400) / 3600)
-		d := int((days%7 + 11) % 7) // 1970-01-01 was a Thursday (4)
+		h, d := hr.get(int64(vals[i]), div, offset)
 		w.oneHot(i, 0, w.off, h, ok && m.hours&(1<<h) != 0)
 		w.oneHot(i, 1, w.off+24, d, ok && m.weekdays&(1<<d) != 0)
 		if c.MissingIndicator {
@@ -344,6 +342,38 @@ func (w *slotWriter) clock(c *Column, offset int64, m calendarMask, a *array.Tim
 		}
 	}
 	return nil
+}
+
+// hourCache keeps the raw values [lo, hi) of the last row's hour, whose
+// hour of day and weekday the next rows reuse: sorted or clustered time
+// columns (rows of a few flights an hour) skip the divisions. It starts
+// empty (lo > hi).
+type hourCache struct {
+	lo, hi int64
+	h, d   int
+}
+
+// get returns the hour of day and weekday (0 Sunday) of the raw value v
+// (floorDiv(v, div) seconds, offset seconds east of UTC).
+func (c *hourCache) get(v, div, offset int64) (h, d int) {
+	if v >= c.lo && v < c.hi {
+		return c.h, c.d
+	}
+	s := toSeconds(v, div)
+	secs := s + offset
+	days := floorDiv(secs, 86400)
+	in := secs - days*86400
+	c.h = int(in / 3600)
+	c.d = int((days%7 + 11) % 7) // 1970-01-01 was a Thursday (4)
+	// The hour starts at s − in%3600 seconds: raw values from its start
+	// times div on, unless that overflows (then the cache stays empty).
+	const lim = 1 << 61
+	if base := s - in%3600; base > -lim/div && base < lim/div-3600 {
+		c.lo, c.hi = base*div, (base+3600)*div
+	} else {
+		c.lo, c.hi = 1, 0
+	}
+	return c.h, c.d
 }
 
 // toSeconds is floorDiv(v, div) for the four time units, each with a

@@ -76,10 +76,19 @@ func sparseCases(t *testing.T) map[string]struct {
 	}
 	dates := newRecord(t, col{"dt", db.NewArray()})
 	db.Release()
+	// Sorted micros, several rows an hour, across 1970 and hour and day
+	// boundaries (hourCache reuses an hour).
+	sorted := make([]int64, n)
+	for i := range sorted {
+		sorted[i] = (int64(i)*613 - 2*86400 - 7) * 1e6
+	}
+	sortedRec := newRecord(t, col{"n", f64Arr(nums, nulls...)}, col{"c", strArr(cats, nulls...)}, col{"d", dictArr(cats, nulls...)},
+		col{"b", boolPattern(n)}, col{"ts", tsArr(arrow.Microsecond, "-03:00", sorted, nulls...)})
 	return map[string]struct {
 		pre *Preprocessor
 		rec arrow.Record
 	}{
+		"sorted micros":        {fit("-03:00", false), sortedRec},
 		"naive seconds":        {fit("", false), rec("", arrow.Second, 1)},
 		"UTC micros":           {fit("UTC", false), rec("UTC", arrow.Microsecond, 1e6)},
 		"fixed offset millis":  {fit("+05:30", false), rec("+05:30", arrow.Millisecond, 1e3)},
