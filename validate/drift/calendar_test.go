@@ -32,14 +32,7 @@ func hourlyProfile(t *testing.T, first time.Time, days int, keep func(h int) boo
 	b.AppendNull()
 	arr := b.NewArray()
 	defer arr.Release()
-	schema := arrow.NewSchema([]arrow.Field{{Name: "date", Type: dt, Nullable: true}}, nil)
-	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
-	defer rec.Release()
-	p := profile.New(schema, profile.Options{})
-	if err := p.Add(rec); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return columnProfile(t, "date", arr)
 }
 
 func allHours(int) bool { return true }

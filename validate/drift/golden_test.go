@@ -83,7 +83,6 @@ func floatProfile(t testing.TB, vals []float64) *profile.Profile {
 // stringProfile profiles counts[v] copies of each v as column "x".
 func stringProfile(t testing.TB, counts map[string]int64) *profile.Profile {
 	t.Helper()
-	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
 	keys := make([]string, 0, len(counts))
@@ -98,13 +97,7 @@ func stringProfile(t testing.TB, counts map[string]int64) *profile.Profile {
 	}
 	arr := b.NewArray()
 	defer arr.Release()
-	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
-	defer rec.Release()
-	p := profile.New(schema, profile.Options{})
-	if err := p.Add(rec); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return columnProfile(t, "x", arr)
 }
 
 func driftOf(t testing.TB, ref, cur *profile.Profile) Feature {
@@ -201,4 +194,17 @@ func TestDriftGoldenCategorical(t *testing.T) {
 			vtest.Near(t, "unseen share", c.UnseenShare, g.UnseenShare, 1e-12)
 		})
 	}
+}
+
+// columnProfile profiles arr as the one nullable column name.
+func columnProfile(t testing.TB, name string, arr arrow.Array) *profile.Profile {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{{Name: name, Type: arr.DataType(), Nullable: true}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rec.Release()
+	p := profile.New(schema, profile.Options{})
+	if err := p.Add(rec); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

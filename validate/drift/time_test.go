@@ -85,14 +85,7 @@ func timeProfile(t *testing.T, dt arrow.DataType, shift, step int64) *profile.Pr
 	}
 	arr := b.NewArray()
 	defer arr.Release()
-	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: dt, Nullable: true}}, nil)
-	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
-	defer rec.Release()
-	p := profile.New(schema, profile.Options{})
-	if err := p.Add(rec); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return columnProfile(t, "x", arr)
 }
 
 // TestWassersteinText covers numbers, the rounding of durations, and
