@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/refit-ml/refit/internal/profileio"
+	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/validate"
 	"github.com/refit-ml/refit/validate/drift"
 	"github.com/refit-ml/refit/validate/estimate"
@@ -100,11 +101,11 @@ func runDrift(ctx context.Context, ref, cur profileio.Side, opts drift.Options, 
 	if err != nil || modelRef == "" {
 		return r, nil, err
 	}
-	lm, err := loadModel(ctx, modelRef, workspace)
+	lm, err := modelref.Load(ctx, modelRef, workspace)
 	if err != nil {
 		return nil, nil, err
 	}
-	cost, err := profileio.DriftCost(ctx, lm.m, r, ref, cur)
+	cost, err := profileio.DriftCost(ctx, lm.Model, r, ref, cur)
 	if errors.Is(err, profileio.ErrSavedSide) {
 		err = fmt.Errorf("--model: %w", err)
 	}

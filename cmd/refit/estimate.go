@@ -55,7 +55,7 @@ registry in --workspace.`,
 			if err != nil {
 				return err
 			}
-			e, err := estimate.Records(cmd.Context(), lm.m, src(cmd.Context()), label != "", opts)
+			e, err := estimate.Records(cmd.Context(), lm.Model, src(cmd.Context()), label != "", opts)
 			if err != nil {
 				return err
 			}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"io"
 	"os"
 
-	"github.com/refit-ml/refit/model"
 	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/registry"
 	"github.com/spf13/cobra"
@@ -25,22 +23,6 @@ func defaultWorkspace() string {
 		return def
 	}
 	return modelref.DefaultWorkspace
-}
-
-// loadedModel is a model with where it came from.
-type loadedModel struct {
-	modelref.Loaded
-	m *model.Model
-}
-
-// loadModel loads ref: a model file if one exists at that path, else a
-// registry version id (v0003) or alias (champion) in the workspace.
-func loadModel(ctx context.Context, ref, workspace string) (*loadedModel, error) {
-	l, err := modelref.Load(ctx, ref, workspace)
-	if err != nil {
-		return nil, err
-	}
-	return &loadedModel{Loaded: *l, m: l.Model}, nil
 }
 
 // registryOp is a command's work on a workspace's registry: it returns

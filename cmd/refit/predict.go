@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/refit-ml/refit/ingest"
+	"github.com/refit-ml/refit/modelref"
 	"github.com/refit-ml/refit/score"
 	"github.com/refit-ml/refit/textout"
 	"github.com/refit-ml/refit/train"
@@ -56,7 +57,7 @@ func runPredict(cmd *cobra.Command, c *cli, f modelRows, keep []string, out stri
 	if err != nil {
 		return err
 	}
-	sc := score.New(lm.m, score.Source{Ref: lm.Ref, Path: lm.Path, Version: lm.Version},
+	sc := score.New(lm.Model, score.Source{Ref: lm.Ref, Path: lm.Path, Version: lm.Version},
 		score.Options{Threads: runtime.GOMAXPROCS(0)}) // large batches on every core
 	err = score.WriteParquet(ctx, out, sc, ds.Schema(), src(ctx), score.WriteOptions{Keep: keep})
 	if ke := (*score.KeepError)(nil); errors.As(err, &ke) {
@@ -85,8 +86,8 @@ func (f *modelRows) addFlags(cmd *cobra.Command, data, where string) {
 
 // open loads the model and selects the rows of the data where the
 // expression is true, with label's value when set (train.Select).
-func (f *modelRows) open(ctx context.Context, c *cli, label string) (*loadedModel, *ingest.Dataset, train.Source, error) {
-	lm, err := loadModel(ctx, f.model, f.workspace)
+func (f *modelRows) open(ctx context.Context, c *cli, label string) (*modelref.Loaded, *ingest.Dataset, train.Source, error) {
+	lm, err := modelref.Load(ctx, f.model, f.workspace)
 	if err != nil {
 		return nil, nil, nil, err
 	}
