@@ -1,9 +1,12 @@
 package stats
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
+	"math/bits"
 
 	"github.com/axiomhq/hyperloglog"
 )
@@ -13,55 +16,140 @@ import (
 // within 2 % with overwhelming probability (about 5 standard errors).
 const DistinctPrecision = 16
 
+const (
+	hllRegisters = 1 << DistinctPrecision
+	// hllMaxRank is the largest register value at this precision: the
+	// leading zeros of the 64−p bits past the index, plus one.
+	hllMaxRank = 64 - DistinctPrecision + 1
+	// hllVersion and hllHeader describe the dense encoding of
+	// github.com/axiomhq/hyperloglog (version 2): version, precision, a
+	// zero bias byte, 0 for dense, the register count (uint32 big
+	// endian), then one byte a register.
+	hllVersion = 2
+	hllHeader  = 8
+)
+
 // Distinct estimates the number of distinct values with HyperLogLog
-// (github.com/axiomhq/hyperloglog, LogLog-Beta estimator). It is meant to
-// be materialized only when an exact counter ([TopK]) overflows, seeded
-// with that counter's keys; until then the counter's length is the exact
-// distinct count. Sketch is nil while unused.
+// (2^16 one-byte registers; the LogLog-Beta estimator of
+// github.com/axiomhq/hyperloglog). It is meant to be materialized only
+// when an exact counter ([TopK]) overflows, seeded with that counter's
+// keys; until then the counter's length is the exact distinct count.
 //
 // Values enter as 64-bit keys (see [TopK]) hashed with a fixed mixer, so
 // sketches saved by one process merge with sketches built by another.
+// Registers are updated here, a few instructions a key, and encode as
+// that library's dense sketch, which also estimates and decodes older
+// (sparse or 4-bit) encodings. The zero value is not materialized.
 type Distinct struct {
-	Sketch *hyperloglog.Sketch
+	regs []uint8 // nil until materialized
 }
+
+// Materialized reports whether the sketch exists (Materialize was called
+// or one was decoded).
+func (d *Distinct) Materialized() bool { return d.regs != nil }
 
 // Materialize creates the sketch, if there is none, and inserts keys.
 func (d *Distinct) Materialize(keys iter.Seq[uint64]) error {
-	if d.Sketch != nil {
+	if d.regs != nil {
 		return nil
 	}
-	sk, err := hyperloglog.NewSketch(DistinctPrecision, false)
-	if err != nil {
-		return fmt.Errorf("stats: distinct sketch: %w", err)
-	}
+	d.regs = make([]uint8, hllRegisters)
 	for k := range keys {
-		sk.InsertHash(mix64(k))
+		d.insert(k)
 	}
-	d.Sketch = sk
 	return nil
+}
+
+// insert adds key k to the registers: the top p bits of its mixed hash
+// pick the register, the leading zeros of the rest give the rank.
+func (d *Distinct) insert(k uint64) {
+	h := mix64(k)
+	r := uint8(bits.LeadingZeros64(h<<DistinctPrecision|1<<(DistinctPrecision-1))) + 1
+	if i := h >> (64 - DistinctPrecision); d.regs[i] < r {
+		d.regs[i] = r
+	}
 }
 
 // InsertKeys adds keys to a materialized sketch.
 func (d *Distinct) InsertKeys(keys []uint64) {
-	sk := d.Sketch
+	regs := d.regs[:hllRegisters]
 	for _, k := range keys {
-		sk.InsertHash(mix64(k))
+		h := mix64(k)
+		r := uint8(bits.LeadingZeros64(h<<DistinctPrecision|1<<(DistinctPrecision-1))) + 1
+		if i := h >> (64 - DistinctPrecision); regs[i] < r {
+			regs[i] = r
+		}
 	}
 }
 
 // Estimate returns the estimated distinct count, or 0 when not materialized.
 func (d *Distinct) Estimate() int64 {
-	if d.Sketch == nil {
+	if d.regs == nil {
 		return 0
 	}
-	return int64(d.Sketch.Clone().Estimate())
+	sk, err := hyperloglog.NewSketch(DistinctPrecision, false)
+	if err == nil {
+		err = sk.UnmarshalBinary(d.appendBinary(nil))
+	}
+	if err != nil {
+		// Registers made here always decode: this is a bug.
+		panic(fmt.Sprintf("stats: distinct sketch does not decode: %v", err))
+	}
+	return int64(sk.Estimate())
 }
 
 // Merge adds o's sketch; both must be materialized.
 func (d *Distinct) Merge(o *Distinct) error {
-	if err := d.Sketch.Merge(o.Sketch); err != nil {
-		return fmt.Errorf("stats: merging distinct sketches: %w", err)
+	if d.regs == nil || o.regs == nil {
+		return errors.New("stats: merging distinct sketches: not materialized")
 	}
+	for i, r := range o.regs[:len(d.regs)] {
+		d.regs[i] = max(d.regs[i], r)
+	}
+	return nil
+}
+
+// appendBinary appends the registers in the dense encoding.
+func (d *Distinct) appendBinary(b []byte) []byte {
+	b = append(b, hllVersion, DistinctPrecision, 0, 0)
+	b = binary.BigEndian.AppendUint32(b, hllRegisters)
+	return append(b, d.regs...)
+}
+
+// decodeBinary sets the registers from an encoded sketch: the dense
+// encoding is read directly, any other (sparse, or version 1's 4-bit
+// registers) is decoded by the library and merged into a dense sketch.
+func (d *Distinct) decodeBinary(b []byte) error {
+	if len(b) == hllHeader+hllRegisters && b[0] == hllVersion && b[1] == DistinctPrecision &&
+		b[2] == 0 && b[3] == 0 && binary.BigEndian.Uint32(b[4:hllHeader]) == hllRegisters {
+		regs := b[hllHeader:]
+		for i, r := range regs {
+			if r > hllMaxRank {
+				return fmt.Errorf("stats: distinct sketch: register %d holds %d, above %d", i, r, hllMaxRank)
+			}
+		}
+		d.regs = append([]uint8(nil), regs...)
+		return nil
+	}
+	var in hyperloglog.Sketch
+	if err := in.UnmarshalBinary(b); err != nil {
+		return fmt.Errorf("stats: distinct sketch: %w", err)
+	}
+	dense, err := hyperloglog.NewSketch(DistinctPrecision, false)
+	if err != nil {
+		return fmt.Errorf("stats: distinct sketch: %w", err)
+	}
+	if err := dense.Merge(&in); err != nil {
+		return fmt.Errorf("stats: distinct sketch: %w", err)
+	}
+	enc, err := dense.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("stats: distinct sketch: %w", err)
+	}
+	if len(enc) != hllHeader+hllRegisters || enc[3] != 0 {
+		return fmt.Errorf("stats: distinct sketch: precision %d: want %d", b[1], DistinctPrecision)
+	}
+	d.regs = append([]uint8(nil), enc[hllHeader:]...)
 	return nil
 }
 
@@ -69,15 +157,11 @@ type distinctJSON struct {
 	HLL []byte `json:"hll,omitempty"`
 }
 
-// MarshalJSON encodes the HyperLogLog registers (base64), if any.
+// MarshalJSON encodes the registers (base64 of the dense encoding), if any.
 func (d *Distinct) MarshalJSON() ([]byte, error) {
 	var out distinctJSON
-	if d.Sketch != nil {
-		b, err := d.Sketch.MarshalBinary()
-		if err != nil {
-			return nil, err
-		}
-		out.HLL = b
+	if d.regs != nil {
+		out.HLL = d.appendBinary(make([]byte, 0, hllHeader+hllRegisters))
 	}
 	return json.Marshal(out)
 }
@@ -88,14 +172,11 @@ func (d *Distinct) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &in); err != nil {
 		return err
 	}
-	d.Sketch = nil
+	d.regs = nil
 	if in.HLL == nil {
 		return nil
 	}
-	if err := d.Materialize(func(func(uint64) bool) {}); err != nil {
-		return err
-	}
-	return d.Sketch.UnmarshalBinary(in.HLL)
+	return d.decodeBinary(in.HLL)
 }
 
 // mix64 is the SplitMix64 / MurmurHash3 finalizer: a fast bijection that

@@ -181,7 +181,7 @@ func isValid(bm []byte, off, i int) bool {
 // are dropped on overflow, byte summaries pruned.
 func (c *Column) countKeys(keys []uint64, byteValued bool) error {
 	t, d := c.TopK, c.Distinct
-	if d.Sketch != nil {
+	if d.Materialized() {
 		d.InsertKeys(keys)
 	}
 	if t.Dropped {

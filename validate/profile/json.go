@@ -116,7 +116,7 @@ func (c *Column) check(name string) error {
 			return err
 		}
 	}
-	if c.TopK != nil && c.TopK.Dropped && c.Distinct.Sketch == nil {
+	if c.TopK != nil && c.TopK.Dropped && !c.Distinct.Materialized() {
 		return fmt.Errorf("dropped value counts without a distinct sketch")
 	}
 	return nil

@@ -118,7 +118,7 @@ func (c *Column) countDense(keys []uint64, base uint64, span int) error {
 		}
 	}
 	c.dense = dense
-	if d := c.Distinct; d.Sketch != nil {
+	if d := c.Distinct; d.Materialized() {
 		d.InsertKeys(uniq)
 	}
 	return c.settle(false)

@@ -146,12 +146,12 @@ func (c *Column) mergeIntRange(o *IntRange) {
 // HyperLogLog sketch, both sides need one (a side still exact contributes
 // its keys).
 func (c *Column) mergeFrequencies(o *Column) error {
-	if c.Distinct.Sketch != nil || o.Distinct.Sketch != nil {
+	if c.Distinct.Materialized() || o.Distinct.Materialized() {
 		if err := c.Distinct.Materialize(c.TopK.Keys()); err != nil {
 			return err
 		}
 		od := o.Distinct
-		if od.Sketch == nil {
+		if !od.Materialized() {
 			od = &stats.Distinct{}
 			if err := od.Materialize(o.TopK.Keys()); err != nil {
 				return err

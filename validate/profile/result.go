@@ -163,7 +163,7 @@ func (c *Column) Result(opts ResultOptions) ColumnResult {
 // of exact counters, else the HyperLogLog estimate, which never exceeds
 // the number of values counted.
 func (c *Column) DistinctCount() (int64, bool) {
-	if c.Distinct.Sketch == nil {
+	if !c.Distinct.Materialized() {
 		return int64(c.TopK.Len()), true
 	}
 	return min(c.Distinct.Estimate(), c.TopK.N), false

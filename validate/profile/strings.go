@@ -137,7 +137,7 @@ func (c *Column) bytesChunk(v *varBytes, s, e int) error {
 	// Once HyperLogLog counts the distinct values, it has seen every key
 	// the summary holds (it was seeded with them): only the keys new to
 	// the summary need inserting, the same registers for less work.
-	sketched := c.Distinct.Sketch != nil && !t.Dropped
+	sketched := c.Distinct.Materialized() && !t.Dropped
 	fresh := c.fresh[:0]
 	j := 0
 	for i := s; i < e; i++ {

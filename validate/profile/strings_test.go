@@ -45,14 +45,14 @@ func TestSketchSeesFreshKeysOnly(t *testing.T) {
 		b.Release()
 	}
 	c := p.Columns[0]
-	if c.Distinct.Sketch == nil || !c.TopK.Pruned {
-		t.Fatalf("column did not pass its exact bound (sketch %v, pruned %v)", c.Distinct.Sketch != nil, c.TopK.Pruned)
+	if !c.Distinct.Materialized() || !c.TopK.Pruned {
+		t.Fatalf("column did not pass its exact bound (sketch %v, pruned %v)", c.Distinct.Materialized(), c.TopK.Pruned)
 	}
-	got, err := c.Distinct.Sketch.MarshalBinary()
+	got, err := c.Distinct.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp, err := want.Sketch.MarshalBinary()
+	exp, err := want.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
