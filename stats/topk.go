@@ -20,7 +20,8 @@ const DefaultTopKCapacity = 1024
 // catalogues. A counter costs about 100 bytes (entry, index slots, slice
 // growth) plus the kept bytes of its value, so a column at the bound holds
 // about 13 MiB for numbers and short strings and at most 46 MiB for
-// strings of MaxKeptValue bytes or more.
+// strings of MaxKeptValue bytes or more. A column whose first thousand
+// values are all distinct gets the index for the bound (2 MiB) at once.
 const DefaultExactLimit = 1 << 17
 
 // DefaultNumericExactLimit is the number of distinct values whose counts
@@ -195,14 +196,15 @@ func (t *TopK) CountBytes(key uint64, b []byte, w int64) (added bool) {
 		}
 		// The entries before this one have no bytes, and this one's
 		// start at 0.
-		t.offs = make([]uint32, len(t.entries), 2*cap(t.entries)+1)
+		t.offs = offSlabs.get(2 * cap(t.entries))[:len(t.entries)]
+		clear(t.offs)
 	}
 	if len(t.arena)+len(b) > cap(t.arena) {
-		t.arena = slices.Grow(t.arena, max(len(t.arena), len(b)))
+		t.arena = byteSlabs.grow(t.arena, len(t.arena)+len(b))
 	}
 	t.arena = append(t.arena, b...)
 	if len(t.offs) == cap(t.offs) {
-		t.offs = slices.Grow(t.offs, len(t.offs))
+		t.offs = offSlabs.grow(t.offs, len(t.offs)+1)
 	}
 	t.offs = append(t.offs, uint32(len(t.arena)))
 	return true
@@ -213,15 +215,30 @@ func (t *TopK) CountBytes(key uint64, b []byte, w int64) (added bool) {
 // than the cache: a chunk's misses overlap instead of following each
 // other. It changes nothing.
 func (t *TopK) Prefetch(keys []uint64) {
+	t.anticipate(len(keys))
 	t.touched += t.index.touch(keys)
 }
 
-// appendEntry appends e, doubling the capacity when full: the runtime
+// anticipate sizes the index for the exact bound, plus k keys, once the
+// values counted so far have nearly all been distinct (an identifier, a
+// continuous measure) and the next k keys could fill it: such a column
+// will most likely reach the bound, and growing the index there step by
+// step rehashed about two thirds of its keys again. It changes nothing
+// else.
+func (t *TopK) anticipate(k int) {
+	n := len(t.entries)
+	if n < 1024 || t.Pruned || !t.index.full(n+k) || int64(n)*8 < t.N*7 {
+		return
+	}
+	t.index.reserve(t.limit() + k)
+}
+
+// appendEntry appends e, doubling the capacity when full (the runtime
 // grows large slices by a quarter, which copies a large summary's entries
-// several times more.
+// several times more) and recycling the outgrown buffer.
 func appendEntry(s []topEntry, e topEntry) []topEntry {
 	if len(s) == cap(s) {
-		s = slices.Grow(s, max(len(s), 16))
+		s = entrySlabs.grow(s, len(s)+1)
 	}
 	return append(s, e)
 }
@@ -281,7 +298,7 @@ func (t *TopK) Prune() {
 	if cap(old) > 2*pruneRoom(t.Capacity) {
 		// The exact phase's buffers (up to Limit counters) are far
 		// larger than a pruned summary needs: let them go.
-		t.spare, t.spareArena, t.spareOffs = nil, nil, nil
+		t.recycleSpares()
 	}
 	t.Pruned = true
 	t.MaxError += c
@@ -345,10 +362,21 @@ func nthLargest(v []int64, n int) int64 {
 // N still counts the values added later.
 func (t *TopK) Drop() {
 	t.Dropped = true
-	t.entries, t.arena, t.spare, t.spareArena, t.counts = nil, nil, nil, nil, nil
-	t.offs, t.spareOffs = nil, nil
-	t.index = keyIndex{}
+	entrySlabs.put(t.entries)
+	byteSlabs.put(t.arena)
+	offSlabs.put(t.offs)
+	t.entries, t.arena, t.offs, t.counts = nil, nil, nil, nil
+	t.recycleSpares()
+	t.index.release()
 	t.lastIdx = -1
+}
+
+// recycleSpares hands the buffers kept for the next prune to the pools.
+func (t *TopK) recycleSpares() {
+	entrySlabs.put(t.spare)
+	byteSlabs.put(t.spareArena)
+	offSlabs.put(t.spareOffs)
+	t.spare, t.spareArena, t.spareOffs = nil, nil, nil
 }
 
 // Entries returns the counters sorted by count (descending), then key.

@@ -131,13 +131,21 @@ func (m *keyIndex) grow(n int) {
 	for 4*n > 3*size {
 		size *= 2
 	}
-	m.slots = make([]indexSlot, size)
+	m.slots = slotSlabs.get(size)[:size]
+	clear(m.slots)
 	m.bits = uint(log2(size))
 	for _, s := range old {
 		if s.val != 0 {
 			m.place(s)
 		}
 	}
+	slotSlabs.put(old)
+}
+
+// release empties the table and recycles its storage.
+func (m *keyIndex) release() {
+	slotSlabs.put(m.slots)
+	*m = keyIndex{}
 }
 
 // reset empties the table, keeping its storage.

@@ -1,0 +1,65 @@
+package stats
+
+import (
+	"math/bits"
+	"sync"
+)
+
+// minSlab is the capacity, in elements, from which the growing buffers
+// of exact counters are recycled; smaller ones are left to the allocator.
+const minSlab = 1 << 12
+
+// slabPool recycles the large buffers a [TopK] outgrows, or lets go when
+// it is dropped or first pruned, by power-of-two capacity: entries,
+// offsets, value bytes and index slots of up to DefaultExactLimit values
+// (megabytes a column). Profiling a table of many high-cardinality
+// columns, or one file after another, otherwise allocates, zeroes and
+// collects the same sizes again and again, and the fresh pages cost the
+// kernel as much as the counting. Pooled buffers are dropped by the
+// garbage collector within two cycles when unused.
+type slabPool[T any] struct {
+	classes [48]sync.Pool // class c holds *[]T of capacity 1<<c
+}
+
+var (
+	entrySlabs slabPool[topEntry]
+	slotSlabs  slabPool[indexSlot]
+	offSlabs   slabPool[uint32]
+	byteSlabs  slabPool[byte]
+)
+
+// get returns an empty slice with room for at least n elements: a
+// recycled one, or a new one of capacity n rounded up to a power of two.
+// Its spare capacity holds arbitrary values.
+func (p *slabPool[T]) get(n int) []T {
+	if n < minSlab {
+		return make([]T, 0, n)
+	}
+	c := bits.Len(uint(n - 1))
+	if v, ok := p.classes[c].Get().(*[]T); ok {
+		return (*v)[:0]
+	}
+	return make([]T, 0, 1<<c)
+}
+
+// put hands s back for reuse. Nothing may use s afterwards.
+func (p *slabPool[T]) put(s []T) {
+	c := cap(s)
+	if c < minSlab || c&(c-1) != 0 {
+		return
+	}
+	s = s[:0]
+	p.classes[bits.Len(uint(c))-1].Put(&s)
+}
+
+// grow returns s with room for at least need elements: s itself when it
+// has the room, else a copy in a buffer of at least twice its capacity,
+// s being recycled.
+func (p *slabPool[T]) grow(s []T, need int) []T {
+	if need <= cap(s) {
+		return s
+	}
+	ns := append(p.get(max(need, 2*cap(s), 16)), s...)
+	p.put(s)
+	return ns
+}
