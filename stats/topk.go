@@ -296,9 +296,13 @@ func (t *TopK) Prune() {
 	t.entries, t.arena, t.offs = entries, arena, offs
 	t.spare, t.spareArena, t.spareOffs = old, oldArena, oldOffs
 	if cap(old) > 2*pruneRoom(t.Capacity) {
-		// The exact phase's buffers (up to Limit counters) are far
-		// larger than a pruned summary needs: let them go.
-		t.recycleSpares()
+		// The exact phase's buffers (up to Limit counters, megabytes)
+		// are far larger than a pruned summary needs: let them go to
+		// the collector rather than the pools, which would keep them
+		// for two collections where nothing else is likely to need
+		// them (10 % more peak memory profiling a file of two
+		// high-cardinality row groups).
+		t.spare, t.spareArena, t.spareOffs = nil, nil, nil
 	}
 	t.Pruned = true
 	t.MaxError += c
