@@ -10,15 +10,15 @@ import (
 const minSlab = 1 << 12
 
 // slabPool recycles the large buffers a [TopK] outgrows, or lets go when
-// it is dropped or first pruned, by power-of-two capacity: entries,
-// offsets, value bytes and index slots of up to DefaultExactLimit values
-// (megabytes a column). Profiling a table of many high-cardinality
-// columns, or one file after another, otherwise allocates, zeroes and
-// collects the same sizes again and again, and the fresh pages cost the
-// kernel as much as the counting. Pooled buffers are dropped by the
-// garbage collector within two cycles when unused.
+// it is dropped, by capacity class (the power of two at or below it):
+// entries, offsets, value bytes and index slots of up to
+// DefaultExactLimit values (megabytes a column). Profiling a table of
+// many high-cardinality columns, or one file after another, otherwise
+// allocates, zeroes and collects the same sizes again and again, and the
+// fresh pages cost the kernel as much as the counting. Pooled buffers are
+// dropped by the garbage collector within two cycles when unused.
 type slabPool[T any] struct {
-	classes [48]sync.Pool // class c holds *[]T of capacity 1<<c
+	classes [48]sync.Pool // class c holds *[]T of capacity in [1<<c, 1<<(c+1))
 }
 
 var (
@@ -28,28 +28,41 @@ var (
 	byteSlabs  slabPool[byte]
 )
 
+// class returns the class of capacity n: floor(log2 n).
+func class(n int) int { return bits.Len(uint(n)) - 1 }
+
 // get returns an empty slice with room for at least n elements: a
-// recycled one, or a new one of capacity n rounded up to a power of two.
+// recycled one when its class holds one large enough, else a new one.
 // Its spare capacity holds arbitrary values.
 func (p *slabPool[T]) get(n int) []T {
-	if n < minSlab {
-		return make([]T, 0, n)
+	if n >= minSlab {
+		if v, ok := p.classes[class(n)].Get().(*[]T); ok && cap(*v) >= n {
+			return (*v)[:0]
+		}
 	}
-	c := bits.Len(uint(n - 1))
-	if v, ok := p.classes[c].Get().(*[]T); ok {
-		return (*v)[:0]
+	return make([]T, 0, n)
+}
+
+// getZeroed returns a slice of n zero elements: a recycled one cleared,
+// or a new one, which the allocator has zeroed already.
+func (p *slabPool[T]) getZeroed(n int) []T {
+	if n >= minSlab {
+		if v, ok := p.classes[class(n)].Get().(*[]T); ok && cap(*v) >= n {
+			s := (*v)[:n]
+			clear(s)
+			return s
+		}
 	}
-	return make([]T, 0, 1<<c)
+	return make([]T, n)
 }
 
 // put hands s back for reuse. Nothing may use s afterwards.
 func (p *slabPool[T]) put(s []T) {
-	c := cap(s)
-	if c < minSlab || c&(c-1) != 0 {
+	if cap(s) < minSlab {
 		return
 	}
 	s = s[:0]
-	p.classes[bits.Len(uint(c))-1].Put(&s)
+	p.classes[class(cap(s))].Put(&s)
 }
 
 // grow returns s with room for at least need elements: s itself when it

@@ -3,31 +3,33 @@ package stats
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 )
 
 func TestSlabPool(t *testing.T) {
 	var p slabPool[uint32]
-	small := p.get(100)
-	if cap(small) != 100 {
+	if small := p.get(100); cap(small) != 100 {
 		t.Errorf("small buffer: cap %d, want 100 (not pooled)", cap(small))
 	}
 	b := p.get(minSlab + 1)
-	if len(b) != 0 || cap(b) != 2*minSlab {
-		t.Fatalf("get(%d): len %d cap %d, want 0 and %d", minSlab+1, len(b), cap(b), 2*minSlab)
+	if len(b) != 0 || cap(b) != minSlab+1 {
+		t.Fatalf("get(%d): len %d cap %d", minSlab+1, len(b), cap(b))
 	}
 	b = append(b, 7)
-	g := p.grow(b, 2*minSlab+1)
-	if cap(g) < 4*minSlab || len(g) != 1 || g[0] != 7 {
+	g := p.grow(b, minSlab+2)
+	if cap(g) < 2*(minSlab+1) || len(g) != 1 || g[0] != 7 {
 		t.Fatalf("grow kept len %d cap %d first %v", len(g), cap(g), g[:1])
 	}
 	if same := p.grow(g, 10); &same[0] != &g[0] {
 		t.Error("grow reallocated a buffer with room")
 	}
-	p.put(make([]uint32, 0, minSlab+3)) // not a power of two: ignored
-	if c := cap(p.get(minSlab + 3)); c != 2*minSlab {
-		t.Errorf("odd-sized buffer came back: cap %d", c)
+	// b went back to class 12 (sync.Pool may or may not keep it): a
+	// larger request of the same class never gets a buffer too small.
+	p.put(make([]uint32, 0, minSlab))
+	if r := p.get(minSlab + 2); cap(r) < minSlab+2 {
+		t.Errorf("get(%d) returned cap %d", minSlab+2, cap(r))
 	}
 }
 
@@ -137,5 +139,21 @@ func TestTopKAnticipate(t *testing.T) {
 		if tk.Len() != tc.wantLen {
 			t.Errorf("%s: %d counters, want %d", tc.name, tk.Len(), tc.wantLen)
 		}
+	}
+}
+
+func TestSlabPoolGetZeroed(t *testing.T) {
+	var p slabPool[int32]
+	b := p.getZeroed(minSlab)
+	for i := range b {
+		b[i] = 1
+	}
+	p.put(b)
+	for range 3 { // recycled or new, it comes back zeroed
+		z := p.getZeroed(minSlab - 5)
+		if len(z) != minSlab-5 || slices.ContainsFunc(z, func(v int32) bool { return v != 0 }) {
+			t.Fatalf("getZeroed: len %d, a non-zero element: %v", len(z), slices.Contains(z, 1))
+		}
+		p.put(z)
 	}
 }

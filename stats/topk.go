@@ -224,7 +224,9 @@ func (t *TopK) Prefetch(keys []uint64) {
 // continuous measure) and the next k keys could fill it: such a column
 // will most likely reach the bound, and growing the index there step by
 // step rehashed about two thirds of its keys again. It changes nothing
-// else.
+// else. (Reserving the counters as well saved little more and cost
+// flights-3m 8 % more peak memory: its time column, nearly all distinct
+// within a row group, stays well under the bound.)
 func (t *TopK) anticipate(k int) {
 	n := len(t.entries)
 	if n < 1024 || t.Pruned || !t.index.full(n+k) || int64(n)*8 < t.N*7 {

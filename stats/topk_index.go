@@ -131,8 +131,7 @@ func (m *keyIndex) grow(n int) {
 	for 4*n > 3*size {
 		size *= 2
 	}
-	m.slots = slotSlabs.get(size)[:size]
-	clear(m.slots)
+	m.slots = slotSlabs.getZeroed(size)
 	m.bits = uint(log2(size))
 	for _, s := range old {
 		if s.val != 0 {
