@@ -60,12 +60,17 @@ func (d *Distinct) Materialize(keys iter.Seq[uint64]) error {
 	return nil
 }
 
-// insert adds key k to the registers: the top p bits of its mixed hash
-// pick the register, the leading zeros of the rest give the rank.
-func (d *Distinct) insert(k uint64) {
+// register returns the register key k updates and the rank it offers:
+// the top p bits of its mixed hash pick the register, the leading zeros
+// of the rest, plus one, are the rank.
+func register(k uint64) (i uint64, rank uint8) {
 	h := mix64(k)
-	r := uint8(bits.LeadingZeros64(h<<DistinctPrecision|1<<(DistinctPrecision-1))) + 1
-	if i := h >> (64 - DistinctPrecision); d.regs[i] < r {
+	return h >> (64 - DistinctPrecision), uint8(bits.LeadingZeros64(h<<DistinctPrecision|1<<(DistinctPrecision-1))) + 1
+}
+
+// insert adds key k to the registers.
+func (d *Distinct) insert(k uint64) {
+	if i, r := register(k); d.regs[i] < r {
 		d.regs[i] = r
 	}
 }
@@ -74,9 +79,7 @@ func (d *Distinct) insert(k uint64) {
 func (d *Distinct) InsertKeys(keys []uint64) {
 	regs := d.regs[:hllRegisters]
 	for _, k := range keys {
-		h := mix64(k)
-		r := uint8(bits.LeadingZeros64(h<<DistinctPrecision|1<<(DistinctPrecision-1))) + 1
-		if i := h >> (64 - DistinctPrecision); regs[i] < r {
+		if i, r := register(k); regs[i] < r {
 			regs[i] = r
 		}
 	}
