@@ -364,8 +364,9 @@ func nthLargest(v []int64, n int) int64 {
 	return v[n]
 }
 
-// Drop abandons the summary: its counters are freed and Dropped is set.
-// N still counts the values added later.
+// Drop abandons the summary: its counters go back to the pools other
+// summaries grow from (Entries' values must not be used afterwards) and
+// Dropped is set. N still counts the values added later.
 func (t *TopK) Drop() {
 	t.Dropped = true
 	entrySlabs.put(t.entries)
