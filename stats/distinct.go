@@ -18,9 +18,6 @@ const DistinctPrecision = 16
 
 const (
 	hllRegisters = 1 << DistinctPrecision
-	// hllMaxRank is the largest register value at this precision: the
-	// leading zeros of the 64−p bits past the index, plus one.
-	hllMaxRank = 64 - DistinctPrecision + 1
 	// hllVersion and hllHeader describe the dense encoding of
 	// github.com/axiomhq/hyperloglog (version 2): version, precision, a
 	// zero bias byte, 0 for dense, the register count (uint32 big
@@ -119,40 +116,29 @@ func (d *Distinct) appendBinary(b []byte) []byte {
 	return append(b, d.regs...)
 }
 
-// decodeBinary sets the registers from an encoded sketch: the dense
-// encoding is read directly, any other (sparse, or version 1's 4-bit
-// registers) is decoded by the library and merged into a dense sketch.
+// decodeBinary sets the registers from an encoded sketch of any shape the
+// library writes (dense, sparse, version 1's 4-bit registers), decoded and
+// checked by the library and merged into a dense sketch of this precision.
 func (d *Distinct) decodeBinary(b []byte) error {
-	if len(b) == hllHeader+hllRegisters && b[0] == hllVersion && b[1] == DistinctPrecision &&
-		b[2] == 0 && b[3] == 0 && binary.BigEndian.Uint32(b[4:hllHeader]) == hllRegisters {
-		regs := b[hllHeader:]
-		for i, r := range regs {
-			if r > hllMaxRank {
-				return fmt.Errorf("stats: distinct sketch: register %d holds %d, above %d", i, r, hllMaxRank)
-			}
-		}
-		d.regs = append([]uint8(nil), regs...)
-		return nil
-	}
 	var in hyperloglog.Sketch
 	if err := in.UnmarshalBinary(b); err != nil {
 		return fmt.Errorf("stats: distinct sketch: %w", err)
 	}
 	dense, err := hyperloglog.NewSketch(DistinctPrecision, false)
+	if err == nil {
+		err = dense.Merge(&in) // a precision mismatch is an error
+	}
+	var enc []byte
+	if err == nil {
+		enc, err = dense.MarshalBinary()
+	}
 	if err != nil {
 		return fmt.Errorf("stats: distinct sketch: %w", err)
 	}
-	if err := dense.Merge(&in); err != nil {
-		return fmt.Errorf("stats: distinct sketch: %w", err)
+	if len(enc) != hllHeader+hllRegisters {
+		return fmt.Errorf("stats: distinct sketch: dense encoding of %d bytes, want %d", len(enc), hllHeader+hllRegisters)
 	}
-	enc, err := dense.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("stats: distinct sketch: %w", err)
-	}
-	if len(enc) != hllHeader+hllRegisters || enc[3] != 0 {
-		return fmt.Errorf("stats: distinct sketch: precision %d: want %d", b[1], DistinctPrecision)
-	}
-	d.regs = append([]uint8(nil), enc[hllHeader:]...)
+	d.regs = enc[hllHeader:]
 	return nil
 }
 

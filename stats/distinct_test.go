@@ -141,7 +141,7 @@ func TestDistinctJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	highRank := slices.Clone(good)
-	highRank[hllHeader+5] = hllMaxRank + 1
+	highRank[hllHeader+5] = 64 - DistinctPrecision + 2 // above the largest rank
 	for name, b := range map[string][]byte{
 		"truncated":      good[:hllHeader+100],
 		"empty":          nil,

@@ -31,14 +31,24 @@ var (
 // class returns the class of capacity n: floor(log2 n).
 func class(n int) int { return bits.Len(uint(n)) - 1 }
 
-// get returns an empty slice with room for at least n elements: a
-// recycled one when its class holds one large enough, else a new one.
-// Its spare capacity holds arbitrary values.
+// recycled returns a pooled buffer of n's class with room for n, if
+// there is one; one too small is left to the collector.
+func (p *slabPool[T]) recycled(n int) ([]T, bool) {
+	if n < minSlab {
+		return nil, false
+	}
+	v, ok := p.classes[class(n)].Get().(*[]T)
+	if !ok || cap(*v) < n {
+		return nil, false
+	}
+	return *v, true
+}
+
+// get returns an empty slice with room for at least n elements, recycled
+// or new. Its spare capacity holds arbitrary values.
 func (p *slabPool[T]) get(n int) []T {
-	if n >= minSlab {
-		if v, ok := p.classes[class(n)].Get().(*[]T); ok && cap(*v) >= n {
-			return (*v)[:0]
-		}
+	if s, ok := p.recycled(n); ok {
+		return s[:0]
 	}
 	return make([]T, 0, n)
 }
@@ -46,12 +56,10 @@ func (p *slabPool[T]) get(n int) []T {
 // getZeroed returns a slice of n zero elements: a recycled one cleared,
 // or a new one, which the allocator has zeroed already.
 func (p *slabPool[T]) getZeroed(n int) []T {
-	if n >= minSlab {
-		if v, ok := p.classes[class(n)].Get().(*[]T); ok && cap(*v) >= n {
-			s := (*v)[:n]
-			clear(s)
-			return s
-		}
+	if s, ok := p.recycled(n); ok {
+		s = s[:n]
+		clear(s)
+		return s
 	}
 	return make([]T, n)
 }

@@ -213,7 +213,8 @@ func (t *TopK) CountBytes(key uint64, b []byte, w int64) (added bool) {
 // Prefetch brings the index slots of keys into cache before they are
 // added one by one (AddBytes), which pays off once the summary is larger
 // than the cache: a chunk's misses overlap instead of following each
-// other. It changes nothing.
+// other. It changes no count (it may size the index ahead, see
+// anticipate).
 func (t *TopK) Prefetch(keys []uint64) {
 	t.anticipate(len(keys))
 	t.touched += t.index.touch(keys)
@@ -370,20 +371,15 @@ func nthLargest(v []int64, n int) int64 {
 func (t *TopK) Drop() {
 	t.Dropped = true
 	entrySlabs.put(t.entries)
+	entrySlabs.put(t.spare)
 	byteSlabs.put(t.arena)
+	byteSlabs.put(t.spareArena)
 	offSlabs.put(t.offs)
+	offSlabs.put(t.spareOffs)
 	t.entries, t.arena, t.offs, t.counts = nil, nil, nil, nil
-	t.recycleSpares()
+	t.spare, t.spareArena, t.spareOffs = nil, nil, nil
 	t.index.release()
 	t.lastIdx = -1
-}
-
-// recycleSpares hands the buffers kept for the next prune to the pools.
-func (t *TopK) recycleSpares() {
-	entrySlabs.put(t.spare)
-	byteSlabs.put(t.spareArena)
-	offSlabs.put(t.spareOffs)
-	t.spare, t.spareArena, t.spareOffs = nil, nil, nil
 }
 
 // Entries returns the counters sorted by count (descending), then key.
