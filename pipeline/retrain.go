@@ -129,7 +129,11 @@ func (r *run) evaluate(ctx context.Context, c *candidate) (*evaluate.Verdict, []
 		results, verdict = d.Results, d.Verdict
 		r.rec.Evaluation, r.rec.Verdict = results, &verdict
 		s.Notes = append(s.Notes, fmt.Sprintf("%d holdout rows; gates %s", d.Rows, passText(verdict.Pass)))
-		return nil
+		note, err := r.recalibrate(ctx, c)
+		if note != "" {
+			s.Notes = append(s.Notes, note)
+		}
+		return err
 	})
 	return &verdict, results, err
 }
