@@ -36,6 +36,12 @@ func writeGateMonth(t *testing.T, dir string, month time.Time, changed bool) {
 		rows[i] = gateRow{TS: month.Add(time.Duration(i) * 10 * time.Minute), X: x, Z: z,
 			Late: signal+0.7*rng.NormFloat64() > 0.9}
 	}
+	writeMonthRows(t, dir, month, rows)
+}
+
+// writeMonthRows writes rows as the month's partition under dir/data.
+func writeMonthRows(t *testing.T, dir string, month time.Time, rows []gateRow) {
+	t.Helper()
 	path := filepath.Join(dir, "data", "month="+month.Format("2006-01"), "part-0.parquet")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

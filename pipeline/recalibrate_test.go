@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/refit-ml/refit/model"
 )
 
@@ -25,13 +24,7 @@ func writeSignalMonth(t *testing.T, dir string, month time.Time, n int, step tim
 		x, z := rng.NormFloat64(), rng.NormFloat64()
 		rows[i] = gateRow{TS: month.Add(time.Duration(i) * step), X: x, Z: z, Late: x+0.7*rng.NormFloat64() > 0.9}
 	}
-	path := filepath.Join(dir, "data", "month="+month.Format("2006-01"), "part-0.parquet")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := parquet.WriteFile(path, rows); err != nil {
-		t.Fatal(err)
-	}
+	writeMonthRows(t, dir, month, rows)
 }
 
 // The registered model's calibrator is refitted on the holdout, with its
